@@ -74,3 +74,27 @@ def local_frame(starts: pd.Series, zone: str) -> pd.DataFrame:
         },
         index=starts.index,
     )
+
+
+def missing_days(frame: pd.DataFrame, zone: str) -> list[tuple[str, dt.date]]:
+    """(queue, local date) of days with no row although their weekday is normally open.
+
+    A weekday counts as normally open for a queue when rows exist on at least half of its
+    occurrences within the queue's span of dates; this works for weekday-only centres (no
+    weekend is reported missing) and for 7-day centres alike.
+    """
+    holes: list[tuple[str, dt.date]] = []
+    for queue, part in frame.groupby("queue", sort=True):
+        days = pd.DatetimeIndex(
+            pd.Series(local_frame(part["interval_start"], zone)["local_date"].unique())
+        )
+        span = pd.date_range(days.min(), days.max(), freq="D")
+        present = span.isin(days)
+        share = pd.Series(present).groupby(span.day_of_week).mean()
+        open_weekdays = set(share.index[share >= 0.5])
+        holes.extend(
+            (str(queue), day.date())
+            for day, here in zip(span, present, strict=True)
+            if not here and day.day_of_week in open_weekdays
+        )
+    return holes

@@ -1,0 +1,463 @@
+"""CSV import of ACD interval history with full validation.
+
+Entry point: :func:`read_history_csv`. The whole file is read and every problem is reported
+(capped at ``max_problems``) in one :class:`~forecasting.errors.ValidationError`; nothing is
+returned half-imported. Local wall-clock timestamps are interpreted in the queue's IANA zone:
+
+* a wall time inside the spring DST gap does not exist and is rejected (``nonexistent_time``);
+* a wall time repeated by the autumn change must appear twice for the queue: the first row (in
+  file order) is the earlier instant (daylight time), the second the later one (standard
+  time). A repeated wall time present only once is rejected (``ambiguous_time``): the file
+  cannot say which instant it means. Timestamps with a UTC offset (``2026-11-01T01:30-05:00``
+  or a ``Z``) are exact and need no rule.
+
+Problem codes: ``encoding``, ``empty_file``, ``missing_column``, ``wrong_field_count``,
+``missing_value``, ``bad_timestamp``, ``bad_number``, ``not_integer``, ``negative_count``,
+``bad_duration``, ``negative_aht``, ``nonexistent_time``, ``ambiguous_time``,
+``duplicate_interval``, ``bad_granularity``, ``mixed_granularity``, ``off_grid``,
+``unknown_queue``, ``unknown_zone``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from forecasting.calendar import ALLOWED_INTERVAL_MIN, missing_days, zone_info
+from forecasting.errors import Problem, ValidationError
+from forecasting.synthetic import HISTORY_COLUMNS
+from forecasting.types import HistoryImport
+
+DEFAULT_QUEUE = "default"
+# Accepted header spellings (lower case, non-alphanumerics folded to "_") per role.
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "timestamp": (
+        "interval_start",
+        "timestamp",
+        "datetime",
+        "date_time",
+        "interval_start_time",
+        "start_time",
+        "start",
+        "period_start",
+    ),
+    "date": ("date", "day", "interval_date"),
+    "time": ("time", "interval", "interval_time", "time_of_day", "start_of_interval"),
+    "offered": (
+        "offered",
+        "calls_offered",
+        "calls",
+        "offered_calls",
+        "contacts_offered",
+        "contacts",
+        "volume",
+        "arrivals",
+        "n_offered",
+    ),
+    "handled": ("handled", "calls_handled", "answered", "calls_answered", "handled_calls"),
+    "abandoned": ("abandoned", "calls_abandoned", "abandons", "abandoned_calls", "aban"),
+    "aht": (
+        "aht_s",
+        "aht",
+        "aht_sec",
+        "aht_seconds",
+        "average_handle_time",
+        "avg_handle_time",
+        "handle_time",
+    ),
+    "queue": ("queue", "skill", "split", "queue_name", "skill_name", "service"),
+}
+_OFFSET_RE = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+_DURATION_RE = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:\.\d+)?)$")
+
+
+class _Collector:
+    """Problems in row order, capped; knows whether anything was dropped."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = max(1, cap)
+        self.items: list[Problem] = []
+        self.total = 0
+
+    def add(self, row: int | None, field: str | None, code: str, message: str) -> None:
+        self.total += 1
+        if len(self.items) < self.cap:
+            self.items.append(Problem(row, field, code, message))
+
+    def add_rows(self, rows: pd.Series, field: str, code: str, message: str) -> None:
+        for row in rows.tolist()[: self.cap]:
+            self.add(int(row), field, code, message.format(row=row))
+        self.total += max(0, len(rows) - self.cap)
+
+    def raise_if_any(self) -> None:
+        if self.total:
+            ordered = sorted(self.items, key=lambda p: (p.row is not None, p.row or 0))
+            raise ValidationError(ordered, truncated=self.total > len(self.items))
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    header: list[str]
+    rows: pd.DataFrame  # str cells, index = 1-based data row number
+    columns: dict[str, str]  # role -> header name
+
+
+def _decode(source: str | bytes | Path) -> tuple[str, str]:
+    raw = source.read_bytes() if isinstance(source, Path) else source
+    data = raw.encode("utf-8") if isinstance(raw, str) else raw
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        return data.decode("utf-8-sig"), digest
+    except UnicodeDecodeError as exc:
+        msg = f"file is not UTF-8 text (byte {exc.start})"
+        raise ValidationError([Problem(None, None, "encoding", msg)]) from exc
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")
+
+
+def _map_columns(header: list[str], out: _Collector) -> dict[str, str]:
+    by_norm = {_normalise(h): h for h in reversed(header)}
+    found: dict[str, str] = {}
+    for role, names in _ALIASES.items():
+        hit = next((by_norm[n] for n in names if n in by_norm), None)
+        if hit is not None and hit not in found.values():
+            found[role] = hit
+    if "offered" not in found:
+        out.add(None, "offered", "missing_column", "no offered-calls column (e.g. 'offered')")
+    if "timestamp" not in found and not ("date" in found and "time" in found):
+        out.add(
+            None,
+            "interval_start",
+            "missing_column",
+            "no timestamp column (e.g. 'interval_start') nor 'date' + 'time' columns",
+        )
+    if "timestamp" in found:
+        found.pop("date", None), found.pop("time", None)
+    return found
+
+
+def _read_table(text: str, out: _Collector) -> _Table:
+    lines = text.splitlines()
+    if not any(line.strip() for line in lines):
+        raise ValidationError([Problem(None, None, "empty_file", "the file has no rows")])
+    dialect = csv.Sniffer().sniff(lines[0], delimiters=",;\t|") if "," not in lines[0] else None
+    reader = csv.reader(io.StringIO(text), dialect or csv.excel)
+    header = [h.strip() for h in next(reader)]
+    cells: list[list[str]] = []
+    numbers: list[int] = []
+    for number, row in enumerate(reader, start=1):
+        if not row or all(not c.strip() for c in row):
+            continue
+        if len(row) != len(header):
+            out.add(
+                number,
+                None,
+                "wrong_field_count",
+                f"{len(row)} fields where the header has {len(header)}",
+            )
+            continue
+        cells.append([c.strip() for c in row])
+        numbers.append(number)
+    if not cells:
+        out.add(None, None, "empty_file", "the file has a header but no data rows")
+    frame = pd.DataFrame(cells, columns=header, index=pd.Index(numbers, name="row"), dtype=object)
+    return _Table(header, frame, _map_columns(header, out))
+
+
+def _parse_counts(cells: pd.Series, field: str, out: _Collector) -> pd.Series:
+    empty = cells == ""
+    out.add_rows(cells.index[empty].to_series(), field, "missing_value", f"{field} is empty")
+    values = pd.to_numeric(cells.where(~empty).str.replace(",", "", regex=False), errors="coerce")
+    bad = values.isna() & ~empty
+    for row, cell in zip(cells.index[bad][: out.cap].tolist(), cells[bad].tolist(), strict=False):
+        out.add(int(row), field, "bad_number", f"{field} {cell!r} is not a number")
+    out.total += max(0, int(bad.sum()) - out.cap)
+    fractional = values.notna() & (values != np.floor(values))
+    out.add_rows(
+        values.index[fractional].to_series(),
+        field,
+        "not_integer",
+        f"{field} must be a whole number of calls",
+    )
+    negative = values < 0
+    out.add_rows(
+        values.index[negative].to_series(), field, "negative_count", f"{field} must not be negative"
+    )
+    return values.fillna(0).astype("int64")
+
+
+def _duration_s(cell: str) -> float:
+    if cell == "":
+        return np.nan
+    match = _DURATION_RE.match(cell)
+    if match:
+        hours, minutes, seconds = match.groups()
+        return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
+    return float(cell)
+
+
+def _parse_aht(cells: pd.Series, out: _Collector) -> pd.Series:
+    values: dict[int, float] = {}
+    for row, cell in zip(cells.index.tolist(), cells.tolist(), strict=True):
+        try:
+            values[int(row)] = _duration_s(cell)
+        except ValueError:
+            out.add(
+                int(row), "aht_s", "bad_duration", f"AHT {cell!r} is neither seconds nor HH:MM:SS"
+            )
+            values[int(row)] = np.nan
+    aht = pd.Series(values, dtype="float64").reindex(cells.index)
+    negative = aht < 0
+    out.add_rows(
+        aht.index[negative].to_series(), "aht_s", "negative_aht", "AHT must not be negative"
+    )
+    return aht.where(~negative)
+
+
+def _parse_naive(text: pd.Series) -> pd.Series:
+    parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
+    retry = parsed.isna() & (text != "")
+    if retry.any():
+        parsed[retry] = pd.to_datetime(text[retry], format="mixed", errors="coerce")
+    return parsed
+
+
+def _raw_timestamps(table: _Table, out: _Collector) -> tuple[pd.Series, pd.Series]:
+    """Naive local timestamps and exact UTC ones (rows with an offset), NaT elsewhere."""
+    rows = table.rows
+    if "timestamp" in table.columns:
+        text = rows[table.columns["timestamp"]].astype(str)
+        field = "interval_start"
+    else:
+        text = (
+            rows[table.columns["date"]].astype(str) + " " + rows[table.columns["time"]].astype(str)
+        )
+        text = text.str.strip()
+        field = "date"
+    has_offset = text.str.contains(_OFFSET_RE)
+    aware = pd.to_datetime(text.where(has_offset), format="ISO8601", errors="coerce", utc=True)
+    naive = _parse_naive(text.where(~has_offset, ""))
+    bad = (has_offset & aware.isna()) | (~has_offset & naive.isna())
+    for row, cell in zip(text.index[bad][: out.cap].tolist(), text[bad].tolist(), strict=False):
+        code = "missing_value" if cell == "" else "bad_timestamp"
+        out.add(int(row), field, code, f"timestamp {cell!r} is not a date and time")
+    out.total += max(0, int(bad.sum()) - out.cap)
+    return naive, aware
+
+
+def _localise(naive: pd.Series, queue: pd.Series, zone: str, out: _Collector) -> pd.Series:
+    """UTC instants of local wall times, with the explicit DST rules of the module docstring."""
+    index = pd.DatetimeIndex(naive)
+    early = index.tz_localize(zone, ambiguous=np.ones(len(index), bool), nonexistent="NaT")
+    late = index.tz_localize(zone, ambiguous=np.zeros(len(index), bool), nonexistent="NaT")
+    given = naive.notna().to_numpy()
+    gap = given & early.isna()
+    out.add_rows(
+        naive.index[gap].to_series(),
+        "interval_start",
+        "nonexistent_time",
+        "local time falls in the DST gap of " + zone + " (the clock skips it)",
+    )
+    repeated = given & ~np.asarray(early.isna()) & np.asarray(early != late)
+    result = pd.Series(early.tz_convert("UTC"), index=naive.index)
+    if repeated.any():
+        key = pd.DataFrame({"q": queue[repeated], "t": naive[repeated]})
+        rank = key.groupby(["q", "t"], sort=False).cumcount()
+        count = key.groupby(["q", "t"], sort=False)["t"].transform("size")
+        alone = count.index[count == 1].to_series()
+        out.add_rows(
+            alone,
+            "interval_start",
+            "ambiguous_time",
+            "local time occurs twice on the autumn DST change in "
+            + zone
+            + " but only once in the file; give both rows or a UTC offset",
+        )
+        late_rows = rank.index[rank >= 1]
+        result[late_rows] = pd.Series(late.tz_convert("UTC"), index=naive.index)[late_rows]
+    return result
+
+
+def _queues(table: _Table, queue: str | None, out: _Collector) -> tuple[pd.Series, int]:
+    """Queue of every row; rows of other queues dropped when ``queue`` is given."""
+    rows = table.rows
+    if "queue" not in table.columns:
+        return pd.Series(queue or DEFAULT_QUEUE, index=rows.index, dtype=object), 0
+    values = rows[table.columns["queue"]].astype(str)
+    out.add_rows(values.index[values == ""].to_series(), "queue", "missing_value", "queue is empty")
+    if queue is None:
+        return values, 0
+    if not (values == queue).any():
+        found = ", ".join(sorted(set(values) - {""})[:10])
+        out.add(None, "queue", "unknown_queue", f"queue {queue!r} not in the file ({found})")
+    return values, int((values != queue).sum())
+
+
+def _check_duplicates(frame: pd.DataFrame, out: _Collector) -> None:
+    dup = frame.duplicated(["queue", "interval_start"], keep="first")
+    first = frame.drop_duplicates(["queue", "interval_start"]).set_index(
+        ["queue", "interval_start"]
+    )["row"]
+    for _, item in frame[dup].head(out.cap).iterrows():
+        original = int(first[(item["queue"], item["interval_start"])])
+        out.add(
+            int(item["row"]),
+            "interval_start",
+            "duplicate_interval",
+            f"interval {item['interval_start']:%Y-%m-%d %H:%M}Z of queue {item['queue']!r} "
+            f"already given on row {original}",
+        )
+    out.total += max(0, int(dup.sum()) - out.cap)
+
+
+def _day_steps(frame: pd.DataFrame, zone: str) -> pd.DataFrame:
+    """Per row: local day and the minutes since the previous interval of the same queue/day."""
+    local = pd.DatetimeIndex(frame["interval_start"]).tz_convert(zone)
+    steps = frame.assign(local_date=local.date)
+    steps = steps.sort_values(["queue", "interval_start"])
+    gap = steps.groupby(["queue", "local_date"])["interval_start"].diff()
+    return steps.assign(step_min=gap.dt.total_seconds() / 60.0)
+
+
+def _detect_granularity(frame: pd.DataFrame, zone: str, out: _Collector) -> int:
+    """Most common step between consecutive intervals of a day; mixed days are reported."""
+    steps = _day_steps(frame, zone)
+    positive = steps["step_min"][steps["step_min"] > 0]
+    if positive.empty:
+        return _granularity_from_grid(frame, zone, out)
+    interval_min = float(positive.mode().min())
+    if interval_min not in ALLOWED_INTERVAL_MIN:
+        out.add(
+            None,
+            "interval_start",
+            "bad_granularity",
+            f"intervals are {interval_min:g} minutes apart; expected one of {ALLOWED_INTERVAL_MIN}",
+        )
+        return 0
+    day_mode = (
+        steps[steps["step_min"] > 0]
+        .groupby(["queue", "local_date"])["step_min"]
+        .agg(lambda s: s.mode().min())
+    )
+    odd = day_mode[day_mode != interval_min].head(out.cap)
+    for (queue, day), step in zip(odd.index.tolist(), odd.tolist(), strict=True):
+        first_row = steps[(steps["queue"] == queue) & (steps["local_date"] == day)]["row"].min()
+        out.add(
+            int(first_row),
+            "interval_start",
+            "mixed_granularity",
+            f"queue {queue!r} on {day} has intervals {step:g} minutes apart, the file "
+            f"mostly {interval_min:g}",
+        )
+    return int(interval_min)
+
+
+def _granularity_from_grid(frame: pd.DataFrame, zone: str, out: _Collector) -> int:
+    local = pd.DatetimeIndex(frame["interval_start"]).tz_convert(zone)
+    minutes = pd.Series(local.hour * 60 + local.minute)
+    for candidate in sorted(ALLOWED_INTERVAL_MIN, reverse=True):
+        if (minutes % candidate == 0).all():
+            return candidate
+    out.add(None, "interval_start", "bad_granularity", "cannot tell the interval length")
+    return 0
+
+
+def _check_grid(frame: pd.DataFrame, interval_min: int, zone: str, out: _Collector) -> None:
+    local = pd.DatetimeIndex(frame["interval_start"]).tz_convert(zone)
+    minutes = local.hour * 60 + local.minute
+    off = (minutes % interval_min != 0) | (local.second != 0) | (local.microsecond != 0)
+    out.add_rows(
+        frame["row"][np.asarray(off)],
+        "interval_start",
+        "off_grid",
+        f"interval start is not on the {interval_min}-minute grid",
+    )
+
+
+def read_history_csv(
+    source: str | bytes | Path,
+    *,
+    zone: str,
+    queue: str | None = None,
+    max_problems: int = 100,
+) -> HistoryImport:
+    """Read and validate an ACD interval export; raise ``ValidationError`` listing every problem.
+
+    ``source`` is the CSV text (``str``), its raw bytes (``bytes``) or a file (``Path``).
+    ``zone`` is the queue's IANA zone, used for timestamps without a UTC offset. ``queue``
+    keeps only that queue's rows of a multi-queue file (and names the queue of a file without
+    a queue column; default ``"default"``). Problems carry the 1-based data row (header
+    excluded), the field, a stable code (module docstring) and a message; at most
+    ``max_problems`` are kept (``truncated`` tells when more were found). The same bytes
+    always give the same frame and the same ``file_sha256``.
+    """
+    zone = zone_info(zone).key
+    text, digest = _decode(source)
+    out = _Collector(max_problems)
+    table = _read_table(text, out)
+    if "offered" not in table.columns or table.rows.empty:
+        out.raise_if_any()
+    queues, skipped = _queues(table, queue, out)
+    if queue is not None and skipped:
+        keep = queues == queue
+        table = _Table(table.header, table.rows[keep], table.columns)
+        queues = queues[keep]
+    frame = _parse_rows(table, queues, zone, out)
+    out.raise_if_any()
+    interval_min = _detect_granularity(frame, zone, out) if len(frame) else 0
+    if interval_min:
+        _check_grid(frame, interval_min, zone, out)
+    _check_duplicates(frame, out)
+    out.raise_if_any()
+    return _result(frame, interval_min, zone, digest, skipped)
+
+
+def _parse_rows(table: _Table, queues: pd.Series, zone: str, out: _Collector) -> pd.DataFrame:
+    naive, aware = _raw_timestamps(table, out)
+    starts = _localise(naive, queues, zone, out).where(aware.isna(), aware)
+    frame = pd.DataFrame({"row": table.rows.index.to_numpy(), "interval_start": starts})
+    cols = table.columns
+    frame["offered"] = _parse_counts(table.rows[cols["offered"]], "offered", out)
+    for role in ("handled", "abandoned"):
+        if role in cols:
+            frame[role] = _parse_counts(table.rows[cols[role]], role, out)
+    if "aht" in cols:
+        frame["aht_s"] = _parse_aht(table.rows[cols["aht"]], out)
+    frame["queue"] = queues.astype(str)
+    return frame
+
+
+def _result(
+    frame: pd.DataFrame, interval_min: int, zone: str, digest: str, skipped: int
+) -> HistoryImport:
+    frame = frame.sort_values(["queue", "interval_start"], kind="stable").reset_index(drop=True)
+    frame["interval_start"] = frame["interval_start"].astype("datetime64[ns, UTC]")
+    columns = [c for c in HISTORY_COLUMNS if c in frame.columns]
+    clean = frame.loc[:, columns]
+    holes = missing_days(clean, zone)
+    warnings = [
+        Problem(None, "interval_start", "missing_day", f"queue {q!r} has no rows on {d}")
+        for q, d in holes
+    ]
+    if skipped:
+        warnings.append(
+            Problem(None, "queue", "other_queues", f"{skipped} rows of other queues skipped")
+        )
+    return HistoryImport(
+        frame=clean,
+        interval_min=interval_min,
+        zone=zone,
+        file_sha256=digest,
+        queues=tuple(sorted(clean["queue"].unique())),
+        missing_days=tuple(holes),
+        warnings=tuple(warnings),
+    )
