@@ -1,0 +1,73 @@
+"""FastAPI dependencies: settings, engine, sessions, the job runner, paging."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, TypeVar
+
+from fastapi import Depends, Query, Request
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel
+
+from api.db import writer
+from api.errors import conflict, not_found
+from api.jobs import JobRunner
+from api.settings import Settings
+
+T = TypeVar("T", bound=SQLModel)
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_runner(request: Request) -> JobRunner:
+    runner: JobRunner = request.app.state.runner
+    return runner
+
+
+def read_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+
+
+def write_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
+    """A session whose transactions take the write lock up front (SQLite ``BEGIN IMMEDIATE``).
+
+    Handlers commit explicitly (``commit``) so constraint violations become a 409 before the
+    response is sent; anything not committed is rolled back when the request ends.
+    """
+    with Session(writer(engine), expire_on_commit=False) as session:
+        yield session
+
+
+def commit(session: Session, conflict_detail: str = "conflicts with an existing resource") -> None:
+    """Commit, turning a unique/foreign-key violation into a 409 problem."""
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise conflict(conflict_detail) from exc
+
+
+ReadSession = Annotated[Session, Depends(read_session)]
+WriteSession = Annotated[Session, Depends(write_session)]
+EngineDep = Annotated[Engine, Depends(get_engine)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+RunnerDep = Annotated[JobRunner, Depends(get_runner)]
+Limit = Annotated[int, Query(ge=1, le=1000)]
+Offset = Annotated[int, Query(ge=0)]
+
+
+def get_or_404(session: Session, model: type[T], ident: int, kind: str) -> T:
+    row = session.get(model, ident)
+    if row is None:
+        raise not_found(kind, ident)
+    return row

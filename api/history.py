@@ -1,0 +1,107 @@
+"""Storing validated interval history: one transaction, idempotent by natural key + file hash."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from sqlmodel import Session, col, select
+
+from api.tables import HistoryImport, HistoryInterval
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertCounts:
+    inserted: int
+    updated: int
+    unchanged: int
+
+
+def _clean(value: Any) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """History rows as plain records (``interval_start`` tz-aware UTC, NaN -> None)."""
+    starts = pd.DatetimeIndex(frame["interval_start"]).tz_convert("UTC")
+    columns = {
+        name: frame[name].to_numpy()
+        for name in ("offered", "handled", "abandoned", "aht_s")
+        if name in frame.columns
+    }
+    records = []
+    for i, start in enumerate(starts):
+        record: dict[str, Any] = {"interval_start": start.to_pydatetime()}
+        for name in ("offered", "handled", "abandoned", "aht_s"):
+            record[name] = _clean(columns[name][i]) if name in columns else None
+        records.append(record)
+    return records
+
+
+def upsert_history(
+    session: Session, queue_id: int, records: list[dict[str, Any]], import_id: int | None
+) -> UpsertCounts:
+    """Insert or update ``records`` by (queue, interval_start); the caller commits."""
+    if not records:
+        return UpsertCounts(0, 0, 0)
+    first = min(r["interval_start"] for r in records)
+    last = max(r["interval_start"] for r in records)
+    query = select(HistoryInterval).where(
+        col(HistoryInterval.queue_id) == queue_id,
+        col(HistoryInterval.interval_start) >= first,
+        col(HistoryInterval.interval_start) <= last,
+    )
+    existing = {row.interval_start: row for row in session.exec(query).all()}
+    inserted = updated = unchanged = 0
+    fields = ("offered", "handled", "abandoned", "aht_s")
+    for record in records:
+        row = existing.get(record["interval_start"])
+        if row is None:
+            session.add(HistoryInterval(queue_id=queue_id, import_id=import_id, **record))
+            inserted += 1
+        elif all(getattr(row, f) == record[f] for f in fields):
+            unchanged += 1
+        else:
+            for name in fields:
+                setattr(row, name, record[name])
+            row.import_id = import_id
+            session.add(row)
+            updated += 1
+    return UpsertCounts(inserted, updated, unchanged)
+
+
+def find_import(session: Session, queue_id: int, sha256: str) -> HistoryImport | None:
+    query = select(HistoryImport).where(
+        col(HistoryImport.queue_id) == queue_id, col(HistoryImport.file_sha256) == sha256
+    )
+    return session.exec(query).first()
+
+
+def load_history(
+    session: Session, queue_id: int, start: datetime | None = None, end: datetime | None = None
+) -> pd.DataFrame:
+    """The stored history of a queue as a DESIGN history frame (sorted, UTC)."""
+    query = select(HistoryInterval).where(col(HistoryInterval.queue_id) == queue_id)
+    if start is not None:
+        query = query.where(col(HistoryInterval.interval_start) >= start)
+    if end is not None:
+        query = query.where(col(HistoryInterval.interval_start) < end)
+    rows = session.exec(query.order_by(col(HistoryInterval.interval_start))).all()
+    frame = pd.DataFrame(
+        {
+            "interval_start": pd.to_datetime([r.interval_start for r in rows], utc=True),
+            "offered": [r.offered for r in rows],
+            "handled": [r.handled for r in rows],
+            "abandoned": [r.abandoned for r in rows],
+            "aht_s": [r.aht_s for r in rows],
+        }
+    )
+    for name in ("offered", "handled", "abandoned", "aht_s"):
+        frame[name] = frame[name].astype("float64")
+    return frame

@@ -1,0 +1,70 @@
+"""The Staffwise service: ``create_app(settings)`` builds the FastAPI application."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+
+from api import errors
+from api.db import make_engine, upgrade
+from api.jobs import JobRunner, mark_interrupted
+from api.routes import agents, contracts, imports, jobs, queues, shift_rules, sites
+from api.settings import Settings
+
+API_VERSION = "v1"
+
+
+def _upload_limit(app: FastAPI, limit_bytes: int) -> None:
+    @app.middleware("http")
+    async def reject_large_bodies(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > limit_bytes:
+            return errors.problem_response(
+                413,
+                "payload-too-large",
+                f"request body of {int(length)} bytes exceeds the limit of {limit_bytes} bytes",
+                instance=request.url.path,
+            )
+        return await call_next(request)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A configured application; the database is migrated and the executor started on startup."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url)
+        if settings.run_migrations:
+            upgrade(engine)
+        mark_interrupted(engine)
+        app.state.engine = engine
+        app.state.runner = JobRunner(settings, engine)
+        try:
+            yield
+        finally:
+            app.state.runner.close()
+            engine.dispose()
+
+    app = FastAPI(
+        title="Staffwise",
+        version="0.1.0",
+        summary="Forecasts, Erlang requirements, CP-SAT rosters, scenarios and capacity plans.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    errors.install(app)
+    _upload_limit(app, settings.max_upload_bytes)
+    routers = (sites, queues, imports, contracts, agents, shift_rules, jobs)
+    for module in routers:
+        app.include_router(module.router)
+
+    @app.get("/v1/health", operation_id="getHealth", tags=["service"])
+    def health() -> dict[str, str]:
+        return {"status": "ok", "api_version": API_VERSION}
+
+    return app

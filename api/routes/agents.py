@@ -1,0 +1,139 @@
+"""Agents of a site (contract, availability, queues, last week's tail) and their time off."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+from sqlmodel import Session, col, func, select
+
+from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404
+from api.errors import invalid
+from api.schemas import (
+    AgentCreate,
+    AgentList,
+    AgentRead,
+    AgentUpdate,
+    TimeOffCreate,
+    TimeOffList,
+    TimeOffRead,
+    week_from_minutes,
+    week_to_minutes,
+)
+from api.tables import Agent, Contract, Queue, Site, TimeOff
+
+router = APIRouter(tags=["staff"])
+
+
+def agent_read(row: Agent) -> AgentRead:
+    assert row.id is not None
+    data = row.model_dump()
+    data["availability"] = week_from_minutes(row.availability)
+    return AgentRead.model_validate(data)
+
+
+def _check_refs(session: Session, site_id: int, contract_id: int | None, queues: list[int]) -> None:
+    if contract_id is not None:
+        contract = session.get(Contract, contract_id)
+        if contract is None or contract.site_id != site_id:
+            raise invalid("contract_id", "unknown_contract", f"site {site_id} has no contract "
+                          f"{contract_id}")  # fmt: skip
+    for i, queue_id in enumerate(queues):
+        queue = session.get(Queue, queue_id)
+        if queue is None or queue.site_id != site_id:
+            raise invalid("queue_ids", "unknown_queue", f"site {site_id} has no queue {queue_id}",
+                          row=i)  # fmt: skip
+
+
+@router.post(
+    "/v1/sites/{site_id}/agents", status_code=status.HTTP_201_CREATED, operation_id="createAgent"
+)
+def create_agent(
+    site_id: int, body: AgentCreate, session: WriteSession, response: Response
+) -> AgentRead:
+    get_or_404(session, Site, site_id, "site")
+    _check_refs(session, site_id, body.contract_id, body.queue_ids)
+    data = body.model_dump()
+    data["availability"] = week_to_minutes(body.availability)
+    row = Agent(site_id=site_id, **data)
+    session.add(row)
+    commit(session, f"site {site_id} already has an agent {body.code!r}")
+    response.headers["Location"] = f"/v1/agents/{row.id}"
+    return agent_read(row)
+
+
+@router.get("/v1/sites/{site_id}/agents", operation_id="listAgents")
+def list_agents(
+    site_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
+) -> AgentList:
+    get_or_404(session, Site, site_id, "site")
+    where = col(Agent.site_id) == site_id
+    total = session.exec(select(func.count()).select_from(Agent).where(where)).one()
+    query = select(Agent).where(where).order_by(col(Agent.id)).offset(offset).limit(limit)
+    items = [agent_read(a) for a in session.exec(query).all()]
+    return AgentList(total=total, limit=limit, offset=offset, items=items)
+
+
+@router.get("/v1/agents/{agent_id}", operation_id="getAgent")
+def get_agent(agent_id: int, session: ReadSession) -> AgentRead:
+    return agent_read(get_or_404(session, Agent, agent_id, "agent"))
+
+
+@router.patch("/v1/agents/{agent_id}", operation_id="updateAgent")
+def update_agent(agent_id: int, body: AgentUpdate, session: WriteSession) -> AgentRead:
+    row = get_or_404(session, Agent, agent_id, "agent")
+    _check_refs(session, row.site_id, body.contract_id, body.queue_ids or [])
+    changes = body.model_dump(exclude_unset=True)
+    if body.availability is not None:
+        changes["availability"] = week_to_minutes(body.availability)
+    for name, value in changes.items():
+        setattr(row, name, value)
+    session.add(row)
+    commit(session)
+    return agent_read(row)
+
+
+@router.delete(
+    "/v1/agents/{agent_id}", status_code=status.HTTP_204_NO_CONTENT, operation_id="deleteAgent"
+)
+def delete_agent(agent_id: int, session: WriteSession) -> Response:
+    session.delete(get_or_404(session, Agent, agent_id, "agent"))
+    commit(session)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/v1/agents/{agent_id}/time-off",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="createTimeOff",
+)
+def create_time_off(
+    agent_id: int, body: TimeOffCreate, session: WriteSession, response: Response
+) -> TimeOffRead:
+    get_or_404(session, Agent, agent_id, "agent")
+    row = TimeOff(agent_id=agent_id, **body.model_dump())
+    session.add(row)
+    commit(session, f"agent {agent_id} already has time off on {body.day}")
+    response.headers["Location"] = f"/v1/time-off/{row.id}"
+    return TimeOffRead.model_validate(row, from_attributes=True)
+
+
+@router.get("/v1/agents/{agent_id}/time-off", operation_id="listTimeOff")
+def list_time_off(
+    agent_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
+) -> TimeOffList:
+    get_or_404(session, Agent, agent_id, "agent")
+    where = col(TimeOff.agent_id) == agent_id
+    total = session.exec(select(func.count()).select_from(TimeOff).where(where)).one()
+    query = select(TimeOff).where(where).order_by(col(TimeOff.day)).offset(offset).limit(limit)
+    items = [TimeOffRead.model_validate(t, from_attributes=True) for t in session.exec(query)]
+    return TimeOffList(total=total, limit=limit, offset=offset, items=items)
+
+
+@router.delete(
+    "/v1/time-off/{time_off_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    operation_id="deleteTimeOff",
+)
+def delete_time_off(time_off_id: int, session: WriteSession) -> Response:
+    session.delete(get_or_404(session, TimeOff, time_off_id, "time off"))
+    commit(session)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

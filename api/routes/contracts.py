@@ -1,0 +1,71 @@
+"""Contracts of a site: shift lengths, weekly paid minutes, working days, cost."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+from sqlmodel import col, func, select
+
+from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404
+from api.schemas import ContractCreate, ContractList, ContractRead
+from api.tables import Contract, Site
+
+router = APIRouter(tags=["staff"])
+
+
+def contract_read(row: Contract) -> ContractRead:
+    assert row.id is not None
+    return ContractRead.model_validate(row, from_attributes=True)
+
+
+@router.post(
+    "/v1/sites/{site_id}/contracts",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="createContract",
+)
+def create_contract(
+    site_id: int, body: ContractCreate, session: WriteSession, response: Response
+) -> ContractRead:
+    get_or_404(session, Site, site_id, "site")
+    row = Contract(site_id=site_id, **body.model_dump())
+    session.add(row)
+    commit(session, f"site {site_id} already has a contract {body.code!r}")
+    response.headers["Location"] = f"/v1/contracts/{row.id}"
+    return contract_read(row)
+
+
+@router.get("/v1/sites/{site_id}/contracts", operation_id="listContracts")
+def list_contracts(
+    site_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
+) -> ContractList:
+    get_or_404(session, Site, site_id, "site")
+    where = col(Contract.site_id) == site_id
+    total = session.exec(select(func.count()).select_from(Contract).where(where)).one()
+    query = select(Contract).where(where).order_by(col(Contract.id)).offset(offset).limit(limit)
+    items = [contract_read(c) for c in session.exec(query).all()]
+    return ContractList(total=total, limit=limit, offset=offset, items=items)
+
+
+@router.get("/v1/contracts/{contract_id}", operation_id="getContract")
+def get_contract(contract_id: int, session: ReadSession) -> ContractRead:
+    return contract_read(get_or_404(session, Contract, contract_id, "contract"))
+
+
+@router.put("/v1/contracts/{contract_id}", operation_id="replaceContract")
+def replace_contract(contract_id: int, body: ContractCreate, session: WriteSession) -> ContractRead:
+    row = get_or_404(session, Contract, contract_id, "contract")
+    for name, value in body.model_dump().items():
+        setattr(row, name, value)
+    session.add(row)
+    commit(session, f"the site already has a contract {body.code!r}")
+    return contract_read(row)
+
+
+@router.delete(
+    "/v1/contracts/{contract_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    operation_id="deleteContract",
+)
+def delete_contract(contract_id: int, session: WriteSession) -> Response:
+    session.delete(get_or_404(session, Contract, contract_id, "contract"))
+    commit(session, "agents still hold this contract")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,224 @@
+"""History imports: CSV upload of ACD interval history for a queue.
+
+``dry_run=true`` returns the validation report only. A committed import is one transaction and
+upserts by the natural key (queue, interval_start); re-uploading the same file (same SHA-256)
+returns the earlier import instead of importing twice.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, Response, UploadFile, status
+from sqlmodel import Session, col, func, select
+
+from api.deps import Limit, Offset, ReadSession, SettingsDep, WriteSession, get_or_404
+from api.errors import ApiError
+from api.history import find_import, frame_records, load_history, upsert_history
+from api.schemas import HistoryRead, ImportList, ImportProblem, ImportReport
+from api.tables import HistoryImport, Queue, Site
+from forecasting.errors import InvalidInput, Problem
+from forecasting.io import read_history_csv
+from forecasting.types import HistoryImport as ParsedHistory
+
+router = APIRouter(tags=["history"])
+_CHUNK = 1 << 20
+
+
+async def _read_limited(upload: UploadFile, limit_bytes: int) -> bytes:
+    chunks, size = [], 0
+    while chunk := await upload.read(_CHUNK):
+        size += len(chunk)
+        if size > limit_bytes:
+            raise ApiError(
+                413, "payload-too-large", f"upload exceeds the limit of {limit_bytes} bytes"
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _problems(items: list[Problem] | tuple[Problem, ...]) -> list[ImportProblem]:
+    return [ImportProblem(row=p.row, field=p.field, code=p.code, message=p.message) for p in items]
+
+
+def import_report(row: HistoryImport, *, already: bool = False) -> ImportReport:
+    return ImportReport(
+        id=row.id,
+        queue_id=row.queue_id,
+        dry_run=False,
+        file_sha256=row.file_sha256,
+        filename=row.filename,
+        rows=row.rows,
+        valid=True,
+        problems=[],
+        inserted=row.inserted,
+        updated=row.updated,
+        unchanged=row.unchanged,
+        first_interval=row.first_interval,
+        last_interval=row.last_interval,
+        already_imported=already,
+        created_at=row.created_at,
+    )
+
+
+def parse_upload(data: bytes, queue: Queue, zone: str, source_queue: str | None) -> ParsedHistory:
+    """Validate the CSV for ``queue``; raises ``InvalidInput`` listing every problem."""
+    parsed = read_history_csv(data, zone=zone, queue=source_queue)
+    problems = []
+    if len(parsed.queues) > 1:
+        problems.append(
+            Problem(
+                None,
+                "queue",
+                "ambiguous_queue",
+                f"the file holds queues {list(parsed.queues)}; pass source_queue=<name>",
+            )
+        )
+    if parsed.interval_min and parsed.interval_min != queue.interval_min:
+        problems.append(
+            Problem(
+                None,
+                "interval_start",
+                "granularity_mismatch",
+                f"the file has {parsed.interval_min}-minute intervals, the queue plans "
+                f"in {queue.interval_min}-minute intervals",
+            )
+        )
+    if problems:
+        raise InvalidInput(problems)
+    return parsed
+
+
+def store_import(
+    session: Session, queue: Queue, parsed: ParsedHistory, filename: str | None
+) -> tuple[HistoryImport, bool]:
+    """Add ``parsed`` for ``queue`` to the session's transaction (idempotent by file hash).
+
+    Returns the import row and whether it is new; the caller commits.
+    """
+    assert queue.id is not None
+    earlier = find_import(session, queue.id, parsed.file_sha256)
+    if earlier is not None:
+        return earlier, False
+    records = frame_records(parsed.frame)
+    row = HistoryImport(
+        queue_id=queue.id,
+        file_sha256=parsed.file_sha256,
+        filename=filename,
+        rows=len(records),
+        inserted=0,
+        updated=0,
+        unchanged=0,
+        first_interval=min((r["interval_start"] for r in records), default=None),
+        last_interval=max((r["interval_start"] for r in records), default=None),
+    )
+    session.add(row)
+    session.flush()
+    counts = upsert_history(session, queue.id, records, row.id)
+    row.inserted, row.updated, row.unchanged = counts.inserted, counts.updated, counts.unchanged
+    session.add(row)
+    return row, True
+
+
+@router.post(
+    "/v1/queues/{queue_id}/history-imports",
+    operation_id="createHistoryImport",
+    status_code=status.HTTP_201_CREATED,
+)
+async def create_import(
+    queue_id: int,
+    file: Annotated[UploadFile, File(description="ACD interval export (CSV)")],
+    session: WriteSession,
+    settings: SettingsDep,
+    response: Response,
+    dry_run: Annotated[bool, Query(description="validate only, store nothing")] = False,
+    source_queue: Annotated[str | None, Query(max_length=200)] = None,
+) -> ImportReport:
+    queue = get_or_404(session, Queue, queue_id, "queue")
+    site = get_or_404(session, Site, queue.site_id, "site")
+    data = await _read_limited(file, settings.max_upload_bytes)
+    if dry_run:
+        response.status_code = status.HTTP_200_OK
+        session.rollback()
+        return _dry_run(queue, site.zone, data, file.filename, source_queue)
+    parsed = parse_upload(data, queue, site.zone, source_queue)
+    row, created = store_import(session, queue, parsed, file.filename)
+    session.commit()
+    response.headers["Location"] = f"/v1/history-imports/{row.id}"
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    report = import_report(row, already=not created)
+    report.warnings = _problems(parsed.warnings)
+    return report
+
+
+def _dry_run(
+    queue: Queue, zone: str, data: bytes, filename: str | None, source_queue: str | None
+) -> ImportReport:
+    import hashlib
+
+    digest = hashlib.sha256(data).hexdigest()
+    assert queue.id is not None
+    try:
+        parsed = parse_upload(data, queue, zone, source_queue)
+    except InvalidInput as exc:
+        return ImportReport(
+            queue_id=queue.id,
+            dry_run=True,
+            file_sha256=digest,
+            filename=filename,
+            rows=0,
+            valid=False,
+            problems=_problems(exc.problems),
+            truncated=exc.truncated,
+        )
+    starts = parsed.frame["interval_start"]
+    return ImportReport(
+        queue_id=queue.id,
+        dry_run=True,
+        file_sha256=parsed.file_sha256,
+        filename=filename,
+        rows=len(parsed.frame),
+        valid=True,
+        problems=[],
+        warnings=_problems(parsed.warnings),
+        first_interval=starts.min().to_pydatetime() if len(starts) else None,
+        last_interval=starts.max().to_pydatetime() if len(starts) else None,
+    )
+
+
+@router.get("/v1/queues/{queue_id}/history-imports", operation_id="listHistoryImports")
+def list_imports(
+    queue_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
+) -> ImportList:
+    get_or_404(session, Queue, queue_id, "queue")
+    where = col(HistoryImport.queue_id) == queue_id
+    total = session.exec(select(func.count()).select_from(HistoryImport).where(where)).one()
+    query = select(HistoryImport).where(where).order_by(col(HistoryImport.id))
+    rows = session.exec(query.offset(offset).limit(limit)).all()
+    return ImportList(
+        total=total, limit=limit, offset=offset, items=[import_report(r) for r in rows]
+    )
+
+
+@router.get("/v1/history-imports/{import_id}", operation_id="getHistoryImport")
+def get_import(import_id: int, session: ReadSession) -> ImportReport:
+    return import_report(get_or_404(session, HistoryImport, import_id, "history import"))
+
+
+@router.get("/v1/queues/{queue_id}/history", operation_id="getHistory")
+def get_history(queue_id: int, session: ReadSession) -> HistoryRead:
+    get_or_404(session, Queue, queue_id, "queue")
+    frame = load_history(session, queue_id)
+
+    def column(name: str) -> list[float | None]:
+        return [None if v != v else float(v) for v in frame[name]]
+
+    return HistoryRead(
+        queue_id=queue_id,
+        interval_start=[t.to_pydatetime() for t in frame["interval_start"]],
+        offered=[float(v) for v in frame["offered"]],
+        handled=column("handled"),
+        abandoned=column("abandoned"),
+        aht_s=column("aht_s"),
+    )

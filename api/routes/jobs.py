@@ -1,0 +1,112 @@
+"""Jobs: status, progress, objective / bound / gap so far, errors, cancel."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+from sqlmodel import Session, col, func, select
+
+from api.deps import Limit, Offset, ReadSession, RunnerDep, WriteSession, get_or_404
+from api.jobs import FINISHED
+from api.schemas import ImportProblem, JobList, JobRead, JobStatus
+from api.tables import Job, utcnow
+
+router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
+
+RESULT_PATHS = {
+    "forecast": "/v1/forecasts/{id}",
+    "requirement": "/v1/requirements/{id}",
+    "roster": "/v1/rosters/{id}",
+    "comparison": "/v1/comparisons/{id}",
+    "capacity_plan": "/v1/capacity-plans/{id}",
+}
+
+
+def job_read(job: Job) -> JobRead:
+    assert job.id is not None
+    url = None
+    if job.result_kind in RESULT_PATHS and job.result_id is not None:
+        url = RESULT_PATHS[job.result_kind].format(id=job.result_id)
+    errors = None if job.problems is None else [ImportProblem(**p) for p in job.problems]
+    return JobRead(
+        id=job.id,
+        kind=job.kind,
+        status=job.status,  # type: ignore[arg-type]
+        progress=job.progress,
+        message=job.message,
+        objective=job.objective,
+        best_bound=job.best_bound,
+        gap=job.gap,
+        seconds=job.seconds,
+        cancel_requested=job.cancel_requested,
+        params=job.params,
+        errors=errors,
+        error=job.error,
+        result_kind=job.result_kind,
+        result_id=job.result_id,
+        result_url=url,
+        created_at=job.created_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+        updated_at=job.updated_at,
+    )
+
+
+@router.get("", operation_id="listJobs")
+def list_jobs(
+    session: ReadSession,
+    status_: Annotated[JobStatus | None, Query(alias="status")] = None,
+    kind: str | None = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> JobList:
+    query = select(Job)
+    if status_ is not None:
+        query = query.where(col(Job.status) == status_)
+    if kind is not None:
+        query = query.where(col(Job.kind) == kind)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(col(Job.id)).offset(offset).limit(limit)).all()
+    return JobList(total=total, limit=limit, offset=offset, items=[job_read(j) for j in rows])
+
+
+@router.get("/{job_id}", operation_id="getJob")
+def get_job(job_id: int, session: ReadSession) -> JobRead:
+    return job_read(get_or_404(session, Job, job_id, "job"))
+
+
+def _cancel(job_id: int, session: Session, runner: RunnerDep) -> JobRead:
+    job = get_or_404(session, Job, job_id, "job")
+    if job.status in FINISHED:
+        return job_read(job)
+    job.cancel_requested = True
+    if job.status == "queued":
+        job.status, job.finished_at = "cancelled", utcnow()
+        job.message = "cancelled before it started"
+    session.add(job)
+    session.commit()
+    if job.status == "cancelled":
+        runner.cancel_queued(job_id)
+    return job_read(job)
+
+
+@router.delete("/{job_id}", status_code=status.HTTP_202_ACCEPTED, operation_id="cancelJob")
+def cancel_job(job_id: int, session: WriteSession, runner: RunnerDep) -> JobRead:
+    """Stop a job. A running solve stops at its next check and keeps its best roster so far."""
+    return _cancel(job_id, session, runner)
+
+
+@router.post(
+    "/{job_id}/cancel", status_code=status.HTTP_202_ACCEPTED, operation_id="cancelJobAction"
+)
+def cancel_job_action(job_id: int, session: WriteSession, runner: RunnerDep) -> JobRead:
+    """Same as ``DELETE /v1/jobs/{id}``, for clients that cannot send DELETE."""
+    return _cancel(job_id, session, runner)
+
+
+def accepted(job: Job, response: Response) -> JobRead:
+    """The 202 answer of every job-creating endpoint."""
+    response.status_code = status.HTTP_202_ACCEPTED
+    response.headers["Location"] = f"/v1/jobs/{job.id}"
+    return job_read(job)

@@ -1,0 +1,111 @@
+"""Queues of a site: channel, service goal, planned AHT, patience and staffing model."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+from sqlmodel import Session, col, func, select
+
+from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404
+from api.errors import ApiError
+from api.schemas import QueueCreate, QueueList, QueueRead, QueueUpdate, ServiceGoal
+from api.services import goal_problems
+from api.tables import Queue, Site
+
+router = APIRouter(tags=["queues"])
+
+
+def queue_read(queue: Queue) -> QueueRead:
+    assert queue.id is not None
+    goal = ServiceGoal(
+        service_level=queue.service_level,
+        answer_within_s=queue.answer_within_s,
+        max_asa_s=queue.max_asa_s,
+        max_abandon_rate=queue.max_abandon_rate,
+        max_occupancy=queue.max_occupancy,
+    )
+    return QueueRead(
+        id=queue.id,
+        site_id=queue.site_id,
+        name=queue.name,
+        channel=queue.channel,  # type: ignore[arg-type]
+        interval_min=queue.interval_min,  # type: ignore[arg-type]
+        aht_s=queue.aht_s,
+        patience_s=queue.patience_s,
+        model=queue.model,  # type: ignore[arg-type]
+        goal=goal,
+        shrinkage=queue.shrinkage,
+        created_at=queue.created_at,
+    )
+
+
+def _apply_goal(queue: Queue, goal: ServiceGoal) -> None:
+    queue.service_level = goal.service_level
+    queue.answer_within_s = goal.answer_within_s
+    queue.max_asa_s = goal.max_asa_s
+    queue.max_abandon_rate = goal.max_abandon_rate
+    queue.max_occupancy = goal.max_occupancy
+
+
+def _check(queue: Queue) -> None:
+    problems = goal_problems(queue)
+    if problems:
+        raise ApiError(422, "conflicting-service-goal", problems[0].message, errors=problems)
+
+
+@router.post(
+    "/v1/sites/{site_id}/queues", status_code=status.HTTP_201_CREATED, operation_id="createQueue"
+)
+def create_queue(
+    site_id: int, body: QueueCreate, session: WriteSession, response: Response
+) -> QueueRead:
+    get_or_404(session, Site, site_id, "site")
+    queue = Queue(site_id=site_id, **body.model_dump(exclude={"goal"}))
+    _apply_goal(queue, body.goal)
+    _check(queue)
+    session.add(queue)
+    commit(session, f"site {site_id} already has a queue named {body.name!r}")
+    response.headers["Location"] = f"/v1/queues/{queue.id}"
+    return queue_read(queue)
+
+
+@router.get("/v1/sites/{site_id}/queues", operation_id="listQueues")
+def list_queues(
+    site_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
+) -> QueueList:
+    get_or_404(session, Site, site_id, "site")
+    where = col(Queue.site_id) == site_id
+    total = session.exec(select(func.count()).select_from(Queue).where(where)).one()
+    query = select(Queue).where(where).order_by(col(Queue.id)).offset(offset).limit(limit)
+    items = [queue_read(q) for q in session.exec(query).all()]
+    return QueueList(total=total, limit=limit, offset=offset, items=items)
+
+
+@router.get("/v1/queues/{queue_id}", operation_id="getQueue")
+def get_queue(queue_id: int, session: ReadSession) -> QueueRead:
+    return queue_read(get_or_404(session, Queue, queue_id, "queue"))
+
+
+@router.patch("/v1/queues/{queue_id}", operation_id="updateQueue")
+def update_queue(queue_id: int, body: QueueUpdate, session: WriteSession) -> QueueRead:
+    queue = get_or_404(session, Queue, queue_id, "queue")
+    for name, value in body.model_dump(exclude_unset=True, exclude={"goal"}).items():
+        setattr(queue, name, value)
+    if body.goal is not None:
+        _apply_goal(queue, body.goal)
+    _check(queue)
+    session.add(queue)
+    commit(session, f"the site already has a queue named {body.name!r}")
+    return queue_read(queue)
+
+
+@router.delete(
+    "/v1/queues/{queue_id}", status_code=status.HTTP_204_NO_CONTENT, operation_id="deleteQueue"
+)
+def delete_queue(queue_id: int, session: WriteSession) -> Response:
+    session.delete(get_or_404(session, Queue, queue_id, "queue"))
+    commit(session, "the queue is still referenced")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+def load_queue(session: Session, queue_id: int) -> Queue:
+    return get_or_404(session, Queue, queue_id, "queue")

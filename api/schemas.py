@@ -1,0 +1,385 @@
+"""Request and response bodies of the ``/v1`` API (pydantic).
+
+Times of day are ``"HH:MM"`` local wall-clock strings (``"24:00"`` allowed as a closing time);
+instants are ISO 8601 with an offset; rates and shares are fractions in [0, 1].
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.\-]+$")]
+Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+_HHMM = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$")
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def hhmm_to_minute(text: str) -> int:
+    hours, minutes = text.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def minute_to_hhmm(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TimeWindow(Strict):
+    """A local time window ``[start, end)`` of one day, on the 15-minute grid."""
+
+    start: str = Field(examples=["08:00"])
+    end: str = Field(examples=["20:00"])
+
+    @field_validator("start", "end")
+    @classmethod
+    def _hhmm(cls, value: str) -> str:
+        if not _HHMM.match(value):
+            raise ValueError("expected a local time HH:MM between 00:00 and 24:00")
+        if hhmm_to_minute(value) % 15:
+            raise ValueError("times must be on the 15-minute grid")
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TimeWindow:
+        if hhmm_to_minute(self.end) <= hhmm_to_minute(self.start):
+            raise ValueError("end must be after start (no window crosses midnight)")
+        return self
+
+    def minutes(self) -> list[int]:
+        return [hhmm_to_minute(self.start), hhmm_to_minute(self.end)]
+
+    @classmethod
+    def from_minutes(cls, pair: list[int] | None) -> TimeWindow | None:
+        if pair is None:
+            return None
+        return cls(start=minute_to_hhmm(pair[0]), end=minute_to_hhmm(pair[1]))
+
+
+Week = Annotated[list[TimeWindow | None], Field(min_length=7, max_length=7)]
+
+
+def week_to_minutes(week: list[TimeWindow | None]) -> list[list[int] | None]:
+    return [None if w is None else w.minutes() for w in week]
+
+
+def week_from_minutes(week: list[Any]) -> list[TimeWindow | None]:
+    return [TimeWindow.from_minutes(pair) for pair in week]
+
+
+class Page(BaseModel):
+    total: int
+    limit: int
+    offset: int
+
+
+# ---- sites -------------------------------------------------------------------------------
+
+
+class SiteBase(Strict):
+    name: Name
+    zone: str = Field(examples=["Europe/Berlin"], description="IANA time zone of the site")
+    opening_hours: Week = Field(description="7 entries Mon..Sun: local open window or null")
+
+    @field_validator("zone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA time zone {value!r}") from exc
+        return value
+
+
+class SiteCreate(SiteBase):
+    pass
+
+
+class SiteUpdate(Strict):
+    name: Name | None = None
+    opening_hours: Week | None = None
+
+
+class SiteRead(SiteBase):
+    id: int
+    created_at: datetime
+
+
+class SiteList(Page):
+    items: list[SiteRead]
+
+
+# ---- queues ------------------------------------------------------------------------------
+
+
+class ServiceGoal(Strict):
+    """Service target: ``service_level`` of calls answered within ``answer_within_s``."""
+
+    service_level: float = Field(gt=0.0, le=1.0, examples=[0.8])
+    answer_within_s: float = Field(ge=0.0, le=3600.0, examples=[20])
+    max_asa_s: float | None = Field(default=None, gt=0.0, le=3600.0)
+    max_abandon_rate: float | None = Field(default=None, gt=0.0, lt=1.0)
+    max_occupancy: float | None = Field(default=None, gt=0.0, le=1.0, examples=[0.88])
+
+
+Channel = Literal["voice", "chat", "email", "callback"]
+StaffingKind = Literal["erlang_c", "erlang_a"]
+
+
+class QueueBase(Strict):
+    name: Name
+    channel: Channel = "voice"
+    interval_min: Literal[15, 30, 60] = 15
+    aht_s: float = Field(gt=0.0, le=86_400.0, description="planned average handle time")
+    patience_s: float | None = Field(default=None, gt=0.0, le=86_400.0)
+    model: StaffingKind = "erlang_c"
+    goal: ServiceGoal
+    shrinkage: float = Field(default=0.0, ge=0.0, lt=1.0)
+
+
+class QueueCreate(QueueBase):
+    pass
+
+
+class QueueUpdate(Strict):
+    name: Name | None = None
+    aht_s: float | None = Field(default=None, gt=0.0, le=86_400.0)
+    patience_s: float | None = Field(default=None, gt=0.0, le=86_400.0)
+    model: StaffingKind | None = None
+    goal: ServiceGoal | None = None
+    shrinkage: float | None = Field(default=None, ge=0.0, lt=1.0)
+
+
+class QueueRead(QueueBase):
+    id: int
+    site_id: int
+    created_at: datetime
+
+
+class QueueList(Page):
+    items: list[QueueRead]
+
+
+# ---- history imports ---------------------------------------------------------------------
+
+
+class ImportProblem(BaseModel):
+    row: int | None
+    field: str | None
+    code: str
+    message: str
+
+
+class ImportReport(BaseModel):
+    """Result of a history upload; with ``dry_run`` nothing was stored."""
+
+    id: int | None = None
+    queue_id: int
+    dry_run: bool
+    file_sha256: str
+    filename: str | None
+    rows: int
+    valid: bool
+    problems: list[ImportProblem]
+    warnings: list[ImportProblem] = Field(default_factory=list)
+    truncated: bool = False
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    first_interval: datetime | None = None
+    last_interval: datetime | None = None
+    already_imported: bool = False
+    created_at: datetime | None = None
+
+
+class ImportList(Page):
+    items: list[ImportReport]
+
+
+class HistoryRead(BaseModel):
+    queue_id: int
+    interval_start: list[datetime]
+    offered: list[float]
+    handled: list[float | None]
+    abandoned: list[float | None]
+    aht_s: list[float | None]
+
+
+# ---- contracts, agents, shift rules, time off --------------------------------------------
+
+
+class ContractBase(Strict):
+    code: Code
+    label: str = Field(default="", max_length=200)
+    shift_paid_minutes: list[Annotated[int, Field(ge=60, le=720)]] = Field(min_length=1)
+    min_weekly_paid_minutes: int = Field(ge=0, le=7 * 1440)
+    max_weekly_paid_minutes: int = Field(ge=0, le=7 * 1440)
+    max_days: int = Field(ge=1, le=7)
+    hourly_cost: float = Field(default=0.0, ge=0.0)
+
+    @field_validator("shift_paid_minutes")
+    @classmethod
+    def _grid(cls, value: list[int]) -> list[int]:
+        if any(v % 15 for v in value):
+            raise ValueError("shift lengths must be multiples of 15 minutes")
+        return sorted(set(value))
+
+    @model_validator(mode="after")
+    def _weekly(self) -> ContractBase:
+        if self.min_weekly_paid_minutes > self.max_weekly_paid_minutes:
+            raise ValueError("min_weekly_paid_minutes is above max_weekly_paid_minutes")
+        if max(self.shift_paid_minutes) * self.max_days < self.min_weekly_paid_minutes:
+            raise ValueError("min_weekly_paid_minutes cannot be reached with these shifts/days")
+        return self
+
+
+class ContractCreate(ContractBase):
+    pass
+
+
+class ContractRead(ContractBase):
+    id: int
+    site_id: int
+    created_at: datetime
+
+
+class ContractList(Page):
+    items: list[ContractRead]
+
+
+class AgentBase(Strict):
+    code: Code
+    name: str = Field(default="", max_length=200)
+    contract_id: int
+    availability: Week = Field(description="7 entries Mon..Sun: local window or null (off)")
+    queue_ids: list[int] = Field(default_factory=list, description="queues the agent serves")
+    consecutive_days_worked: int = Field(default=0, ge=0, le=14)
+    last_shift_end_minute: int | None = Field(
+        default=None, le=0, description="end of last week's last shift, minutes before Monday"
+    )
+    active: bool = True
+
+
+class AgentCreate(AgentBase):
+    pass
+
+
+class AgentUpdate(Strict):
+    name: str | None = Field(default=None, max_length=200)
+    contract_id: int | None = None
+    availability: Week | None = None
+    queue_ids: list[int] | None = None
+    active: bool | None = None
+
+
+class AgentRead(AgentBase):
+    id: int
+    site_id: int
+    created_at: datetime
+
+
+class AgentList(Page):
+    items: list[AgentRead]
+
+
+class BreakRule(Strict):
+    duration_minutes: int = Field(ge=5, le=120)
+    paid: bool
+    required_if_paid_minutes_at_least: int = Field(ge=0, le=1440)
+    earliest_start_after_shift_start_minutes: int = Field(ge=0, le=1440)
+    latest_start_after_shift_start_minutes: int = Field(ge=0, le=1440)
+    min_minutes_before_shift_end: int = Field(ge=0, le=1440)
+
+
+class ShiftRulesBody(Strict):
+    """Shift rules of a site (the roster instance ``rules`` block) and objective weights."""
+
+    shift_start_granularity_minutes: Literal[15, 30, 60] = 30
+    min_rest_between_shifts_minutes: int = Field(default=660, ge=0, le=2880)
+    max_consecutive_working_days: int = Field(default=5, ge=1, le=14)
+    min_days_off_per_week: int = Field(default=2, ge=0, le=7)
+    min_work_between_activities_minutes: int = Field(default=60, ge=0, le=480)
+    break_rule: BreakRule | None = Field(
+        default_factory=lambda: BreakRule(
+            duration_minutes=15,
+            paid=True,
+            required_if_paid_minutes_at_least=240,
+            earliest_start_after_shift_start_minutes=60,
+            latest_start_after_shift_start_minutes=1440,
+            min_minutes_before_shift_end=60,
+        )
+    )
+    lunch_rule: BreakRule | None = Field(
+        default_factory=lambda: BreakRule(
+            duration_minutes=30,
+            paid=False,
+            required_if_paid_minutes_at_least=360,
+            earliest_start_after_shift_start_minutes=180,
+            latest_start_after_shift_start_minutes=300,
+            min_minutes_before_shift_end=60,
+        )
+    )
+    under_per_agent_interval: float = Field(default=1.0, ge=0.0)
+    over_per_agent_interval: float = Field(default=0.1, ge=0.0)
+    paid_per_agent_interval: float = Field(default=0.002, ge=0.0)
+
+
+class ShiftRulesRead(ShiftRulesBody):
+    site_id: int
+    updated_at: datetime
+
+
+class TimeOffCreate(Strict):
+    day: date
+    kind: Literal["leave", "sick", "training", "other"] = "leave"
+    note: str = Field(default="", max_length=300)
+
+
+class TimeOffRead(TimeOffCreate):
+    id: int
+    agent_id: int
+    created_at: datetime
+
+
+class TimeOffList(Page):
+    items: list[TimeOffRead]
+
+
+# ---- jobs --------------------------------------------------------------------------------
+
+JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled", "interrupted"]
+
+
+class JobRead(BaseModel):
+    id: int
+    kind: str
+    status: JobStatus
+    progress: float
+    message: str
+    objective: float | None
+    best_bound: float | None
+    gap: float | None
+    seconds: float | None
+    cancel_requested: bool
+    params: dict[str, Any]
+    errors: list[ImportProblem] | None
+    error: str | None
+    result_kind: str | None
+    result_id: int | None
+    result_url: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    updated_at: datetime | None
+
+
+class JobList(Page):
+    items: list[JobRead]

@@ -1,0 +1,60 @@
+"""``staffwise serve``: run the REST service (uvicorn), optionally with the demo site."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from api.settings import Settings
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="run the Staffwise REST service",
+        description="Run the Staffwise REST service (FastAPI on uvicorn). The database is "
+        "created and migrated on start; running jobs of a previous run become 'interrupted'.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="SQLAlchemy URL (default: STAFFWISE_DATABASE_URL or sqlite:///./staffwise.db)",
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="load the demo site (once) before serving"
+    )
+    parser.add_argument("--workers", type=int, default=None, help="job executor worker count")
+    parser.add_argument("--log-level", default="info", help="uvicorn log level")
+    parser.set_defaults(handler=serve)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    if args.database_url:
+        overrides["database_url"] = args.database_url
+    if args.workers:
+        overrides["workers"] = args.workers
+    return Settings(**overrides)
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.db import make_engine, upgrade
+    from api.main import create_app
+
+    settings = _settings(args)
+    if args.demo:
+        from api.demo import load_demo
+
+        engine = make_engine(settings.database_url)
+        upgrade(engine)
+        ids = load_demo(engine)
+        engine.dispose()
+        state = "loaded" if ids.created else "already present"
+        print(f"demo site {ids.site_id} / queue {ids.queue_id} {state}")
+    app = create_app(settings)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return 0

@@ -1,0 +1,33 @@
+"""Service settings, read once from the environment (prefix ``STAFFWISE_``)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ExecutorKind = Literal["process", "thread", "dask"]
+
+
+class Settings(BaseSettings):
+    """Configuration of one Staffwise service instance.
+
+    ``executor`` picks the job executor: a local process pool (default), an in-process thread
+    pool (tests, debugging) or Dask; Dask is chosen automatically when ``dask_scheduler`` is set.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="STAFFWISE_", extra="ignore")
+
+    database_url: str = "sqlite:///./staffwise.db"
+    dask_scheduler: str | None = None
+    executor: ExecutorKind = "process"
+    workers: int = Field(default=2, ge=1, le=64)
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    solver_time_limit_s: float = Field(default=30.0, gt=0, le=3600)
+    solver_workers: int = Field(default=1, ge=1, le=16)
+    run_migrations: bool = True
+
+    @property
+    def executor_kind(self) -> ExecutorKind:
+        return "dask" if self.dask_scheduler else self.executor

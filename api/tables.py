@@ -1,0 +1,262 @@
+"""Database tables (SQLModel). Every schema change goes with an Alembic revision.
+
+Instants are stored as naive UTC and read back as tz-aware UTC (``UTCDateTime``); structured,
+immutable results (forecast intervals, roster shifts, solver reports) are JSON columns in a
+columnar shape (``{"interval_start": [...], "calls": [...]}``) so one row is one resource.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, TypeDecorator, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as naive UTC, always returned tz-aware (UTC)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; Staffwise stores tz-aware instants only")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _ts(nullable: bool = False, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+def _created() -> Any:
+    return Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+def _json(nullable: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(JSON, nullable=nullable))
+
+
+def _fk(target: str, *, nullable: bool = False, index: bool = True) -> Any:
+    column = Column(Integer, ForeignKey(target, ondelete="CASCADE"), nullable=nullable, index=index)
+    return Field(default=None, sa_column=column)
+
+
+class Site(SQLModel, table=True):
+    __tablename__ = "site"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    zone: str = Field(max_length=64)
+    opening_hours: list[Any] = _json()  # 7 entries Mon..Sun: [open_min, close_min] or null
+    created_at: datetime = _created()
+
+
+class Queue(SQLModel, table=True):
+    __tablename__ = "queue"
+    __table_args__ = (UniqueConstraint("site_id", "name", name="uq_queue_site_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = _fk("site.id")
+    name: str = Field(max_length=200)
+    channel: str = Field(max_length=16)
+    interval_min: int
+    aht_s: float
+    patience_s: float | None = None
+    model: str = Field(max_length=16)
+    service_level: float
+    answer_within_s: float
+    max_asa_s: float | None = None
+    max_abandon_rate: float | None = None
+    max_occupancy: float | None = None
+    shrinkage: float = 0.0
+    created_at: datetime = _created()
+
+
+class HistoryImport(SQLModel, table=True):
+    __tablename__ = "history_import"
+    __table_args__ = (UniqueConstraint("queue_id", "file_sha256", name="uq_import_queue_hash"),)
+    id: int | None = Field(default=None, primary_key=True)
+    queue_id: int = _fk("queue.id")
+    file_sha256: str = Field(max_length=64)
+    filename: str | None = Field(default=None, max_length=300)
+    rows: int
+    inserted: int
+    updated: int
+    unchanged: int
+    first_interval: datetime | None = _ts(nullable=True)
+    last_interval: datetime | None = _ts(nullable=True)
+    created_at: datetime = _created()
+
+
+class HistoryInterval(SQLModel, table=True):
+    __tablename__ = "history_interval"
+    queue_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("queue.id", ondelete="CASCADE"), primary_key=True)
+    )
+    interval_start: datetime = Field(sa_column=Column(UTCDateTime(), primary_key=True))
+    offered: float
+    handled: float | None = None
+    abandoned: float | None = None
+    aht_s: float | None = None
+    import_id: int | None = _fk("history_import.id", nullable=True, index=False)
+
+
+class Contract(SQLModel, table=True):
+    __tablename__ = "contract"
+    __table_args__ = (UniqueConstraint("site_id", "code", name="uq_contract_site_code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = _fk("site.id")
+    code: str = Field(max_length=40)
+    label: str = Field(default="", max_length=200)
+    shift_paid_minutes: list[int] = _json()
+    min_weekly_paid_minutes: int
+    max_weekly_paid_minutes: int
+    max_days: int
+    hourly_cost: float = 0.0
+    created_at: datetime = _created()
+
+
+class Agent(SQLModel, table=True):
+    __tablename__ = "agent"
+    __table_args__ = (UniqueConstraint("site_id", "code", name="uq_agent_site_code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = _fk("site.id")
+    code: str = Field(max_length=40)
+    name: str = Field(default="", max_length=200)
+    contract_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("contract.id"), nullable=False, index=True)
+    )
+    availability: list[Any] = _json()  # 7 entries: [earliest_start_min, latest_end_min] or null
+    queue_ids: list[int] = _json()
+    consecutive_days_worked: int = 0
+    last_shift_end_minute: int | None = None
+    active: bool = True
+    created_at: datetime = _created()
+
+
+class ShiftRules(SQLModel, table=True):
+    __tablename__ = "shift_rules"
+    site_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("site.id", ondelete="CASCADE"), primary_key=True)
+    )
+    rules: dict[str, Any] = _json()
+    objective: dict[str, Any] = _json()
+    updated_at: datetime = _created()
+
+
+class TimeOff(SQLModel, table=True):
+    __tablename__ = "time_off"
+    __table_args__ = (UniqueConstraint("agent_id", "day", name="uq_time_off_agent_day"),)
+    id: int | None = Field(default=None, primary_key=True)
+    agent_id: int = _fk("agent.id")
+    day: date
+    kind: str = Field(default="leave", max_length=20)
+    note: str = Field(default="", max_length=300)
+    created_at: datetime = _created()
+
+
+class Job(SQLModel, table=True):
+    __tablename__ = "job"
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32, index=True)
+    status: str = Field(max_length=16, index=True)
+    progress: float = 0.0
+    message: str = Field(default="", max_length=500)
+    objective: float | None = None
+    best_bound: float | None = None
+    gap: float | None = None
+    seconds: float | None = None
+    cancel_requested: bool = False
+    idempotency_key: str | None = Field(default=None, max_length=200, unique=True)
+    request_sha256: str = Field(max_length=64)
+    params: dict[str, Any] = _json()
+    problems: list[Any] | None = _json(nullable=True)
+    error: str | None = Field(default=None, max_length=2000)
+    result_kind: str | None = Field(default=None, max_length=32)
+    result_id: int | None = None
+    created_at: datetime = _created()
+    started_at: datetime | None = _ts(nullable=True)
+    finished_at: datetime | None = _ts(nullable=True)
+    updated_at: datetime | None = _ts(nullable=True)
+
+
+class Forecast(SQLModel, table=True):
+    __tablename__ = "forecast"
+    id: int | None = Field(default=None, primary_key=True)
+    queue_id: int = _fk("queue.id")
+    job_id: int | None = _fk("job.id", nullable=True)
+    method: str = Field(max_length=40)
+    start: datetime = _ts()
+    weeks: int
+    accuracy: dict[str, Any] | None = _json(nullable=True)
+    intervals: dict[str, list[Any]] = _json()
+    created_at: datetime = _created()
+
+
+class Requirement(SQLModel, table=True):
+    __tablename__ = "requirement"
+    id: int | None = Field(default=None, primary_key=True)
+    queue_id: int = _fk("queue.id")
+    forecast_id: int = _fk("forecast.id")
+    goal: dict[str, Any] = _json()
+    summary: dict[str, Any] = _json()
+    intervals: dict[str, list[Any]] = _json()
+    created_at: datetime = _created()
+
+
+class Roster(SQLModel, table=True):
+    __tablename__ = "roster"
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int | None = _fk("job.id", nullable=True)
+    site_id: int = _fk("site.id")
+    requirement_id: int = _fk("requirement.id")
+    week_start: date
+    report: dict[str, Any] = _json()
+    kpis: dict[str, Any] = _json()
+    coverage: dict[str, list[Any]] = _json()
+    shifts: list[Any] = _json()
+    explanations: list[Any] = _json()
+    simulated: dict[str, Any] | None = _json(nullable=True)
+    created_at: datetime = _created()
+
+
+class Scenario(SQLModel, table=True):
+    __tablename__ = "scenario"
+    __table_args__ = (UniqueConstraint("queue_id", "name", "version", name="uq_scenario_version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    queue_id: int = _fk("queue.id")
+    name: str = Field(max_length=200)
+    version: int = 1
+    changes: dict[str, Any] = _json()
+    created_at: datetime = _created()
+
+
+class Comparison(SQLModel, table=True):
+    __tablename__ = "comparison"
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int | None = _fk("job.id", nullable=True)
+    requirement_id: int = _fk("requirement.id")
+    scenario_ids: list[int] = _json()
+    result: dict[str, Any] = _json()
+    created_at: datetime = _created()
+
+
+class CapacityPlan(SQLModel, table=True):
+    __tablename__ = "capacity_plan"
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int | None = _fk("job.id", nullable=True)
+    name: str = Field(max_length=200)
+    mode: str = Field(max_length=16)
+    inputs: dict[str, Any] = _json()
+    report: dict[str, Any] | None = _json(nullable=True)
+    result: dict[str, Any] = _json()
+    created_at: datetime = _created()

@@ -1,0 +1,104 @@
+"""API test fixtures: an isolated database per test (SQLite file, or PostgreSQL when
+``STAFFWISE_TEST_POSTGRES_URL`` is set), the app on a TestClient, small-data helpers.
+
+Every test using ``client`` runs on SQLite and, marked ``postgres``, on PostgreSQL (skipped with
+a reason when the variable is absent). Each backend is migrated once per session into a
+template; each test gets a copy (a file copy for SQLite, ``CREATE DATABASE ... TEMPLATE`` for
+PostgreSQL) that is dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from api.db import make_engine, upgrade
+from api.main import create_app
+from api.settings import Settings
+
+PG_ENV = "STAFFWISE_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+def _pg_admin_url() -> str:
+    url = os.environ.get(PG_ENV)
+    if not url:
+        pytest.skip(f"{PG_ENV} is not set (no PostgreSQL to test against)")
+    return url
+
+
+def _pg_execute(admin_url: str, statement: str) -> None:
+    engine = make_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[tuple[str, str]]:
+    admin = _pg_admin_url()
+    name = f"staffwise_tpl_{uuid.uuid4().hex[:10]}"
+    _pg_execute(admin, f'CREATE DATABASE "{name}"')
+    url = make_url(admin).set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    yield admin, name
+    _pg_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        target = tmp_path / "staffwise.db"
+        shutil.copyfile(template, target)
+        yield f"sqlite:///{target}"
+        return
+    admin, template_name = request.getfixturevalue("postgres_template")
+    name = f"staffwise_t_{uuid.uuid4().hex[:12]}"
+    _pg_execute(admin, f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
+    yield make_url(admin).set(database=name).render_as_string(hide_password=False)
+    _pg_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def make_settings(database_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "executor": "thread",
+        "workers": 2,
+        "max_upload_bytes": 2 * 1024 * 1024,
+        "solver_time_limit_s": 5.0,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return make_settings(database_url)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
