@@ -1,0 +1,1 @@
+"""Package data of the optimizer: the bundled example week (``example_week.csv``)."""

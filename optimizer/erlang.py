@@ -1,0 +1,486 @@
+"""Erlang B, Erlang C and Erlang A queue formulas, vectorised over intervals.
+
+Every function takes array-likes with one entry per interval (scalars broadcast) and returns
+``float64`` arrays; nothing loops over intervals in Python.
+
+* Erlang B (M/M/N/N) uses the continuous extension through the regularised upper incomplete
+  gamma function, ``B(x, A) = Poisson_pmf(x; A) / Poisson_cdf(x; A)`` with both extended to real
+  ``x`` (``Q(x + 1, A) = gammaincc(x + 1, A)`` is the Poisson cdf), evaluated in log space: O(1)
+  per interval, stable from 0.01 to far beyond 5,000 Erlangs, and defined for fractional agents.
+  Where the Poisson cdf underflows (agents far below the traffic) the series
+  ``1/B = sum_k x(x-1)...(x-k+1) / A^k`` is summed instead.
+* Erlang C (M/M/N) follows from B: ``C = x B / (x - A (1 - B))`` for ``x > A``, else 1.
+* Erlang A (M/M/N+M, exponential patience with mean ``patience_s``) is computed from the
+  stationary birth-death distribution (Garnett, Mandelbaum & Reiman 2002) and the offered-wait
+  density of a delayed arrival (Zeltyn & Mandelbaum 2005, Mandelbaum & Zeltyn 2007),
+  ``g(t) = N mu exp(-N mu t + (lambda / theta)(1 - exp(-theta t)))``, whose integrals give
+  P(wait), abandonment, service level and ASA. ``g`` is log-concave, so its integrals are taken
+  by Gauss-Legendre quadrature on pieces bounded by level sets of ``log g`` (exact to ~1e-13,
+  no overflow for any patience). See ``docs/erlang.md`` for the derivations.
+
+Service-level conventions (``QueueKpis``):
+
+* ``service_level`` = calls answered within T / **all** arrivals (abandoned ones included).
+* ``service_level_answered`` = calls answered within T / arrivals that did **not** abandon
+  before T (abandons after T still count in the denominator). For Erlang C both are equal.
+
+For integer ``agents`` every figure is the exact stationary value of the queue; fractional
+``agents`` use the analytic continuation of the same formulas (continuous in ``agents``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.special import gammaincc, gammaln
+
+from optimizer.errors import InputError, Problem
+
+__all__ = [
+    "QueueKpis",
+    "erlang_a_kpis",
+    "erlang_b",
+    "erlang_c",
+    "erlang_c_kpis",
+    "offered_load",
+    "queue_kpis",
+]
+
+FloatArray = NDArray[np.float64]
+
+MAX_PROBLEMS = 50
+# Levels (in units of log g below its maximum) that bound the quadrature pieces, each side.
+_LEVELS = (2.0, 6.0, 12.0, 20.0, 30.0, 42.0)
+_GAUSS_NODES = 16
+_CHUNK = 2048
+
+
+@dataclass(frozen=True, slots=True)
+class QueueKpis:
+    """Predicted queue figures, one entry per interval.
+
+    ``p_wait``: probability an arrival waits (all agents busy).
+    ``service_level``: answered within T / all arrivals.
+    ``service_level_answered``: answered within T / arrivals that did not abandon before T
+    (Erlang C: equal to ``service_level``).
+    ``asa_s``: mean wait of answered calls, seconds (``inf`` when no call can be answered:
+    Erlang C with agents <= traffic, or zero agents).
+    ``mean_wait_all_s``: mean wait over all arrivals including abandoned ones, seconds.
+    ``abandon_rate``: share of arrivals that abandon (0 for Erlang C).
+    ``occupancy``: share of agent time spent handling calls (carried load / agents; 1 when
+    the queue is saturated or there are no agents but calls, 0 without calls).
+    """
+
+    p_wait: FloatArray
+    service_level: FloatArray
+    service_level_answered: FloatArray
+    asa_s: FloatArray
+    mean_wait_all_s: FloatArray
+    abandon_rate: FloatArray
+    occupancy: FloatArray
+
+
+# --------------------------------------------------------------------------------------------
+# validation
+
+
+def _as_array(value: ArrayLike) -> FloatArray:
+    return np.atleast_1d(np.asarray(value, dtype=np.float64))
+
+
+def _check(
+    problems: list[Problem], bad: NDArray[np.bool_], field: str, code: str, message: str
+) -> None:
+    for index in np.flatnonzero(bad)[: MAX_PROBLEMS - len(problems)]:
+        problems.append(Problem(row=int(index), field=field, code=code, message=message))
+
+
+def _check_values(
+    problems: list[Problem], values: FloatArray, field: str, *, allow_zero: bool
+) -> None:
+    """Record non-finite and out-of-range entries of a per-interval input."""
+    finite = np.isfinite(values)
+    _check(problems, ~finite, field, "not_finite", f"{field} must be a finite number")
+    low = values < 0 if allow_zero else values <= 0
+    bound = ">= 0" if allow_zero else "> 0"
+    _check(problems, finite & low, field, "out_of_range", f"{field} must be {bound}")
+
+
+def _raise_if(problems: list[Problem]) -> None:
+    if problems:
+        raise InputError(problems[:MAX_PROBLEMS], truncated=len(problems) >= MAX_PROBLEMS)
+
+
+def _broadcast(fields: dict[str, FloatArray]) -> list[FloatArray]:
+    """Broadcast per-interval arrays to one length (scalars repeat); report mismatches."""
+    sizes = {name: arr.size for name, arr in fields.items() if arr.size != 1}
+    lengths = set(sizes.values())
+    if len(lengths) > 1:
+        detail = ", ".join(f"{name}={size}" for name, size in sizes.items())
+        problem = Problem(None, None, "length_mismatch", f"inputs differ in length: {detail}")
+        raise InputError([problem])
+    n = lengths.pop() if lengths else 1
+    return [np.broadcast_to(arr, (n,)).astype(np.float64) for arr in fields.values()]
+
+
+def _validate_positive_scalar(problems: list[Problem], value: float, field: str) -> None:
+    if not np.isfinite(value) or value <= 0:
+        problems.append(Problem(None, field, "out_of_range", f"{field} must be > 0"))
+
+
+# --------------------------------------------------------------------------------------------
+# Erlang B and C
+
+
+def offered_load(calls: ArrayLike, aht_s: ArrayLike, interval_s: float) -> FloatArray:
+    """Offered traffic in Erlangs: ``calls * aht_s / interval_s``."""
+    return _as_array(calls) * _as_array(aht_s) / float(interval_s)
+
+
+def _log_erlang_b_series(x: FloatArray, a: FloatArray) -> FloatArray:
+    """``log B`` from ``1/B = sum_k x(x-1)...(x-k+1)/A^k``; for ``x`` well below ``A``."""
+    total = np.ones_like(x)
+    term = np.ones_like(x)
+    for k in range(1, 200_000):
+        term = term * (x - (k - 1)) / a
+        total = total + term
+        if not np.any(np.abs(term) > 1e-17 * total):
+            break
+    return -np.log(total)
+
+
+def _log_erlang_b(a: FloatArray, x: FloatArray) -> FloatArray:
+    """Natural log of the continuous Erlang B; inputs validated, ``a > 0`` and ``x >= 0``."""
+    log_pmf = x * np.log(a) - a - gammaln(x + 1.0)
+    cdf = gammaincc(x + 1.0, a)
+    out = np.empty_like(a)
+    ok = cdf > 1e-250
+    out[ok] = log_pmf[ok] - np.log(cdf[ok])
+    if not np.all(ok):
+        out[~ok] = _log_erlang_b_series(x[~ok], a[~ok])
+    return np.minimum(out, 0.0)
+
+
+def _validated_pair(traffic_erl: ArrayLike, agents: ArrayLike) -> tuple[FloatArray, FloatArray]:
+    a, x = _broadcast({"traffic_erl": _as_array(traffic_erl), "agents": _as_array(agents)})
+    problems: list[Problem] = []
+    _check_values(problems, a, "traffic_erl", allow_zero=True)
+    _check_values(problems, x, "agents", allow_zero=True)
+    _raise_if(problems)
+    return a, x
+
+
+def erlang_b(traffic_erl: ArrayLike, agents: ArrayLike) -> FloatArray:
+    """Erlang B blocking probability of an M/M/N/N system, per interval.
+
+    ``agents`` may be fractional (continuous extension through the incomplete gamma function;
+    exact for integers). Zero traffic gives 0 (with agents > 0); zero agents give 1.
+    """
+    a, x = _validated_pair(traffic_erl, agents)
+    return _erlang_b(a, x)
+
+
+def _erlang_b(a: FloatArray, x: FloatArray) -> FloatArray:
+    out = np.where(x > 0, 0.0, 1.0)
+    busy = a > 0
+    out[busy] = np.exp(_log_erlang_b(a[busy], x[busy]))
+    return out
+
+
+def erlang_c(traffic_erl: ArrayLike, agents: ArrayLike) -> FloatArray:
+    """Erlang C probability of waiting of an M/M/N queue, per interval.
+
+    ``C = x B / (x - A (1 - B))`` with the continuous Erlang B, so ``agents`` may be fractional.
+    Returns 1.0 where ``agents <= traffic`` (unstable queue: every call waits) and 0.0 where the
+    traffic is zero.
+    """
+    a, x = _validated_pair(traffic_erl, agents)
+    return _erlang_c(a, x)
+
+
+def _erlang_c(a: FloatArray, x: FloatArray) -> FloatArray:
+    out = np.where(a > 0, 1.0, 0.0)
+    stable = (a > 0) & (x > a)
+    b = _erlang_b(a[stable], x[stable])
+    xs, as_ = x[stable], a[stable]
+    out[stable] = np.clip(xs * b / (xs - as_ * (1.0 - b)), 0.0, 1.0)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# KPIs
+
+
+def _validated_kpi_inputs(
+    calls: ArrayLike,
+    aht_s: ArrayLike,
+    agents: ArrayLike,
+    interval_s: float,
+    answer_within_s: float,
+    patience_s: float | None = None,
+    *,
+    need_patience: bool = False,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    c, h, n = _broadcast(
+        {"calls": _as_array(calls), "aht_s": _as_array(aht_s), "agents": _as_array(agents)}
+    )
+    problems: list[Problem] = []
+    _check_values(problems, c, "calls", allow_zero=True)
+    _check_values(problems, h, "aht_s", allow_zero=False)
+    _check_values(problems, n, "agents", allow_zero=True)
+    _validate_positive_scalar(problems, interval_s, "interval_s")
+    if not np.isfinite(answer_within_s) or answer_within_s < 0:
+        problems.append(
+            Problem(None, "answer_within_s", "out_of_range", "answer_within_s must be >= 0")
+        )
+    if need_patience:
+        if patience_s is None:
+            msg = "erlang_a needs patience_s (mean patience, seconds)"
+            problems.append(Problem(None, "patience_s", "required", msg))
+        else:
+            _validate_positive_scalar(problems, patience_s, "patience_s")
+    _raise_if(problems)
+    return c, h, n
+
+
+def erlang_c_kpis(
+    calls: ArrayLike,
+    aht_s: ArrayLike,
+    agents: ArrayLike,
+    *,
+    interval_s: float,
+    answer_within_s: float,
+) -> QueueKpis:
+    """Erlang C (M/M/N, no abandonment) figures for given agents, per interval.
+
+    ``service_level = 1 - C exp(-(N - A) T / aht)``, ``asa_s = C aht / (N - A)``,
+    ``occupancy = A / N``; with ``N <= A`` the queue is unstable: SL 0, ASA ``inf``,
+    occupancy 1. Zero calls: SL 1, ASA 0, occupancy 0.
+    """
+    c, h, n = _validated_kpi_inputs(calls, aht_s, agents, interval_s, answer_within_s)
+    return _erlang_c_kpis(c * h / interval_s, h, n, float(answer_within_s))
+
+
+def _erlang_c_kpis(a: FloatArray, h: FloatArray, n: FloatArray, t_s: float) -> QueueKpis:
+    p_wait = _erlang_c(a, n)
+    idle = a <= 0
+    stable = (n > a) | idle
+    gap = np.where(stable & ~idle, n - a, 1.0)
+    sl = np.where(stable, 1.0 - p_wait * np.exp(-gap * t_s / h), 0.0)
+    asa = np.where(stable, p_wait * h / gap, np.inf)
+    occupancy = np.where(stable, a / np.where(n > 0, n, 1.0), 1.0)
+    sl = np.clip(sl, 0.0, 1.0)
+    return QueueKpis(
+        p_wait=p_wait,
+        service_level=sl,
+        service_level_answered=sl.copy(),
+        asa_s=asa,
+        mean_wait_all_s=asa.copy(),
+        abandon_rate=np.zeros_like(a),
+        occupancy=occupancy,
+    )
+
+
+def erlang_a_kpis(
+    calls: ArrayLike,
+    aht_s: ArrayLike,
+    agents: ArrayLike,
+    *,
+    interval_s: float,
+    answer_within_s: float,
+    patience_s: float,
+) -> QueueKpis:
+    """Erlang A (M/M/N+M: exponential patience with mean ``patience_s``) figures, per interval.
+
+    ``service_level`` counts calls answered within T over all arrivals;
+    ``service_level_answered`` over arrivals that did not abandon before T. ``mean_wait_all_s``
+    equals ``abandon_rate * patience_s`` (Little's law on the queue). Zero agents with calls:
+    everybody abandons (SL 0, abandon 1, ASA ``inf``).
+    """
+    c, h, n = _validated_kpi_inputs(
+        calls, aht_s, agents, interval_s, answer_within_s, patience_s, need_patience=True
+    )
+    return _erlang_a_kpis(c / interval_s, h, n, float(answer_within_s), float(patience_s))
+
+
+def queue_kpis(
+    model: Literal["erlang_c", "erlang_a"],
+    calls: ArrayLike,
+    aht_s: ArrayLike,
+    agents: ArrayLike,
+    *,
+    interval_s: float,
+    answer_within_s: float,
+    patience_s: float | None = None,
+) -> QueueKpis:
+    """Dispatch to :func:`erlang_c_kpis` or :func:`erlang_a_kpis` by model name."""
+    if model == "erlang_c":
+        return erlang_c_kpis(
+            calls, aht_s, agents, interval_s=interval_s, answer_within_s=answer_within_s
+        )
+    if model == "erlang_a":
+        if patience_s is None:
+            msg = "erlang_a needs patience_s (mean patience, seconds)"
+            raise InputError([Problem(None, "patience_s", "required", msg)])
+        return erlang_a_kpis(
+            calls,
+            aht_s,
+            agents,
+            interval_s=interval_s,
+            answer_within_s=answer_within_s,
+            patience_s=patience_s,
+        )
+    raise InputError([Problem(None, "model", "unknown", f"unknown queue model {model!r}")])
+
+
+# --------------------------------------------------------------------------------------------
+# Erlang A internals: integrals of the offered-wait density g(t) = c exp(h(t)),
+# h(t) = -c t + y (1 - exp(-theta t)), c = N mu, y = lambda / theta.
+
+
+@dataclass(frozen=True, slots=True)
+class _WaitIntegrals:
+    """Integrals of ``exp(h - h_max)`` weighted by functions of the offered wait ``V``,
+    each divided by the total, i.e. expectations for a delayed arrival."""
+
+    log_mass: FloatArray  # log of the integral of g (the S of the birth-death chain)
+    served_within: FloatArray  # E[exp(-theta V) 1{V <= T}]  (served within T)
+    not_served: FloatArray  # E[1 - exp(-theta V)]           (abandons)
+    abandon_before: FloatArray  # E[1 - exp(-theta min(V, T))]   (abandons before T)
+    served_wait: FloatArray  # E[V exp(-theta V)]             (wait of served calls)
+
+
+def _h(t: FloatArray, c: FloatArray, lam: FloatArray, theta: FloatArray) -> FloatArray:
+    return -c * t - (lam / theta) * np.expm1(-theta * t)
+
+
+def _h_slope(t: FloatArray, c: FloatArray, lam: FloatArray, theta: FloatArray) -> FloatArray:
+    return -c + lam * np.exp(-theta * t)
+
+
+def _level_point(
+    start: FloatArray,
+    target: FloatArray,
+    c: FloatArray,
+    lam: FloatArray,
+    theta: FloatArray,
+) -> FloatArray:
+    """Solve ``h(t) = target`` by Newton from ``start``; ``h`` is concave so the iterates
+    approach the root monotonically from the side of ``start``."""
+    t = start.copy()
+    for _ in range(100):
+        slope = _h_slope(t, c, lam, theta)
+        step = (_h(t, c, lam, theta) - target) / np.where(slope == 0, 1.0, slope)
+        step = np.where(slope == 0, 0.0, step)
+        t = np.maximum(t - step, 0.0)
+        if not np.any(np.abs(step) > 1e-12 * (1.0 + t)):
+            break
+    return t
+
+
+def _piece_bounds(c: FloatArray, lam: FloatArray, theta: FloatArray) -> tuple[FloatArray, ...]:
+    """Mode, max of h, and sorted piece boundaries (levels below the max on each side)."""
+    ratio = lam / c
+    t_mode = np.where(ratio > 1.0, np.log(np.maximum(ratio, 1.0)) / theta, 0.0)
+    h_max = _h(t_mode, c, lam, theta)
+    y = lam / theta
+    left: list[FloatArray] = []
+    right: list[FloatArray] = []
+    for level in _LEVELS:
+        target = h_max - level
+        upper = np.maximum((y - target) / c, t_mode)
+        right.append(_level_point(upper, target, c, lam, theta))
+        lower = _level_point(np.zeros_like(c), target, c, lam, theta)
+        left.append(np.where(target > 0.0, np.minimum(lower, t_mode), 0.0))
+    bounds = [*reversed(left), t_mode, *right]
+    return (h_max, *bounds)
+
+
+def _wait_integrals(
+    c: FloatArray, lam: FloatArray, theta: FloatArray, t_s: float
+) -> _WaitIntegrals:
+    """Quadrature of the offered-wait density for ``c > 0``, ``lam > 0`` (all 1-D)."""
+    h_max, *bounds = _piece_bounds(c, lam, theta)
+    nodes, weights = np.polynomial.legendre.leggauss(_GAUSS_NODES)
+    sums = np.zeros((5, c.size))
+    for lo, hi in itertools.pairwise(bounds):
+        for a, b in ((lo, np.minimum(hi, t_s)), (np.maximum(lo, t_s), hi)):
+            half = np.maximum(b - a, 0.0) / 2.0
+            t = (a + b)[:, None] / 2.0 + half[:, None] * nodes[None, :]
+            log_w = _h(t, *_cols(c, lam, theta)) - h_max[:, None]
+            w = half[:, None] * weights[None, :] * np.exp(log_w)
+            decay = np.exp(-theta[:, None] * t)
+            below = t <= t_s
+            lost = -np.expm1(-theta[:, None] * np.minimum(t, t_s))
+            sums[0] += w.sum(axis=1)
+            sums[1] += (w * decay * below).sum(axis=1)
+            sums[2] += (w * -np.expm1(-theta[:, None] * t)).sum(axis=1)
+            sums[3] += (w * lost).sum(axis=1)
+            sums[4] += (w * t * decay).sum(axis=1)
+    total = sums[0]
+    return _WaitIntegrals(
+        log_mass=np.log(c) + h_max + np.log(total),
+        served_within=sums[1] / total,
+        not_served=sums[2] / total,
+        abandon_before=sums[3] / total,
+        served_wait=sums[4] / total,
+    )
+
+
+def _cols(*arrays: FloatArray) -> tuple[FloatArray, ...]:
+    return tuple(arr[:, None] for arr in arrays)
+
+
+def _erlang_a_kpis(
+    lam: FloatArray, h: FloatArray, n: FloatArray, t_s: float, patience_s: float
+) -> QueueKpis:
+    """Erlang A figures from arrival rate per second ``lam``, handle time and agents."""
+    size = lam.size
+    p_wait, miss, sl_ans = np.zeros(size), np.zeros(size), np.ones(size)
+    abandon, asa = np.zeros(size), np.zeros(size)
+    no_agents = (n <= 0) & (lam > 0)
+    p_wait[no_agents], miss[no_agents], abandon[no_agents] = 1.0, 1.0, 1.0
+    sl_ans[no_agents], asa[no_agents] = 0.0, np.inf
+    active = np.flatnonzero((n > 0) & (lam > 0))
+    for start in range(0, active.size, _CHUNK):
+        idx = active[start : start + _CHUNK]
+        part = _erlang_a_active(lam[idx], h[idx], n[idx], t_s, patience_s)
+        p_wait[idx], miss[idx], sl_ans[idx], abandon[idx], asa[idx] = part
+    a = lam * h
+    occupancy = np.where(n > 0, a * (1.0 - abandon) / np.where(n > 0, n, 1.0), 0.0)
+    occupancy = np.where(no_agents, 1.0, np.clip(occupancy, 0.0, 1.0))
+    return QueueKpis(
+        p_wait=p_wait,
+        service_level=np.clip(1.0 - miss, 0.0, 1.0),
+        service_level_answered=np.clip(sl_ans, 0.0, 1.0),
+        asa_s=asa,
+        mean_wait_all_s=abandon * patience_s,
+        abandon_rate=abandon,
+        occupancy=occupancy,
+    )
+
+
+def _erlang_a_active(
+    lam: FloatArray, h: FloatArray, n: FloatArray, t_s: float, patience_s: float
+) -> tuple[FloatArray, ...]:
+    """P(wait), 1 - SL, SL over non-abandoned, abandon rate and ASA for n > 0, lam > 0."""
+    theta = np.full_like(lam, 1.0 / patience_s)
+    c = n / h
+    w = _wait_integrals(c, lam, theta, t_s)
+    log_b = _log_erlang_b(lam * h, n)
+    # P(wait) = S B / (1 - B + S B), in log space: 1 / (1 + (1 - B) / (S B))
+    log_odds = np.log(-np.expm1(log_b)) - w.log_mass - log_b
+    p_wait = 1.0 / (1.0 + np.exp(np.minimum(log_odds, 700.0)))
+    p_wait = np.where(log_b >= 0.0, 1.0, p_wait)
+    miss = p_wait * (1.0 - w.served_within)
+    abandon = p_wait * w.not_served
+    abandon_before = p_wait * w.abandon_before
+    sl_all = 1.0 - miss
+    sl_answered = sl_all / np.maximum(1.0 - abandon_before, 1e-300)
+    served = 1.0 - abandon
+    asa = np.where(served > 0, p_wait * w.served_wait / np.maximum(served, 1e-300), np.inf)
+    return p_wait, miss, sl_answered, abandon, asa

@@ -1,0 +1,452 @@
+"""Required agents per interval from a forecast and service targets (Erlang C or Erlang A).
+
+The integer requirement of an interval is the smallest whole number of agents meeting every
+target; it is found for all intervals at once by a vectorised bisection on whole agents (the
+targets are monotone in agents). The fractional requirement interpolates each target's curve
+linearly between ``N - 1`` and ``N`` agents (the point where the curve crosses the target) and
+takes the largest over targets, so ``agents - 1 < agents_fractional <= agents``. Summing
+fractional requirements over intervals or queues does not carry the round-up of each one.
+
+For Erlang C the curve below ``N`` starts at the offered load ``A`` when ``N - 1 < A`` (SL 0,
+answer speed 1/ASA 0, occupancy 1 there), so the fractional requirement is always above ``A``.
+Where the ASA at ``N - 1`` is infinite the interpolation runs on ``1 / ASA``.
+
+Shrinkage: ``scheduled_fractional = agents_fractional / (1 - shrinkage)`` and
+``scheduled = ceil(agents / (1 - shrinkage))`` (integer agents first, as planners do).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from optimizer.erlang import (
+    MAX_PROBLEMS,
+    FloatArray,
+    QueueKpis,
+    _as_array,
+    _broadcast,
+    _check_values,
+    _erlang_a_kpis,
+    _erlang_c_kpis,
+    _raise_if,
+)
+from optimizer.errors import InputError, OptimizerError, Problem
+
+__all__ = [
+    "REQUIREMENT_COLUMNS",
+    "Requirement",
+    "ServiceGoal",
+    "StaffingModel",
+    "UnreachableTargetError",
+    "required_agents",
+    "requirements_from_forecast",
+]
+
+IntArray = NDArray[np.int64]
+_OCCUPANCY_SLACK = 1e-12
+_MAX_DOUBLINGS = 40
+
+REQUIREMENT_COLUMNS: dict[str, str] = {
+    "interval_start": "start of the interval (only when given)",
+    "calls": "forecast calls in the interval",
+    "aht_s": "average handle time, seconds",
+    "traffic_erl": "offered load in Erlangs (calls * aht_s / interval seconds)",
+    "agents_fractional": "fractional agents on the phones (before shrinkage)",
+    "agents": "integer agents on the phones: smallest whole number meeting every target",
+    "scheduled_fractional": "agents_fractional / (1 - shrinkage)",
+    "scheduled": "ceil(agents / (1 - shrinkage)): agents to schedule",
+    "service_level": "predicted share answered within T over all arrivals, at `agents`",
+    "service_level_answered": "answered within T over arrivals not abandoned before T",
+    "asa_s": "predicted mean wait of answered calls, seconds",
+    "abandon_rate": "predicted share of arrivals that abandon (0 for erlang_c)",
+    "occupancy": "predicted share of agent time handling calls",
+    "p_wait": "predicted probability that a call waits",
+    "model": "queue model used: erlang_c or erlang_a",
+}
+
+
+class UnreachableTargetError(OptimizerError):
+    """No number of agents within a very wide search range meets the targets."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceGoal:
+    """Service targets; every target that is not ``None`` must be met in every interval.
+
+    ``service_level``: share of calls answered within ``answer_within_s`` seconds, in (0, 1).
+    ``service_level_basis``: ``"all_arrivals"`` (answered within T / all arrivals) or
+    ``"not_abandoned"`` (over arrivals that did not abandon before T); the same for Erlang C.
+    ``max_asa_s``: ceiling on the mean wait of answered calls, seconds (> 0).
+    ``max_abandon_rate``: ceiling on the abandoned share, in (0, 1); needs ``erlang_a``.
+    ``max_occupancy``: ceiling on the predicted occupancy, in (0, 1].
+    """
+
+    service_level: float | None = 0.8
+    answer_within_s: float = 20.0
+    max_asa_s: float | None = None
+    max_abandon_rate: float | None = None
+    max_occupancy: float | None = None
+    service_level_basis: Literal["all_arrivals", "not_abandoned"] = "all_arrivals"
+
+
+@dataclass(frozen=True, slots=True)
+class StaffingModel:
+    """Queue model: ``erlang_c`` (no abandonment) or ``erlang_a`` (exponential patience with
+    mean ``patience_s`` seconds, required for ``erlang_a``)."""
+
+    kind: Literal["erlang_c", "erlang_a"] = "erlang_c"
+    patience_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """Required agents and predicted figures, arrays with one entry per interval.
+
+    KPIs are predicted at the integer ``agents``. See :data:`REQUIREMENT_COLUMNS`.
+    """
+
+    agents_fractional: FloatArray
+    agents: IntArray
+    scheduled_fractional: FloatArray
+    scheduled: IntArray
+    service_level: FloatArray
+    service_level_answered: FloatArray
+    asa_s: FloatArray
+    abandon_rate: FloatArray
+    occupancy: FloatArray
+    p_wait: FloatArray
+    model: str
+    calls: FloatArray = field(default_factory=lambda: np.zeros(0))
+    aht_s: FloatArray = field(default_factory=lambda: np.zeros(0))
+    traffic_erl: FloatArray = field(default_factory=lambda: np.zeros(0))
+
+    def to_frame(self, interval_start: ArrayLike | None = None) -> pd.DataFrame:
+        """One row per interval with the columns of :data:`REQUIREMENT_COLUMNS`."""
+        data: dict[str, object] = {}
+        if interval_start is not None:
+            starts = pd.Series(np.asarray(interval_start))
+            if len(starts) != len(self.agents):
+                msg = f"interval_start has {len(starts)} entries for {len(self.agents)} intervals"
+                raise InputError([Problem(None, "interval_start", "length_mismatch", msg)])
+            data["interval_start"] = starts.to_numpy()
+        for name in REQUIREMENT_COLUMNS:
+            if name not in ("interval_start", "model"):
+                data[name] = getattr(self, name)
+        data["model"] = self.model
+        return pd.DataFrame(data)
+
+
+# --------------------------------------------------------------------------------------------
+# validation
+
+
+def _validate_goal(goal: ServiceGoal, problems: list[Problem]) -> None:
+    def bad(name: str, message: str) -> None:
+        problems.append(Problem(None, name, "out_of_range", message))
+
+    def in_open_unit(value: float | None) -> bool:
+        return value is None or (np.isfinite(value) and 0.0 < value < 1.0)
+
+    if not in_open_unit(goal.service_level):
+        bad("service_level", "service_level must be a share in (0, 1)")
+    if not np.isfinite(goal.answer_within_s) or goal.answer_within_s < 0:
+        bad("answer_within_s", "answer_within_s must be >= 0 seconds")
+    if goal.max_asa_s is not None and not (np.isfinite(goal.max_asa_s) and goal.max_asa_s > 0):
+        bad("max_asa_s", "max_asa_s must be > 0 seconds")
+    if not in_open_unit(goal.max_abandon_rate):
+        bad("max_abandon_rate", "max_abandon_rate must be a share in (0, 1)")
+    occ = goal.max_occupancy
+    if occ is not None and not (np.isfinite(occ) and 0.0 < occ <= 1.0):
+        bad("max_occupancy", "max_occupancy must be in (0, 1]")
+    if goal.service_level_basis not in ("all_arrivals", "not_abandoned"):
+        bad("service_level_basis", "service_level_basis must be all_arrivals or not_abandoned")
+    targets = (goal.service_level, goal.max_asa_s, goal.max_abandon_rate, goal.max_occupancy)
+    if all(target is None for target in targets):
+        problems.append(Problem(None, "goal", "required", "the goal sets no target"))
+
+
+def _validate_model(
+    model: StaffingModel, goal: ServiceGoal, shrinkage: float, problems: list[Problem]
+) -> None:
+    if model.kind not in ("erlang_c", "erlang_a"):
+        msg = f"unknown model {model.kind!r}: use erlang_c or erlang_a"
+        problems.append(Problem(None, "model", "unknown", msg))
+    if model.kind == "erlang_a":
+        patience = model.patience_s
+        if patience is None:
+            msg = "erlang_a needs patience_s (mean patience, seconds)"
+            problems.append(Problem(None, "patience_s", "required", msg))
+        elif not (np.isfinite(patience) and patience > 0):
+            problems.append(Problem(None, "patience_s", "out_of_range", "patience_s must be > 0"))
+    if model.kind == "erlang_c" and goal.max_abandon_rate is not None:
+        msg = "erlang_c predicts no abandonment: use model erlang_a for max_abandon_rate"
+        problems.append(Problem(None, "max_abandon_rate", "needs_erlang_a", msg))
+    if not (np.isfinite(shrinkage) and 0.0 <= shrinkage < 1.0):
+        problems.append(Problem(None, "shrinkage", "out_of_range", "shrinkage must be in [0, 1)"))
+
+
+def _validated_inputs(
+    calls: ArrayLike,
+    aht_s: ArrayLike,
+    interval_min: int,
+    goal: ServiceGoal,
+    model: StaffingModel,
+    shrinkage: float,
+) -> tuple[FloatArray, FloatArray]:
+    c, h = _broadcast({"calls": _as_array(calls), "aht_s": _as_array(aht_s)})
+    problems: list[Problem] = []
+    _check_values(problems, c, "calls", allow_zero=True)
+    _check_values(problems, h, "aht_s", allow_zero=False)
+    if not (isinstance(interval_min, int | np.integer) and interval_min > 0):
+        msg = "interval_min must be a positive whole number of minutes"
+        problems.append(Problem(None, "interval_min", "out_of_range", msg))
+    _validate_goal(goal, problems)
+    _validate_model(model, goal, shrinkage, problems)
+    _raise_if(problems[: MAX_PROBLEMS + 1])
+    return c, h
+
+
+# --------------------------------------------------------------------------------------------
+# targets as monotone curves in the number of agents
+
+KpiFn = Callable[[NDArray[np.intp], FloatArray], QueueKpis]
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """One target: ``value(kpis)`` must be ``>= bound`` (``rising``) or ``<= bound``."""
+
+    name: str
+    bound: float
+    rising: bool
+    value: Callable[[QueueKpis], FloatArray]
+
+    def met(self, kpis: QueueKpis) -> NDArray[np.bool_]:
+        v = self.value(kpis)
+        if self.rising:
+            return v >= self.bound
+        return v <= self.bound * (1.0 + _OCCUPANCY_SLACK)
+
+
+def _targets(goal: ServiceGoal) -> list[_Target]:
+    out: list[_Target] = []
+    if goal.service_level is not None:
+        if goal.service_level_basis == "not_abandoned":
+            out.append(_Target("sl", goal.service_level, True, _sl_answered))
+        else:
+            out.append(_Target("sl", goal.service_level, True, _sl_all))
+    if goal.max_asa_s is not None:
+        out.append(_Target("asa", goal.max_asa_s, False, _asa))
+    if goal.max_abandon_rate is not None:
+        out.append(_Target("abandon", goal.max_abandon_rate, False, _abandon))
+    if goal.max_occupancy is not None:
+        out.append(_Target("occupancy", goal.max_occupancy, False, _occupancy))
+    return out
+
+
+def _sl_all(k: QueueKpis) -> FloatArray:
+    return k.service_level
+
+
+def _sl_answered(k: QueueKpis) -> FloatArray:
+    return k.service_level_answered
+
+
+def _asa(k: QueueKpis) -> FloatArray:
+    return k.asa_s
+
+
+def _abandon(k: QueueKpis) -> FloatArray:
+    return k.abandon_rate
+
+
+def _occupancy(k: QueueKpis) -> FloatArray:
+    return k.occupancy
+
+
+# --------------------------------------------------------------------------------------------
+# search
+
+
+def _kpi_function(
+    model: StaffingModel, traffic: FloatArray, aht_s: FloatArray, interval_s: float, t_s: float
+) -> KpiFn:
+    """KPIs of the intervals ``idx`` at ``agents`` (fractional allowed)."""
+    if model.kind == "erlang_a":
+        patience = float(model.patience_s or 0.0)
+        lam = traffic / aht_s
+
+        def erlang_a(idx: NDArray[np.intp], agents: FloatArray) -> QueueKpis:
+            return _erlang_a_kpis(lam[idx], aht_s[idx], agents, t_s, patience)
+
+        return erlang_a
+
+    def erlang_c(idx: NDArray[np.intp], agents: FloatArray) -> QueueKpis:
+        return _erlang_c_kpis(traffic[idx], aht_s[idx], agents, t_s)
+
+    return erlang_c
+
+
+Meets = Callable[[NDArray[np.intp], FloatArray], NDArray[np.bool_]]
+
+
+def _bracket(meets: Meets, lo: FloatArray, hi: FloatArray, name: str) -> FloatArray:
+    """Grow ``hi`` until the target is met there (``lo`` is known not to meet it)."""
+    hi = hi.copy()
+    todo = np.arange(lo.size)
+    for _ in range(_MAX_DOUBLINGS):
+        ok = meets(todo, hi[todo])
+        todo = todo[~ok]
+        if todo.size == 0:
+            return hi
+        hi[todo] = hi[todo] + 2.0 * (hi[todo] - lo[todo]) + 1.0
+    msg = f"no staffing up to {hi[todo[0]]:.0f} agents meets the {name} target"
+    raise UnreachableTargetError(f"interval {int(todo[0])}: {msg}")
+
+
+def _smallest_meeting(meets: Meets, lo: FloatArray, hi: FloatArray) -> FloatArray:
+    """Vectorised bisection on whole agents: smallest ``n`` in ``(lo, hi]`` meeting the target,
+    given that ``lo`` does not and ``hi`` does (targets are monotone in agents)."""
+    lo, hi = lo.copy(), hi.copy()
+    todo = np.flatnonzero(hi - lo > 1)
+    while todo.size:
+        mid = np.floor((lo[todo] + hi[todo]) / 2.0)
+        ok = meets(todo, mid)
+        hi[todo] = np.where(ok, mid, hi[todo])
+        lo[todo] = np.where(ok, lo[todo], mid)
+        todo = todo[hi[todo] - lo[todo] > 1]
+    return hi
+
+
+def _fraction(target: _Target, low_value: FloatArray, high_value: FloatArray) -> FloatArray:
+    """Share of the way from the low (missing) to the high (meeting) point where the target's
+    line is crossed; an infinite ASA at the low point interpolates the speed 1 / ASA."""
+    if target.rising:
+        return _linear_share(low_value, high_value, target.bound)
+    share = _linear_share(-low_value, -high_value, -target.bound)
+    infinite = ~np.isfinite(low_value)
+    if np.any(infinite):
+        speed_share = high_value[infinite] / target.bound  # (1 / bound) / (1 / value_hi)
+        share[infinite] = np.clip(speed_share, 0.0, 1.0)
+    return share
+
+
+def _linear_share(lo: FloatArray, hi: FloatArray, bound: float) -> FloatArray:
+    span = hi - lo
+    with np.errstate(invalid="ignore"):
+        share = np.where(span > 0, (bound - lo) / np.where(span > 0, span, 1.0), 1.0)
+    return np.clip(np.nan_to_num(share, nan=1.0), 0.0, 1.0)
+
+
+def _feasible(kind: str, traffic: FloatArray, agents: FloatArray) -> NDArray[np.bool_]:
+    """Erlang C needs more agents than the offered load; any model needs one agent for calls."""
+    if kind == "erlang_c":
+        return agents > traffic
+    return agents >= 1
+
+
+def _target_requirement(
+    kpis: KpiFn, target: _Target, kind: str, traffic: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Integer and fractional requirement of one target, for intervals with traffic > 0."""
+    idx = np.arange(traffic.size)
+
+    def meets(sub: NDArray[np.intp], agents: FloatArray) -> NDArray[np.bool_]:
+        return target.met(kpis(sub, agents)) & _feasible(kind, traffic[sub], agents)
+
+    erlang_c = kind == "erlang_c"
+    lo = np.ceil(traffic) - 1.0 if erlang_c else np.zeros_like(traffic)
+    guess = np.ceil(traffic + 2.0 * np.sqrt(traffic) + 2.0)
+    hi = _bracket(meets, lo, np.maximum(guess, lo + 1.0), target.name)
+    whole = _smallest_meeting(meets, lo, hi)
+    if erlang_c and target.name == "occupancy":
+        return whole, np.minimum(traffic / target.bound, whole)
+    below = np.maximum(whole - 1.0, traffic) if erlang_c else whole - 1.0
+    share = _fraction(target, target.value(kpis(idx, below)), target.value(kpis(idx, whole)))
+    return whole, below + share * (whole - below)
+
+
+def _scheduled(agents: FloatArray, shrinkage: float) -> FloatArray:
+    """``ceil(agents / (1 - shrinkage))`` without float noise (14 / 0.7 is 20.000000000000004)."""
+    raw = agents / (1.0 - shrinkage)
+    return np.ceil(raw - 1e-9 * np.maximum(raw, 1.0))
+
+
+def required_agents(
+    calls: ArrayLike,
+    aht_s: ArrayLike,
+    *,
+    interval_min: int = 15,
+    goal: ServiceGoal = ServiceGoal(),
+    model: StaffingModel = StaffingModel(),
+    shrinkage: float = 0.0,
+) -> Requirement:
+    """Agents needed per interval to meet every target of ``goal`` under ``model``.
+
+    ``calls`` and ``aht_s`` hold one entry per interval of ``interval_min`` minutes (a scalar
+    ``aht_s`` applies to all). Zero calls need zero agents. Raises :class:`InputError` listing
+    every bad interval/field, :class:`UnreachableTargetError` if no staffing meets the goal.
+    """
+    c, h = _validated_inputs(calls, aht_s, interval_min, goal, model, shrinkage)
+    interval_s = float(interval_min) * 60.0
+    traffic = c * h / interval_s
+    active = np.flatnonzero(traffic > 0)
+    kpis = _kpi_function(model, traffic[active], h[active], interval_s, goal.answer_within_s)
+    whole = np.zeros(c.size)
+    fractional = np.zeros(c.size)
+    for target in _targets(goal):
+        n_t, f_t = _target_requirement(kpis, target, model.kind, traffic[active])
+        whole[active] = np.maximum(whole[active], n_t)
+        fractional[active] = np.maximum(fractional[active], f_t)
+    at = _kpi_function(model, traffic, h, interval_s, goal.answer_within_s)(
+        np.arange(c.size), whole
+    )
+    return Requirement(
+        agents_fractional=fractional,
+        agents=whole.astype(np.int64),
+        scheduled_fractional=fractional / (1.0 - shrinkage),
+        scheduled=_scheduled(whole, shrinkage).astype(np.int64),
+        service_level=at.service_level,
+        service_level_answered=at.service_level_answered,
+        asa_s=at.asa_s,
+        abandon_rate=at.abandon_rate,
+        occupancy=at.occupancy,
+        p_wait=at.p_wait,
+        model=model.kind,
+        calls=c,
+        aht_s=h,
+        traffic_erl=traffic,
+    )
+
+
+def requirements_from_forecast(
+    forecast: pd.DataFrame,
+    *,
+    interval_min: int = 15,
+    goal: ServiceGoal = ServiceGoal(),
+    model: StaffingModel = StaffingModel(),
+    shrinkage: float = 0.0,
+) -> pd.DataFrame:
+    """:func:`required_agents` on a forecast frame (``interval_start``, ``calls``, ``aht_s``);
+    returns :meth:`Requirement.to_frame` with ``interval_start``."""
+    missing = [col for col in ("interval_start", "calls", "aht_s") if col not in forecast]
+    if missing:
+        problems = [
+            Problem(None, col, "missing_column", f"column {col} is missing") for col in missing
+        ]
+        raise InputError(problems)
+    requirement = required_agents(
+        forecast["calls"].to_numpy(dtype=np.float64),
+        forecast["aht_s"].to_numpy(dtype=np.float64),
+        interval_min=interval_min,
+        goal=goal,
+        model=model,
+        shrinkage=shrinkage,
+    )
+    return requirement.to_frame(forecast["interval_start"].to_numpy())
