@@ -251,8 +251,8 @@ class JobContext:
 class JobOutcome:
     """A handler's result: the row to store and a summary for the job."""
 
-    row: SQLModel
-    kind: str
+    row: SQLModel | None
+    kind: str | None
     message: str = ""
     stopped_early: bool = False
     objective: float | None = None
@@ -326,8 +326,9 @@ def _fail(ctx: JobContext, error: str, problems: list[dict[str, Any]] | None) ->
 
 def _succeed(ctx: JobContext, outcome: JobOutcome, elapsed_s: float) -> str:
     with write_session(ctx.engine) as session:
-        session.add(outcome.row)
-        session.flush()
+        if outcome.row is not None:
+            session.add(outcome.row)
+            session.flush()
         job = session.get(Job, ctx.job_id)
         if job is None:
             return "failed"

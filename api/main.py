@@ -10,7 +10,16 @@ from fastapi import FastAPI, Request, Response
 from api import errors
 from api.db import make_engine, upgrade
 from api.jobs import JobRunner, mark_interrupted
-from api.routes import agents, contracts, imports, jobs, queues, shift_rules, sites
+from api.routes import (
+    agents,
+    contracts,
+    imports,
+    jobs,
+    queues,
+    requirements,
+    shift_rules,
+    sites,
+)
 from api.settings import Settings
 
 API_VERSION = "v1"
@@ -59,7 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     errors.install(app)
     _upload_limit(app, settings.max_upload_bytes)
-    routers = (sites, queues, imports, contracts, agents, shift_rules, jobs)
+    routers = (sites, queues, imports, requirements, contracts, agents, shift_rules, jobs)
     for module in routers:
         app.include_router(module.router)
 

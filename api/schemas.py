@@ -383,3 +383,83 @@ class JobRead(BaseModel):
 
 class JobList(Page):
     items: list[JobRead]
+
+
+# ---- forecasts and requirements ----------------------------------------------------------
+
+
+class ForecastIntervals(BaseModel):
+    interval_start: list[datetime]
+    calls: list[float]
+    calls_lo: list[float]
+    calls_hi: list[float]
+    aht_s: list[float]
+
+
+class ForecastRead(BaseModel):
+    id: int
+    queue_id: int
+    job_id: int | None
+    method: str
+    start: datetime
+    weeks: int
+    accuracy: dict[str, Any] | None
+    intervals: ForecastIntervals
+    created_at: datetime
+
+
+class ForecastSummary(BaseModel):
+    id: int
+    queue_id: int
+    job_id: int | None
+    method: str
+    start: datetime
+    weeks: int
+    accuracy: dict[str, Any] | None
+    created_at: datetime
+
+
+class ForecastList(Page):
+    items: list[ForecastSummary]
+
+
+class RequirementCreate(Strict):
+    """Required agents per interval of a stored forecast; overrides default to the queue's."""
+
+    forecast_id: int
+    goal: ServiceGoal | None = None
+    model: StaffingKind | None = None
+    patience_s: float | None = Field(default=None, gt=0.0, le=86_400.0)
+    shrinkage: float | None = Field(default=None, ge=0.0, lt=1.0)
+    aht_source: Literal["forecast", "queue"] = "forecast"
+
+
+class RequirementIntervals(BaseModel):
+    interval_start: list[datetime]
+    calls: list[float]
+    aht_s: list[float]
+    agents_fractional: list[float]
+    agents: list[int]
+    scheduled_fractional: list[float]
+    scheduled: list[int]
+    service_level: list[float]
+    asa_s: list[float | None]
+    abandon_rate: list[float]
+    occupancy: list[float]
+
+
+class RequirementSummary(BaseModel):
+    id: int
+    queue_id: int
+    forecast_id: int
+    goal: dict[str, Any]
+    summary: dict[str, Any]
+    created_at: datetime
+
+
+class RequirementRead(RequirementSummary):
+    intervals: RequirementIntervals
+
+
+class RequirementList(Page):
+    items: list[RequirementSummary]

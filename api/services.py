@@ -3,7 +3,34 @@
 from __future__ import annotations
 
 from api.tables import Queue
-from forecasting.errors import Problem
+from forecasting.errors import InvalidInput, Problem
+from optimizer import requirements as req
+
+GOAL_FIELDS = ("service_level", "answer_within_s", "max_asa_s", "max_abandon_rate", "max_occupancy")
+
+
+def core_problems(queue: Queue) -> list[Problem]:
+    """What the Erlang engine itself rejects in the queue's goal and model (zero-load probe)."""
+    goal = req.ServiceGoal(
+        service_level=queue.service_level,
+        answer_within_s=queue.answer_within_s,
+        max_asa_s=queue.max_asa_s,
+        max_abandon_rate=queue.max_abandon_rate,
+        max_occupancy=queue.max_occupancy,
+    )
+    model = req.StaffingModel(kind=queue.model, patience_s=queue.patience_s)  # type: ignore[arg-type]
+    try:
+        req.required_agents(
+            [0.0], queue.aht_s, interval_min=queue.interval_min, goal=goal, model=model,
+            shrinkage=queue.shrinkage,
+        )  # fmt: skip
+    except InvalidInput as exc:
+        return [
+            Problem(p.row, f"goal.{p.field}" if p.field in GOAL_FIELDS else p.field, p.code,
+                    p.message)
+            for p in exc.problems
+        ]  # fmt: skip
+    return []
 
 
 def goal_problems(queue: Queue) -> list[Problem]:
@@ -28,4 +55,6 @@ def goal_problems(queue: Queue) -> list[Problem]:
             "unattainable-goal",
             "a service level of 100% cannot be guaranteed by a queue with random arrivals",
         )
+    seen = {p.field for p in problems}
+    problems.extend(p for p in core_problems(queue) if p.field not in seen)
     return problems

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from api.deps import Limit, Offset, ReadSession, RunnerDep, WriteSession, get_or_404
-from api.jobs import FINISHED
+from api.jobs import FINISHED, JobRunner, create_job
 from api.schemas import ImportProblem, JobList, JobRead, JobStatus
 from api.tables import Job, utcnow
 
@@ -110,3 +111,26 @@ def accepted(job: Job, response: Response) -> JobRead:
     response.status_code = status.HTTP_202_ACCEPTED
     response.headers["Location"] = f"/v1/jobs/{job.id}"
     return job_read(job)
+
+
+def submit_job(
+    engine: Engine,
+    runner: JobRunner,
+    kind: str,
+    params: dict[str, Any],
+    idempotency_key: str | None,
+    response: Response,
+) -> JobRead:
+    """Create (or find, by ``Idempotency-Key``) a job, start it, answer 202 + ``Location``."""
+    job, created = create_job(engine, kind, params, idempotency_key)
+    assert job.id is not None
+    if created:
+        runner.submit(job.id)
+    return accepted(job, response)
+
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", max_length=200,
+           description="repeat a job request safely: the same key returns the same job"),
+]  # fmt: skip

@@ -15,7 +15,7 @@ from forecasting.errors import InvalidInput, Problem
 if TYPE_CHECKING:
     from api.jobs import Handler
 
-#: job kind -> module under ``api.tasks`` providing ``run``.
+#: job kind -> module providing ``run``.
 KINDS: dict[str, str] = {}
 
 
@@ -23,6 +23,6 @@ def handler(kind: str) -> Handler:
     """The handler of job ``kind`` (imported lazily, inside the worker)."""
     if kind not in KINDS:
         raise InvalidInput([Problem(None, "kind", "unknown_job_kind", f"no job kind {kind!r}")])
-    module = importlib.import_module(f"api.tasks.{KINDS[kind]}")
+    module = importlib.import_module(KINDS[kind])
     run: Handler = module.run
     return run

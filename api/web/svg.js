@@ -118,3 +118,29 @@ export function clear(node) {
   while (node.firstChild) node.firstChild.remove();
   return node;
 }
+
+/** Offset (ms) of an IANA zone from UTC at an instant. */
+function zoneOffset(ms, zone) {
+  const parts = formatter(zone, {
+    year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+    second: "2-digit", hourCycle: "h23",
+  }).formatToParts(new Date(ms));
+  const v = (type) => Number(parts.find((p) => p.type === type).value);
+  const wall = Date.UTC(v("year"), v("month") - 1, v("day"), v("hour"), v("minute"), v("second"));
+  return wall - Math.floor(ms / 1000) * 1000;
+}
+
+/** The instant (ms) of local wall-clock `minutes` after midnight of `dayKey` in `zone`. */
+export function zonedInstant(dayKey, minutes, zone) {
+  const [y, m, d] = dayKey.split("-").map(Number);
+  const wall = Date.UTC(y, m - 1, d, 0, minutes);
+  const first = wall - zoneOffset(wall, zone);
+  return wall - zoneOffset(first, zone);
+}
+
+/** Local day key `offset` days after `dayKey`. */
+export function addDays(dayKey, offset) {
+  const date = new Date(`${dayKey}T12:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + offset);
+  return date.toISOString().slice(0, 10);
+}

@@ -1,0 +1,204 @@
+"""Build the core's weekly ``RosterProblem`` from stored rows (site, rules, staff, requirement).
+
+The requirement's UTC intervals are mapped to the site's local week (Mon..Sun, wall-clock
+minutes): on the autumn DST day the repeated wall-clock interval takes the larger need of its
+two instants; in the spring gap the skipped interval needs nobody. Time off removes the day
+from the agent's availability. Only active agents serving the requirement's queue take part.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlmodel import Session, col, select
+
+from api.routes.shift_rules import rules_body
+from api.schemas import BreakRule
+from api.tables import Agent, Contract, Queue, Requirement, ShiftRules, Site, TimeOff
+from forecasting.errors import InvalidInput, Problem
+from optimizer.roster import problem as rp
+
+
+def local_week_grid(
+    starts: pd.Series, values: np.ndarray, zone: str, week_start: dt.date, interval_min: int
+) -> np.ndarray:
+    """``values`` at UTC ``starts`` as a (7, 1440 / interval_min) local grid (max on repeats)."""
+    per_day = 1440 // interval_min
+    grid = np.zeros((7, per_day))
+    local = pd.DatetimeIndex(pd.to_datetime(starts, utc=True)).tz_convert(zone)
+    day = (local.normalize().tz_localize(None) - pd.Timestamp(week_start)).days.to_numpy()
+    slot = ((local.hour * 60 + local.minute) // interval_min).to_numpy()
+    inside = (day >= 0) & (day < 7)
+    np.maximum.at(grid, (day[inside], slot[inside]), np.asarray(values, dtype=float)[inside])
+    return grid
+
+
+def open_mask(opening_hours: list[Any], interval_min: int) -> np.ndarray:
+    """(7, intervals per day) mask of the intervals inside the site's opening hours."""
+    per_day = 1440 // interval_min
+    mask = np.zeros((7, per_day))
+    for day, window in enumerate(opening_hours):
+        if window is not None:
+            mask[day, window[0] // interval_min : window[1] // interval_min] = 1.0
+    return mask
+
+
+def _activity(rule: BreakRule | None) -> rp.ActivityRule:
+    if rule is None:  # no such activity: never required
+        return rp.ActivityRule(15, True, 10**6, 0, 1440, 0)
+    return rp.ActivityRule(
+        duration_min=rule.duration_minutes,
+        paid=rule.paid,
+        required_if_paid_min_at_least=rule.required_if_paid_minutes_at_least,
+        earliest_start_after_shift_start_min=rule.earliest_start_after_shift_start_minutes,
+        latest_start_after_shift_start_min=rule.latest_start_after_shift_start_minutes,
+        min_min_before_shift_end=rule.min_minutes_before_shift_end,
+    )
+
+
+def _rules(row: ShiftRules | None) -> tuple[rp.Rules, rp.ObjectiveWeights]:
+    body = rules_body(row)
+    rules = rp.Rules(
+        start_granularity_min=body.shift_start_granularity_minutes,
+        min_rest_min=body.min_rest_between_shifts_minutes,
+        max_consecutive_days=body.max_consecutive_working_days,
+        min_days_off=body.min_days_off_per_week,
+        min_work_between_activities_min=body.min_work_between_activities_minutes,
+        break_rule=_activity(body.break_rule),
+        lunch_rule=_activity(body.lunch_rule),
+    )
+    weights = rp.ObjectiveWeights(
+        under_per_agent_interval=body.under_per_agent_interval,
+        over_per_agent_interval=body.over_per_agent_interval,
+        paid_per_agent_interval=body.paid_per_agent_interval,
+    )
+    return rules, weights
+
+
+def _window(pair: Any) -> rp.Window | None:
+    return None if pair is None else (int(pair[0]), int(pair[1]))
+
+
+def _agents(
+    session: Session, site_id: int, queue_id: int, week_start: dt.date
+) -> tuple[list[rp.Agent], dict[int, rp.Contract]]:
+    query = select(Agent).where(col(Agent.site_id) == site_id, col(Agent.active))
+    rows = [
+        a for a in session.exec(query.order_by(col(Agent.code))).all() if queue_id in a.queue_ids
+    ]
+    week_end = week_start + dt.timedelta(days=7)
+    off_query = select(TimeOff).where(
+        col(TimeOff.agent_id).in_([a.id for a in rows]),
+        col(TimeOff.day) >= week_start,
+        col(TimeOff.day) < week_end,
+    )
+    off: dict[int, set[int]] = {}
+    for item in session.exec(off_query).all():
+        off.setdefault(item.agent_id, set()).add((item.day - week_start).days)
+    contracts: dict[int, rp.Contract] = {}
+    agents = []
+    for row in rows:
+        assert row.id is not None
+        contract = contracts.get(row.contract_id) or _contract(session, row.contract_id)
+        contracts[row.contract_id] = contract
+        days_off = off.get(row.id, set())
+        availability = tuple(
+            None if d in days_off else _window(pair) for d, pair in enumerate(row.availability)
+        )
+        agents.append(
+            rp.Agent(
+                id=row.code,
+                contract=contract.id,
+                availability=availability,
+                min_weekly_paid_min=contract.min_weekly_paid_min,
+                max_weekly_paid_min=contract.max_weekly_paid_min,
+                max_days=min(contract.max_days, sum(w is not None for w in availability)),
+                history=rp.History(row.consecutive_days_worked, row.last_shift_end_minute),
+            )
+        )
+    return agents, contracts
+
+
+def _contract(session: Session, contract_id: int) -> rp.Contract:
+    row = session.get(Contract, contract_id)
+    assert row is not None  # foreign key
+    return rp.Contract(
+        id=row.code,
+        shift_paid_min=tuple(row.shift_paid_minutes),
+        min_weekly_paid_min=row.min_weekly_paid_minutes,
+        max_weekly_paid_min=row.max_weekly_paid_minutes,
+        max_days=row.max_days,
+        label=row.label,
+    )
+
+
+def _check_week(requirement: Requirement, site: Site, week_start: dt.date) -> None:
+    problems = []
+    if week_start.weekday() != 0:
+        problems.append(Problem(None, "week_start", "not_monday", "week_start must be a Monday"))
+    starts = pd.to_datetime(pd.Series(requirement.intervals["interval_start"]), utc=True)
+    local = pd.DatetimeIndex(starts).tz_convert(site.zone)
+    days = {d for d in local.date if week_start <= d < week_start + dt.timedelta(days=7)}
+    if not problems and not days:
+        first, last = local.date.min(), local.date.max()
+        problems.append(
+            Problem(None, "week_start", "outside_requirement",
+                    f"requirement {requirement.id} covers {first}..{last}, not the week of "
+                    f"{week_start}")
+        )  # fmt: skip
+    if problems:
+        raise InvalidInput(problems)
+
+
+def build_problem(
+    session: Session, requirement: Requirement, week_start: dt.date
+) -> tuple[rp.RosterProblem, Site]:
+    """The weekly roster problem of ``requirement``'s queue for the local week ``week_start``."""
+    queue = session.get(Queue, requirement.queue_id)
+    assert queue is not None
+    site = session.get(Site, queue.site_id)
+    assert site is not None and site.id is not None and queue.id is not None
+    _check_week(requirement, site, week_start)
+    starts = pd.Series(requirement.intervals["interval_start"])
+    need = local_week_grid(
+        starts,
+        np.asarray(requirement.intervals["scheduled"]),
+        site.zone,
+        week_start,
+        queue.interval_min,
+    )
+    calls = local_week_grid(
+        starts,
+        np.asarray(requirement.intervals["calls"]),
+        site.zone,
+        week_start,
+        queue.interval_min,
+    )
+    need = need * open_mask(site.opening_hours, queue.interval_min)
+    rules, weights = _rules(session.get(ShiftRules, site.id))
+    agents, contracts = _agents(session, site.id, queue.id, week_start)
+    if not agents:
+        raise InvalidInput(
+            [Problem(None, "agents", "no_agents", f"no active agent of site {site.id} serves "
+                     f"queue {queue.id}")]
+        )  # fmt: skip
+    problem = rp.RosterProblem(
+        name=f"site{site.id}-queue{queue.id}-{week_start}",
+        interval_min=queue.interval_min,
+        opening_hours=tuple(_window(p) for p in site.opening_hours),
+        requirement=tuple(tuple(int(v) for v in day) for day in need),
+        rules=rules,
+        contracts=tuple(sorted(contracts.values(), key=lambda c: c.id)),
+        agents=tuple(agents),
+        weights=weights,
+        demand=rp.DemandData(
+            calls=tuple(tuple(float(v) for v in day) for day in calls),
+            aht_s=queue.aht_s,
+            service_level_target=queue.service_level,
+            answer_within_s=queue.answer_within_s,
+        ),
+    )
+    return problem, site
