@@ -1,0 +1,197 @@
+"""Forecast a queue's calls and AHT per interval: ``forecast_history``.
+
+Steps: history -> day x interval matrix (local wall clock) -> calendar-excluded and outlier
+days removed (flagged) -> method chosen by rolling-origin backtest (``method="auto"``, keeping
+the benchmark when no Staffwise method beats it) -> point forecast -> prediction interval
+calibrated on the method's own rolling-origin errors -> AHT per interval -> UTC intervals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from forecasting.backtest import MethodScore, backtest
+from forecasting.calendar import missing_days
+from forecasting.errors import InsufficientHistoryError, Problem, ValidationError
+from forecasting.models import (
+    benchmark_methods,
+    is_benchmark,
+    method_by_name,
+    staffwise_methods,
+)
+from forecasting.models.aht import forecast_aht
+from forecasting.models.base import (
+    DayMatrix,
+    PointMethod,
+    build_day_matrix,
+    day_instants,
+    target_days,
+)
+from forecasting.models.intervals import calibrate
+from forecasting.special_days import ExcludedDay, SpecialDays, clean_matrix
+
+FORECAST_COLUMNS: tuple[str, ...] = ("interval_start", "calls", "calls_lo", "calls_hi", "aht_s")
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    """Forecast of one queue.
+
+    ``frame``: ``interval_start`` (UTC start of a half-open interval), ``calls`` (expected
+    offered calls), ``calls_lo``/``calls_hi`` (bounds of the central ``coverage`` prediction
+    interval), ``aht_s`` (NaN when the history has no AHT); one row per open interval of the
+    forecast days. ``method``: the method used; ``selection``: backtest scores of the candidate
+    methods when chosen automatically; ``excluded_days``: history days left out of fitting;
+    ``closed_days``: requested days not forecast because the centre is closed.
+    """
+
+    frame: pd.DataFrame
+    method: str
+    coverage: float
+    queue: str
+    interval_min: int
+    excluded_days: tuple[ExcludedDay, ...]
+    closed_days: tuple[dt.date, ...]
+    selection: tuple[MethodScore, ...] = ()
+
+
+def _closed_set(history: pd.DataFrame, zone: str, special: SpecialDays) -> set[dt.date]:
+    return set(special.closed) | {day for _, day in missing_days(history, zone)}
+
+
+def next_open_days(matrix: DayMatrix, closed: set[dt.date], count: int) -> list[dt.date]:
+    """The ``count`` days after the history whose weekday is open and that are not closed."""
+    open_weekdays = set(np.unique(matrix.weekdays[-20:]).tolist())
+    day = pd.Timestamp(matrix.days[-1]).date()
+    out: list[dt.date] = []
+    while len(out) < count:
+        day += dt.timedelta(days=1)
+        if day.weekday() in open_weekdays and day not in closed:
+            out.append(day)
+    return out
+
+
+def choose_method(
+    matrix: DayMatrix, special: SpecialDays, *, folds: int = 4, horizon_days: int = 5
+) -> tuple[PointMethod, tuple[MethodScore, ...]]:
+    """Lowest-WAPE method over the last ``folds`` rolling origins; a Staffwise method is taken
+    only when it beats the best benchmark, otherwise that benchmark is kept."""
+    rows = [matrix.days.size - k * horizon_days for k in range(folds, 0, -1)]
+    origins = [pd.Timestamp(matrix.days[r]).date() for r in rows if r >= 20]
+    if not origins:
+        return method_by_name("mean_last_4_weekdays"), ()
+    scores: dict[str, MethodScore] = {}
+    candidates = (*benchmark_methods(), *staffwise_methods())
+    for method in candidates:
+        scores[method.name] = backtest(
+            method,
+            matrix,
+            origins,
+            horizon_days=horizon_days,
+            special=special,
+            clean=not is_benchmark(method),
+            coverage=0.8,
+        )
+    best_bench = min(benchmark_methods(), key=lambda m: scores[m.name].wape)
+    best_own = min(staffwise_methods(), key=lambda m: scores[m.name].wape)
+    chosen = best_own if scores[best_own.name].wape < scores[best_bench.name].wape else best_bench
+    return chosen, tuple(scores[m.name] for m in candidates)
+
+
+def _check_history(history: pd.DataFrame) -> str:
+    problems = [
+        Problem(None, col, "missing_column", f"history has no {col!r} column")
+        for col in ("interval_start", "offered")
+        if col not in history
+    ]
+    queues = sorted(history["queue"].unique()) if "queue" in history else ["default"]
+    if len(queues) > 1:
+        problems.append(
+            Problem(None, "queue", "multiple_queues", f"one queue at a time, got {queues[:5]}")
+        )
+    if problems:
+        raise ValidationError(problems)
+    if history.empty:
+        raise InsufficientHistoryError("the history has no rows")
+    return str(queues[0])
+
+
+def _frame(
+    matrix: DayMatrix,
+    days: Sequence[dt.date],
+    point: np.ndarray,
+    bounds: tuple[np.ndarray, ...],
+    zone: str,
+    interval_min: int,
+) -> pd.DataFrame:
+    """Long UTC frame of the forecast cells that are open (non-NaN)."""
+    parts = []
+    for i, day in enumerate(days):
+        open_ = np.flatnonzero(~np.isnan(point[i]))
+        instants = day_instants(day, matrix.minutes[open_], zone, interval_min)
+        column = np.searchsorted(matrix.minutes, instants["minute"].to_numpy())
+        parts.append(
+            instants.assign(
+                calls=point[i, column],
+                calls_lo=bounds[0][i, column],
+                calls_hi=bounds[1][i, column],
+                weekday=day.weekday(),
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def forecast_history(
+    history: pd.DataFrame,
+    *,
+    zone: str,
+    interval_min: int,
+    days: Sequence[dt.date] | None = None,
+    horizon_days: int = 5,
+    method: str = "auto",
+    special: SpecialDays | None = None,
+    coverage: float = 0.8,
+) -> Forecast:
+    """Forecast calls (with a ``coverage`` prediction interval) and AHT per interval.
+
+    ``history``: one queue's interval history (``read_history_csv(...).frame``). ``days``:
+    local dates to forecast (default: the next ``horizon_days`` open days after the history).
+    ``method``: ``"auto"`` (choice by backtest), or a method name (``profile_volume``,
+    ``svd_scores``, ``seasonal_naive``, ``mean_last_4_weekdays``). ``special``: closures
+    and days to exclude; missing weekdays of the history count as closures.
+    """
+    queue = _check_history(history)
+    if not 0.0 < coverage < 1.0:
+        raise ValidationError([Problem(None, "coverage", "out_of_range", "must be in (0, 1)")])
+    special = special or SpecialDays()
+    closed = _closed_set(history, zone, special)
+    matrix = build_day_matrix(history, zone, closed)
+    chosen, selection = (
+        choose_method(matrix, special) if method == "auto" else (method_by_name(method), ())
+    )
+    fit_on, excluded = clean_matrix(matrix, special)
+    if is_benchmark(chosen):
+        fit_on = matrix
+    wanted = list(days) if days is not None else next_open_days(matrix, closed, horizon_days)
+    open_days = [d for d in wanted if d not in closed]
+    point = chosen.predict(fit_on, target_days(open_days, closed))
+    calib = calibrate(chosen, fit_on, coverage=coverage, horizon_days=horizon_days)
+    frame = _frame(matrix, open_days, point, calib.bounds(point), zone, interval_min)
+    frame["aht_s"] = forecast_aht(
+        history, zone, frame["weekday"].to_numpy(), frame["minute"].to_numpy()
+    )
+    return Forecast(
+        frame=frame.loc[:, list(FORECAST_COLUMNS)],
+        method=chosen.name,
+        coverage=coverage,
+        queue=queue,
+        interval_min=interval_min,
+        excluded_days=tuple(excluded),
+        closed_days=tuple(d for d in wanted if d in closed),
+        selection=selection,
+    )
