@@ -12,6 +12,7 @@ from api.db import make_engine, upgrade
 from api.jobs import JobRunner, mark_interrupted
 from api.routes import (
     agents,
+    capacity,
     contracts,
     imports,
     jobs,
@@ -68,7 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     errors.install(app)
     _upload_limit(app, settings.max_upload_bytes)
-    routers = (sites, queues, imports, requirements, contracts, agents, shift_rules, jobs)
+    routers = (sites, queues, imports, requirements, contracts, agents, shift_rules, capacity, jobs)
     for module in routers:
         app.include_router(module.router)
 

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from api.jobs import Handler
 
 #: job kind -> module providing ``run``.
-KINDS: dict[str, str] = {}
+KINDS: dict[str, str] = {
+    "capacity_plan": "api.tasks.capacity",
+}
 
 
 def handler(kind: str) -> Handler:

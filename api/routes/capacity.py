@@ -1,0 +1,82 @@
+"""Capacity plans: hiring plans over up to 156 weeks (projection or optimisation), HR view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+from sqlmodel import col, func, select
+
+from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, get_or_404
+from api.routes.jobs import IdempotencyKey, submit_job
+from api.schemas import (
+    CapacityPlanCreate,
+    CapacityPlanList,
+    CapacityPlanRead,
+    CapacityPlanSummary,
+    HrView,
+    JobRead,
+)
+from api.tables import CapacityPlan, Requirement
+from api.tasks.capacity import hire_classes, plan_input
+from scenarios import capacity_model as cm
+
+router = APIRouter(tags=["capacity plans"])
+HR_WEEK_COLUMNS = (
+    "week", "label", "hires", "recruiting_starts", "expected_leavers", "headcount",
+    "headcount_training", "headcount_nesting", "headcount_productive", "need_fte",
+    "productive_fte", "fte_gap",
+)  # fmt: skip
+
+
+@router.post("/v1/capacity-plans", status_code=202, operation_id="createCapacityPlan")
+def create_capacity_plan(
+    body: CapacityPlanCreate,
+    session: ReadSession,
+    engine: EngineDep,
+    runner: RunnerDep,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> JobRead:
+    """Start a capacity-plan job (202 + ``Location`` of the job)."""
+    if body.requirement_id is not None:
+        get_or_404(session, Requirement, body.requirement_id, "requirement")
+    inp = plan_input(session, body)  # nonsensical input is a 422 now, not a failed job
+    cm.validate_plan_input(inp)
+    if body.mode == "projection":
+        cm.validate_hire_plan(inp, hire_classes(body))
+    params = body.model_dump(mode="json")
+    return submit_job(engine, runner, "capacity_plan", params, idempotency_key, response)
+
+
+def _summary(row: CapacityPlan) -> CapacityPlanSummary:
+    assert row.id is not None
+    return CapacityPlanSummary(
+        id=row.id, job_id=row.job_id, name=row.name, mode=row.mode, report=row.report,
+        created_at=row.created_at,
+    )  # fmt: skip
+
+
+@router.get("/v1/capacity-plans/{plan_id}", operation_id="getCapacityPlan")
+def get_capacity_plan(plan_id: int, session: ReadSession) -> CapacityPlanRead:
+    row = get_or_404(session, CapacityPlan, plan_id, "capacity plan")
+    result: dict[str, Any] = row.result
+    return CapacityPlanRead(**_summary(row).model_dump(), **result)
+
+
+@router.get("/v1/capacity-plans/{plan_id}/hr", operation_id="getCapacityPlanHrView")
+def get_hr_view(plan_id: int, session: ReadSession) -> HrView:
+    row = get_or_404(session, CapacityPlan, plan_id, "capacity plan")
+    weekly = row.result["weekly"]
+    weeks = {name: weekly[name] for name in HR_WEEK_COLUMNS if name in weekly}
+    return HrView(plan_id=plan_id, classes=row.result["hires"], weeks=weeks)
+
+
+@router.get("/v1/capacity-plans", operation_id="listCapacityPlans")
+def list_capacity_plans(
+    session: ReadSession, limit: Limit = 100, offset: Offset = 0
+) -> CapacityPlanList:
+    total = session.exec(select(func.count()).select_from(CapacityPlan)).one()
+    query = select(CapacityPlan).order_by(col(CapacityPlan.id)).offset(offset).limit(limit)
+    items = [_summary(r) for r in session.exec(query).all()]
+    return CapacityPlanList(total=total, limit=limit, offset=offset, items=items)
