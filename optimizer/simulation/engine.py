@@ -1,0 +1,132 @@
+"""Simulate a staffing plan: validate inputs, draw callers, run the event loop, summarise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from optimizer.errors import InputError, Problem
+from optimizer.simulation.config import SimulationConfig
+from optimizer.simulation.counters import N_COUNTERS
+from optimizer.simulation.results import SimulationResult, interval_frame, summarise
+from optimizer.simulation.sampling import CallSample, draw_calls, replication_generators
+
+MAX_PROBLEMS = 50
+
+
+@dataclass(frozen=True, slots=True)
+class PlanArrays:
+    """Validated per-interval inputs of a simulation."""
+
+    calls: NDArray[np.float64]
+    aht_s: NDArray[np.float64]
+    agents: NDArray[np.int64]
+
+
+def _as_vector(
+    values: ArrayLike, name: str, n: int | None, problems: list[Problem]
+) -> NDArray[np.float64] | None:
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        problems.append(Problem(None, name, "not_numeric", "must be numbers"))
+        return None
+    if array.ndim == 0 and n is not None:
+        array = np.full(n, float(array))
+    if array.ndim != 1 or array.shape[0] == 0:
+        problems.append(Problem(None, name, "invalid_shape", "must be a non-empty 1-D array"))
+        return None
+    if n is not None and array.shape[0] != n:
+        msg = f"has {array.shape[0]} intervals, calls has {n}"
+        problems.append(Problem(None, name, "length_mismatch", msg))
+        return None
+    return array
+
+
+def _row_problems(
+    array: NDArray[np.float64], bad: NDArray[np.bool_], name: str, code: str, message: str
+) -> list[Problem]:
+    return [Problem(int(row), name, code, message) for row in np.flatnonzero(bad)[:MAX_PROBLEMS]]
+
+
+def validate_plan(calls: ArrayLike, aht_s: ArrayLike, agents: ArrayLike) -> PlanArrays:
+    """Check the per-interval inputs; raise :class:`InputError` naming each bad interval."""
+    problems: list[Problem] = []
+    calls_v = _as_vector(calls, "calls", None, problems)
+    n = None if calls_v is None else calls_v.shape[0]
+    aht_v = _as_vector(aht_s, "aht_s", n, problems)
+    agents_v = _as_vector(agents, "agents", n, problems)
+    if calls_v is not None:
+        bad = ~np.isfinite(calls_v) | (calls_v < 0)
+        problems += _row_problems(calls_v, bad, "calls", "out_of_range", "must be finite, >= 0")
+    if aht_v is not None:
+        bad = ~np.isfinite(aht_v) | (aht_v <= 0)
+        problems += _row_problems(aht_v, bad, "aht_s", "out_of_range", "must be finite, > 0")
+    if agents_v is not None:
+        bad = ~np.isfinite(agents_v) | (agents_v < 0) | (agents_v != np.round(agents_v))
+        msg = "must be a whole number of agents >= 0"
+        problems += _row_problems(agents_v, bad, "agents", "out_of_range", msg)
+    if problems or calls_v is None or aht_v is None or agents_v is None:
+        raise InputError(problems[:MAX_PROBLEMS], truncated=len(problems) > MAX_PROBLEMS)
+    return PlanArrays(calls_v, aht_v, agents_v.astype(np.int64))
+
+
+def _check_profile_length(config: SimulationConfig, n: int) -> None:
+    profile = config.within_interval_profile
+    if profile is not None and np.ndim(profile) == 2 and np.shape(profile)[0] != n:
+        msg = f"has {np.shape(profile)[0]} rows for {n} intervals"
+        raise InputError([Problem(None, "within_interval_profile", "length_mismatch", msg)])
+
+
+def run_replication(
+    sample: CallSample, agents: NDArray[np.int64], config: SimulationConfig
+) -> NDArray[np.float64]:
+    """Per-interval counters of one replication (intervals x counters)."""
+    from optimizer.simulation.kernel import simulate_one  # lazy: numba import and compile
+
+    out = np.zeros((agents.shape[0], N_COUNTERS), dtype=np.float64)
+    simulate_one(
+        sample.arrival_s,
+        sample.service_s,
+        sample.patience_s,
+        agents,
+        float(config.interval_min * 60),
+        float(config.answer_within_s),
+        config.staffing_drop == "strict_stop",
+        out,
+    )
+    return out
+
+
+def simulate_queue(
+    calls: ArrayLike, aht_s: ArrayLike, agents: ArrayLike, config: SimulationConfig
+) -> SimulationResult:
+    """Simulate a single FCFS queue over the intervals of a staffing plan.
+
+    ``calls``: expected arrivals per interval (Poisson, piecewise constant intensity or the
+    config's within-interval profile); ``aht_s``: mean handle time of the calls arriving in each
+    interval (scalar allowed); ``agents``: agents taking calls in each interval (whole numbers,
+    scalar allowed). The queue starts empty at the first interval's start; after the last
+    interval the last staffing level stays until the queue drains. Returns per-interval and
+    overall KPIs with confidence intervals over ``config.replications`` runs.
+    """
+    plan = validate_plan(calls, aht_s, agents)
+    _check_profile_length(config, plan.calls.shape[0])
+    totals = np.empty((config.replications, plan.calls.shape[0], N_COUNTERS))
+    calls_simulated = 0
+    for r, rng in enumerate(replication_generators(config)):
+        sample = draw_calls(rng, plan.calls, plan.aht_s, config)
+        calls_simulated += sample.arrival_s.shape[0]
+        totals[r] = run_replication(sample, plan.agents, config)
+    staffed_s = plan.agents.astype(np.float64) * float(config.interval_min * 60)
+    totals.setflags(write=False)
+    return SimulationResult(
+        intervals=interval_frame(totals, plan.agents, plan.calls, staffed_s, config.confidence),
+        overall=summarise(totals, staffed_s, config.confidence),
+        totals=totals,
+        staffed_s=staffed_s,
+        config=config,
+        calls_simulated=calls_simulated,
+    )
