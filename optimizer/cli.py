@@ -116,7 +116,8 @@ def run(args: argparse.Namespace) -> int:
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         for problem in exc.problems:
-            where = "" if problem.row is None else f"interval {problem.row} "
+            # Array index 0 is the CSV's first data row (row 1, header excluded).
+            where = "" if problem.row is None else f"row {problem.row + 1} "
             print(f"  {where}{problem.field}: {problem.code}: {problem.message}", file=sys.stderr)
         return 2
     except (OptimizerError, OSError) as exc:
@@ -132,7 +133,8 @@ def run(args: argparse.Namespace) -> int:
 def _print(table: pd.DataFrame, args: argparse.Namespace) -> None:
     with pd.option_context("display.width", 160, "display.max_rows", 2000):
         if args.intervals:
-            print(table.round(4).to_string(index=False))
+            numeric = table.select_dtypes("number").columns
+            print(table.assign(**{c: table[c].round(4) for c in numeric}).to_string(index=False))
         else:
             print(daily_summary(table, args.interval_min).to_string())
     busy = table[table["calls"] > 0]

@@ -55,8 +55,12 @@ FloatArray = NDArray[np.float64]
 MAX_PROBLEMS = 50
 # Levels (in units of log g below its maximum) that bound the quadrature pieces, each side.
 _LEVELS = (2.0, 6.0, 12.0, 20.0, 30.0, 42.0)
+# Multiples of the mean patience added as piece boundaries.
+_PATIENCE_MARKS = (0.5, 2.0, 6.0, 15.0, 40.0)
 _GAUSS_NODES = 16
 _CHUNK = 2048
+# Erlang A treats fewer agents than this (a fractional sliver) as no agents at all.
+_MIN_AGENTS = 1e-9
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +115,10 @@ def _check_values(
 
 
 def _raise_if(problems: list[Problem]) -> None:
+    """Raise one :class:`InputError` with the problems ordered by interval (whole-input last)."""
     if problems:
-        raise InputError(problems[:MAX_PROBLEMS], truncated=len(problems) >= MAX_PROBLEMS)
+        ordered = sorted(problems, key=lambda p: (p.row is None, p.row or 0))
+        raise InputError(ordered[:MAX_PROBLEMS], truncated=len(problems) >= MAX_PROBLEMS)
 
 
 def _broadcast(fields: dict[str, FloatArray]) -> list[FloatArray]:
@@ -396,8 +402,10 @@ def _piece_bounds(c: FloatArray, lam: FloatArray, theta: FloatArray) -> tuple[Fl
         right.append(_level_point(upper, target, c, lam, theta))
         lower = _level_point(np.zeros_like(c), target, c, lam, theta)
         left.append(np.where(target > 0.0, np.minimum(lower, t_mode), 0.0))
-    bounds = [*reversed(left), t_mode, *right]
-    return (h_max, *bounds)
+    # The weights exp(-theta t) of the integrands vary on the scale of the mean patience.
+    patience_marks = [np.full_like(c, mark) / theta for mark in _PATIENCE_MARKS]
+    bounds = np.sort(np.stack([*left, t_mode, *right, *patience_marks]), axis=0)
+    return (h_max, *np.minimum(bounds, right[-1]))
 
 
 def _wait_integrals(
@@ -442,10 +450,10 @@ def _erlang_a_kpis(
     size = lam.size
     p_wait, miss, sl_ans = np.zeros(size), np.zeros(size), np.ones(size)
     abandon, asa = np.zeros(size), np.zeros(size)
-    no_agents = (n <= 0) & (lam > 0)
+    no_agents = (n < _MIN_AGENTS) & (lam > 0)
     p_wait[no_agents], miss[no_agents], abandon[no_agents] = 1.0, 1.0, 1.0
     sl_ans[no_agents], asa[no_agents] = 0.0, np.inf
-    active = np.flatnonzero((n > 0) & (lam > 0))
+    active = np.flatnonzero((n >= _MIN_AGENTS) & (lam > 0))
     for start in range(0, active.size, _CHUNK):
         idx = active[start : start + _CHUNK]
         part = _erlang_a_active(lam[idx], h[idx], n[idx], t_s, patience_s)
@@ -473,7 +481,8 @@ def _erlang_a_active(
     w = _wait_integrals(c, lam, theta, t_s)
     log_b = _log_erlang_b(lam * h, n)
     # P(wait) = S B / (1 - B + S B), in log space: 1 / (1 + (1 - B) / (S B))
-    log_odds = np.log(-np.expm1(log_b)) - w.log_mass - log_b
+    with np.errstate(divide="ignore"):  # B = 1 (log 0 here) means every arrival waits
+        log_odds = np.log(-np.expm1(log_b)) - w.log_mass - log_b
     p_wait = 1.0 / (1.0 + np.exp(np.minimum(log_odds, 700.0)))
     p_wait = np.where(log_b >= 0.0, 1.0, p_wait)
     miss = p_wait * (1.0 - w.served_within)
