@@ -14,6 +14,7 @@ from api.routes import (
     agents,
     capacity,
     contracts,
+    forecasts,
     imports,
     jobs,
     queues,
@@ -69,7 +70,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     errors.install(app)
     _upload_limit(app, settings.max_upload_bytes)
-    routers = (sites, queues, imports, requirements, contracts, agents, shift_rules, capacity, jobs)
+    routers = (
+        sites,
+        queues,
+        imports,
+        forecasts,
+        requirements,
+        contracts,
+        agents,
+        shift_rules,
+        capacity,
+        jobs,
+    )
     for module in routers:
         app.include_router(module.router)
 

@@ -588,3 +588,21 @@ class HrView(BaseModel):
     plan_id: int
     classes: dict[str, list[Any]]
     weeks: dict[str, list[Any]]
+
+
+class ForecastCreate(Strict):
+    """Forecast ``weeks`` local weeks from ``week_start`` (a Monday; default: the week after
+    the history). ``method="auto"`` picks the method by rolling-origin backtest."""
+
+    week_start: date | None = None
+    weeks: int = Field(default=1, ge=1, le=8)
+    method: Literal["auto", "profile_volume", "svd_scores", "seasonal_naive",
+                    "mean_last_4_weekdays"] = "auto"  # fmt: skip
+    coverage: float = Field(default=0.8, gt=0.0, lt=1.0)
+
+    @field_validator("week_start")
+    @classmethod
+    def _monday(cls, value: date | None) -> date | None:
+        if value is not None and value.weekday() != 0:
+            raise ValueError("week_start must be a Monday")
+        return value

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 #: job kind -> module providing ``run``.
 KINDS: dict[str, str] = {
     "capacity_plan": "api.tasks.capacity",
+    "forecast": "api.tasks.forecast",
 }
 
 

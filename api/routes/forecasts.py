@@ -1,0 +1,67 @@
+"""Forecasts: calls (with a prediction band) and AHT per interval, computed as a job."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+from sqlmodel import col, func, select
+
+from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, get_or_404
+from api.errors import invalid
+from api.routes.jobs import IdempotencyKey, submit_job
+from api.schemas import (
+    ForecastCreate,
+    ForecastIntervals,
+    ForecastList,
+    ForecastRead,
+    ForecastSummary,
+    JobRead,
+)
+from api.tables import Forecast, HistoryInterval, Queue
+
+router = APIRouter(tags=["forecasts"])
+
+
+@router.post("/v1/queues/{queue_id}/forecasts", status_code=202, operation_id="createForecast")
+def create_forecast(
+    queue_id: int,
+    body: ForecastCreate,
+    session: ReadSession,
+    engine: EngineDep,
+    runner: RunnerDep,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> JobRead:
+    """Start a forecast job for the queue (202 + ``Location`` of the job)."""
+    get_or_404(session, Queue, queue_id, "queue")
+    where = col(HistoryInterval.queue_id) == queue_id
+    if session.exec(select(func.count()).select_from(HistoryInterval).where(where)).one() == 0:
+        raise invalid("history", "no_history", f"queue {queue_id} has no history: import a CSV")
+    params = {"queue_id": queue_id, "body": body.model_dump(mode="json")}
+    return submit_job(engine, runner, "forecast", params, idempotency_key, response)
+
+
+def _summary(row: Forecast) -> ForecastSummary:
+    assert row.id is not None
+    return ForecastSummary(
+        id=row.id, queue_id=row.queue_id, job_id=row.job_id, method=row.method, start=row.start,
+        weeks=row.weeks, accuracy=row.accuracy, created_at=row.created_at,
+    )  # fmt: skip
+
+
+@router.get("/v1/forecasts/{forecast_id}", operation_id="getForecast")
+def get_forecast(forecast_id: int, session: ReadSession) -> ForecastRead:
+    row = get_or_404(session, Forecast, forecast_id, "forecast")
+    intervals = ForecastIntervals.model_validate(row.intervals)
+    return ForecastRead(**_summary(row).model_dump(), intervals=intervals)
+
+
+@router.get("/v1/queues/{queue_id}/forecasts", operation_id="listForecasts")
+def list_forecasts(
+    queue_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
+) -> ForecastList:
+    get_or_404(session, Queue, queue_id, "queue")
+    where = col(Forecast.queue_id) == queue_id
+    total = session.exec(select(func.count()).select_from(Forecast).where(where)).one()
+    query = select(Forecast).where(where).order_by(col(Forecast.id)).offset(offset).limit(limit)
+    items = [_summary(r) for r in session.exec(query).all()]
+    return ForecastList(total=total, limit=limit, offset=offset, items=items)
