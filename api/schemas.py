@@ -606,3 +606,12 @@ class ForecastCreate(Strict):
         if value is not None and value.weekday() != 0:
             raise ValueError("week_start must be a Monday")
         return value
+
+
+class SimulatedKpisRead(BaseModel):
+    """Simulated KPIs: ``overall`` estimates (mean, ci_low, ci_high, replications) and a
+    per-interval table (``interval_start``, ``agents``, ``calls``, each KPI with its CI)."""
+
+    config: dict[str, Any]
+    overall: dict[str, Any]
+    intervals: dict[str, list[Any]]

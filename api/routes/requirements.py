@@ -7,10 +7,11 @@ milliseconds) and stored as an immutable resource.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
-from fastapi import APIRouter, Response, status
+import pandas as pd
+from fastapi import APIRouter, Query, Response, status
 from sqlmodel import col, func, select
 
 from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404
@@ -21,8 +22,10 @@ from api.schemas import (
     RequirementRead,
     RequirementSummary,
     ServiceGoal,
+    SimulatedKpisRead,
 )
-from api.tables import Forecast, Queue, Requirement
+from api.simulated import SimulationParams, simulated_kpis
+from api.tables import Forecast, Queue, Requirement, Site
 from optimizer import requirements as req
 
 router = APIRouter(tags=["requirements"])
@@ -145,3 +148,22 @@ def list_requirements(
     rows = session.exec(query.offset(offset).limit(limit)).all()
     items = [requirement_summary(r) for r in rows]
     return RequirementList(total=total, limit=limit, offset=offset, items=items)
+
+
+@router.get("/v1/requirements/{requirement_id}/simulated-kpis",
+            operation_id="getRequirementSimulatedKpis")  # fmt: skip
+def get_requirement_simulated_kpis(
+    requirement_id: int, session: ReadSession, params: Annotated[SimulationParams, Query()]
+) -> SimulatedKpisRead:
+    """Discrete-event simulation of the requirement's integer agents against its calls."""
+    row = get_or_404(session, Requirement, requirement_id, "requirement")
+    queue = get_or_404(session, Queue, row.queue_id, "queue")
+    site = get_or_404(session, Site, queue.site_id, "site")
+    result = simulated_kpis(
+        pd.Series(row.intervals["interval_start"]),
+        np.asarray(row.intervals["calls"], dtype=float),
+        np.asarray(row.intervals["aht_s"], dtype=float),
+        np.asarray(row.intervals["agents"], dtype=np.int64),
+        site.zone, queue, params,
+    )  # fmt: skip
+    return SimulatedKpisRead(**result)

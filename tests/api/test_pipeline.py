@@ -84,3 +84,18 @@ def test_forecast_bad_input(client: TestClient, queue_id: int) -> None:
     assert problem["errors"][0]["code"] == "no_history"
     assert_problem(client.post("/v1/requirements", json={"forecast_id": 77}), 404)
     assert_problem(client.post("/v1/requirements", json={"forecast_id": "x"}), 422)
+
+
+def test_requirement_simulated_kpis(client: TestClient, queue_id: int) -> None:
+    job = wait_job(client, client.post(f"/v1/queues/{queue_id}/forecasts", json={}).json()["id"])
+    requirement = client.post("/v1/requirements", json={"forecast_id": job["result_id"]}).json()
+    url = f"/v1/requirements/{requirement['id']}/simulated-kpis"
+    simulated = client.get(url, params={"replications": 4, "seed": 1})
+    assert simulated.status_code == 200, simulated.text
+    body = simulated.json()
+    assert len(body["intervals"]["service_level"]) == len(requirement["intervals"]["agents"])
+    overall = body["overall"]["service_level"]
+    assert overall["ci_low"] <= overall["mean"] <= overall["ci_high"]
+    assert overall["mean"] > 0.7  # staffed to 80/20 by Erlang C in every interval
+    assert_problem(client.get(url, params={"replications": 1}), 422)
+    assert_problem(client.get(url, params={"staffing_drop": "vanish"}), 422)

@@ -1,0 +1,76 @@
+"""Simulated KPIs of a staffing plan (requirement or roster) by the discrete-event simulator.
+
+Each local day is simulated on its own (the queue starts empty at opening and drains after
+closing), then the per-interval tables are concatenated and the overall figures pooled over
+all days with confidence intervals over replications.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from api.frames import frame_columns
+from api.tables import Queue
+from optimizer.simulation import SimulationConfig, simulate_queue
+from optimizer.simulation.results import summarise
+
+
+class SimulationParams(BaseModel):
+    replications: int = Field(default=10, ge=2, le=100)
+    seed: int = Field(default=0, ge=0)
+    service: Literal["exponential", "lognormal"] = "exponential"
+    service_cv: float = Field(default=1.0, gt=0.0, le=5.0)
+    staffing_drop: Literal["finish_call", "strict_stop"] = "finish_call"
+
+
+def _config(queue: Queue, params: SimulationParams) -> SimulationConfig:
+    patience = "exponential" if queue.model == "erlang_a" and queue.patience_s else "none"
+    return SimulationConfig(
+        interval_min=queue.interval_min,
+        replications=params.replications,
+        seed=params.seed,
+        service=params.service,
+        service_cv=params.service_cv,
+        patience=patience,  # type: ignore[arg-type]
+        patience_s=queue.patience_s if patience == "exponential" else None,
+        staffing_drop=params.staffing_drop,
+        answer_within_s=queue.answer_within_s,
+    )
+
+
+def simulated_kpis(
+    starts: pd.Series,
+    calls: np.ndarray,
+    aht_s: np.ndarray,
+    agents: np.ndarray,
+    zone: str,
+    queue: Queue,
+    params: SimulationParams,
+) -> dict[str, Any]:
+    """Per-interval and overall simulated KPIs; ``starts`` are the intervals' UTC starts."""
+    config = _config(queue, params)
+    local_day = pd.DatetimeIndex(pd.to_datetime(starts, utc=True)).tz_convert(zone).date
+    frames, totals, staffed = [], [], []
+    for day in sorted(set(local_day)):
+        rows = np.flatnonzero(local_day == day)
+        result = simulate_queue(calls[rows], aht_s[rows], agents[rows].astype(np.int64), config)
+        frame = result.intervals.reset_index(drop=True)
+        frame.insert(0, "interval_start", pd.to_datetime(starts.iloc[rows], utc=True).to_numpy())
+        frames.append(frame)
+        totals.append(result.totals)
+        staffed.append(result.staffed_s)
+    overall = summarise(np.concatenate(totals, axis=1), np.concatenate(staffed), config.confidence)
+    return {
+        "config": {
+            **params.model_dump(),
+            "patience": config.patience,
+            "answer_within_s": config.answer_within_s,
+        },
+        "overall": dataclasses.asdict(overall),
+        "intervals": frame_columns(pd.concat(frames, ignore_index=True)),
+    }
