@@ -17,7 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
+from forecasting.models import benchmark_methods, default_method, is_benchmark, method_by_name
 from forecasting.models.base import DayMatrix, PointMethod
 from forecasting.models.intervals import calibrate, targets_of
 from forecasting.special_days import SpecialDays, clean_matrix
@@ -68,16 +70,20 @@ def forecast_origin(
     horizon_days: int,
     special: SpecialDays,
     clean: bool,
-    coverage: float,
+    coverage: float | None,
 ) -> OriginForecast:
     """Fit on rows before ``origin_row`` (cleaned of outlier days if ``clean``), forecast the
-    next ``horizon_days`` rows and bound them with the calibrated interval."""
+    next ``horizon_days`` rows and bound them with the calibrated interval (no bounds, NaN,
+    when ``coverage`` is None)."""
     train = matrix.take(np.arange(origin_row))
     fit_on = clean_matrix(train, special)[0] if clean else train
     rows = np.arange(origin_row, min(origin_row + horizon_days, matrix.days.size))
     mean = method.predict(fit_on, targets_of(matrix, rows))
-    calib = calibrate(method, fit_on, coverage=coverage, horizon_days=horizon_days)
-    lo, hi = calib.bounds(mean)
+    if coverage is None:
+        lo = hi = np.full_like(mean, np.nan)
+    else:
+        calib = calibrate(method, fit_on, coverage=coverage, horizon_days=horizon_days)
+        lo, hi = calib.bounds(mean)
     return OriginForecast(mean, lo, hi, matrix.values[rows], seasonal_naive_scale(train))
 
 
@@ -120,7 +126,7 @@ def backtest(
     horizon_days: int = 5,
     special: SpecialDays | None = None,
     clean: bool = True,
-    coverage: float = 0.8,
+    coverage: float | None = 0.8,
 ) -> MethodScore:
     """Rolling-origin backtest of ``method`` (benchmarks: ``clean=False``, raw history)."""
     special = special or SpecialDays()
@@ -139,3 +145,71 @@ def backtest(
         if row < matrix.days.size
     ]
     return score(method.name, forecasts, time.perf_counter() - started)
+
+
+def choose_method(
+    matrix: DayMatrix,
+    special: SpecialDays,
+    *,
+    candidates: Sequence[PointMethod] | None = None,
+    folds: int = 4,
+    horizon_days: int = 5,
+) -> tuple[PointMethod, tuple[MethodScore, ...]]:
+    """Lowest-WAPE method over the last ``folds`` rolling origins of ``matrix``.
+
+    ``candidates``: the Staffwise methods to try (default: the default method alone, the
+    choice tuned on the bank data); one is taken only when it beats the best benchmark,
+    otherwise that benchmark is kept. Too short a history keeps the 4-weekday mean.
+    """
+    own = tuple(candidates) if candidates is not None else (default_method(),)
+    rows = [matrix.days.size - k * horizon_days for k in range(folds, 0, -1)]
+    origins = [pd.Timestamp(matrix.days[r]).date() for r in rows if r >= 20]
+    if not origins:
+        return method_by_name("mean_last_4_weekdays"), ()
+    scores = {
+        m.name: backtest(
+            m,
+            matrix,
+            origins,
+            horizon_days=horizon_days,
+            special=special,
+            clean=not is_benchmark(m),
+            coverage=None,
+        )
+        for m in (*benchmark_methods(), *own)
+    }
+    best_bench = min(benchmark_methods(), key=lambda m: scores[m.name].wape)
+    best_own = min(own, key=lambda m: scores[m.name].wape)
+    chosen = best_own if scores[best_own.name].wape < scores[best_bench.name].wape else best_bench
+    return chosen, tuple(scores.values())
+
+
+def backtest_auto(
+    matrix: DayMatrix,
+    origins: Sequence[dt.date],
+    *,
+    horizon_days: int = 5,
+    special: SpecialDays | None = None,
+    coverage: float = 0.8,
+) -> MethodScore:
+    """Backtest of ``method="auto"``: at each origin the method is chosen from the days
+    before it only (``choose_method``), then fitted and scored like any other method."""
+    special = special or SpecialDays()
+    started = time.perf_counter()
+    forecasts = []
+    for row in origin_rows(matrix, origins):
+        if row >= matrix.days.size:
+            continue
+        chosen, _ = choose_method(matrix.take(np.arange(row)), special, horizon_days=horizon_days)
+        forecasts.append(
+            forecast_origin(
+                chosen,
+                matrix,
+                row,
+                horizon_days=horizon_days,
+                special=special,
+                clean=not is_benchmark(chosen),
+                coverage=coverage,
+            )
+        )
+    return score("auto", forecasts, time.perf_counter() - started)

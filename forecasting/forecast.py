@@ -15,19 +15,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from forecasting.backtest import MethodScore, backtest
+from forecasting.backtest import MethodScore, choose_method
 from forecasting.calendar import missing_days
 from forecasting.errors import InsufficientHistoryError, Problem, ValidationError
-from forecasting.models import (
-    benchmark_methods,
-    is_benchmark,
-    method_by_name,
-    staffwise_methods,
-)
+from forecasting.models import is_benchmark, method_by_name
 from forecasting.models.aht import forecast_aht
 from forecasting.models.base import (
     DayMatrix,
-    PointMethod,
     build_day_matrix,
     day_instants,
     target_days,
@@ -74,33 +68,6 @@ def next_open_days(matrix: DayMatrix, closed: set[dt.date], count: int) -> list[
         if day.weekday() in open_weekdays and day not in closed:
             out.append(day)
     return out
-
-
-def choose_method(
-    matrix: DayMatrix, special: SpecialDays, *, folds: int = 4, horizon_days: int = 5
-) -> tuple[PointMethod, tuple[MethodScore, ...]]:
-    """Lowest-WAPE method over the last ``folds`` rolling origins; a Staffwise method is taken
-    only when it beats the best benchmark, otherwise that benchmark is kept."""
-    rows = [matrix.days.size - k * horizon_days for k in range(folds, 0, -1)]
-    origins = [pd.Timestamp(matrix.days[r]).date() for r in rows if r >= 20]
-    if not origins:
-        return method_by_name("mean_last_4_weekdays"), ()
-    scores: dict[str, MethodScore] = {}
-    candidates = (*benchmark_methods(), *staffwise_methods())
-    for method in candidates:
-        scores[method.name] = backtest(
-            method,
-            matrix,
-            origins,
-            horizon_days=horizon_days,
-            special=special,
-            clean=not is_benchmark(method),
-            coverage=0.8,
-        )
-    best_bench = min(benchmark_methods(), key=lambda m: scores[m.name].wape)
-    best_own = min(staffwise_methods(), key=lambda m: scores[m.name].wape)
-    chosen = best_own if scores[best_own.name].wape < scores[best_bench.name].wape else best_bench
-    return chosen, tuple(scores[m.name] for m in candidates)
 
 
 def _check_history(history: pd.DataFrame) -> str:

@@ -12,7 +12,8 @@ from forecasting.models.benchmarks import SameWeekdayMean, SeasonalNaive
 from forecasting.models.profile_volume import ProfileVolume
 from forecasting.models.svd import SvdScores
 
-DEFAULT_METHOD = "auto"
+#: The default Staffwise method: the best on the bank data's tuning weeks (docs/forecasting.md).
+DEFAULT_METHOD = "svd_scores"
 
 
 def benchmark_methods() -> tuple[PointMethod, ...]:
@@ -22,7 +23,7 @@ def benchmark_methods() -> tuple[PointMethod, ...]:
 
 def staffwise_methods() -> tuple[PointMethod, ...]:
     """Staffwise's own methods, the default first."""
-    return (ProfileVolume(), SvdScores())
+    return (SvdScores(), ProfileVolume())
 
 
 def method_by_name(name: str) -> PointMethod:
@@ -36,3 +37,7 @@ def method_by_name(name: str) -> PointMethod:
 
 def is_benchmark(method: PointMethod) -> bool:
     return method.name in {m.name for m in benchmark_methods()}
+
+
+def default_method() -> PointMethod:
+    return method_by_name(DEFAULT_METHOD)

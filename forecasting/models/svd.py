@@ -2,7 +2,8 @@
 
 ``sqrt(calls + 1/4)`` (Anscombe-type root: Poisson noise of constant variance) of the last
 ``window_days`` days is decomposed by SVD; the first ``components`` day scores are forecast
-each as a weekday mean plus an AR(1) deviation (statsmodels ``AutoReg``), the intraday
+each as a weekday mean plus an AR(1) deviation (Yule-Walker, statsmodels ``acovf``), the
+intraday
 shape vectors are kept, and the forecast is the square of the reconstructed root. A day after
 a closure gets the post-closure uplift of ``profile_volume``.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from statsmodels.tsa.ar_model import AutoReg
+from statsmodels.tsa.stattools import acovf
 
 from forecasting.models.base import DayMatrix, TargetDays, open_minutes
 from forecasting.models.profile_volume import post_closure_uplift, weekday_effects
@@ -29,8 +30,8 @@ def forecast_scores(scores: np.ndarray, weekdays: np.ndarray, targets: TargetDay
     for k in range(scores.shape[1]):
         phi = 0.0
         if scores.shape[0] > 10:
-            fit = AutoReg(deviation[:, k], lags=1, trend="n").fit()
-            phi = float(np.clip(fit.params[0], -0.99, 0.99))
+            gamma = acovf(deviation[:, k], demean=False, nlag=1, fft=False)
+            phi = float(np.clip(gamma[1] / gamma[0], -0.99, 0.99)) if gamma[0] > 0 else 0.0
         out[:, k] += deviation[-1, k] * phi**steps
     return out
 
