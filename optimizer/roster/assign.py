@@ -1,0 +1,112 @@
+"""Stage 2: give the shift-type counts of each agent class to its named agents.
+
+Per class a CP-SAT model chooses, for every member and day, one of the shift types the class
+works that day, so that each type is used exactly as often as the aggregate solution says
+(soft: deviations are penalised) while every per-agent rule holds exactly: weekly minutes,
+working days, rest (history included) and consecutive days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from optimizer.roster.constraints.consecutive_days import add_agent_consecutive_days
+from optimizer.roster.constraints.rest import add_agent_rest
+from optimizer.roster.constraints.weekly_minutes import add_agent_weekly_minutes
+from optimizer.roster.constraints.working_days import add_agent_working_days
+from optimizer.roster.problem import Agent, RosterProblem
+from optimizer.roster.shifts import AgentClass, ShiftType
+
+AgentDayVars = dict[int, dict[ShiftType, cp_model.IntVar]]
+
+__all__ = ["AGENT_FAMILIES", "AgentDayVars", "Assignment", "add_agent_rules", "assign_class"]
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Shift type per agent and day; ``deviation`` counts shifts differing from the targets."""
+
+    shifts: dict[str, dict[int, ShiftType]]
+    deviation: int
+    status: str
+
+
+AGENT_FAMILIES = ("working_days", "weekly_minutes", "rest", "consecutive_days")
+
+
+def add_agent_rules(
+    model: cp_model.CpModel,
+    problem: RosterProblem,
+    agent: Agent,
+    y: AgentDayVars,
+    families: tuple[str, ...] = AGENT_FAMILIES,
+) -> dict[int, cp_model.IntVar]:
+    """Per-agent rule families on the agent's day variables; returns worked-day literals."""
+    worked: dict[int, cp_model.IntVar] = {}
+    for d in range(problem.days):
+        worked[d] = model.new_bool_var(f"worked[{agent.id},{d}]")
+        model.add(sum(y.get(d, {}).values()) == worked[d])
+    used = None
+    if agent.optional:
+        used = model.new_bool_var(f"used[{agent.id}]")
+        for d in worked:
+            model.add_implication(worked[d], used)
+    if "working_days" in families:
+        add_agent_working_days(model, problem, agent, y)
+    if "weekly_minutes" in families:
+        add_agent_weekly_minutes(model, problem, agent, y, used)
+    if "rest" in families:
+        add_agent_rest(model, problem, agent, y, worked)
+    if "consecutive_days" in families:
+        add_agent_consecutive_days(model, problem, agent, worked)
+    return worked
+
+
+def _key(st: ShiftType) -> int:
+    return st.index
+
+
+def assign_class(
+    problem: RosterProblem,
+    cls: AgentClass,
+    counts: Mapping[ShiftType, int],
+    *,
+    extra_types: Sequence[ShiftType] = (),
+    time_limit_s: float,
+    workers: int,
+    seed: int,
+) -> Assignment:
+    """Assign the class's shift counts to its members (deviations minimised)."""
+    model = cp_model.CpModel()
+    types = sorted({st for st, n in counts.items() if n > 0} | set(extra_types), key=_key)
+    ys: dict[str, AgentDayVars] = {}
+    for agent in cls.agents:
+        y: AgentDayVars = {}
+        for st in types:
+            y.setdefault(st.day, {})[st] = model.new_bool_var(f"y[{agent.id},{st.index}]")
+        ys[agent.id] = y
+        add_agent_rules(model, problem, agent, y)
+    deviations = []
+    for st in types:
+        used = [ys[a.id][st.day][st] for a in cls.agents]
+        target = counts.get(st, 0)
+        dev = model.new_int_var(0, len(used) + target, f"dev[{st.index}]")
+        model.add(sum(used) - target <= dev)
+        model.add(target - sum(used) <= dev)
+        deviations.append(dev)
+    model.minimize(sum(deviations))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.5, time_limit_s)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Assignment({}, sum(counts.values()), solver.status_name(status))
+    shifts = {
+        aid: {d: st for d, by in y.items() for st, v in by.items() if solver.value(v)}
+        for aid, y in ys.items()
+    }
+    return Assignment(shifts, int(solver.objective_value), solver.status_name(status))

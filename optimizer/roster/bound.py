@@ -1,0 +1,36 @@
+"""LP lower bound of the roster cost: the continuous relaxation of the aggregate model.
+
+The aggregate model (:mod:`optimizer.roster.build`) is a relaxation of the real problem: each
+constraint it holds is satisfied by every valid roster (class totals, valid rest cuts, Hall
+conditions on break/lunch offsets). Its LP optimum (GLOP) is therefore a lower bound on the
+cost of any roster.
+"""
+
+from __future__ import annotations
+
+from optimizer.roster.backend import LpBackend
+from optimizer.roster.build import SCALE, build_aggregate
+from optimizer.roster.problem import Agent, RosterProblem
+from optimizer.roster.shifts import AgentClass, agent_classes, enumerate_shift_types
+
+__all__ = ["lp_lower_bound", "lp_solution"]
+
+
+def lp_solution(
+    problem: RosterProblem, agents: tuple[Agent, ...] | None = None
+) -> tuple[float, dict[str, float], list[AgentClass]]:
+    """LP optimum (in cost units) and the value of every variable by name."""
+    types = enumerate_shift_types(problem)
+    classes = agent_classes(problem, problem.agents if agents is None else agents)
+    backend = LpBackend()
+    build_aggregate(problem, backend, types, classes)
+    status = backend.solver.Solve()
+    if status not in (backend.solver.OPTIMAL, backend.solver.FEASIBLE):
+        return float("inf"), {}, classes
+    values = {v.name(): v.solution_value() for v in backend.solver.variables()}
+    return backend.solver.Objective().Value() / SCALE, values, classes
+
+
+def lp_lower_bound(problem: RosterProblem) -> float:
+    """Lower bound on the cost of every valid roster (``inf`` if the relaxation is infeasible)."""
+    return lp_solution(problem)[0]

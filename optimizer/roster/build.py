@@ -1,0 +1,105 @@
+"""The aggregate roster model: shift-type counts per agent class with explicit activities.
+
+Variables (all integer counts, relaxed to continuous for the LP bound):
+
+* ``x[c, k]``: agents of class ``c`` working shift type ``k``; ``X[k] = sum_c x[c, k]``;
+* per shift type, break and lunch start counts per offset, split into shifts whose break
+  comes *before* the lunch and those whose break comes *after* it (``activities``);
+* ``under[d, t]``, ``over[d, t]``: deviation of staffed agents from the requirement.
+
+Each rule family lives in ``constraints/<family>.py``. Staffed agents in interval ``t`` are the
+shifts covering ``t`` minus breaks and lunches in progress. The objective is the instance cost
+scaled by :data:`SCALE` to integers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from optimizer.roster.backend import Backend, Terms
+from optimizer.roster.constraints.activities import ActivityVars, add_activities
+from optimizer.roster.constraints.availability import class_shift_types
+from optimizer.roster.constraints.consecutive_days import add_consecutive_days
+from optimizer.roster.constraints.coverage import add_coverage
+from optimizer.roster.constraints.rest import add_rest
+from optimizer.roster.constraints.weekly_minutes import add_weekly_minutes
+from optimizer.roster.constraints.working_days import add_working_days
+from optimizer.roster.problem import RosterProblem
+from optimizer.roster.shifts import AgentClass, ShiftType
+
+SCALE = 1000
+
+__all__ = ["SCALE", "AggregateModel", "build_aggregate", "scaled_weights"]
+
+
+@dataclass
+class AggregateModel:
+    """Variables of the aggregate model (back-end specific variable objects)."""
+
+    backend: Backend
+    problem: RosterProblem
+    types: list[ShiftType]
+    classes: list[AgentClass]
+    x: dict[tuple[int, int], Any] = field(default_factory=dict)
+    X: dict[int, Any] = field(default_factory=dict)
+    acts: dict[int, ActivityVars] = field(default_factory=dict)
+    under: dict[tuple[int, int], Any] = field(default_factory=dict)
+    over: dict[tuple[int, int], Any] = field(default_factory=dict)
+
+    def class_types(self, c: int) -> list[ShiftType]:
+        return [self.types[k] for (ci, k) in self.x if ci == c]
+
+
+def scaled_weights(problem: RosterProblem) -> tuple[int, int, int]:
+    """Integer objective weights: under, over and paid per agent-interval, times SCALE."""
+    w = problem.weights
+    return (
+        round(w.under_per_agent_interval * SCALE),
+        round(w.over_per_agent_interval * SCALE),
+        round(w.paid_per_agent_interval * SCALE),
+    )
+
+
+def _add_type_counts(m: AggregateModel, fixed: Mapping[int, int] | None) -> None:
+    if fixed is not None:
+        for k, count in fixed.items():
+            if count > 0:
+                m.X[k] = m.backend.int_var(count, count, f"X[{k}]")
+        return
+    for cls in m.classes:
+        for st in class_shift_types(m.types, cls):
+            m.x[cls.index, st.index] = m.backend.int_var(0, cls.size, f"x[{cls.index},{st.index}]")
+    by_type: dict[int, Terms] = {}
+    for (_, k), var in m.x.items():
+        by_type.setdefault(k, []).append((var, 1))
+    for k, terms in by_type.items():
+        m.X[k] = m.backend.int_var(0, sum(1 for _ in terms) * 10**6, f"X[{k}]")
+        m.backend.add_linear([*terms, (m.X[k], -1)], 0, 0, f"type_total[{k}]")
+
+
+def build_aggregate(
+    problem: RosterProblem,
+    backend: Backend,
+    types: list[ShiftType],
+    classes: list[AgentClass],
+    *,
+    fixed_type_counts: Mapping[int, int] | None = None,
+) -> AggregateModel:
+    """Build the aggregate model; with ``fixed_type_counts`` only activities are free."""
+    m = AggregateModel(backend, problem, types, classes)
+    _add_type_counts(m, fixed_type_counts)
+    if fixed_type_counts is None:
+        add_working_days(m)
+        add_weekly_minutes(m)
+        add_rest(m)
+        add_consecutive_days(m)
+    add_activities(m)
+    penalties = add_coverage(m)
+    _, _, w_paid = scaled_weights(problem)
+    paid_terms = [
+        (var, w_paid * types[k].paid_min // problem.interval_min) for k, var in m.X.items()
+    ]
+    backend.minimize(penalties + paid_terms)
+    return m

@@ -1,0 +1,154 @@
+"""Independent validation of a roster against every hard rule of the problem.
+
+This module deliberately shares no code with the model builders: it re-reads the rules from
+the :class:`RosterProblem` and checks the shifts as a labour inspector would.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from optimizer.roster.problem import (
+    Activity,
+    ActivityRule,
+    Agent,
+    Roster,
+    RosterProblem,
+    Shift,
+)
+
+__all__ = ["Violation", "check_roster"]
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One broken hard rule: which agent and day (``None`` for week-level rules)."""
+
+    agent: str
+    day: int | None
+    rule: str
+    message: str
+
+
+def _grid(problem: RosterProblem, s: Shift) -> Iterator[Violation]:
+    times = [s.start_min, s.end_min] + [t for a in s.activities for t in (a.start_min, a.end_min)]
+    if any(t % problem.interval_min for t in times):
+        yield Violation(s.agent, s.day, "grid", f"times off the {problem.interval_min}-min grid")
+    if s.start_min % problem.rules.start_granularity_min:
+        yield Violation(s.agent, s.day, "start_granularity", f"start {s.start_min} not allowed")
+    if not 0 <= s.start_min < s.end_min <= 1440:
+        yield Violation(s.agent, s.day, "grid", "shift must lie within one day, start < end")
+
+
+def _hours(problem: RosterProblem, agent: Agent, s: Shift) -> Iterator[Violation]:
+    opening = problem.opening_hours[s.day]
+    if opening is None or s.start_min < opening[0] or s.end_min > opening[1]:
+        yield Violation(s.agent, s.day, "opening_hours", "shift outside opening hours")
+    window = agent.availability[s.day]
+    if window is None or s.start_min < window[0] or s.end_min > window[1]:
+        yield Violation(s.agent, s.day, "availability", "shift outside the agent's availability")
+    lengths = problem.contract(agent.contract).shift_paid_min
+    if s.paid_min(problem.rules) not in lengths:
+        yield Violation(
+            s.agent, s.day, "shift_length", f"paid {s.paid_min(problem.rules)} not in {lengths}"
+        )
+
+
+def _activity(s: Shift, rule: ActivityRule, act: Activity) -> Iterator[Violation]:
+    if act.end_min - act.start_min != rule.duration_min:
+        yield Violation(s.agent, s.day, act.kind, f"{act.kind} must last {rule.duration_min} min")
+    earliest = s.start_min + rule.earliest_start_after_shift_start_min
+    latest = s.start_min + rule.latest_start_after_shift_start_min
+    if not earliest <= act.start_min <= latest:
+        yield Violation(s.agent, s.day, act.kind, f"{act.kind} starts outside its window")
+    if act.end_min > s.end_min - rule.min_min_before_shift_end:
+        yield Violation(s.agent, s.day, act.kind, f"{act.kind} too close to the shift end")
+
+
+def _activities(problem: RosterProblem, s: Shift) -> Iterator[Violation]:
+    rules = problem.rules
+    paid = s.paid_min(rules)
+    for kind, rule in (("break", rules.break_rule), ("lunch", rules.lunch_rule)):
+        acts = [a for a in s.activities if a.kind == kind]
+        expected = 1 if rule.required(paid) else 0
+        if len(acts) != expected:
+            yield Violation(s.agent, s.day, kind, f"{len(acts)} {kind}(s), expected {expected}")
+        for act in acts:
+            yield from _activity(s, rule, act)
+    ordered = sorted(s.activities, key=lambda a: a.start_min)
+    for a in ordered:
+        if a.start_min < s.start_min or a.end_min > s.end_min or a.end_min <= a.start_min:
+            yield Violation(s.agent, s.day, "overlap", f"{a.kind} outside the shift")
+    for a, b in itertools.pairwise(ordered):
+        if b.start_min < a.end_min:
+            yield Violation(s.agent, s.day, "overlap", "activities overlap")
+        elif b.start_min - a.end_min < rules.min_work_between_activities_min:
+            yield Violation(s.agent, s.day, "min_work_between_activities", "activities too close")
+
+
+def _rest(problem: RosterProblem, agent: Agent, shifts: list[Shift]) -> Iterator[Violation]:
+    previous_end = agent.history.last_shift_end_min
+    for s in shifts:
+        start = s.day * 1440 + s.start_min
+        if previous_end is not None and start - previous_end < problem.rules.min_rest_min:
+            yield Violation(agent.id, s.day, "rest", f"only {start - previous_end} min rest")
+        previous_end = s.day * 1440 + s.end_min
+
+
+def _consecutive(problem: RosterProblem, agent: Agent, days: set[int]) -> Iterator[Violation]:
+    run = agent.history.consecutive_days_worked
+    limit = problem.rules.max_consecutive_days
+    for d in range(problem.days):
+        run = run + 1 if d in days else 0
+        if d in days and run > limit:
+            yield Violation(agent.id, d, "consecutive_days", f"{run} consecutive days > {limit}")
+
+
+def _week(problem: RosterProblem, agent: Agent, shifts: list[Shift]) -> Iterator[Violation]:
+    days = [s.day for s in shifts]
+    if len(set(days)) != len(days):
+        yield Violation(agent.id, None, "one_shift_per_day", "more than one shift on a day")
+    if len(days) > agent.max_days:
+        yield Violation(agent.id, None, "max_days", f"{len(days)} days > {agent.max_days}")
+    if problem.days - len(set(days)) < problem.rules.min_days_off:
+        yield Violation(agent.id, None, "min_days_off", "too few days off")
+    paid = sum(s.paid_min(problem.rules) for s in shifts)
+    unused_optional = agent.optional and not shifts
+    if not unused_optional and not agent.min_weekly_paid_min <= paid <= agent.max_weekly_paid_min:
+        yield Violation(
+            agent.id,
+            None,
+            "weekly_minutes",
+            f"{paid} paid min not in [{agent.min_weekly_paid_min}, {agent.max_weekly_paid_min}]",
+        )
+    ordered = sorted(shifts, key=lambda s: (s.day, s.start_min))
+    yield from _rest(problem, agent, ordered)
+    yield from _consecutive(problem, agent, set(days))
+
+
+def check_roster(problem: RosterProblem, roster: Roster) -> list[Violation]:
+    """Every hard-rule violation of ``roster`` (empty list: the roster is valid).
+
+    Agents absent from the roster are checked too (their weekly minimum applies unless they
+    are optional).
+    """
+    agents = {a.id: a for a in problem.agents}
+    violations: list[Violation] = []
+    by_agent = roster.by_agent()
+    for name, shifts in by_agent.items():
+        if name not in agents:
+            violations.append(Violation(name, None, "unknown_agent", "agent not in problem"))
+            continue
+        for s in shifts:
+            if not 0 <= s.day < problem.days:
+                violations.append(Violation(name, s.day, "grid", "day out of range"))
+                continue
+            violations.extend(_grid(problem, s))
+            violations.extend(_hours(problem, agents[name], s))
+            violations.extend(_activities(problem, s))
+    for agent in problem.agents:
+        shifts = [s for s in by_agent.get(agent.id, []) if 0 <= s.day < problem.days]
+        violations.extend(_week(problem, agent, shifts))
+    return violations

@@ -1,0 +1,52 @@
+"""Turn solved counts into named shifts: activity offsets are paired and handed to agents."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from optimizer.roster.constraints.activities import pair_activities
+from optimizer.roster.problem import Activity, RosterProblem, Shift
+from optimizer.roster.shifts import ShiftType
+
+ActivityCounts = tuple[dict[int, int], dict[int, int], dict[int, int], dict[int, int]]
+
+__all__ = ["ActivityCounts", "compose_shifts"]
+
+
+def _activities(
+    problem: RosterProblem, st: ShiftType, pair: tuple[int | None, int | None]
+) -> tuple[Activity, ...]:
+    rules = problem.rules
+    out = []
+    brk, lunch = pair
+    if brk is not None:
+        start = st.start_min + brk
+        out.append(Activity("break", start, start + rules.break_rule.duration_min))
+    if lunch is not None:
+        start = st.start_min + lunch
+        out.append(Activity("lunch", start, start + rules.lunch_rule.duration_min))
+    return tuple(sorted(out, key=lambda a: a.start_min))
+
+
+def compose_shifts(
+    problem: RosterProblem,
+    assignment: Mapping[str, Mapping[int, ShiftType]],
+    activity_counts: Mapping[int, ActivityCounts],
+) -> list[Shift]:
+    """Named shifts; the agents of one shift type share its paired activity offsets."""
+    by_type: dict[int, list[str]] = {}
+    types: dict[int, ShiftType] = {}
+    for agent, days in assignment.items():
+        for st in days.values():
+            by_type.setdefault(st.index, []).append(agent)
+            types[st.index] = st
+    shifts = []
+    for k, agents in by_type.items():
+        st = types[k]
+        pairs = pair_activities(activity_counts[k]) if k in activity_counts else []
+        if len(pairs) < len(agents) and (st.has_break or st.has_lunch):
+            raise RuntimeError(f"activity counts of shift type {k} do not cover its shifts")
+        for i, agent in enumerate(sorted(agents)):
+            acts = _activities(problem, st, pairs[i]) if pairs else ()
+            shifts.append(Shift(agent, st.day, st.start_min, st.end_min, acts))
+    return shifts

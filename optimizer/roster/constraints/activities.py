@@ -1,0 +1,116 @@
+"""Break and lunch family: one paid break and one unpaid lunch per long-enough shift.
+
+Placement windows and the minimum work between activities are exact. Per shift type the model
+counts break starts and lunch starts per offset, split into shifts whose break precedes the lunch
+(``break + duration + gap <= lunch``) and shifts whose break follows it
+(``lunch + duration + gap <= break``). Within each group a pairing of breaks with lunches exists
+iff Hall's condition holds on every threshold (both relations are monotone), so the counts
+always decompose into valid individual shifts: :func:`pair_activities` builds that pairing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from optimizer.roster.shifts import ShiftType
+
+if TYPE_CHECKING:
+    from optimizer.roster.build import AggregateModel
+
+__all__ = ["ActivityVars", "add_activities", "pair_activities", "pairing_offsets"]
+
+UB = 10**6
+
+
+@dataclass
+class ActivityVars:
+    """Activity start counts per offset for one shift type."""
+
+    break_before: dict[int, Any] = field(default_factory=dict)
+    lunch_before: dict[int, Any] = field(default_factory=dict)
+    break_after: dict[int, Any] = field(default_factory=dict)
+    lunch_after: dict[int, Any] = field(default_factory=dict)
+
+
+def pairing_offsets(
+    st: ShiftType, break_min: int, lunch_min: int, gap_min: int
+) -> tuple[list[int], list[int], list[int], list[int]]:
+    """Offsets usable by (break before, lunch before, break after, lunch after)."""
+    bo, lo = st.break_offsets, st.lunch_offsets
+    if not (st.has_break and st.has_lunch):
+        return list(bo), list(lo), [], []
+    bb = [b for b in bo if any(b + break_min + gap_min <= x for x in lo)]
+    lb = [x for x in lo if any(b + break_min + gap_min <= x for b in bo)]
+    ba = [b for b in bo if any(x + lunch_min + gap_min <= b for x in lo)]
+    la = [x for x in lo if any(x + lunch_min + gap_min <= b for b in bo)]
+    return bb, lb, ba, la
+
+
+def _vars(m: AggregateModel, k: int, tag: str, offsets: list[int]) -> dict[int, Any]:
+    return {o: m.backend.int_var(0, UB, f"{tag}[{k},{o}]") for o in offsets}
+
+
+def _hall(m: AggregateModel, k: int, av: ActivityVars, shift_b: int, shift_a: int) -> None:
+    """Hall conditions of both groups (``shift_b``/``shift_a``: break/lunch + gap minutes)."""
+    for theta in sorted(av.break_before)[1:]:
+        terms = [(v, 1) for b, v in av.break_before.items() if b >= theta]
+        terms += [(v, -1) for x, v in av.lunch_before.items() if x >= theta + shift_b]
+        m.backend.add_linear(terms, -UB, 0, f"pair_before[{k},{theta}]")
+    for theta in sorted(av.break_after)[:-1]:
+        terms = [(v, 1) for b, v in av.break_after.items() if b <= theta]
+        terms += [(v, -1) for x, v in av.lunch_after.items() if x + shift_a <= theta]
+        m.backend.add_linear(terms, -UB, 0, f"pair_after[{k},{theta}]")
+
+
+def add_activities(m: AggregateModel) -> None:
+    """Activity counts of every shift type, their totals and the pairing conditions."""
+    rules = m.problem.rules
+    b_min, l_min = rules.break_rule.duration_min, rules.lunch_rule.duration_min
+    gap = rules.min_work_between_activities_min
+    for k, total in m.X.items():
+        st = m.types[k]
+        if not (st.has_break or st.has_lunch):
+            continue
+        bb, lb, ba, la = pairing_offsets(st, b_min, l_min, gap)
+        av = ActivityVars(
+            _vars(m, k, "brk_b", bb),
+            _vars(m, k, "lun_b", lb),
+            _vars(m, k, "brk_a", ba),
+            _vars(m, k, "lun_a", la),
+        )
+        m.acts[k] = av
+        if st.has_break:
+            terms = [(v, 1) for v in (*av.break_before.values(), *av.break_after.values())]
+            m.backend.add_linear([*terms, (total, -1)], 0, 0, f"one_break[{k}]")
+        if st.has_lunch:
+            terms = [(v, 1) for v in (*av.lunch_before.values(), *av.lunch_after.values())]
+            m.backend.add_linear([*terms, (total, -1)], 0, 0, f"one_lunch[{k}]")
+        if st.has_break and st.has_lunch:
+            for tag, brk, lun in (
+                ("before", av.break_before, av.lunch_before),
+                ("after", av.break_after, av.lunch_after),
+            ):
+                terms = [(v, 1) for v in brk.values()] + [(v, -1) for v in lun.values()]
+                m.backend.add_linear(terms, 0, 0, f"group_{tag}[{k}]")
+            _hall(m, k, av, b_min + gap, l_min + gap)
+
+
+def _expand(counts: dict[int, int]) -> list[int]:
+    return [o for o in sorted(counts) for _ in range(max(0, counts[o]))]
+
+
+def pair_activities(
+    counts: tuple[dict[int, int], dict[int, int], dict[int, int], dict[int, int]],
+) -> list[tuple[int | None, int | None]]:
+    """(break offset, lunch offset) per shift from integer counts: sorted pairing per group."""
+    bb, lb, ba, la = (_expand(c) for c in counts)
+    pairs: list[tuple[int | None, int | None]] = []
+    for brks, luns in ((bb, lb), (ba, la)):
+        if brks and luns:
+            pairs.extend(zip(brks, luns, strict=False))
+        elif brks:
+            pairs.extend((b, None) for b in brks)
+        else:
+            pairs.extend((None, x) for x in luns)
+    return pairs

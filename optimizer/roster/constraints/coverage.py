@@ -1,0 +1,64 @@
+"""Coverage family: staffed agents versus the requirement, per day and interval.
+
+``staffed[d, t]`` counts shifts covering ``t`` minus breaks and lunches in progress; the soft
+constraint ``staffed - requirement = over - under`` returns the weighted penalty terms.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from optimizer.roster.backend import Terms
+
+if TYPE_CHECKING:
+    from optimizer.roster.build import AggregateModel
+
+__all__ = ["add_coverage", "coverage_terms"]
+
+
+def _span(start_min: int, length_min: int, grid: int) -> range:
+    return range(start_min // grid, (start_min + length_min) // grid)
+
+
+def coverage_terms(m: AggregateModel) -> dict[tuple[int, int], Terms]:
+    """Linear terms of ``staffed[d, t]`` for every interval some shift may cover."""
+    grid = m.problem.interval_min
+    rules = m.problem.rules
+    out: dict[tuple[int, int], Terms] = {}
+    for k, total in m.X.items():
+        st = m.types[k]
+        for t in _span(st.start_min, st.span_min, grid):
+            out.setdefault((st.day, t), []).append((total, 1))
+        av = m.acts.get(k)
+        if av is None:
+            continue
+        for group, length in (
+            (av.break_before, rules.break_rule.duration_min),
+            (av.break_after, rules.break_rule.duration_min),
+            (av.lunch_before, rules.lunch_rule.duration_min),
+            (av.lunch_after, rules.lunch_rule.duration_min),
+        ):
+            for offset, var in group.items():
+                for t in _span(st.start_min + offset, length, grid):
+                    out.setdefault((st.day, t), []).append((var, -1))
+    return out
+
+
+def add_coverage(m: AggregateModel) -> Terms:
+    """Deviation variables and constraints; returns the scaled penalty terms."""
+    from optimizer.roster.build import scaled_weights
+
+    w_under, w_over, _ = scaled_weights(m.problem)
+    terms_by_interval = coverage_terms(m)
+    penalties: Terms = []
+    for d, row in enumerate(m.problem.requirement):
+        for t, req in enumerate(row):
+            terms = terms_by_interval.get((d, t), [])
+            if req == 0 and not terms:
+                continue
+            under = m.backend.int_var(0, req, f"under[{d},{t}]")
+            over = m.backend.int_var(0, 10**6 if terms else 0, f"over[{d},{t}]")
+            m.under[d, t], m.over[d, t] = under, over
+            m.backend.add_linear([*terms, (under, 1), (over, -1)], req, req, f"cover[{d},{t}]")
+            penalties += [(under, w_under), (over, w_over)]
+    return penalties

@@ -1,0 +1,87 @@
+"""Rest family: at least ``min_rest_min`` between the end of one shift and the next start,
+also across the week boundary (``history.last_shift_end_min``).
+
+Aggregate form (valid cuts per class): for an end threshold ``e`` on day ``d``, the shifts
+ending after ``e`` and the next-day shifts starting too early for them belong to different
+agents, so together they are at most the class size; on Monday, shifts starting before ``tau``
+are at most the members whose history lets them start before ``tau``. Per-agent form: exact.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+from optimizer.roster.backend import Terms
+from optimizer.roster.problem import Agent, RosterProblem
+
+if TYPE_CHECKING:
+    from optimizer.roster.assign import AgentDayVars
+    from optimizer.roster.build import AggregateModel
+
+__all__ = ["add_agent_rest", "add_rest", "earliest_monday_start"]
+
+
+def earliest_monday_start(problem: RosterProblem, agent: Agent) -> int:
+    """Earliest start on day 0 allowed by last week's final shift."""
+    last = agent.history.last_shift_end_min
+    return 0 if last is None else last + problem.rules.min_rest_min
+
+
+def _day_pair_cuts(m: AggregateModel, c: int, size: int, d: int) -> None:
+    rest = m.problem.rules.min_rest_min
+    today = [(m.types[k], v) for (ci, k), v in m.x.items() if ci == c and m.types[k].day == d]
+    nextday = [(m.types[k], v) for (ci, k), v in m.x.items() if ci == c and m.types[k].day == d + 1]
+    if not today or not nextday:
+        return
+    first_next = min(st.start_min for st, _ in nextday)
+    for e in sorted({st.end_min for st, _ in today}):
+        limit = e + rest - 1440  # a shift ending after e forbids next-day starts < limit + ...
+        late: Terms = [(v, 1) for st, v in today if st.end_min >= e]
+        early: Terms = [(v, 1) for st, v in nextday if st.start_min < limit]
+        if limit <= first_next or not early:
+            continue
+        m.backend.add_linear(late + early, 0, size, f"rest[{c},{d},{e}]")
+
+
+def _monday_cuts(m: AggregateModel, c: int) -> None:
+    cls = m.classes[c]
+    monday = [(m.types[k], v) for (ci, k), v in m.x.items() if ci == c and m.types[k].day == 0]
+    earliest = [earliest_monday_start(m.problem, a) for a in cls.agents]
+    for tau in sorted({st.start_min for st, _ in monday}):
+        allowed = sum(1 for e in earliest if e <= tau)
+        if allowed == cls.size:
+            continue
+        terms: Terms = [(v, 1) for st, v in monday if st.start_min <= tau]
+        m.backend.add_linear(terms, 0, allowed, f"rest_history[{c},{tau}]")
+
+
+def add_rest(m: AggregateModel) -> None:
+    """Aggregate rest cuts between consecutive days and against last week's history."""
+    for cls in m.classes:
+        for d in range(m.problem.days - 1):
+            _day_pair_cuts(m, cls.index, cls.size, d)
+        _monday_cuts(m, cls.index)
+
+
+def add_agent_rest(
+    model: cp_model.CpModel,
+    problem: RosterProblem,
+    agent: Agent,
+    y: AgentDayVars,
+    worked: dict[int, cp_model.IntVar],
+) -> None:
+    """Exact per-agent rest between consecutive days and from last week's last shift."""
+    rest = problem.rules.min_rest_min
+    first = earliest_monday_start(problem, agent)
+    for st, var in y.get(0, {}).items():
+        if st.start_min < first:
+            model.add(var == 0).with_name(f"rest_history[{agent.id},{st.start_min}]")
+    for d in range(problem.days - 1):
+        if not y.get(d) or not y.get(d + 1):
+            continue
+        end = sum(st.end_min * v for st, v in y[d].items())
+        start = sum(st.start_min * v for st, v in y[d + 1].items())
+        ct = model.add(start + 1440 - end >= rest).with_name(f"rest[{agent.id},{d}]")
+        ct.only_enforce_if([worked[d], worked[d + 1]])

@@ -1,0 +1,382 @@
+"""Interchange formats: ``staffwise-roster-instance/1`` in, ``staffwise-roster/1`` in and out.
+
+Both formats are documented in ``docs/roster.md``. Malformed input raises
+:class:`optimizer.errors.InputError` whose problems name the field (JSON path) and reason.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from optimizer.errors import InputError, Problem
+from optimizer.roster.problem import (
+    Activity,
+    ActivityRule,
+    Agent,
+    Contract,
+    DemandData,
+    History,
+    ObjectiveWeights,
+    Roster,
+    RosterProblem,
+    Rules,
+    Shift,
+    Window,
+)
+
+INSTANCE_SCHEMA = "staffwise-roster-instance/1"
+ROSTER_SCHEMA = "staffwise-roster/1"
+
+__all__ = ["load_instance", "load_roster", "roster_from_json", "roster_to_json"]
+
+
+def _read(source: Path | str | Mapping[str, Any]) -> Mapping[str, Any]:
+    if isinstance(source, Mapping):
+        return source
+    text = str(source)
+    path = Path(text)
+    try:
+        raw = path.read_text() if not text.lstrip().startswith("{") else text
+        data = json.loads(raw)
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InputError([Problem(None, "file", "unreadable", str(exc))]) from exc
+    if not isinstance(data, dict):
+        raise InputError([Problem(None, "$", "type", "expected a JSON object")])
+    return data
+
+
+class _Reader:
+    """Collects every problem while reading nested JSON values."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def fail(self, path: str, code: str, message: str) -> None:
+        self.problems.append(Problem(None, path, code, message))
+
+    def get(
+        self, obj: Mapping[str, Any], key: str, path: str, kind: type | tuple[type, ...]
+    ) -> Any:
+        if key not in obj:
+            self.fail(f"{path}.{key}", "missing", "required field is missing")
+            return None
+        value = obj[key]
+        if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
+            self.fail(f"{path}.{key}", "type", f"expected {_kind_name(kind)}")
+            return None
+        return value
+
+    def minutes(self, value: Any, path: str, interval_min: int) -> int | None:
+        minute = _parse_minute(value)
+        if minute is None or not 0 <= minute <= 1440:
+            self.fail(path, "time", "expected minutes 0..1440 or 'HH:MM'")
+            return None
+        if minute % interval_min:
+            self.fail(path, "grid", f"{minute} is not a multiple of {interval_min} minutes")
+        return minute
+
+    def window(self, value: Any, path: str, interval_min: int) -> Window | None:
+        if value is None:
+            return None
+        if not isinstance(value, list) or len(value) != 2:
+            self.fail(path, "type", "expected [start, end] or null")
+            return None
+        lo = self.minutes(value[0], f"{path}[0]", interval_min)
+        hi = self.minutes(value[1], f"{path}[1]", interval_min)
+        if lo is None or hi is None:
+            return None
+        if hi <= lo:
+            self.fail(path, "order", "end must be after start")
+        return (lo, hi)
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(k.__name__ for k in kinds)
+
+
+def _parse_minute(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and len(value) == 5 and value[2] == ":":
+        hours, minutes = value[:2], value[3:]
+        if hours.isdigit() and minutes.isdigit() and int(minutes) < 60:
+            return int(hours) * 60 + int(minutes)
+    return None
+
+
+def _activity_rule(r: _Reader, raw: Any, path: str) -> ActivityRule | None:
+    if not isinstance(raw, dict):
+        r.fail(path, "type", "expected an object")
+        return None
+    keys = (
+        "duration_minutes",
+        "required_if_paid_minutes_at_least",
+        "earliest_start_after_shift_start_minutes",
+        "latest_start_after_shift_start_minutes",
+        "min_minutes_before_shift_end",
+    )
+    vals = [r.get(raw, k, path, int) for k in keys]
+    paid = r.get(raw, "paid", path, bool)
+    if any(v is None for v in vals) or paid is None:
+        return None
+    if vals[0] <= 0:
+        r.fail(f"{path}.duration_minutes", "range", "must be positive")
+    return ActivityRule(vals[0], paid, vals[1], vals[2], vals[3], vals[4])
+
+
+def _rules(r: _Reader, raw: Any) -> Rules | None:
+    if not isinstance(raw, dict):
+        r.fail("rules", "type", "expected an object")
+        return None
+    names = (
+        "shift_start_granularity_minutes",
+        "min_rest_between_shifts_minutes",
+        "max_consecutive_working_days",
+        "min_days_off_per_week",
+        "min_work_between_activities_minutes",
+    )
+    vals = [r.get(raw, k, "rules", int) for k in names]
+    brk = _activity_rule(r, raw.get("break"), "rules.break")
+    lunch = _activity_rule(r, raw.get("lunch"), "rules.lunch")
+    if any(v is None for v in vals) or brk is None or lunch is None:
+        return None
+    if vals[0] <= 0:
+        r.fail("rules.shift_start_granularity_minutes", "range", "must be positive")
+        return None
+    return Rules(vals[0], vals[1], vals[2], vals[3], vals[4], brk, lunch)
+
+
+def _contract(r: _Reader, raw: Any, path: str) -> Contract | None:
+    if not isinstance(raw, dict):
+        r.fail(path, "type", "expected an object")
+        return None
+    cid = r.get(raw, "id", path, str)
+    lengths = r.get(raw, "shift_paid_minutes", path, list)
+    lo = r.get(raw, "min_weekly_paid_minutes", path, int)
+    hi = r.get(raw, "max_weekly_paid_minutes", path, int)
+    days = r.get(raw, "max_days", path, int)
+    if None in (cid, lengths, lo, hi, days):
+        return None
+    if not lengths or not all(isinstance(x, int) and x > 0 for x in lengths):
+        r.fail(f"{path}.shift_paid_minutes", "type", "expected positive integers")
+        return None
+    if hi < lo:
+        r.fail(f"{path}.max_weekly_paid_minutes", "order", "below the minimum")
+    return Contract(cid, tuple(sorted(lengths)), lo, hi, days, str(raw.get("label", "")))
+
+
+def _history(r: _Reader, raw: Any, path: str) -> History:
+    if raw is None:
+        return History()
+    if not isinstance(raw, dict):
+        r.fail(path, "type", "expected an object")
+        return History()
+    consecutive = raw.get("consecutive_days_worked", 0)
+    last_end = raw.get("last_shift_end_minute")
+    if not isinstance(consecutive, int) or consecutive < 0:
+        r.fail(f"{path}.consecutive_days_worked", "range", "expected a non-negative integer")
+        consecutive = 0
+    if last_end is not None and (not isinstance(last_end, int) or last_end > 0):
+        r.fail(f"{path}.last_shift_end_minute", "range", "expected a non-positive integer")
+        last_end = None
+    return History(consecutive, last_end)
+
+
+def _agent(
+    r: _Reader, raw: Any, path: str, contracts: dict[str, Contract], days: int, grid: int
+) -> Agent | None:
+    if not isinstance(raw, dict):
+        r.fail(path, "type", "expected an object")
+        return None
+    aid = r.get(raw, "id", path, str)
+    cid = r.get(raw, "contract", path, str)
+    avail_raw = r.get(raw, "availability", path, list)
+    if aid is None or cid is None or avail_raw is None:
+        return None
+    contract = contracts.get(cid)
+    if contract is None:
+        r.fail(f"{path}.contract", "unknown", f"no contract {cid!r}")
+        return None
+    if len(avail_raw) != days:
+        r.fail(f"{path}.availability", "length", f"expected {days} entries")
+        return None
+    avail = tuple(r.window(w, f"{path}.availability[{d}]", grid) for d, w in enumerate(avail_raw))
+    lo = raw.get("min_weekly_paid_minutes", contract.min_weekly_paid_min)
+    hi = raw.get("max_weekly_paid_minutes", contract.max_weekly_paid_min)
+    max_days = raw.get("max_days", contract.max_days)
+    for key, val in (("min_weekly_paid_minutes", lo), ("max_weekly_paid_minutes", hi)):
+        if not isinstance(val, int) or val < 0:
+            r.fail(f"{path}.{key}", "range", "expected a non-negative integer")
+            return None
+    if not isinstance(max_days, int) or not 0 <= max_days <= days:
+        r.fail(f"{path}.max_days", "range", f"expected an integer 0..{days}")
+        return None
+    optional = bool(raw.get("optional", False))
+    fixed_cost = float(raw.get("fixed_cost", 0.0))
+    history = _history(r, raw.get("history"), f"{path}.history")
+    return Agent(aid, cid, avail, lo, hi, max_days, history, optional, fixed_cost)
+
+
+def _requirement(r: _Reader, raw: Any, days: int, per_day: int) -> tuple[tuple[int, ...], ...]:
+    if not isinstance(raw, list) or len(raw) != days:
+        r.fail("requirement", "length", f"expected {days} days")
+        return ()
+    out = []
+    for d, row in enumerate(raw):
+        if not isinstance(row, list) or len(row) != per_day:
+            r.fail(f"requirement[{d}]", "length", f"expected {per_day} intervals")
+            return ()
+        for t, v in enumerate(row):
+            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+                r.fail(f"requirement[{d}][{t}]", "range", "expected a non-negative integer")
+        out.append(tuple(int(v) if isinstance(v, int) else 0 for v in row))
+    return tuple(out)
+
+
+def _weights(raw: Any) -> ObjectiveWeights:
+    if not isinstance(raw, dict):
+        return ObjectiveWeights()
+    return ObjectiveWeights(
+        float(raw.get("under_per_agent_interval", 1.0)),
+        float(raw.get("over_per_agent_interval", 0.1)),
+        float(raw.get("paid_per_agent_interval", 0.002)),
+    )
+
+
+def _demand(raw: Any) -> DemandData | None:
+    if not isinstance(raw, dict) or "calls_per_interval" not in raw:
+        return None
+    try:
+        calls = tuple(tuple(float(x) for x in row) for row in raw["calls_per_interval"])
+        return DemandData(
+            calls,
+            float(raw["aht_seconds"]),
+            float(raw.get("service_level_target", 0.8)),
+            float(raw.get("service_level_seconds", 20.0)),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def load_instance(source: Path | str | Mapping[str, Any]) -> RosterProblem:
+    """Read a ``staffwise-roster-instance/1`` document (path, JSON text or parsed dict)."""
+    data = _read(source)
+    r = _Reader()
+    if data.get("schema") != INSTANCE_SCHEMA:
+        r.fail("schema", "schema", f"expected {INSTANCE_SCHEMA!r}")
+        raise InputError(r.problems)
+    grid = r.get(data, "interval_minutes", "$", int)
+    days = r.get(data, "days", "$", int)
+    if grid is None or days is None or grid <= 0 or 1440 % grid or days <= 0:
+        r.fail("interval_minutes", "range", "must divide 1440; days must be positive")
+        raise InputError(r.problems)
+    rules = _rules(r, data.get("rules"))
+    contracts_raw = r.get(data, "contracts", "$", list) or []
+    contracts = [_contract(r, c, f"contracts[{i}]") for i, c in enumerate(contracts_raw)]
+    by_id = {c.id: c for c in contracts if c is not None}
+    agents_raw = r.get(data, "agents", "$", list) or []
+    agents = [_agent(r, a, f"agents[{i}]", by_id, days, grid) for i, a in enumerate(agents_raw)]
+    ids = [a.id for a in agents if a is not None]
+    if len(set(ids)) != len(ids):
+        r.fail("agents", "duplicate", "agent ids must be unique")
+    opening_raw = r.get(data, "opening_hours", "$", list) or []
+    if len(opening_raw) != days:
+        r.fail("opening_hours", "length", f"expected {days} entries")
+    opening = tuple(r.window(w, f"opening_hours[{d}]", grid) for d, w in enumerate(opening_raw))
+    requirement = _requirement(r, data.get("requirement"), days, 1440 // grid)
+    if r.problems or rules is None:
+        raise InputError(r.problems[:50], truncated=len(r.problems) > 50)
+    return RosterProblem(
+        name=str(data.get("name", "")),
+        interval_min=grid,
+        opening_hours=opening,
+        requirement=requirement,
+        rules=rules,
+        contracts=tuple(c for c in contracts if c is not None),
+        agents=tuple(a for a in agents if a is not None),
+        weights=_weights(data.get("objective")),
+        demand=_demand(data.get("demand_provenance")),
+    )
+
+
+def _hhmm(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def roster_to_json(
+    problem: RosterProblem, roster: Roster, *, solver: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The ``staffwise-roster/1`` document of ``roster`` (times as integer minutes)."""
+    shifts = [
+        {
+            "agent": s.agent,
+            "day": s.day,
+            "start": s.start_min,
+            "end": s.end_min,
+            "activities": [
+                {"kind": a.kind, "start": a.start_min, "end": a.end_min}
+                for a in sorted(s.activities, key=lambda a: a.start_min)
+            ],
+        }
+        for s in sorted(roster.shifts, key=lambda s: (s.agent, s.day, s.start_min))
+    ]
+    return {
+        "schema": ROSTER_SCHEMA,
+        "instance": problem.name,
+        "solver": dict(solver or {"name": "staffwise"}),
+        "shifts": shifts,
+    }
+
+
+def _shift(r: _Reader, raw: Any, path: str) -> Shift | None:
+    if not isinstance(raw, dict):
+        r.fail(path, "type", "expected an object")
+        return None
+    agent = r.get(raw, "agent", path, str)
+    day = r.get(raw, "day", path, int)
+    start = r.minutes(raw.get("start"), f"{path}.start", 1)
+    end = r.minutes(raw.get("end"), f"{path}.end", 1)
+    acts_raw = raw.get("activities", [])
+    if agent is None or day is None or start is None or end is None:
+        return None
+    if not isinstance(acts_raw, list):
+        r.fail(f"{path}.activities", "type", "expected a list")
+        return None
+    acts = []
+    for i, a in enumerate(acts_raw):
+        apath = f"{path}.activities[{i}]"
+        kind = a.get("kind") if isinstance(a, dict) else None
+        if kind not in ("break", "lunch"):
+            r.fail(f"{apath}.kind", "value", "expected 'break' or 'lunch'")
+            continue
+        a_start = r.minutes(a.get("start"), f"{apath}.start", 1)
+        a_end = r.minutes(a.get("end"), f"{apath}.end", 1)
+        if a_start is not None and a_end is not None:
+            acts.append(Activity(kind, a_start, a_end))
+    return Shift(agent, day, start, end, tuple(acts))
+
+
+def roster_from_json(data: Mapping[str, Any]) -> Roster:
+    """Parse a ``staffwise-roster/1`` document (times as minutes or ``"HH:MM"``)."""
+    r = _Reader()
+    if data.get("schema") != ROSTER_SCHEMA:
+        r.fail("schema", "schema", f"expected {ROSTER_SCHEMA!r}")
+        raise InputError(r.problems)
+    raw_shifts = r.get(data, "shifts", "$", list) or []
+    shifts = [_shift(r, s, f"shifts[{i}]") for i, s in enumerate(raw_shifts)]
+    if r.problems:
+        raise InputError(r.problems[:50], truncated=len(r.problems) > 50)
+    return Roster(tuple(s for s in shifts if s is not None))
+
+
+def load_roster(source: Path | str | Mapping[str, Any]) -> Roster:
+    """Read a ``staffwise-roster/1`` document (path, JSON text or parsed dict)."""
+    return roster_from_json(_read(source))

@@ -1,0 +1,336 @@
+"""Solve a roster problem: aggregate CP-SAT, assignment to named agents, activity repair.
+
+1. Agents with no individually valid week are explained and left off (:mod:`explain`).
+2. The LP relaxation of the aggregate model (GLOP) gives ``lp_bound`` and a rounded hint.
+3. CP-SAT solves the aggregate model (shift-type counts per agent class with exact break and
+   lunch offsets) within most of the time limit; its best bound certifies the gap.
+4. Each class's counts go to its named agents (:mod:`assign`), all per-agent rules exact.
+5. If an assignment had to deviate from the counts, breaks and lunches are re-placed for the
+   final shifts. The roster is checked by the independent :func:`check_roster`.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ortools.sat.python import cp_model
+
+from optimizer.roster.assign import assign_class
+from optimizer.roster.backend import CpBackend
+from optimizer.roster.bound import lp_solution
+from optimizer.roster.build import SCALE, AggregateModel, build_aggregate
+from optimizer.roster.check import Violation, check_roster
+from optimizer.roster.compose import ActivityCounts, compose_shifts
+from optimizer.roster.constraints.availability import class_shift_types
+from optimizer.roster.evaluate import RosterKpis, evaluate_roster, staffed_matrix
+from optimizer.roster.explain import Explanation, explain_agents
+from optimizer.roster.problem import Roster, RosterProblem
+from optimizer.roster.shifts import AgentClass, ShiftType, agent_classes, enumerate_shift_types
+
+__all__ = [
+    "RosterResult",
+    "SolveOptions",
+    "SolverProgress",
+    "SolverReport",
+    "solve_roster",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class SolveOptions:
+    """Time limit (seconds, whole solve), CP-SAT workers, seed and objective."""
+
+    time_limit_s: float = 60
+    workers: int = 2
+    seed: int = 0
+    objective: Literal["deviation", "service_level"] = "deviation"
+
+
+@dataclass(frozen=True, slots=True)
+class SolverProgress:
+    """An improving aggregate solution: objective and bound in cost units."""
+
+    objective: float
+    bound: float
+    gap: float
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class SolverReport:
+    """Status of the aggregate search and the certified figures of the final roster.
+
+    ``objective`` is the cost of the returned roster; ``best_bound`` the best proven lower
+    bound (CP-SAT bound of the aggregate relaxation or ``lp_bound``, whichever is higher);
+    ``gap = (objective - best_bound) / objective``.
+    """
+
+    status: str
+    objective: float
+    best_bound: float
+    gap: float
+    seconds: float
+    lp_bound: float
+    aggregate_objective: float
+    assignment_deviation: int
+    stopped_early: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RosterResult:
+    """Roster, coverage (staffed per day x interval), unmet demand, KPIs and report."""
+
+    roster: Roster
+    coverage: tuple[tuple[int, ...], ...]
+    unmet: tuple[tuple[int, ...], ...]
+    kpis: RosterKpis
+    report: SolverReport
+    explanations: tuple[Explanation, ...]
+    violations: tuple[Violation, ...]
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    def __init__(
+        self,
+        start: float,
+        on_progress: Callable[[SolverProgress], None] | None,
+        should_stop: Callable[[], bool] | None,
+    ) -> None:
+        super().__init__()
+        self._start = start
+        self._on_progress = on_progress
+        self._should_stop = should_stop
+
+    def on_solution_callback(self) -> None:
+        if self._on_progress is not None:
+            obj = self.objective_value / SCALE
+            bound = self.best_objective_bound / SCALE
+            gap = (obj - bound) / obj if obj > 0 else 0.0
+            self._on_progress(SolverProgress(obj, bound, gap, time.monotonic() - self._start))
+        if self._should_stop is not None and self._should_stop():
+            self.stop_search()
+
+
+def _watch(
+    solver: cp_model.CpSolver, should_stop: Callable[[], bool], done: threading.Event
+) -> None:
+    while not done.wait(0.2):
+        if should_stop():
+            solver.stop_search()
+            return
+
+
+def _run(
+    model: cp_model.CpModel,
+    options: SolveOptions,
+    time_limit_s: float,
+    callback: _Progress | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.5, time_limit_s)
+    solver.parameters.num_workers = max(1, options.workers)
+    solver.parameters.random_seed = options.seed
+    done = threading.Event()
+    watcher = None
+    if should_stop is not None:
+        watcher = threading.Thread(target=_watch, args=(solver, should_stop, done), daemon=True)
+        watcher.start()
+    try:
+        solver.solve(model, callback)
+    finally:
+        done.set()
+        if watcher is not None:
+            watcher.join()
+    return solver
+
+
+RADIUS = 1
+RESTRICTED = ("x[", "brk_", "lun_")
+
+
+def _status(solver: cp_model.CpSolver) -> str:
+    return str(solver.status_name(solver.response_proto.status))
+
+
+def _hint(backend: CpBackend, lp_values: dict[str, float], radius: int | None) -> None:
+    """Hint the rounded LP solution; with ``radius``, keep counts within it of the LP."""
+    for var in backend.variables:
+        value = lp_values.get(var.name)
+        if value is None:
+            continue
+        backend.model.add_hint(var, round(value))
+        if radius is not None and var.name.startswith(RESTRICTED):
+            lo = max(0, math.floor(value + 1e-6) - radius)
+            backend.model.add_linear_constraint(var, lo, math.ceil(value - 1e-6) + radius)
+
+
+def _activity_counts(m: AggregateModel, solver: cp_model.CpSolver) -> dict[int, ActivityCounts]:
+    def read(group: dict[int, Any]) -> dict[int, int]:
+        return {o: int(solver.value(v)) for o, v in group.items()}
+
+    return {
+        k: (
+            read(av.break_before),
+            read(av.lunch_before),
+            read(av.break_after),
+            read(av.lunch_after),
+        )
+        for k, av in m.acts.items()
+    }
+
+
+def _class_counts(
+    m: AggregateModel, solver: cp_model.CpSolver, cls: AgentClass
+) -> dict[ShiftType, int]:
+    return {m.types[k]: int(solver.value(v)) for (c, k), v in m.x.items() if c == cls.index}
+
+
+def _assign_all(
+    problem: RosterProblem,
+    m: AggregateModel,
+    solver: cp_model.CpSolver,
+    options: SolveOptions,
+    deadline: float,
+) -> tuple[dict[str, dict[int, ShiftType]], int]:
+    """Assign every class; a class whose counts cannot be assigned may use any of its types."""
+    shifts: dict[str, dict[int, ShiftType]] = {}
+    deviation = 0
+    remaining = list(m.classes)
+    while remaining:
+        cls = remaining.pop(0)
+        budget = max(1.0, (deadline - time.monotonic()) / (len(remaining) + 1))
+        counts = _class_counts(m, solver, cls)
+        result = assign_class(
+            problem, cls, counts, time_limit_s=budget, workers=options.workers, seed=options.seed
+        )
+        if not result.shifts:
+            result = assign_class(
+                problem,
+                cls,
+                counts,
+                extra_types=class_shift_types(m.types, cls),
+                time_limit_s=budget,
+                workers=options.workers,
+                seed=options.seed,
+            )
+        shifts.update(result.shifts)
+        deviation += result.deviation
+    return shifts, deviation
+
+
+def _replace_activities(
+    problem: RosterProblem,
+    types: list[ShiftType],
+    shifts: dict[str, dict[int, ShiftType]],
+    options: SolveOptions,
+    time_limit_s: float,
+) -> dict[int, ActivityCounts]:
+    """Best break/lunch offsets for fixed shifts (after an assignment deviated)."""
+    fixed: dict[int, int] = {}
+    for days in shifts.values():
+        for st in days.values():
+            fixed[st.index] = fixed.get(st.index, 0) + 1
+    backend = CpBackend()
+    m = build_aggregate(problem, backend, types, [], fixed_type_counts=fixed)
+    solver = _run(backend.model, options, time_limit_s)
+    if _status(solver) not in ("OPTIMAL", "FEASIBLE"):
+        raise RuntimeError("activity placement failed for fixed shifts")
+    return _activity_counts(m, solver)
+
+
+def _report(
+    status: str,
+    kpis: RosterKpis,
+    bounds: tuple[float, float, float],
+    extra: tuple[int, bool],
+    seconds: float,
+) -> SolverReport:
+    lp_bound, cp_bound, aggregate_obj = bounds
+    best = max(lp_bound, cp_bound)
+    gap = (kpis.cost - best) / kpis.cost if kpis.cost > 0 else 0.0
+    return SolverReport(
+        status, kpis.cost, best, gap, seconds, lp_bound, aggregate_obj, extra[0], extra[1]
+    )
+
+
+def _aggregate(
+    problem: RosterProblem,
+    classes: list[AgentClass],
+    types: list[ShiftType],
+    options: SolveOptions,
+    time_limit_s: float,
+    progress: _Progress,
+    should_stop: Callable[[], bool] | None,
+) -> tuple[AggregateModel, cp_model.CpSolver, float]:
+    lp_bound, lp_values, _ = lp_solution(problem, tuple(a for c in classes for a in c.agents))
+    backend = CpBackend()
+    m = build_aggregate(problem, backend, types, classes)
+    _hint(backend, lp_values, RADIUS)
+    solver = _run(backend.model, options, time_limit_s, progress, should_stop)
+    return m, solver, lp_bound
+
+
+def solve_roster(
+    problem: RosterProblem,
+    options: SolveOptions = SolveOptions(),
+    *,
+    on_progress: Callable[[SolverProgress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> RosterResult:
+    """Roster of minimum cost within ``options.time_limit_s`` (see module docstring)."""
+    start = time.monotonic()
+    deadline = start + options.time_limit_s
+    types = enumerate_shift_types(problem)
+    explanations = explain_agents(problem, types)
+    excluded = {e.agent for e in explanations}
+    agents = tuple(a for a in problem.agents if a.id not in excluded)
+    classes = agent_classes(problem, agents)
+    progress = _Progress(start, on_progress, should_stop)
+    share = max(1.0, 0.75 * (deadline - time.monotonic()))
+    m, solver, lp_bound = _aggregate(problem, classes, types, options, share, progress, should_stop)
+    status = _status(solver)
+    if status not in ("OPTIMAL", "FEASIBLE"):
+        raise RuntimeError(f"aggregate roster model returned {status}")
+    stopped = should_stop is not None and should_stop()
+    shifts, deviation = _assign_all(problem, m, solver, options, deadline - 0.1 * share)
+    if deviation:
+        remaining = max(1.0, deadline - time.monotonic())
+        acts = _replace_activities(problem, types, shifts, options, remaining)
+    else:
+        acts = _activity_counts(m, solver)
+    roster = Roster(tuple(compose_shifts(problem, shifts, acts)))
+    return _result(problem, roster, explanations, solver, lp_bound, (deviation, stopped), start)
+
+
+def _result(
+    problem: RosterProblem,
+    roster: Roster,
+    explanations: list[Explanation],
+    solver: cp_model.CpSolver,
+    lp_bound: float,
+    extra: tuple[int, bool],
+    start: float,
+) -> RosterResult:
+    kpis = evaluate_roster(problem, roster)
+    staffed = staffed_matrix(problem, roster)
+    unmet = [
+        tuple(max(0, r - int(s)) for r, s in zip(req, row, strict=True))
+        for req, row in zip(problem.requirement, staffed, strict=True)
+    ]
+    bounds = (lp_bound, solver.best_objective_bound / SCALE, solver.objective_value / SCALE)
+    report = _report(_status(solver), kpis, bounds, extra, time.monotonic() - start)
+    return RosterResult(
+        roster,
+        tuple(tuple(int(v) for v in row) for row in staffed),
+        tuple(unmet),
+        kpis,
+        report,
+        tuple(explanations),
+        tuple(check_roster(problem, roster)),
+    )
