@@ -1,0 +1,187 @@
+"""Scenario sweeps through an injected :class:`concurrent.futures.Executor`.
+
+The API passes a process pool or Dask's ``client.get_executor()``; this module never creates
+one. Tasks are the top-level function :func:`run_scenario_task` applied to plain data (dicts
+of lists, str, int and float), so they pickle to any worker, and return plain data that is
+turned back into :class:`~scenarios.whatif.ScenarioResult` objects here. Without an executor
+the scenarios run one after another in this process (same results).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Executor
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from optimizer.requirements import ServiceGoal
+from scenarios.provenance import Provenance
+from scenarios.whatif import (
+    BASE_NAME,
+    Base,
+    ScenarioKpis,
+    ScenarioResult,
+    compare,
+    run_scenario,
+)
+from scenarios.whatif_model import (
+    Scenario,
+    VolumeChange,
+    scenario_from_dict,
+    scenario_to_dict,
+    settings_from_dict,
+    settings_to_dict,
+)
+
+__all__ = [
+    "SweepResult",
+    "base_from_payload",
+    "base_to_payload",
+    "run_scenario_task",
+    "run_sweep",
+    "volume_target_grid",
+]
+
+_DATE_COLUMNS = ("local_date", "week_start")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class SweepResult:
+    """Results in input order (base first when included) and their comparison table
+    (:func:`scenarios.whatif.compare`)."""
+
+    results: tuple[ScenarioResult, ...]
+    table: pd.DataFrame
+
+
+def volume_target_grid(
+    volume_pcts: Iterable[float], goals: Mapping[str, ServiceGoal]
+) -> tuple[Scenario, ...]:
+    """One scenario per (volume change in percent, named goal), e.g. ``-20 .. +30`` x
+    ``{"80/20": ..., "90/30": ...}``; names like ``vol+5%_90/30``."""
+    out = []
+    for pct in volume_pcts:
+        for label, goal in goals.items():
+            volume = (VolumeChange(1.0 + pct / 100.0),) if pct else ()
+            out.append(Scenario(name=f"vol{pct:+g}%_{label}", volume=volume, goal=goal))
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------------------------
+# plain-data payloads
+
+
+def base_to_payload(base: Base) -> dict[str, Any]:
+    starts = pd.DatetimeIndex(pd.to_datetime(base.forecast["interval_start"], utc=True))
+    return {
+        "interval_start_ns": starts.as_unit("ns").asi8.tolist(),
+        "calls": base.forecast["calls"].to_numpy(dtype=np.float64).tolist(),
+        "aht_s": base.forecast["aht_s"].to_numpy(dtype=np.float64).tolist(),
+        "zone": base.zone,
+        "interval_min": base.interval_min,
+        "settings": settings_to_dict(base.settings),
+    }
+
+
+def base_from_payload(payload: Mapping[str, Any]) -> Base:
+    forecast = pd.DataFrame(
+        {
+            "interval_start": pd.to_datetime(
+                np.asarray(payload["interval_start_ns"], dtype=np.int64), utc=True
+            ),
+            "calls": np.asarray(payload["calls"], dtype=np.float64),
+            "aht_s": np.asarray(payload["aht_s"], dtype=np.float64),
+        }
+    )
+    return Base(
+        forecast=forecast,
+        zone=str(payload["zone"]),
+        interval_min=int(payload["interval_min"]),
+        settings=settings_from_dict(payload["settings"]),
+    )
+
+
+def _frame_to_plain(frame: pd.DataFrame) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    for column in frame.columns:
+        if column in _DATE_COLUMNS:
+            out[column] = [d.date().isoformat() for d in frame[column]]
+        else:
+            out[column] = frame[column].to_numpy(dtype=np.float64).tolist()
+    return out
+
+
+def _frame_from_plain(data: Mapping[str, list[Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(dict(data))
+    for column in _DATE_COLUMNS:
+        if column in frame:
+            frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
+def _result_to_plain(result: ScenarioResult) -> dict[str, Any]:
+    prov = result.provenance
+    return {
+        "name": result.name,
+        "version": result.version,
+        "kpis": asdict(result.kpis),
+        "daily": _frame_to_plain(result.daily),
+        "weekly": _frame_to_plain(result.weekly),
+        "provenance": {
+            "input_hash": prov.input_hash,
+            "requirement_key": prov.requirement_key,
+            "versions": [list(v) for v in prov.versions],
+            "stages": list(prov.stages),
+            "solver_seeds": [list(s) for s in prov.solver_seeds],
+        },
+    }
+
+
+def _result_from_plain(data: Mapping[str, Any]) -> ScenarioResult:
+    prov = data["provenance"]
+    return ScenarioResult(
+        name=data["name"],
+        version=int(data["version"]),
+        kpis=ScenarioKpis(**data["kpis"]),
+        daily=_frame_from_plain(data["daily"]),
+        weekly=_frame_from_plain(data["weekly"]),
+        provenance=Provenance(
+            input_hash=prov["input_hash"],
+            requirement_key=prov["requirement_key"],
+            versions=tuple((str(a), str(b)) for a, b in prov["versions"]),
+            stages=tuple(prov["stages"]),
+            solver_seeds=tuple((str(a), int(b)) for a, b in prov["solver_seeds"]),
+        ),
+    )
+
+
+def run_scenario_task(
+    base_payload: Mapping[str, Any], scenario_payload: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Executor task: plain data in, plain data out (see the module docstring)."""
+    base = base_from_payload(base_payload)
+    scenario = scenario_from_dict(scenario_payload)
+    return _result_to_plain(run_scenario(base, scenario))
+
+
+def run_sweep(
+    base: Base,
+    scenarios: Sequence[Scenario],
+    *,
+    executor: Executor | None = None,
+    include_base: bool = True,
+) -> SweepResult:
+    """Run ``scenarios`` (plus the base first when ``include_base``) through ``executor``."""
+    todo = ([Scenario(BASE_NAME)] if include_base else []) + list(scenarios)
+    base_payload = base_to_payload(base)
+    payloads = [scenario_to_dict(s) for s in todo]
+    if executor is None:
+        plain = [run_scenario_task(base_payload, p) for p in payloads]
+    else:
+        futures = [executor.submit(run_scenario_task, base_payload, p) for p in payloads]
+        plain = [f.result() for f in futures]
+    results = tuple(_result_from_plain(p) for p in plain)
+    return SweepResult(results=results, table=compare(results))
