@@ -19,6 +19,8 @@ from api.routes import (
     jobs,
     queues,
     requirements,
+    rosters,
+    scenarios,
     shift_rules,
     sites,
 )
@@ -76,6 +78,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         imports,
         forecasts,
         requirements,
+        rosters,
+        scenarios,
         contracts,
         agents,
         shift_rules,

@@ -9,6 +9,7 @@ from the agent's availability. Only active agents serving the requirement's queu
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -153,9 +154,18 @@ def _check_week(requirement: Requirement, site: Site, week_start: dt.date) -> No
         raise InvalidInput(problems)
 
 
-def build_problem(
-    session: Session, requirement: Requirement, week_start: dt.date
-) -> tuple[rp.RosterProblem, Site]:
+@dataclass(frozen=True)
+class RosterInput:
+    """The core problem plus what the API needs around it (local grids of calls and AHT)."""
+
+    problem: rp.RosterProblem
+    site: Site
+    queue: Queue
+    calls: np.ndarray  # (7, intervals per day) expected calls
+    aht_s: np.ndarray  # (7, intervals per day) forecast AHT (queue AHT where no calls)
+
+
+def build_problem(session: Session, requirement: Requirement, week_start: dt.date) -> RosterInput:
     """The weekly roster problem of ``requirement``'s queue for the local week ``week_start``."""
     queue = session.get(Queue, requirement.queue_id)
     assert queue is not None
@@ -201,4 +211,11 @@ def build_problem(
             answer_within_s=queue.answer_within_s,
         ),
     )
-    return problem, site
+    aht = local_week_grid(
+        starts,
+        np.asarray(requirement.intervals["aht_s"]),
+        site.zone,
+        week_start,
+        queue.interval_min,
+    )
+    return RosterInput(problem, site, queue, calls, np.where(aht > 0, aht, queue.aht_s))

@@ -244,7 +244,7 @@ class Comparison(SQLModel, table=True):
     __tablename__ = "comparison"
     id: int | None = Field(default=None, primary_key=True)
     job_id: int | None = _fk("job.id", nullable=True)
-    requirement_id: int = _fk("requirement.id")
+    forecast_id: int = _fk("forecast.id")
     scenario_ids: list[int] = _json()
     result: dict[str, Any] = _json()
     created_at: datetime = _created()

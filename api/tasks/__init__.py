@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 #: job kind -> module providing ``run``.
 KINDS: dict[str, str] = {
     "capacity_plan": "api.tasks.capacity",
+    "comparison": "api.tasks.comparison",
     "forecast": "api.tasks.forecast",
+    "roster": "api.tasks.roster",
 }
 
 

@@ -9,6 +9,7 @@ PostgreSQL) that is dropped afterwards.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import uuid
@@ -24,7 +25,10 @@ from sqlalchemy.engine import make_url
 from api.db import make_engine, upgrade
 from api.main import create_app
 from api.settings import Settings
+from forecasting.synthetic import synthetic_history, to_acd_csv
+from tests.api.support import create_queue, create_site
 
+ZONE = "America/New_York"
 PG_ENV = "STAFFWISE_TEST_POSTGRES_URL"
 
 
@@ -102,3 +106,25 @@ def settings(database_url: str) -> Settings:
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as test_client:
         yield test_client
+
+
+def _import_history(client: TestClient, queue_id: int, weeks: int = 4) -> None:
+    history = synthetic_history(
+        start=dt.date(2026, 10, 5),
+        weeks=weeks,
+        zone=ZONE,
+        seed=3,
+        open_minute=480,
+        close_minute=1200,
+        mean_daily_calls=1500.0,
+    )
+    files = {"file": ("h.csv", to_acd_csv(history, ZONE).encode(), "text/csv")}
+    response = client.post(f"/v1/queues/{queue_id}/history-imports", files=files)
+    assert response.status_code == 201, response.text
+
+
+@pytest.fixture
+def queue_id(client: TestClient) -> int:
+    queue_id = create_queue(client, create_site(client, name="NY", zone=ZONE))
+    _import_history(client, queue_id)
+    return queue_id

@@ -2,37 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-import pytest
 from fastapi.testclient import TestClient
 
-from forecasting.synthetic import synthetic_history, to_acd_csv
 from tests.api.support import assert_problem, create_queue, create_site, wait_job
 
 ZONE = "America/New_York"
-
-
-def _import_history(client: TestClient, queue_id: int, weeks: int = 4) -> None:
-    history = synthetic_history(
-        start=dt.date(2026, 10, 5),
-        weeks=weeks,
-        zone=ZONE,
-        seed=3,
-        open_minute=480,
-        close_minute=1200,
-        mean_daily_calls=1500.0,
-    )
-    files = {"file": ("h.csv", to_acd_csv(history, ZONE).encode(), "text/csv")}
-    response = client.post(f"/v1/queues/{queue_id}/history-imports", files=files)
-    assert response.status_code == 201, response.text
-
-
-@pytest.fixture
-def queue_id(client: TestClient) -> int:
-    queue_id = create_queue(client, create_site(client, name="NY", zone=ZONE))
-    _import_history(client, queue_id)
-    return queue_id
 
 
 def test_forecast_then_requirement(client: TestClient, queue_id: int) -> None:

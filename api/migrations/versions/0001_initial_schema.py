@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 19:45:18.088653
+Create Date: 2026-11-22
 """
 
 from __future__ import annotations
@@ -195,6 +195,21 @@ def upgrade() -> None:
     with op.batch_alter_table('scenario', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_scenario_queue_id'), ['queue_id'], unique=False)
 
+    op.create_table('comparison',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('job_id', sa.Integer(), nullable=True),
+    sa.Column('forecast_id', sa.Integer(), nullable=False),
+    sa.Column('scenario_ids', sa.JSON(), nullable=False),
+    sa.Column('result', sa.JSON(), nullable=False),
+    sa.Column('created_at', api.tables.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['forecast_id'], ['forecast.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['job_id'], ['job.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('comparison', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_comparison_forecast_id'), ['forecast_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_comparison_job_id'), ['job_id'], unique=False)
+
     op.create_table('history_interval',
     sa.Column('queue_id', sa.Integer(), nullable=False),
     sa.Column('interval_start', api.tables.UTCDateTime(), nullable=False),
@@ -237,21 +252,6 @@ def upgrade() -> None:
     with op.batch_alter_table('time_off', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_time_off_agent_id'), ['agent_id'], unique=False)
 
-    op.create_table('comparison',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('job_id', sa.Integer(), nullable=True),
-    sa.Column('requirement_id', sa.Integer(), nullable=False),
-    sa.Column('scenario_ids', sa.JSON(), nullable=False),
-    sa.Column('result', sa.JSON(), nullable=False),
-    sa.Column('created_at', api.tables.UTCDateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['job_id'], ['job.id'], ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['requirement_id'], ['requirement.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('comparison', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_comparison_job_id'), ['job_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_comparison_requirement_id'), ['requirement_id'], unique=False)
-
     op.create_table('roster',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('job_id', sa.Integer(), nullable=True),
@@ -286,11 +286,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_roster_job_id'))
 
     op.drop_table('roster')
-    with op.batch_alter_table('comparison', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_comparison_requirement_id'))
-        batch_op.drop_index(batch_op.f('ix_comparison_job_id'))
-
-    op.drop_table('comparison')
     with op.batch_alter_table('time_off', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_time_off_agent_id'))
 
@@ -301,6 +296,11 @@ def downgrade() -> None:
 
     op.drop_table('requirement')
     op.drop_table('history_interval')
+    with op.batch_alter_table('comparison', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_comparison_job_id'))
+        batch_op.drop_index(batch_op.f('ix_comparison_forecast_id'))
+
+    op.drop_table('comparison')
     with op.batch_alter_table('scenario', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_scenario_queue_id'))
 

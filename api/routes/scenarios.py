@@ -1,0 +1,96 @@
+"""Scenarios (named, versioned what-if changes of a queue's plan) and their comparisons."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+from sqlmodel import col, func, select
+
+from api.deps import (
+    EngineDep,
+    Limit,
+    Offset,
+    ReadSession,
+    RunnerDep,
+    WriteSession,
+    commit,
+    get_or_404,
+)
+from api.routes.jobs import IdempotencyKey, submit_job
+from api.schemas import (
+    ComparisonCreate,
+    ComparisonRead,
+    JobRead,
+    ScenarioCreate,
+    ScenarioList,
+    ScenarioRead,
+)
+from api.tables import Comparison, Forecast, Queue, Scenario
+from api.tasks.comparison import base_plan, load_scenarios, scenario_core
+
+router = APIRouter(tags=["scenarios"])
+
+
+def scenario_read(row: Scenario) -> ScenarioRead:
+    return ScenarioRead.model_validate(row, from_attributes=True)
+
+
+@router.post("/v1/queues/{queue_id}/scenarios", status_code=status.HTTP_201_CREATED,
+             operation_id="createScenario")  # fmt: skip
+def create_scenario(
+    queue_id: int, body: ScenarioCreate, session: WriteSession, response: Response
+) -> ScenarioRead:
+    """Store a scenario; a name used before gets the next version (older versions are kept)."""
+    get_or_404(session, Queue, queue_id, "queue")
+    where = (col(Scenario.queue_id) == queue_id, col(Scenario.name) == body.name)
+    latest = session.exec(select(func.max(Scenario.version)).where(*where)).one()
+    changes = body.changes.model_dump(mode="json", exclude_none=True)
+    row = Scenario(queue_id=queue_id, name=body.name, version=(latest or 0) + 1, changes=changes)
+    scenario_core(row)  # the core validates the changes (422 naming the field)
+    session.add(row)
+    commit(session, f"scenario {body.name!r} was created concurrently; retry")
+    response.headers["Location"] = f"/v1/scenarios/{row.id}"
+    return scenario_read(row)
+
+
+@router.get("/v1/scenarios/{scenario_id}", operation_id="getScenario")
+def get_scenario(scenario_id: int, session: ReadSession) -> ScenarioRead:
+    return scenario_read(get_or_404(session, Scenario, scenario_id, "scenario"))
+
+
+@router.get("/v1/queues/{queue_id}/scenarios", operation_id="listScenarios")
+def list_scenarios(
+    queue_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
+) -> ScenarioList:
+    get_or_404(session, Queue, queue_id, "queue")
+    where = col(Scenario.queue_id) == queue_id
+    total = session.exec(select(func.count()).select_from(Scenario).where(where)).one()
+    query = select(Scenario).where(where).order_by(col(Scenario.id)).offset(offset).limit(limit)
+    items = [scenario_read(r) for r in session.exec(query).all()]
+    return ScenarioList(total=total, limit=limit, offset=offset, items=items)
+
+
+@router.post("/v1/comparisons", status_code=202, operation_id="createComparison")
+def create_comparison(
+    body: ComparisonCreate,
+    session: ReadSession,
+    engine: EngineDep,
+    runner: RunnerDep,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> JobRead:
+    """Start a comparison job: the base plan and each scenario, side by side in one table."""
+    forecast = get_or_404(session, Forecast, body.forecast_id, "forecast")
+    base_plan(session, body)
+    load_scenarios(session, body.scenario_ids, forecast.queue_id)
+    params = body.model_dump(mode="json")
+    return submit_job(engine, runner, "comparison", params, idempotency_key, response)
+
+
+@router.get("/v1/comparisons/{comparison_id}", operation_id="getComparison")
+def get_comparison(comparison_id: int, session: ReadSession) -> ComparisonRead:
+    row = get_or_404(session, Comparison, comparison_id, "comparison")
+    assert row.id is not None
+    return ComparisonRead(
+        id=row.id, job_id=row.job_id, forecast_id=row.forecast_id, scenario_ids=row.scenario_ids,
+        table=row.result["table"], results=row.result["results"], created_at=row.created_at,
+    )  # fmt: skip

@@ -1,0 +1,106 @@
+"""Job ``roster``: solve a weekly roster (optimizer.roster.solve_roster) and store it.
+
+Progress (objective, bound, gap so far) is written to the job row on every improving solution
+(throttled); a cancel request makes ``should_stop`` true, the solver stops and the best roster
+found so far is stored (job status ``cancelled`` with a result).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import numpy as np
+from sqlmodel import Session
+
+from api.jobs import JobContext, JobOutcome
+from api.roster_input import RosterInput, build_problem
+from api.schemas import RosterJobCreate
+from api.tables import Requirement, Roster
+from forecasting.calendar import local_instant
+from forecasting.errors import InvalidInput, Problem
+from optimizer.roster.io import roster_to_json
+from optimizer.roster.solve import RosterResult, SolveOptions, SolverProgress, solve_roster
+
+COVERAGE_COLUMNS = (
+    "interval_start", "day", "minute", "required", "staffed", "unmet", "calls", "aht_s",
+)  # fmt: skip
+
+
+def load_input(session: Session, body: RosterJobCreate) -> RosterInput:
+    requirement = session.get(Requirement, body.requirement_id)
+    if requirement is None:
+        message = f"requirement {body.requirement_id} does not exist"
+        raise InvalidInput([Problem(None, "requirement_id", "unknown", message)])
+    return build_problem(session, requirement, body.week_start)
+
+
+def coverage_columns(
+    data: RosterInput, result: RosterResult, week_start: dt.date
+) -> dict[str, list[Any]]:
+    """One row per interval that is open, required or staffed (local day order)."""
+    problem, zone = data.problem, data.site.zone
+    required = np.asarray(problem.requirement)
+    staffed = np.asarray(result.coverage)
+    unmet = np.asarray(result.unmet)
+    columns: dict[str, list[Any]] = {name: [] for name in COVERAGE_COLUMNS}
+    for day in range(problem.days):
+        window = problem.opening_hours[day]
+        for slot in range(problem.intervals_per_day):
+            minute = slot * problem.interval_min
+            is_open = window is not None and window[0] <= minute < window[1]
+            if not (is_open or required[day, slot] or staffed[day, slot]):
+                continue
+            start = local_instant(week_start + dt.timedelta(days=day), minute, zone)
+            row = (start.isoformat(), day, minute, int(required[day, slot]),
+                   int(staffed[day, slot]), int(unmet[day, slot]),
+                   float(data.calls[day, slot]), float(data.aht_s[day, slot]))  # fmt: skip
+            for name, value in zip(columns, row, strict=True):
+                columns[name].append(value)
+    return columns
+
+
+def _report(result: RosterResult, problem_name: str) -> dict[str, Any]:
+    report = dataclasses.asdict(result.report)
+    report["instance"] = problem_name
+    report["violations"] = [dataclasses.asdict(v) for v in result.violations]
+    return {
+        k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in report.items()
+    }
+
+
+def run(ctx: JobContext) -> JobOutcome:
+    body = RosterJobCreate.model_validate(ctx.params["body"])
+    limit_s = float(ctx.params["time_limit_s"])
+    with Session(ctx.engine) as session:
+        data = load_input(session, body)
+    options = SolveOptions(time_limit_s=limit_s, workers=int(ctx.params["workers"]),
+                           seed=body.seed, objective=body.objective)  # fmt: skip
+    problem = data.problem
+    ctx.report(0.0, f"solving {len(problem.agents)} agents, limit {limit_s:g} s", force=True)
+
+    def progress(p: SolverProgress) -> None:
+        ctx.report(min(p.seconds / limit_s, 0.99), "solving", objective=p.objective,
+                   best_bound=p.bound, gap=p.gap, seconds=p.seconds)  # fmt: skip
+
+    try:
+        result = solve_roster(problem, options, on_progress=progress, should_stop=ctx.should_stop)
+    except RuntimeError as exc:  # the aggregate model has no solution
+        raise InvalidInput([Problem(None, "roster", "no_solution", str(exc))]) from exc
+    assert data.site.id is not None
+    doc = roster_to_json(problem, result.roster, solver={"name": "staffwise-cp-sat"})
+    row = Roster(
+        job_id=ctx.job_id, site_id=data.site.id, requirement_id=body.requirement_id,
+        week_start=body.week_start, report=_report(result, problem.name),
+        kpis=dataclasses.asdict(result.kpis),
+        coverage=coverage_columns(data, result, body.week_start), shifts=doc["shifts"],
+        explanations=[dataclasses.asdict(e) for e in result.explanations],
+    )  # fmt: skip
+    report = result.report
+    return JobOutcome(
+        row=row, kind="roster", stopped_early=report.stopped_early,
+        message=f"{report.status}: cost {report.objective:.2f}, gap {report.gap:.2%}",
+        objective=report.objective, best_bound=report.best_bound, gap=report.gap,
+        seconds=report.seconds,
+    )  # fmt: skip
