@@ -50,7 +50,7 @@ __all__ = [
 
 IntArray = NDArray[np.int64]
 _OCCUPANCY_SLACK = 1e-12
-_MAX_DOUBLINGS = 40
+_MAX_PROBES = 200
 
 REQUIREMENT_COLUMNS: dict[str, str] = {
     "interval_start": "start of the interval (only when given)",
@@ -227,8 +227,7 @@ class _Target:
     rising: bool
     value: Callable[[QueueKpis], FloatArray]
 
-    def met(self, kpis: QueueKpis) -> NDArray[np.bool_]:
-        v = self.value(kpis)
+    def met_by(self, v: FloatArray) -> NDArray[np.bool_]:
         if self.rising:
             return v >= self.bound
         return v <= self.bound * (1.0 + _OCCUPANCY_SLACK)
@@ -293,35 +292,51 @@ def _kpi_function(
     return erlang_c
 
 
-Meets = Callable[[NDArray[np.intp], FloatArray], NDArray[np.bool_]]
+Probe = Callable[[NDArray[np.intp], FloatArray], tuple[NDArray[np.bool_], FloatArray]]
 
 
-def _bracket(meets: Meets, lo: FloatArray, hi: FloatArray, name: str) -> FloatArray:
-    """Grow ``hi`` until the target is met there (``lo`` is known not to meet it)."""
-    hi = hi.copy()
-    todo = np.arange(lo.size)
-    for _ in range(_MAX_DOUBLINGS):
-        ok = meets(todo, hi[todo])
-        todo = todo[~ok]
-        if todo.size == 0:
-            return hi
-        hi[todo] = hi[todo] + 2.0 * (hi[todo] - lo[todo]) + 1.0
-    msg = f"no staffing up to {hi[todo[0]]:.0f} agents meets the {name} target"
-    raise UnreachableTargetError(f"interval {int(todo[0])}: {msg}")
+@dataclass(frozen=True, slots=True)
+class _Search:
+    """Outcome of the search for one target: smallest whole ``agents`` meeting it, the target's
+    value there, and its value one agent below (NaN where that point was never probed)."""
+
+    agents: FloatArray
+    value_at: FloatArray
+    value_below: FloatArray
 
 
-def _smallest_meeting(meets: Meets, lo: FloatArray, hi: FloatArray) -> FloatArray:
-    """Vectorised bisection on whole agents: smallest ``n`` in ``(lo, hi]`` meeting the target,
-    given that ``lo`` does not and ``hi`` does (targets are monotone in agents)."""
-    lo, hi = lo.copy(), hi.copy()
-    todo = np.flatnonzero(hi - lo > 1)
-    while todo.size:
-        mid = np.floor((lo[todo] + hi[todo]) / 2.0)
-        ok = meets(todo, mid)
-        hi[todo] = np.where(ok, mid, hi[todo])
-        lo[todo] = np.where(ok, lo[todo], mid)
+def _next_probe(
+    lo: FloatArray, hi: FloatArray, step: FloatArray, probed_lo: NDArray[np.bool_]
+) -> FloatArray:
+    """Gallop up from ``lo`` until a probe meets the target, gallop down from ``hi`` until one
+    misses it, then bisect."""
+    mid = np.floor((lo + hi) / 2.0)
+    down = np.where(~probed_lo & (hi - step > lo), hi - step, mid)
+    return np.where(np.isinf(hi), lo + step, down)
+
+
+def _search(probe: Probe, known_miss: FloatArray, guess: FloatArray, name: str) -> _Search:
+    """Smallest whole number of agents meeting a target that is monotone in agents, for all
+    intervals at once: probe ``guess``, gallop (steps 1, 2, 4, ...) to bracket the answer, then
+    bisect. ``known_miss`` is a number of agents known to miss the target."""
+    size = known_miss.size
+    lo, hi = known_miss.copy(), np.full(size, np.inf)
+    value_lo, value_hi = np.full(size, np.nan), np.full(size, np.nan)
+    x, step = np.maximum(guess, lo + 1.0), np.ones(size)
+    todo = np.arange(size)
+    for _ in range(_MAX_PROBES):
+        met, value = probe(todo, x)
+        hi[todo] = np.where(met, x, hi[todo])
+        value_hi[todo] = np.where(met, value, value_hi[todo])
+        lo[todo] = np.where(met, lo[todo], x)
+        value_lo[todo] = np.where(met, value_lo[todo], value)
+        step[todo] *= 2.0
         todo = todo[hi[todo] - lo[todo] > 1]
-    return hi
+        if todo.size == 0:
+            return _Search(hi, value_hi, np.where(hi - lo == 1, value_lo, np.nan))
+        x = _next_probe(lo[todo], hi[todo], step[todo], ~np.isnan(value_lo[todo]))
+    msg = f"no staffing up to {lo[todo[0]]:.0f} agents meets the {name} target"
+    raise UnreachableTargetError(f"interval {int(todo[0])}: {msg}")
 
 
 def _fraction(target: _Target, low_value: FloatArray, high_value: FloatArray) -> FloatArray:
@@ -355,20 +370,23 @@ def _target_requirement(
     kpis: KpiFn, target: _Target, kind: str, traffic: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
     """Integer and fractional requirement of one target, for intervals with traffic > 0."""
-    idx = np.arange(traffic.size)
 
-    def meets(sub: NDArray[np.intp], agents: FloatArray) -> NDArray[np.bool_]:
-        return target.met(kpis(sub, agents)) & _feasible(kind, traffic[sub], agents)
+    def probe(sub: NDArray[np.intp], agents: FloatArray) -> tuple[NDArray[np.bool_], FloatArray]:
+        value = target.value(kpis(sub, agents))
+        return target.met_by(value) & _feasible(kind, traffic[sub], agents), value
 
     erlang_c = kind == "erlang_c"
-    lo = np.ceil(traffic) - 1.0 if erlang_c else np.zeros_like(traffic)
-    guess = np.ceil(traffic + 2.0 * np.sqrt(traffic) + 2.0)
-    hi = _bracket(meets, lo, np.maximum(guess, lo + 1.0), target.name)
-    whole = _smallest_meeting(meets, lo, hi)
+    known_miss = np.ceil(traffic) - 1.0 if erlang_c else np.zeros_like(traffic)
+    found = _search(probe, known_miss, np.ceil(traffic + 0.5 * np.sqrt(traffic)), target.name)
+    whole = found.agents
     if erlang_c and target.name == "occupancy":
         return whole, np.minimum(traffic / target.bound, whole)
     below = np.maximum(whole - 1.0, traffic) if erlang_c else whole - 1.0
-    share = _fraction(target, target.value(kpis(idx, below)), target.value(kpis(idx, whole)))
+    value_below = found.value_below.copy()
+    missing = np.flatnonzero(np.isnan(value_below))
+    if missing.size:
+        value_below[missing] = target.value(kpis(missing, below[missing]))
+    share = _fraction(target, value_below, found.value_at)
     return whole, below + share * (whole - below)
 
 
