@@ -19,8 +19,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from forecasting.models import benchmark_methods, default_method, is_benchmark, method_by_name
-from forecasting.models.base import DayMatrix, PointMethod
+from forecasting.calendar import missing_days
+from forecasting.models import (
+    benchmark_methods,
+    default_method,
+    is_benchmark,
+    method_by_name,
+    staffwise_methods,
+)
+from forecasting.models.base import DayMatrix, PointMethod, build_day_matrix
 from forecasting.models.intervals import calibrate, targets_of
 from forecasting.special_days import SpecialDays, clean_matrix
 
@@ -99,11 +106,12 @@ def score(method: str, forecasts: Sequence[OriginForecast], seconds: float) -> M
         total += float(f.actual[ok].sum())
         inside += float(((f.actual[ok] >= f.lo[ok]) & (f.actual[ok] <= f.hi[ok])).sum())
         count += int(ok.sum())
-        mase.append(float(np.abs(err).mean()) / f.scale)
+        if f.scale > 0 and err.size:  # a perfectly repeating history has no naive error
+            mase.append(float(np.abs(err).mean()) / f.scale)
     return MethodScore(
         method=method,
         wape=abs_err / total if total else float("nan"),
-        mase=float(np.mean(mase)) if mase else float("nan"),
+        mase=float(np.mean(mase)) if mase else float("nan"),  # nan: no finite scale
         bias=signed / total if total else float("nan"),
         coverage=inside / count if count else float("nan"),
         seconds=seconds,
@@ -213,3 +221,44 @@ def backtest_auto(
             )
         )
     return score("auto", forecasts, time.perf_counter() - started)
+
+
+def block_origins(matrix: DayMatrix, count: int, horizon_days: int) -> list[dt.date]:
+    """Origins of the last ``count`` blocks of ``horizon_days`` open days of the history."""
+    rows = [matrix.days.size - k * horizon_days for k in range(count, 0, -1)]
+    return [pd.Timestamp(matrix.days[r]).date() for r in rows if r > 0]
+
+
+def compare_methods(
+    history: pd.DataFrame,
+    *,
+    zone: str,
+    origins: Sequence[dt.date] | None = None,
+    n_origins: int = 8,
+    horizon_days: int = 5,
+    special: SpecialDays | None = None,
+    coverage: float = 0.8,
+) -> tuple[MethodScore, ...]:
+    """Backtest the benchmarks, every Staffwise method and ``auto`` on one queue's history.
+
+    ``origins`` default to the last ``n_origins`` blocks of ``horizon_days`` open days.
+    Missing weekdays of the history count as closures, as in ``forecast_history``.
+    """
+    special = special or SpecialDays()
+    closed = set(special.closed) | {day for _, day in missing_days(history, zone)}
+    special = SpecialDays(closed=frozenset(closed), exclude=special.exclude)
+    matrix = build_day_matrix(history, zone, closed)
+    chosen = (
+        list(origins) if origins is not None else block_origins(matrix, n_origins, horizon_days)
+    )
+    h, cov = horizon_days, coverage
+    scores = [
+        backtest(m, matrix, chosen, horizon_days=h, special=special, clean=False, coverage=cov)
+        for m in benchmark_methods()
+    ]
+    scores += [
+        backtest(m, matrix, chosen, horizon_days=h, special=special, coverage=cov)
+        for m in staffwise_methods()
+    ]
+    scores.append(backtest_auto(matrix, chosen, horizon_days=h, special=special, coverage=cov))
+    return tuple(scores)

@@ -9,6 +9,7 @@ between the local opening and closing instants, so a DST day has fewer or more i
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
@@ -98,3 +99,65 @@ def missing_days(frame: pd.DataFrame, zone: str) -> list[tuple[str, dt.date]]:
             if not here and day.day_of_week in open_weekdays
         )
     return holes
+
+
+@dataclass(frozen=True, slots=True)
+class Resampled:
+    """History at a coarser ``interval_min``; ``partial_starts`` lists the UTC starts of the
+    coarse intervals that were only partly covered by the finer rows (dropped or kept as
+    asked), so a lone 21:00-21:05 slot never silently becomes a low 21:00-21:30 interval."""
+
+    frame: pd.DataFrame
+    interval_min: int
+    partial_starts: tuple[pd.Timestamp, ...]
+
+
+def _aggregate(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    counts = [c for c in ("offered", "handled", "abandoned") if c in frame]
+    work = frame.assign(n_rows=1)
+    if "aht_s" in frame:
+        weight = frame["handled"] if "handled" in frame else frame["offered"]
+        has = frame["aht_s"].notna()
+        work = work.assign(aht_w=(frame["aht_s"] * weight).where(has, 0.0), w=weight.where(has, 0))
+    sums = work.groupby(keys, sort=True)[
+        [*counts, "n_rows", *(["aht_w", "w"] if "aht_s" in frame else [])]
+    ].sum()
+    if "aht_s" in frame:
+        sums["aht_s"] = (sums["aht_w"] / sums["w"]).where(sums["w"] > 0)
+        sums = sums.drop(columns=["aht_w", "w"])
+    return sums.reset_index()
+
+
+def resample_history(
+    history: pd.DataFrame, *, from_min: int, to_min: int, zone: str, partial: str = "drop"
+) -> Resampled:
+    """Sum counts (AHT: handled-weighted mean) of ``from_min`` rows into ``to_min`` intervals
+    aligned on the local wall-clock grid. ``partial``: ``"drop"`` or ``"keep"`` coarse
+    intervals missing some of their finer rows (listed in ``partial_starts`` either way)."""
+    problems = []
+    if to_min not in ALLOWED_INTERVAL_MIN or to_min % from_min or to_min <= from_min:
+        problems.append(
+            Problem(
+                None,
+                "interval_min",
+                "bad_granularity",
+                f"cannot resample {from_min}-minute rows to {to_min} minutes",
+            )
+        )
+    if partial not in ("drop", "keep"):
+        problems.append(Problem(None, "partial", "bad_option", "use 'drop' or 'keep'"))
+    if problems:
+        raise ValidationError(problems)
+    minute = local_frame(history["interval_start"], zone)["minute"]
+    bucket = history["interval_start"] - pd.to_timedelta(minute % to_min, unit="min")
+    queue = history["queue"] if "queue" in history else pd.Series("default", index=history.index)
+    out = _aggregate(
+        history.assign(interval_start=bucket, queue=queue), ["queue", "interval_start"]
+    )
+    full = out["n_rows"] == to_min // from_min
+    partial_starts = tuple(out.loc[~full, "interval_start"])
+    if partial == "drop":
+        out = out[full]
+    columns = [c for c in history.columns if c in out.columns]
+    frame = out.loc[:, columns].reset_index(drop=True)
+    return Resampled(frame, to_min, partial_starts)

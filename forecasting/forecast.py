@@ -97,7 +97,11 @@ def _frame(
     interval_min: int,
 ) -> pd.DataFrame:
     """Long UTC frame of the forecast cells that are open (non-NaN)."""
-    parts = []
+    parts = [
+        pd.DataFrame(
+            {"interval_start": pd.DatetimeIndex([], tz="UTC"), "minute": np.array([], int)}
+        ).assign(calls=0.0, calls_lo=0.0, calls_hi=0.0, weekday=0)
+    ]
     for i, day in enumerate(days):
         open_ = np.flatnonzero(~np.isnan(point[i]))
         instants = day_instants(day, matrix.minutes[open_], zone, interval_min)

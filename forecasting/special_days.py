@@ -43,11 +43,16 @@ def _robust_residuals(train: DayMatrix) -> np.ndarray:
 
 
 def detect_outlier_days(
-    train: DayMatrix, *, threshold: float = 4.0, min_open_share: float = 0.8
+    train: DayMatrix,
+    *,
+    threshold: float = 4.0,
+    min_departure: float = 0.1,
+    min_open_share: float = 0.8,
 ) -> list[ExcludedDay]:
-    """Days whose volume departs more than ``threshold`` robust sd from their weekday and
-    local level, or that have less than ``min_open_share`` of the usual intervals of their
-    weekday. Post-closure days are expected to be high and are never flagged."""
+    """Days whose log volume departs from their weekday and local level by more than
+    ``threshold`` robust sd (MAD) and by more than ``min_departure`` (about 10 %), or that
+    have less than ``min_open_share`` of the usual intervals of their weekday. Post-closure
+    days are expected to be high and are never flagged."""
     if train.days.size < 10:
         return []
     resid = _robust_residuals(train)
@@ -58,7 +63,7 @@ def detect_outlier_days(
     for i, day in enumerate(pd.DatetimeIndex(train.days).date):
         if counts[i] < min_open_share * usual[i]:
             found.append(ExcludedDay(day, "partial_day"))
-        elif sigma > 0 and not train.post_closure[i] and abs(resid[i]) > threshold * sigma:
+        elif not train.post_closure[i] and abs(resid[i]) > max(threshold * sigma, min_departure):
             found.append(ExcludedDay(day, "outlier_high" if resid[i] > 0 else "outlier_low"))
     return found
 

@@ -11,6 +11,7 @@ of one week, which is what the mean of the last few weeks suffers from.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,8 +34,10 @@ def smoothed_level(values: np.ndarray, alpha: float) -> float:
         return float(values.mean())
     start = float(values[: min(5, values.size)].mean())
     model = SimpleExpSmoothing(values, initialization_method="known", initial_level=start)
-    result = model.fit(smoothing_level=alpha, optimized=False)
-    return float(result.forecast(1)[0])
+    with warnings.catch_warnings():  # information criteria of an exact fit: log(0)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        result = model.fit(smoothing_level=alpha, optimized=False)
+        return float(result.forecast(1)[0])
 
 
 def post_closure_uplift(deseasonalised: np.ndarray, post: np.ndarray, lookback: int = 5) -> float:
