@@ -67,7 +67,7 @@ function renderForecast() {
     return placeholder(box, "No forecast for this queue yet.");
   }
   const acc = fc.accuracy;
-  $("forecast-meta").textContent = [fc.method, acc.label ? `backtest ${acc.label}` : null]
+  $("forecast-meta").textContent = [fc.method, acc.detail]
     .filter(Boolean).join(" · ");
   clear(box).append(forecastChart({ zone: zone(), points: inWindow(fc.points), coverage: fc.coverage }));
 }
@@ -87,7 +87,15 @@ function renderStaffing() {
   $("staffing-meta").textContent = `${points.length} intervals · ${under} under`;
   clear($("staffing-chart")).append(netStaffingChart({ zone: zone(), points }));
   const goal = state.current.queue.goal;
-  $("service-meta").textContent = `target ${pct(goal.service_level, 0)} in ${fmt(goal.answer_within_s)} s`;
+  const sim = state.roster.simulated;
+  if (!sim) {
+    $("service-meta").textContent = "";
+    placeholder($("service-chart"), `Simulated service KPIs unavailable: ${state.roster.simulationError ?? "no data"}`);
+    clear($("totals")).append(totalsTable(cov.points, zone(), cov.interval_min));
+    return;
+  }
+  $("service-meta").textContent = `simulated${sim?.replications ? ` (${sim.replications} replications)` : ""}`
+    + ` · target ${pct(goal.service_level, 0)} in ${fmt(goal.answer_within_s)} s`;
   clear($("service-chart")).append(serviceChart({
     zone: zone(), points,
     targets: { sl: goal.service_level, asa_s: goal.max_asa_s, abandon: goal.max_abandon_rate },
@@ -143,17 +151,16 @@ function renderKpis() {
   const req = points.reduce((s, p) => s + p.required * hours, 0);
   const sched = points.reduce((s, p) => s + p.scheduled * hours, 0);
   const under = points.filter((p) => p.scheduled < p.required).length;
-  const kpis = state.roster?.kpis ?? {};
+  const sl = state.roster?.simulated?.sl ?? null;
   const goal = state.current?.queue.goal;
   box.append(
     kpi("Forecast calls", fc ? fmt(inWindow(fc.points).reduce((s, p) => s + (p.calls ?? 0), 0)) : "–"),
-    kpi("Backtest", fc?.accuracy.label ?? "–"),
+    kpi("Backtest WAPE", fc?.accuracy.label?.replace("WAPE ", "") ?? "–"),
     kpi("Required agent-h", cov ? fmt(req, 1) : "–"),
     kpi("Scheduled agent-h", cov ? fmt(sched, 1) : "–"),
     kpi("Net agent-h", cov ? `${sched >= req ? "+" : ""}${fmt(sched - req, 1)}` : "–", cov ? (sched < req ? "bad" : "good") : ""),
     kpi("Intervals under", cov ? `${under}/${points.length}` : "–", cov ? (under ? "bad" : "good") : ""),
-    kpi("Predicted SL (week)", pct(kpis.service_level), goal && kpis.service_level !== undefined
-      ? (kpis.service_level < goal.service_level ? "bad" : "good") : ""),
+    kpi("Simulated SL (week)", pct(sl), sl === null || !goal ? "" : sl < goal.service_level ? "bad" : "good"),
     kpi("Roster gap", state.roster ? pct(state.roster.report.gap, 2) : "–"),
   );
 }
@@ -174,14 +181,15 @@ function renderAll() {
 async function loadQueue() {
   const { queue, site } = state.current;
   const week = $("week-input").value || null;
-  const [forecast, roster, comparison, capacity] = await Promise.all([
-    client.latestForecast(queue, site).catch(reportError),
-    client.latestRoster(queue, site, week).catch(reportError),
-    client.latestComparison(queue).catch(reportError),
-    client.latestCapacityPlan(queue).catch(reportError),
+  const forecast = await client.latestForecast(queue, site, week).catch(reportError);
+  const rosterWeek = week ?? (forecast ? client.localWeek(new Date(forecast.points[0].start).toISOString(), site.zone) : null);
+  const [roster, comparison, capacity] = await Promise.all([
+    client.unless404(client.latestRoster(queue, site, rosterWeek)).catch(reportError),
+    client.unless404(client.latestComparison()).catch(reportError),
+    client.unless404(client.latestCapacityPlan()).catch(reportError),
   ]);
   Object.assign(state, { forecast, roster, comparison, capacity });
-  if (roster && !week) $("week-input").value = roster.week_start;
+  if (!week && rosterWeek) $("week-input").value = rosterWeek;
   renderAll();
 }
 
@@ -258,13 +266,27 @@ async function pollJob(job) {
   return job;
 }
 
+/** The forecast of the chosen week, running a forecast job first when there is none. */
+async function ensureForecast(queue, site, week) {
+  const found = await client.findForecast(queue, site, week);
+  if (found) return found;
+  setMessage("No forecast for this week yet: forecasting first…");
+  const job = await pollJob(await client.startForecastJob(queue, week));
+  return client.getForecast(job.result_url);
+}
+
 async function startRoster() {
   const { queue, site } = state.current;
   const week = $("week-input").value || null;
-  setMessage("Roster job submitted…");
-  const job = await pollJob(await client.startRosterJob(queue, site, week, Number($("time-limit").value)));
+  const forecast = await ensureForecast(queue, site, week);
+  const weekStart = client.localWeek(forecast.intervals.interval_start[0], site.zone);
+  state.forecast = client.forecastModel(forecast, await client.getHistory(queue));
+  $("week-input").value = weekStart;
+  const requirement = await client.requirementFor(queue, forecast.id);
+  setMessage(`Roster job submitted for the week of ${weekStart}…`);
+  const limit = Number($("time-limit").value);
+  const job = await pollJob(await client.startRosterJob(site, requirement, weekStart, limit));
   state.roster = await client.getRoster(job.result_url, site);
-  if (state.roster) $("week-input").value = state.roster.week_start;
   setMessage(`Roster ${state.roster.id} ready (${state.roster.report.status}).`);
   renderAll();
 }
@@ -277,7 +299,8 @@ async function runWhatIf(event) {
     aht_factor: number("whatif-aht"), shrinkage: number("whatif-shrinkage"), service_level: number("whatif-sl"),
   };
   setMessage("What-if submitted…");
-  const job = await pollJob(await client.startWhatIf(state.current.queue, state.forecast, change));
+  if (!state.forecast) throw new Error("run a forecast first (Start roster does it)");
+  const job = await pollJob(await client.startWhatIf(state.current.queue, state.forecast.id, change));
   state.comparison = await client.getComparison(job.result_url);
   setMessage(`What-if “${change.name}” done.`);
   renderAll();

@@ -263,7 +263,7 @@ function stripBody(f, y, values, { label, max, format, target, badSide, key }) {
 /**
  * Capacity plan: available FTE bars and required FTE line per week, hiring classes marked
  * where their hires start (and where they become productive when known).
- * @param {{weeks: {week: string, required: number, available: number}[],
+ * @param {{weeks: {week: string, label: string, required: number, available: number}[],
  *   classes: {label: string, start_week: string, productive_week: ?string, size: number}[]}} model
  */
 export function capacityChart(model, width = 600, height = 240) {
@@ -279,10 +279,10 @@ export function capacityChart(model, width = 600, height = 240) {
     chart.append(svg("rect", {
       x: f.x(i) + f.column * 0.15, y: y(w.available), width: f.column * 0.7,
       height: f.y0 - y(w.available), class: `bar capacity ${short ? "under" : "met"}`, "data-week": w.week,
-    }, [tip(`week of ${w.week}\nrequired ${fmt(w.required, 1)} FTE\navailable ${fmt(w.available, 1)} FTE`)]));
+    }, [tip(`week ${w.label}\nrequired ${fmt(w.required, 1)} FTE\navailable ${fmt(w.available, 1)} FTE`)]));
     if (i % Math.ceil(weeks.length / 12) === 0) {
       chart.append(svg("text", { x: f.x(i) + f.column / 2, y: f.y0 + 14, "text-anchor": "middle", class: "axis-label" },
-        [w.week.slice(5)]));
+        [/^\d{4}-\d{2}-\d{2}$/.test(w.label) ? w.label.slice(5) : w.label]));
     }
   });
   chart.append(svg("path", { d: linePath(weeks.map((w) => w.required), f, y), class: "line required" }));
@@ -300,8 +300,8 @@ function classMarker(c, k, f, index) {
     svg("line", { x1: px, x2: px, y1: f.y1, y2: f.y0, class: "hire-line" }),
     svg("path", { d: `M${px - 5},${f.y1 - 2}L${px + 5},${f.y1 - 2}L${px},${f.y1 + 6}Z`, class: "hire" }),
     svg("text", { x: px + 6, y: f.y1 + 8 + (k % 2) * 11, class: "hire-label" }, [`${c.label} +${fmt(c.size)}`]),
-    tip(`${c.label}: ${fmt(c.size)} hires start week of ${c.start_week}`
-      + (c.productive_week ? `, productive from ${c.productive_week}` : "")),
+    tip(`${c.label}: ${fmt(c.size)} hires start week ${c.start_label ?? c.start_week}`
+      + (c.productive_label ? `, productive from ${c.productive_label}` : "")),
   );
   const ready = index.get(c.productive_week);
   if (ready !== undefined) {

@@ -100,6 +100,11 @@ export function paidHours(agent, days, zone) {
   return minutes / 60;
 }
 
+/** Paid hours shown on a row: the API's weekly figure when given, else computed. */
+function rowHours(agent, days, zone) {
+  return days.length > 1 && typeof agent.paid_h === "number" ? agent.paid_h : paidHours(agent, days, zone);
+}
+
 /**
  * The Gantt of a roster for the local days `days`.
  * @param {{zone: string, agents: {id: string, name: string, shifts: {start: number,
@@ -125,7 +130,7 @@ export function ganttChart(model, days, width = 1200) {
       svg("rect", { x: 0, y: rowY, width, height: ROW_H, class: r % 2 ? "stripe odd" : "stripe" }),
       svg("text", { x: 4, y: rowY + ROW_H - 5, class: "agent-name" }, [agent.name]),
       svg("text", { x: width - 4, y: rowY + ROW_H - 5, "text-anchor": "end", class: "agent-hours" },
-        [`${fmt(paidHours(agent, days, zone), 1)} h`]),
+        [`${fmt(rowHours(agent, days, zone), 1)} h`]),
     );
     for (const shift of agent.shifts) {
       const bar = shiftBar(shift, ax, rowY, zone);

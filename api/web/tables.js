@@ -60,6 +60,7 @@ const FORMATS = {
   int: (v) => fmt(v, 0),
   dec1: (v) => fmt(v, 1),
   dec2: (v) => fmt(v, 2),
+  signed1: (v) => (num(v) === null ? "–" : `${v > 0 ? "+" : ""}${fmt(v, 1)}`),
   text: (v) => (v === null || v === undefined ? "–" : String(v)),
 };
 

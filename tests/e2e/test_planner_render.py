@@ -261,7 +261,8 @@ def test_scenario_table_highlights_the_best_value_per_column(page: Any) -> None:
 def test_capacity_chart_marks_weeks_and_hiring_classes(page: Any) -> None:
     weeks: list[dict[str, Any]] = [
         {
-            "week": (datetime(2026, 1, 5) + timedelta(weeks=w)).date().isoformat(),
+            "week": str(w),
+            "label": (datetime(2026, 1, 5) + timedelta(weeks=w)).date().isoformat(),
             "required": 40 + w,
             "available": 44 - (w % 9),
         }
