@@ -25,6 +25,7 @@ from api.routes import (
     sites,
 )
 from api.settings import Settings
+from api.web.routes import include_planner
 
 API_VERSION = "v1"
 
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     for module in routers:
         app.include_router(module.router)
+    include_planner(app)
 
     @app.get("/v1/health", operation_id="getHealth", tags=["service"])
     def health() -> dict[str, str]:
