@@ -41,7 +41,13 @@ from scenarios.capacity_model import CapacityPlanInput, HireClass, validate_plan
 from scenarios.cohorts import cohort_series
 from scenarios.errors import InputError, Problem
 
-__all__ = ["CapacityPlan", "MilpSettings", "SolverReport", "optimise_plan"]
+__all__ = [
+    "CapacityPlan",
+    "MilpSettings",
+    "SolverReport",
+    "lp_relaxation_bound",
+    "optimise_plan",
+]
 
 Status = Literal["optimal", "feasible", "infeasible", "not_solved"]
 _BOUND_RE = re.compile(r"^Lower bound:\s*(-?[0-9.eE+-]+)", re.MULTILINE)
@@ -193,6 +199,14 @@ def _lp_bound(inp: CapacityPlanInput, cols: _Columns, settings: MilpSettings) ->
     return float(pulp.value(relaxed.objective) or 0.0)
 
 
+def lp_relaxation_bound(inp: CapacityPlanInput, settings: MilpSettings | None = None) -> float:
+    """Optimum of the LP relaxation (hires and class switches continuous), as a total plan
+    cost: a lower bound no hiring plan can beat."""
+    validate_plan_input(inp)
+    cols = _columns(inp)
+    return _lp_bound(inp, cols, settings or MilpSettings()) + cols.constant
+
+
 def _bound(
     inp: CapacityPlanInput,
     cols: _Columns,
@@ -216,9 +230,11 @@ def optimise_plan(inp: CapacityPlanInput, settings: MilpSettings | None = None) 
     if not math.isfinite(settings.time_limit_s) or settings.time_limit_s <= 0:
         problem = Problem(None, "time_limit_s", "out_of_range", "time_limit_s must be > 0")
         raise InputError([problem])
+    started = time.perf_counter()
     cols = _columns(inp)
     prob, x = _build(inp, cols, relax=False)
-    seconds, log = _solve(prob, settings, mip=True)
+    _, log = _solve(prob, settings, mip=True)
+    seconds = time.perf_counter() - started
     status = _status(prob)
     if status in ("infeasible", "not_solved"):
         report = SolverReport(

@@ -17,7 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from forecasting.errors import InvalidInput
 from optimizer.requirements import ServiceGoal
+from scenarios.errors import InputError, Problem
 from scenarios.provenance import Provenance
 from scenarios.whatif import (
     BASE_NAME,
@@ -161,10 +163,25 @@ def _result_from_plain(data: Mapping[str, Any]) -> ScenarioResult:
 def run_scenario_task(
     base_payload: Mapping[str, Any], scenario_payload: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """Executor task: plain data in, plain data out (see the module docstring)."""
-    base = base_from_payload(base_payload)
-    scenario = scenario_from_dict(scenario_payload)
-    return _result_to_plain(run_scenario(base, scenario))
+    """Executor task: plain data in, plain data out (see the module docstring). Bad input is
+    returned as ``{"error": [problem dicts]}`` (exceptions with custom fields do not pickle
+    reliably) and raised again by :func:`run_sweep`."""
+    try:
+        base = base_from_payload(base_payload)
+        scenario = scenario_from_dict(scenario_payload)
+        return _result_to_plain(run_scenario(base, scenario))
+    except InvalidInput as exc:
+        return {"error": [asdict(p) for p in exc.problems]}
+
+
+def _checked(plain: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    if "error" in plain:
+        problems = [Problem(**p) for p in plain["error"]]
+        field = f"scenario {name!r}"
+        raise InputError(
+            [Problem(p.row, f"{field}: {p.field}", p.code, p.message) for p in problems]
+        )
+    return plain
 
 
 def run_sweep(
@@ -183,5 +200,7 @@ def run_sweep(
     else:
         futures = [executor.submit(run_scenario_task, base_payload, p) for p in payloads]
         plain = [f.result() for f in futures]
-    results = tuple(_result_from_plain(p) for p in plain)
+    results = tuple(
+        _result_from_plain(_checked(p, s.name)) for p, s in zip(plain, todo, strict=True)
+    )
     return SweepResult(results=results, table=compare(results))

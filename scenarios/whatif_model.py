@@ -19,6 +19,7 @@ from typing import Any
 
 from optimizer.requirements import ServiceGoal, StaffingModel
 from scenarios.errors import InputError, Problem
+from scenarios.plain import build_dataclass, to_plain
 
 __all__ = [
     "AhtChange",
@@ -237,57 +238,34 @@ def validate_scenario(scenario: Scenario) -> None:
 
 
 def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
-    return _plain(dataclasses.asdict(scenario))
+    return to_plain(dataclasses.asdict(scenario))
 
 
 def settings_to_dict(settings: PlanSettings) -> dict[str, Any]:
-    return _plain(dataclasses.asdict(settings))
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _build(cls: type, data: Any, field: str) -> Any:
-    """``cls(**data)`` with unknown keys and wrong types reported as :class:`InputError`."""
-    if not isinstance(data, Mapping):
-        raise InputError([Problem(None, field, "not_an_object", f"{field} must be an object")])
-    names = {f.name for f in dataclasses.fields(cls)}
-    unknown = sorted(set(data) - names)
-    if unknown:
-        msg = f"unknown key(s) {', '.join(unknown)}"
-        raise InputError([Problem(None, field, "unknown_key", msg)])
-    try:
-        return cls(**data)
-    except TypeError as exc:
-        raise InputError([Problem(None, field, "bad_value", str(exc))]) from exc
+    return to_plain(dataclasses.asdict(settings))
 
 
 def _window(data: Any, field: str) -> Window:
     data = dict(data or {})
     if data.get("weekdays") is not None:
         data["weekdays"] = tuple(int(d) for d in data["weekdays"])
-    return _build(Window, data, field)  # type: ignore[no-any-return]
+    return build_dataclass(Window, data, field)
 
 
 def _workforce(items: Any) -> tuple[WorkforceContract, ...]:
-    return tuple(_build(WorkforceContract, item, "workforce") for item in items)
+    return tuple(build_dataclass(WorkforceContract, item, "workforce") for item in items)
 
 
 def _volume(item: Mapping[str, Any]) -> VolumeChange:
     data = dict(item)
     data["window"] = _window(data.get("window"), "volume.window")
-    return _build(VolumeChange, data, "volume")  # type: ignore[no-any-return]
+    return build_dataclass(VolumeChange, data, "volume")
 
 
 def _aht(item: Mapping[str, Any]) -> AhtChange:
     data = dict(item)
     data["window"] = _window(data.get("window"), "aht.window")
-    return _build(AhtChange, data, "aht")  # type: ignore[no-any-return]
+    return build_dataclass(AhtChange, data, "aht")
 
 
 def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
@@ -296,12 +274,12 @@ def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
     raw["volume"] = tuple(_volume(v) for v in raw.get("volume", ()))
     raw["aht"] = tuple(_aht(a) for a in raw.get("aht", ()))
     if raw.get("goal") is not None:
-        raw["goal"] = _build(ServiceGoal, raw["goal"], "goal")
+        raw["goal"] = build_dataclass(ServiceGoal, raw["goal"], "goal")
     if raw.get("model") is not None:
-        raw["model"] = _build(StaffingModel, raw["model"], "model")
+        raw["model"] = build_dataclass(StaffingModel, raw["model"], "model")
     if raw.get("workforce") is not None:
         raw["workforce"] = _workforce(raw["workforce"])
-    scenario: Scenario = _build(Scenario, raw, "scenario")
+    scenario: Scenario = build_dataclass(Scenario, raw, "scenario")
     validate_scenario(scenario)
     return scenario
 
@@ -310,10 +288,10 @@ def settings_from_dict(data: Mapping[str, Any]) -> PlanSettings:
     """Inverse of ``dataclasses.asdict`` on :class:`PlanSettings`; validates the result."""
     raw = dict(data)
     if "goal" in raw:
-        raw["goal"] = _build(ServiceGoal, raw["goal"], "goal")
+        raw["goal"] = build_dataclass(ServiceGoal, raw["goal"], "goal")
     if "model" in raw:
-        raw["model"] = _build(StaffingModel, raw["model"], "model")
+        raw["model"] = build_dataclass(StaffingModel, raw["model"], "model")
     raw["workforce"] = _workforce(raw.get("workforce", ()))
-    settings: PlanSettings = _build(PlanSettings, raw, "settings")
+    settings: PlanSettings = build_dataclass(PlanSettings, raw, "settings")
     validate_settings(settings)
     return settings

@@ -214,3 +214,18 @@ def test_weekly_need_hours_from_requirement_frame() -> None:
     need = weekly_need_hours(frame, interval_min=15)
     assert need.tolist() == [7 * 24 * 4.0, 24 * 4.0]
     assert need.index[0] == pd.Timestamp("2026-01-05")
+
+
+def test_node_limited_solve_is_repeatable() -> None:
+    t = np.arange(30)
+    inp = eight_weeks(
+        need_hours=tuple(float(v) for v in 300 + 60 * np.sin(t / 4)),
+        contracts=(ContractType("ft", 40.0, 1000.0), ContractType("pt", 20.0, 800.0)),
+        attrition=Attrition((AttritionBand(0, 0.05), AttritionBand(4, 0.01))),
+        hiring=HiringPolicy(lead_time_weeks=1, training_weeks=1, ramp=(0.5,), class_size_min=2),
+    )
+    settings = MilpSettings(time_limit_s=60, max_nodes=50)
+    one, two = optimise_plan(inp, settings), optimise_plan(inp, settings)
+    assert one.classes == two.classes
+    assert one.report.objective == two.report.objective
+    assert one.report.bound <= one.report.objective

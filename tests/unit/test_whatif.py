@@ -170,3 +170,16 @@ def test_sweep_through_a_process_pool_matches_serial() -> None:
     hours = serial.table["required_agent_hours"]
     assert hours["vol-10%_80/20"] < hours["vol+0%_80/20"] < hours["vol+20%_80/20"]
     assert hours["vol+0%_80/20"] < hours["vol+0%_90/30"]
+
+
+def test_sweep_reports_bad_input_from_workers() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    base = small_base(days=1)
+    with ThreadPoolExecutor(max_workers=2) as pool, pytest.raises(InputError) as info:
+        run_sweep(
+            base,
+            [with_change("ok", volume_pct=5), with_change("bad", aht_delta_s=-999)],
+            executor=pool,
+        )
+    assert info.value.problems[0].field == "scenario 'bad': aht"

@@ -1,0 +1,160 @@
+"""Scenarios benchmark: the 104-week hiring MILP and a 30-scenario what-if sweep.
+
+1. A 104-week capacity plan with 3 contract types, a class allowed every week (after the
+   lead time, outside a freeze), tenure-dependent attrition, training and a nesting ramp:
+   solve seconds, status, objective, best bound (from CBC's log), gap. Goal: proven optimal or
+   gap <= 0.5 % within 10 s. Baseline: the LP relaxation (a bound no plan can beat).
+2. 30 what-if scenarios (volume -20 % .. +50 % in 5 % steps x targets 80/20 and 90/30), each
+   on a year of 15-minute intervals, run serially and through a 2-worker
+   ``ProcessPoolExecutor`` (pool start-up included). Goal: speed-up >= 1.7x.
+
+Run: ``.venv/bin/python bench/capacity.py [--time-limit 10] [--scenarios 30] [--weeks 52]``.
+The machine may be shared: the load average is printed next to the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from forecasting.synthetic import synthetic_history  # noqa: E402
+from optimizer.requirements import ServiceGoal  # noqa: E402
+from scenarios.capacity_milp import MilpSettings, lp_relaxation_bound, optimise_plan  # noqa: E402
+from scenarios.capacity_model import (  # noqa: E402
+    Attrition,
+    AttritionBand,
+    CapacityCosts,
+    CapacityPlanInput,
+    Cohort,
+    ContractType,
+    HiringPolicy,
+)
+from scenarios.sweep import run_sweep, volume_target_grid  # noqa: E402
+from scenarios.whatif import Base  # noqa: E402
+from scenarios.whatif_model import PlanSettings  # noqa: E402
+
+
+def plan_input(weeks: int = 104) -> CapacityPlanInput:
+    """Growing, seasonal need; three contracts; weekly class starts."""
+    t = np.arange(weeks)
+    need = 6000.0 * (1 + 0.004 * t) * (1 + 0.12 * np.sin(2 * np.pi * t / 52))
+    return CapacityPlanInput(
+        need_hours=tuple(float(v) for v in need),
+        contracts=(
+            ContractType("ft40", 40.0, hire_cost=3000.0),
+            ContractType("pt30", 30.0, hire_cost=2500.0),
+            ContractType("pt20", 20.0, hire_cost=2000.0),
+        ),
+        cohorts=(
+            Cohort("ft40", 100, 120.0),
+            Cohort("pt30", 60, 40.0),
+            Cohort("pt20", 30, 20.0),
+            Cohort("ft40", 4, 10.0),
+        ),
+        attrition=Attrition((AttritionBand(0, 0.02), AttritionBand(13, 0.006))),
+        hiring=HiringPolicy(
+            lead_time_weeks=4,
+            training_weeks=3,
+            ramp=(0.5, 0.75),
+            class_size_min=6,
+            class_size_max=18,
+            freeze_weeks=(50, 51, 52),
+        ),
+        costs=CapacityCosts(under_per_hour=60.0, over_per_hour=25.0),
+        shrinkage=0.3,
+    )
+
+
+def bench_milp(time_limit_s: float) -> None:
+    inp = plan_input()
+    plan = optimise_plan(inp, MilpSettings(time_limit_s=time_limit_s))
+    r = plan.report
+    started = time.perf_counter()
+    lp = lp_relaxation_bound(inp, MilpSettings(time_limit_s=time_limit_s))
+    lp_seconds = time.perf_counter() - started
+    weeks = len(inp.hiring.allowed_weeks(inp.horizon_weeks))
+    print(f"## 104-week hiring MILP (3 contracts x {weeks} class weeks + {weeks} class switches)")
+    print("| figure | value |")
+    print("| --- | --- |")
+    print(f"| status | {r.status} |")
+    print(f"| solve seconds (limit {time_limit_s:g}) | {r.seconds:.2f} |")
+    print(f"| objective (plan cost) | {r.objective:,.0f} |")
+    print(f"| best bound ({r.bound_source}) | {r.bound:,.0f} |")
+    print(f"| gap | {100 * r.gap:.3f} % |")
+    print(f"| LP relaxation (baseline bound, {lp_seconds:.2f} s) | {lp:,.0f} |")
+    print(f"| objective / LP relaxation | {r.objective / lp:.4f} |")
+    print(
+        f"| hires / classes | {int(plan.projection.hires['size'].sum())} / "
+        f"{plan.projection.hires['class_week'].nunique()} |"
+    )
+    met = "met" if r.status == "optimal" or r.gap <= 0.005 else "NOT met"
+    print(f"| goal (optimal or gap <= 0.5 % in 10 s) | {met} |")
+
+
+def year_base(weeks: int) -> Base:
+    history = synthetic_history(
+        start=dt.date(2026, 1, 5), weeks=weeks, interval_min=15, zone="America/New_York", seed=7
+    )
+    aht = history["aht_s"].fillna(history["aht_s"].mean())
+    forecast = pd.DataFrame(
+        {"interval_start": history["interval_start"], "calls": history["offered"], "aht_s": aht}
+    )
+    settings = PlanSettings(shrinkage=0.3, absenteeism=0.05, cost_per_paid_hour=24.0)
+    return Base(forecast, zone="America/New_York", interval_min=15, settings=settings)
+
+
+def bench_sweep(count: int, weeks: int) -> None:
+    base = year_base(weeks)
+    goals = {"80/20": ServiceGoal(0.8, 20.0), "90/30": ServiceGoal(0.9, 30.0)}
+    pcts = [-20 + 5 * i for i in range((count + 1) // 2)]
+    scenarios = volume_target_grid(pcts, goals)[:count]
+    load_before = os.getloadavg()[0]
+    started = time.perf_counter()
+    serial = run_sweep(base, scenarios, include_base=False)
+    serial_s = time.perf_counter() - started
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        parallel = run_sweep(base, scenarios, executor=pool, include_base=False)
+    parallel_s = time.perf_counter() - started
+    same = serial.table.equals(parallel.table)
+    print()
+    print(f"## what-if sweep: {len(scenarios)} scenarios x {len(base.forecast):,} intervals")
+    print("| run | seconds | speed-up vs serial |")
+    print("| --- | --- | --- |")
+    print(f"| serial (baseline) | {serial_s:.2f} | 1.00x |")
+    print(f"| ProcessPoolExecutor(2) | {parallel_s:.2f} | {serial_s / parallel_s:.2f}x |")
+    print(
+        f"identical tables: {same}; load average before/after: {load_before:.2f} / "
+        f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores"
+    )
+    met = "met" if serial_s / parallel_s >= 1.7 else "NOT met"
+    print(f"goal (>= 1.7x): {met}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--time-limit", type=float, default=10.0)
+    parser.add_argument("--scenarios", type=int, default=30)
+    parser.add_argument("--weeks", type=int, default=52, help="weeks of intervals per scenario")
+    parser.add_argument("--skip-sweep", action="store_true")
+    args = parser.parse_args()
+    bench_milp(args.time_limit)
+    if not args.skip_sweep:
+        bench_sweep(args.scenarios, args.weeks)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
