@@ -18,6 +18,10 @@ import os
 import sys
 from pathlib import Path
 
+# One BLAS thread: the SVDs are small and a shared machine's cores are better used by one.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))

@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from forecasting.models.base import DayMatrix, TargetDays, closure_flags
+from forecasting.models.base import DayMatrix, TargetDays, closure_flags, month_edge_flags
 
 ZONE = "America/New_York"
 
@@ -24,8 +24,12 @@ def weekdays_between(start: dt.date, count: int, skip: frozenset[dt.date] = froz
 
 
 def matrix_of(
-    days: list[dt.date], values: np.ndarray, closed: frozenset[dt.date] = frozenset()
+    days: list[dt.date],
+    values: np.ndarray,
+    closed: frozenset[dt.date] = frozenset(),
+    month_edges: bool = False,
 ) -> DayMatrix:
+    """A day x interval matrix; month-edge flags only when asked (known answers stay exact)."""
     arr = np.array(days, dtype="datetime64[D]")
     return DayMatrix(
         days=arr,
@@ -33,13 +37,19 @@ def matrix_of(
         values=np.asarray(values, dtype=float),
         weekdays=pd.DatetimeIndex(arr).day_of_week.to_numpy(),
         post_closure=closure_flags(arr, set(closed)),
+        month_edge=np.zeros(arr.size, dtype=bool)
+        if not month_edges
+        else month_edge_flags(arr, set(closed)),
     )
 
 
 def targets_for(days: list[dt.date], closed: frozenset[dt.date] = frozenset()) -> TargetDays:
     arr = np.array(days, dtype="datetime64[D]")
     return TargetDays(
-        arr, pd.DatetimeIndex(arr).day_of_week.to_numpy(), closure_flags(arr, set(closed))
+        arr,
+        pd.DatetimeIndex(arr).day_of_week.to_numpy(),
+        closure_flags(arr, set(closed)),
+        np.zeros(arr.size, dtype=bool),
     )
 
 

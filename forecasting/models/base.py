@@ -23,13 +23,15 @@ from forecasting.calendar import local_frame, local_instant
 @dataclass(frozen=True, slots=True)
 class DayMatrix:
     """``values[i, j]``: calls of local day ``days[i]`` in the interval starting at local minute
-    ``minutes[j]`` (NaN = no row). ``post_closure[i]``: the previous weekday was a closure."""
+    ``minutes[j]`` (NaN = no row). ``post_closure[i]``: the previous weekday was a closure;
+    ``month_edge[i]``: the first or last open weekday of its month."""
 
     days: np.ndarray  # datetime64[D], increasing
     minutes: np.ndarray  # int, increasing
     values: np.ndarray  # float (n_days, n_minutes)
     weekdays: np.ndarray  # int, Mon = 0
     post_closure: np.ndarray  # bool
+    month_edge: np.ndarray  # bool
 
     def take(self, rows: np.ndarray) -> DayMatrix:
         return DayMatrix(
@@ -38,6 +40,7 @@ class DayMatrix:
             self.values[rows],
             self.weekdays[rows],
             self.post_closure[rows],
+            self.month_edge[rows],
         )
 
     @property
@@ -47,11 +50,13 @@ class DayMatrix:
 
 @dataclass(frozen=True, slots=True)
 class TargetDays:
-    """Days to forecast: local dates, weekday (Mon = 0) and whether a closure precedes them."""
+    """Days to forecast: local dates, weekday (Mon = 0), whether a closure precedes them and
+    whether they are the first or last open weekday of their month."""
 
     days: np.ndarray  # datetime64[D]
     weekdays: np.ndarray
     post_closure: np.ndarray
+    month_edge: np.ndarray
 
 
 class PointMethod(Protocol):
@@ -78,6 +83,21 @@ def closure_flags(days: np.ndarray, closed: set[dt.date]) -> np.ndarray:
     return np.array(flags, dtype=bool)
 
 
+def month_edge_flags(days: np.ndarray, closed: set[dt.date]) -> np.ndarray:
+    """True on the first and the last weekday (Mon-Fri, not closed) of each day's month.
+
+    Banks and billers see more calls around statements and paydays at the turn of the month.
+    """
+    flags = []
+    for day in pd.DatetimeIndex(days).date:
+        first = dt.date(day.year, day.month, 1)
+        last = (pd.Timestamp(first) + pd.offsets.MonthEnd(0)).date()
+        month = pd.date_range(first, last, freq="D").date
+        open_days = [d for d in month if d.weekday() < 5 and d not in closed]
+        flags.append(bool(open_days) and day in (open_days[0], open_days[-1]))
+    return np.array(flags, dtype=bool)
+
+
 def build_day_matrix(history: pd.DataFrame, zone: str, closed: set[dt.date]) -> DayMatrix:
     """Pivot a history frame (``interval_start``, ``offered``) into a ``DayMatrix``."""
     local = local_frame(history["interval_start"], zone)
@@ -92,6 +112,7 @@ def build_day_matrix(history: pd.DataFrame, zone: str, closed: set[dt.date]) -> 
         values=table.to_numpy(dtype=float),
         weekdays=pd.DatetimeIndex(days).day_of_week.to_numpy(),
         post_closure=closure_flags(days, closed),
+        month_edge=month_edge_flags(days, closed),
     )
 
 
@@ -101,6 +122,7 @@ def target_days(days: Sequence[dt.date], closed: set[dt.date]) -> TargetDays:
         days=arr,
         weekdays=pd.DatetimeIndex(arr).day_of_week.to_numpy(),
         post_closure=closure_flags(arr, closed),
+        month_edge=month_edge_flags(arr, closed),
     )
 
 

@@ -2,11 +2,12 @@
 
 Arrivals of a day are its total volume spread over the intervals by an intraday profile.
 The log daily volume is a weekday effect plus a slowly moving level, smoothed by simple
-exponential smoothing (statsmodels) over the deseasonalised days; a day following a closure
-(holiday) carries an uplift for the calls displaced from the closed day, estimated from the
-earlier post-closure days in the history. The profile of a weekday is the mean share of each
-interval over its last ``profile_days`` same weekdays: many days average out the Poisson noise
-of one week, which is what the mean of the last few weeks suffers from.
+exponential smoothing (statsmodels) over the deseasonalised ordinary days; a day following a
+closure (holiday) carries an uplift for the calls displaced from the closed day, and the first
+and last open weekday of a month (statements, paydays) their own uplift, each estimated from
+the earlier such days in the history against the ordinary days before them. The profile of a
+weekday is the mean share of each interval over its last ``profile_days`` same weekdays: many
+days average out the Poisson noise of one week, which the mean of the last few weeks suffers.
 """
 
 from __future__ import annotations
@@ -40,14 +41,37 @@ def smoothed_level(values: np.ndarray, alpha: float) -> float:
         return float(result.forecast(1)[0])
 
 
-def post_closure_uplift(deseasonalised: np.ndarray, post: np.ndarray, lookback: int = 5) -> float:
-    """Mean log excess of post-closure days over the mean of the ``lookback`` days before."""
-    excess = [
-        deseasonalised[i] - deseasonalised[i - lookback : i][~post[i - lookback : i]].mean()
-        for i in np.flatnonzero(post)
-        if i >= lookback
-    ]
+def event_uplift(
+    deseasonalised: np.ndarray, event: np.ndarray, ordinary: np.ndarray, lookback: int = 5
+) -> float:
+    """Mean log excess of ``event`` days over the mean of the ``lookback`` ordinary days
+    before each (0 when the history has no such event)."""
+    excess = []
+    for i in np.flatnonzero(event):
+        before = np.flatnonzero(ordinary[:i])[-lookback:]
+        if before.size >= 3:
+            excess.append(deseasonalised[i] - deseasonalised[before].mean())
     return float(np.mean(excess)) if excess else 0.0
+
+
+def special_day_log_effects(
+    deseasonalised: np.ndarray, train: DayMatrix, targets: TargetDays, month_edge: bool
+) -> np.ndarray:
+    """Log uplift of each target day: post-closure, else month edge (when enabled)."""
+    edge_train = (
+        train.month_edge & ~train.post_closure if month_edge else np.zeros_like(train.post_closure)
+    )
+    ordinary = ~train.post_closure & ~edge_train
+    post = event_uplift(deseasonalised, train.post_closure, ordinary)
+    edge = event_uplift(deseasonalised, edge_train, ordinary) if month_edge else 0.0
+    edge_target = targets.month_edge & ~targets.post_closure if month_edge else False
+    return np.asarray(post * targets.post_closure + edge * edge_target, dtype=float)
+
+
+def ordinary_days(train: DayMatrix, month_edge: bool) -> np.ndarray:
+    """Days that are neither post-closure nor (when enabled) month-edge days."""
+    special = train.post_closure | (train.month_edge if month_edge else False)
+    return np.asarray(~special, dtype=bool)
 
 
 def mean_shares(train: DayMatrix, rows: np.ndarray) -> np.ndarray:
@@ -102,8 +126,9 @@ class ProfileVolume:
     recent days used for the weekday effects; ``profile_days``: same weekdays averaged for the
     intraday profile; ``pool_weight``: shrinkage of a weekday's profile towards the all-weekday
     profile; ``smooth_min``: sd (minutes) of the kernel smoothing the profile across
-    neighbouring intervals. Defaults tuned on the bank data's tuning weeks only
-    (docs/forecasting.md).
+    neighbouring intervals; ``month_edge``: give the first and last open weekday of a month
+    their own uplift (learned like the post-closure one). Defaults tuned on the bank data's
+    tuning weeks only (docs/forecasting.md).
     """
 
     alpha: float = 0.1
@@ -111,19 +136,20 @@ class ProfileVolume:
     profile_days: int = 8
     pool_weight: float = 0.3
     smooth_min: float = 5.0
+    month_edge: bool = True
     name: str = "profile_volume"
 
     def daily_volume(self, train: DayMatrix, targets: TargetDays) -> np.ndarray:
         log_totals = np.log(np.maximum(train.totals, 1.0))
-        clean = ~train.post_closure
+        clean = ordinary_days(train, self.month_edge)
         recent = np.flatnonzero(clean)[-self.window_days :]
         effects = weekday_effects(log_totals[recent], train.weekdays[recent])
         fallback = np.nanmean(effects[train.weekdays])
         seasonal = np.where(np.isnan(effects[train.weekdays]), fallback, effects[train.weekdays])
         deseasonalised = log_totals - seasonal
         level = smoothed_level(deseasonalised[clean], self.alpha)
-        uplift = post_closure_uplift(deseasonalised, train.post_closure)
-        return np.exp(level + effects[targets.weekdays] + uplift * targets.post_closure)
+        uplift = special_day_log_effects(deseasonalised, train, targets, self.month_edge)
+        return np.exp(level + effects[targets.weekdays] + uplift)
 
     def predict(self, train: DayMatrix, targets: TargetDays) -> np.ndarray:
         volume = self.daily_volume(train, targets)

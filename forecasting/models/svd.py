@@ -4,8 +4,8 @@
 ``window_days`` days is decomposed by SVD; the first ``components`` day scores are forecast
 each as a weekday mean plus an AR(1) deviation (Yule-Walker, statsmodels ``acovf``), the
 intraday
-shape vectors are kept, and the forecast is the square of the reconstructed root. A day after
-a closure gets the post-closure uplift of ``profile_volume``.
+shape vectors are kept, and the forecast is the square of the reconstructed root. Post-closure
+and month-edge days are left out of the SVD and get the uplifts of ``profile_volume``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,11 @@ import numpy as np
 from statsmodels.tsa.stattools import acovf
 
 from forecasting.models.base import DayMatrix, TargetDays, open_minutes
-from forecasting.models.profile_volume import post_closure_uplift, weekday_effects
+from forecasting.models.profile_volume import (
+    ordinary_days,
+    special_day_log_effects,
+    weekday_effects,
+)
 
 
 def forecast_scores(scores: np.ndarray, weekdays: np.ndarray, targets: TargetDays) -> np.ndarray:
@@ -44,10 +48,11 @@ class SvdScores:
 
     components: int = 5
     window_days: int = 100
+    month_edge: bool = True
     name: str = "svd_scores"
 
     def predict(self, train: DayMatrix, targets: TargetDays) -> np.ndarray:
-        usable = np.flatnonzero(~train.post_closure)[-self.window_days :]
+        usable = np.flatnonzero(ordinary_days(train, self.month_edge))[-self.window_days :]
         roots = np.sqrt(np.nan_to_num(train.values[usable]) + 0.25)
         u, s, vt = np.linalg.svd(roots, full_matrices=False)
         k = min(self.components, s.size)
@@ -57,8 +62,8 @@ class SvdScores:
         log_totals = np.log(np.maximum(train.totals, 1.0))
         effects = weekday_effects(log_totals[usable], train.weekdays[usable])
         seasonal = np.nan_to_num(effects[train.weekdays])
-        uplift = post_closure_uplift(log_totals - seasonal, train.post_closure)
-        calls *= np.exp(uplift * targets.post_closure)[:, None]
+        uplift = special_day_log_effects(log_totals - seasonal, train, targets, self.month_edge)
+        calls *= np.exp(uplift)[:, None]
         seen = np.isin(targets.weekdays, train.weekdays[usable])
         for i, weekday in enumerate(targets.weekdays):
             mask = open_minutes(train, int(weekday)) if seen[i] else np.zeros(calls.shape[1], bool)

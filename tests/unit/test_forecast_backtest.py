@@ -62,8 +62,8 @@ def test_calibrated_intervals_cover_poisson_counts_at_the_stated_rate_out_of_sam
 
 def test_too_little_data_falls_back_to_poisson_interval() -> None:
     calib = calibrate(SeasonalNaive(), exact_matrix(weekdays_between(START, 8)), coverage=0.8)
-    assert calib.k == 0.0 and calib.z_hi == pytest.approx(1.2816, abs=1e-3)
-    lo, hi = IntervalCalibration(0.8, -1.2816, 1.2816, 0.0, 0).bounds(np.array([100.0]))
+    assert calib.k == (0.0,) and calib.z_hi == pytest.approx(1.2816, abs=1e-3)
+    lo, hi = IntervalCalibration(0.8, -1.2816, 1.2816, (0.0,), 0).bounds(np.array([100.0]))
     assert lo[0] == pytest.approx((10 - 0.6408) ** 2) and hi[0] == pytest.approx((10 + 0.6408) ** 2)
 
 

@@ -101,3 +101,32 @@ def test_method_registry() -> None:
     with pytest.raises(ValidationError) as info:
         method_by_name("prophet")
     assert info.value.problems[0].code == "unknown_method"
+
+
+def test_month_edge_flags_skip_weekends_and_closures() -> None:
+    from forecasting.models.base import month_edge_flags
+
+    days = np.array(
+        ["2003-08-01", "2003-08-04", "2003-08-29", "2003-09-02", "2003-09-30"],
+        dtype="datetime64[D]",
+    )
+    flags = month_edge_flags(days, {dt.date(2003, 9, 1)})
+    # Aug 1 (Fri) first; Aug 29 (Fri) last; Sep 1 closed so Sep 2 first; Sep 30 last.
+    assert flags.tolist() == [True, False, True, True, True]
+
+
+def test_month_edge_uplift_is_learned_from_history() -> None:
+    days = weekdays_between(START, 80)
+    truth = exact_matrix(days)
+    with_edges = matrix_of(days, truth.values, month_edges=True)
+    values = truth.values.copy()
+    values[with_edges.month_edge] *= 1.15
+    train = matrix_of(days, values, month_edges=True)
+    target = targets_for([dt.date(2025, 5, 1), dt.date(2025, 5, 2)])
+    target = type(target)(
+        target.days, target.weekdays, target.post_closure, np.array([True, False])
+    )
+    for method in (ProfileVolume(smooth_min=0.0), SvdScores()):
+        out = method.predict(train, target).sum(axis=1)
+        assert out[0] == pytest.approx(1.15 * WEEKDAY_VOLUME[3], rel=0.02), method.name
+        assert out[1] == pytest.approx(WEEKDAY_VOLUME[4], rel=0.02), method.name
