@@ -314,14 +314,16 @@ def _execute(ctx: JobContext) -> str:
 
 
 def _fail(ctx: JobContext, error: str, problems: list[dict[str, Any]] | None) -> str:
+    """Close the job as failed, or as cancelled when a cancel made it stop without a result."""
     with write_session(ctx.engine) as session:
         job = session.get(Job, ctx.job_id)
         if job is None:
             return "failed"
-        job.status, job.error, job.problems = "failed", error[:2000], problems
+        status = "cancelled" if job.cancel_requested else "failed"
+        job.status, job.error, job.problems = status, error[:2000], problems
         job.finished_at = job.updated_at = utcnow()
         session.add(job)
-    return "failed"
+        return status
 
 
 def _succeed(ctx: JobContext, outcome: JobOutcome, elapsed_s: float) -> str:

@@ -70,6 +70,13 @@ def _report(result: RosterResult, problem_name: str) -> dict[str, Any]:
     }
 
 
+def _no_solution(message: str, limit_s: float) -> Problem:
+    if "UNKNOWN" in message:
+        hint = f"no roster found within time_limit_s={limit_s:g}; allow more time"
+        return Problem(None, "time_limit_s", "time_limit_too_short", hint)
+    return Problem(None, "roster", "no_solution", message)
+
+
 def run(ctx: JobContext) -> JobOutcome:
     body = RosterJobCreate.model_validate(ctx.params["body"])
     limit_s = float(ctx.params["time_limit_s"])
@@ -86,8 +93,8 @@ def run(ctx: JobContext) -> JobOutcome:
 
     try:
         result = solve_roster(problem, options, on_progress=progress, should_stop=ctx.should_stop)
-    except RuntimeError as exc:  # the aggregate model has no solution
-        raise InvalidInput([Problem(None, "roster", "no_solution", str(exc))]) from exc
+    except RuntimeError as exc:  # the aggregate model has no solution (yet)
+        raise InvalidInput([_no_solution(str(exc), limit_s)]) from exc
     assert data.site.id is not None
     doc = roster_to_json(problem, result.roster, solver={"name": "staffwise-cp-sat"})
     row = Roster(
