@@ -141,7 +141,7 @@ def library_comparison(n_intervals: int = 32) -> dict[str, Any]:
     calls = np.full(n_intervals, 200.0)  # 200 calls / 15 min, AHT 180 s: 40 Erlangs
     config = SimulationConfig(replications=1, patience="exponential", patience_s=120.0)
     sample = draw_calls(
-        replication_generators(config)[0], calls, np.full(n_intervals, 180.0), config
+        replication_generators(config)[0].calls, calls, np.full(n_intervals, 180.0), config
     )
     agents = 40
     t0 = time.perf_counter()

@@ -11,7 +11,12 @@ from optimizer.errors import InputError, Problem
 from optimizer.simulation.config import SimulationConfig
 from optimizer.simulation.counters import N_COUNTERS
 from optimizer.simulation.results import SimulationResult, interval_frame, summarise
-from optimizer.simulation.sampling import CallSample, draw_calls, replication_generators
+from optimizer.simulation.sampling import (
+    CallSample,
+    draw_calls,
+    drop_uniforms,
+    replication_generators,
+)
 
 MAX_PROBLEMS = 50
 
@@ -81,17 +86,27 @@ def _check_profile_length(config: SimulationConfig, n: int) -> None:
 
 
 def run_replication(
-    sample: CallSample, agents: NDArray[np.int64], config: SimulationConfig
+    sample: CallSample,
+    agents: NDArray[np.int64],
+    config: SimulationConfig,
+    drop_u: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64]:
-    """Per-interval counters of one replication (intervals x counters)."""
+    """Per-interval counters of one replication (intervals x counters).
+
+    ``drop_u``: uniforms choosing who leaves at staffing cuts (see
+    :func:`~optimizer.simulation.sampling.drop_uniforms`); ``None`` draws them from ``seed``.
+    """
     from optimizer.simulation.kernel import simulate_one  # lazy: numba import and compile
 
+    if drop_u is None:
+        drop_u = drop_uniforms(replication_generators(config)[0].drops, agents)
     out = np.zeros((agents.shape[0], N_COUNTERS), dtype=np.float64)
     simulate_one(
         sample.arrival_s,
         sample.service_s,
         sample.patience_s,
         agents,
+        drop_u,
         float(config.interval_min * 60),
         float(config.answer_within_s),
         config.staffing_drop == "strict_stop",
@@ -116,10 +131,11 @@ def simulate_queue(
     _check_profile_length(config, plan.calls.shape[0])
     totals = np.empty((config.replications, plan.calls.shape[0], N_COUNTERS))
     calls_simulated = 0
-    for r, rng in enumerate(replication_generators(config)):
-        sample = draw_calls(rng, plan.calls, plan.aht_s, config)
+    for r, streams in enumerate(replication_generators(config)):
+        sample = draw_calls(streams.calls, plan.calls, plan.aht_s, config)
         calls_simulated += sample.arrival_s.shape[0]
-        totals[r] = run_replication(sample, plan.agents, config)
+        drop_u = drop_uniforms(streams.drops, plan.agents)
+        totals[r] = run_replication(sample, plan.agents, config, drop_u)
     staffed_s = plan.agents.astype(np.float64) * float(config.interval_min * 60)
     totals.setflags(write=False)
     return SimulationResult(

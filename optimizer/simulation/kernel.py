@@ -9,15 +9,15 @@ A call whose wait would exceed its patience abandons and never occupies an agent
 Staffing changes at boundary ``b`` (from ``k`` to ``k'`` agents):
 
 * increase: ``k' - k`` agents join, free at ``b``.
-* decrease, ``finish_call``: ``k - k'`` agents leave; idle agents leave first, then the agents
-  that finish their call in hand first leave when they finish (the "exhaustive" policy of
-  Ingolfsson, Haque and Umnikov, 2002): at most ``k'`` agents take calls after ``b``.
-* decrease, ``strict_stop``: capacity drops to ``k'`` exactly at ``b``; idle agents leave first,
-  then the busy agents who would finish last; their calls are interrupted and the remaining
-  handle time goes to the head of the queue (preemptive-resume), taken by the next agent free.
+* decrease: ``k - k'`` agents chosen at random among the ``k`` on staff (whose shift ends does
+  not depend on the calls they hold) leave; idle ones leave at ``b``.
+  ``finish_call``: a busy leaver finishes the call in hand, then leaves (takes no new call).
+  ``strict_stop``: a busy leaver is cut at ``b``; the rest of the call goes to the head of the
+  queue (preemptive-resume) and is taken by the next agent free, before any waiting caller.
+  Both modes pick the same leavers (same uniforms), so they differ only in the call in hand.
 
 The functions are compiled with numba when it is importable (``cache=True``), else they run as
-plain Python (same results, about 100 times slower). The module is imported lazily by
+plain Python (same results, about 50 times slower). The module is imported lazily by
 :mod:`optimizer.simulation.engine` so that importing the package does no compilation.
 """
 
@@ -88,15 +88,6 @@ def _push(heap: NDArray[np.float64], size: int, value: float) -> int:
 
 
 @_jit
-def _pop(heap: NDArray[np.float64], size: int) -> int:
-    size -= 1
-    if size > 0:
-        heap[0] = heap[size]
-        _sift_down(heap, size, 0)
-    return size
-
-
-@_jit
 def _add_busy(
     out: NDArray[np.float64], start: float, end: float, interval_s: float, sign: float
 ) -> None:
@@ -132,30 +123,36 @@ def _resume_backlog(
 
 
 @_jit
-def _strict_cut(
+def _remove_agents(
     heap: NDArray[np.float64],
     size: int,
     remove: int,
     boundary_s: float,
+    strict_stop: bool,
+    drop_u: NDArray[np.float64],
+    u_pos: int,
     backlog: NDArray[np.float64],
     n_backlog: int,
     out: NDArray[np.float64],
     interval_s: float,
-) -> tuple[int, int]:
-    """Remove ``remove`` agents at once: idle ones first, then those finishing last."""
-    live = np.sort(heap[:size])  # a sorted array is a valid min-heap
-    idle = 0
-    while idle < size and live[idle] <= boundary_s:
-        idle += 1
-    drop_front = min(idle, remove)
-    drop_back = remove - drop_front
-    for k in range(size - drop_back, size):
-        backlog[n_backlog] = live[k] - boundary_s
-        n_backlog += 1
-        _add_busy(out, boundary_s, live[k], interval_s, -1.0)
+) -> tuple[int, int, int]:
+    """``remove`` agents chosen at random leave at ``boundary_s``; return new sizes.
+
+    Idle leavers go at once. Busy leavers finish their call (``finish_call``: their busy time
+    stands) or are cut (``strict_stop``: the rest of the call joins the backlog).
+    """
+    live = np.sort(heap[:size])
+    for t in range(remove):  # partial Fisher-Yates: live[:remove] are the leavers
+        j = t + min(int(drop_u[u_pos] * (size - t)), size - t - 1)
+        u_pos += 1
+        live[t], live[j] = live[j], live[t]
+        if strict_stop and live[t] > boundary_s:
+            backlog[n_backlog] = live[t] - boundary_s
+            n_backlog += 1
+            _add_busy(out, boundary_s, live[t], interval_s, -1.0)
     new_size = size - remove
-    heap[:new_size] = live[drop_front : drop_front + new_size]
-    return new_size, n_backlog
+    heap[:new_size] = np.sort(live[remove:])  # a sorted array is a valid min-heap
+    return new_size, n_backlog, u_pos
 
 
 @_jit
@@ -164,6 +161,7 @@ def simulate_one(
     service_s: NDArray[np.float64],
     patience_s: NDArray[np.float64],
     agents: NDArray[np.int64],
+    drop_u: NDArray[np.float64],
     interval_s: float,
     answer_within_s: float,
     strict_stop: bool,
@@ -171,13 +169,15 @@ def simulate_one(
 ) -> None:
     """Simulate one replication; add per-interval counters to ``out`` (n_intervals x N_COUNTERS).
 
-    ``arrival_s`` must be sorted, within ``[0, n_intervals * interval_s)``.
+    ``arrival_s`` must be sorted, within ``[0, n_intervals * interval_s)``; ``drop_u`` holds
+    one uniform in [0, 1) per agent leaving at a boundary (the random choice of who leaves).
     """
     n = agents.shape[0]
     cap = max(1, int(agents.max()))
     heap = np.empty(cap, dtype=np.float64)
     backlog = np.empty(cap, dtype=np.float64)
     n_backlog = 0
+    u_pos = 0
     size = 0
     for _ in range(agents[0]):
         size = _push(heap, size, 0.0)
@@ -185,28 +185,19 @@ def simulate_one(
     for i in range(arrival_s.shape[0]):
         a = arrival_s[i]
         while True:
-            s = heap[0] if size > 0 else np.inf
-            s = max(s, a)
+            s = max(heap[0] if size > 0 else np.inf, a)
             if next_j >= n or next_j * interval_s > s:
                 break
             boundary = next_j * interval_s
             change = agents[next_j] - agents[next_j - 1]
-            if change > 0:
-                for _ in range(change):
-                    size = _push(heap, size, boundary)
-                n_backlog = _resume_backlog(
-                    heap, size, backlog, n_backlog, boundary, out, interval_s
-                )
-            elif change < 0 and strict_stop:
-                size, n_backlog = _strict_cut(
-                    heap, size, -change, boundary, backlog, n_backlog, out, interval_s
-                )
-                n_backlog = _resume_backlog(
-                    heap, size, backlog, n_backlog, boundary, out, interval_s
-                )
-            elif change < 0:
-                for _ in range(-change):
-                    size = _pop(heap, size)
+            for _ in range(max(change, 0)):
+                size = _push(heap, size, boundary)
+            if change < 0:
+                size, n_backlog, u_pos = _remove_agents(
+                    heap, size, -change, boundary, strict_stop, drop_u, u_pos,
+                    backlog, n_backlog, out, interval_s,
+                )  # fmt: skip
+            n_backlog = _resume_backlog(heap, size, backlog, n_backlog, boundary, out, interval_s)
             next_j += 1
         _record_call(i, a, s, service_s, patience_s, answer_within_s, interval_s, heap, size, out)
 

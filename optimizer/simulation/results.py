@@ -112,7 +112,7 @@ def t_interval(
     return mean, mean - half, mean + half, n
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class SimulationResult:
     """Outcome of :func:`optimizer.simulation.simulate_queue`.
 

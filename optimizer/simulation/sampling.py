@@ -25,10 +25,30 @@ class CallSample:
     patience_s: NDArray[np.float64]
 
 
-def replication_generators(config: SimulationConfig) -> list[np.random.Generator]:
-    """One independent generator per replication; adding replications keeps the first ones."""
-    children = np.random.SeedSequence(config.seed).spawn(config.replications)
-    return [np.random.default_rng(child) for child in children]
+@dataclass(frozen=True, slots=True)
+class ReplicationStreams:
+    """Independent generators of one replication: the callers, and who leaves at a cut."""
+
+    calls: np.random.Generator
+    drops: np.random.Generator
+
+
+def replication_generators(config: SimulationConfig) -> list[ReplicationStreams]:
+    """Generators per replication; adding replications keeps the first ones unchanged. The
+    callers' stream never depends on the staffing plan (common random numbers)."""
+    streams = []
+    for child in np.random.SeedSequence(config.seed).spawn(config.replications):
+        calls, drops = child.spawn(2)
+        streams.append(
+            ReplicationStreams(np.random.default_rng(calls), np.random.default_rng(drops))
+        )
+    return streams
+
+
+def drop_uniforms(rng: np.random.Generator, agents: NDArray[np.int64]) -> NDArray[np.float64]:
+    """One uniform per agent leaving at an interval boundary (who leaves is chosen at random)."""
+    leaving = int(np.maximum(agents[:-1] - agents[1:], 0).sum())
+    return rng.random(leaving)
 
 
 def _profile_matrix(config: SimulationConfig, n_intervals: int) -> NDArray[np.float64] | None:

@@ -16,7 +16,12 @@ from optimizer.simulation import (
 )
 from optimizer.simulation import counters as k
 from optimizer.simulation.engine import run_replication
-from optimizer.simulation.sampling import CallSample, draw_calls, replication_generators
+from optimizer.simulation.sampling import (
+    CallSample,
+    draw_calls,
+    drop_uniforms,
+    replication_generators,
+)
 
 INTERVAL_S = 900.0
 WARMUP = 2  # intervals discarded before comparing with a stationary formula
@@ -99,31 +104,42 @@ def _trace(
     *,
     patience_s: list[float] | None = None,
     drop: str = "finish_call",
-    interval_min: int = 1,
+    drop_u: list[float] | None = None,
 ) -> np.ndarray:
     sample = CallSample(
         np.asarray(arrival_s, dtype=np.float64),
         np.asarray(service_s, dtype=np.float64),
         np.asarray(patience_s or [np.inf] * len(arrival_s), dtype=np.float64),
     )
-    config = SimulationConfig(interval_min=interval_min, staffing_drop=drop)  # type: ignore[arg-type]
-    return run_replication(sample, np.asarray(agents, dtype=np.int64), config)
+    config = SimulationConfig(interval_min=1, staffing_drop=drop)  # type: ignore[arg-type]
+    plan = np.asarray(agents, dtype=np.int64)
+    return run_replication(sample, plan, config, np.asarray(drop_u or [], dtype=np.float64))
 
 
-def test_staffing_cut_finish_call_versus_strict_stop_by_hand() -> None:
-    # 60 s intervals; agents 2 then 1. Call A [0, 90), call B [10, 190); at t=60 one agent goes.
-    # finish_call: A's agent (free first, at 90) leaves after A; C (t=70) waits for B's agent,
-    # free at 190: wait 120. strict_stop: B's agent (finishing last) is cut at 60; B's remaining
-    # 130 s resume on A's agent at 90 (until 220); C starts at 220: wait 150.
-    arrivals, services, agents = [0.0, 10.0, 70.0], [90.0, 180.0, 5.0], [2, 1]
-    finish = _trace(arrivals, services, agents, drop="finish_call")
-    strict = _trace(arrivals, services, agents, drop="strict_stop")
-    assert finish[1, k.WAIT_ANSWERED_S] == pytest.approx(120.0)
-    assert strict[1, k.WAIT_ANSWERED_S] == pytest.approx(150.0)
-    # busy seconds by interval: finish_call A 60+30, B 50+60; strict_stop B 50 then 30 (90-120)
-    assert finish[:, k.BUSY_S] == pytest.approx([110.0, 90.0])
-    assert strict[:, k.BUSY_S] == pytest.approx([110.0, 60.0])
-    assert finish[:, k.ANSWERED].sum() == strict[:, k.ANSWERED].sum() == 3
+# 60 s intervals, agents 2 then 1. Call A [0, 90) on one agent, B [10, 190) on the other; C
+# arrives at 70. The uniform picks who leaves at t=60: 0.0 -> A's agent, 0.99 -> B's agent.
+CUT = ([0.0, 10.0, 70.0], [90.0, 180.0, 5.0], [2, 1])
+
+
+@pytest.mark.parametrize(
+    ("drop", "u", "wait_c", "busy"),
+    [
+        # A's agent finishes A at 90 and leaves; C waits for B's agent, free at 190
+        ("finish_call", 0.0, 120.0, [110.0, 90.0]),
+        # B's agent finishes B at 190 and leaves; C takes A's agent at 90 (busy 90-95)
+        ("finish_call", 0.99, 20.0, [110.0, 95.0]),
+        # A cut at 60: its 30 s left resume on B's agent at 190, then C at 220
+        ("strict_stop", 0.0, 150.0, [110.0, 60.0]),
+        # B cut at 60: its 130 s left resume on A's agent at 90 (until 220), then C at 220
+        ("strict_stop", 0.99, 150.0, [110.0, 60.0]),
+    ],
+)
+def test_staffing_cut_by_hand(drop: str, u: float, wait_c: float, busy: list[float]) -> None:
+    arrivals, services, agents = CUT
+    out = _trace(arrivals, services, agents, drop=drop, drop_u=[u])
+    assert out[1, k.WAIT_ANSWERED_S] == pytest.approx(wait_c)
+    assert out[:, k.BUSY_S] == pytest.approx(busy)
+    assert out[:, k.ANSWERED].sum() == 3
 
 
 def test_abandoned_call_never_takes_an_agent() -> None:
@@ -191,7 +207,7 @@ def test_interval_frame_columns_and_conservation() -> None:
 
 def test_within_interval_profile_places_arrivals() -> None:
     config = SimulationConfig(replications=1, within_interval_profile=np.array([0.0, 3.0, 1.0]))
-    rng = replication_generators(config)[0]
+    rng = replication_generators(config)[0].calls
     sample = draw_calls(rng, np.full(4, 3000.0), np.full(4, 100.0), config)
     offset = np.mod(sample.arrival_s, INTERVAL_S) / INTERVAL_S
     assert offset.min() >= 1 / 3
@@ -202,7 +218,7 @@ def test_within_interval_profile_places_arrivals() -> None:
 
 def test_lognormal_handle_times_have_the_requested_mean_and_cv() -> None:
     config = SimulationConfig(replications=1, service="lognormal", service_cv=1.3)
-    rng = replication_generators(config)[0]
+    rng = replication_generators(config)[0].calls
     sample = draw_calls(rng, np.full(4, 50_000.0), np.full(4, 240.0), config)
     assert sample.service_s.mean() == pytest.approx(240.0, rel=0.02)
     assert sample.service_s.std() / sample.service_s.mean() == pytest.approx(1.3, rel=0.05)
@@ -255,3 +271,36 @@ def test_goal_met_uses_the_one_sided_bound() -> None:
     sl = result.intervals.service_level
     assert goal_met(result, ServiceGoal(service_level=float(sl.min()) - 0.2), 0.95).all()
     assert not goal_met(result, ServiceGoal(service_level=float(sl.max())), 0.95).any()
+
+
+@pytest.mark.parametrize("drop", ["finish_call", "strict_stop"])
+def test_pure_python_fallback_matches_the_compiled_loop(
+    drop: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+    import sys
+
+    from optimizer.simulation import kernel
+
+    config = SimulationConfig(replications=1, seed=9, patience="exponential", patience_s=90.0)
+    calls = np.array([80.0, 120.0, 150.0, 60.0, 90.0, 20.0])
+    agents = np.array([10, 16, 9, 3, 12, 0], dtype=np.int64)
+    streams = replication_generators(config)[0]
+    sample = draw_calls(streams.calls, calls, np.full(6, 200.0), config)
+    strict = drop == "strict_stop"
+    compiled = np.zeros((6, k.N_COUNTERS))
+    drop_u = drop_uniforms(streams.drops, agents)
+    args = (sample.arrival_s, sample.service_s, sample.patience_s, agents, drop_u, 900.0, 20.0)
+    args = (*args, strict)
+    kernel.simulate_one(*args, compiled)
+
+    monkeypatch.setitem(sys.modules, "numba", None)  # the import fails: plain-Python functions
+    spec = importlib.util.spec_from_file_location("kernel_without_numba", kernel.__file__)
+    assert spec is not None and spec.loader is not None
+    pure = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pure)
+    assert not pure.COMPILED
+    out = np.zeros_like(compiled)
+    pure.simulate_one(*args, out)
+    np.testing.assert_allclose(out, compiled, rtol=1e-12, atol=1e-9)
+    assert compiled[:, k.ARRIVALS].sum() > 400

@@ -40,15 +40,27 @@ def test_corrected_plan_meets_the_goal_and_reproduces() -> None:
     assert (frame.delta == fixed.agents - erlang).all()
 
 
-def test_skewed_handle_times_need_more_agents_than_erlang() -> None:
-    calls = np.full(12, 300.0)
-    heavy = SimulationConfig(replications=20, service="lognormal", service_cv=2.0)
+def test_arrival_peaks_inside_intervals_need_more_agents_than_erlang() -> None:
+    # every call arrives in the first third of its interval: three times the Erlang load there
+    calls = np.full(6, 300.0)
+    config = SimulationConfig(replications=20, within_interval_profile=np.array([1.0, 0.0, 0.0]))
     fixed = simulation_corrected_requirement(
-        calls, 300.0, goal=GOAL, model=StaffingModel(), config=heavy
+        calls, 300.0, goal=GOAL, model=StaffingModel(), config=config
     )
-    steady = slice(2, None)  # after the first intervals, which start with an empty queue
-    assert (fixed.agents[steady] >= fixed.erlang_agents[steady]).all()
-    assert (fixed.agents - fixed.erlang_agents)[steady].sum() > 0
+    assert fixed.converged and fixed.met.all()
+    assert (fixed.agents[1:] >= 1.5 * fixed.erlang_agents[1:]).all()
+
+
+def test_overstaffed_start_is_brought_down_to_near_erlang() -> None:
+    calls = np.full(6, 300.0)
+    erlang = required_agents(calls, 300.0, interval_min=15, goal=GOAL).agents
+    config = SimulationConfig(replications=20)
+    fixed = simulation_corrected_requirement(
+        calls, 300.0, goal=GOAL, model=StaffingModel(), config=config, start_agents=erlang + 15
+    )
+    assert fixed.converged and fixed.met.all()
+    np.testing.assert_array_equal(fixed.erlang_agents, erlang + 15)  # the start given
+    assert fixed.agents.sum() <= (erlang + 15).sum() - 5 * len(erlang)
 
 
 def test_one_agent_fewer_everywhere_misses_the_goal() -> None:
@@ -69,7 +81,8 @@ def test_erlang_a_model_defaults_to_exponential_patience_and_shrinkage_applies()
     )
     assert fixed.simulation.config.patience == "exponential"
     assert fixed.simulation.config.patience_s == 120.0
-    np.testing.assert_array_equal(fixed.scheduled, np.ceil(fixed.agents / 0.7).astype(int))
+    expected = [-(-10 * a // 7) for a in fixed.agents]  # exact integer ceil(a / 0.7)
+    np.testing.assert_array_equal(fixed.scheduled, expected)
     assert (fixed.simulation.intervals.abandon_rate > 0).all()
 
 
