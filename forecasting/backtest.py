@@ -170,8 +170,7 @@ def choose_method(
     otherwise that benchmark is kept. Too short a history keeps the 4-weekday mean.
     """
     own = tuple(candidates) if candidates is not None else (default_method(),)
-    rows = [matrix.days.size - k * horizon_days for k in range(folds, 0, -1)]
-    origins = [pd.Timestamp(matrix.days[r]).date() for r in rows if r >= 20]
+    origins = recent_origins(matrix, folds, horizon_days)
     if not origins:
         return method_by_name("mean_last_4_weekdays"), ()
     scores = {
@@ -221,6 +220,15 @@ def backtest_auto(
             )
         )
     return score("auto", forecasts, time.perf_counter() - started)
+
+
+def recent_origins(
+    matrix: DayMatrix, count: int, horizon_days: int, min_train: int = 20
+) -> list[dt.date]:
+    """Origins of the last ``count`` blocks of ``horizon_days`` days with ``min_train`` days
+    of history before them."""
+    rows = [matrix.days.size - k * horizon_days for k in range(count, 0, -1)]
+    return [pd.Timestamp(matrix.days[r]).date() for r in rows if r >= min_train]
 
 
 def block_origins(matrix: DayMatrix, count: int, horizon_days: int) -> list[dt.date]:

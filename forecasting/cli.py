@@ -77,6 +77,13 @@ def run_forecast(args: argparse.Namespace) -> int:
     else:
         args.output.write_text(text, encoding="utf-8")
     excluded = ", ".join(f"{e.day} ({e.reason})" for e in result.excluded_days) or "none"
+    acc = result.accuracy
+    if acc is not None:
+        print(
+            f"backtest ({acc.n_origins} origins): WAPE {acc.wape:.4f}, MASE {acc.mase:.3f}, "
+            f"bias {acc.bias:+.4f}, coverage {acc.coverage:.3f}",
+            file=sys.stderr,
+        )
     print(
         f"method {result.method}, {len(result.frame)} intervals, coverage {result.coverage:.0%}, "
         f"excluded days: {excluded}",

@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from forecasting.backtest import MethodScore, choose_method
+from forecasting.backtest import MethodScore, backtest, choose_method, recent_origins
 from forecasting.calendar import missing_days
 from forecasting.errors import InsufficientHistoryError, Problem, ValidationError
 from forecasting.models import is_benchmark, method_by_name
@@ -39,9 +40,11 @@ class Forecast:
     ``frame``: ``interval_start`` (UTC start of a half-open interval), ``calls`` (expected
     offered calls), ``calls_lo``/``calls_hi`` (bounds of the central ``coverage`` prediction
     interval), ``aht_s`` (NaN when the history has no AHT); one row per open interval of the
-    forecast days. ``method``: the method used; ``selection``: backtest scores of the candidate
-    methods when chosen automatically; ``excluded_days``: history days left out of fitting;
-    ``closed_days``: requested days not forecast because the centre is closed.
+    forecast days. ``method``: the method used; ``accuracy``: its rolling-origin backtest on the
+    last 4 blocks of ``horizon_days`` days of the history (WAPE, MASE, bias, interval coverage;
+    None when the history is too short); ``selection``: backtest scores (point accuracy) of the
+    candidate methods when chosen automatically; ``excluded_days``: history days left out of
+    fitting; ``closed_days``: requested days not forecast because the centre is closed.
     """
 
     frame: pd.DataFrame
@@ -51,6 +54,7 @@ class Forecast:
     interval_min: int
     excluded_days: tuple[ExcludedDay, ...]
     closed_days: tuple[dt.date, ...]
+    accuracy: MethodScore | None = None
     selection: tuple[MethodScore, ...] = ()
 
 
@@ -156,6 +160,20 @@ def forecast_history(
     frame["aht_s"] = forecast_aht(
         history, zone, frame["weekday"].to_numpy(), frame["minute"].to_numpy()
     )
+    origins = recent_origins(matrix, 4, horizon_days)
+    accuracy = (
+        backtest(
+            chosen,
+            matrix,
+            origins,
+            horizon_days=horizon_days,
+            special=special,
+            clean=not is_benchmark(chosen),
+            coverage=coverage,
+        )
+        if origins
+        else None
+    )
     return Forecast(
         frame=frame.loc[:, list(FORECAST_COLUMNS)],
         method=chosen.name,
@@ -164,5 +182,16 @@ def forecast_history(
         interval_min=interval_min,
         excluded_days=tuple(excluded),
         closed_days=tuple(d for d in wanted if d in closed),
+        accuracy=accuracy,
         selection=selection,
+    )
+
+
+def forecast_queues(history: pd.DataFrame, **kwargs: Any) -> tuple[Forecast, ...]:
+    """``forecast_history`` for each queue of a multi-queue history (method chosen per queue);
+    keyword arguments as for ``forecast_history``."""
+    queue = history["queue"] if "queue" in history else pd.Series("default", index=history.index)
+    return tuple(
+        forecast_history(part.reset_index(drop=True), **kwargs)
+        for _, part in history.groupby(queue, sort=True)
     )

@@ -12,7 +12,7 @@ import pytest
 
 from api.cli import main as staffwise
 from forecasting.errors import InsufficientHistoryError, ValidationError
-from forecasting.forecast import FORECAST_COLUMNS, forecast_history
+from forecasting.forecast import FORECAST_COLUMNS, forecast_history, forecast_queues
 from forecasting.special_days import SpecialDays
 from forecasting.synthetic import synthetic_history, to_acd_csv
 
@@ -139,3 +139,19 @@ def test_cli_forecast_and_backtest(tmp_path: Path, capsys: pytest.CaptureFixture
     assert staffwise(["forecast", str(path), "--zone", ZONE]) == 2
     assert "negative_count" in capsys.readouterr().err
     assert np.isfinite(written["calls"]).all()
+
+
+def test_accuracy_is_reported_and_queues_are_forecast_separately() -> None:
+    care = _history(dt.date(2025, 1, 6), 8, interval_min=60)
+    sales = _history(
+        dt.date(2025, 1, 6), 8, interval_min=60, queue="sales", seed=11, mean_daily_calls=900.0
+    )
+    results = forecast_queues(
+        pd.concat([care, sales], ignore_index=True), zone=ZONE, interval_min=60
+    )
+    assert [r.queue for r in results] == ["general", "sales"]
+    for r in results:
+        assert r.accuracy is not None and r.accuracy.n_origins == 4
+        assert 0.0 < r.accuracy.wape < 0.2 and 0.0 <= r.accuracy.coverage <= 1.0
+    ratio = results[1].frame["calls"].sum() / results[0].frame["calls"].sum()
+    assert ratio == pytest.approx(900 / 4000, rel=0.1)
