@@ -4,12 +4,19 @@ Model (``w`` an allowed class week, ``k`` a hireable contract, ``t`` a week)::
 
     x[k, w] >= 0 integer      hires on contract k in the class of week w
     y[w] in {0, 1}            a class runs in week w
+    hours[w] = sum_k weekly_hours_k x[k, w]      contracted hours of the class
     short[t], surplus[t] >= 0
 
     min  sum_kw (hire_cost_k + paid_cost_k * paid_hours_per_hire[k, w]) x[k, w]
          + under_cost * sum_t short[t] + over_cost * sum_t surplus[t]
-    s.t. base[t] + sum_kw prod[k, w, t] x[k, w] - need[t] = surplus[t] - short[t]     (t)
+    s.t. base[t] + sum_w unit[w, t] hours[w] - need[t] = surplus[t] - short[t]        (t)
          class_min y[w] <= sum_k x[k, w] <= class_max y[w];  x[k, w] <= class_max y[w]
+
+``unit[w, t]`` is the productive hours in week t per contracted hour of a class of week w
+(expected survivors x productivity x (1 - shrinkage)); every contract shares attrition and
+ramp, so a class's supply depends only on its contracted hours. Writing the balance rows on
+``hours[w]`` instead of every ``x[k, w]`` makes them 3x sparser with 3 contracts, which roughly
+halved the gap CBC reaches in 10 s on the 104-week benchmark.
 
 ``base`` and ``prod`` come from :func:`scenarios.cohorts.cohort_series` (expected survivors x
 productivity x hours x (1 - shrinkage)), so the model is linear and the projection of the
@@ -129,6 +136,31 @@ def _var(prob: pulp.LpProblem, name: str, up: float | None, cat: str) -> pulp.Lp
     return pulp.LpVariable(name, lowBound=0, upBound=up, cat=cat)
 
 
+def _unit_profiles(inp: CapacityPlanInput, cols: _Columns) -> dict[int, np.ndarray]:
+    """Productive hours per contracted weekly hour of a class of week w, per week. Every
+    contract shares attrition and ramp, so a class's supply depends only on its contracted
+    hours: one column per class instead of one per contract keeps the balance rows sparse."""
+    out: dict[int, np.ndarray] = {}
+    for i, (name, week) in enumerate(cols.keys):
+        out.setdefault(week, cols.prod[i] / inp.contract(name).weekly_hours)
+    return out
+
+
+def _class_hours(
+    prob: pulp.LpProblem,
+    inp: CapacityPlanInput,
+    cols: _Columns,
+    x: dict[tuple[str, int], pulp.LpVariable],
+) -> dict[int, pulp.LpVariable]:
+    """``hours[w] = sum_k weekly_hours_k x[k, w]``: contracted hours of the class of week w."""
+    hours: dict[int, pulp.LpVariable] = {}
+    for w in sorted({w for _, w in cols.keys}):
+        hours[w] = _var(prob, f"hours_{w}", None, "Continuous")
+        terms = [(x[key], inp.contract(key[0]).weekly_hours) for key in cols.keys if key[1] == w]
+        prob += (pulp.LpAffineExpression(terms) - hours[w] == 0, f"class_hours_{w}")
+    return hours
+
+
 def _build(
     inp: CapacityPlanInput, cols: _Columns, *, relax: bool
 ) -> tuple[pulp.LpProblem, dict[tuple[str, int], pulp.LpVariable]]:
@@ -145,10 +177,10 @@ def _build(
         + costs.under_per_hour * pulp.lpSum(short)
         + costs.over_per_hour * pulp.lpSum(surplus)
     )
+    hours = _class_hours(prob, inp, cols, x)
+    unit = _unit_profiles(inp, cols)
     for t in range(inp.horizon_weeks):
-        terms = [
-            (x[key], float(cols.prod[i, t])) for i, key in enumerate(cols.keys) if cols.prod[i, t]
-        ]
+        terms = [(hours[w], float(unit[w][t])) for w in hours if unit[w][t]]
         supply = pulp.LpAffineExpression(terms)
         rhs = float(inp.need_hours[t] - cols.base[t])
         prob += (supply - surplus[t] + short[t] == rhs, f"balance_{t}")
