@@ -240,7 +240,9 @@ function showJob(job) {
   state.job = job;
   $("job-status").dataset.status = job.status;
   $("job-status").dataset.jobId = job.id;
-  $("job-state").textContent = `Job ${job.id} ${job.kind}: ${job.status}${job.message ? ` · ${job.message}` : ""}`;
+  $("job-state").textContent = `Job ${job.id} ${job.kind}: ${job.status}`;
+  $("job-state").title = job.message ?? "";
+  if (job.message) setMessage(`${job.kind}: ${job.message}`);
   $("job-progress").value = job.progress ?? 0;
   $("job-objective").textContent = fmt(job.objective, 1);
   $("job-bound").textContent = fmt(job.best_bound, 1);
@@ -298,6 +300,8 @@ async function runWhatIf(event) {
     name: $("whatif-name").value || "what-if", volume_factor: number("whatif-volume"),
     aht_factor: number("whatif-aht"), shrinkage: number("whatif-shrinkage"), service_level: number("whatif-sl"),
   };
+  $("whatif-form").hidden = true;
+  $("whatif-button").setAttribute("aria-expanded", "false");
   setMessage("What-if submitted…");
   if (!state.forecast) throw new Error("run a forecast first (Start roster does it)");
   const job = await pollJob(await client.startWhatIf(state.current.queue, state.forecast.id, change));

@@ -216,9 +216,9 @@ export function serviceChart(model, width = 600, height = 260) {
     id: "service-svg", "data-intervals": points.length,
   });
   const strips = [
-    ["sl", "SL", 1, pct, targets.sl, "below"],
+    ["sl", "SL", 1, (v) => pct(v, 0), targets.sl, "below"],
     ["asa_s", "ASA s", null, (v) => fmt(v), targets.asa_s, "above"],
-    ["abandon", "Abn", null, pct, targets.abandon, "above"],
+    ["abandon", "Abn", null, (v) => pct(v, 1), targets.abandon, "above"],
   ];
   const stripHeight = (height - 18) / strips.length;
   strips.forEach(([key, label, fixedMax, format, target, badSide], s) => {
@@ -241,8 +241,8 @@ function stripBody(f, y, values, { label, max, format, target, badSide, key }) {
   group.append(
     svg("line", { x1: f.x0, x2: f.x1, y1: f.y0, y2: f.y0, class: "grid" }),
     svg("text", { x: f.x0 - 4, y: f.y1 + 8, "text-anchor": "end", class: "strip-label" }, [label]),
+    svg("text", { x: f.x0 - 4, y: f.y1 + 19, "text-anchor": "end" }, [format(max)]),
     svg("text", { x: f.x0 - 4, y: f.y0, "text-anchor": "end" }, [format(0)]),
-    svg("text", { x: f.x0 - 4, y: f.y1 + 18, "text-anchor": "end", class: "muted" }, [format(max)]),
     svg("path", { d: linePath(values, f, y), class: `line metric ${key}` }),
   );
   if (target !== null && target !== undefined) {
