@@ -23,11 +23,13 @@ from forecasting.models import is_benchmark, method_by_name
 from forecasting.models.aht import forecast_aht
 from forecasting.models.base import (
     DayMatrix,
+    PointMethod,
     build_day_matrix,
     day_instants,
     target_days,
 )
-from forecasting.models.intervals import calibrate
+from forecasting.models.benchmarks import SeasonalNaive
+from forecasting.models.intervals import IntervalCalibration, calibrate
 from forecasting.special_days import ExcludedDay, SpecialDays, clean_matrix
 
 FORECAST_COLUMNS: tuple[str, ...] = ("interval_start", "calls", "calls_lo", "calls_hi", "aht_s")
@@ -121,6 +123,119 @@ def _frame(
     return pd.concat(parts, ignore_index=True)
 
 
+@dataclass(frozen=True, slots=True)
+class FittedForecaster:
+    """The result of ``fit_forecaster``: history matrix, chosen method, calibrated interval
+    and backtest accuracy of one queue; ``predict(days)`` turns it into a ``Forecast``."""
+
+    history: pd.DataFrame
+    zone: str
+    interval_min: int
+    queue: str
+    matrix: DayMatrix
+    fit_on: DayMatrix
+    closed: frozenset[dt.date]
+    method: PointMethod
+    calibration: IntervalCalibration
+    horizon_days: int
+    excluded_days: tuple[ExcludedDay, ...]
+    accuracy: MethodScore | None
+    selection: tuple[MethodScore, ...]
+
+    def next_open_days(self, count: int | None = None) -> list[dt.date]:
+        return next_open_days(self.matrix, set(self.closed), count or self.horizon_days)
+
+    def _point(self, open_days: list[dt.date]) -> tuple[np.ndarray, str]:
+        """The method's forecast; cells it leaves empty on an open weekday, or a numerical
+        failure, fall back to the seasonal naive (named in the method string)."""
+        targets = target_days(open_days, set(self.closed))
+        fallback = SeasonalNaive().predict(self.matrix, targets)
+        try:
+            point = self.method.predict(self.fit_on, targets)
+        except (np.linalg.LinAlgError, ValueError):
+            return fallback, f"seasonal_naive (fallback from {self.method.name})"
+        gaps = np.isnan(point) & ~np.isnan(fallback)
+        if gaps.any():
+            point = np.where(gaps, fallback, point)
+            return point, f"{self.method.name} (seasonal_naive where it had no value)"
+        return point, self.method.name
+
+    def predict(self, days: Sequence[dt.date] | None = None) -> Forecast:
+        """Forecast ``days`` (default: the next ``horizon_days`` open days after the history);
+        closed days are listed in ``closed_days`` and not forecast."""
+        wanted = list(days) if days is not None else self.next_open_days()
+        open_days = [d for d in wanted if d not in self.closed]
+        point, name = self._point(open_days)
+        bounds = self.calibration.bounds(point)
+        frame = _frame(self.matrix, open_days, point, bounds, self.zone, self.interval_min)
+        frame["aht_s"] = forecast_aht(
+            self.history, self.zone, frame["weekday"].to_numpy(), frame["minute"].to_numpy()
+        )
+        return Forecast(
+            frame=frame.loc[:, list(FORECAST_COLUMNS)],
+            method=name,
+            coverage=self.calibration.coverage,
+            queue=self.queue,
+            interval_min=self.interval_min,
+            excluded_days=self.excluded_days,
+            closed_days=tuple(d for d in wanted if d in self.closed),
+            accuracy=self.accuracy,
+            selection=self.selection,
+        )
+
+
+def fit_forecaster(
+    history: pd.DataFrame,
+    *,
+    zone: str,
+    interval_min: int,
+    horizon_days: int = 5,
+    method: str = "auto",
+    special: SpecialDays | None = None,
+    coverage: float = 0.8,
+) -> FittedForecaster:
+    """Fit one queue's forecaster: matrix, outlier days, method choice, interval calibration
+    and backtest accuracy. Arguments as for ``forecast_history``."""
+    queue = _check_history(history)
+    if not 0.0 < coverage < 1.0:
+        raise ValidationError([Problem(None, "coverage", "out_of_range", "must be in (0, 1)")])
+    special = special or SpecialDays()
+    closed = _closed_set(history, zone, special)
+    matrix = build_day_matrix(history, zone, closed)
+    chosen, selection = (
+        choose_method(matrix, special) if method == "auto" else (method_by_name(method), ())
+    )
+    cleaned, excluded = clean_matrix(matrix, special)
+    fit_on = matrix if is_benchmark(chosen) else cleaned
+    origins = recent_origins(matrix, 4, horizon_days)
+    accuracy = None
+    if origins:
+        accuracy = backtest(
+            chosen,
+            matrix,
+            origins,
+            horizon_days=horizon_days,
+            special=special,
+            clean=not is_benchmark(chosen),
+            coverage=coverage,
+        )
+    return FittedForecaster(
+        history=history,
+        zone=zone,
+        interval_min=interval_min,
+        queue=queue,
+        matrix=matrix,
+        fit_on=fit_on,
+        closed=frozenset(closed),
+        method=chosen,
+        calibration=calibrate(chosen, fit_on, coverage=coverage, horizon_days=horizon_days),
+        horizon_days=horizon_days,
+        excluded_days=tuple(excluded),
+        accuracy=accuracy,
+        selection=selection,
+    )
+
+
 def forecast_history(
     history: pd.DataFrame,
     *,
@@ -138,53 +253,19 @@ def forecast_history(
     local dates to forecast (default: the next ``horizon_days`` open days after the history).
     ``method``: ``"auto"`` (choice by backtest), or a method name (``profile_volume``,
     ``svd_scores``, ``seasonal_naive``, ``mean_last_4_weekdays``). ``special``: closures
-    and days to exclude; missing weekdays of the history count as closures.
+    and days to exclude; missing weekdays of the history count as closures. Same as
+    ``fit_forecaster(...).predict(days)``.
     """
-    queue = _check_history(history)
-    if not 0.0 < coverage < 1.0:
-        raise ValidationError([Problem(None, "coverage", "out_of_range", "must be in (0, 1)")])
-    special = special or SpecialDays()
-    closed = _closed_set(history, zone, special)
-    matrix = build_day_matrix(history, zone, closed)
-    chosen, selection = (
-        choose_method(matrix, special) if method == "auto" else (method_by_name(method), ())
-    )
-    fit_on, excluded = clean_matrix(matrix, special)
-    if is_benchmark(chosen):
-        fit_on = matrix
-    wanted = list(days) if days is not None else next_open_days(matrix, closed, horizon_days)
-    open_days = [d for d in wanted if d not in closed]
-    point = chosen.predict(fit_on, target_days(open_days, closed))
-    calib = calibrate(chosen, fit_on, coverage=coverage, horizon_days=horizon_days)
-    frame = _frame(matrix, open_days, point, calib.bounds(point), zone, interval_min)
-    frame["aht_s"] = forecast_aht(
-        history, zone, frame["weekday"].to_numpy(), frame["minute"].to_numpy()
-    )
-    origins = recent_origins(matrix, 4, horizon_days)
-    accuracy = (
-        backtest(
-            chosen,
-            matrix,
-            origins,
-            horizon_days=horizon_days,
-            special=special,
-            clean=not is_benchmark(chosen),
-            coverage=coverage,
-        )
-        if origins
-        else None
-    )
-    return Forecast(
-        frame=frame.loc[:, list(FORECAST_COLUMNS)],
-        method=chosen.name,
-        coverage=coverage,
-        queue=queue,
+    fitted = fit_forecaster(
+        history,
+        zone=zone,
         interval_min=interval_min,
-        excluded_days=tuple(excluded),
-        closed_days=tuple(d for d in wanted if d in closed),
-        accuracy=accuracy,
-        selection=selection,
+        horizon_days=horizon_days,
+        method=method,
+        special=special,
+        coverage=coverage,
     )
+    return fitted.predict(days)
 
 
 def forecast_queues(history: pd.DataFrame, **kwargs: Any) -> tuple[Forecast, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from pathlib import Path
@@ -12,7 +13,12 @@ import pytest
 
 from api.cli import main as staffwise
 from forecasting.errors import InsufficientHistoryError, ValidationError
-from forecasting.forecast import FORECAST_COLUMNS, forecast_history, forecast_queues
+from forecasting.forecast import (
+    FORECAST_COLUMNS,
+    fit_forecaster,
+    forecast_history,
+    forecast_queues,
+)
 from forecasting.special_days import SpecialDays
 from forecasting.synthetic import synthetic_history, to_acd_csv
 
@@ -155,3 +161,26 @@ def test_accuracy_is_reported_and_queues_are_forecast_separately() -> None:
         assert 0.0 < r.accuracy.wape < 0.2 and 0.0 <= r.accuracy.coverage <= 1.0
     ratio = results[1].frame["calls"].sum() / results[0].frame["calls"].sum()
     assert ratio == pytest.approx(900 / 4000, rel=0.1)
+
+
+class _Failing:
+    name = "failing"
+
+    def predict(self, train: object, targets: object) -> np.ndarray:
+        raise np.linalg.LinAlgError("SVD did not converge")
+
+
+def test_fit_once_predict_many_and_seasonal_naive_fallback() -> None:
+    history = _history(dt.date(2025, 1, 6), 8, interval_min=60)
+    fitted = fit_forecaster(history, zone=ZONE, interval_min=60, method="profile_volume")
+    week = fitted.predict()
+    first_day = fitted.predict(fitted.next_open_days(1))
+    n = len(first_day.frame)
+    pd.testing.assert_frame_equal(first_day.frame, week.frame.iloc[:n])
+    broken = dataclasses.replace(fitted, method=_Failing())
+    fallback = broken.predict()
+    assert fallback.method == "seasonal_naive (fallback from failing)"
+    local_day = history["interval_start"].dt.tz_convert(ZONE).dt.date
+    week_before = {d - dt.timedelta(days=7) for d in fitted.next_open_days()}
+    last_week = history.loc[local_day.isin(week_before), "offered"].to_numpy()
+    np.testing.assert_allclose(fallback.frame["calls"].to_numpy(), last_week)
