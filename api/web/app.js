@@ -260,7 +260,8 @@ async function pollJob(job) {
     job = await client.getJob(job.id);
     showJob(job);
   }
-  if (job.status !== "succeeded") {
+  const stoppedWithResult = job.status === "cancelled" && job.result_url;
+  if (job.status !== "succeeded" && !stoppedWithResult) {
     const problems = job.errors ?? [];
     if (problems.length) showImport(`Job ${job.id} ${job.status}`, problems, false);
     throw new Error(`job ${job.id} ${job.status}${job.error ? `: ${job.error}` : ""}`);
@@ -289,7 +290,8 @@ async function startRoster() {
   const limit = Number($("time-limit").value);
   const job = await pollJob(await client.startRosterJob(site, requirement, weekStart, limit));
   state.roster = await client.getRoster(job.result_url, site);
-  setMessage(`Roster ${state.roster.id} ready (${state.roster.report.status}).`);
+  const how = job.status === "cancelled" ? "stopped early, best roster kept" : state.roster.report.status;
+  setMessage(`Roster ${state.roster.id} ready (${how}).`);
   renderAll();
 }
 

@@ -170,6 +170,23 @@ def check_roster_views(page: Any, base: str) -> dict[str, Any]:
     return forecast
 
 
+def check_day_view(page: Any, base: str) -> None:
+    """A day chip narrows the interval charts and the Gantt to that local day."""
+    rosters = api_get(base, "/v1/rosters?site_id=1")["items"]
+    roster = api_get(base, f"/v1/rosters/{rosters[-1]['id']}")
+    monday = sum(1 for day in roster["coverage"]["day"] if day == 0)
+    page.click(f'#day-chips button[data-day="{roster["week_start"]}"]')
+    assert page.get_attribute("#staffing-svg", "data-intervals") == str(monday)
+    assert page.get_attribute("#gantt-svg", "data-days") == "1"
+    shifts = sum(1 for a in roster["schedule"] for s in a["shifts"] if s["day"] == 0)
+    assert page.locator("#gantt-svg g.shift").count() == shifts
+    assert page.locator("#gantt-svg g.gantt-row").count() == len(roster["schedule"])
+    page.click('#day-chips button[data-day="week"]')
+    assert page.get_attribute("#staffing-svg", "data-intervals") == str(
+        len(roster["coverage"]["day"])
+    )
+
+
 def test_planner_page_end_to_end(chromium: Any, service: str, tmp_path: Path) -> None:
     page = chromium.new_page(viewport=VIEWPORT)
     errors = console_errors(page)
@@ -184,6 +201,7 @@ def test_planner_page_end_to_end(chromium: Any, service: str, tmp_path: Path) ->
     page.wait_for_selector("#job-status[data-status=running]", timeout=JOB_TIMEOUT_MS)
     wait_for_job(page, "ready")
     forecast = check_roster_views(page, service)
+    check_day_view(page, service)
 
     page.set_input_files("#csv-input", str(actuals_csv(tmp_path / "actuals.csv")))
     wait_for_job(page, "imported")
