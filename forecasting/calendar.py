@@ -161,3 +161,22 @@ def resample_history(
     columns = [c for c in history.columns if c in out.columns]
     frame = out.loc[:, columns].reset_index(drop=True)
     return Resampled(frame, to_min, partial_starts)
+
+
+def open_hours(history: pd.DataFrame, zone: str, interval_min: int) -> pd.DataFrame:
+    """Observed local opening hours per queue and weekday (closed hours made explicit).
+
+    Columns: ``queue``, ``weekday`` (Mon = 0), ``open_minute`` (first interval start, minutes
+    after local midnight), ``close_minute`` (end of the last interval), ``days`` (dates with
+    rows). Weekdays without any row are absent: the queue is closed on them.
+    """
+    local = local_frame(history["interval_start"], zone)
+    queue = history["queue"] if "queue" in history else pd.Series("default", index=history.index)
+    frame = local.assign(queue=queue.to_numpy())
+    table = frame.groupby(["queue", "weekday"]).agg(
+        open_minute=("minute", "min"),
+        close_minute=("minute", "max"),
+        days=("local_date", "nunique"),
+    )
+    table["close_minute"] += interval_min
+    return table.reset_index()

@@ -15,7 +15,7 @@ Problem codes: ``encoding``, ``empty_file``, ``missing_column``, ``wrong_field_c
 ``missing_value``, ``bad_timestamp``, ``bad_number``, ``not_integer``, ``negative_count``,
 ``bad_duration``, ``negative_aht``, ``nonexistent_time``, ``ambiguous_time``,
 ``duplicate_interval``, ``bad_granularity``, ``mixed_granularity``, ``off_grid``,
-``unknown_queue``, ``unknown_zone``.
+``unknown_queue``, ``unknown_zone``, ``duplicate_column``.
 """
 
 from __future__ import annotations
@@ -145,13 +145,28 @@ def _map_columns(header: list[str], out: _Collector) -> dict[str, str]:
     return found
 
 
+def _sniff(header_line: str) -> type[csv.Dialect] | csv.Dialect:
+    """Comma unless the header line shows another of ``;``, tab or ``|``."""
+    if "," in header_line:
+        return csv.excel
+    try:
+        return csv.Sniffer().sniff(header_line, delimiters=";\t|")
+    except csv.Error:
+        return csv.excel
+
+
 def _read_table(text: str, out: _Collector) -> _Table:
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
         raise ValidationError([Problem(None, None, "empty_file", "the file has no rows")])
-    dialect = csv.Sniffer().sniff(lines[0], delimiters=",;\t|") if "," not in lines[0] else None
-    reader = csv.reader(io.StringIO(text), dialect or csv.excel)
+    dialect = _sniff(lines[0])
+    reader = csv.reader(io.StringIO(text), dialect)
     header = [h.strip() for h in next(reader)]
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    if repeated:
+        raise ValidationError(
+            [Problem(None, h, "duplicate_column", f"column {h!r} appears twice") for h in repeated]
+        )
     cells: list[list[str]] = []
     numbers: list[int] = []
     for number, row in enumerate(reader, start=1):

@@ -8,7 +8,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from forecasting.calendar import day_intervals, local_instant, missing_days, resample_history
+from forecasting.calendar import (
+    day_intervals,
+    local_instant,
+    missing_days,
+    open_hours,
+    resample_history,
+)
 from forecasting.errors import ValidationError
 from forecasting.io import read_history_csv
 from forecasting.synthetic import synthetic_history
@@ -70,3 +76,11 @@ def test_bank_5min_resampled_equals_published_30min(shared_data_dir: Path) -> No
     result = resample_history(fine.frame, from_min=5, to_min=30, zone=ZONE)
     assert len(result.partial_starts) == 164  # the lone 21:00-21:05 slot of every day
     pd.testing.assert_frame_equal(result.frame, coarse.frame)
+
+
+def test_open_hours_per_weekday(shared_data_dir: Path) -> None:
+    bank = read_history_csv(shared_data_dir / "bank_calls_30min.csv", zone=ZONE)
+    hours = open_hours(bank.frame, ZONE, bank.interval_min)
+    assert hours["weekday"].tolist() == [0, 1, 2, 3, 4]  # weekends closed: no row
+    assert set(hours["open_minute"]) == {7 * 60} and set(hours["close_minute"]) == {21 * 60}
+    assert hours["days"].sum() == 164

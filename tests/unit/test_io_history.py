@@ -141,6 +141,10 @@ def test_file_level_problems() -> None:
         (None, "offered", "missing_column"),
         (None, "interval_start", "missing_column"),
     ]
+    assert _codes("timestamp\n2025-01-06 07:00\n") == [(None, "offered", "missing_column")]
+    assert _codes("timestamp,calls,calls\n2025-01-06 07:00,1,2\n") == [
+        (None, "calls", "duplicate_column")
+    ]
     assert _codes(b"interval_start,offered\n2025-01-06 07:00,\xff\n") == [(None, None, "encoding")]
     with pytest.raises(ValidationError) as info:
         read_history_csv("interval_start,offered\n", zone="Mars/Olympus")
