@@ -10,6 +10,7 @@ and month-edge days are left out of the SVD and get the uplifts of ``profile_vol
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,6 +41,20 @@ def forecast_scores(scores: np.ndarray, weekdays: np.ndarray, targets: TargetDay
     return out
 
 
+def impute_missing(values: np.ndarray, weekdays: np.ndarray) -> np.ndarray:
+    """Fill a missing interval with its weekday's mean (0 where that weekday never opens),
+    so that a gap in the data does not read as a quiet interval."""
+    filled = values.copy()
+    for weekday in np.unique(weekdays):
+        rows = weekdays == weekday
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN column: closed
+            means = np.nan_to_num(np.nanmean(values[rows], axis=0))
+        block = filled[rows]
+        filled[rows] = np.where(np.isnan(block), means, block)
+    return filled
+
+
 @dataclass(frozen=True, slots=True)
 class SvdScores:
     """Shen-Huang SVD forecast with ``components`` day scores over ``window_days`` days.
@@ -53,7 +68,7 @@ class SvdScores:
 
     def predict(self, train: DayMatrix, targets: TargetDays) -> np.ndarray:
         usable = np.flatnonzero(ordinary_days(train, self.month_edge))[-self.window_days :]
-        roots = np.sqrt(np.nan_to_num(train.values[usable]) + 0.25)
+        roots = np.sqrt(impute_missing(train.values[usable], train.weekdays[usable]) + 0.25)
         u, s, vt = np.linalg.svd(roots, full_matrices=False)
         k = min(self.components, s.size)
         scores = u[:, :k] * s[:k]

@@ -130,3 +130,11 @@ def test_month_edge_uplift_is_learned_from_history() -> None:
         out = method.predict(train, target).sum(axis=1)
         assert out[0] == pytest.approx(1.15 * WEEKDAY_VOLUME[3], rel=0.02), method.name
         assert out[1] == pytest.approx(WEEKDAY_VOLUME[4], rel=0.02), method.name
+
+
+def test_svd_gap_in_the_data_is_not_read_as_a_quiet_interval() -> None:
+    days = weekdays_between(START, 60)
+    values = exact_matrix(days).values.copy()
+    values[-5:, 2] = np.nan  # last week's 10:00 interval lost by the export
+    out = SvdScores().predict(matrix_of(days, values), targets_for([dt.date(2025, 3, 31)]))
+    assert out[0, 2] == pytest.approx(WEEKDAY_VOLUME[0] * PROFILE[2], rel=0.02)
