@@ -73,9 +73,10 @@ def _arrivals(
     cumulative = _profile_matrix(config, calls.shape[0])
     if cumulative is not None:
         u = _invert_profile(u, cumulative[index])
-    arrival = (index + u) * interval_s
-    order = np.argsort(arrival, kind="stable")
-    return arrival[order], index[order]
+    # index + u is in [index, index + 1): sorting it sorts the calls and keeps their interval
+    position = np.sort(index + u)
+    index = np.minimum(position.astype(np.int64), calls.shape[0] - 1)
+    return position * interval_s, index
 
 
 def _invert_profile(u: NDArray[np.float64], cumulative: NDArray[np.float64]) -> NDArray[np.float64]:
