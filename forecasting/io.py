@@ -192,6 +192,7 @@ def _parse_counts(cells: pd.Series, field: str, out: _Collector) -> pd.Series:
     empty = cells == ""
     out.add_rows(cells.index[empty].to_series(), field, "missing_value", f"{field} is empty")
     values = pd.to_numeric(cells.where(~empty).str.replace(",", "", regex=False), errors="coerce")
+    values = values.where(np.isfinite(values))  # "inf", "nan" are not counts
     bad = values.isna() & ~empty
     for row, cell in zip(cells.index[bad][: out.cap].tolist(), cells[bad].tolist(), strict=False):
         out.add(int(row), field, "bad_number", f"{field} {cell!r} is not a number")
@@ -217,7 +218,10 @@ def _duration_s(cell: str) -> float:
     if match:
         hours, minutes, seconds = match.groups()
         return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
-    return float(cell)
+    value = float(cell)
+    if not np.isfinite(value):
+        raise ValueError(cell)
+    return value
 
 
 def _parse_aht(cells: pd.Series, out: _Collector) -> pd.Series:

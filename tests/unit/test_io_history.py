@@ -109,6 +109,7 @@ def test_every_value_problem_is_reported_with_row_field_code() -> None:
         "2025-01-06 10:00,10,9,1,abc\n"
         "2025-01-06 10:30,10,9,1,-5\n"
         "2025-01-06 11:00,10,9\n"
+        "2025-01-06 11:30,inf,9,1,nan\n"
     )
     assert _codes(text) == [
         (2, "interval_start", "bad_timestamp"),
@@ -119,6 +120,8 @@ def test_every_value_problem_is_reported_with_row_field_code() -> None:
         (7, "aht_s", "bad_duration"),
         (8, "aht_s", "negative_aht"),
         (9, None, "wrong_field_count"),
+        (10, "offered", "bad_number"),
+        (10, "aht_s", "bad_duration"),
     ]
 
 
