@@ -166,6 +166,7 @@ class FittedForecaster:
         wanted = list(days) if days is not None else self.next_open_days()
         open_days = [d for d in wanted if d not in self.closed]
         point, name = self._point(open_days)
+        never_open = {d for i, d in enumerate(open_days) if np.isnan(point[i]).all()}
         bounds = self.calibration.bounds(point)
         frame = _frame(self.matrix, open_days, point, bounds, self.zone, self.interval_min)
         frame["aht_s"] = forecast_aht(
@@ -178,7 +179,7 @@ class FittedForecaster:
             queue=self.queue,
             interval_min=self.interval_min,
             excluded_days=self.excluded_days,
-            closed_days=tuple(d for d in wanted if d in self.closed),
+            closed_days=tuple(d for d in wanted if d in self.closed or d in never_open),
             accuracy=self.accuracy,
             selection=self.selection,
         )

@@ -98,6 +98,8 @@ def test_weekday_only_history_with_closure_forecasts_open_days_only() -> None:
         method="seasonal_naive",
     )
     assert asked.frame.empty and asked.closed_days == (dt.date(2025, 3, 17),)
+    saturday = forecast_history(history, zone=ZONE, interval_min=60, days=[dt.date(2025, 3, 22)])
+    assert saturday.frame.empty and saturday.closed_days == (dt.date(2025, 3, 22),)
 
 
 def test_outlier_day_is_flagged_in_the_output() -> None:
