@@ -156,6 +156,34 @@ def _remove_agents(
 
 
 @_jit
+def _apply_boundary(
+    j: int,
+    agents: NDArray[np.int64],
+    heap: NDArray[np.float64],
+    size: int,
+    strict_stop: bool,
+    drop_u: NDArray[np.float64],
+    u_pos: int,
+    backlog: NDArray[np.float64],
+    n_backlog: int,
+    out: NDArray[np.float64],
+    interval_s: float,
+) -> tuple[int, int, int]:
+    """Staffing change at the start of interval ``j``; return (size, n_backlog, u_pos)."""
+    boundary = j * interval_s
+    change = agents[j] - agents[j - 1]
+    for _ in range(max(change, 0)):
+        size = _push(heap, size, boundary)
+    if change < 0:
+        size, n_backlog, u_pos = _remove_agents(
+            heap, size, -change, boundary, strict_stop, drop_u, u_pos,
+            backlog, n_backlog, out, interval_s,
+        )  # fmt: skip
+    n_backlog = _resume_backlog(heap, size, backlog, n_backlog, boundary, out, interval_s)
+    return size, n_backlog, u_pos
+
+
+@_jit
 def simulate_one(
     arrival_s: NDArray[np.float64],
     service_s: NDArray[np.float64],
@@ -188,18 +216,18 @@ def simulate_one(
             s = max(heap[0] if size > 0 else np.inf, a)
             if next_j >= n or next_j * interval_s > s:
                 break
-            boundary = next_j * interval_s
-            change = agents[next_j] - agents[next_j - 1]
-            for _ in range(max(change, 0)):
-                size = _push(heap, size, boundary)
-            if change < 0:
-                size, n_backlog, u_pos = _remove_agents(
-                    heap, size, -change, boundary, strict_stop, drop_u, u_pos,
-                    backlog, n_backlog, out, interval_s,
-                )  # fmt: skip
-            n_backlog = _resume_backlog(heap, size, backlog, n_backlog, boundary, out, interval_s)
+            size, n_backlog, u_pos = _apply_boundary(
+                next_j, agents, heap, size, strict_stop, drop_u, u_pos,
+                backlog, n_backlog, out, interval_s,
+            )  # fmt: skip
             next_j += 1
         _record_call(i, a, s, service_s, patience_s, answer_within_s, interval_s, heap, size, out)
+    while next_j < n:  # cuts after the last call still interrupt calls in hand (strict_stop)
+        size, n_backlog, u_pos = _apply_boundary(
+            next_j, agents, heap, size, strict_stop, drop_u, u_pos,
+            backlog, n_backlog, out, interval_s,
+        )  # fmt: skip
+        next_j += 1
 
 
 @_jit

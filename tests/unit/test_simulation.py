@@ -142,6 +142,14 @@ def test_staffing_cut_by_hand(drop: str, u: float, wait_c: float, busy: list[flo
     assert out[:, k.ANSWERED].sum() == 3
 
 
+def test_cut_after_the_last_call_still_interrupts_it() -> None:
+    # one call [50, 80); the only agent goes at t=60 and nobody calls afterwards
+    finish = _trace([50.0], [30.0], [1, 0], drop="finish_call", drop_u=[0.5])
+    strict = _trace([50.0], [30.0], [1, 0], drop="strict_stop", drop_u=[0.5])
+    assert finish[:, k.BUSY_S] == pytest.approx([10.0, 20.0])
+    assert strict[:, k.BUSY_S] == pytest.approx([10.0, 0.0])
+
+
 def test_abandoned_call_never_takes_an_agent() -> None:
     # one agent busy with A until 100; B (t=10, patience 50) hangs up at 60; C waits until 100
     out = _trace([0.0, 10.0, 20.0], [100.0, 100.0, 10.0], [1, 1], patience_s=[1e9, 50.0, 1e9])
