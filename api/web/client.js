@@ -105,10 +105,19 @@ export async function cancelJob(id) {
   return (await request("DELETE", `/v1/jobs/${id}`)).body;
 }
 
+/** A random UUID v4 (crypto.randomUUID needs a secure context; plain http on a LAN is not). */
+export function randomUuid() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /** POST a job-creating request: the 202 body is the job (or the Location names it). */
 async function submitJob(url, body) {
   const response = await request("POST", url, {
-    body, headers: { "Idempotency-Key": crypto.randomUUID() },
+    body, headers: { "Idempotency-Key": randomUuid() },
   });
   if (response.body && response.body.status) return response.body;
   return get(response.location);
