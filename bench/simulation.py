@@ -359,7 +359,17 @@ def main() -> int:
             ("simulated SL / abandon", f"{tp['service_level']:.3f} / {tp['abandon_rate']:.3f}"),
         ],
     )
-    lib = library_comparison()
+    try:
+        import simpy  # noqa: F401  (bench-only peer: pip install "simpy>=4.1,<5")
+    except ImportError:
+        print("\n2. Library comparison skipped: simpy is not installed (pip install simpy)")
+    else:
+        _print_library(library_comparison())
+    _replay_tables(args.replications, args.days)
+    return 0
+
+
+def _print_library(lib: dict[str, Any]) -> None:
     _print_table(
         "2. Same callers, M/M/40+M, 32 x 15 min: Staffwise loop vs SimPy 4 (baseline)",
         [
@@ -373,14 +383,17 @@ def main() -> int:
             ("identical counters (answered, abandoned, within T, waits)", str(lib["identical"])),
         ],
     )
+
+
+def _replay_tables(replications: int, days: int | None) -> None:
     path = data_dir() / TECHNION_FILE
     if not path.exists():
         print(f"\n3. Replay skipped: {path} not found (set STAFFWISE_SHARED_DIR)")
-        return 0
+        return
     calls = load_technion(path)
     for staffing in ("available", "distinct"):
         t0 = time.perf_counter()
-        rows = replay(calls, staffing, args.replications, args.days)
+        rows = replay(calls, staffing, replications, days)
         err = replay_errors(rows)
         _print_table(
             f"3. Technion replay, staffing '{staffing}' ({err['days']:.0f} days, "
@@ -409,7 +422,6 @@ def main() -> int:
         if staffing == "available":
             print("\n  hour-of-day profile (call-weighted over the days replayed)")
             print(hour_profile(rows).round(3).to_string())
-    return 0
 
 
 if __name__ == "__main__":
