@@ -19,6 +19,8 @@ from optimizer.simulation.sampling import (
 )
 
 MAX_PROBLEMS = 50
+MAX_AGENTS = 100_000  # per interval
+MAX_CALLS_PER_REPLICATION = 20_000_000  # expected calls over the horizon (memory bound)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +73,12 @@ def validate_plan(calls: ArrayLike, aht_s: ArrayLike, agents: ArrayLike) -> Plan
         problems += _row_problems(aht_v, bad, "aht_s", "out_of_range", "must be finite, > 0")
     if agents_v is not None:
         bad = ~np.isfinite(agents_v) | (agents_v < 0) | (agents_v != np.round(agents_v))
-        msg = "must be a whole number of agents >= 0"
+        bad |= agents_v > MAX_AGENTS
+        msg = f"must be a whole number of agents in 0..{MAX_AGENTS}"
         problems += _row_problems(agents_v, bad, "agents", "out_of_range", msg)
+    if calls_v is not None and not problems and calls_v.sum() > MAX_CALLS_PER_REPLICATION:
+        msg = f"more than {MAX_CALLS_PER_REPLICATION:,} expected calls: split the horizon"
+        problems.append(Problem(None, "calls", "too_large", msg))
     if problems or calls_v is None or aht_v is None or agents_v is None:
         raise InputError(problems[:MAX_PROBLEMS], truncated=len(problems) > MAX_PROBLEMS)
     return PlanArrays(calls_v, aht_v, agents_v.astype(np.int64))

@@ -241,6 +241,12 @@ def test_bad_inputs_name_interval_and_field() -> None:
         simulate_queue([10.0, 5.0], [180.0], 3, SimulationConfig())
     assert err.value.problems[0].code == "length_mismatch"
     with pytest.raises(InputError) as err:
+        simulate_queue([1e9, 5.0], 180.0, [10, 1e7], SimulationConfig())
+    assert {(p.row, p.field) for p in err.value.problems} == {(1, "agents")}
+    with pytest.raises(InputError) as err:
+        simulate_queue([1e9, 5.0], 180.0, 10, SimulationConfig())
+    assert err.value.problems[0].code == "too_large"
+    with pytest.raises(InputError) as err:
         SimulationConfig(patience="exponential", replications=0)
     assert {p.field for p in err.value.problems} == {"replications", "patience_s"}
     with pytest.raises(InputError):
