@@ -204,7 +204,9 @@ def fit_forecaster(
     closed = _closed_set(history, zone, special)
     matrix = build_day_matrix(history, zone, closed)
     chosen, selection = (
-        choose_method(matrix, special) if method == "auto" else (method_by_name(method), ())
+        choose_method(matrix, special, horizon_days=horizon_days)
+        if method == "auto"
+        else (method_by_name(method), ())
     )
     cleaned, excluded = clean_matrix(matrix, special)
     fit_on = matrix if is_benchmark(chosen) else cleaned
@@ -220,6 +222,8 @@ def fit_forecaster(
             clean=not is_benchmark(chosen),
             coverage=coverage,
         )
+    if accuracy is not None:  # the chosen method's entry gains its interval coverage
+        selection = tuple(accuracy if s.method == chosen.name else s for s in selection)
     return FittedForecaster(
         history=history,
         zone=zone,

@@ -186,3 +186,12 @@ def test_fit_once_predict_many_and_seasonal_naive_fallback() -> None:
     week_before = {d - dt.timedelta(days=7) for d in fitted.next_open_days()}
     last_week = history.loc[local_day.isin(week_before), "offered"].to_numpy()
     np.testing.assert_allclose(fallback.frame["calls"].to_numpy(), last_week)
+
+
+def test_selection_entry_of_the_chosen_method_carries_its_coverage() -> None:
+    history = _history(dt.date(2025, 1, 6), 10, interval_min=60)
+    result = forecast_history(history, zone=ZONE, interval_min=60, horizon_days=7)
+    chosen = [s for s in result.selection if s.method == result.method]
+    assert chosen == [result.accuracy]
+    assert result.accuracy is not None and np.isfinite(result.accuracy.coverage)
+    assert result.accuracy.n_intervals == 4 * 7 * 15
