@@ -312,8 +312,12 @@ async function runWhatIf(event) {
   renderAll();
 }
 
+/** Run an action; show its failure (and the problem rows of a 422, if any). */
 function guarded(action) {
-  return (...args) => action(...args).catch((error) => setMessage(error.message ?? String(error), true));
+  return (...args) => action(...args).catch((error) => {
+    setMessage(error.message ?? String(error), true);
+    if (error.errors?.length) showImport(`Rejected: ${error.message}`, error.errors, false);
+  });
 }
 
 function wire() {

@@ -44,11 +44,22 @@ class JobScript:
 
     def __init__(self) -> None:
         self.done = False
+        self.cancelled = False
 
     def finish(self) -> None:
         self.done = True
 
+    def cancel(self, _path: str, _query: Any, _body: Any) -> tuple[int, Any]:
+        """``DELETE /v1/jobs/7``: the solve stops and keeps its best roster."""
+        self.cancelled = True
+        return 202, fx.job("running", cancel_requested=True, progress=0.5)
+
     def __call__(self, _path: str, _query: Any, _body: Any) -> tuple[int, Any]:
+        if self.cancelled:
+            return 200, fx.job("cancelled", progress=1.0, objective=14.0, best_bound=12.5,
+                               gap=0.107, seconds=3.0, cancel_requested=True,
+                               result_kind="roster", result_id=21,
+                               result_url="/v1/rosters/21")  # fmt: skip
         if not self.done:
             return 200, fx.job("running", progress=0.4, objective=120.0, best_bound=100.0,
                                gap=1 / 6, seconds=2.0, message="solving")  # fmt: skip
@@ -78,6 +89,7 @@ def fake_api(job: JobScript) -> FakeApi:
         ("POST", "/v1/queues/3/history-imports", (422, PROBLEM)),
         ("POST", "/v1/roster-jobs", (202, fx.job("queued") | {"_location": "/v1/jobs/7"})),
         ("GET", "/v1/jobs/7", job),
+        ("DELETE", "/v1/jobs/7", job.cancel),
     ):
         api.on(method, path, answer)
     return api
@@ -168,3 +180,31 @@ def test_roster_job_shows_progress_then_draws_the_roster(planner: Planner) -> No
     assert breaks == ["break 09:00–09:15", "break 09:00–09:15"]
     assert "ready (OPTIMAL)" in page.text_content("#message")
     assert page.text_content("[data-kpi='Simulated SL (week)'] .value") == "70.0%"
+
+
+def test_stop_keeps_the_best_roster_of_the_job(planner: Planner) -> None:
+    page, api, _job = planner
+    page.click("#roster-button")
+    page.wait_for_selector("#cancel-button:visible")
+    page.click("#cancel-button")
+    page.wait_for_selector("#gantt-svg")
+    assert any(s.method == "DELETE" and s.path == "/v1/jobs/7" for s in api.sent)
+    assert page.get_attribute("#job-status", "data-status") == "cancelled"
+    assert "stopped early, best roster kept" in page.text_content("#message")
+    assert page.locator("g.gantt-row").count() == len(fx.schedule())
+
+
+def test_a_rejected_roster_request_lists_its_problems(planner: Planner) -> None:
+    page, api, _job = planner
+    problem = PROBLEM | {
+        "detail": "no active agent serves queue 3",
+        "errors": [{"row": None, "field": "agents", "code": "no_agents", "message": "none"}],
+    }
+    api.on("POST", "/v1/roster-jobs", (422, problem))
+    page.click("#roster-button")
+    page.wait_for_selector("#errors-table tbody tr")
+    cells = page.eval_on_selector_all(
+        "#errors-table tbody td", "tds => tds.map(t => t.textContent)"
+    )
+    assert cells == ["–", "agents", "no_agents", "none"]
+    assert page.text_content("#message") == "no active agent serves queue 3"
