@@ -71,10 +71,12 @@ def test_more_agents_never_lengthen_waits_without_abandonment(
     plan: tuple[list[float], list[int], float, int], extra: int
 ) -> None:
     # FCFS multi-server queues are monotone in the number of servers on each sample path
-    # (same callers through common random numbers): every wait shrinks or stays.
+    # (same callers through common random numbers): every wait shrinks or stays. Staffing
+    # never drops here: at a cut the random choice of leavers depends on the headcount.
     calls, agents, aht_s, seed = plan
-    base = simulate_queue(calls, aht_s, agents, _config(seed))
-    more = simulate_queue(calls, aht_s, np.asarray(agents) + extra, _config(seed))
+    rising = np.maximum.accumulate(np.asarray(agents))
+    base = simulate_queue(calls, aht_s, rising, _config(seed))
+    more = simulate_queue(calls, aht_s, rising + extra, _config(seed))
     served_base = base.totals[..., k.ANSWERED].sum(axis=1)
     served_more = more.totals[..., k.ANSWERED].sum(axis=1)
     assert (served_more >= served_base).all()
