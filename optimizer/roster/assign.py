@@ -65,8 +65,68 @@ def add_agent_rules(
     return worked
 
 
+CHUNK = 64
+MIN_CHUNK_S = 6.0
+
+
+def _history_key(agent: Agent) -> tuple[int, int]:
+    last = agent.history.last_shift_end_min
+    return (agent.history.consecutive_days_worked, -(10**6) if last is None else last)
+
+
 def _key(st: ShiftType) -> int:
     return st.index
+
+
+def _chunk_model(
+    problem: RosterProblem,
+    agents: Sequence[Agent],
+    remaining: Mapping[ShiftType, int],
+    targets: Mapping[ShiftType, int],
+    extra_types: Sequence[ShiftType],
+) -> tuple[cp_model.CpModel, dict[str, AgentDayVars]]:
+    """Members of a chunk choose shift types; use of each type near its target, capped."""
+    model = cp_model.CpModel()
+    types = sorted({st for st, n in remaining.items() if n > 0} | set(extra_types), key=_key)
+    ys: dict[str, AgentDayVars] = {}
+    for agent in agents:
+        y: AgentDayVars = {}
+        for st in types:
+            y.setdefault(st.day, {})[st] = model.new_bool_var(f"y[{agent.id},{st.index}]")
+        ys[agent.id] = y
+        add_agent_rules(model, problem, agent, y)
+    deviations = []
+    for st in types:
+        used = sum(ys[a.id][st.day][st] for a in agents)
+        if not extra_types:
+            model.add(used <= remaining.get(st, 0)).with_name(f"counts[{st.index}]")
+        target = targets.get(st, 0)
+        dev = model.new_int_var(0, len(agents) + target, f"dev[{st.index}]")
+        model.add(used - target <= dev)
+        model.add(target - used <= dev)
+        deviations.append(dev)
+    model.minimize(sum(deviations))
+    return model, ys
+
+
+def _solve_chunk(
+    model: cp_model.CpModel,
+    ys: dict[str, AgentDayVars],
+    time_limit_s: float,
+    workers: int,
+    seed: int,
+) -> dict[str, dict[int, ShiftType]] | None:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.5, time_limit_s)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return {
+        aid: {d: st for d, by in y.items() for st, v in by.items() if solver.value(v)}
+        for aid, y in ys.items()
+    }
 
 
 def assign_class(
@@ -79,34 +139,34 @@ def assign_class(
     workers: int,
     seed: int,
 ) -> Assignment:
-    """Assign the class's shift counts to its members (deviations minimised)."""
-    model = cp_model.CpModel()
-    types = sorted({st for st, n in counts.items() if n > 0} | set(extra_types), key=_key)
-    ys: dict[str, AgentDayVars] = {}
-    for agent in cls.agents:
-        y: AgentDayVars = {}
-        for st in types:
-            y.setdefault(st.day, {})[st] = model.new_bool_var(f"y[{agent.id},{st.index}]")
-        ys[agent.id] = y
-        add_agent_rules(model, problem, agent, y)
-    deviations = []
-    for st in types:
-        used = [ys[a.id][st.day][st] for a in cls.agents]
-        target = counts.get(st, 0)
-        dev = model.new_int_var(0, len(used) + target, f"dev[{st.index}]")
-        model.add(sum(used) - target <= dev)
-        model.add(target - sum(used) <= dev)
-        deviations.append(dev)
-    model.minimize(sum(deviations))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.5, time_limit_s)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Assignment({}, sum(counts.values()), solver.status_name(status))
-    shifts = {
-        aid: {d: st for d, by in y.items() for st, v in by.items() if solver.value(v)}
-        for aid, y in ys.items()
-    }
-    return Assignment(shifts, int(solver.objective_value), solver.status_name(status))
+    """Assign the class's shift counts to its members, in chunks of :data:`CHUNK` agents.
+
+    Each chunk takes its proportional share of every remaining count (never more than what
+    remains); a chunk that cannot may use any of ``extra_types`` (deviations minimised).
+    """
+    remaining = dict(counts)
+    agents = sorted(cls.agents, key=_history_key)
+    n_chunks = -(-len(agents) // CHUNK)
+    chunks = [agents[i::n_chunks] for i in range(n_chunks)]  # each chunk mixes histories
+    shifts: dict[str, dict[int, ShiftType]] = {}
+    left = len(agents)
+    status = "FEASIBLE"
+    for i, chunk in enumerate(chunks):
+        budget = max(MIN_CHUNK_S, time_limit_s / (len(chunks) - i))
+        targets = {st: round(n * len(chunk) / left) for st, n in remaining.items()}
+        model, ys = _chunk_model(problem, chunk, remaining, targets, ())
+        got = _solve_chunk(model, ys, budget / 2, workers, seed)
+        if got is None and extra_types:
+            model, ys = _chunk_model(problem, chunk, remaining, targets, extra_types)
+            got = _solve_chunk(model, ys, max(MIN_CHUNK_S, budget), workers, seed)
+        if got is None:
+            status = "INCOMPLETE"
+            got = {}
+        shifts.update(got)
+        for days in got.values():
+            for st in days.values():
+                remaining[st] = remaining.get(st, 0) - 1
+        left -= len(chunk)
+        time_limit_s -= budget
+    deviation = sum(abs(n) for n in remaining.values())
+    return Assignment(shifts, deviation, status)

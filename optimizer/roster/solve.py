@@ -29,6 +29,7 @@ from optimizer.roster.compose import ActivityCounts, compose_shifts
 from optimizer.roster.constraints.availability import class_shift_types
 from optimizer.roster.evaluate import RosterKpis, evaluate_roster, staffed_matrix
 from optimizer.roster.explain import Explanation, explain_agents
+from optimizer.roster.lns import DayNeighbourhoods, restricted_days
 from optimizer.roster.problem import Roster, RosterProblem
 from optimizer.roster.shifts import AgentClass, ShiftType, agent_classes, enumerate_shift_types
 
@@ -53,7 +54,7 @@ class SolveOptions:
 
 @dataclass(frozen=True, slots=True)
 class SolverProgress:
-    """An improving aggregate solution: objective and bound in cost units."""
+    """An improving aggregate solution: objective and LP bound in cost units."""
 
     objective: float
     bound: float
@@ -66,8 +67,10 @@ class SolverReport:
     """Status of the aggregate search and the certified figures of the final roster.
 
     ``objective`` is the cost of the returned roster; ``best_bound`` the best proven lower
-    bound (CP-SAT bound of the aggregate relaxation or ``lp_bound``, whichever is higher);
-    ``gap = (objective - best_bound) / objective``.
+    bound, the LP relaxation of the aggregate model (``lp_bound``; the CP-SAT search runs in
+    a neighbourhood of the LP, so its own bound certifies nothing);
+    ``gap = (objective - best_bound) / objective``. ``status`` is the CP-SAT status of the
+    aggregate search.
     """
 
     status: str
@@ -105,11 +108,12 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self._start = start
         self._on_progress = on_progress
         self._should_stop = should_stop
+        self.lp_bound = 0.0
 
     def on_solution_callback(self) -> None:
         if self._on_progress is not None:
             obj = self.objective_value / SCALE
-            bound = self.best_objective_bound / SCALE
+            bound = self.lp_bound
             gap = (obj - bound) / obj if obj > 0 else 0.0
             self._on_progress(SolverProgress(obj, bound, gap, time.monotonic() - self._start))
         if self._should_stop is not None and self._should_stop():
@@ -136,6 +140,7 @@ def _run(
     solver.parameters.max_time_in_seconds = max(0.5, time_limit_s)
     solver.parameters.num_workers = max(1, options.workers)
     solver.parameters.random_seed = options.seed
+    solver.parameters.linearization_level = 2
     done = threading.Event()
     watcher = None
     if should_stop is not None:
@@ -150,8 +155,14 @@ def _run(
     return solver
 
 
-RADIUS = 1
+RADIUS = 0
+AGGREGATE_SHARE = 0.6
 RESTRICTED = ("x[", "brk_", "lun_")
+
+
+def backend_vars(m: AggregateModel) -> list[cp_model.IntVar]:
+    """The CP-SAT variables of an aggregate model built on :class:`CpBackend`."""
+    return m.backend.variables if isinstance(m.backend, CpBackend) else []
 
 
 def _status(solver: cp_model.CpSolver) -> str:
@@ -166,8 +177,15 @@ def _hint(backend: CpBackend, lp_values: dict[str, float], radius: int | None) -
             continue
         backend.model.add_hint(var, round(value))
         if radius is not None and var.name.startswith(RESTRICTED):
-            lo = max(0, math.floor(value + 1e-6) - radius)
-            backend.model.add_linear_constraint(var, lo, math.ceil(value - 1e-6) + radius)
+            domain = backend.model.proto.variables[var.index].domain
+            lo, hi = domain[0], domain[len(domain) - 1]
+            domain.clear()
+            domain.extend(
+                [
+                    max(lo, math.floor(value + 1e-6) - radius),
+                    min(hi, math.ceil(value - 1e-6) + radius),
+                ]
+            )
 
 
 def _activity_counts(m: AggregateModel, solver: cp_model.CpSolver) -> dict[int, ActivityCounts]:
@@ -207,18 +225,14 @@ def _assign_all(
         budget = max(1.0, (deadline - time.monotonic()) / (len(remaining) + 1))
         counts = _class_counts(m, solver, cls)
         result = assign_class(
-            problem, cls, counts, time_limit_s=budget, workers=options.workers, seed=options.seed
+            problem,
+            cls,
+            counts,
+            extra_types=class_shift_types(m.types, cls),
+            time_limit_s=budget,
+            workers=options.workers,
+            seed=options.seed,
         )
-        if not result.shifts:
-            result = assign_class(
-                problem,
-                cls,
-                counts,
-                extra_types=class_shift_types(m.types, cls),
-                time_limit_s=budget,
-                workers=options.workers,
-                seed=options.seed,
-            )
         shifts.update(result.shifts)
         deviation += result.deviation
     return shifts, deviation
@@ -230,15 +244,29 @@ def _replace_activities(
     shifts: dict[str, dict[int, ShiftType]],
     options: SolveOptions,
     time_limit_s: float,
+    hints: dict[str, float],
+    previous: dict[int, int],
 ) -> dict[int, ActivityCounts]:
-    """Best break/lunch offsets for fixed shifts (after an assignment deviated)."""
+    """Best break/lunch offsets for fixed shifts (after an assignment deviated).
+
+    Shift types whose count did not change keep their aggregate activity counts; only the
+    activities of changed types move.
+    """
     fixed: dict[int, int] = {}
     for days in shifts.values():
         for st in days.values():
             fixed[st.index] = fixed.get(st.index, 0) + 1
     backend = CpBackend()
     m = build_aggregate(problem, backend, types, [], fixed_type_counts=fixed)
-    solver = _run(backend.model, options, time_limit_s)
+    _hint(backend, hints, None)
+    for k, av in m.acts.items():
+        if fixed.get(k, 0) != previous.get(k, 0):
+            continue
+        for group in (av.break_before, av.lunch_before, av.break_after, av.lunch_after):
+            for var in group.values():
+                value = round(hints.get(var.name, 0))
+                backend.model.add_linear_constraint(var, value, value)
+    solver = _run(backend.model, options, max(5.0, time_limit_s))
     if _status(solver) not in ("OPTIMAL", "FEASIBLE"):
         raise RuntimeError("activity placement failed for fixed shifts")
     return _activity_counts(m, solver)
@@ -247,12 +275,12 @@ def _replace_activities(
 def _report(
     status: str,
     kpis: RosterKpis,
-    bounds: tuple[float, float, float],
+    bounds: tuple[float, float],
     extra: tuple[int, bool],
     seconds: float,
 ) -> SolverReport:
-    lp_bound, cp_bound, aggregate_obj = bounds
-    best = max(lp_bound, cp_bound)
+    lp_bound, aggregate_obj = bounds
+    best = lp_bound
     gap = (kpis.cost - best) / kpis.cost if kpis.cost > 0 else 0.0
     return SolverReport(
         status, kpis.cost, best, gap, seconds, lp_bound, aggregate_obj, extra[0], extra[1]
@@ -272,7 +300,21 @@ def _aggregate(
     backend = CpBackend()
     m = build_aggregate(problem, backend, types, classes)
     _hint(backend, lp_values, RADIUS)
-    solver = _run(backend.model, options, time_limit_s, progress, should_stop)
+    progress.lp_bound = lp_bound
+    deadline = time.monotonic() + time_limit_s
+    solver = _run(backend.model, options, 0.5 * time_limit_s, progress, should_stop)
+    if _status(solver) not in ("OPTIMAL", "FEASIBLE") or (should_stop and should_stop()):
+        return m, solver, lp_bound
+    lns = DayNeighbourhoods(backend, restricted_days(m, backend))
+    days = [d for d, o in enumerate(problem.opening_hours) if o is not None]
+    solver = lns.run(
+        solver,
+        lambda limit: _run(backend.model, options, limit, progress, should_stop),
+        days,
+        deadline,
+        round_s=max(2.0, time_limit_s / 40),
+        should_stop=should_stop,
+    )
     return m, solver, lp_bound
 
 
@@ -283,7 +325,12 @@ def solve_roster(
     on_progress: Callable[[SolverProgress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> RosterResult:
-    """Roster of minimum cost within ``options.time_limit_s`` (see module docstring)."""
+    """Roster of minimum cost within ``options.time_limit_s`` (see module docstring).
+
+    Raises ``NotImplementedError`` for ``objective="service_level"`` (not built yet).
+    """
+    if options.objective != "deviation":
+        raise NotImplementedError("only the deviation objective is implemented")
     start = time.monotonic()
     deadline = start + options.time_limit_s
     types = enumerate_shift_types(problem)
@@ -292,7 +339,7 @@ def solve_roster(
     agents = tuple(a for a in problem.agents if a.id not in excluded)
     classes = agent_classes(problem, agents)
     progress = _Progress(start, on_progress, should_stop)
-    share = max(1.0, 0.75 * (deadline - time.monotonic()))
+    share = max(1.0, AGGREGATE_SHARE * (deadline - time.monotonic()))
     m, solver, lp_bound = _aggregate(problem, classes, types, options, share, progress, should_stop)
     status = _status(solver)
     if status not in ("OPTIMAL", "FEASIBLE"):
@@ -301,7 +348,13 @@ def solve_roster(
     shifts, deviation = _assign_all(problem, m, solver, options, deadline - 0.1 * share)
     if deviation:
         remaining = max(1.0, deadline - time.monotonic())
-        acts = _replace_activities(problem, types, shifts, options, remaining)
+        hints = {
+            v.name: float(solver.value(v))
+            for v in backend_vars(m)
+            if v.name.startswith(("brk_", "lun_"))
+        }
+        previous = {k: int(solver.value(v)) for k, v in m.X.items()}
+        acts = _replace_activities(problem, types, shifts, options, remaining, hints, previous)
     else:
         acts = _activity_counts(m, solver)
     roster = Roster(tuple(compose_shifts(problem, shifts, acts)))
@@ -323,7 +376,7 @@ def _result(
         tuple(max(0, r - int(s)) for r, s in zip(req, row, strict=True))
         for req, row in zip(problem.requirement, staffed, strict=True)
     ]
-    bounds = (lp_bound, solver.best_objective_bound / SCALE, solver.objective_value / SCALE)
+    bounds = (lp_bound, solver.objective_value / SCALE)
     report = _report(_status(solver), kpis, bounds, extra, time.monotonic() - start)
     return RosterResult(
         roster,

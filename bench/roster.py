@@ -1,0 +1,190 @@
+"""Roster benchmark: Staffwise vs pyworkforce on the contact-center instances S-1, M-1, L-1.
+
+For each instance it prints cost, under/over agent-intervals, paid hours, the bound
+(published LP bound of ``lp_bounds.json`` and our own LP), gap = (cost - bound) / cost,
+seconds and ``check_roster`` violations. pyworkforce (MinAbsDifference, then
+MinHoursRoster) runs in ``.venv-peers`` on the nearest problem it can express: shifts without
+breaks or lunches (start grid of the instance, 60 min on M for tractability), one shift per
+day, minimum weekly hours per agent class, at most 5 working days, availability as banned
+shifts. Its roster is costed with the same formula (no breaks, so optimistic for the peer) and
+checked with ``check_roster`` (which flags, among others, the missing breaks).
+
+Usage: ``.venv/bin/python bench/roster.py [--only S-1] [--time-limit S] [--no-peer]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.peers import run_peer  # noqa: E402
+from optimizer.roster.check import check_roster  # noqa: E402
+from optimizer.roster.evaluate import evaluate_roster  # noqa: E402
+from optimizer.roster.io import load_instance  # noqa: E402
+from optimizer.roster.problem import Roster, RosterProblem, Shift  # noqa: E402
+from optimizer.roster.shifts import span_of  # noqa: E402
+from optimizer.roster.solve import SolveOptions, solve_roster  # noqa: E402
+
+GOALS = {"S-1": (0.02, 30.0), "M-1": (0.05, 120.0), "L-1": (0.10, 600.0)}
+PEER_STEP_MIN = {"S-1": 30, "M-1": 60}
+
+PEER_SCRIPT = r"""
+import json, sys, time
+from pyworkforce.scheduling import MinAbsDifference
+from pyworkforce.rostering.binary_programming import MinHoursRoster
+p = json.load(sys.stdin)
+t0 = time.time()
+sched = MinAbsDifference(num_days=p["days"], periods=p["periods"],
+    shifts_coverage=p["coverage"], required_resources=p["required"],
+    max_period_concurrency=p["max_period"], max_shift_concurrency=p["max_shift"],
+    max_search_time=p["time_limit"], num_search_workers=2)
+s = sched.solve()
+out = {"schedule_status": s["status"], "schedule_seconds": time.time() - t0}
+if s["status"] not in ("OPTIMAL", "FEASIBLE"):
+    print(json.dumps(out)); sys.exit(0)
+need = {name: [0] * p["days"] for name in p["coverage"]}
+for row in s["resources_shifts"]:
+    need[row["shift"]][row["day"]] = row["resources"]
+t1 = time.time()
+roster = MinHoursRoster(num_days=p["days"], resources=p["agents"], shifts=list(p["coverage"]),
+    shifts_hours=p["hours"], min_working_hours=p["min_hours"], banned_shifts=p["banned"],
+    max_resting=p["max_resting"], required_resources=need,
+    max_search_time=p["time_limit"], num_search_workers=2)
+r = roster.solve()
+out.update({"roster_status": r["status"], "roster_seconds": time.time() - t1,
+            "shifts": r.get("resource_shifts", []), "need": need})
+print(json.dumps(out))
+"""
+
+
+def instances_dir() -> Path:
+    shared = Path(os.environ.get("STAFFWISE_SHARED_DIR", REPO.parent / "shared"))
+    return shared / "data" / "rosters" / "contact_center"
+
+
+def _row(name: str, who: str, kpis: Any, bound: float, seconds: float, valid: str) -> str:
+    gap = (kpis.cost - bound) / kpis.cost if kpis.cost else 0.0
+    return (
+        f"{name:5} {who:12} {kpis.cost:10.3f} {kpis.under_agent_intervals:7d} "
+        f"{kpis.over_agent_intervals:7d} {kpis.paid_hours:9.1f} {bound:10.3f} "
+        f"{100 * gap:7.2f}% {seconds:8.1f}  {valid}"
+    )
+
+
+def _peer_shifts(problem: RosterProblem, step_min: int) -> dict[str, dict[str, Any]]:
+    """Shift names -> (start, paid, span) for every start on the grid in any opening."""
+    lengths = sorted({m for c in problem.contracts for m in c.shift_paid_min})
+    opens = [o for o in problem.opening_hours if o is not None]
+    lo, hi = min(o[0] for o in opens), max(o[1] for o in opens)
+    out = {}
+    for paid in lengths:
+        span = span_of(problem.rules, paid)
+        for start in range(lo, hi - span + 1, step_min):
+            out[f"s{start}_{paid}"] = {"start": start, "paid": paid, "span": span}
+    return out
+
+
+def _peer_payload(problem: RosterProblem, step_min: int, time_limit_s: float) -> dict[str, Any]:
+    shifts = _peer_shifts(problem, step_min)
+    grid = problem.interval_min
+    coverage = {
+        n: [1 if s["start"] <= t * grid < s["start"] + s["span"] else 0 for t in range(96)]
+        for n, s in shifts.items()
+    }
+    banned = []
+    for a in problem.agents:
+        for d in range(problem.days):
+            for n, s in shifts.items():
+                w, o = a.availability[d], problem.opening_hours[d]
+                inside = [x for x in (w, o) if x is not None]
+                ok = len(inside) == 2 and all(
+                    x[0] <= s["start"] and s["start"] + s["span"] <= x[1] for x in inside
+                )
+                if not ok or s["paid"] not in problem.contract(a.contract).shift_paid_min:
+                    banned.append({"resource": a.id, "shift": n, "day": d})
+    return {
+        "days": problem.days,
+        "periods": 96,
+        "coverage": coverage,
+        "required": [list(r) for r in problem.requirement],
+        "max_period": max(max(r) for r in problem.requirement) * 2,
+        "max_shift": len(problem.agents),
+        "time_limit": time_limit_s,
+        "agents": [a.id for a in problem.agents],
+        "hours": [s["paid"] // 60 for s in shifts.values()],
+        "min_hours": min(a.min_weekly_paid_min for a in problem.agents) // 60,
+        "banned": banned,
+        "max_resting": problem.days - 1,
+        "_shifts": shifts,
+    }
+
+
+def run_peer_bench(problem: RosterProblem, time_limit_s: float) -> tuple[Any, float, str]:
+    payload = _peer_payload(problem, PEER_STEP_MIN.get(problem.name, 60), time_limit_s)
+    shifts = payload.pop("_shifts")
+    start = time.monotonic()
+    out = run_peer(PEER_SCRIPT, payload, timeout_s=20 * time_limit_s + 600)
+    seconds = time.monotonic() - start
+    rows = out.get("shifts") or []
+    roster = Roster(
+        tuple(
+            Shift(
+                r["resource"],
+                int(r["day"]),
+                shifts[r["shift"]]["start"],
+                shifts[r["shift"]]["start"] + shifts[r["shift"]]["span"],
+            )
+            for r in rows
+        )
+    )
+    status = f"{out.get('schedule_status')}/{out.get('roster_status', '-')}"
+    violations = check_roster(problem, roster)
+    rules = sorted({v.rule for v in violations})
+    return evaluate_roster(problem, roster), seconds, f"{status} viol={len(violations)} {rules}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", action="append", help="instance name (repeatable)")
+    parser.add_argument("--time-limit", type=float, help="seconds for every instance")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-peer", action="store_true")
+    args = parser.parse_args()
+    folder = instances_dir()
+    published = json.loads((folder / "lp_bounds.json").read_text())
+    print(
+        f"{'inst':5} {'solver':12} {'cost':>10} {'under':>7} {'over':>7} {'paid_h':>9} "
+        f"{'bound':>10} {'gap':>8} {'seconds':>8}  valid / notes"
+    )
+    for name, (goal, limit) in GOALS.items():
+        if args.only and name not in args.only:
+            continue
+        problem = load_instance(folder / f"{name}.json")
+        time_limit = args.time_limit or limit
+        result = solve_roster(problem, SolveOptions(time_limit_s=time_limit, workers=args.workers))
+        bound = max(published[name]["lp_bound"], result.report.lp_bound)
+        valid = "valid" if not result.violations else f"INVALID {len(result.violations)}"
+        note = (
+            f"{valid}; own LP {result.report.lp_bound:.3f}, published {published[name]['lp_bound']}"
+        )
+        gap = (result.kpis.cost - bound) / result.kpis.cost
+        note += (
+            f"; goal gap<={100 * goal:.0f}% in {limit:.0f}s: {'met' if gap <= goal else 'MISSED'}"
+        )
+        print(_row(name, "staffwise", result.kpis, bound, result.report.seconds, note), flush=True)
+        if not args.no_peer and name in PEER_STEP_MIN:
+            kpis, seconds, note = run_peer_bench(problem, time_limit)
+            print(_row(name, "pyworkforce", kpis, bound, seconds, note), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

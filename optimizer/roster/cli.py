@@ -1,0 +1,84 @@
+"""``staffwise roster ...``: solve an instance, check a roster file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from optimizer.errors import InputError
+
+__all__ = ["register"]
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("roster", help="weekly rosters (CP-SAT)")
+    sub = parser.add_subparsers(dest="roster_command", metavar="ROSTER_COMMAND")
+    solve = sub.add_parser("solve", help="solve a staffwise-roster-instance/1 file")
+    solve.add_argument("instance", type=Path)
+    solve.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
+    solve.add_argument("-o", "--output", type=Path, required=True, help="roster JSON to write")
+    solve.add_argument("--workers", type=int, default=2)
+    solve.add_argument("--seed", type=int, default=0)
+    solve.set_defaults(handler=_solve)
+    check = sub.add_parser("check", help="validate a staffwise-roster/1 file against an instance")
+    check.add_argument("instance", type=Path)
+    check.add_argument("roster", type=Path)
+    check.set_defaults(handler=_check)
+    parser.set_defaults(handler=lambda _args: (parser.print_help(), 2)[1])
+
+
+def _print_problems(exc: InputError) -> int:
+    print(f"invalid input: {exc}", file=sys.stderr)
+    for p in exc.problems:
+        print(f"  {p.field}: {p.code}: {p.message}", file=sys.stderr)
+    return 2
+
+
+def _solve(args: argparse.Namespace) -> int:
+    from optimizer.roster.io import load_instance, roster_to_json
+    from optimizer.roster.solve import SolveOptions, solve_roster
+
+    try:
+        problem = load_instance(args.instance)
+    except InputError as exc:
+        return _print_problems(exc)
+    options = SolveOptions(time_limit_s=args.time_limit, workers=args.workers, seed=args.seed)
+    result = solve_roster(problem, options)
+    r, k = result.report, result.kpis
+    doc = roster_to_json(
+        problem, result.roster, solver={"name": "staffwise-cpsat", "seconds": round(r.seconds, 2)}
+    )
+    args.output.write_text(json.dumps(doc, indent=1) + "\n")
+    print(f"instance   {problem.name}  ({len(problem.agents)} agents)")
+    print(f"status     {r.status}")
+    print(f"cost       {k.cost:.3f}  (under {k.under_agent_intervals}, over ", end="")
+    print(f"{k.over_agent_intervals} agent-intervals, paid {k.paid_hours:.1f} h)")
+    print(f"bound      {r.best_bound:.3f}  (LP {r.lp_bound:.3f})  gap {100 * r.gap:.2f}%")
+    print(f"seconds    {r.seconds:.1f}")
+    print(f"shifts     {len(result.roster.shifts)}  violations {len(result.violations)}")
+    for e in result.explanations:
+        print(f"infeasible {e.agent}: {e.message}")
+    print(f"written    {args.output}")
+    return 0 if not result.violations else 1
+
+
+def _check(args: argparse.Namespace) -> int:
+    from optimizer.roster.check import check_roster
+    from optimizer.roster.evaluate import evaluate_roster
+    from optimizer.roster.io import load_instance, load_roster
+
+    try:
+        problem = load_instance(args.instance)
+        roster = load_roster(args.roster)
+    except InputError as exc:
+        return _print_problems(exc)
+    violations = check_roster(problem, roster)
+    for v in violations:
+        day = "-" if v.day is None else str(v.day)
+        print(f"{v.agent}\tday {day}\t{v.rule}\t{v.message}")
+    kpis = evaluate_roster(problem, roster)
+    print(f"cost {kpis.cost:.3f}  violations {len(violations)}")
+    return 0 if not violations else 1

@@ -1,0 +1,88 @@
+"""Tiny roster instances for the roster tests (``staffwise-roster-instance/1`` dicts)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+RULES: dict[str, Any] = {
+    "shift_start_granularity_minutes": 30,
+    "min_rest_between_shifts_minutes": 660,
+    "max_consecutive_working_days": 5,
+    "min_days_off_per_week": 1,
+    "min_work_between_activities_minutes": 60,
+    "break": {
+        "duration_minutes": 15,
+        "paid": True,
+        "required_if_paid_minutes_at_least": 240,
+        "earliest_start_after_shift_start_minutes": 60,
+        "latest_start_after_shift_start_minutes": 1440,
+        "min_minutes_before_shift_end": 60,
+    },
+    "lunch": {
+        "duration_minutes": 30,
+        "paid": False,
+        "required_if_paid_minutes_at_least": 360,
+        "earliest_start_after_shift_start_minutes": 180,
+        "latest_start_after_shift_start_minutes": 300,
+        "min_minutes_before_shift_end": 60,
+    },
+}
+
+CONTRACTS = [
+    {
+        "id": "FT",
+        "shift_paid_minutes": [480],
+        "min_weekly_paid_minutes": 960,
+        "max_weekly_paid_minutes": 960,
+        "max_days": 2,
+    },
+    {
+        "id": "PT",
+        "shift_paid_minutes": [240, 360],
+        "min_weekly_paid_minutes": 240,
+        "max_weekly_paid_minutes": 720,
+        "max_days": 2,
+    },
+]
+
+
+def agent(aid: str, contract: str = "PT", days: int = 3, **extra: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "id": aid,
+        "contract": contract,
+        "availability": [[420, 1260]] * days,
+        "history": {"consecutive_days_worked": 0, "last_shift_end_minute": None},
+    }
+    base.update(extra)
+    return base
+
+
+def requirement(days: int, level: int = 1, open_min: int = 480, close_min: int = 1200) -> list:
+    return [
+        [level if open_min <= t * 15 < close_min else 0 for t in range(96)] for _ in range(days)
+    ]
+
+
+def tiny_instance(
+    agents: list[dict[str, Any]] | None = None, days: int = 3, **overrides: Any
+) -> dict[str, Any]:
+    """A 3-day instance, open 07:00-21:00, one part-timer, one agent required all day."""
+    doc: dict[str, Any] = {
+        "schema": "staffwise-roster-instance/1",
+        "name": "tiny",
+        "interval_minutes": 15,
+        "days": days,
+        "opening_hours": [[420, 1260]] * days,
+        "requirement": requirement(days),
+        "rules": copy.deepcopy(RULES),
+        "contracts": copy.deepcopy(CONTRACTS),
+        "agents": agents if agents is not None else [agent("A1", days=days)],
+        "objective": {
+            "under_per_agent_interval": 1.0,
+            "over_per_agent_interval": 0.1,
+            "paid_per_agent_interval": 0.002,
+        },
+    }
+    doc.update(overrides)
+    return doc

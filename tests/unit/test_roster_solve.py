@@ -1,0 +1,132 @@
+"""solve_roster end to end on tiny instances: valid rosters, bounds, explanations, stop."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from api.cli import main
+from optimizer.errors import InputError
+from optimizer.roster.check import check_roster
+from optimizer.roster.evaluate import evaluate_roster
+from optimizer.roster.io import load_instance, load_roster, roster_to_json
+from optimizer.roster.solve import SolveOptions, SolverProgress, solve_roster
+from tests.roster_support import agent, requirement, tiny_instance
+
+FAST = SolveOptions(time_limit_s=5, workers=1)
+
+
+def test_tiny_roster_is_valid_and_certified() -> None:
+    doc = tiny_instance(
+        [agent("A1"), agent("A2"), agent("F1", "FT")], requirement=requirement(3, 2)
+    )
+    problem = load_instance(doc)
+    result = solve_roster(problem, FAST)
+    assert result.violations == ()
+    assert check_roster(problem, result.roster) == []
+    assert result.kpis == evaluate_roster(problem, result.roster)
+    assert result.report.lp_bound <= result.kpis.cost + 1e-6
+    assert 0.0 <= result.report.gap < 1.0
+    worked = {s.agent for s in result.roster.shifts}
+    assert worked == {"A1", "A2", "F1"}
+
+
+def test_unmet_demand_is_reported_per_interval() -> None:
+    problem = load_instance(tiny_instance(requirement=requirement(3, 3)))
+    result = solve_roster(problem, FAST)
+    unmet = sum(sum(row) for row in result.unmet)
+    assert unmet == result.kpis.under_agent_intervals > 0
+    assert result.violations == ()
+
+
+def test_history_rest_and_consecutive_days_are_respected() -> None:
+    tired = agent("A1", history={"consecutive_days_worked": 5, "last_shift_end_minute": -60})
+    late = agent("A2", history={"consecutive_days_worked": 1, "last_shift_end_minute": -120})
+    problem = load_instance(tiny_instance([tired, late], requirement=requirement(3, 2)))
+    result = solve_roster(problem, FAST)
+    assert result.violations == ()
+    by_agent = result.roster.by_agent()
+    assert all(s.day != 0 for s in by_agent.get("A1", []))
+    assert all(s.start_min >= 540 for s in by_agent.get("A2", []) if s.day == 0)
+
+
+def test_infeasible_agent_gets_an_explanation_not_a_crash() -> None:
+    short = agent("A9", availability=[[600, 780]] * 3)  # 3 h a day: no 4-h shift fits
+    problem = load_instance(tiny_instance([agent("A1"), short]))
+    result = solve_roster(problem, FAST)
+    [explanation] = result.explanations
+    assert explanation.agent == "A9"
+    assert "weekly_minutes" in explanation.rules and "availability" in explanation.rules
+    assert "A9" in explanation.message
+    assert all(s.agent != "A9" for s in result.roster.shifts)
+
+
+def test_day_limit_conflict_is_named() -> None:
+    few = agent("A9", "FT", max_days=1)  # 960 min/week in 8-h shifts needs 2 days
+    result = solve_roster(load_instance(tiny_instance([agent("A1"), few])), FAST)
+    [explanation] = result.explanations
+    assert explanation.agent == "A9"
+    assert {"working_days", "weekly_minutes"} <= set(explanation.rules)
+
+
+def test_progress_and_early_stop_keep_a_roster() -> None:
+    seen: list[SolverProgress] = []
+    problem = load_instance(tiny_instance([agent("A1"), agent("A2")]))
+    result = solve_roster(problem, FAST, on_progress=seen.append, should_stop=lambda: True)
+    assert seen and all(p.objective >= p.bound - 1e-9 for p in seen)
+    assert result.report.stopped_early
+    assert result.violations == ()
+
+
+def test_roster_json_round_trip() -> None:
+    problem = load_instance(tiny_instance())
+    result = solve_roster(problem, FAST)
+    doc = roster_to_json(problem, result.roster)
+    assert doc["schema"] == "staffwise-roster/1"
+    assert load_roster(json.loads(json.dumps(doc))) == result.roster.__class__(
+        tuple(sorted(result.roster.shifts, key=lambda s: (s.agent, s.day, s.start_min)))
+    )
+
+
+def test_roster_accepts_hhmm_times() -> None:
+    doc = {
+        "schema": "staffwise-roster/1",
+        "shifts": [
+            {
+                "agent": "A1",
+                "day": 0,
+                "start": "08:00",
+                "end": "12:00",
+                "activities": [{"kind": "break", "start": "09:30", "end": "09:45"}],
+            }
+        ],
+    }
+    [shift] = load_roster(doc).shifts
+    assert (shift.start_min, shift.end_min, shift.activities[0].start_min) == (480, 720, 570)
+
+
+def test_bad_instance_names_field_and_reason() -> None:
+    doc = tiny_instance()
+    doc["requirement"][1][5] = -1
+    doc["agents"][0]["contract"] = "XX"
+    with pytest.raises(InputError) as info:
+        load_instance(doc)
+    fields = {p.field for p in info.value.problems}
+    assert {"requirement[1][5]", "agents[0].contract"} <= fields
+
+
+def test_cli_solve_writes_a_valid_roster(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    instance = tmp_path / "tiny.json"
+    instance.write_text(json.dumps(tiny_instance()))
+    out = tmp_path / "roster.json"
+    code = main(
+        ["roster", "solve", str(instance), "--time-limit", "5", "-o", str(out), "--workers", "1"]
+    )
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "gap" in printed and "status" in printed
+    assert main(["roster", "check", str(instance), str(out)]) == 0
