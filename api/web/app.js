@@ -3,7 +3,7 @@
 import * as client from "./client.js";
 import { capacityChart, forecastChart, netStaffingChart, serviceChart } from "./charts.js";
 import { ganttChart } from "./gantt.js";
-import { clear, dayLabel, fmt, html, localDay, pct, weekday } from "./svg.js";
+import { clear, dayLabel, fmt, html, localDay, mondayOf, pct, weekday } from "./svg.js";
 import { errorsTable, scenarioTable, totalsTable } from "./tables.js";
 
 const POLL_MS = 500;
@@ -342,7 +342,10 @@ function wire() {
     state.day = "week";
     await loadQueue();
   }));
-  $("week-input").addEventListener("change", guarded(loadQueue));
+  $("week-input").addEventListener("change", guarded(async (event) => {
+    if (event.target.value) event.target.value = mondayOf(event.target.value);
+    await loadQueue();
+  }));
 }
 
 wire();

@@ -144,3 +144,9 @@ export function addDays(dayKey, offset) {
   date.setUTCDate(date.getUTCDate() + offset);
   return date.toISOString().slice(0, 10);
 }
+
+/** The Monday of the week holding the local day key (weeks run Monday to Sunday). */
+export function mondayOf(dayKey) {
+  const weekdayIndex = (new Date(`${dayKey}T12:00:00Z`).getUTCDay() + 6) % 7;
+  return addDays(dayKey, -weekdayIndex);
+}
