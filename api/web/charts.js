@@ -176,7 +176,7 @@ export function netStaffingChart(model, width = 600, height = 260) {
   chart.append(
     yAxis(f, y, max), bars, svg("path", { d: step, class: "line required" }),
     xAxis(f, points.map((p) => p.start), zone), netStrip(points, f, netHeight),
-    legend(f, [["met", "scheduled"], ["under", "under"], ["over", "over"], ["required", "required"]]),
+    legend(f, [["met", "scheduled = required"], ["under", "under"], ["over", "over"], ["required", "required"]]),
   );
   return chart;
 }
