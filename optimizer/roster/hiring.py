@@ -1,0 +1,600 @@
+"""Hiring scenarios on the roster model: vacancies, hires by contract, minimum head count.
+
+A :class:`Vacancy` is a group of up to ``max_hires`` optional agents of one contract and one
+availability pattern, each costing ``hiring_cost`` when filled. The hiring model is the
+roster engine's aggregate model (:func:`optimizer.roster.build.build_aggregate`: shift-type
+counts per agent class with exact break and lunch offsets) plus the vacancy family
+(:mod:`optimizer.roster.constraints.vacancies`): one integer ``hires`` per vacancy group that
+bounds the group's shifts, days and paid minutes as if ``hires`` people of the contract worked.
+
+* :func:`minimum_hires`: fewest hires (or cheapest) such that a coverage target holds as a hard
+  constraint: under-coverage at most ``max_under_agent_hours``, and/or predicted Erlang C
+  service level at least ``service_level`` in every interval with calls. The aggregate model is
+  a relaxation of real rosters, so CP-SAT's bound proves that no smaller number of hires can
+  reach the target; when time runs out the gap is reported.
+* :func:`optimal_hires`: hires minimising roster cost plus hiring cost.
+* :func:`marginal_hires`: what one more hire of each group would still gain.
+* :func:`hiring_scenario`: the plan (optimised or given counts), the base roster and the
+  roster the hires make possible (:func:`solve_roster` with the hires as regular agents), and
+  coverage / predicted SL gained per hire.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from optimizer.errors import InputError, Problem
+from optimizer.roster.attrition import DayLoss, compare_coverage, week_service_level
+from optimizer.roster.attrition import predicted_service_level as _sl_matrix
+from optimizer.roster.backend import BIG, Backend, CpBackend, LpBackend, Terms
+from optimizer.roster.build import SCALE, AggregateModel, build_aggregate
+from optimizer.roster.constraints.vacancies import add_vacancies
+from optimizer.roster.explain import explain_agents
+from optimizer.roster.problem import Agent, RosterProblem, Window
+from optimizer.roster.shifts import AgentClass, ShiftType, agent_classes, enumerate_shift_types
+from optimizer.roster.solve import RosterResult, SolveOptions, solve_roster
+
+__all__ = [
+    "HeadcountTarget",
+    "HireCount",
+    "HiringOptions",
+    "HiringOutcome",
+    "HiringPlan",
+    "HiringReport",
+    "MarginalHire",
+    "Vacancy",
+    "daily_window",
+    "hired_problem",
+    "hiring_scenario",
+    "marginal_hires",
+    "minimum_hires",
+    "optimal_hires",
+    "sl_staffing",
+    "vacancy_agents",
+]
+
+DEFAULT_SOLVE = SolveOptions()
+Objective = Literal["count", "cost", "roster_cost", "under"]
+
+
+@dataclass(frozen=True, slots=True)
+class Vacancy:
+    """Up to ``max_hires`` positions on ``contract``; ``availability[d]`` per day or ``None``
+    for the opening hours of every open day; ``label`` names the group (default: contract)."""
+
+    contract: str
+    max_hires: int
+    hiring_cost: float = 0.0
+    availability: tuple[Window | None, ...] | None = None
+    label: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.label or self.contract
+
+
+@dataclass(frozen=True, slots=True)
+class HeadcountTarget:
+    """Coverage target: under-coverage at most ``max_under_agent_hours`` and/or predicted SL at
+    least ``service_level`` (answered within the instance's threshold) in every interval."""
+
+    max_under_agent_hours: float | None = None
+    service_level: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HiringOptions:
+    """CP-SAT time limit (seconds), workers, seed; ``minimize`` hires by count or by cost."""
+
+    time_limit_s: float = 30.0
+    workers: int = 2
+    seed: int = 0
+    minimize: Literal["count", "cost"] = "count"
+
+
+@dataclass(frozen=True, slots=True)
+class HireCount:
+    """Hires chosen in one vacancy group."""
+
+    vacancy: str
+    contract: str
+    hires: int
+    max_hires: int
+    hiring_cost: float
+
+
+@dataclass(frozen=True, slots=True)
+class HiringReport:
+    """Solver figures of the hiring model in its objective's units (hires, or cost).
+
+    ``best_bound`` is CP-SAT's proven lower bound (rounded up for integer hire counts);
+    ``gap = (objective - best_bound) / objective`` (0 when both are 0); ``lp_bound`` is the LP
+    relaxation (GLOP) of the same model.
+    """
+
+    status: str
+    objective: float
+    best_bound: float
+    gap: float
+    seconds: float
+    lp_bound: float
+
+
+@dataclass(frozen=True, slots=True)
+class HiringPlan:
+    """Hires per vacancy group, the solver report, and the aggregate coverage they give.
+
+    ``coverage[d][t]`` is agents on the phone in the aggregate solution; ``under_agent_intervals``
+    its under-coverage; ``week_service_level`` the call-weighted predicted SL (or ``None``).
+    """
+
+    hires: tuple[HireCount, ...]
+    report: HiringReport
+    under_agent_intervals: int
+    coverage: tuple[tuple[int, ...], ...]
+    week_service_level: float | None
+
+    @property
+    def total_hires(self) -> int:
+        return sum(h.hires for h in self.hires)
+
+    @property
+    def hiring_cost(self) -> float:
+        return sum(h.hires * h.hiring_cost for h in self.hires)
+
+    def by_contract(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for h in self.hires:
+            out[h.contract] = out.get(h.contract, 0) + h.hires
+        return out
+
+
+def daily_window(
+    problem: RosterProblem, start_min: int, end_min: int, days: Sequence[int] | None = None
+) -> tuple[Window | None, ...]:
+    """Availability ``[start, end)`` on ``days`` (default: all), clipped to the opening hours."""
+    wanted = set(range(problem.days) if days is None else days)
+    out: list[Window | None] = []
+    for d, opening in enumerate(problem.opening_hours):
+        lo, hi = (max(start_min, opening[0]), min(end_min, opening[1])) if opening else (0, 0)
+        out.append((lo, hi) if d in wanted and hi > lo else None)
+    return tuple(out)
+
+
+def _validate(problem: RosterProblem, vacancies: Sequence[Vacancy]) -> None:
+    known = {c.id for c in problem.contracts}
+    problems: list[Problem] = []
+    names = [v.name for v in vacancies]
+    for i, v in enumerate(vacancies):
+        if v.contract not in known:
+            problems.append(Problem(i, "contract", "unknown", f"no contract {v.contract!r}"))
+        if v.max_hires < 0:
+            problems.append(Problem(i, "max_hires", "out_of_range", "must be >= 0"))
+        if not math.isfinite(v.hiring_cost) or v.hiring_cost < 0:
+            problems.append(Problem(i, "hiring_cost", "out_of_range", "must be >= 0"))
+        if v.availability is not None and len(v.availability) != problem.days:
+            problems.append(Problem(i, "availability", "length", f"need {problem.days} days"))
+        if names.count(v.name) > 1:
+            problems.append(Problem(i, "label", "duplicate", f"vacancy {v.name!r} repeated"))
+    if problems:
+        raise InputError(problems)
+
+
+def vacancy_agents(problem: RosterProblem, vacancy: Vacancy) -> tuple[Agent, ...]:
+    """The optional agents of a vacancy group (ids ``VAC-<name>-<n>``)."""
+    contract = problem.contract(vacancy.contract)
+    availability = vacancy.availability or tuple(problem.opening_hours)
+    return tuple(
+        Agent(
+            f"VAC-{vacancy.name}-{n:03d}",
+            contract.id,
+            availability,
+            contract.min_weekly_paid_min,
+            contract.max_weekly_paid_min,
+            contract.max_days,
+            optional=True,
+            fixed_cost=vacancy.hiring_cost,
+        )
+        for n in range(1, vacancy.max_hires + 1)
+    )
+
+
+def _check_vacancy_weeks(
+    problem: RosterProblem, vacancies: Sequence[Vacancy], types: list[ShiftType]
+) -> None:
+    """Every vacancy group must have a valid week once filled; else name the rules in conflict."""
+    problems = []
+    for i, v in enumerate(vacancies):
+        if v.max_hires == 0:
+            continue
+        hired = replace(vacancy_agents(problem, replace(v, max_hires=1))[0], optional=False)
+        for e in explain_agents(replace(problem, agents=(hired,)), types):
+            problems.append(Problem(i, "availability", "no_valid_week", e.message))
+    if problems:
+        raise InputError(problems)
+
+
+def sl_staffing(problem: RosterProblem, service_level: float) -> np.ndarray[Any, Any]:
+    """Fewest agents on the phone per interval for an Erlang C SL of ``service_level``."""
+    if problem.demand is None:
+        raise InputError(
+            [Problem(None, "target.service_level", "no_demand", "instance has no demand data")]
+        )
+    if not 0.0 < service_level < 1.0:
+        raise InputError([Problem(None, "target.service_level", "out_of_range", "in (0, 1)")])
+    calls = np.asarray(problem.demand.calls, dtype=np.float64)
+    need = np.where(calls > 0, -1, 0).astype(np.int64)
+    n = 0
+    while (need < 0).any():
+        sl = _sl_matrix(problem, np.full(calls.shape, n, dtype=np.int64))
+        assert sl is not None
+        need[(need < 0) & (sl >= service_level)] = n
+        n += 1
+    return need
+
+
+class _Recording:
+    """A backend wrapper that keeps the builder's objective terms instead of setting them."""
+
+    def __init__(self, inner: Backend) -> None:
+        self.inner = inner
+        self.objective: Terms = []
+
+    def int_var(self, lb: int, ub: int, name: str) -> Any:
+        return self.inner.int_var(lb, ub, name)
+
+    def add_linear(self, terms: Terms, lb: int, ub: int, name: str) -> None:
+        self.inner.add_linear(terms, lb, ub, name)
+
+    def minimize(self, terms: Terms) -> None:
+        self.objective = list(terms)
+
+
+@dataclass
+class _HireModel:
+    m: AggregateModel
+    recording: _Recording
+    hires: dict[int, Any]  # vacancy position -> hires variable
+
+
+def _classes(
+    problem: RosterProblem, vacancies: Sequence[Vacancy], types: list[ShiftType]
+) -> tuple[list[AgentClass], dict[int, int]]:
+    excluded = {e.agent for e in explain_agents(problem, types)}
+    base = agent_classes(problem, tuple(a for a in problem.agents if a.id not in excluded))
+    position: dict[int, int] = {}
+    for i, v in enumerate(vacancies):
+        if v.max_hires > 0:
+            members = vacancy_agents(problem, v)
+            cls = AgentClass(
+                len(base),
+                members,
+                problem.contract(v.contract).shift_paid_min,
+                members[0].availability,
+            )
+            position[cls.index] = i
+            base.append(cls)
+    return base, position
+
+
+def _build(problem: RosterProblem, vacancies: Sequence[Vacancy], backend: Backend) -> _HireModel:
+    types = enumerate_shift_types(problem)
+    classes, position = _classes(problem, vacancies, types)
+    recording = _Recording(backend)
+    m = build_aggregate(problem, recording, types, classes)
+    by_class = add_vacancies(m, [c for c in classes if c.index in position])
+    return _HireModel(m, recording, {position[c]: var for c, var in by_class.items()})
+
+
+def _add_target(hm: _HireModel, target: HeadcountTarget) -> None:
+    m = hm.m
+    if target.max_under_agent_hours is not None:
+        limit = math.floor(target.max_under_agent_hours * 60 / m.problem.interval_min + 1e-9)
+        terms: Terms = [(u, 1) for u in m.under.values()]
+        m.backend.add_linear(terms, 0, max(0, limit), "target_under")
+    if target.service_level is not None:
+        need = sl_staffing(m.problem, target.service_level)
+        for (d, t), n in np.ndenumerate(need):
+            req = m.problem.requirement[d][t]
+            if n <= req and (d, t) not in m.under:
+                continue
+            if (d, t) not in m.under:
+                m.backend.add_linear([], 1, 1, f"target_sl_unreachable[{d},{t}]")
+                continue
+            pair: Terms = [(m.over[d, t], 1), (m.under[d, t], -1)]
+            m.backend.add_linear(pair, int(n) - req, BIG, f"target_sl[{d},{t}]")
+
+
+def _objective(hm: _HireModel, vacancies: Sequence[Vacancy], objective: Objective) -> Terms:
+    if objective == "count":
+        return [(var, 1) for var in hm.hires.values()]
+    hire_cost: Terms = [
+        (var, round(vacancies[i].hiring_cost * SCALE)) for i, var in hm.hires.items()
+    ]
+    if objective == "cost":
+        return hire_cost
+    if objective == "under":
+        return [(u, 1) for u in hm.m.under.values()]
+    return hm.recording.objective + hire_cost
+
+
+def _fix_hires(hm: _HireModel, fixed: Mapping[int, int] | None) -> None:
+    for i, var in hm.hires.items():
+        if fixed is not None and i in fixed:
+            hm.m.backend.add_linear([(var, 1)], fixed[i], fixed[i], f"fixed_hires[{i}]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Spec:
+    objective: Objective
+    target: HeadcountTarget | None = None
+    fixed: Mapping[int, int] | None = None
+
+
+def _model(
+    problem: RosterProblem, vacancies: Sequence[Vacancy], spec: _Spec, backend: Backend
+) -> tuple[_HireModel, Terms]:
+    hm = _build(problem, vacancies, backend)
+    if spec.target is not None:
+        _add_target(hm, spec.target)
+    _fix_hires(hm, spec.fixed)
+    terms = _objective(hm, vacancies, spec.objective)
+    backend.minimize(terms)
+    return hm, terms
+
+
+def _scale(objective: Objective) -> float:
+    return 1.0 if objective in ("count", "under") else float(SCALE)
+
+
+def _lp_bound(problem: RosterProblem, vacancies: Sequence[Vacancy], spec: _Spec) -> float:
+    backend = LpBackend()
+    _model(problem, vacancies, spec, backend)
+    status = backend.solver.Solve()
+    if status != backend.solver.OPTIMAL:
+        return math.inf
+    return float(backend.solver.Objective().Value()) / _scale(spec.objective)
+
+
+def _run(model: cp_model.CpModel, options: HiringOptions) -> tuple[cp_model.CpSolver, str]:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.5, options.time_limit_s)
+    solver.parameters.num_workers = max(1, options.workers)
+    solver.parameters.random_seed = options.seed
+    status = solver.solve(model)
+    return solver, solver.status_name(status)
+
+
+def _report(
+    solver: cp_model.CpSolver, status: str, spec: _Spec, lp_bound: float, seconds: float
+) -> HiringReport:
+    scale = _scale(spec.objective)
+    if status not in ("OPTIMAL", "FEASIBLE"):
+        return HiringReport(status, math.nan, math.nan, math.nan, seconds, lp_bound)
+    obj = solver.objective_value / scale
+    bound = solver.best_objective_bound / scale
+    if spec.objective in ("count", "under"):
+        bound = float(math.ceil(bound - 1e-6))
+    bound = min(obj, bound)
+    gap = (obj - bound) / obj if obj > 0 else 0.0
+    return HiringReport(status, obj, bound, gap, seconds, lp_bound)
+
+
+def _staffed(hm: _HireModel, solver: cp_model.CpSolver) -> tuple[tuple[int, ...], ...]:
+    rows = []
+    for d, req_row in enumerate(hm.m.problem.requirement):
+        row = []
+        for t, req in enumerate(req_row):
+            if (d, t) in hm.m.under:
+                row.append(req + solver.value(hm.m.over[d, t]) - solver.value(hm.m.under[d, t]))
+            else:
+                row.append(0)
+        rows.append(tuple(int(v) for v in row))
+    return tuple(rows)
+
+
+def _solve(
+    problem: RosterProblem, vacancies: Sequence[Vacancy], spec: _Spec, options: HiringOptions
+) -> HiringPlan:
+    start = time.monotonic()
+    _validate(problem, vacancies)
+    _check_vacancy_weeks(problem, vacancies, enumerate_shift_types(problem))
+    lp_bound = _lp_bound(problem, vacancies, spec)
+    backend = CpBackend()
+    hm, _ = _model(problem, vacancies, spec, backend)
+    solver, status = _run(backend.model, options)
+    report = _report(solver, status, spec, lp_bound, time.monotonic() - start)
+    if report.status not in ("OPTIMAL", "FEASIBLE"):
+        return HiringPlan(_counts(vacancies, {}), report, -1, (), None)
+    counts = {i: int(solver.value(var)) for i, var in hm.hires.items()}
+    coverage = _staffed(hm, solver)
+    under = sum(int(solver.value(u)) for u in hm.m.under.values())
+    return HiringPlan(
+        _counts(vacancies, counts),
+        report,
+        under,
+        coverage,
+        week_service_level(problem, coverage),
+    )
+
+
+def _counts(vacancies: Sequence[Vacancy], counts: Mapping[int, int]) -> tuple[HireCount, ...]:
+    return tuple(
+        HireCount(v.name, v.contract, counts.get(i, 0), v.max_hires, v.hiring_cost)
+        for i, v in enumerate(vacancies)
+    )
+
+
+def minimum_hires(
+    problem: RosterProblem,
+    vacancies: Sequence[Vacancy],
+    target: HeadcountTarget,
+    options: HiringOptions = HiringOptions(),
+) -> HiringPlan:
+    """Fewest hires (``options.minimize="count"``) or cheapest (``"cost"``) meeting ``target``.
+
+    Status ``INFEASIBLE`` means that even every vacancy filled cannot reach the target.
+    """
+    if target.max_under_agent_hours is None and target.service_level is None:
+        raise InputError([Problem(None, "target", "missing", "set a coverage or SL target")])
+    if target.max_under_agent_hours is not None and target.max_under_agent_hours < 0:
+        raise InputError(
+            [Problem(None, "target.max_under_agent_hours", "out_of_range", "must be >= 0")]
+        )
+    return _solve(problem, vacancies, _Spec(options.minimize, target), options)
+
+
+def optimal_hires(
+    problem: RosterProblem,
+    vacancies: Sequence[Vacancy],
+    options: HiringOptions = HiringOptions(),
+) -> HiringPlan:
+    """Hires minimising the instance's roster cost plus the hiring costs."""
+    return _solve(problem, vacancies, _Spec("roster_cost"), options)
+
+
+def best_under_agent_intervals(
+    problem: RosterProblem, options: HiringOptions = HiringOptions()
+) -> HiringPlan:
+    """The aggregate model's least under-coverage with the problem's own agents (no hires)."""
+    return _solve(problem, (), _Spec("under"), options)
+
+
+@dataclass(frozen=True, slots=True)
+class MarginalHire:
+    """What one more hire in ``vacancy`` gains over the plan (aggregate optimum, both solved
+    with the same options): roster cost saved, under agent-hours saved, SL points gained."""
+
+    vacancy: str
+    contract: str
+    cost_saved: float
+    under_agent_hours_saved: float
+    service_level_gain: float | None
+    proven: bool
+
+
+def _fixed_optimum(
+    problem: RosterProblem,
+    vacancies: Sequence[Vacancy],
+    fixed: dict[int, int],
+    options: HiringOptions,
+) -> HiringPlan:
+    free = [replace(v, hiring_cost=0.0) for v in vacancies]
+    return _solve(problem, free, _Spec("roster_cost", fixed=fixed), options)
+
+
+def marginal_hires(
+    problem: RosterProblem,
+    vacancies: Sequence[Vacancy],
+    plan: HiringPlan,
+    options: HiringOptions = HiringOptions(),
+) -> tuple[MarginalHire, ...]:
+    """Gain of one more hire per vacancy group that still has an open position."""
+    current = {i: h.hires for i, h in enumerate(plan.hires)}
+    base = _fixed_optimum(problem, vacancies, current, options)
+    hours = problem.interval_min / 60.0
+    out = []
+    for i, v in enumerate(vacancies):
+        if current[i] >= v.max_hires:
+            continue
+        more = _fixed_optimum(problem, vacancies, {**current, i: current[i] + 1}, options)
+        sl = None
+        if base.week_service_level is not None and more.week_service_level is not None:
+            sl = more.week_service_level - base.week_service_level
+        proven = base.report.status == more.report.status == "OPTIMAL"
+        out.append(
+            MarginalHire(
+                v.name,
+                v.contract,
+                base.report.objective - more.report.objective,
+                (base.under_agent_intervals - more.under_agent_intervals) * hours,
+                sl,
+                proven,
+            )
+        )
+    return tuple(out)
+
+
+def hired_problem(
+    problem: RosterProblem, vacancies: Sequence[Vacancy], counts: Mapping[str, int]
+) -> RosterProblem:
+    """The problem with ``counts[vacancy name]`` hires per group added as regular agents."""
+    _validate(problem, vacancies)
+    names = {v.name for v in vacancies}
+    bad = [
+        Problem(None, f"counts[{k}]", "unknown", "no such vacancy")
+        for k in counts
+        if k not in names
+    ]
+    bad += [
+        Problem(None, f"counts[{v.name}]", "out_of_range", f"0..{v.max_hires}")
+        for v in vacancies
+        if not 0 <= counts.get(v.name, 0) <= v.max_hires
+    ]
+    if bad:
+        raise InputError(bad)
+    hires = [
+        replace(a, id=a.id.replace("VAC-", "HIRE-", 1), optional=False, fixed_cost=0.0)
+        for v in vacancies
+        for a in vacancy_agents(problem, replace(v, max_hires=counts.get(v.name, 0)))
+    ]
+    return replace(problem, agents=problem.agents + tuple(hires))
+
+
+@dataclass(frozen=True, slots=True)
+class HiringOutcome:
+    """A hiring scenario: the plan, base and hired rosters, per-day change (``DayLoss`` with
+    negative losses as gains) and gains per hire (under agent-hours, SL points)."""
+
+    plan: HiringPlan
+    base: RosterResult
+    hired: RosterResult
+    days: tuple[DayLoss, ...]
+    under_agent_hours_saved_per_hire: float
+    service_level_gain_per_hire: float | None
+    marginal: tuple[MarginalHire, ...]
+
+
+def _given_plan(vacancies: Sequence[Vacancy], counts: Mapping[str, int]) -> HiringPlan:
+    by_pos = {i: counts.get(v.name, 0) for i, v in enumerate(vacancies)}
+    report = HiringReport("GIVEN", float(sum(by_pos.values())), math.nan, math.nan, 0.0, math.nan)
+    return HiringPlan(_counts(vacancies, by_pos), report, -1, (), None)
+
+
+def hiring_scenario(
+    problem: RosterProblem,
+    vacancies: Sequence[Vacancy],
+    *,
+    counts: Mapping[str, int] | None = None,
+    target: HeadcountTarget | None = None,
+    options: HiringOptions = HiringOptions(),
+    solve_options: SolveOptions = DEFAULT_SOLVE,
+    base: RosterResult | None = None,
+    with_marginal: bool = True,
+) -> HiringOutcome:
+    """Hire ``counts`` per vacancy name ("what if we hire 10 part-timers"), or the minimum for
+    ``target``, or the cost-optimal hires; roster them and compare with the base roster."""
+    if counts is not None:
+        plan = _given_plan(vacancies, counts)
+    elif target is not None:
+        plan = minimum_hires(problem, vacancies, target, options)
+    else:
+        plan = optimal_hires(problem, vacancies, options)
+    chosen = {h.vacancy: h.hires for h in plan.hires}
+    base_result = base if base is not None else solve_roster(problem, solve_options)
+    hired = solve_roster(hired_problem(problem, vacancies, chosen), solve_options)
+    days = compare_coverage(problem, base_result.coverage, hired.coverage)
+    n = max(1, plan.total_hires)
+    saved = -sum(d.lost_covered_agent_hours for d in days) / n
+    sl_base = week_service_level(problem, base_result.coverage)
+    sl_hired = week_service_level(problem, hired.coverage)
+    sl_gain = None if sl_base is None or sl_hired is None else (sl_hired - sl_base) / n
+    marginal = marginal_hires(problem, vacancies, plan, options) if with_marginal else ()
+    return HiringOutcome(plan, base_result, hired, days, saved, sl_gain, marginal)
