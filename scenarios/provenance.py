@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from scenarios.plain import to_plain
 from scenarios.whatif_model import apply_scenario, scenario_to_dict, settings_to_dict
 
 if TYPE_CHECKING:
     from scenarios.whatif import Base
     from scenarios.whatif_model import Scenario
+    from scenarios.whatif_roster import RosterStage
 
 __all__ = [
     "Provenance",
@@ -72,7 +74,19 @@ def input_hash(base: Base, scenario: Scenario) -> str:
         "settings": settings_to_dict(base.settings),
         "scenario": scenario_to_dict(scenario),
     }
+    if base.roster is not None:
+        payload["roster"] = roster_stage_to_dict(base.roster)
     return _sha256(canonical_json(payload))
+
+
+def roster_stage_to_dict(stage: RosterStage) -> dict[str, Any]:
+    return {
+        "instance": to_plain(stage.instance),
+        "week_start": stage.week_start,
+        "time_limit_s": stage.time_limit_s,
+        "seed": stage.seed,
+        "workers": stage.workers,
+    }
 
 
 def requirement_key(base: Base, scenario: Scenario) -> str:

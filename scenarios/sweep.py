@@ -20,7 +20,7 @@ import pandas as pd
 from forecasting.errors import InvalidInput
 from optimizer.requirements import ServiceGoal
 from scenarios.errors import InputError, Problem
-from scenarios.provenance import Provenance
+from scenarios.provenance import Provenance, roster_stage_to_dict
 from scenarios.whatif import (
     BASE_NAME,
     Base,
@@ -37,6 +37,7 @@ from scenarios.whatif_model import (
     settings_from_dict,
     settings_to_dict,
 )
+from scenarios.whatif_roster import RosterOutcome, RosterStage
 
 __all__ = [
     "SweepResult",
@@ -85,6 +86,7 @@ def base_to_payload(base: Base) -> dict[str, Any]:
         "zone": base.zone,
         "interval_min": base.interval_min,
         "settings": settings_to_dict(base.settings),
+        "roster": None if base.roster is None else roster_stage_to_dict(base.roster),
     }
 
 
@@ -103,6 +105,7 @@ def base_from_payload(payload: Mapping[str, Any]) -> Base:
         zone=str(payload["zone"]),
         interval_min=int(payload["interval_min"]),
         settings=settings_from_dict(payload["settings"]),
+        roster=None if payload.get("roster") is None else RosterStage(**payload["roster"]),
     )
 
 
@@ -139,6 +142,7 @@ def _result_to_plain(result: ScenarioResult) -> dict[str, Any]:
             "stages": list(prov.stages),
             "solver_seeds": [list(s) for s in prov.solver_seeds],
         },
+        "roster": None if result.roster is None else asdict(result.roster),
     }
 
 
@@ -157,6 +161,7 @@ def _result_from_plain(data: Mapping[str, Any]) -> ScenarioResult:
             stages=tuple(prov["stages"]),
             solver_seeds=tuple((str(a), int(b)) for a, b in prov["solver_seeds"]),
         ),
+        roster=None if data.get("roster") is None else RosterOutcome(**data["roster"]),
     )
 
 

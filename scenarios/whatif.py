@@ -41,6 +41,7 @@ from scenarios.whatif_model import (
     validate_scenario,
     validate_settings,
 )
+from scenarios.whatif_roster import RosterOutcome, RosterStage, run_roster_stage
 
 __all__ = ["BASE_NAME", "Base", "ScenarioKpis", "ScenarioResult", "compare", "run_scenario"]
 
@@ -60,12 +61,14 @@ _SUM_COLUMNS = (
 @dataclass(frozen=True, slots=True, eq=False)
 class Base:
     """The base plan: a forecast frame (``interval_start`` UTC, ``calls``, ``aht_s``), the
-    queue's IANA ``zone``, the interval length and the planning settings."""
+    queue's IANA ``zone``, the interval length, the planning settings and, optionally, a
+    roster stage (:mod:`scenarios.whatif_roster`)."""
 
     forecast: pd.DataFrame
     zone: str
     interval_min: int
     settings: PlanSettings
+    roster: RosterStage | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +102,7 @@ class ScenarioResult:
     weekly: pd.DataFrame
     provenance: Provenance
     intervals: pd.DataFrame | None = None
+    roster: RosterOutcome | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -193,19 +197,34 @@ def _staffing(
     return scheduled * factor, available / rows_per_week
 
 
+def _required(
+    calls: np.ndarray, aht: np.ndarray, interval_min: int, settings: PlanSettings
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(integer agents, fractional agents, scheduled) per interval; the requirement stage
+    runs only on intervals with calls (zero calls need zero agents)."""
+    busy = np.flatnonzero(calls > 0)
+    out = np.zeros((3, calls.size))
+    if busy.size:
+        req = required_agents(
+            calls[busy],
+            aht[busy],
+            interval_min=interval_min,
+            goal=settings.goal,
+            model=settings.model,
+            shrinkage=settings.total_shrinkage,
+        )
+        out[0, busy] = req.agents
+        out[1, busy] = req.agents_fractional
+        out[2, busy] = req.scheduled
+    return out[0], out[1], out[2]
+
+
 def interval_frame(base: Base, scenario: Scenario) -> pd.DataFrame:
     """Per-interval staffing and predicted queue of ``scenario`` (module docstring)."""
     settings = apply_scenario(base.settings, scenario)
     validate_settings(settings)
     calls, aht = adjusted_forecast(base, scenario)
-    req = required_agents(
-        calls,
-        aht,
-        interval_min=base.interval_min,
-        goal=settings.goal,
-        model=settings.model,
-        shrinkage=settings.total_shrinkage,
-    )
+    agents, fractional, scheduled = _required(calls, aht, base.interval_min, settings)
     local = _local(base)
     days = pd.Series(local.normalize().tz_localize(None))
     frame = pd.DataFrame(
@@ -215,9 +234,9 @@ def interval_frame(base: Base, scenario: Scenario) -> pd.DataFrame:
             "week_start": days - pd.to_timedelta(local.day_of_week, unit="D"),
             "calls": calls,
             "aht_s": aht,
-            "agents_required": req.agents.astype(np.float64),
-            "agents_required_fractional": req.agents_fractional,
-            "scheduled": req.scheduled.astype(np.float64),
+            "agents_required": agents,
+            "agents_required_fractional": fractional,
+            "scheduled": scheduled,
         }
     )
     interval_h = base.interval_min / 60.0
@@ -312,11 +331,19 @@ def run_scenario(base: Base, scenario: Scenario, *, keep_intervals: bool = False
     weekly["fte_scheduled"] = weekly["scheduled_agent_hours"] / settings.fte_hours
     weekly["fte_paid"] = weekly["paid_hours"] / settings.fte_hours
     span_days = (frame["local_date"].max() - frame["local_date"].min()).days + 1
+    stages: tuple[str, ...] = ("requirements", "staffing", "queue_kpis")
+    roster = None
+    if base.roster is not None:
+        roster = run_roster_stage(
+            frame, base.roster, settings, scenario, interval_min=base.interval_min, zone=base.zone
+        )
+        stages += ("roster",)
     provenance = Provenance(
         input_hash=input_hash(base, scenario),
         requirement_key=requirement_key(base, scenario),
         versions=library_versions(),
-        stages=("requirements", "staffing", "queue_kpis"),
+        stages=stages,
+        solver_seeds=() if base.roster is None else (("roster", base.roster.seed),),
     )
     return ScenarioResult(
         name=scenario.name,
@@ -326,6 +353,7 @@ def run_scenario(base: Base, scenario: Scenario, *, keep_intervals: bool = False
         weekly=weekly,
         provenance=provenance,
         intervals=frame if keep_intervals else None,
+        roster=roster,
     )
 
 
@@ -335,8 +363,8 @@ def kpi_names() -> tuple[str, ...]:
 
 def compare(results: list[ScenarioResult] | tuple[ScenarioResult, ...]) -> pd.DataFrame:
     """One row per scenario (the first is the reference, normally the base): name, version,
-    input hash, every :class:`ScenarioKpis` field and ``<kpi>_vs_base`` (difference to the
-    first row) for hours, FTE, cost and service figures."""
+    input hash, every :class:`ScenarioKpis` field, ``<kpi>_vs_base`` (difference to the first
+    row) and, when a roster stage ran, ``roster_<field>`` of :class:`RosterOutcome`."""
     rows = []
     for r in results:
         row: dict[str, object] = {"scenario": r.name, "version": r.version}
@@ -346,6 +374,11 @@ def compare(results: list[ScenarioResult] | tuple[ScenarioResult, ...]) -> pd.Da
     table = pd.DataFrame(rows).set_index("scenario")
     if not rows:
         return table
+    if any(r.roster is not None for r in results):
+        for name in (f.name for f in fields(RosterOutcome)):
+            table[f"roster_{name}"] = [
+                getattr(r.roster, name) if r.roster is not None else None for r in results
+            ]
     for name in kpi_names():
         table[f"{name}_vs_base"] = table[name] - table[name].iloc[0]
     return table

@@ -106,6 +106,8 @@ class Scenario:
     """A named, versioned set of changes to a base; ``None`` fields keep the base value.
 
     ``max_occupancy`` overrides only the goal's occupancy cap (after ``goal``, if both are set).
+    ``roster_rules`` ((key, value) pairs of the roster instance's ``rules``) and
+    ``roster_remove_agents`` apply only when the base has a roster stage.
     """
 
     name: str
@@ -119,6 +121,8 @@ class Scenario:
     max_occupancy: float | None = None
     workforce: tuple[WorkforceContract, ...] | None = None
     cost_per_paid_hour: float | None = None
+    roster_rules: tuple[tuple[str, Any], ...] | None = None
+    roster_remove_agents: tuple[str, ...] = ()
 
 
 def apply_scenario(base: PlanSettings, scenario: Scenario) -> PlanSettings:
@@ -279,6 +283,11 @@ def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
         raw["model"] = build_dataclass(StaffingModel, raw["model"], "model")
     if raw.get("workforce") is not None:
         raw["workforce"] = _workforce(raw["workforce"])
+    rules = raw.get("roster_rules")
+    if rules is not None:
+        pairs = rules.items() if isinstance(rules, Mapping) else rules
+        raw["roster_rules"] = tuple(sorted((str(k), v) for k, v in pairs))
+    raw["roster_remove_agents"] = tuple(str(a) for a in raw.get("roster_remove_agents", ()))
     scenario: Scenario = build_dataclass(Scenario, raw, "scenario")
     validate_scenario(scenario)
     return scenario
