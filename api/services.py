@@ -10,7 +10,10 @@ GOAL_FIELDS = ("service_level", "answer_within_s", "max_asa_s", "max_abandon_rat
 
 
 def core_problems(queue: Queue) -> list[Problem]:
-    """What the Erlang engine itself rejects in the queue's goal and model (zero-load probe)."""
+    """What the Erlang engine itself rejects in the queue's goal and model.
+
+    Probes one interval of 10 calls: validation is the engine's own, and a goal no staffing can
+    meet (``UnreachableTargetError``) is reported as unattainable."""
     goal = req.ServiceGoal(
         service_level=queue.service_level,
         answer_within_s=queue.answer_within_s,
@@ -21,9 +24,11 @@ def core_problems(queue: Queue) -> list[Problem]:
     model = req.StaffingModel(kind=queue.model, patience_s=queue.patience_s)  # type: ignore[arg-type]
     try:
         req.required_agents(
-            [0.0], queue.aht_s, interval_min=queue.interval_min, goal=goal, model=model,
+            [10.0], queue.aht_s, interval_min=queue.interval_min, goal=goal, model=model,
             shrinkage=queue.shrinkage,
         )  # fmt: skip
+    except req.UnreachableTargetError as exc:
+        return [Problem(None, "goal", "unattainable-goal", str(exc))]
     except InvalidInput as exc:
         return [
             Problem(p.row, f"goal.{p.field}" if p.field in GOAL_FIELDS else p.field, p.code,
