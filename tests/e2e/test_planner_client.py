@@ -150,7 +150,7 @@ def test_roster_job_shows_progress_then_draws_the_roster(planner: Planner) -> No
     assert page.is_disabled("#roster-button") and page.is_visible("#cancel-button")
     post = next(s for s in api.sent if s.path == "/v1/roster-jobs")
     assert json.loads(post.body or b"") == {
-        "requirement_id": 8, "week_start": fx.WEEK_START.isoformat(), "time_limit_s": 15,
+        "requirement_id": 8, "week_start": fx.WEEK_START.isoformat(), "time_limit_s": 30,
     }  # fmt: skip
     # a UUID v4 even on plain http (no secure context, so no crypto.randomUUID)
     assert re.fullmatch(UUID4, post.headers["idempotency-key"])
