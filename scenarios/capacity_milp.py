@@ -31,6 +31,7 @@ reported as the bound (``bound_source`` says which).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import tempfile
@@ -256,7 +257,10 @@ def _bound(
 
 
 def optimise_plan(inp: CapacityPlanInput, settings: MilpSettings | None = None) -> CapacityPlan:
-    """Optimisation mode: the cheapest classes (weeks, sizes per contract) for ``inp``."""
+    """Optimisation mode: the cheapest classes (weeks, sizes per contract) for ``inp``.
+
+    ``settings.time_limit_s`` covers building the model and CBC's search; ``report.seconds``
+    is the whole call until the solution is read back."""
     settings = settings or MilpSettings()
     validate_plan_input(inp)
     if not math.isfinite(settings.time_limit_s) or settings.time_limit_s <= 0:
@@ -265,7 +269,8 @@ def optimise_plan(inp: CapacityPlanInput, settings: MilpSettings | None = None) 
     started = time.perf_counter()
     cols = _columns(inp)
     prob, x = _build(inp, cols, relax=False)
-    _, log = _solve(prob, settings, mip=True)
+    remaining = max(settings.time_limit_s - (time.perf_counter() - started), 0.1)
+    _, log = _solve(prob, dataclasses.replace(settings, time_limit_s=remaining), mip=True)
     seconds = time.perf_counter() - started
     status = _status(prob)
     if status in ("infeasible", "not_solved"):
