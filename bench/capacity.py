@@ -149,8 +149,10 @@ def main() -> int:
     parser.add_argument("--scenarios", type=int, default=30)
     parser.add_argument("--weeks", type=int, default=52, help="weeks of intervals per scenario")
     parser.add_argument("--skip-sweep", action="store_true")
+    parser.add_argument("--skip-milp", action="store_true")
     args = parser.parse_args()
-    bench_milp(args.time_limit)
+    if not args.skip_milp:
+        bench_milp(args.time_limit)
     if not args.skip_sweep:
         bench_sweep(args.scenarios, args.weeks)
     return 0
