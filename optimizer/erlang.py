@@ -211,10 +211,19 @@ def erlang_c(traffic_erl: ArrayLike, agents: ArrayLike) -> FloatArray:
 def _erlang_c(a: FloatArray, x: FloatArray) -> FloatArray:
     out = np.where(a > 0, 1.0, 0.0)
     stable = (a > 0) & (x > a)
-    b = _erlang_b(a[stable], x[stable])
-    xs, as_ = x[stable], a[stable]
-    out[stable] = np.clip(xs * b / (xs - as_ * (1.0 - b)), 0.0, 1.0)
+    out[stable] = _erlang_c_from_b(a[stable], x[stable], _erlang_b(a[stable], x[stable]))
     return out
+
+
+def _erlang_c_from_b(a: FloatArray, x: FloatArray, b: FloatArray) -> FloatArray:
+    """Erlang C from Erlang B where ``x > a > 0``: ``C = x B / (x - A (1 - B))``."""
+    return np.clip(x * b / (x - a * (1.0 - b)), 0.0, 1.0)
+
+
+def _erlang_b_next(a: FloatArray, x: FloatArray, b: FloatArray) -> FloatArray:
+    """Erlang B with one agent more, ``B(x + 1) = A B(x) / (x + 1 + A B(x))`` (the stable,
+    forward direction of the classic recursion; also valid for fractional ``x``)."""
+    return a * b / (x + 1.0 + a * b)
 
 
 # --------------------------------------------------------------------------------------------
@@ -271,8 +280,12 @@ def erlang_c_kpis(
     return _erlang_c_kpis(c * h / interval_s, h, n, float(answer_within_s))
 
 
-def _erlang_c_kpis(a: FloatArray, h: FloatArray, n: FloatArray, t_s: float) -> QueueKpis:
-    p_wait = _erlang_c(a, n)
+def _erlang_c_kpis(
+    a: FloatArray, h: FloatArray, n: FloatArray, t_s: float, p_wait: FloatArray | None = None
+) -> QueueKpis:
+    """Erlang C figures from traffic, handle time and agents (``p_wait`` if already known)."""
+    if p_wait is None:
+        p_wait = _erlang_c(a, n)
     idle = a <= 0
     stable = (n > a) | idle
     gap = np.where(stable & ~idle, n - a, 1.0)

@@ -33,6 +33,8 @@ from optimizer.erlang import (
     _broadcast,
     _check_values,
     _erlang_a_kpis,
+    _erlang_b,
+    _erlang_b_next,
     _erlang_c_kpis,
     _raise_if,
 )
@@ -51,6 +53,7 @@ __all__ = [
 IntArray = NDArray[np.int64]
 _OCCUPANCY_SLACK = 1e-12
 _MAX_PROBES = 200
+_MAX_WALK = 1_000_000
 
 REQUIREMENT_COLUMNS: dict[str, str] = {
     "interval_start": "start of the interval (only when given)",
@@ -98,10 +101,17 @@ class ServiceGoal:
 @dataclass(frozen=True, slots=True)
 class StaffingModel:
     """Queue model: ``erlang_c`` (no abandonment) or ``erlang_a`` (exponential patience with
-    mean ``patience_s`` seconds, required for ``erlang_a``)."""
+    mean ``patience_s`` seconds, required for ``erlang_a``).
+
+    ``allow_below_offered_load`` (Erlang A only): by default the requirement is at least the
+    offered load (``agents >= ceil(A)``, ``agents_fractional >= A``), as planners expect and as
+    pyworkforce does. With impatient callers Erlang A can meet a target with fewer agents than
+    Erlangs, planning for the abandonment that follows; set ``True`` to take that optimum.
+    Erlang C always needs more agents than the offered load."""
 
     kind: Literal["erlang_c", "erlang_a"] = "erlang_c"
     patience_s: float | None = None
+    allow_below_offered_load: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,9 +364,11 @@ def _fraction(target: _Target, low_value: FloatArray, high_value: FloatArray) ->
 
 def _linear_share(lo: FloatArray, hi: FloatArray, bound: float) -> FloatArray:
     span = hi - lo
-    with np.errstate(invalid="ignore"):
-        share = np.where(span > 0, (bound - lo) / np.where(span > 0, span, 1.0), 1.0)
-    return np.clip(np.nan_to_num(share, nan=1.0), 0.0, 1.0)
+    flat = ~(span > 0)
+    with np.errstate(invalid="ignore"):  # an infinite ASA below: the caller handles those
+        share = (bound - lo) / np.where(flat, 1.0, span)
+    share[flat] = 1.0
+    return np.clip(share, 0.0, 1.0)
 
 
 def _feasible(kind: str, traffic: FloatArray, agents: FloatArray) -> NDArray[np.bool_]:
@@ -396,6 +408,134 @@ def _scheduled(agents: FloatArray, shrinkage: float) -> FloatArray:
     return np.ceil(raw - 1e-9 * np.maximum(raw, 1.0))
 
 
+@dataclass(slots=True)
+class _Walk:
+    """Working arrays of the Erlang C walk, compacted to the intervals still walking."""
+
+    pos: NDArray[np.intp]  # which interval (index into the active intervals)
+    a: FloatArray  # offered load
+    h: FloatArray  # handle time, s
+    n: FloatArray  # agents at this step
+    b: FloatArray  # Erlang B at n
+    decay: FloatArray  # exp(-(n - A) T / aht): the SL tail factor at n
+    step_decay: FloatArray  # exp(-T / aht): one agent more multiplies ``decay`` by this
+    previous: list[FloatArray]  # each target's value one step down (at A before the first)
+    pending: list[NDArray[np.bool_]]  # each target not met yet
+
+    def keep(self, mask: NDArray[np.bool_]) -> None:
+        for name in ("pos", "a", "h", "n", "b", "decay", "step_decay"):
+            setattr(self, name, getattr(self, name)[mask])
+        self.previous = [value[mask] for value in self.previous]
+        self.pending = [flag[mask] for flag in self.pending]
+
+    def value(self, target: _Target, p_wait: FloatArray) -> FloatArray:
+        """The target's figure at ``n`` (Erlang C, n > A): SL, ASA or occupancy."""
+        if target.name == "sl":
+            return 1.0 - p_wait * self.decay
+        if target.name == "asa":
+            return p_wait * self.h / (self.n - self.a)
+        return self.a / self.n
+
+
+def _start_walk(
+    targets: list[_Target], traffic: FloatArray, aht_s: FloatArray, t_s: float
+) -> _Walk:
+    """First stable staffing ``floor(A) + 1`` with one incomplete-gamma Erlang B."""
+    n0 = np.floor(traffic) + 1.0
+    at_load = {"sl": 0.0, "asa": np.inf, "occupancy": 1.0}  # the curves at n = A
+    return _Walk(
+        pos=np.arange(traffic.size),
+        a=traffic,
+        h=aht_s,
+        n=n0,
+        b=_erlang_b(traffic, n0),
+        decay=np.exp(-(n0 - traffic) * t_s / aht_s),
+        step_decay=np.exp(-t_s / aht_s),
+        previous=[np.full(traffic.size, at_load[t.name]) for t in targets],
+        pending=[np.ones(traffic.size, dtype=bool) for _ in targets],
+    )
+
+
+def _walk_erlang_c(
+    targets: list[_Target], traffic: FloatArray, aht_s: FloatArray, t_s: float
+) -> tuple[FloatArray, FloatArray, QueueKpis]:
+    """Erlang C requirement for intervals with traffic > 0: one incomplete-gamma Erlang B at the
+    first stable staffing ``floor(A) + 1``, then the forward recursion one agent at a time
+    (a dozen flops per interval and step) until every target is met.
+
+    Returns the integer and fractional requirement and the figures at the integer one."""
+    size = traffic.size
+    walk = _start_walk(targets, traffic, aht_s, t_s)
+    whole, fractional, p_wait_at = np.zeros(size), np.zeros(size), np.zeros(size)
+    for _ in range(_MAX_WALK):
+        p_wait = walk.n * walk.b / (walk.n - walk.a * (1.0 - walk.b))
+        done = np.ones(walk.pos.size, dtype=bool)
+        for j, target in enumerate(targets):
+            value = walk.value(target, p_wait)
+            met = target.met_by(value)
+            new = met & walk.pending[j]
+            if np.any(new):
+                where = walk.pos[new]
+                fractional[where] = np.maximum(
+                    fractional[where], _crossing(target, walk, j, new, value)
+                )
+                walk.pending[j] &= ~new
+            walk.previous[j] = value
+            done &= met
+        if np.any(done):
+            whole[walk.pos[done]], p_wait_at[walk.pos[done]] = walk.n[done], p_wait[done]
+            walk.keep(~done)
+            if walk.pos.size == 0:
+                p_wait_at = np.clip(p_wait_at, 0.0, 1.0)
+                return whole, fractional, _erlang_c_kpis(traffic, aht_s, whole, t_s, p_wait_at)
+        walk.b = _erlang_b_next(walk.a, walk.n, walk.b)
+        walk.n = walk.n + 1.0
+        walk.decay = walk.decay * walk.step_decay
+    msg = f"no staffing up to {walk.n[0]:.0f} agents meets the goal"
+    raise UnreachableTargetError(f"interval {int(walk.pos[0])}: {msg}")
+
+
+def _crossing(
+    target: _Target, walk: _Walk, j: int, new: NDArray[np.bool_], value: FloatArray
+) -> FloatArray:
+    """Fractional requirement of target ``j`` first met at ``walk.n``: the crossing of the
+    target's line between the staffing one step down (or the offered load) and ``n``."""
+    n, a = walk.n[new], walk.a[new]
+    if target.name == "occupancy":
+        return np.minimum(a / target.bound, n)
+    low = np.maximum(n - 1.0, a)
+    return low + _fraction(target, walk.previous[j][new], value[new]) * (n - low)
+
+
+def _search_erlang_a(
+    targets: list[_Target], kpis: KpiFn, traffic: FloatArray, model: StaffingModel
+) -> tuple[FloatArray, FloatArray, QueueKpis]:
+    """Erlang A requirement (intervals with traffic > 0): a galloping search per target."""
+    whole, fractional = np.zeros(traffic.size), np.zeros(traffic.size)
+    for target in targets:
+        n_t, f_t = _target_requirement(kpis, target, "erlang_a", traffic)
+        whole, fractional = np.maximum(whole, n_t), np.maximum(fractional, f_t)
+    if not model.allow_below_offered_load:
+        whole, fractional = np.maximum(whole, np.ceil(traffic)), np.maximum(fractional, traffic)
+    return whole, fractional, kpis(np.arange(traffic.size), whole)
+
+
+def _no_kpis() -> QueueKpis:
+    return QueueKpis(**{name: np.zeros(0) for name in QueueKpis.__slots__})
+
+
+def _merge(size: int, active: NDArray[np.intp], kpis: QueueKpis) -> QueueKpis:
+    """Figures for every interval: ``kpis`` where there is traffic, the idle values elsewhere
+    (no wait, SL 1, ASA 0, no abandonment, occupancy 0)."""
+    idle = {"p_wait": 0.0, "service_level": 1.0, "service_level_answered": 1.0}
+    out = {}
+    for name in QueueKpis.__slots__:
+        column = np.full(size, idle.get(name, 0.0))
+        column[active] = getattr(kpis, name)
+        out[name] = column
+    return QueueKpis(**out)
+
+
 def required_agents(
     calls: ArrayLike,
     aht_s: ArrayLike,
@@ -415,16 +555,21 @@ def required_agents(
     interval_s = float(interval_min) * 60.0
     traffic = c * h / interval_s
     active = np.flatnonzero(traffic > 0)
-    kpis = _kpi_function(model, traffic[active], h[active], interval_s, goal.answer_within_s)
-    whole = np.zeros(c.size)
-    fractional = np.zeros(c.size)
-    for target in _targets(goal):
-        n_t, f_t = _target_requirement(kpis, target, model.kind, traffic[active])
-        whole[active] = np.maximum(whole[active], n_t)
-        fractional[active] = np.maximum(fractional[active], f_t)
-    at = _kpi_function(model, traffic, h, interval_s, goal.answer_within_s)(
-        np.arange(c.size), whole
-    )
+    targets = _targets(goal)
+    if active.size == 0:
+        found: tuple[FloatArray, FloatArray, QueueKpis] = (
+            np.zeros(0),
+            np.zeros(0),
+            _merge(0, active, _no_kpis()),
+        )
+    elif model.kind == "erlang_c":
+        found = _walk_erlang_c(targets, traffic[active], h[active], goal.answer_within_s)
+    else:
+        kpis = _kpi_function(model, traffic[active], h[active], interval_s, goal.answer_within_s)
+        found = _search_erlang_a(targets, kpis, traffic[active], model)
+    whole, fractional = np.zeros(c.size), np.zeros(c.size)
+    whole[active], fractional[active] = found[0], found[1]
+    at = _merge(c.size, active, found[2])
     return Requirement(
         agents_fractional=fractional,
         agents=whole.astype(np.int64),

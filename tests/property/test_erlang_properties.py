@@ -124,12 +124,21 @@ def test_erlang_c_requirement_meets_the_goal_with_one_agent_fewer_missing_it(
     share_st,
     threshold_st,
     st.one_of(st.none(), st.floats(0.005, 0.5)),
+    st.booleans(),
 )
 def test_erlang_a_requirement_meets_the_goal_with_one_agent_fewer_missing_it(
-    calls: float, aht: float, patience: float, sl: float, t_s: float, max_abandon: float | None
+    calls: float,
+    aht: float,
+    patience: float,
+    sl: float,
+    t_s: float,
+    max_abandon: float | None,
+    below_load: bool,
 ) -> None:
     goal = ServiceGoal(sl, t_s, max_abandon_rate=max_abandon)
-    req = required_agents([calls], [aht], goal=goal, model=StaffingModel("erlang_a", patience))
+    model = StaffingModel("erlang_a", patience, allow_below_offered_load=below_load)
+    req = required_agents([calls], [aht], goal=goal, model=model)
+    traffic = calls * aht / INTERVAL_S
     n = float(req.agents[0])
     kwargs = {"interval_s": INTERVAL_S, "answer_within_s": t_s, "patience_s": patience}
     at, fewer = (erlang_a_kpis(calls, aht, agents, **kwargs) for agents in (n, n - 1.0))
@@ -139,9 +148,15 @@ def test_erlang_a_requirement_meets_the_goal_with_one_agent_fewer_missing_it(
         return bool(met and (max_abandon is None or k.abandon_rate[0] <= max_abandon))  # type: ignore[attr-defined]
 
     assert n >= 1 and ok(at)
-    assert n == 1 or not ok(fewer)
-    # Served calls cannot exceed the agents: requirement >= carried load A (1 - abandon rate).
-    assert n >= calls * aht / INTERVAL_S * (1 - at.abandon_rate[0])
+    assert n - 1 < req.agents_fractional[0] <= n
+    if below_load:
+        assert n == 1 or not ok(fewer)
+        # Served calls cannot exceed the agents: n >= carried load A (1 - abandon rate).
+        assert n >= traffic * (1 - at.abandon_rate[0]) * (1 - 1e-9)
+    else:
+        # Default: never below the offered load; above it, one agent fewer misses the goal.
+        assert n >= traffic and req.agents_fractional[0] >= traffic
+        assert n == max(1, np.ceil(traffic)) or not ok(fewer)
 
 
 @FAST

@@ -216,3 +216,21 @@ def test_mismatched_lengths() -> None:
     with pytest.raises(InputError) as err:
         required_agents([10.0, 20.0], [180.0, 200.0, 300.0])
     assert err.value.problems[0].code == "length_mismatch"
+
+
+def test_erlang_a_floors_at_the_offered_load_unless_allowed_below() -> None:
+    # 176.66 Erlangs, patience 3 min: Erlang A meets 80/20 with 174 agents by planning for
+    # abandonment; by default the requirement is floored at the offered load (ceil(A) = 177).
+    calls, aht = [389.7], [408.0]
+    goal = ServiceGoal(0.8, 20.0)
+    free = required_agents(calls, aht, goal=goal, model=StaffingModel("erlang_a", 180.0, True))
+    floored = required_agents(calls, aht, goal=goal, model=StaffingModel("erlang_a", 180.0))
+    traffic = 389.7 * 408.0 / INTERVAL_S
+    assert free.agents.tolist() == [174] and free.agents_fractional[0] < traffic
+    assert floored.agents.tolist() == [177] and floored.agents_fractional[0] == pytest.approx(
+        traffic
+    )
+    kwargs = {"interval_s": INTERVAL_S, "answer_within_s": 20.0, "patience_s": 180.0}
+    sl = erlang_a_kpis(389.7, 408.0, [173.0, 174.0], **kwargs).service_level
+    assert sl[0] < 0.8 <= sl[1]
+    assert free.abandon_rate[0] > floored.abandon_rate[0] > 0
