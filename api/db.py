@@ -46,8 +46,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url`` with the SQLite pragmas set (WAL, busy timeout, foreign keys)."""
     if not is_sqlite(url):
         kwargs.setdefault("pool_pre_ping", True)
+        kwargs.setdefault("pool_size", 10)
+        kwargs.setdefault("max_overflow", 30)
         return create_engine(url, **kwargs)
     connect_args = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    # One connection per request thread (FastAPI's pool has 40): SQLite connections are cheap.
+    kwargs.setdefault("pool_size", 20)
+    kwargs.setdefault("max_overflow", 40)
     engine = create_engine(url, connect_args=connect_args, **kwargs)
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)

@@ -8,6 +8,7 @@ A request never gets a 500 because its input was bad.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
@@ -19,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from forecasting.errors import InvalidInput, Problem
 
+log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://staffwise.dev/problems/"
 
@@ -154,9 +156,16 @@ async def _on_http_exception(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    detail = f"internal error ({type(exc).__name__}); the service log has the details"
+    return problem_response(500, "internal-error", detail, instance=request.url.path)
+
+
 def install(app: FastAPI) -> None:
     """Register the problem+json handlers on ``app``."""
     app.add_exception_handler(ApiError, _on_api_error)
     app.add_exception_handler(InvalidInput, _on_invalid_input)
     app.add_exception_handler(RequestValidationError, _on_request_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)
+    app.add_exception_handler(Exception, _on_unexpected)

@@ -46,6 +46,7 @@ def create_capacity_plan(
     if body.mode == "projection":
         cm.validate_hire_plan(inp, hire_classes(body))
     params = body.model_dump(mode="json")
+    session.close()  # release the read connection before the job is written
     return submit_job(engine, runner, "capacity_plan", params, idempotency_key, response)
 
 

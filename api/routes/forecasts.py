@@ -37,6 +37,7 @@ def create_forecast(
     if session.exec(select(func.count()).select_from(HistoryInterval).where(where)).one() == 0:
         raise invalid("history", "no_history", f"queue {queue_id} has no history: import a CSV")
     params = {"queue_id": queue_id, "body": body.model_dump(mode="json")}
+    session.close()  # release the read connection before the job is written
     return submit_job(engine, runner, "forecast", params, idempotency_key, response)
 
 

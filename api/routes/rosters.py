@@ -52,6 +52,7 @@ def create_roster_job(
         "time_limit_s": body.time_limit_s or settings.solver_time_limit_s,
         "workers": body.workers or settings.solver_workers,
     }
+    session.close()  # release the read connection before the job is written
     return submit_job(engine, runner, "roster", params, idempotency_key, response)
 
 

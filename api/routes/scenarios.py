@@ -83,6 +83,7 @@ def create_comparison(
     base_plan(session, body)
     load_scenarios(session, body.scenario_ids, forecast.queue_id)
     params = body.model_dump(mode="json")
+    session.close()  # release the read connection before the job is written
     return submit_job(engine, runner, "comparison", params, idempotency_key, response)
 
 
