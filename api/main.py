@@ -89,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     for module in routers:
         app.include_router(module.router)
+    include_planner(app)  # the planner page (api/web), a thin client of the routes above
     include_planner(app)
 
     @app.get("/v1/health", operation_id="getHealth", tags=["service"])
