@@ -37,9 +37,10 @@ from optimizer.roster.backend import BIG, Backend, CpBackend, LpBackend, Terms
 from optimizer.roster.build import SCALE, AggregateModel, build_aggregate
 from optimizer.roster.constraints.vacancies import add_vacancies
 from optimizer.roster.explain import explain_agents
+from optimizer.roster.lns import DayNeighbourhoods, restricted_days
 from optimizer.roster.problem import Agent, RosterProblem, Window
 from optimizer.roster.shifts import AgentClass, ShiftType, agent_classes, enumerate_shift_types
-from optimizer.roster.solve import RosterResult, SolveOptions, solve_roster
+from optimizer.roster.solve import RESTRICTED, RosterResult, SolveOptions, solve_roster
 
 __all__ = [
     "HeadcountTarget",
@@ -50,6 +51,7 @@ __all__ = [
     "HiringReport",
     "MarginalHire",
     "Vacancy",
+    "best_under_agent_intervals",
     "daily_window",
     "hired_problem",
     "hiring_scenario",
@@ -61,6 +63,7 @@ __all__ = [
 ]
 
 DEFAULT_SOLVE = SolveOptions()
+EXACT_MAX_AGENTS = 60
 Objective = Literal["count", "cost", "roster_cost", "under"]
 
 
@@ -91,12 +94,21 @@ class HeadcountTarget:
 
 @dataclass(frozen=True, slots=True)
 class HiringOptions:
-    """CP-SAT time limit (seconds), workers, seed; ``minimize`` hires by count or by cost."""
+    """CP-SAT time limit (seconds), workers, seed; ``minimize`` hires by count or by cost.
+
+    ``strategy`` of :func:`minimum_hires` (count only): ``exact`` minimises the hires in one
+    CP-SAT model; ``guided`` takes the LP bound ``L`` and tries ``ceil(L)``, ``ceil(L) + 1``, ...
+    hires (split as in the LP) with the hires fixed, each searched around the LP solution then
+    by day neighbourhoods, so the first count that reaches the target is proven minimal when it
+    equals ``ceil(L)``; ``auto`` is ``exact`` for small models (at most ``EXACT_MAX_AGENTS``
+    agents and vacancies), else ``guided``.
+    """
 
     time_limit_s: float = 30.0
     workers: int = 2
     seed: int = 0
     minimize: Literal["count", "cost"] = "count"
+    strategy: Literal["auto", "exact", "guided"] = "auto"
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +274,7 @@ class _HireModel:
     m: AggregateModel
     recording: _Recording
     hires: dict[int, Any]  # vacancy position -> hires variable
+    excess: Any = None  # under-coverage above the target (penalised so that it is 0 if it can be)
 
 
 def _classes(
@@ -294,11 +307,16 @@ def _build(problem: RosterProblem, vacancies: Sequence[Vacancy], backend: Backen
 
 
 def _add_target(hm: _HireModel, target: HeadcountTarget) -> None:
+    """The SL target is hard; the under-coverage limit is ``sum under - excess <= limit`` with
+    ``excess`` penalised above any saving in hires (see :func:`_objective`), so a solution is
+    always at hand and every solution with ``excess = 0`` meets the target."""
     m = hm.m
     if target.max_under_agent_hours is not None:
         limit = math.floor(target.max_under_agent_hours * 60 / m.problem.interval_min + 1e-9)
         terms: Terms = [(u, 1) for u in m.under.values()]
-        m.backend.add_linear(terms, 0, max(0, limit), "target_under")
+        total = sum(sum(row) for row in m.problem.requirement)
+        hm.excess = m.backend.int_var(0, max(0, total - max(0, limit)), "target_excess")
+        m.backend.add_linear([*terms, (hm.excess, -1)], 0, max(0, limit), "target_under")
     if target.service_level is not None:
         need = sl_staffing(m.problem, target.service_level)
         for (d, t), n in np.ndenumerate(need):
@@ -313,16 +331,23 @@ def _add_target(hm: _HireModel, target: HeadcountTarget) -> None:
 
 
 def _objective(hm: _HireModel, vacancies: Sequence[Vacancy], objective: Objective) -> Terms:
-    if objective == "count":
-        return [(var, 1) for var in hm.hires.values()]
     hire_cost: Terms = [
         (var, round(vacancies[i].hiring_cost * SCALE)) for i, var in hm.hires.items()
     ]
-    if objective == "cost":
-        return hire_cost
+    if objective in ("count", "cost"):
+        terms = [(var, 1) for var in hm.hires.values()] if objective == "count" else hire_cost
+        if hm.excess is not None:
+            # one agent-interval of excess costs more than hiring every vacancy
+            worst = sum(
+                c * vacancies[i].max_hires
+                for (i, _), (_, c) in zip(hm.hires.items(), terms, strict=True)
+            )
+            terms = [*terms, (hm.excess, worst + 1)]
+        return terms
     if objective == "under":
         return [(u, 1) for u in hm.m.under.values()]
-    return hm.recording.objective + hire_cost
+    guide: Terms = [] if hm.excess is None else [(hm.excess, 10 * SCALE)]
+    return hm.recording.objective + hire_cost + guide
 
 
 def _fix_hires(hm: _HireModel, fixed: Mapping[int, int] | None) -> None:
@@ -354,13 +379,24 @@ def _scale(objective: Objective) -> float:
     return 1.0 if objective in ("count", "under") else float(SCALE)
 
 
-def _lp_bound(problem: RosterProblem, vacancies: Sequence[Vacancy], spec: _Spec) -> float:
+def _lp_bound(
+    problem: RosterProblem, vacancies: Sequence[Vacancy], spec: _Spec
+) -> tuple[float, dict[str, float]]:
+    """LP relaxation optimum (objective units) and its variable values by name."""
     backend = LpBackend()
     _model(problem, vacancies, spec, backend)
     status = backend.solver.Solve()
     if status != backend.solver.OPTIMAL:
-        return math.inf
-    return float(backend.solver.Objective().Value()) / _scale(spec.objective)
+        return math.inf, {}
+    values = {v.name(): v.solution_value() for v in backend.solver.variables()}
+    return float(backend.solver.Objective().Value()) / _scale(spec.objective), values
+
+
+def _hint(backend: CpBackend, values: Mapping[str, float]) -> None:
+    for var in backend.variables:
+        value = values.get(var.name)
+        if value is not None:
+            backend.model.add_hint(var, round(value))
 
 
 def _run(model: cp_model.CpModel, options: HiringOptions) -> tuple[cp_model.CpSolver, str]:
@@ -373,11 +409,21 @@ def _run(model: cp_model.CpModel, options: HiringOptions) -> tuple[cp_model.CpSo
 
 
 def _report(
-    solver: cp_model.CpSolver, status: str, spec: _Spec, lp_bound: float, seconds: float
+    solver: cp_model.CpSolver,
+    hm: _HireModel,
+    status: str,
+    spec: _Spec,
+    lp_bound: float,
+    seconds: float,
 ) -> HiringReport:
+    """Figures in hires (or cost); a solution whose excess is positive misses the target:
+    ``INFEASIBLE`` when proven optimal (no hires can reach it), else ``TARGET_NOT_REACHED``."""
     scale = _scale(spec.objective)
     if status not in ("OPTIMAL", "FEASIBLE"):
         return HiringReport(status, math.nan, math.nan, math.nan, seconds, lp_bound)
+    if hm.excess is not None and solver.value(hm.excess) > 0:
+        missed = "INFEASIBLE" if status == "OPTIMAL" else "TARGET_NOT_REACHED"
+        return HiringReport(missed, math.nan, math.nan, math.nan, seconds, lp_bound)
     obj = solver.objective_value / scale
     bound = solver.best_objective_bound / scale
     if spec.objective in ("count", "under"):
@@ -406,11 +452,12 @@ def _solve(
     start = time.monotonic()
     _validate(problem, vacancies)
     _check_vacancy_weeks(problem, vacancies, enumerate_shift_types(problem))
-    lp_bound = _lp_bound(problem, vacancies, spec)
+    lp_bound, lp_values = _lp_bound(problem, vacancies, spec)
     backend = CpBackend()
     hm, _ = _model(problem, vacancies, spec, backend)
+    _hint(backend, lp_values)
     solver, status = _run(backend.model, options)
-    report = _report(solver, status, spec, lp_bound, time.monotonic() - start)
+    report = _report(solver, hm, status, spec, lp_bound, time.monotonic() - start)
     if report.status not in ("OPTIMAL", "FEASIBLE"):
         return HiringPlan(_counts(vacancies, {}), report, -1, (), None)
     counts = {i: int(solver.value(var)) for i, var in hm.hires.items()}
@@ -448,7 +495,12 @@ def minimum_hires(
         raise InputError(
             [Problem(None, "target.max_under_agent_hours", "out_of_range", "must be >= 0")]
         )
-    return _solve(problem, vacancies, _Spec(options.minimize, target), options)
+    spec = _Spec(options.minimize, target)
+    size = len(problem.agents) + sum(v.max_hires for v in vacancies)
+    exact = options.strategy == "exact" or (options.strategy == "auto" and size <= EXACT_MAX_AGENTS)
+    if exact or options.minimize == "cost":
+        return _solve(problem, vacancies, spec, options)
+    return _guided_minimum(problem, vacancies, target, options)
 
 
 def optimal_hires(
@@ -598,3 +650,165 @@ def hiring_scenario(
     sl_gain = None if sl_base is None or sl_hired is None else (sl_hired - sl_base) / n
     marginal = marginal_hires(problem, vacancies, plan, options) if with_marginal else ()
     return HiringOutcome(plan, base_result, hired, days, saved, sl_gain, marginal)
+
+
+def _split(vacancies: Sequence[Vacancy], lp_hires: Mapping[int, float], k: int) -> dict[int, int]:
+    """``k`` hires shared among the vacancy groups like the LP's hires (largest remainders)."""
+    caps = {i: v.max_hires for i, v in enumerate(vacancies)}
+    total = sum(lp_hires.values())
+    share = {i: k * (lp_hires.get(i, 0.0) / total if total > 0 else 1 / len(caps)) for i in caps}
+    out = {i: min(caps[i], math.floor(share[i] + 1e-6)) for i in caps}
+    order = sorted(caps, key=lambda i: share[i] - out[i], reverse=True)
+    while sum(out.values()) < k and any(out[i] < caps[i] for i in caps):
+        for i in order:
+            if out[i] < caps[i] and sum(out.values()) < k:
+                out[i] += 1
+    return out
+
+
+def _restrict_to_lp(backend: CpBackend, lp_values: Mapping[str, float]) -> list[list[int]]:
+    """Hint the LP solution and keep shift/activity counts at its floor..ceil (the roster
+    engine's LP neighbourhood); returns the original domains."""
+    proto = backend.model.proto
+    domains = [list(proto.variables[v.index].domain) for v in backend.variables]
+    for var in backend.variables:
+        value = lp_values.get(var.name)
+        if value is None:
+            continue
+        backend.model.add_hint(var, round(value))
+        if var.name.startswith(RESTRICTED):
+            domain = proto.variables[var.index].domain
+            lo, hi = domain[0], domain[len(domain) - 1]
+            domain.clear()
+            domain.extend([max(lo, math.floor(value + 1e-6)), min(hi, math.ceil(value - 1e-6))])
+    return domains
+
+
+def _restore(backend: CpBackend, domains: list[list[int]]) -> None:
+    for var, dom in zip(backend.variables, domains, strict=True):
+        target = backend.model.proto.variables[var.index].domain
+        target.clear()
+        target.extend(dom)
+
+
+def _run_for(model: cp_model.CpModel, options: HiringOptions, seconds: float) -> cp_model.CpSolver:
+    return _run(model, replace(options, time_limit_s=seconds))[0]
+
+
+def _meets(hm: _HireModel, solver: cp_model.CpSolver) -> bool:
+    ok = solver.response_proto.status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return ok and (hm.excess is None or solver.value(hm.excess) == 0)
+
+
+def _reach(
+    problem: RosterProblem,
+    vacancies: Sequence[Vacancy],
+    spec: _Spec,
+    options: HiringOptions,
+    seconds: float,
+) -> tuple[_HireModel, cp_model.CpSolver] | None:
+    """A solution with the hires of ``spec.fixed`` meeting the target, if one is found."""
+    deadline = time.monotonic() + seconds
+    _, lp_values = _lp_bound(problem, vacancies, spec)
+    if not lp_values:
+        return None  # even the relaxation cannot reach the target with these hires
+    backend = CpBackend()
+    hm, _ = _model(problem, vacancies, spec, backend)
+    domains = _restrict_to_lp(backend, lp_values)
+    solver = _run_for(backend.model, options, 0.4 * seconds)
+    if solver.response_proto.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        _restore(backend, domains)
+        solver = _run_for(backend.model, options, 0.3 * seconds)
+    if _meets(hm, solver) or solver.response_proto.status not in (
+        cp_model.OPTIMAL,
+        cp_model.FEASIBLE,
+    ):
+        return (hm, solver) if _meets(hm, solver) else None
+    last: list[cp_model.CpSolver] = [solver]
+
+    def make(limit: float) -> cp_model.CpSolver:
+        last[0] = _run_for(backend.model, options, limit)
+        return last[0]
+
+    lns = DayNeighbourhoods(backend, restricted_days(hm.m, backend))
+    days = [d for d, o in enumerate(problem.opening_hours) if o is not None]
+    best = lns.run(
+        solver,
+        make,
+        days,
+        deadline,
+        max(2.0, seconds / 30),
+        should_stop=lambda: _meets(hm, last[0]),
+    )
+    return (hm, best) if _meets(hm, best) else None
+
+
+def _guided_minimum(
+    problem: RosterProblem,
+    vacancies: Sequence[Vacancy],
+    target: HeadcountTarget,
+    options: HiringOptions,
+) -> HiringPlan:
+    start = time.monotonic()
+    deadline = start + options.time_limit_s
+    _validate(problem, vacancies)
+    _check_vacancy_weeks(problem, vacancies, enumerate_shift_types(problem))
+    spec = _Spec("count", target)
+    lp_bound, lp_values = _lp_bound(problem, vacancies, spec)
+    first = math.ceil(lp_bound - 1e-6)
+    lp_hires = {i: lp_values.get(f"hires[{c}]", 0.0) for c, i in _positions(problem, vacancies)}
+    tried: set[tuple[tuple[int, int], ...]] = set()
+    for k in range(first, sum(v.max_hires for v in vacancies) + 1):
+        fixed = _split(vacancies, lp_hires, k)
+        key = tuple(sorted(fixed.items()))
+        if key in tried or sum(fixed.values()) < k:
+            continue
+        tried.add(key)
+        left = deadline - time.monotonic()
+        if left < 5.0:
+            break
+        found = _reach(
+            problem,
+            vacancies,
+            replace(spec, objective="roster_cost", fixed=fixed),
+            options,
+            max(5.0, left / 2),
+        )
+        if found is not None:
+            return _guided_plan(problem, vacancies, found, (k, first, lp_bound), start)
+    seconds = time.monotonic() - start
+    report = HiringReport("TARGET_NOT_REACHED", math.nan, float(first), math.nan, seconds, lp_bound)
+    return HiringPlan(_counts(vacancies, {}), report, -1, (), None)
+
+
+def _positions(problem: RosterProblem, vacancies: Sequence[Vacancy]) -> list[tuple[int, int]]:
+    """(class index, vacancy position) as :func:`_classes` numbers the vacancy classes."""
+    types = enumerate_shift_types(problem)
+    _, position = _classes(problem, vacancies, types)
+    return list(position.items())
+
+
+def _guided_plan(
+    problem: RosterProblem,
+    vacancies: Sequence[Vacancy],
+    found: tuple[_HireModel, cp_model.CpSolver],
+    figures: tuple[int, int, float],
+    start: float,
+) -> HiringPlan:
+    hm, solver = found
+    k, first, lp_bound = figures
+    status = "OPTIMAL" if k == first else "FEASIBLE"
+    report = HiringReport(
+        status,
+        float(k),
+        float(first),
+        (k - first) / k if k else 0.0,
+        time.monotonic() - start,
+        lp_bound,
+    )
+    counts = {i: int(solver.value(var)) for i, var in hm.hires.items()}
+    coverage = _staffed(hm, solver)
+    under = sum(int(solver.value(u)) for u in hm.m.under.values())
+    return HiringPlan(
+        _counts(vacancies, counts), report, under, coverage, week_service_level(problem, coverage)
+    )

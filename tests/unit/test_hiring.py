@@ -3,9 +3,6 @@ vacancies left unused when demand is met, input errors."""
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Sequence
-
 import numpy as np
 import pytest
 
@@ -24,79 +21,9 @@ from optimizer.roster.hiring import (
 )
 from optimizer.roster.problem import Agent, RosterProblem
 from optimizer.roster.solve import SolveOptions
-from tests.hiring_support import tiny_agent, tiny_contracts, tiny_problem
+from tests.hiring_support import brute_min_hires, tiny_agent, tiny_problem
 
 FAST = HiringOptions(time_limit_s=10, workers=1)
-
-
-def valid_weeks(problem: RosterProblem, contract: str) -> list[np.ndarray]:
-    """Every valid week (staffed 0/1 per day x interval) of an agent on ``contract``,
-    enumerated directly from the contract: one shift per day, paid minutes and day limits."""
-    c = {x.id: x for x in tiny_contracts()}[contract]
-    opening = problem.opening_hours[0]
-    assert opening is not None
-    grid = problem.interval_min
-    options: list[tuple[int, int] | None] = [None]
-    for length in c.shift_paid_min:
-        for start in range(opening[0], opening[1] - length + 1, grid):
-            options.append((start, length))
-    weeks = []
-    for choice in itertools.product(options, repeat=problem.days):
-        worked = [x for x in choice if x is not None]
-        paid = sum(x[1] for x in worked)
-        if len(worked) > c.max_days or not c.min_weekly_paid_min <= paid <= c.max_weekly_paid_min:
-            continue
-        staffed = np.zeros((problem.days, problem.intervals_per_day), dtype=np.int64)
-        for d, x in enumerate(choice):
-            if x is not None:
-                staffed[d, x[0] // grid : (x[0] + x[1]) // grid] = 1
-        weeks.append(staffed)
-    return weeks
-
-
-def reachable(problem: RosterProblem, contracts: Sequence[str], need: np.ndarray) -> set[bytes]:
-    """Capped coverage vectors (min(staffed, need)) reachable by agents on ``contracts``."""
-    states = {np.zeros_like(need).tobytes()}
-    weeks = {c: valid_weeks(problem, c) for c in set(contracts)}
-    for contract in contracts:
-        nxt = set()
-        for raw in states:
-            cov = np.frombuffer(raw, dtype=np.int64).reshape(need.shape)
-            for week in weeks[contract]:
-                nxt.add(np.minimum(cov + week, need).tobytes())
-        states = nxt
-    return states
-
-
-def least_under(problem: RosterProblem, contracts: Sequence[str], need: np.ndarray) -> int:
-    total = int(need.sum())
-    return min(
-        total - int(np.frombuffer(s, dtype=np.int64).sum())
-        for s in reachable(problem, contracts, need)
-    )
-
-
-def brute_min_hires(
-    problem: RosterProblem,
-    base: Sequence[str],
-    max_hires: dict[str, int],
-    max_under: int,
-    cost: dict[str, float],
-) -> tuple[float, dict[str, int]]:
-    """Cheapest hire vector (by ``cost``) whose best roster has under <= ``max_under``."""
-    need = np.asarray(problem.requirement, dtype=np.int64)
-    best: tuple[float, dict[str, int]] | None = None
-    names = sorted(max_hires)
-    for counts in itertools.product(*(range(max_hires[n] + 1) for n in names)):
-        hires = dict(zip(names, counts, strict=True))
-        price = sum(cost[n] * k for n, k in hires.items())
-        if best is not None and price >= best[0]:
-            continue
-        contracts = list(base) + [n for n in names for _ in range(hires[n])]
-        if least_under(problem, contracts, need) <= max_under:
-            best = (price, hires)
-    assert best is not None
-    return best
 
 
 REQ = [[1, 2, 3, 3, 2, 1], [2, 2, 1, 1, 2, 2]]
@@ -249,3 +176,15 @@ def test_hires_become_regular_agents() -> None:
     assert all(isinstance(a, Agent) and not a.optional and a.contract == "L3" for a in new)
     with pytest.raises(InputError):
         hired_problem(problem, VACANCIES, {"L3": 9})
+
+
+def test_guided_search_agrees_with_enumeration() -> None:
+    problem = base_problem()
+    options = HiringOptions(time_limit_s=20, workers=1, strategy="guided")
+    plan = minimum_hires(problem, VACANCIES, HeadcountTarget(0), options)
+    expected, _ = brute_min_hires(problem, ["S2", "L3"], {"S2": 4, "L3": 3}, 0, {"S2": 1, "L3": 1})
+    assert plan.report.status in ("OPTIMAL", "FEASIBLE")
+    assert plan.report.best_bound <= expected <= plan.total_hires
+    assert plan.under_agent_intervals == 0
+    if plan.report.status == "OPTIMAL":
+        assert plan.total_hires == expected
