@@ -455,11 +455,17 @@ def _solve(
     lp_bound, lp_values = _lp_bound(problem, vacancies, spec)
     backend = CpBackend()
     hm, _ = _model(problem, vacancies, spec, backend)
-    _hint(backend, lp_values)
-    solver, status = _run(backend.model, options)
+    size = len(problem.agents) + sum(v.max_hires for v in vacancies)
+    if size > EXACT_MAX_AGENTS and lp_values:
+        solver, status, restricted = _solve_near_lp(backend, lp_values, options)
+    else:
+        _hint(backend, lp_values)
+        (solver, status), restricted = _run(backend.model, options), False
     report = _report(solver, hm, status, spec, lp_bound, time.monotonic() - start)
     if report.status not in ("OPTIMAL", "FEASIBLE"):
         return HiringPlan(_counts(vacancies, {}), report, -1, (), None)
+    if restricted:
+        report = _lp_certified(report, spec)
     counts = {i: int(solver.value(var)) for i, var in hm.hires.items()}
     coverage = _staffed(hm, solver)
     under = sum(int(solver.value(u)) for u in hm.m.under.values())
@@ -470,6 +476,30 @@ def _solve(
         coverage,
         week_service_level(problem, coverage),
     )
+
+
+def _solve_near_lp(
+    backend: CpBackend, lp_values: Mapping[str, float], options: HiringOptions
+) -> tuple[cp_model.CpSolver, str, bool]:
+    """Large models: search the LP neighbourhood first (60 % of the time), everywhere if it
+    holds no solution. A neighbourhood solution is never reported as proven (``FEASIBLE``)."""
+    domains = _restrict_to_lp(backend, lp_values)
+    solver, status = _run(backend.model, replace(options, time_limit_s=0.6 * options.time_limit_s))
+    if status in ("OPTIMAL", "FEASIBLE"):
+        return solver, "FEASIBLE", True
+    _restore(backend, domains)
+    solver, status = _run(backend.model, replace(options, time_limit_s=0.4 * options.time_limit_s))
+    return solver, status, False
+
+
+def _lp_certified(report: HiringReport, spec: _Spec) -> HiringReport:
+    """The bound of a neighbourhood search is the LP bound (rounded up for counts)."""
+    bound = report.lp_bound
+    if spec.objective in ("count", "under"):
+        bound = float(math.ceil(bound - 1e-6))
+    bound = min(report.objective, bound)
+    gap = (report.objective - bound) / report.objective if report.objective > 0 else 0.0
+    return replace(report, best_bound=bound, gap=gap)
 
 
 def _counts(vacancies: Sequence[Vacancy], counts: Mapping[int, int]) -> tuple[HireCount, ...]:

@@ -188,3 +188,16 @@ def test_guided_search_agrees_with_enumeration() -> None:
     assert plan.under_agent_intervals == 0
     if plan.report.status == "OPTIMAL":
         assert plan.total_hires == expected
+
+
+def test_large_model_path_reports_lp_certified_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    import optimizer.roster.hiring as hiring
+
+    monkeypatch.setattr(hiring, "EXACT_MAX_AGENTS", 0)
+    problem = base_problem()
+    plan = optimal_hires(problem, VACANCIES, FAST)
+    exact = optimal_hires(problem, VACANCIES, HiringOptions(time_limit_s=10, workers=1))
+    assert plan.report.status in ("OPTIMAL", "FEASIBLE")
+    assert plan.report.best_bound <= plan.report.objective
+    assert plan.report.best_bound <= exact.report.objective + 1e-9
+    assert plan.report.objective >= exact.report.objective - 1e-9
