@@ -371,35 +371,28 @@ def _linear_share(lo: FloatArray, hi: FloatArray, bound: float) -> FloatArray:
     return np.clip(share, 0.0, 1.0)
 
 
-def _feasible(kind: str, traffic: FloatArray, agents: FloatArray) -> NDArray[np.bool_]:
-    """Erlang C needs more agents than the offered load; any model needs one agent for calls."""
-    if kind == "erlang_c":
-        return agents > traffic
-    return agents >= 1
-
-
-def _target_requirement(
-    kpis: KpiFn, target: _Target, kind: str, traffic: FloatArray
+def _erlang_a_target(
+    kpis: KpiFn, target: _Target, traffic: FloatArray, floor: bool
 ) -> tuple[FloatArray, FloatArray]:
-    """Integer and fractional requirement of one target, for intervals with traffic > 0."""
+    """Integer and fractional Erlang A requirement of one target (intervals with traffic > 0).
+
+    With ``floor`` (requirement at least the offered load) the search starts just below
+    ``ceil(A)``: treating that staffing as a miss yields ``max(ceil(A), requirement)`` directly,
+    and the caller lifts the fractional requirement to at least ``A``."""
 
     def probe(sub: NDArray[np.intp], agents: FloatArray) -> tuple[NDArray[np.bool_], FloatArray]:
         value = target.value(kpis(sub, agents))
-        return target.met_by(value) & _feasible(kind, traffic[sub], agents), value
+        return target.met_by(value) & (agents >= 1), value
 
-    erlang_c = kind == "erlang_c"
-    known_miss = np.ceil(traffic) - 1.0 if erlang_c else np.zeros_like(traffic)
+    known_miss = np.maximum(np.ceil(traffic) - 1.0, 0.0) if floor else np.zeros_like(traffic)
     found = _search(probe, known_miss, np.ceil(traffic + 0.5 * np.sqrt(traffic)), target.name)
     whole = found.agents
-    if erlang_c and target.name == "occupancy":
-        return whole, np.minimum(traffic / target.bound, whole)
-    below = np.maximum(whole - 1.0, traffic) if erlang_c else whole - 1.0
     value_below = found.value_below.copy()
     missing = np.flatnonzero(np.isnan(value_below))
     if missing.size:
-        value_below[missing] = target.value(kpis(missing, below[missing]))
+        value_below[missing] = target.value(kpis(missing, whole[missing] - 1.0))
     share = _fraction(target, value_below, found.value_at)
-    return whole, below + share * (whole - below)
+    return whole, whole - 1.0 + share
 
 
 def _scheduled(agents: FloatArray, shrinkage: float) -> FloatArray:
@@ -513,7 +506,8 @@ def _search_erlang_a(
     """Erlang A requirement (intervals with traffic > 0): a galloping search per target."""
     whole, fractional = np.zeros(traffic.size), np.zeros(traffic.size)
     for target in targets:
-        n_t, f_t = _target_requirement(kpis, target, "erlang_a", traffic)
+        floor = not model.allow_below_offered_load
+        n_t, f_t = _erlang_a_target(kpis, target, traffic, floor)
         whole, fractional = np.maximum(whole, n_t), np.maximum(fractional, f_t)
     if not model.allow_below_offered_load:
         whole, fractional = np.maximum(whole, np.ceil(traffic)), np.maximum(fractional, traffic)
