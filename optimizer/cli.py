@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from optimizer.errors import InputError, OptimizerError, Problem
@@ -68,7 +69,12 @@ def read_calls_csv(source: Any) -> pd.DataFrame:
             Problem(None, col, "missing_column", f"column {col} is missing") for col in missing
         ]
         raise InputError(problems)
-    frame["interval_start"] = pd.to_datetime(frame["interval_start"], utc=True)
+    starts = pd.to_datetime(frame["interval_start"], utc=True, errors="coerce", format="mixed")
+    bad = [int(i) for i in np.flatnonzero(starts.isna().to_numpy())]
+    if bad:
+        msg = "interval_start must be a date-time (ISO 8601, e.g. 2024-06-03T08:00:00Z)"
+        raise InputError([Problem(i, "interval_start", "not_a_time", msg) for i in bad[:50]])
+    frame["interval_start"] = starts
     for col in ("calls", "aht_s"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce")
     return frame
@@ -120,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
             where = "" if problem.row is None else f"row {problem.row + 1} "
             print(f"  {where}{problem.field}: {problem.code}: {problem.message}", file=sys.stderr)
         return 2
-    except (OptimizerError, OSError) as exc:
+    except (OptimizerError, OSError, pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     _print(table, args)

@@ -51,3 +51,13 @@ def test_bad_rows_are_reported_by_interval(
     assert "row 1 calls" in err and "row 2 aht_s" in err  # CSV data rows, header excluded
     assert main(["requirements", "--example", "--model", "erlang_a"]) == 2
     assert "patience_s" in capsys.readouterr().err
+
+
+def test_bad_timestamps_are_reported(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "calls.csv"
+    path.write_text("interval_start,calls,aht_s\n2024-01-01T08:00:00Z,3,240\nnot a time,10,200\n")
+    assert main(["requirements", "--calls-csv", str(path)]) == 2
+    assert "row 2 interval_start: not_a_time" in capsys.readouterr().err
+    path.write_text("start,calls\n2024-01-01T08:00:00Z,3\n")
+    assert main(["requirements", "--calls-csv", str(path)]) == 2
+    assert "aht_s" in capsys.readouterr().err
