@@ -1,14 +1,18 @@
 """Required agents per interval from a forecast and service targets (Erlang C or Erlang A).
 
 The integer requirement of an interval is the smallest whole number of agents meeting every
-target; it is found for all intervals at once by a vectorised bisection on whole agents (the
-targets are monotone in agents). The fractional requirement interpolates each target's curve
+target (the targets are monotone in agents), found for all intervals at once: Erlang C by one
+incomplete-gamma Erlang B at ``floor(A) + 1`` and then the forward Erlang B recursion one agent
+at a time; Erlang A by a vectorised galloping search (probe, steps 1, 2, 4, ..., bisection).
+Erlang A is floored at the offered load unless ``StaffingModel.allow_below_offered_load``.
+The fractional requirement interpolates each target's curve
 linearly between ``N - 1`` and ``N`` agents (the point where the curve crosses the target) and
 takes the largest over targets, so ``agents - 1 < agents_fractional <= agents``. Summing
 fractional requirements over intervals or queues does not carry the round-up of each one.
 
 For Erlang C the curve below ``N`` starts at the offered load ``A`` when ``N - 1 < A`` (SL 0,
-answer speed 1/ASA 0, occupancy 1 there), so the fractional requirement is always above ``A``.
+answer speed 1/ASA 0, occupancy 1 there), so the fractional requirement is at least ``A``
+(exactly ``A / max_occupancy`` where the occupancy cap binds).
 Where the ASA at ``N - 1`` is infinite the interpolation runs on ``1 / ASA``.
 
 Shrinkage: ``scheduled_fractional = agents_fractional / (1 - shrinkage)`` and
