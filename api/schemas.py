@@ -60,8 +60,8 @@ class TimeWindow(Strict):
     @classmethod
     def from_minutes(cls, pair: list[int] | None) -> TimeWindow | None:
         if pair is None:
-            return None
-        return cls(start=minute_to_hhmm(pair[0]), end=minute_to_hhmm(pair[1]))
+            return None  # stored windows were validated on the way in: no re-validation
+        return cls.model_construct(start=minute_to_hhmm(pair[0]), end=minute_to_hhmm(pair[1]))
 
 
 Week = Annotated[list[TimeWindow | None], Field(min_length=7, max_length=7)]

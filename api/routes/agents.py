@@ -27,7 +27,7 @@ def agent_read(row: Agent) -> AgentRead:
     assert row.id is not None
     data = row.model_dump()
     data["availability"] = week_from_minutes(row.availability)
-    return AgentRead.model_validate(data)
+    return AgentRead.model_construct(**data)  # stored rows were validated on the way in
 
 
 def _check_refs(session: Session, site_id: int, contract_id: int | None, queues: list[int]) -> None:
