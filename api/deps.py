@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Query, Request
@@ -33,12 +33,18 @@ def get_runner(request: Request) -> JobRunner:
     return runner
 
 
-def read_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
+async def read_session(engine: Annotated[Engine, Depends(get_engine)]) -> AsyncIterator[Session]:
+    """A session per request, closed on the event loop.
+
+    Async on purpose: the session's exit (which returns its connection to the pool) must not
+    wait for a threadpool slot, or under load every slot can block on an exhausted pool while
+    the exits that would refill it queue behind them.
+    """
     with Session(engine) as session:
         yield session
 
 
-def write_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
+async def write_session(engine: Annotated[Engine, Depends(get_engine)]) -> AsyncIterator[Session]:
     """A session whose transactions take the write lock up front (SQLite ``BEGIN IMMEDIATE``).
 
     Handlers commit explicitly (``commit``) so constraint violations become a 409 before the
