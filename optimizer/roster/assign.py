@@ -65,8 +65,8 @@ def add_agent_rules(
     return worked
 
 
-CHUNK = 64
-MIN_CHUNK_S = 6.0
+CHUNK = 24
+MIN_CHUNK_S = 4.0
 
 
 def _history_key(agent: Agent) -> tuple[int, int]:

@@ -29,6 +29,7 @@ from optimizer.roster.compose import ActivityCounts, compose_shifts
 from optimizer.roster.constraints.availability import class_shift_types
 from optimizer.roster.evaluate import RosterKpis, evaluate_roster, staffed_matrix
 from optimizer.roster.explain import Explanation, explain_agents
+from optimizer.roster.greedy import greedy_assign
 from optimizer.roster.lns import DayNeighbourhoods, restricted_days
 from optimizer.roster.problem import Roster, RosterProblem
 from optimizer.roster.shifts import AgentClass, ShiftType, agent_classes, enumerate_shift_types
@@ -70,7 +71,8 @@ class SolverReport:
     bound, the LP relaxation of the aggregate model (``lp_bound``; the CP-SAT search runs in
     a neighbourhood of the LP, so its own bound certifies nothing);
     ``gap = (objective - best_bound) / objective``. ``status`` is the CP-SAT status of the
-    aggregate search.
+    aggregate search; ``assignment_deviation`` the number of agent classes whose named
+    assignment had to deviate from the aggregate counts.
     """
 
     status: str
@@ -156,7 +158,7 @@ def _run(
 
 
 RADIUS = 0
-AGGREGATE_SHARE = 0.6
+AGGREGATE_SHARE = 0.7
 RESTRICTED = ("x[", "brk_", "lun_")
 
 
@@ -169,23 +171,38 @@ def _status(solver: cp_model.CpSolver) -> str:
     return str(solver.status_name(solver.response_proto.status))
 
 
-def _hint(backend: CpBackend, lp_values: dict[str, float], radius: int | None) -> None:
-    """Hint the rounded LP solution; with ``radius``, keep counts within it of the LP."""
+def _hint(
+    backend: CpBackend,
+    lp_values: dict[str, float],
+    radius: int | None,
+    free: frozenset[str] = frozenset(),
+) -> None:
+    """Hint the rounded LP solution; with ``radius``, keep counts within it of the LP.
+
+    Variables named in ``free`` (single-agent classes) keep their domain; activity counts may
+    reach 1 even where the LP has none, so that such an agent can take any shift.
+    """
     for var in backend.variables:
         value = lp_values.get(var.name)
         if value is None:
             continue
         backend.model.add_hint(var, round(value))
-        if radius is not None and var.name.startswith(RESTRICTED):
-            domain = backend.model.proto.variables[var.index].domain
-            lo, hi = domain[0], domain[len(domain) - 1]
-            domain.clear()
-            domain.extend(
-                [
-                    max(lo, math.floor(value + 1e-6) - radius),
-                    min(hi, math.ceil(value - 1e-6) + radius),
-                ]
-            )
+        if radius is None or not var.name.startswith(RESTRICTED) or var.name in free:
+            continue
+        domain = backend.model.proto.variables[var.index].domain
+        lo, hi = domain[0], domain[len(domain) - 1]
+        top = math.ceil(value - 1e-6) + radius
+        if free and not var.name.startswith("x["):
+            top = max(top, 1)
+        domain.clear()
+        domain.extend([max(lo, math.floor(value + 1e-6) - radius), min(hi, top)])
+
+
+def _restore(backend: CpBackend, domains: list[list[int]]) -> None:
+    for var, dom in zip(backend.variables, domains, strict=True):
+        target = backend.model.proto.variables[var.index].domain
+        target.clear()
+        target.extend(dom)
 
 
 def _activity_counts(m: AggregateModel, solver: cp_model.CpSolver) -> dict[int, ActivityCounts]:
@@ -214,16 +231,24 @@ def _assign_all(
     m: AggregateModel,
     solver: cp_model.CpSolver,
     options: SolveOptions,
+    classes: list[AgentClass],
     deadline: float,
-) -> tuple[dict[str, dict[int, ShiftType]], int]:
-    """Assign every class; a class whose counts cannot be assigned may use any of its types."""
+) -> tuple[dict[str, dict[int, ShiftType]], list[int]]:
+    """Assign every class; a class whose counts cannot be assigned may use any of its types.
+
+    Returns the shifts and the classes whose assignment deviated from their counts.
+    """
     shifts: dict[str, dict[int, ShiftType]] = {}
-    deviation = 0
-    remaining = list(m.classes)
+    deviating = []
+    remaining = list(classes)
     while remaining:
         cls = remaining.pop(0)
         budget = max(1.0, (deadline - time.monotonic()) / (len(remaining) + 1))
         counts = _class_counts(m, solver, cls)
+        quick = greedy_assign(problem, cls, counts)
+        if quick is not None:
+            shifts.update(quick)
+            continue
         result = assign_class(
             problem,
             cls,
@@ -234,8 +259,9 @@ def _assign_all(
             seed=options.seed,
         )
         shifts.update(result.shifts)
-        deviation += result.deviation
-    return shifts, deviation
+        if result.deviation:
+            deviating.append(cls.index)
+    return shifts, deviating
 
 
 def _replace_activities(
@@ -295,16 +321,20 @@ def _aggregate(
     time_limit_s: float,
     progress: _Progress,
     should_stop: Callable[[], bool] | None,
-) -> tuple[AggregateModel, cp_model.CpSolver, float]:
+) -> tuple[AggregateModel, cp_model.CpSolver, float, DayNeighbourhoods | None]:
     lp_bound, lp_values, _ = lp_solution(problem, tuple(a for c in classes for a in c.agents))
     backend = CpBackend()
     m = build_aggregate(problem, backend, types, classes)
+    domains = [list(backend.model.proto.variables[v.index].domain) for v in backend.variables]
     _hint(backend, lp_values, RADIUS)
     progress.lp_bound = lp_bound
     deadline = time.monotonic() + time_limit_s
     solver = _run(backend.model, options, 0.5 * time_limit_s, progress, should_stop)
+    if _status(solver) not in ("OPTIMAL", "FEASIBLE"):
+        _restore(backend, domains)  # the LP neighbourhood holds no solution: search everywhere
+        solver = _run(backend.model, options, 0.5 * time_limit_s, progress, should_stop)
     if _status(solver) not in ("OPTIMAL", "FEASIBLE") or (should_stop and should_stop()):
-        return m, solver, lp_bound
+        return m, solver, lp_bound, None
     lns = DayNeighbourhoods(backend, restricted_days(m, backend))
     days = [d for d, o in enumerate(problem.opening_hours) if o is not None]
     solver = lns.run(
@@ -315,7 +345,7 @@ def _aggregate(
         round_s=max(2.0, time_limit_s / 40),
         should_stop=should_stop,
     )
-    return m, solver, lp_bound
+    return m, solver, lp_bound, lns
 
 
 def solve_roster(
@@ -340,12 +370,15 @@ def solve_roster(
     classes = agent_classes(problem, agents)
     progress = _Progress(start, on_progress, should_stop)
     share = max(1.0, AGGREGATE_SHARE * (deadline - time.monotonic()))
-    m, solver, lp_bound = _aggregate(problem, classes, types, options, share, progress, should_stop)
+    m, solver, lp_bound, _ = _aggregate(
+        problem, classes, types, options, share, progress, should_stop
+    )
     status = _status(solver)
     if status not in ("OPTIMAL", "FEASIBLE"):
         raise RuntimeError(f"aggregate roster model returned {status}")
     stopped = should_stop is not None and should_stop()
-    shifts, deviation = _assign_all(problem, m, solver, options, deadline - 0.1 * share)
+    shifts, bad = _assign_all(problem, m, solver, options, m.classes, deadline)
+    deviation = len(bad)
     if deviation:
         remaining = max(1.0, deadline - time.monotonic())
         hints = {

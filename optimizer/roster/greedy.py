@@ -1,0 +1,110 @@
+"""Fast exact assignment for classes with one shift length and a fixed weekly number of days.
+
+(Typically full-timers: 5 x 8 h.) Two greedy passes, each optimal for its sub-question when a
+solution exists in the usual cases, and verified completely afterwards:
+
+1. Day patterns: day by day, the required number of agents is taken from those who still need
+   days, most urgent first (fewest spare days left), never beyond the consecutive-days limit
+   (history included).
+2. Shifts: day by day, shifts sorted by start (latest first) go to agents sorted by their
+   earliest allowed start (rest after yesterday's shift or last week's), latest first; among
+   equals, agents who are off tomorrow take the later shifts.
+
+Returns ``None`` when a pass gets stuck; the caller then uses the CP-SAT assignment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from optimizer.roster.constraints.rest import earliest_monday_start
+from optimizer.roster.problem import Agent, RosterProblem
+from optimizer.roster.shifts import AgentClass, ShiftType
+
+__all__ = ["greedy_assign"]
+
+NO_LIMIT = -(10**9)
+
+
+def _days_needed(problem: RosterProblem, cls: AgentClass) -> int | None:
+    if len(cls.lengths) != 1 or any(a.optional for a in cls.agents):
+        return None
+    length = cls.lengths[0]
+    lo = {a.min_weekly_paid_min for a in cls.agents}
+    hi = {a.max_weekly_paid_min for a in cls.agents}
+    if len(lo) != 1 or lo != hi or next(iter(lo)) % length:
+        return None
+    return next(iter(lo)) // length
+
+
+def _day_patterns(
+    problem: RosterProblem, agents: list[Agent], need: int, per_day: list[int]
+) -> dict[str, set[int]] | None:
+    limit = problem.rules.max_consecutive_days
+    left = {a.id: need for a in agents}
+    run = {a.id: a.history.consecutive_days_worked for a in agents}
+    worked: dict[str, set[int]] = {a.id: set() for a in agents}
+    open_days = [d for d, n in enumerate(per_day) if n > 0]
+    for d, count in enumerate(per_day):
+        days_left = sum(1 for x in open_days if x >= d)
+        ready = [a for a in agents if left[a.id] > 0 and run[a.id] < limit]
+        ready.sort(key=lambda a: (days_left - left[a.id], run[a.id], a.id))
+        if len(ready) < count:
+            return None
+        chosen = {a.id for a in ready[:count]}
+        for a in agents:
+            if a.id in chosen:
+                left[a.id] -= 1
+                run[a.id] += 1
+                worked[a.id].add(d)
+            else:
+                run[a.id] = 0
+    return worked if all(v == 0 for v in left.values()) else None
+
+
+def _shifts_for_day(
+    problem: RosterProblem,
+    d: int,
+    agents: list[Agent],
+    shifts: list[ShiftType],
+    earliest: dict[str, int],
+    tomorrow: set[str],
+) -> dict[str, ShiftType] | None:
+    ordered_shifts = sorted(shifts, key=lambda st: (-st.start_min, -st.end_min))
+    ordered_agents = sorted(agents, key=lambda a: (-earliest[a.id], a.id in tomorrow, a.id))
+    out = {}
+    for agent, st in zip(ordered_agents, ordered_shifts, strict=True):
+        if st.start_min < earliest[agent.id]:
+            return None
+        out[agent.id] = st
+    return out
+
+
+def greedy_assign(
+    problem: RosterProblem, cls: AgentClass, counts: Mapping[ShiftType, int]
+) -> dict[str, dict[int, ShiftType]] | None:
+    """Assignment reproducing ``counts`` exactly, or ``None`` (not applicable or stuck)."""
+    need = _days_needed(problem, cls)
+    if need is None:
+        return None
+    by_day: list[list[ShiftType]] = [[] for _ in range(problem.days)]
+    for st, n in counts.items():
+        by_day[st.day].extend([st] * n)
+    patterns = _day_patterns(problem, list(cls.agents), need, [len(x) for x in by_day])
+    if patterns is None:
+        return None
+    rest = problem.rules.min_rest_min
+    earliest = {a.id: earliest_monday_start(problem, a) for a in cls.agents}
+    out: dict[str, dict[int, ShiftType]] = {a.id: {} for a in cls.agents}
+    for d in range(problem.days):
+        working = [a for a in cls.agents if d in patterns[a.id]]
+        tomorrow = {a.id for a in cls.agents if d + 1 in patterns[a.id]}
+        got = _shifts_for_day(problem, d, working, by_day[d], earliest, tomorrow)
+        if got is None:
+            return None
+        for a in cls.agents:
+            chosen = got.get(a.id)
+            if chosen is not None:
+                out[a.id][d] = chosen
+            earliest[a.id] = chosen.end_min + rest - 1440 if chosen is not None else NO_LIMIT
+    return out

@@ -1,0 +1,52 @@
+"""Assignment of class counts to named agents: greedy (full-timers) and CP-SAT chunks."""
+
+from __future__ import annotations
+
+from optimizer.roster.assign import assign_class
+from optimizer.roster.greedy import greedy_assign
+from optimizer.roster.io import load_instance
+from optimizer.roster.shifts import ShiftType, agent_classes, enumerate_shift_types
+from tests.roster_support import agent, tiny_instance
+
+
+def _ft_problem(history: dict[str, int | None] | None = None):  # type: ignore[no-untyped-def]
+    hist = history or {"consecutive_days_worked": 0, "last_shift_end_minute": None}
+    agents = [agent("F1", "FT", history=hist), agent("F2", "FT", history=hist)]
+    return load_instance(tiny_instance(agents))
+
+
+def _type(types: list[ShiftType], day: int, start: int, paid: int) -> ShiftType:
+    return next(t for t in types if (t.day, t.start_min, t.paid_min) == (day, start, paid))
+
+
+def test_greedy_reproduces_counts_and_respects_rest() -> None:
+    problem = _ft_problem()
+    types = enumerate_shift_types(problem)
+    [cls] = agent_classes(problem, problem.agents)
+    late, early = _type(types, 0, 750, 480), _type(types, 1, 420, 480)
+    counts = {late: 1, _type(types, 0, 480, 480): 1, early: 1, _type(types, 1, 720, 480): 1}
+    got = greedy_assign(problem, cls, counts)
+    assert got is not None
+    # whoever works late on Monday (ends 21:00) must not take the 07:00 Tuesday shift
+    late_agent = next(a for a, days in got.items() if days[0] == late)
+    assert got[late_agent][1] != early
+
+
+def test_greedy_gives_up_when_history_forbids() -> None:
+    problem = _ft_problem({"consecutive_days_worked": 5, "last_shift_end_minute": -600})
+    types = enumerate_shift_types(problem)
+    [cls] = agent_classes(problem, problem.agents)
+    counts = {_type(types, 0, 480, 480): 2, _type(types, 1, 480, 480): 2}
+    assert greedy_assign(problem, cls, counts) is None
+
+
+def test_cpsat_assignment_reports_deviation_when_counts_are_impossible() -> None:
+    problem = _ft_problem({"consecutive_days_worked": 5, "last_shift_end_minute": -600})
+    types = enumerate_shift_types(problem)
+    [cls] = agent_classes(problem, problem.agents)
+    counts = {_type(types, 0, 480, 480): 2, _type(types, 1, 480, 480): 2}
+    result = assign_class(
+        problem, cls, counts, extra_types=types, time_limit_s=5, workers=1, seed=0
+    )
+    assert result.deviation > 0
+    assert all(0 not in days for days in result.shifts.values())
