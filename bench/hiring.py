@@ -17,7 +17,7 @@ On ``rosters/contact_center/M-1.json`` (150 agents):
 Baseline named in the table: re-hiring every leaver like-for-like (the head count lost).
 The machine may be shared: the load average is printed next to the figures.
 
-Run: ``.venv/bin/python bench/hiring.py [--hire-limit 240] [--roster-limit 90] [--seed 7]``
+Run: ``.venv/bin/python bench/hiring.py [--hire-limit 280] [--roster-limit 90] [--seed 7]``
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def main() -> int:
     parser.add_argument("--instance", default="M-1")
     parser.add_argument("--share", type=float, default=0.2)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--hire-limit", type=float, default=240.0)
+    parser.add_argument("--hire-limit", type=float, default=280.0)
     parser.add_argument("--roster-limit", type=float, default=90.0)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()

@@ -787,28 +787,34 @@ def _guided_minimum(
     lp_bound, lp_values = _lp_bound(problem, vacancies, spec)
     first = math.ceil(lp_bound - 1e-6)
     lp_hires = {i: lp_values.get(f"hires[{c}]", 0.0) for c, i in _positions(problem, vacancies)}
-    tried: set[tuple[tuple[int, int], ...]] = set()
-    for k in range(first, sum(v.max_hires for v in vacancies) + 1):
-        fixed = _split(vacancies, lp_hires, k)
-        key = tuple(sorted(fixed.items()))
-        if key in tried or sum(fixed.values()) < k:
+    top = sum(v.max_hires for v in vacancies)
+    best: tuple[int, tuple[_HireModel, cp_model.CpSolver]] | None = None
+    for k in _probe_order(first, top):
+        if best is not None and k >= best[0]:
             continue
-        tried.add(key)
         left = deadline - time.monotonic()
         if left < 5.0:
             break
-        found = _reach(
-            problem,
-            vacancies,
-            replace(spec, objective="roster_cost", fixed=fixed),
-            options,
-            max(5.0, left / 2),
-        )
+        fixed = _split(vacancies, lp_hires, k)
+        spec_k = replace(spec, objective="roster_cost", fixed=fixed)
+        found = _reach(problem, vacancies, spec_k, options, max(5.0, left / 2))
         if found is not None:
-            return _guided_plan(problem, vacancies, found, (k, first, lp_bound), start)
+            best = (k, found)
+            if k == first:
+                break
+    if best is not None:
+        return _guided_plan(problem, vacancies, best[1], (best[0], first, lp_bound), start)
     seconds = time.monotonic() - start
     report = HiringReport("TARGET_NOT_REACHED", math.nan, float(first), math.nan, seconds, lp_bound)
     return HiringPlan(_counts(vacancies, {}), report, -1, (), None)
+
+
+def _probe_order(first: int, top: int) -> list[int]:
+    """``first + 1`` before ``first`` (one hire above the bound is usually reachable and
+    already certifies a small gap), then upwards."""
+    if first + 1 > top:
+        return [first] if first <= top else []
+    return [first + 1, first, *range(first + 2, top + 1)]
 
 
 def _positions(problem: RosterProblem, vacancies: Sequence[Vacancy]) -> list[tuple[int, int]]:
