@@ -34,12 +34,7 @@ def get_runner(request: Request) -> JobRunner:
 
 
 async def read_session(engine: Annotated[Engine, Depends(get_engine)]) -> AsyncIterator[Session]:
-    """A session per request, closed on the event loop.
-
-    Async on purpose: the session's exit (which returns its connection to the pool) must not
-    wait for a threadpool slot, or under load every slot can block on an exhausted pool while
-    the exits that would refill it queue behind them.
-    """
+    """A session per request, closed on the event loop (no threadpool slot needed to close)."""
     with Session(engine) as session:
         yield session
 
@@ -63,8 +58,12 @@ def commit(session: Session, conflict_detail: str = "conflicts with an existing 
         raise conflict(conflict_detail) from exc
 
 
-ReadSession = Annotated[Session, Depends(read_session)]
-WriteSession = Annotated[Session, Depends(write_session)]
+# scope="function": the session closes (its connection goes back to the pool) as soon as the
+# handler returns, before the response is serialised in the threadpool. With the default
+# request scope, connections held by finished handlers waiting for a thread to serialise, and
+# threads waiting for a connection, starve each other under load.
+ReadSession = Annotated[Session, Depends(read_session, scope="function")]
+WriteSession = Annotated[Session, Depends(write_session, scope="function")]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 RunnerDep = Annotated[JobRunner, Depends(get_runner)]
