@@ -133,22 +133,29 @@ def run_peer_bench(problem: RosterProblem, time_limit_s: float) -> tuple[Any, fl
     start = time.monotonic()
     out = run_peer(PEER_SCRIPT, payload, timeout_s=20 * time_limit_s + 600)
     seconds = time.monotonic() - start
-    rows = out.get("shifts") or []
-    roster = Roster(
-        tuple(
-            Shift(
-                r["resource"],
-                int(r["day"]),
-                shifts[r["shift"]]["start"],
-                shifts[r["shift"]]["start"] + shifts[r["shift"]]["span"],
-            )
-            for r in rows
-        )
-    )
     status = f"{out.get('schedule_status')}/{out.get('roster_status', '-')}"
-    violations = check_roster(problem, roster)
-    rules = sorted({v.rule for v in violations})
-    return evaluate_roster(problem, roster), seconds, f"{status} viol={len(violations)} {rules}"
+    rows = [r for r in out.get("shifts") or [] if r.get("shift") in shifts]
+    if rows:
+        roster = Roster(
+            tuple(_peer_shift(r["resource"], int(r["day"]), shifts[r["shift"]]) for r in rows)
+        )
+        violations = check_roster(problem, roster)
+        rules = sorted({v.rule for v in violations})
+        return evaluate_roster(problem, roster), seconds, f"{status} viol={len(violations)} {rules}"
+    # no named roster: cost of the scheduling stage's shift counts alone (anonymous shifts)
+    need = out.get("need") or {}
+    anonymous = [
+        _peer_shift(f"anon{i}", d, shifts[name])
+        for name, per_day in need.items()
+        for d, count in enumerate(per_day)
+        for i in range(count)
+    ]
+    kpis = evaluate_roster(problem, Roster(tuple(anonymous)))
+    return kpis, seconds, f"{status}: no named roster; cost of MinAbsDifference counts only"
+
+
+def _peer_shift(agent: str, day: int, shape: dict[str, Any]) -> Shift:
+    return Shift(agent, day, shape["start"], shape["start"] + shape["span"])
 
 
 def main() -> int:
