@@ -117,6 +117,19 @@ def _validate_base(base: Base) -> None:
     if base.interval_min <= 0 or 1440 % base.interval_min:
         msg = "interval_min must divide a day"
         raise InputError([Problem(None, "interval_min", "out_of_range", msg)])
+    problems = []
+    for column, low_ok in (("calls", True), ("aht_s", False)):
+        values = pd.to_numeric(base.forecast[column], errors="coerce").to_numpy(dtype=np.float64)
+        bad = ~np.isfinite(values) | (values < 0 if low_ok else values <= 0)
+        bound = ">= 0" if low_ok else "> 0"
+        problems += [
+            Problem(int(i), column, "out_of_range", f"{column} must be a finite number {bound}")
+            for i in np.flatnonzero(bad)[:20]
+        ]
+    if pd.to_datetime(base.forecast["interval_start"], utc=True).isna().any():
+        problems.append(Problem(None, "interval_start", "missing", "interval_start has gaps"))
+    if problems:
+        raise InputError(problems)
     validate_settings(base.settings)
 
 

@@ -148,6 +148,11 @@ def test_scenario_dict_round_trip_and_errors() -> None:
     with pytest.raises(InputError) as info:
         run_scenario(small_base(days=1), with_change("bad", aht_delta_s=-1000))
     assert info.value.problems[0].field == "aht"
+    nan_base = small_base(days=1)
+    nan_base.forecast.loc[3, "calls"] = float("nan")
+    with pytest.raises(InputError) as info:
+        run_scenario(nan_base, Scenario("base"))
+    assert (info.value.problems[0].row, info.value.problems[0].field) == (3, "calls")
     with pytest.raises(InputError) as info:
         scenario_from_dict({"name": "x", "shrinkage": 1.5, "aht": [{"window": {"to_time": "x"}}]})
     assert {p.field for p in info.value.problems} == {"shrinkage", "aht.window.to_time"}
