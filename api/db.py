@@ -47,10 +47,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if not is_sqlite(url):
         kwargs.setdefault("pool_pre_ping", True)
         kwargs.setdefault("pool_size", 10)
-        kwargs.setdefault("max_overflow", 30)
+        kwargs.setdefault("max_overflow", 50)  # request sessions are capped at 45 (api.deps)
         return create_engine(url, **kwargs)
     connect_args = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
-    # One connection per request thread (FastAPI's pool has 40): SQLite connections are cheap.
+    # Request sessions are capped at 45 (api.deps); job threads and job creation need a few more.
     kwargs.setdefault("pool_size", 20)
     kwargs.setdefault("max_overflow", 40)
     engine = create_engine(url, connect_args=connect_args, **kwargs)

@@ -58,12 +58,19 @@ def commit(session: Session, conflict_detail: str = "conflicts with an existing 
         raise conflict(conflict_detail) from exc
 
 
-# scope="function": the session closes (its connection goes back to the pool) as soon as the
-# handler returns, before the response is serialised in the threadpool. With the default
-# request scope, connections held by finished handlers waiting for a thread to serialise, and
-# threads waiting for a connection, starve each other under load.
-ReadSession = Annotated[Session, Depends(read_session, scope="function")]
-WriteSession = Annotated[Session, Depends(write_session, scope="function")]
+# At most READ_SESSIONS + WRITE_SESSIONS request sessions exist at once (waiting for a slot
+# does not take a worker thread), fewer than the pool's connections. Without the cap, under a
+# burst of requests finished handlers keep their connection until their response is serialised
+# in the threadpool while every thread waits for a connection: the pool times out (found by
+# bench/api.py with 200 concurrent reads).
+READ_SESSIONS = 30
+WRITE_SESSIONS = 15
+ReadSession = Annotated[
+    Session, Depends(read_session, scope="function", max_concurrency=READ_SESSIONS)
+]
+WriteSession = Annotated[
+    Session, Depends(write_session, scope="function", max_concurrency=WRITE_SESSIONS)
+]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 RunnerDep = Annotated[JobRunner, Depends(get_runner)]
