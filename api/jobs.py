@@ -249,7 +249,12 @@ class JobContext:
 
 @dataclass(frozen=True)
 class JobOutcome:
-    """A handler's result: the row to store and a summary for the job."""
+    """A handler's result: the row to store and a summary for the job.
+
+    ``related`` rows (e.g. the rosters of a hiring scenario) are stored first, in the same
+    transaction; once they have their ids, ``link(row, related)`` lets the result row point
+    at them.
+    """
 
     row: SQLModel | None
     kind: str | None
@@ -259,6 +264,8 @@ class JobOutcome:
     best_bound: float | None = None
     gap: float | None = None
     seconds: float | None = None
+    related: tuple[SQLModel, ...] = ()
+    link: Callable[[SQLModel, tuple[SQLModel, ...]], None] | None = None
 
 
 Handler = Callable[[JobContext], JobOutcome]
@@ -328,7 +335,12 @@ def _fail(ctx: JobContext, error: str, problems: list[dict[str, Any]] | None) ->
 
 def _succeed(ctx: JobContext, outcome: JobOutcome, elapsed_s: float) -> str:
     with write_session(ctx.engine) as session:
+        if outcome.related:
+            session.add_all(outcome.related)
+            session.flush()
         if outcome.row is not None:
+            if outcome.link is not None:
+                outcome.link(outcome.row, outcome.related)
             session.add(outcome.row)
             session.flush()
         job = session.get(Job, ctx.job_id)

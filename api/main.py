@@ -15,6 +15,7 @@ from api.routes import (
     capacity,
     contracts,
     forecasts,
+    hiring,
     imports,
     jobs,
     queues,
@@ -85,12 +86,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         agents,
         shift_rules,
         capacity,
+        hiring,
         jobs,
     )
     for module in routers:
         app.include_router(module.router)
     include_planner(app)  # the planner page (api/web), a thin client of the routes above
-    include_planner(app)
 
     @app.get("/v1/health", operation_id="getHealth", tags=["service"])
     def health() -> dict[str, str]:

@@ -126,6 +126,16 @@ def _agents(
 def _contract(session: Session, contract_id: int) -> rp.Contract:
     row = session.get(Contract, contract_id)
     assert row is not None  # foreign key
+    return core_contract(row)
+
+
+def site_contracts(session: Session, site_id: int) -> dict[str, rp.Contract]:
+    """Every contract of the site (also those no current agent has), by code."""
+    rows = session.exec(select(Contract).where(col(Contract.site_id) == site_id)).all()
+    return {row.code: core_contract(row) for row in rows}
+
+
+def core_contract(row: Contract) -> rp.Contract:
     return rp.Contract(
         id=row.code,
         shift_paid_min=tuple(row.shift_paid_minutes),

@@ -10,7 +10,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, TypeDecorator, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 
@@ -226,6 +235,11 @@ class Roster(SQLModel, table=True):
     shifts: list[Any] = _json()
     explanations: list[Any] = _json()
     simulated: dict[str, Any] | None = _json(nullable=True)
+    # "roster_job" (a plan) or "hiring_scenario" (base / what-if roster of a hiring scenario)
+    source: str = Field(
+        default="roster_job",
+        sa_column=Column(String(32), nullable=False, server_default="roster_job", index=True),
+    )
     created_at: datetime = _created()
 
 
@@ -259,4 +273,29 @@ class CapacityPlan(SQLModel, table=True):
     inputs: dict[str, Any] = _json()
     report: dict[str, Any] | None = _json(nullable=True)
     result: dict[str, Any] = _json()
+    created_at: datetime = _created()
+
+
+def _roster_ref() -> Any:
+    column = Column(Integer, ForeignKey("roster.id", ondelete="SET NULL"), nullable=True)
+    return Field(default=None, sa_column=column)
+
+
+class HiringScenario(SQLModel, table=True):
+    """A hiring / attrition what-if on a roster week: inputs, hiring report and per-day
+    comparison (``result``); the base and scenario rosters are ``roster`` rows."""
+
+    __tablename__ = "hiring_scenario"
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int | None = _fk("job.id", nullable=True)
+    site_id: int = _fk("site.id")
+    requirement_id: int = _fk("requirement.id")
+    week_start: date
+    kind: str = Field(max_length=16)
+    name: str = Field(default="", max_length=200)
+    inputs: dict[str, Any] = _json()
+    report: dict[str, Any] | None = _json(nullable=True)
+    result: dict[str, Any] = _json()
+    base_roster_id: int | None = _roster_ref()
+    roster_id: int | None = _roster_ref()
     created_at: datetime = _created()

@@ -21,6 +21,7 @@ RESULT_PATHS = {
     "roster": "/v1/rosters/{id}",
     "comparison": "/v1/comparisons/{id}",
     "capacity_plan": "/v1/capacity-plans/{id}",
+    "hiring_scenario": "/v1/hiring-scenarios/{id}",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,7 @@ from api.tasks.roster import load_input
 from optimizer.roster.io import ROSTER_SCHEMA
 
 router = APIRouter(tags=["rosters"])
+RosterSource = Literal["roster_job", "hiring_scenario", "all"]
 
 
 @router.post("/v1/roster-jobs", status_code=202, operation_id="createRosterJob")
@@ -60,14 +61,16 @@ def _summary(row: Roster) -> RosterSummary:
     assert row.id is not None
     return RosterSummary(
         id=row.id, job_id=row.job_id, site_id=row.site_id, requirement_id=row.requirement_id,
-        week_start=row.week_start, report=row.report, kpis=row.kpis, created_at=row.created_at,
+        week_start=row.week_start, source=row.source, report=row.report, kpis=row.kpis,
+        created_at=row.created_at,
     )  # fmt: skip
 
 
-def _contracts(session: ReadSession, site_id: int) -> dict[str, str]:
+def _contracts(session: ReadSession, row: Roster) -> dict[str, str]:
+    """Contract code per agent code; hires of a hiring scenario carry theirs in the report."""
     query = select(Agent.code, Contract.code).join(Contract, col(Agent.contract_id) == Contract.id)
-    rows = session.exec(query.where(col(Agent.site_id) == site_id)).all()
-    return {agent: contract for agent, contract in rows}
+    rows = session.exec(query.where(col(Agent.site_id) == row.site_id)).all()
+    return {**row.report.get("agent_contracts", {}), **dict(rows)}
 
 
 def schedule(shifts: list[dict[str, Any]], contracts: dict[str, str]) -> list[AgentSchedule]:
@@ -98,7 +101,7 @@ def get_roster(roster_id: int, session: ReadSession) -> RosterRead:
     row = get_or_404(session, Roster, roster_id, "roster")
     return RosterRead(
         **_summary(row).model_dump(), coverage=row.coverage,
-        schedule=schedule(row.shifts, _contracts(session, row.site_id)),
+        schedule=schedule(row.shifts, _contracts(session, row)),
         explanations=row.explanations,
     )  # fmt: skip
 
@@ -108,10 +111,15 @@ def list_rosters(
     session: ReadSession,
     requirement_id: int | None = None,
     site_id: int | None = None,
+    source: RosterSource = "roster_job",
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> RosterList:
+    """Rosters of roster jobs (``source=roster_job``, the default), the base and scenario
+    rosters of hiring scenarios (``source=hiring_scenario``) or both (``all``)."""
     query = select(Roster)
+    if source != "all":
+        query = query.where(col(Roster.source) == source)
     if requirement_id is not None:
         query = query.where(col(Roster.requirement_id) == requirement_id)
     if site_id is not None:
@@ -141,7 +149,7 @@ def export_roster_json(roster_id: int, session: ReadSession) -> JSONResponse:
 def export_roster_csv(roster_id: int, session: ReadSession) -> Response:
     """One line per shift: agent, contract, local date, start, end, paid minutes, activities."""
     row = get_or_404(session, Roster, roster_id, "roster")
-    contracts = _contracts(session, row.site_id)
+    contracts = _contracts(session, row)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["agent", "contract", "date", "start", "end", "paid_minutes", "break",

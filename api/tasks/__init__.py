@@ -20,6 +20,7 @@ KINDS: dict[str, str] = {
     "capacity_plan": "api.tasks.capacity",
     "comparison": "api.tasks.comparison",
     "forecast": "api.tasks.forecast",
+    "hiring_scenario": "api.tasks.hiring",
     "roster": "api.tasks.roster",
 }
 

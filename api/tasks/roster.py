@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -21,6 +23,7 @@ from api.tables import Requirement, Roster
 from forecasting.calendar import local_instant
 from forecasting.errors import InvalidInput, Problem
 from optimizer.roster.io import roster_to_json
+from optimizer.roster.problem import RosterProblem
 from optimizer.roster.solve import RosterResult, SolveOptions, SolverProgress, solve_roster
 
 COVERAGE_COLUMNS = (
@@ -70,11 +73,52 @@ def _report(result: RosterResult, problem_name: str) -> dict[str, Any]:
     }
 
 
-def _no_solution(message: str, limit_s: float) -> Problem:
+def no_solution(message: str, limit_s: float) -> Problem:
     if "UNKNOWN" in message:
         hint = f"no roster found within time_limit_s={limit_s:g}; allow more time"
         return Problem(None, "time_limit_s", "time_limit_too_short", hint)
     return Problem(None, "roster", "no_solution", message)
+
+
+def solve(
+    problem: RosterProblem,
+    options: SolveOptions,
+    *,
+    on_progress: Callable[[SolverProgress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> RosterResult:
+    """``solve_roster``; a problem without any roster (yet) is an ``InvalidInput``."""
+    try:
+        return solve_roster(problem, options, on_progress=on_progress, should_stop=should_stop)
+    except RuntimeError as exc:  # the aggregate model has no solution (yet)
+        raise InvalidInput([no_solution(str(exc), options.time_limit_s)]) from exc
+
+
+@dataclass(frozen=True)
+class RosterRowSpec:
+    """Where a solved roster belongs: its job, requirement and week, and its origin."""
+
+    job_id: int
+    requirement_id: int
+    week_start: dt.date
+    source: str = "roster_job"
+    report_extra: dict[str, Any] = field(default_factory=dict)
+
+
+def roster_row(
+    data: RosterInput, problem: RosterProblem, result: RosterResult, spec: RosterRowSpec
+) -> Roster:
+    """The ``roster`` row of ``result`` (a roster of ``problem``, a variant of ``data``'s week:
+    same grid, possibly other agents)."""
+    assert data.site.id is not None
+    doc = roster_to_json(problem, result.roster, solver={"name": "staffwise-cp-sat"})
+    return Roster(
+        job_id=spec.job_id, site_id=data.site.id, requirement_id=spec.requirement_id,
+        week_start=spec.week_start, report={**_report(result, problem.name), **spec.report_extra},
+        kpis=dataclasses.asdict(result.kpis),
+        coverage=coverage_columns(data, result, spec.week_start), shifts=doc["shifts"],
+        explanations=[dataclasses.asdict(e) for e in result.explanations], source=spec.source,
+    )  # fmt: skip
 
 
 def run(ctx: JobContext) -> JobOutcome:
@@ -91,19 +135,9 @@ def run(ctx: JobContext) -> JobOutcome:
         ctx.report(min(p.seconds / limit_s, 0.99), "solving", objective=p.objective,
                    best_bound=p.bound, gap=p.gap, seconds=p.seconds)  # fmt: skip
 
-    try:
-        result = solve_roster(problem, options, on_progress=progress, should_stop=ctx.should_stop)
-    except RuntimeError as exc:  # the aggregate model has no solution (yet)
-        raise InvalidInput([_no_solution(str(exc), limit_s)]) from exc
-    assert data.site.id is not None
-    doc = roster_to_json(problem, result.roster, solver={"name": "staffwise-cp-sat"})
-    row = Roster(
-        job_id=ctx.job_id, site_id=data.site.id, requirement_id=body.requirement_id,
-        week_start=body.week_start, report=_report(result, problem.name),
-        kpis=dataclasses.asdict(result.kpis),
-        coverage=coverage_columns(data, result, body.week_start), shifts=doc["shifts"],
-        explanations=[dataclasses.asdict(e) for e in result.explanations],
-    )  # fmt: skip
+    result = solve(problem, options, on_progress=progress, should_stop=ctx.should_stop)
+    row = roster_row(data, problem, result, RosterRowSpec(ctx.job_id, body.requirement_id,
+                                                          body.week_start))  # fmt: skip
     report = result.report
     return JobOutcome(
         row=row, kind="roster", stopped_early=report.stopped_early,

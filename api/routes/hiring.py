@@ -1,0 +1,101 @@
+"""Hiring and attrition scenarios on a roster week ("what if we hire 10 part-timers", "what is
+the fewest hires for 80 % SL", "what if we lose 8 % of staff"): a job, then an immutable
+result with the hires, the solver's bound and gap, per-day coverage / SL change and the rosters.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Response
+from sqlmodel import col, func, select
+
+from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, SettingsDep, get_or_404
+from api.hiring_input import load_hiring_input
+from api.routes.jobs import IdempotencyKey, submit_job
+from api.schemas import (
+    HiringScenarioCreate,
+    HiringScenarioList,
+    HiringScenarioRead,
+    HiringScenarioSummary,
+    JobRead,
+)
+from api.tables import HiringScenario, Requirement
+
+router = APIRouter(tags=["hiring scenarios"])
+
+
+@router.post("/v1/hiring-scenarios", status_code=202, operation_id="createHiringScenario")
+def create_hiring_scenario(
+    body: HiringScenarioCreate,
+    session: ReadSession,
+    engine: EngineDep,
+    runner: RunnerDep,
+    settings: SettingsDep,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> JobRead:
+    """Start a hiring (``hire``, ``minimum_hires``) or ``attrition`` scenario: 202 +
+    ``Location: /v1/jobs/{id}``; the job's ``result_url`` is ``/v1/hiring-scenarios/{id}``.
+    Unknown contracts or agents, shares outside [0, 1], a missing target... are a 422 now."""
+    get_or_404(session, Requirement, body.requirement_id, "requirement")
+    load_hiring_input(session, body)
+    params = {
+        "body": body.model_dump(mode="json"),
+        "time_limit_s": body.time_limit_s or settings.solver_time_limit_s,
+        "workers": body.workers or settings.solver_workers,
+    }
+    session.close()  # release the read connection before the job is written
+    return submit_job(engine, runner, "hiring_scenario", params, idempotency_key, response)
+
+
+def _summary(row: HiringScenario) -> HiringScenarioSummary:
+    assert row.id is not None
+    result = row.result
+    return HiringScenarioSummary(
+        id=row.id, job_id=row.job_id, name=row.name, kind=row.kind, site_id=row.site_id,
+        requirement_id=row.requirement_id, week_start=row.week_start, report=row.report,
+        hires_by_contract=result["hires_by_contract"], total_hires=result["total_hires"],
+        removed=result["removed"], base_roster_id=row.base_roster_id, roster_id=row.roster_id,
+        created_at=row.created_at,
+    )  # fmt: skip
+
+
+def _rosters(row: HiringScenario) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for role, ident in (("base", row.base_roster_id), ("scenario", row.roster_id)):
+        figures = row.result["rosters"].get(role)
+        if figures is not None:
+            url = None if ident is None else f"/v1/rosters/{ident}"
+            out[role] = {"id": ident, "url": url, **figures}
+    return out
+
+
+@router.get("/v1/hiring-scenarios/{scenario_id}", operation_id="getHiringScenario")
+def get_hiring_scenario(scenario_id: int, session: ReadSession) -> HiringScenarioRead:
+    row = get_or_404(session, HiringScenario, scenario_id, "hiring scenario")
+    result = {k: v for k, v in row.result.items() if k not in HiringScenarioSummary.model_fields}
+    result["rosters"] = _rosters(row)
+    return HiringScenarioRead(**_summary(row).model_dump(), inputs=row.inputs["body"], **result)
+
+
+@router.get("/v1/hiring-scenarios", operation_id="listHiringScenarios")
+def list_hiring_scenarios(
+    session: ReadSession,
+    requirement_id: int | None = None,
+    site_id: int | None = None,
+    kind: Literal["hire", "minimum_hires", "attrition"] | None = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> HiringScenarioList:
+    query = select(HiringScenario)
+    if requirement_id is not None:
+        query = query.where(col(HiringScenario.requirement_id) == requirement_id)
+    if site_id is not None:
+        query = query.where(col(HiringScenario.site_id) == site_id)
+    if kind is not None:
+        query = query.where(col(HiringScenario.kind) == kind)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(col(HiringScenario.id)).offset(offset).limit(limit)).all()
+    items = [_summary(r) for r in rows]
+    return HiringScenarioList(total=total, limit=limit, offset=offset, items=items)
