@@ -20,8 +20,10 @@ from api.schemas import HiringScenarioCreate, LeaversBody, VacancyBody
 from api.tables import Requirement
 from forecasting.errors import InvalidInput, Problem
 from optimizer.roster.attrition import select_by_tenure, select_named, select_random_share
+from optimizer.roster.explain import explain_agents
 from optimizer.roster.hiring import HeadcountTarget, Vacancy, daily_window, hired_problem
 from optimizer.roster.problem import RosterProblem
+from optimizer.roster.shifts import enumerate_shift_types
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,8 @@ def load_hiring_input(session: Session, body: HiringScenarioCreate) -> HiringInp
     try:
         hired_problem(data.problem, vacancies, counts or {})  # the core's checks of vacancies
     except InvalidInput as exc:
-        raise InvalidInput([_vacancy_problem(p) for p in exc.problems]) from exc
+        raise InvalidInput([vacancy_problem(p) for p in exc.problems]) from exc
+    _check_weeks(data.problem, vacancies)
     target = None
     if body.target is not None:
         target = HeadcountTarget(body.target.max_under_agent_hours, body.target.service_level)
@@ -173,7 +176,27 @@ def _check_windows(vacancies: Sequence[Vacancy], bodies: Sequence[VacancyBody]) 
         raise InvalidInput(bad)
 
 
-def _vacancy_problem(p: Problem) -> Problem:
+def _check_weeks(problem: RosterProblem, vacancies: Sequence[Vacancy]) -> None:
+    """Every vacancy needs a valid week once filled (the check ``minimum_hires`` makes, done
+    here for every kind: a hire who cannot work would silently add nothing)."""
+    open_ = [v for v in vacancies if v.max_hires > 0]
+    hired = hired_problem(problem, open_, {v.name: 1 for v in open_})
+    hires = tuple(a for a in hired.agents if a.id.startswith("HIRE-"))
+    position = {a.id: i for a in hires for i, v in enumerate(vacancies)
+                if a.id == f"HIRE-{v.name}-001"}  # fmt: skip
+    explained = explain_agents(dataclasses.replace(hired, agents=hires),
+                               enumerate_shift_types(problem))  # fmt: skip
+    bad = [
+        Problem(position[e.agent], f"vacancies.{position[e.agent]}.availability",
+                "no_valid_week", e.message.replace(e.agent, "a hire"))
+        for e in explained
+    ]  # fmt: skip
+    if bad:
+        raise InvalidInput(bad)
+
+
+def vacancy_problem(p: Problem) -> Problem:
+    """A core problem of the vacancy at position ``row`` with the request's field path."""
     field = p.field if p.row is None else f"vacancies.{p.row}.{p.field}"
     return Problem(p.row, field, p.code, p.message)
 

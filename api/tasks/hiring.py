@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlmodel import Session, SQLModel
 
-from api.hiring_input import HiringInput, load_hiring_input
+from api.hiring_input import HiringInput, load_hiring_input, vacancy_problem
 from api.jobs import JobContext, JobOutcome
 from api.schemas import HiringScenarioCreate
 from api.tables import HiringScenario, Roster
@@ -89,6 +89,10 @@ def run(ctx: JobContext) -> JobOutcome:
         outcome = _attrition(job, base) if body.kind == "attrition" else _hiring(job, base)
     except RuntimeError as exc:  # a roster model without solution (yet)
         raise InvalidInput([no_solution(str(exc), limit_s)]) from exc
+    except InvalidInput as exc:  # e.g. a vacancy without any valid week (no_valid_week)
+        if body.kind == "attrition":
+            raise
+        raise InvalidInput([vacancy_problem(p) for p in exc.problems]) from exc
     if ctx.should_stop():
         return JobOutcome(row=None, kind=None, message="cancelled", stopped_early=True)
     return _job_outcome(job, outcome)

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api.tables import Forecast, Requirement
+from forecasting.errors import InvalidInput, Problem
 from tests.api.conftest import ZONE
 from tests.api.support import assert_problem, create_queue, wait_job
 
@@ -250,3 +251,45 @@ def test_hiring_scenario_bad_input(client: TestClient) -> None:
     assert assert_problem(outside, 422)["errors"][0]["code"] == "outside_requirement"
     assert client.get("/v1/jobs", params={"kind": "hiring_scenario"}).json()["total"] == 0
     assert_problem(client.get("/v1/hiring-scenarios/404"), 404)
+
+
+def test_vacancy_without_valid_week(client: TestClient) -> None:
+    """A 2-hour window cannot hold the 4 paid hours a week of contract ``MIN``: a 422 naming
+    the vacancy (also for ``hire``, where the hire would silently add nothing)."""
+    week = _week(client, agents=1)
+    body = {"code": "MIN", "shift_paid_minutes": [240], "min_weekly_paid_minutes": 240,
+            "max_weekly_paid_minutes": 240, "max_days": 1}  # fmt: skip
+    assert client.post(f"/v1/sites/{week['site_id']}/contracts", json=body).status_code == 201
+    short = {"contract": "MIN", "availability": {"start": "09:00", "end": "11:00"}}
+    for kind, extra in (("hire", {"count": 1}), ("minimum_hires", {"max_hires": 2})):
+        response = _post(
+            client,
+            week,
+            kind=kind,
+            vacancies=[{**short, **extra}],
+            target={"max_under_agent_hours": 0} if kind != "hire" else None,
+        )
+        problem = assert_problem(response, 422)
+        assert {(e["row"], e["field"], e["code"]) for e in problem["errors"]} == {
+            (0, "vacancies.0.availability", "no_valid_week")
+        }
+
+
+def test_failed_job_stores_nothing(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stage failing after the base and hired rosters were solved: the job fails with the
+    problems, and neither roster nor scenario row is written (one transaction at the end)."""
+    import api.tasks.hiring as task
+
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise InvalidInput([Problem(None, "marginal", "broken", "marginal stage failed")])
+
+    monkeypatch.setattr(task, "marginal_hires", broken)
+    week = _week(client, agents=1)
+    response = _post(client, week, kind="hire", vacancies=[{"contract": "PT", "count": 1}])
+    job = wait_job(client, response.json()["id"])
+    assert job["status"] == "failed" and job["result_url"] is None
+    assert job["errors"] == [
+        {"row": None, "field": "marginal", "code": "broken", "message": "marginal stage failed"}
+    ]
+    assert client.get("/v1/rosters", params={"source": "all"}).json()["total"] == 0
+    assert client.get("/v1/hiring-scenarios").json()["total"] == 0
