@@ -293,3 +293,11 @@ def test_failed_job_stores_nothing(client: TestClient, monkeypatch: pytest.Monke
     ]
     assert client.get("/v1/rosters", params={"source": "all"}).json()["total"] == 0
     assert client.get("/v1/hiring-scenarios").json()["total"] == 0
+
+
+def test_hiring_scenario_operation_ids(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    ops = {op["operationId"] for op in spec["paths"]["/v1/hiring-scenarios"].values()}
+    assert ops == {"createHiringScenario", "listHiringScenarios"}
+    item = spec["paths"]["/v1/hiring-scenarios/{scenario_id}"]
+    assert item["get"]["operationId"] == "getHiringScenario"
