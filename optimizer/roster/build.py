@@ -62,7 +62,16 @@ def scaled_weights(problem: RosterProblem) -> tuple[int, int, int]:
     )
 
 
-def _add_type_counts(m: AggregateModel, fixed: Mapping[int, int] | None) -> None:
+def _add_type_counts(
+    m: AggregateModel,
+    fixed: Mapping[int, int] | None,
+    domains: Mapping[int, tuple[int, int]] | None,
+) -> None:
+    if domains is not None:
+        for k, (lo, hi) in domains.items():
+            if hi > 0:
+                m.X[k] = m.backend.int_var(lo, hi, f"X[{k}]")
+        return
     if fixed is not None:
         for k, count in fixed.items():
             if count > 0:
@@ -86,17 +95,25 @@ def build_aggregate(
     classes: list[AgentClass],
     *,
     fixed_type_counts: Mapping[int, int] | None = None,
+    type_domains: Mapping[int, tuple[int, int]] | None = None,
+    coverage_days: frozenset[int] | None = None,
 ) -> AggregateModel:
-    """Build the aggregate model; with ``fixed_type_counts`` only activities are free."""
+    """Build the aggregate model.
+
+    With ``fixed_type_counts`` only activities are free; with ``type_domains`` the type totals
+    ``X[k]`` get those bounds and the caller links them to its own variables (no class
+    families). ``coverage_days`` restricts the coverage family (and so the objective) to
+    those days.
+    """
     m = AggregateModel(backend, problem, types, classes)
-    _add_type_counts(m, fixed_type_counts)
-    if fixed_type_counts is None:
+    _add_type_counts(m, fixed_type_counts, type_domains)
+    if fixed_type_counts is None and type_domains is None:
         add_working_days(m)
         add_weekly_minutes(m)
         add_rest(m)
         add_consecutive_days(m)
     add_activities(m)
-    penalties = add_coverage(m)
+    penalties = add_coverage(m, coverage_days)
     _, _, w_paid = scaled_weights(problem)
     paid_terms = [
         (var, w_paid * types[k].paid_min // problem.interval_min) for k, var in m.X.items()

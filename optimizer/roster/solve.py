@@ -31,6 +31,7 @@ from optimizer.roster.evaluate import RosterKpis, evaluate_roster, staffed_matri
 from optimizer.roster.explain import Explanation, explain_agents
 from optimizer.roster.greedy import greedy_assign
 from optimizer.roster.lns import DayNeighbourhoods, restricted_days
+from optimizer.roster.polish import Incumbent, PolishOptions, polish_roster
 from optimizer.roster.problem import Roster, RosterProblem
 from optimizer.roster.shifts import AgentClass, ShiftType, agent_classes, enumerate_shift_types
 
@@ -158,7 +159,7 @@ def _run(
 
 
 RADIUS = 0
-AGGREGATE_SHARE = 0.7
+AGGREGATE_SHARE = 0.45
 RESTRICTED = ("x[", "brk_", "lun_")
 
 
@@ -348,6 +349,10 @@ def _aggregate(
     return m, solver, lp_bound, lns
 
 
+def _round_s(time_limit_s: float) -> float:
+    return min(10.0, max(2.0, time_limit_s / 25))
+
+
 def solve_roster(
     problem: RosterProblem,
     options: SolveOptions = SolveOptions(),
@@ -390,7 +395,18 @@ def solve_roster(
         acts = _replace_activities(problem, types, shifts, options, remaining, hints, previous)
     else:
         acts = _activity_counts(m, solver)
-    roster = Roster(tuple(compose_shifts(problem, shifts, acts)))
+    polished, _ = polish_roster(
+        problem,
+        types,
+        agents,
+        Incumbent(shifts, acts),
+        deadline,
+        PolishOptions(
+            round_s=_round_s(options.time_limit_s), workers=options.workers, seed=options.seed
+        ),
+        should_stop,
+    )
+    roster = Roster(tuple(compose_shifts(problem, polished.shifts, polished.acts)))
     return _result(problem, roster, explanations, solver, lp_bound, (deviation, stopped), start)
 
 

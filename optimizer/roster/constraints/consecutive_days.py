@@ -1,8 +1,9 @@
 """Consecutive working days family: at most ``max_consecutive_days`` in a row, counting the
 days worked at the end of last week (``history.consecutive_days_worked``).
 
-Aggregate form: members whose history already reaches the limit cannot work on Monday.
-Per-agent form: exact sliding windows over history + this week.
+Aggregate form: in every window of ``limit + 1`` consecutive days (last week's tail included)
+a class works at most, summed over its members, the days each member may still work there.
+Exact for a one-member class. Per-agent form: exact sliding windows over history + this week.
 """
 
 from __future__ import annotations
@@ -12,26 +13,37 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from optimizer.roster.backend import Terms
+from optimizer.roster.problem import Agent, RosterProblem
 
 if TYPE_CHECKING:
     from optimizer.roster.build import AggregateModel
-    from optimizer.roster.problem import Agent, RosterProblem
 
 __all__ = ["add_agent_consecutive_days", "add_consecutive_days"]
 
 
+def _window_capacity(agent: Agent, first: int, limit: int, days_in_week: int) -> int:
+    """Days ``agent`` may work in ``[first, first + limit]`` this week, given last week."""
+    history = agent.history.consecutive_days_worked
+    before = sum(1 for d in range(first, first + limit + 1) if -history <= d < 0)
+    return max(0, min(days_in_week, limit - before))
+
+
 def add_consecutive_days(m: AggregateModel) -> None:
-    """Monday shifts of a class at most its members not at the limit already."""
+    """Per class and window of ``limit + 1`` days: shifts at most the members' capacity."""
     limit = m.problem.rules.max_consecutive_days
+    n_days = m.problem.days
     for cls in m.classes:
-        free = sum(1 for a in cls.agents if a.history.consecutive_days_worked < limit)
-        if free == cls.size:
-            continue
-        terms: Terms = [
-            (v, 1) for (c, k), v in m.x.items() if c == cls.index and m.types[k].day == 0
-        ]
-        if terms:
-            m.backend.add_linear(terms, 0, free, f"consecutive_history[{cls.index}]")
+        by_day: dict[int, Terms] = {}
+        for (c, k), v in m.x.items():
+            if c == cls.index:
+                by_day.setdefault(m.types[k].day, []).append((v, 1))
+        longest = max((a.history.consecutive_days_worked for a in cls.agents), default=0)
+        for first in range(-min(longest, limit), n_days - limit):
+            window = [d for d in range(first, first + limit + 1) if 0 <= d < n_days]
+            terms: Terms = [t for d in window for t in by_day.get(d, [])]
+            cap = sum(_window_capacity(a, first, limit, len(window)) for a in cls.agents)
+            if terms and cap < len(terms) and cap < cls.size * len(window):
+                m.backend.add_linear(terms, 0, cap, f"consecutive_days[{cls.index},{first}]")
 
 
 def add_agent_consecutive_days(

@@ -44,14 +44,17 @@ def coverage_terms(m: AggregateModel) -> dict[tuple[int, int], Terms]:
     return out
 
 
-def add_coverage(m: AggregateModel) -> Terms:
-    """Deviation variables and constraints; returns the scaled penalty terms."""
+def add_coverage(m: AggregateModel, days: frozenset[int] | None = None) -> Terms:
+    """Deviation variables and constraints (on ``days``, default all); returns the scaled
+    penalty terms."""
     from optimizer.roster.build import scaled_weights
 
     w_under, w_over, _ = scaled_weights(m.problem)
     terms_by_interval = coverage_terms(m)
     penalties: Terms = []
     for d, row in enumerate(m.problem.requirement):
+        if days is not None and d not in days:
+            continue
         for t, req in enumerate(row):
             terms = terms_by_interval.get((d, t), [])
             if req == 0 and not terms:
