@@ -256,6 +256,8 @@ def _message(kind: str, o: Outcome) -> str:
         return f"re-rostered: {lost:+.2f} uncovered agent-hours vs base"
     assert o.plan is not None
     status = o.plan.report.status
+    if status == "INFEASIBLE":
+        return "INFEASIBLE: even every open position cannot meet the target"
     if status not in SOLVED:
-        return f"{status}: no hires meet the target (see report)"
+        return f"{status}: no hires meeting the target found in time; allow more time_limit_s"
     return f"{status}: {o.plan.total_hires} hire(s) {o.plan.by_contract()}"

@@ -166,6 +166,8 @@ def test_minimum_hires_unreachable(client: TestClient) -> None:
     assert out["report"]["status"] == "INFEASIBLE" and out["total_hires"] == 0
     assert out["roster_id"] is None and out["base_roster_id"] is not None
     assert out["days"] == [] and out["marginal"] == []
+    job = client.get(f"/v1/jobs/{out['job_id']}").json()
+    assert job["message"].startswith("INFEASIBLE")
 
 
 @pytest.mark.parametrize(
@@ -301,3 +303,23 @@ def test_hiring_scenario_operation_ids(client: TestClient) -> None:
     assert ops == {"createHiringScenario", "listHiringScenarios"}
     item = spec["paths"]["/v1/hiring-scenarios/{scenario_id}"]
     assert item["get"]["operationId"] == "getHiringScenario"
+
+
+@pytest.mark.slow
+def test_process_pool_gives_same_result(database_url: str) -> None:
+    """The job runs the same on the local process pool (spawn) as on the thread pool."""
+    from api.main import create_app
+    from tests.api.conftest import make_settings
+
+    body = {"kind": "attrition", "remove": {"agent_ids": ["A01"]}}
+    keep = ("days", "kept_days", "removed", "base_service_level", "scenario_service_level")
+    with TestClient(create_app(make_settings(database_url))) as client:
+        week = _week(client, agents=2)
+        want = _run(client, week, **body)
+    settings = make_settings(database_url, executor="process", workers=1)
+    with TestClient(create_app(settings)) as client:
+        app: Any = client.app
+        assert app.state.runner.backend.kind == "process"
+        got = _run(client, week, **body)
+    assert {k: got[k] for k in keep} == {k: want[k] for k in keep}
+    assert got["rosters"]["scenario"]["objective"] == want["rosters"]["scenario"]["objective"]
