@@ -645,7 +645,9 @@ class RosterSummary(BaseModel):
     site_id: int
     requirement_id: int
     week_start: date
-    source: str = Field(description="roster_job, or hiring_scenario (base / scenario roster)")
+    source: str = Field(
+        default="roster_job", description="roster_job, or hiring_scenario (base / scenario roster)"
+    )
     report: dict[str, Any]
     kpis: dict[str, Any]
     created_at: datetime
