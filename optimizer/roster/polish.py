@@ -49,7 +49,7 @@ class PolishOptions:
     """Round length, the size of a neighbourhood (shift-choice variables) and the seed."""
 
     round_s: float = 5.0
-    max_choices: int = 25_000
+    max_choices: int = 5_000
     workers: int = 2
     seed: int = 0
 
@@ -293,12 +293,11 @@ def polish_roster(
         )
         solver.parameters.num_workers = max(1, options.workers)
         solver.parameters.random_seed = options.seed + rounds
+        solver.parameters.max_presolve_iterations = 1  # full presolve outlasts a round
+        solver.parameters.symmetry_level = 0
         status = solver.solve(rnd.model)
         since_best += 1
         complete_since_best = complete_since_best and complete
-        import os
-        if os.environ.get("POLISH_DEBUG"):
-            print("round", sorted(days), len(free), solver.status_name(status), solver.objective_value, _scaled_cost(problem, inc, days), round(solver.wall_time, 1), flush=True)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             old = _scaled_cost(problem, inc, days)
             if round(solver.objective_value) < old:
