@@ -162,7 +162,7 @@ def _run(
 
 
 RADIUS = 0
-AGGREGATE_SHARE = 0.85  # of the time limit; the rest: assignment (and polish if it deviated)
+AGGREGATE_SHARE = 0.92  # of the time limit; the rest: assignment (and polish if it deviated)
 FIRST_SHARE = 0.25  # of the aggregate share: the LP rounding neighbourhood
 LNS_RADIUS = 4  # counts of a freed day move within 4 of the incumbent (M-1: 4 beat 2 and 7)
 RESTRICTED = ("x[", "brk_", "lun_")
