@@ -5,18 +5,21 @@ Variables (all integer counts, relaxed to continuous for the LP bound):
 * ``x[c, k]``: agents of class ``c`` working shift type ``k``; ``X[k] = sum_c x[c, k]``;
 * per shift type, break and lunch start counts per offset, split into shifts whose break
   comes *before* the lunch and those whose break comes *after* it (``activities``);
-* ``under[d, t]``, ``over[d, t]``: deviation of staffed agents from the requirement.
+* ``under[d, t]``, ``over[d, t]``: deviation of staffed agents from the requirement
+  (objective ``"deviation"``), or ``sl_z[d, t, j]``, ``sl_beyond[d, t]``: agents on the
+  segments of the interval's service-level envelope and past its saturation (objective
+  ``"service_level"``, :mod:`optimizer.roster.constraints.service_level`).
 
 Each rule family lives in ``constraints/<family>.py``. Staffed agents in interval ``t`` are the
 shifts covering ``t`` minus breaks and lunches in progress. The objective is the instance cost
-scaled by :data:`SCALE` to integers.
+(deviations or service level, plus paid time) scaled by :data:`SCALE` to integers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from optimizer.roster.backend import Backend, Terms
 from optimizer.roster.constraints.activities import ActivityVars, add_activities
@@ -24,14 +27,16 @@ from optimizer.roster.constraints.availability import class_shift_types
 from optimizer.roster.constraints.consecutive_days import add_consecutive_days
 from optimizer.roster.constraints.coverage import add_coverage
 from optimizer.roster.constraints.rest import add_rest
+from optimizer.roster.constraints.service_level import add_service_level
 from optimizer.roster.constraints.weekly_minutes import add_weekly_minutes
 from optimizer.roster.constraints.working_days import add_working_days
 from optimizer.roster.problem import RosterProblem
 from optimizer.roster.shifts import AgentClass, ShiftType
 
 SCALE = 1000
+Objective = Literal["deviation", "service_level"]
 
-__all__ = ["SCALE", "AggregateModel", "build_aggregate", "scaled_weights"]
+__all__ = ["SCALE", "AggregateModel", "Objective", "build_aggregate", "scaled_weights"]
 
 
 @dataclass
@@ -47,6 +52,8 @@ class AggregateModel:
     acts: dict[int, ActivityVars] = field(default_factory=dict)
     under: dict[tuple[int, int], Any] = field(default_factory=dict)
     over: dict[tuple[int, int], Any] = field(default_factory=dict)
+    sl_z: dict[tuple[int, int], list[Any]] = field(default_factory=dict)
+    sl_beyond: dict[tuple[int, int], Any] = field(default_factory=dict)
 
     def class_types(self, c: int) -> list[ShiftType]:
         return [self.types[k] for (ci, k) in self.x if ci == c]
@@ -97,13 +104,15 @@ def build_aggregate(
     fixed_type_counts: Mapping[int, int] | None = None,
     type_domains: Mapping[int, tuple[int, int]] | None = None,
     coverage_days: frozenset[int] | None = None,
+    objective: Objective = "deviation",
 ) -> AggregateModel:
     """Build the aggregate model.
 
     With ``fixed_type_counts`` only activities are free; with ``type_domains`` the type totals
     ``X[k]`` get those bounds and the caller links them to its own variables (no class
     families). ``coverage_days`` restricts the coverage family (and so the objective) to
-    those days.
+    those days. ``objective="service_level"`` replaces the coverage family's deviation
+    penalties by the service-level family's terms (the problem needs ``demand``).
     """
     m = AggregateModel(backend, problem, types, classes)
     _add_type_counts(m, fixed_type_counts, type_domains)
@@ -113,7 +122,10 @@ def build_aggregate(
         add_rest(m)
         add_consecutive_days(m)
     add_activities(m)
-    penalties = add_coverage(m, coverage_days)
+    if objective == "service_level":
+        penalties = add_service_level(m, coverage_days)
+    else:
+        penalties = add_coverage(m, coverage_days)
     _, _, w_paid = scaled_weights(problem)
     paid_terms = [
         (var, w_paid * types[k].paid_min // problem.interval_min) for k, var in m.X.items()

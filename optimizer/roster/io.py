@@ -248,6 +248,7 @@ def _weights(raw: Any) -> ObjectiveWeights:
         float(raw.get("under_per_agent_interval", 1.0)),
         float(raw.get("over_per_agent_interval", 0.1)),
         float(raw.get("paid_per_agent_interval", 0.002)),
+        None if raw.get("per_late_call") is None else float(raw["per_late_call"]),
     )
 
 

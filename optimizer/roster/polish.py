@@ -23,9 +23,13 @@ from ortools.sat.python import cp_model
 
 from optimizer.roster.assign import add_agent_rules
 from optimizer.roster.backend import CpBackend
-from optimizer.roster.build import SCALE, AggregateModel, build_aggregate, scaled_weights
+from optimizer.roster.build import SCALE, AggregateModel, Objective, build_aggregate, scaled_weights
 from optimizer.roster.compose import ActivityCounts, compose_shifts
 from optimizer.roster.constraints.availability import agent_shift_types
+from optimizer.roster.constraints.service_level import (
+    scaled_service_objective,
+    service_level_hints,
+)
 from optimizer.roster.evaluate import staffed_matrix
 from optimizer.roster.problem import Agent, Roster, RosterProblem
 from optimizer.roster.shifts import ShiftType
@@ -46,12 +50,14 @@ class Incumbent:
 
 @dataclass(frozen=True, slots=True)
 class PolishOptions:
-    """Round length, the size of a neighbourhood (shift-choice variables) and the seed."""
+    """Round length, the size of a neighbourhood (shift-choice variables), the seed and the
+    objective (as in :class:`optimizer.roster.solve.SolveOptions`)."""
 
     round_s: float = 5.0
     max_choices: int = 5_000
     workers: int = 2
     seed: int = 0
+    objective: Objective = "deviation"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,18 +80,25 @@ def _staffed(problem: RosterProblem, inc: Incumbent, days: frozenset[int]) -> np
     return staffed_matrix(problem, Roster(tuple(compose_shifts(problem, part, inc.acts))))
 
 
-def _scaled_cost(problem: RosterProblem, inc: Incumbent, days: frozenset[int]) -> int:
-    """Cost of the incumbent on ``days`` in the model's scaled integer units."""
+def _scaled_cost(
+    problem: RosterProblem,
+    inc: Incumbent,
+    days: frozenset[int],
+    objective: Objective = "deviation",
+) -> int:
+    """Objective of the incumbent on ``days`` in the model's scaled integer units."""
     w_under, w_over, w_paid = scaled_weights(problem)
     part = _days_of(inc.shifts, days)
     staffed = _staffed(problem, inc, days)
+    paid = sum(
+        w_paid * st.paid_min // problem.interval_min for by in part.values() for st in by.values()
+    )
+    if objective == "service_level":
+        return int(scaled_service_objective(problem, staffed, days) + paid)
     req = np.asarray(problem.requirement, dtype=np.int64)
     rows = sorted(days)
     under = np.maximum(req[rows] - staffed[rows], 0).sum()
     over = np.maximum(staffed[rows] - req[rows], 0).sum()
-    paid = sum(
-        w_paid * st.paid_min // problem.interval_min for by in part.values() for st in by.values()
-    )
     return int(w_under * under + w_over * over + paid)
 
 
@@ -135,6 +148,7 @@ def _build_round(
     free: Sequence[Agent],
     days: frozenset[int],
     choices: Mapping[str, dict[int, list[ShiftType]]],
+    objective: Objective = "deviation",
 ) -> _Round:
     free_ids = {a.id for a in free}
     fixed: dict[int, int] = {}
@@ -155,7 +169,15 @@ def _build_round(
         if st.day in days
     }
     backend = CpBackend()
-    m = build_aggregate(problem, backend, types, [], type_domains=domains, coverage_days=days)
+    m = build_aggregate(
+        problem,
+        backend,
+        types,
+        [],
+        type_domains=domains,
+        coverage_days=days,
+        objective=objective,
+    )
     model = backend.model
     ys: dict[str, AgentDayVars] = {}
     link: dict[int, list[cp_model.IntVar]] = {}
@@ -182,6 +204,8 @@ def _hint(problem: RosterProblem, rnd: _Round, inc: Incumbent, days: frozenset[i
         model.add_hint(var, max(0, problem.requirement[d][t] - int(staffed[d, t])))
     for (d, t), var in rnd.aggregate.over.items():
         model.add_hint(var, max(0, int(staffed[d, t]) - problem.requirement[d][t]))
+    for var, value in service_level_hints(rnd.aggregate, staffed):
+        model.add_hint(var, value)
     counts: dict[int, int] = {}
     for by in inc.shifts.values():
         for d, st in by.items():
@@ -274,7 +298,7 @@ def polish_roster(
     plans = _plans(open_days, rng)
     all_days = frozenset(open_days)
     inc = start
-    before = _scaled_cost(problem, inc, all_days)
+    before = _scaled_cost(problem, inc, all_days, options.objective)
     rounds = improved = since_best = 0
     complete_since_best = True
     while plans and deadline - time.monotonic() > 0.5:
@@ -285,7 +309,7 @@ def polish_roster(
         free, complete = _pick_agents(agents, inc, days, choices, options.max_choices, rng)
         if not free:
             continue
-        rnd = _build_round(problem, types, inc, free, days, choices)
+        rnd = _build_round(problem, types, inc, free, days, choices, options.objective)
         _hint(problem, rnd, inc, days)
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(
@@ -299,7 +323,7 @@ def polish_roster(
         since_best += 1
         complete_since_best = complete_since_best and complete
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            old = _scaled_cost(problem, inc, days)
+            old = _scaled_cost(problem, inc, days, options.objective)
             if round(solver.objective_value) < old:
                 inc = _read(solver, rnd, inc, days)
                 improved += 1
@@ -308,5 +332,5 @@ def polish_roster(
                     on_improve(inc)
         if since_best >= len(plans) and complete_since_best:
             break
-    after = _scaled_cost(problem, inc, all_days)
+    after = _scaled_cost(problem, inc, all_days, options.objective)
     return inc, PolishStats(rounds, improved, before / SCALE, after / SCALE)

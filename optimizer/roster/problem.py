@@ -87,11 +87,17 @@ class Rules:
 
 @dataclass(frozen=True, slots=True)
 class ObjectiveWeights:
-    """Cost per agent-interval of under-coverage, over-coverage and paid time."""
+    """Cost per agent-interval of under-coverage, over-coverage and paid time.
+
+    ``per_late_call``: cost per call not answered within the threshold, for the service-level
+    objective (``None``: ``under_per_agent_interval * aht_s / interval_s``, see
+    :mod:`optimizer.roster.constraints.service_level`).
+    """
 
     under_per_agent_interval: float = 1.0
     over_per_agent_interval: float = 0.1
     paid_per_agent_interval: float = 0.002
+    per_late_call: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from ortools.sat.python import cp_model
 
+from optimizer.errors import InputError
 from optimizer.roster.assign import assign_class
 from optimizer.roster.backend import CpBackend
 from optimizer.roster.bound import lp_solution
@@ -27,7 +28,14 @@ from optimizer.roster.build import SCALE, AggregateModel, build_aggregate
 from optimizer.roster.check import Violation, check_roster
 from optimizer.roster.compose import ActivityCounts, compose_shifts
 from optimizer.roster.constraints.availability import class_shift_types
-from optimizer.roster.evaluate import RosterKpis, evaluate_roster, staffed_matrix
+from optimizer.roster.constraints.service_level import require_demand
+from optimizer.roster.evaluate import (
+    RosterKpis,
+    ServiceLevelKpis,
+    evaluate_roster,
+    evaluate_service_level,
+    staffed_matrix,
+)
 from optimizer.roster.explain import Explanation, explain_agents
 from optimizer.roster.greedy import greedy_assign
 from optimizer.roster.lns import DayNeighbourhoods, restricted_days
@@ -46,7 +54,8 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class SolveOptions:
-    """Time limit (seconds, whole solve), CP-SAT workers, seed and objective."""
+    """Time limit (seconds, whole solve), CP-SAT workers, seed and objective (``deviation``:
+    the instance cost; ``service_level``: :mod:`optimizer.roster.constraints.service_level`)."""
 
     time_limit_s: float = 60
     workers: int = 2
@@ -68,9 +77,11 @@ class SolverProgress:
 class SolverReport:
     """Status and certified figures of the final roster.
 
-    ``objective`` is the cost of the returned roster; ``best_bound`` the best proven lower
-    bound, the LP relaxation of the aggregate model (``lp_bound``; the CP-SAT search runs in
-    neighbourhoods of the LP and of its incumbent, so its own bound certifies nothing);
+    ``objective`` is the cost of the returned roster (with ``objective="service_level"``: its
+    service-level objective, :class:`ServiceLevelKpis`); ``best_bound`` the best proven lower
+    bound of that objective, the LP relaxation of the aggregate model (``lp_bound``; the
+    CP-SAT search runs in neighbourhoods of the LP and of its incumbent, so its own bound
+    certifies nothing);
     ``gap = (objective - best_bound) / objective``. ``status`` is ``OPTIMAL`` only when the
     roster's cost meets the bound (gap 0, proven), else ``FEASIBLE``; ``aggregate_status`` is
     the CP-SAT status of the last aggregate search (``OPTIMAL`` there means optimal within its
@@ -92,7 +103,8 @@ class SolverReport:
 
 @dataclass(frozen=True, slots=True)
 class RosterResult:
-    """Roster, coverage (staffed per day x interval), unmet demand, KPIs and report."""
+    """Roster, coverage (staffed per day x interval), unmet demand, KPIs and report;
+    ``service_level``: predicted SL and the service-level objective (with demand data)."""
 
     roster: Roster
     coverage: tuple[tuple[int, ...], ...]
@@ -101,6 +113,7 @@ class RosterResult:
     report: SolverReport
     explanations: tuple[Explanation, ...]
     violations: tuple[Violation, ...]
+    service_level: ServiceLevelKpis | None = None
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
@@ -289,7 +302,9 @@ def _replace_activities(
         for st in days.values():
             fixed[st.index] = fixed.get(st.index, 0) + 1
     backend = CpBackend()
-    m = build_aggregate(problem, backend, types, [], fixed_type_counts=fixed)
+    m = build_aggregate(
+        problem, backend, types, [], fixed_type_counts=fixed, objective=options.objective
+    )
     _hint(backend, hints, None)
     for k, av in m.acts.items():
         if fixed.get(k, 0) != previous.get(k, 0):
@@ -306,17 +321,17 @@ def _replace_activities(
 
 def _report(
     status: str,
-    kpis: RosterKpis,
+    cost: float,
     bounds: tuple[float, float],
     extra: tuple[int, bool],
     seconds: float,
 ) -> SolverReport:
     lp_bound, aggregate_obj = bounds
     best = lp_bound
-    gap = max(0.0, (kpis.cost - best) / kpis.cost) if kpis.cost > 0 else 0.0
+    gap = max(0.0, (cost - best) / cost) if cost > 0 else 0.0
     final = "OPTIMAL" if gap <= 1e-9 else "FEASIBLE"
     return SolverReport(
-        final, kpis.cost, best, gap, seconds, lp_bound, aggregate_obj, extra[0], extra[1], status
+        final, cost, best, gap, seconds, lp_bound, aggregate_obj, extra[0], extra[1], status
     )
 
 
@@ -329,9 +344,10 @@ def _aggregate(
     progress: _Progress,
     should_stop: Callable[[], bool] | None,
 ) -> tuple[AggregateModel, cp_model.CpSolver, float, DayNeighbourhoods | None]:
-    lp_bound, lp_values, _ = lp_solution(problem, tuple(a for c in classes for a in c.agents))
+    agents = tuple(a for c in classes for a in c.agents)
+    lp_bound, lp_values, _ = lp_solution(problem, agents, options.objective)
     backend = CpBackend()
-    m = build_aggregate(problem, backend, types, classes)
+    m = build_aggregate(problem, backend, types, classes, objective=options.objective)
     domains = [list(backend.model.proto.variables[v.index].domain) for v in backend.variables]
     _hint(backend, lp_values, RADIUS)
     progress.lp_bound = lp_bound
@@ -370,10 +386,10 @@ def solve_roster(
 ) -> RosterResult:
     """Roster of minimum cost within ``options.time_limit_s`` (see module docstring).
 
-    Raises ``NotImplementedError`` for ``objective="service_level"`` (not built yet).
+    ``objective="service_level"`` needs ``problem.demand`` (else ``InputError`` naming it).
     """
-    if options.objective != "deviation":
-        raise NotImplementedError("only the deviation objective is implemented")
+    if options.objective == "service_level":
+        require_demand(problem)
     start = time.monotonic()
     deadline = start + options.time_limit_s
     types = enumerate_shift_types(problem)
@@ -406,13 +422,18 @@ def solve_roster(
     incumbent = Incumbent(shifts, acts)
     if deviation:  # the assignment lost some of the aggregate's coverage: repair per agent
         polish = PolishOptions(
-            round_s=_round_s(options.time_limit_s), workers=options.workers, seed=options.seed
+            round_s=_round_s(options.time_limit_s),
+            workers=options.workers,
+            seed=options.seed,
+            objective=options.objective,
         )
         incumbent, _ = polish_roster(
             problem, types, agents, incumbent, deadline, polish, should_stop
         )
     roster = Roster(tuple(compose_shifts(problem, incumbent.shifts, incumbent.acts)))
-    return _result(problem, roster, explanations, solver, lp_bound, (deviation, stopped), start)
+    return _result(
+        problem, roster, explanations, solver, lp_bound, (deviation, stopped), start, options
+    )
 
 
 def _result(
@@ -423,15 +444,18 @@ def _result(
     lp_bound: float,
     extra: tuple[int, bool],
     start: float,
+    options: SolveOptions,
 ) -> RosterResult:
     kpis = evaluate_roster(problem, roster)
+    service = _service_level(problem, roster, options)
+    cost = kpis.cost if service is None or options.objective == "deviation" else service.objective
     staffed = staffed_matrix(problem, roster)
     unmet = [
         tuple(max(0, r - int(s)) for r, s in zip(req, row, strict=True))
         for req, row in zip(problem.requirement, staffed, strict=True)
     ]
     bounds = (lp_bound, solver.objective_value / SCALE)
-    report = _report(_status(solver), kpis, bounds, extra, time.monotonic() - start)
+    report = _report(_status(solver), cost, bounds, extra, time.monotonic() - start)
     return RosterResult(
         roster,
         tuple(tuple(int(v) for v in row) for row in staffed),
@@ -440,4 +464,17 @@ def _result(
         report,
         tuple(explanations),
         tuple(check_roster(problem, roster)),
+        service,
     )
+
+
+def _service_level(
+    problem: RosterProblem, roster: Roster, options: SolveOptions
+) -> ServiceLevelKpis | None:
+    """SL figures when the problem has usable demand data (always for the SL objective)."""
+    if options.objective == "service_level":
+        return evaluate_service_level(problem, roster)
+    try:
+        return evaluate_service_level(problem, roster) if problem.demand is not None else None
+    except InputError:
+        return None
