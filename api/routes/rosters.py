@@ -27,7 +27,7 @@ from api.schemas import (
 )
 from api.simulated import SimulationParams, simulated_kpis
 from api.tables import Agent, Contract, Queue, Requirement, Roster, Site
-from api.tasks.roster import load_input
+from api.tasks.roster import check_objective, load_input
 from optimizer.roster.io import ROSTER_SCHEMA
 
 router = APIRouter(tags=["rosters"])
@@ -45,9 +45,10 @@ def create_roster_job(
     idempotency_key: IdempotencyKey = None,
 ) -> JobRead:
     """Start a roster solve (202 + ``Location: /v1/jobs/{id}``); poll the job, then read
-    ``result_url``. Unsolvable inputs (no agents, week outside the requirement) are a 422 now."""
+    ``result_url``. Unsolvable inputs (no agents, week outside the requirement, the
+    ``service_level`` objective without calls) are a 422 now."""
     get_or_404(session, Requirement, body.requirement_id, "requirement")
-    load_input(session, body)
+    check_objective(load_input(session, body).problem, body.objective)
     params = {
         "body": body.model_dump(mode="json"),
         "time_limit_s": body.time_limit_s or settings.solver_time_limit_s,

@@ -22,6 +22,8 @@ from api.schemas import RosterJobCreate
 from api.tables import Requirement, Roster
 from forecasting.calendar import local_instant
 from forecasting.errors import InvalidInput, Problem
+from optimizer.errors import InputError
+from optimizer.roster.constraints.service_level import require_demand
 from optimizer.roster.io import roster_to_json
 from optimizer.roster.problem import RosterProblem
 from optimizer.roster.solve import RosterResult, SolveOptions, SolverProgress, solve_roster
@@ -37,6 +39,19 @@ def load_input(session: Session, body: RosterJobCreate) -> RosterInput:
         message = f"requirement {body.requirement_id} does not exist"
         raise InvalidInput([Problem(None, "requirement_id", "unknown", message)])
     return build_problem(session, requirement, body.week_start)
+
+
+def check_objective(problem: RosterProblem, objective: str) -> None:
+    """A 422 (field ``objective``) when ``service_level`` lacks the queue's demand data."""
+    if objective != "service_level":
+        return
+    try:
+        require_demand(problem)
+    except InputError as exc:
+        raise InvalidInput(
+            [Problem(p.row, "objective", p.code, f"service_level needs the queue's demand: "
+                     f"{p.field}: {p.message}") for p in exc.problems]
+        ) from exc  # fmt: skip
 
 
 def coverage_columns(
@@ -71,6 +86,14 @@ def _report(result: RosterResult, problem_name: str) -> dict[str, Any]:
     return {
         k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in report.items()
     }
+
+
+def _kpis(result: RosterResult) -> dict[str, Any]:
+    """Deviation KPIs plus ``service_level`` (predicted SL, SL objective; ``None`` without
+    demand data)."""
+    sl = result.service_level
+    return {**dataclasses.asdict(result.kpis),
+            "service_level": None if sl is None else dataclasses.asdict(sl)}  # fmt: skip
 
 
 def no_solution(message: str, limit_s: float) -> Problem:
@@ -115,7 +138,7 @@ def roster_row(
     return Roster(
         job_id=spec.job_id, site_id=data.site.id, requirement_id=spec.requirement_id,
         week_start=spec.week_start, report={**_report(result, problem.name), **spec.report_extra},
-        kpis=dataclasses.asdict(result.kpis),
+        kpis=_kpis(result),
         coverage=coverage_columns(data, result, spec.week_start), shifts=doc["shifts"],
         explanations=[dataclasses.asdict(e) for e in result.explanations], source=spec.source,
     )  # fmt: skip
@@ -129,6 +152,7 @@ def run(ctx: JobContext) -> JobOutcome:
     options = SolveOptions(time_limit_s=limit_s, workers=int(ctx.params["workers"]),
                            seed=body.seed, objective=body.objective)  # fmt: skip
     problem = data.problem
+    check_objective(problem, body.objective)
     ctx.report(0.0, f"solving {len(problem.agents)} agents, limit {limit_s:g} s", force=True)
 
     def progress(p: SolverProgress) -> None:
@@ -136,12 +160,14 @@ def run(ctx: JobContext) -> JobOutcome:
                    best_bound=p.bound, gap=p.gap, seconds=p.seconds)  # fmt: skip
 
     result = solve(problem, options, on_progress=progress, should_stop=ctx.should_stop)
-    row = roster_row(data, problem, result, RosterRowSpec(ctx.job_id, body.requirement_id,
-                                                          body.week_start))  # fmt: skip
+    spec = RosterRowSpec(ctx.job_id, body.requirement_id, body.week_start,
+                         report_extra={"objective_kind": body.objective})  # fmt: skip
+    row = roster_row(data, problem, result, spec)
     report = result.report
+    what = "cost" if body.objective == "deviation" else "service-level objective"
     return JobOutcome(
         row=row, kind="roster", stopped_early=report.stopped_early,
-        message=f"{report.status}: cost {report.objective:.2f}, gap {report.gap:.2%}",
+        message=f"{report.status}: {what} {report.objective:.2f}, gap {report.gap:.2%}",
         objective=report.objective, best_bound=report.best_bound, gap=report.gap,
         seconds=report.seconds,
     )  # fmt: skip

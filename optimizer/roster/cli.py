@@ -6,9 +6,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from optimizer.errors import InputError
+
+if TYPE_CHECKING:
+    from optimizer.roster.evaluate import ServiceLevelKpis
 
 __all__ = ["register"]
 
@@ -22,6 +25,12 @@ def register(subparsers: Any) -> None:
     solve.add_argument("-o", "--output", type=Path, required=True, help="roster JSON to write")
     solve.add_argument("--workers", type=int, default=2)
     solve.add_argument("--seed", type=int, default=0)
+    solve.add_argument(
+        "--objective",
+        choices=("deviation", "service_level"),
+        default="deviation",
+        help="deviation cost (default) or service level (needs demand_provenance)",
+    )
     solve.set_defaults(handler=_solve)
     check = sub.add_parser("check", help="validate a staffwise-roster/1 file against an instance")
     check.add_argument("instance", type=Path)
@@ -45,8 +54,13 @@ def _solve(args: argparse.Namespace) -> int:
         problem = load_instance(args.instance)
     except InputError as exc:
         return _print_problems(exc)
-    options = SolveOptions(time_limit_s=args.time_limit, workers=args.workers, seed=args.seed)
-    result = solve_roster(problem, options)
+    options = SolveOptions(
+        time_limit_s=args.time_limit, workers=args.workers, seed=args.seed, objective=args.objective
+    )
+    try:
+        result = solve_roster(problem, options)
+    except InputError as exc:
+        return _print_problems(exc)
     r, k = result.report, result.kpis
     doc = roster_to_json(
         problem, result.roster, solver={"name": "staffwise-cpsat", "seconds": round(r.seconds, 2)}
@@ -56,7 +70,11 @@ def _solve(args: argparse.Namespace) -> int:
     print(f"status     {r.status}")
     print(f"cost       {k.cost:.3f}  (under {k.under_agent_intervals}, over ", end="")
     print(f"{k.over_agent_intervals} agent-intervals, paid {k.paid_hours:.1f} h)")
+    if args.objective == "service_level":
+        print(f"objective  {r.objective:.3f}  (service level)")
     print(f"bound      {r.best_bound:.3f}  (LP {r.lp_bound:.3f})  gap {100 * r.gap:.2f}%")
+    if result.service_level is not None:
+        _print_service_level(result.service_level)
     print(f"seconds    {r.seconds:.1f}")
     print(f"shifts     {len(result.roster.shifts)}  violations {len(result.violations)}")
     for e in result.explanations:
@@ -67,7 +85,7 @@ def _solve(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from optimizer.roster.check import check_roster
-    from optimizer.roster.evaluate import evaluate_roster
+    from optimizer.roster.evaluate import evaluate_roster, evaluate_service_level
     from optimizer.roster.io import load_instance, load_roster
 
     try:
@@ -81,4 +99,16 @@ def _check(args: argparse.Namespace) -> int:
         print(f"{v.agent}\tday {day}\t{v.rule}\t{v.message}")
     kpis = evaluate_roster(problem, roster)
     print(f"cost {kpis.cost:.3f}  violations {len(violations)}")
+    if problem.demand is not None:
+        try:
+            _print_service_level(evaluate_service_level(problem, roster))
+        except InputError as exc:
+            _print_problems(exc)
     return 0 if not violations else 1
+
+
+def _print_service_level(sl: ServiceLevelKpis) -> None:
+    days = " ".join(f"{100 * v:.1f}" for v in sl.service_level_by_day)
+    print(f"service    {100 * sl.service_level_week:.2f}% predicted (Erlang C; by day {days})")
+    print(f"late calls {sl.late_calls_erlang:.1f} of {sl.calls:.1f} (envelope {sl.late_calls:.1f})")
+    print(f"sl obj     {sl.objective:.3f}  (Erlang C curve {sl.objective_erlang:.3f})")

@@ -171,3 +171,35 @@ def test_roster_bad_input(client: TestClient, tiny: tuple[int, int]) -> None:
     assert assert_problem(_post(client, requirement_id), 422)["errors"][0]["code"] == "no_agents"
     assert_problem(client.get("/v1/rosters/404"), 404)
     assert_problem(client.get("/v1/rosters/404/export.csv"), 404)
+
+
+def test_service_level_roster_job(client: TestClient, requirement_id: int) -> None:
+    response = _post(client, requirement_id, objective="service_level")
+    assert response.status_code == 202, response.text
+    job = wait_job(client, response.json()["id"])
+    assert job["status"] == "succeeded", (job["error"], job["errors"])
+    roster = client.get(job["result_url"]).json()
+    report, kpis = roster["report"], roster["kpis"]
+    assert report["objective_kind"] == "service_level" and report["violations"] == []
+    sl = kpis["service_level"]
+    assert report["objective"] == pytest.approx(sl["objective"]) == pytest.approx(job["objective"])
+    assert report["best_bound"] <= report["objective"] + 1e-6
+    assert 0.0 <= sl["service_level_week"] <= 1.0 and len(sl["service_level_by_day"]) == 7
+    assert sl["calls"] >= sum(roster["coverage"]["calls"]) - 1e-6  # plus calls when closed
+    assert "cost" in kpis  # the deviation cost stays available
+
+
+def test_service_level_without_calls_is_a_422() -> None:
+    from api.tasks.roster import check_objective
+    from forecasting.errors import InvalidInput
+    from optimizer.roster.io import load_instance
+    from tests.roster_support import tiny_instance
+
+    doc = tiny_instance()
+    doc["demand_provenance"] = {"calls_per_interval": [[0.0] * 96] * 3, "aht_seconds": 180}
+    problem = load_instance(doc)
+    check_objective(problem, "deviation")
+    with pytest.raises(InvalidInput) as info:
+        check_objective(problem, "service_level")
+    [error] = info.value.problems
+    assert (error.field, error.code) == ("objective", "no_calls")

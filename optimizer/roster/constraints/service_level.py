@@ -128,6 +128,8 @@ def require_demand(problem: RosterProblem) -> DemandData:
         problems.append(Problem(None, "demand.calls", "shape", f"{calls.shape} != {shape}"))
     elif not np.all(np.isfinite(calls)) or np.any(calls < 0):
         problems.append(Problem(None, "demand.calls", "range", "calls must be finite and >= 0"))
+    elif calls.sum() <= 0:
+        problems.append(Problem(None, "demand.calls", "no_calls", "no calls in the horizon"))
     if not (math.isfinite(demand.aht_s) and demand.aht_s > 0):
         problems.append(Problem(None, "demand.aht_s", "range", "AHT must be positive"))
     if not (math.isfinite(demand.answer_within_s) and demand.answer_within_s >= 0):
