@@ -17,6 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ortools.sat.python import cp_model
+
+from optimizer.roster.constraints.consecutive_days import add_agent_consecutive_days
 from optimizer.roster.constraints.rest import earliest_monday_start
 from optimizer.roster.problem import Agent, RosterProblem
 from optimizer.roster.shifts import AgentClass, ShiftType
@@ -62,6 +65,32 @@ def _day_patterns(
     return worked if all(v == 0 for v in left.values()) else None
 
 
+def _exact_day_patterns(
+    problem: RosterProblem,
+    agents: list[Agent],
+    need: int,
+    per_day: list[int],
+    time_limit_s: float = 10.0,
+) -> dict[str, set[int]] | None:
+    """Day patterns by CP-SAT when the greedy pass is stuck: ``need`` days per agent, the
+    day totals exactly, consecutive days with history (a feasibility model of agents x days)."""
+    model = cp_model.CpModel()
+    worked = {
+        a.id: {d: model.new_bool_var(f"w[{a.id},{d}]") for d in range(problem.days)} for a in agents
+    }
+    for a in agents:
+        model.add(sum(worked[a.id].values()) == need).with_name(f"days[{a.id}]")
+        add_agent_consecutive_days(model, problem, a, worked[a.id])
+    for d, count in enumerate(per_day):
+        model.add(sum(worked[a.id][d] for a in agents) == count).with_name(f"day_total[{d}]")
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.num_workers = 2
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return {a.id: {d for d, v in worked[a.id].items() if solver.value(v)} for a in agents}
+
+
 def _shifts_for_day(
     problem: RosterProblem,
     d: int,
@@ -70,13 +99,26 @@ def _shifts_for_day(
     earliest: dict[str, int],
     tomorrow: set[str],
 ) -> dict[str, ShiftType] | None:
+    """Shifts latest first; each goes to an eligible agent (allowed start <= its start).
+
+    Eligible sets only grow towards earlier shifts, so any eligible choice keeps the day
+    feasible; among them an agent off tomorrow is preferred (a late end costs them nothing),
+    then the agent with the latest allowed start.
+    """
     ordered_shifts = sorted(shifts, key=lambda st: (-st.start_min, -st.end_min))
-    ordered_agents = sorted(agents, key=lambda a: (-earliest[a.id], a.id in tomorrow, a.id))
-    out = {}
-    for agent, st in zip(ordered_agents, ordered_shifts, strict=True):
-        if st.start_min < earliest[agent.id]:
+    waiting = sorted(agents, key=lambda a: (-earliest[a.id], a.id))
+    out: dict[str, ShiftType] = {}
+    eligible: list[Agent] = []
+    i = 0
+    for st in ordered_shifts:
+        while i < len(waiting) and earliest[waiting[i].id] <= st.start_min:
+            eligible.append(waiting[i])
+            i += 1
+        if not eligible:
             return None
-        out[agent.id] = st
+        pick = next((a for a in eligible if a.id not in tomorrow), eligible[0])
+        eligible.remove(pick)
+        out[pick.id] = st
     return out
 
 
@@ -90,7 +132,10 @@ def greedy_assign(
     by_day: list[list[ShiftType]] = [[] for _ in range(problem.days)]
     for st, n in counts.items():
         by_day[st.day].extend([st] * n)
-    patterns = _day_patterns(problem, list(cls.agents), need, [len(x) for x in by_day])
+    per_day = [len(x) for x in by_day]
+    patterns = _day_patterns(problem, list(cls.agents), need, per_day)
+    if patterns is None:
+        patterns = _exact_day_patterns(problem, list(cls.agents), need, per_day)
     if patterns is None:
         return None
     rest = problem.rules.min_rest_min

@@ -18,8 +18,8 @@ from optimizer.roster.constraints.weekly_minutes import add_agent_weekly_minutes
 from optimizer.roster.constraints.working_days import add_agent_working_days
 from optimizer.roster.io import load_instance
 from optimizer.roster.problem import RosterProblem
-from optimizer.roster.shifts import ShiftType, enumerate_shift_types
-from tests.roster_support import agent, tiny_instance
+from optimizer.roster.shifts import ShiftType, agent_classes, enumerate_shift_types
+from tests.roster_support import agent, requirement, tiny_instance
 
 
 def _problem(**agent_fields: Any) -> RosterProblem:
@@ -146,3 +146,28 @@ def test_coverage_family_counts_activities_as_absent() -> None:
     required = sum(sum(row) for row in problem.requirement)
     # one shift covers len(covered) intervals, minus its one-interval break
     assert under == required - (len(covered) - 1)
+
+
+def test_consecutive_days_window_cut_counts_members_not_shift_types() -> None:
+    """Three full-timers with one Monday shift type; one of them is at the consecutive-days
+    limit from last week, so at most two Monday shifts even where demand asks for three
+    (the cut once compared its capacity with the number of shift types and was left out)."""
+    monday_only_one_start = [[480, 990], [420, 1260], [420, 1260]]
+    history_at_limit = {"consecutive_days_worked": 5, "last_shift_end_minute": -600}
+    doc = tiny_instance(
+        [
+            agent("F1", "FT", availability=monday_only_one_start),
+            agent("F2", "FT", availability=monday_only_one_start),
+            agent("F3", "FT", availability=monday_only_one_start, history=history_at_limit),
+        ]
+    )
+    doc["requirement"] = requirement(1, level=3) + requirement(2, level=0)
+    problem = load_instance(doc)
+    types = enumerate_shift_types(problem)
+    backend = CpBackend()
+    m = build_aggregate(problem, backend, types, agent_classes(problem, problem.agents))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(backend.model) == cp_model.OPTIMAL
+    monday = sum(solver.value(v) for (_, k), v in m.x.items() if types[k].day == 0)
+    assert monday == 2

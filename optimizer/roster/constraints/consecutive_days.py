@@ -42,7 +42,7 @@ def add_consecutive_days(m: AggregateModel) -> None:
             window = [d for d in range(first, first + limit + 1) if 0 <= d < n_days]
             terms: Terms = [t for d in window for t in by_day.get(d, [])]
             cap = sum(_window_capacity(a, first, limit, len(window)) for a in cls.agents)
-            if terms and cap < len(terms) and cap < cls.size * len(window):
+            if terms and cap < cls.size * len(window):
                 m.backend.add_linear(terms, 0, cap, f"consecutive_days[{cls.index},{first}]")
 
 
