@@ -5,6 +5,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from optimizer.roster.compose import ActivityCounts
+from optimizer.roster.polish import Incumbent
+from optimizer.roster.problem import Roster, RosterProblem
+from optimizer.roster.shifts import ShiftType, enumerate_shift_types
+
 RULES: dict[str, Any] = {
     "shift_start_granularity_minutes": 30,
     "min_rest_between_shifts_minutes": 660,
@@ -86,3 +91,19 @@ def tiny_instance(
     }
     doc.update(overrides)
     return doc
+
+
+def incumbent_of(problem: RosterProblem, roster: Roster) -> tuple[list[ShiftType], Incumbent]:
+    """The shift types and break counts of ``roster`` (4-hour shifts: a break, no lunch)."""
+    types = enumerate_shift_types(problem)
+    by_key = {(t.day, t.start_min, t.span_min): t for t in types}
+    shifts: dict[str, dict[int, ShiftType]] = {}
+    acts: dict[int, ActivityCounts] = {}
+    for s in roster.shifts:
+        st_ = by_key[s.day, s.start_min, s.end_min - s.start_min]
+        shifts.setdefault(s.agent, {})[s.day] = st_
+        counts = acts.setdefault(st_.index, ({}, {}, {}, {}))
+        for a in s.activities:
+            offset = a.start_min - s.start_min
+            counts[0][offset] = counts[0].get(offset, 0) + 1
+    return types, Incumbent(shifts, acts)

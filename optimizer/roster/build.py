@@ -12,7 +12,8 @@ Variables (all integer counts, relaxed to continuous for the LP bound):
 
 Each rule family lives in ``constraints/<family>.py``. Staffed agents in interval ``t`` are the
 shifts covering ``t`` minus breaks and lunches in progress. The objective is the instance cost
-(deviations or service level, plus paid time) scaled by :data:`SCALE` to integers.
+(deviations or service level, plus paid time and preference costs) scaled by
+:data:`SCALE` to integers.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from optimizer.roster.constraints.activities import ActivityVars, add_activities
 from optimizer.roster.constraints.availability import class_shift_types
 from optimizer.roster.constraints.consecutive_days import add_consecutive_days
 from optimizer.roster.constraints.coverage import add_coverage
+from optimizer.roster.constraints.preferences import add_preferences
 from optimizer.roster.constraints.rest import add_rest
 from optimizer.roster.constraints.service_level import add_service_level
 from optimizer.roster.constraints.weekly_minutes import add_weekly_minutes
@@ -105,6 +107,7 @@ def build_aggregate(
     type_domains: Mapping[int, tuple[int, int]] | None = None,
     coverage_days: frozenset[int] | None = None,
     objective: Objective = "deviation",
+    extra_objective: Terms | None = None,
 ) -> AggregateModel:
     """Build the aggregate model.
 
@@ -112,7 +115,10 @@ def build_aggregate(
     ``X[k]`` get those bounds and the caller links them to its own variables (no class
     families). ``coverage_days`` restricts the coverage family (and so the objective) to
     those days. ``objective="service_level"`` replaces the coverage family's deviation
-    penalties by the service-level family's terms (the problem needs ``demand``).
+    penalties by the service-level family's terms (the problem needs ``demand``). Agents'
+    preferences are priced on the class counts
+    (:mod:`optimizer.roster.constraints.preferences`); ``extra_objective`` adds the caller's
+    own terms (the polish prices its free agents' shift choices there).
     """
     m = AggregateModel(backend, problem, types, classes)
     _add_type_counts(m, fixed_type_counts, type_domains)
@@ -130,5 +136,5 @@ def build_aggregate(
     paid_terms = [
         (var, w_paid * types[k].paid_min // problem.interval_min) for k, var in m.X.items()
     ]
-    backend.minimize(penalties + paid_terms)
+    backend.minimize(penalties + paid_terms + add_preferences(m, SCALE) + (extra_objective or []))
     return m

@@ -70,6 +70,9 @@ def _solve(args: argparse.Namespace) -> int:
     print(f"status     {r.status}")
     print(f"cost       {k.cost:.3f}  (under {k.under_agent_intervals}, over ", end="")
     print(f"{k.over_agent_intervals} agent-intervals, paid {k.paid_hours:.1f} h)")
+    if k.preference_misses:
+        print(f"wishes     {k.preference_misses} shifts against a preference, cost ", end="")
+        print(f"{k.preference_cost:.3f}")
     if args.objective == "service_level":
         print(f"objective  {r.objective:.3f}  (service level)")
     print(f"bound      {r.best_bound:.3f}  (LP {r.lp_bound:.3f})  gap {100 * r.gap:.2f}%")

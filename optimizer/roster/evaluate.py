@@ -22,19 +22,24 @@ __all__ = [
     "ServiceLevelKpis",
     "evaluate_roster",
     "evaluate_service_level",
+    "preference_cost",
     "staffed_matrix",
 ]
 
 
 @dataclass(frozen=True, slots=True)
 class RosterKpis:
-    """Cost and its parts. ``under``/``over`` in agent-intervals; paid time in hours."""
+    """Cost and its parts. ``under``/``over`` in agent-intervals; paid time in hours;
+    ``preference_cost``: agents' wishes not granted, priced by their weights (part of
+    ``cost``); ``preference_misses``: shifts that cost a preference penalty."""
 
     cost: float
     under_agent_intervals: int
     over_agent_intervals: int
     paid_agent_intervals: int
     paid_hours: float
+    preference_cost: float = 0.0
+    preference_misses: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +90,24 @@ def evaluate_roster(problem: RosterProblem, roster: Roster) -> RosterKpis:
         + w.over_per_agent_interval * over
         + w.paid_per_agent_interval * paid_intervals
     )
-    return RosterKpis(round(cost, 9), under, over, paid_intervals, paid_min / 60)
+    pref_cost, misses = preference_cost(problem, roster)
+    cost += pref_cost
+    return RosterKpis(
+        round(cost, 9), under, over, paid_intervals, paid_min / 60, round(pref_cost, 9), misses
+    )
+
+
+def preference_cost(problem: RosterProblem, roster: Roster) -> tuple[float, int]:
+    """Total preference penalty of ``roster`` and the number of shifts that carry one."""
+    prefs = {a.id: a.preferences for a in problem.agents if a.preferences.active}
+    total, misses = 0.0, 0
+    for s in roster.shifts:
+        p = prefs.get(s.agent)
+        penalty = p.shift_cost(s.day, s.start_min) if p is not None else 0.0
+        if penalty > 0:
+            total += penalty
+            misses += 1
+    return total, misses
 
 
 def evaluate_service_level(problem: RosterProblem, roster: Roster) -> ServiceLevelKpis:
@@ -112,6 +134,7 @@ def evaluate_service_level(problem: RosterProblem, roster: Roster) -> ServiceLev
     paid = sum(s.paid_min(problem.rules) for s in roster.shifts) // problem.interval_min
     _, _, w_paid = scaled_weights(problem)
     scaled = scaled_service_objective(problem, staffed, curves=curves) + w_paid * paid
+    scaled += round(preference_cost(problem, roster)[0] * SCALE)
     envelope = sum(curve.value(int(staffed[d, t])) for (d, t), curve in curves.items())
     over = sum(
         max(0, int(staffed[d, t]) - (c.saturation if (c := curves.get((d, t))) else 0))
@@ -119,7 +142,7 @@ def evaluate_service_level(problem: RosterProblem, roster: Roster) -> ServiceLev
         for t in range(problem.intervals_per_day)
     )
     late_erlang = float((calls - answered).sum())
-    fixed = problem.weights.paid_per_agent_interval * paid
+    fixed = problem.weights.paid_per_agent_interval * paid + preference_cost(problem, roster)[0]
     fixed += problem.weights.over_per_agent_interval * over
     by_day = tuple(
         float(answered[d].sum() / calls[d].sum()) if calls[d].sum() > 0 else 1.0

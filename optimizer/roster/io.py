@@ -20,6 +20,7 @@ from optimizer.roster.problem import (
     DemandData,
     History,
     ObjectiveWeights,
+    Preferences,
     Roster,
     RosterProblem,
     Rules,
@@ -222,7 +223,59 @@ def _agent(
     optional = bool(raw.get("optional", False))
     fixed_cost = float(raw.get("fixed_cost", 0.0))
     history = _history(r, raw.get("history"), f"{path}.history")
-    return Agent(aid, cid, avail, lo, hi, max_days, history, optional, fixed_cost)
+    prefs = _preferences(r, raw.get("preferences"), f"{path}.preferences", days, grid)
+    return Agent(aid, cid, avail, lo, hi, max_days, history, optional, fixed_cost, prefs)
+
+
+def _weight(r: _Reader, raw: Mapping[str, Any], key: str, path: str) -> float:
+    value = raw.get(key, 0.0)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+        r.fail(f"{path}.{key}", "range", "expected a non-negative number")
+        return 0.0
+    return float(value)
+
+
+def _start_window(r: _Reader, raw: Any, path: str, grid: int) -> Window | None:
+    """``[earliest, latest]`` preferred start (equal ends: one preferred start time)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, list) or len(raw) != 2:
+        r.fail(path, "type", "expected [earliest, latest] or null")
+        return None
+    lo = r.minutes(raw[0], f"{path}[0]", grid)
+    hi = r.minutes(raw[1], f"{path}[1]", grid)
+    if lo is None or hi is None:
+        return None
+    if hi < lo:
+        r.fail(path, "order", "latest must not be before earliest")
+        return None
+    return (lo, hi)
+
+
+def _preferences(r: _Reader, raw: Any, path: str, days: int, grid: int) -> Preferences:
+    """``{"days_off": [5, 6], "day_off_weight": 2.0, "preferred_start": ["08:00", "09:00"],
+    "start_weight": 0.5}`` (every key optional)."""
+    if raw is None:
+        return Preferences()
+    if not isinstance(raw, dict):
+        r.fail(path, "type", "expected an object")
+        return Preferences()
+    unknown = sorted(set(raw) - {"days_off", "day_off_weight", "preferred_start", "start_weight"})
+    for key in unknown:
+        r.fail(f"{path}.{key}", "unknown", "not a preference field")
+    days_off = raw.get("days_off", [])
+    if not isinstance(days_off, list) or not all(
+        isinstance(d, int) and not isinstance(d, bool) and 0 <= d < days for d in days_off
+    ):
+        r.fail(f"{path}.days_off", "range", f"expected a list of days 0..{days - 1}")
+        days_off = []
+    window = _start_window(r, raw.get("preferred_start"), f"{path}.preferred_start", grid)
+    return Preferences(
+        tuple(sorted(set(days_off))),
+        _weight(r, raw, "day_off_weight", path),
+        window,
+        _weight(r, raw, "start_weight", path),
+    )
 
 
 def _requirement(r: _Reader, raw: Any, days: int, per_day: int) -> tuple[tuple[int, ...], ...]:

@@ -22,10 +22,11 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from optimizer.roster.assign import add_agent_rules
-from optimizer.roster.backend import CpBackend
+from optimizer.roster.backend import CpBackend, Terms
 from optimizer.roster.build import SCALE, AggregateModel, Objective, build_aggregate, scaled_weights
 from optimizer.roster.compose import ActivityCounts, compose_shifts
 from optimizer.roster.constraints.availability import agent_shift_types
+from optimizer.roster.constraints.preferences import scaled_penalty
 from optimizer.roster.constraints.service_level import (
     scaled_service_objective,
     service_level_hints,
@@ -93,6 +94,7 @@ def _scaled_cost(
     paid = sum(
         w_paid * st.paid_min // problem.interval_min for by in part.values() for st in by.values()
     )
+    paid += _preference_cost(problem, inc, days)
     if objective == "service_level":
         return int(scaled_service_objective(problem, staffed, days) + paid)
     req = np.asarray(problem.requirement, dtype=np.int64)
@@ -100,6 +102,24 @@ def _scaled_cost(
     under = np.maximum(req[rows] - staffed[rows], 0).sum()
     over = np.maximum(staffed[rows] - req[rows], 0).sum()
     return int(w_under * under + w_over * over + paid)
+
+
+def _preference_cost(
+    problem: RosterProblem,
+    inc: Incumbent,
+    days: frozenset[int],
+    exclude: frozenset[str] | set[str] = frozenset(),
+) -> int:
+    """Scaled preference penalties of the incumbent's shifts on ``days`` (``exclude``: agents
+    left out, e.g. the free agents of a round, priced by the model itself)."""
+    total = 0
+    for agent in problem.agents:
+        if agent.id in exclude or not agent.preferences.active:
+            continue
+        for d, st in inc.shifts.get(agent.id, {}).items():
+            if d in days:
+                total += scaled_penalty(agent.preferences, st, SCALE)
+    return total
 
 
 def _choices(
@@ -169,18 +189,10 @@ def _build_round(
         if st.day in days
     }
     backend = CpBackend()
-    m = build_aggregate(
-        problem,
-        backend,
-        types,
-        [],
-        type_domains=domains,
-        coverage_days=days,
-        objective=objective,
-    )
     model = backend.model
     ys: dict[str, AgentDayVars] = {}
     link: dict[int, list[cp_model.IntVar]] = {}
+    wishes: Terms = []
     for agent in free:
         y = _agent_vars(
             model, agent, days, inc.shifts.get(agent.id, {}), choices[agent.id], problem.days
@@ -189,7 +201,23 @@ def _build_round(
         for d in days:
             for st, var in y.get(d, {}).items():
                 link.setdefault(st.index, []).append(var)
+                penalty = scaled_penalty(agent.preferences, st, SCALE)
+                if penalty:
+                    wishes.append((var, penalty))
         ys[agent.id] = y
+    kept = _preference_cost(problem, inc, days, exclude=free_ids)
+    if kept:
+        wishes.append((model.new_constant(1), kept))
+    m = build_aggregate(
+        problem,
+        backend,
+        types,
+        [],
+        type_domains=domains,
+        coverage_days=days,
+        objective=objective,
+        extra_objective=wishes,
+    )
     for k, total in m.X.items():
         terms = link.get(k, [])
         model.add(total == fixed.get(k, 0) + sum(terms)).with_name(f"link[{k}]")

@@ -39,11 +39,43 @@ class History:
 
 
 @dataclass(frozen=True, slots=True)
+class Preferences:
+    """Soft wishes of an agent, priced in objective units (same units as the coverage costs).
+
+    ``days_off``: days (0 = Monday) the agent wishes to be off; each one worked costs
+    ``day_off_weight``. ``preferred_start``: ``(earliest, latest)`` preferred shift start
+    (minutes, every day); a shift starting outside costs ``start_weight`` per hour of distance
+    to the window (pro rata).
+    """
+
+    days_off: tuple[int, ...] = ()
+    day_off_weight: float = 0.0
+    preferred_start: Window | None = None
+    start_weight: float = 0.0
+
+    @property
+    def active(self) -> bool:
+        return (bool(self.days_off) and self.day_off_weight > 0) or (
+            self.preferred_start is not None and self.start_weight > 0
+        )
+
+    def shift_cost(self, day: int, start_min: int) -> float:
+        """Penalty of working a shift starting at ``start_min`` on ``day``."""
+        cost = self.day_off_weight if day in self.days_off else 0.0
+        if self.preferred_start is not None:
+            lo, hi = self.preferred_start
+            distance = max(0, lo - start_min, start_min - hi)
+            cost += self.start_weight * distance / 60.0
+        return cost
+
+
+@dataclass(frozen=True, slots=True)
 class Agent:
     """A named agent. ``availability[d]`` is ``(earliest start, latest end)`` or ``None``.
 
     ``optional`` marks an agent the optimiser may leave unused (e.g. a vacancy to hire); an
-    optional agent that works costs ``fixed_cost`` in objective units.
+    optional agent that works costs ``fixed_cost`` in objective units. ``preferences``: soft
+    wishes priced in the objective (:class:`Preferences`).
     """
 
     id: str
@@ -55,6 +87,7 @@ class Agent:
     history: History = History()
     optional: bool = False
     fixed_cost: float = 0.0
+    preferences: Preferences = Preferences()
 
 
 @dataclass(frozen=True, slots=True)

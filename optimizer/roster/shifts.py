@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from optimizer.roster.problem import ActivityRule, Agent, RosterProblem, Rules, Window
+from optimizer.roster.problem import ActivityRule, Agent, Preferences, RosterProblem, Rules, Window
 
 __all__ = ["AgentClass", "ShiftType", "agent_classes", "enumerate_shift_types"]
 
@@ -91,7 +91,8 @@ def fits(agent_window: Window | None, shift: ShiftType) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class AgentClass:
-    """Agents interchangeable for the aggregate model (same contract and availability)."""
+    """Agents interchangeable for the aggregate model (same contract, availability and
+    preferences)."""
 
     index: int
     agents: tuple[Agent, ...]
@@ -99,12 +100,17 @@ class AgentClass:
     availability: tuple[Window | None, ...]
 
     @property
+    def preferences(self) -> Preferences:
+        return self.agents[0].preferences
+
+    @property
     def size(self) -> int:
         return len(self.agents)
 
 
 def agent_classes(problem: RosterProblem, agents: tuple[Agent, ...]) -> list[AgentClass]:
-    """Group agents by contract lengths, weekly bounds, day limit and availability."""
+    """Group agents by contract lengths, weekly bounds, day limit, availability and
+    preferences (inactive preferences do not split a class)."""
     groups: dict[tuple[object, ...], list[Agent]] = {}
     for agent in agents:
         lengths = problem.contract(agent.contract).shift_paid_min
@@ -115,6 +121,7 @@ def agent_classes(problem: RosterProblem, agents: tuple[Agent, ...]) -> list[Age
             agent.max_days,
             agent.availability,
             agent.optional,
+            agent.preferences if agent.preferences.active else Preferences(),
         )
         groups.setdefault(key, []).append(agent)
     return [

@@ -17,7 +17,6 @@ from optimizer.errors import InputError
 from optimizer.roster.bound import lp_lower_bound
 from optimizer.roster.build import SCALE
 from optimizer.roster.check import check_roster
-from optimizer.roster.compose import ActivityCounts
 from optimizer.roster.constraints.service_level import (
     answered_within,
     concave_majorant,
@@ -25,11 +24,10 @@ from optimizer.roster.constraints.service_level import (
 )
 from optimizer.roster.evaluate import evaluate_service_level
 from optimizer.roster.io import load_instance
-from optimizer.roster.polish import Incumbent, PolishOptions, polish_roster
-from optimizer.roster.problem import Roster, RosterProblem
-from optimizer.roster.shifts import ShiftType, enumerate_shift_types
+from optimizer.roster.polish import PolishOptions, polish_roster
+from optimizer.roster.problem import RosterProblem
 from optimizer.roster.solve import RosterResult, SolveOptions, solve_roster
-from tests.roster_support import agent, tiny_instance
+from tests.roster_support import agent, incumbent_of, tiny_instance
 
 FAST = SolveOptions(time_limit_s=5, workers=1)
 SL = SolveOptions(time_limit_s=5, workers=1, objective="service_level")
@@ -124,28 +122,12 @@ def test_scarce_agent_goes_where_it_lifts_service_level_most() -> None:
     assert bound <= deviation.service_level.objective + 1e-6
 
 
-def _incumbent(problem: RosterProblem, roster: Roster) -> tuple[list[ShiftType], Incumbent]:
-    """The shift types and break counts of ``roster`` (4-hour shifts: a break, no lunch)."""
-    types = enumerate_shift_types(problem)
-    by_key = {(t.day, t.start_min, t.span_min): t for t in types}
-    shifts: dict[str, dict[int, ShiftType]] = {}
-    acts: dict[int, ActivityCounts] = {}
-    for s in roster.shifts:
-        st_ = by_key[s.day, s.start_min, s.end_min - s.start_min]
-        shifts.setdefault(s.agent, {})[s.day] = st_
-        counts = acts.setdefault(st_.index, ({}, {}, {}, {}))
-        for a in s.activities:
-            offset = a.start_min - s.start_min
-            counts[0][offset] = counts[0].get(offset, 0) + 1
-    return types, Incumbent(shifts, acts)
-
-
 def test_polish_improves_the_service_level_objective_it_reports() -> None:
     import time
 
     problem = load_instance(_scarce_doc())
     start = solve_roster(problem, FAST)  # S on the quiet day
-    types, incumbent = _incumbent(problem, start.roster)
+    types, incumbent = incumbent_of(problem, start.roster)
     options = PolishOptions(round_s=2.0, workers=1, objective="service_level")
     deadline = time.monotonic() + 20
     final, stats = polish_roster(problem, types, problem.agents, incumbent, deadline, options)
