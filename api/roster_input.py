@@ -3,7 +3,8 @@
 The requirement's UTC intervals are mapped to the site's local week (Mon..Sun, wall-clock
 minutes): on the autumn DST day the repeated wall-clock interval takes the larger need of its
 two instants; in the spring gap the skipped interval needs nobody. Time off removes the day
-from the agent's availability. Only active agents serving the requirement's queue take part.
+from the agent's availability. Only active agents serving the requirement's queue take part;
+their stored preferences (wished days off, preferred start window) are priced in the objective.
 """
 
 from __future__ import annotations
@@ -83,6 +84,18 @@ def _window(pair: Any) -> rp.Window | None:
     return None if pair is None else (int(pair[0]), int(pair[1]))
 
 
+def core_preferences(raw: dict[str, Any] | None) -> rp.Preferences:
+    """Stored agent preferences (start times in local minutes) as the core's ``Preferences``."""
+    if raw is None:
+        return rp.Preferences()
+    return rp.Preferences(
+        days_off=tuple(sorted({int(d) for d in raw.get("days_off", [])})),
+        day_off_weight=float(raw.get("day_off_weight", 0.0)),
+        preferred_start=_window(raw.get("preferred_start")),
+        start_weight=float(raw.get("start_weight", 0.0)),
+    )
+
+
 def _agents(
     session: Session, site_id: int, queue_id: int, week_start: dt.date
 ) -> tuple[list[rp.Agent], dict[int, rp.Contract]]:
@@ -118,6 +131,7 @@ def _agents(
                 max_weekly_paid_min=contract.max_weekly_paid_min,
                 max_days=min(contract.max_days, sum(w is not None for w in availability)),
                 history=rp.History(row.consecutive_days_worked, row.last_shift_end_minute),
+                preferences=core_preferences(row.preferences),
             )
         )
     return agents, contracts

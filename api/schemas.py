@@ -255,6 +255,84 @@ class ContractList(Page):
     items: list[ContractRead]
 
 
+class StartWindow(Strict):
+    """Preferred local shift start times, both ends included (``earliest == latest``: one
+    preferred start time), on the 15-minute grid."""
+
+    earliest: str = Field(examples=["08:00"])
+    latest: str = Field(examples=["09:00"])
+
+    @field_validator("earliest", "latest")
+    @classmethod
+    def _hhmm(cls, value: str) -> str:
+        if not _HHMM.match(value) or value == "24:00":
+            raise ValueError("expected a local start time HH:MM between 00:00 and 23:45")
+        if hhmm_to_minute(value) % 15:
+            raise ValueError("times must be on the 15-minute grid")
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> StartWindow:
+        if hhmm_to_minute(self.latest) < hhmm_to_minute(self.earliest):
+            raise ValueError("latest must not be before earliest")
+        return self
+
+    def minutes(self) -> list[int]:
+        return [hhmm_to_minute(self.earliest), hhmm_to_minute(self.latest)]
+
+
+Weight = Annotated[float, Field(ge=0.0, le=1e6, allow_inf_nan=False)]
+Weekday = Annotated[int, Field(ge=0, le=6, strict=True)]
+
+
+class AgentPreferences(Strict):
+    """Soft wishes priced in the roster objective (same units as the coverage weights: one
+    agent-interval under the requirement costs ``under_per_agent_interval``, 1.0 by default).
+
+    Each shift on a wished day off (``days_off``, 0 = Monday) costs ``day_off_weight``; a shift
+    starting outside ``preferred_start`` costs ``start_weight`` per hour of distance to the
+    window. A weight of 0 records the wish without pricing it.
+    """
+
+    days_off: list[Weekday] = Field(default_factory=list, max_length=7, examples=[[5, 6]])
+    day_off_weight: Weight = Field(default=0.0, examples=[2.0])
+    preferred_start: StartWindow | None = None
+    start_weight: Weight = Field(default=0.0, examples=[0.5])
+
+    @field_validator("days_off")
+    @classmethod
+    def _unique(cls, value: list[int]) -> list[int]:
+        if len(set(value)) != len(value):
+            raise ValueError("days_off must not repeat a day")
+        return sorted(value)
+
+    def stored(self) -> dict[str, Any]:
+        """The stored form: the roster instance's ``preferences`` with start times in minutes."""
+        window = self.preferred_start
+        return {
+            "days_off": list(self.days_off),
+            "day_off_weight": self.day_off_weight,
+            "preferred_start": None if window is None else window.minutes(),
+            "start_weight": self.start_weight,
+        }
+
+    @classmethod
+    def from_stored(cls, raw: dict[str, Any] | None) -> AgentPreferences | None:
+        if raw is None:
+            return None  # stored preferences were validated on the way in: no re-validation
+        pair = raw.get("preferred_start")
+        window = None
+        if pair is not None:
+            earliest, latest = minute_to_hhmm(pair[0]), minute_to_hhmm(pair[1])
+            window = StartWindow.model_construct(earliest=earliest, latest=latest)
+        return cls.model_construct(
+            days_off=list(raw.get("days_off", [])),
+            day_off_weight=float(raw.get("day_off_weight", 0.0)),
+            preferred_start=window,
+            start_weight=float(raw.get("start_weight", 0.0)),
+        )
+
+
 class AgentBase(Strict):
     code: Code
     name: str = Field(default="", max_length=200)
@@ -266,6 +344,9 @@ class AgentBase(Strict):
         default=None, le=0, description="end of last week's last shift, minutes before Monday"
     )
     active: bool = True
+    preferences: AgentPreferences | None = Field(
+        default=None, description="soft wishes priced in the roster objective; null: none"
+    )
 
 
 class AgentCreate(AgentBase):
@@ -278,6 +359,9 @@ class AgentUpdate(Strict):
     availability: Week | None = None
     queue_ids: list[int] | None = None
     active: bool | None = None
+    preferences: AgentPreferences | None = Field(
+        default=None, description="replaces the stored preferences; null removes them"
+    )
 
 
 class AgentRead(AgentBase):

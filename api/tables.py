@@ -149,6 +149,9 @@ class Agent(SQLModel, table=True):
     consecutive_days_worked: int = 0
     last_shift_end_minute: int | None = None
     active: bool = True
+    # soft wishes: {"days_off": [...], "day_off_weight": w, "preferred_start": [lo_min, hi_min]
+    # or null, "start_weight": w}; null = none
+    preferences: dict[str, Any] | None = _json(nullable=True)
     created_at: datetime = _created()
 
 

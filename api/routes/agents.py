@@ -1,4 +1,5 @@
-"""Agents of a site (contract, availability, queues, last week's tail) and their time off."""
+"""Agents of a site (contract, availability, queues, last week's tail, preferences) and their
+time off."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from api.errors import invalid
 from api.schemas import (
     AgentCreate,
     AgentList,
+    AgentPreferences,
     AgentRead,
     AgentUpdate,
     TimeOffCreate,
@@ -27,6 +29,7 @@ def agent_read(row: Agent) -> AgentRead:
     assert row.id is not None
     data = row.model_dump()
     data["availability"] = week_from_minutes(row.availability)
+    data["preferences"] = AgentPreferences.from_stored(row.preferences)
     return AgentRead.model_construct(**data)  # stored rows were validated on the way in
 
 
@@ -53,6 +56,7 @@ def create_agent(
     _check_refs(session, site_id, body.contract_id, body.queue_ids)
     data = body.model_dump()
     data["availability"] = week_to_minutes(body.availability)
+    data["preferences"] = None if body.preferences is None else body.preferences.stored()
     row = Agent(site_id=site_id, **data)
     session.add(row)
     commit(session, f"site {site_id} already has an agent {body.code!r}")
@@ -84,6 +88,9 @@ def update_agent(agent_id: int, body: AgentUpdate, session: WriteSession) -> Age
     changes = body.model_dump(exclude_unset=True)
     if body.availability is not None:
         changes["availability"] = week_to_minutes(body.availability)
+    if "preferences" in changes:  # replaced as a whole; an explicit null removes them
+        prefs = body.preferences
+        changes["preferences"] = None if prefs is None else prefs.stored()
     for name, value in changes.items():
         setattr(row, name, value)
     session.add(row)

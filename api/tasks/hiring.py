@@ -175,6 +175,8 @@ def _roster_summary(result: RosterResult | None, interval_min: int) -> dict[str,
         "seconds": r.seconds, "stopped_early": r.stopped_early,
         "under_agent_hours": result.kpis.under_agent_intervals * interval_min / 60.0,
         "paid_hours": result.kpis.paid_hours,
+        "preference_cost": result.kpis.preference_cost,
+        "preference_misses": result.kpis.preference_misses,
     })  # fmt: skip
 
 
