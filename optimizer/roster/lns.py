@@ -9,7 +9,9 @@ The radius adapts per neighbourhood (as CP-SAT's own LNS adapts its neighbourhoo
 round that hits its time limit without improving shrinks that neighbourhood's radius by one (a
 busy weekday at radius 4 is often not even searched through in 5 s), a round proven optimal
 without improving grows it by one (up to ``max_radius``), so every round does useful work.
-The search stops at the deadline or after two full cycles without improvement.
+Radii and the position in the cycle persist across
+calls of :meth:`DayNeighbourhoods.run`. The search stops at the deadline or after two full
+cycles without improvement.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import itertools
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
@@ -49,6 +51,9 @@ class DayNeighbourhoods:
     variables: list[tuple[cp_model.IntVar, int]]
     radius: int = 2
     max_radius: int = 8
+    frozen: dict[int, int] = field(default_factory=dict)  # variable index -> fixed value
+    _radii: dict[tuple[int, ...], int] = field(default_factory=dict)  # kept across runs
+    _next: int = 0
 
     def _set_domains(
         self, incumbent: dict[int, int], free: set[int], radius: int | None = None
@@ -59,7 +64,9 @@ class DayNeighbourhoods:
             value = incumbent[var.index]
             domain = proto.variables[var.index].domain
             domain.clear()
-            if day in free:
+            if var.index in self.frozen:
+                domain.extend([self.frozen[var.index]] * 2)
+            elif day in free:
                 domain.extend([max(0, value - r), value + r])
             else:
                 domain.extend([value, value])
@@ -84,26 +91,52 @@ class DayNeighbourhoods:
         best = first
         incumbent = {var.index: int(best.value(var)) for var, _ in self.variables}
         plans = [{d} for d in days] + [{a, b} for a, b in itertools.pairwise(days)]
-        radii = [self.radius] * len(plans)
-        i = since_best = 0
+        for plan in plans:
+            self._radii.setdefault(tuple(sorted(plan)), self.radius)
+        since_best = 0
         while plans and deadline - time.monotonic() > 1.0 and since_best < 2 * len(plans):
-            at = i % len(plans)
-            i += 1
+            plan = plans[self._next % len(plans)]
+            key = tuple(sorted(plan))
+            self._next += 1
             since_best += 1
-            self._set_domains(incumbent, plans[at], radii[at])
+            self._set_domains(incumbent, plan, self._radii[key])
             self._hint(best)
             solver = make_solver(min(round_s, deadline - time.monotonic()))
             if _ok(solver) and solver.objective_value < best.objective_value - 0.5:
                 best, since_best = solver, 0
                 incumbent = {var.index: int(best.value(var)) for var, _ in self.variables}
             elif solver.response_proto.status == cp_model.OPTIMAL:
-                radii[at] = min(self.max_radius, radii[at] + 1)
+                self._radii[key] = min(self.max_radius, self._radii[key] + 1)
             else:
-                radii[at] = max(1, radii[at] - 1)
+                self._radii[key] = max(1, self._radii[key] - 1)
             if should_stop is not None and should_stop():
                 break
         self._set_domains(incumbent, set())
         return best
+
+    def repair(
+        self,
+        best: cp_model.CpSolver,
+        make_solver: Callable[[float], cp_model.CpSolver],
+        frozen: dict[int, int],
+        days: list[int],
+        limit_s: float,
+    ) -> cp_model.CpSolver | None:
+        """A solution with ``frozen`` variables at their values (added to :attr:`frozen`),
+        every other count within :attr:`max_radius` of ``best`` on every day; ``None`` when
+        none is found in ``limit_s`` (the frozen set is then left unchanged)."""
+        before = dict(self.frozen)
+        self.frozen.update(frozen)
+        incumbent = {var.index: int(best.value(var)) for var, _ in self.variables}
+        self._set_domains(incumbent, set(days), self.max_radius)
+        self._hint(best)
+        solver = make_solver(limit_s)
+        if _ok(solver):
+            self._set_domains({v.index: int(solver.value(v)) for v, _ in self.variables}, set())
+            return solver
+        self.frozen = before
+        self._set_domains(incumbent, set())
+        return None
 
 
 def _ok(solver: cp_model.CpSolver) -> bool:

@@ -4,9 +4,14 @@
 2. The LP relaxation of the aggregate model (GLOP) gives ``lp_bound`` and a rounded hint.
 3. CP-SAT solves the aggregate model (shift-type counts per agent class with exact break and
    lunch offsets) within most of the time limit; its best bound certifies the gap.
+   The LNS (:mod:`lns`) adapts its neighbourhood radius; at 70 % of its time a checkpoint
+   assigns the incumbent to named agents and freezes every class whose assignment deviated at
+   the counts it really got (the aggregate is repaired around them).
 4. Each class's counts go to its named agents (:mod:`assign`), all per-agent rules exact.
 5. If an assignment had to deviate from the counts, breaks and lunches are re-placed for the
-   final shifts. The roster is checked by the independent :func:`check_roster`.
+   final shifts and the agent-level polish repairs coverage; if the checkpoint's exactly
+   assigned roster is still cheaper, it is returned instead. The roster is checked by the
+   independent :func:`check_roster`.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -174,10 +179,12 @@ def _run(
     return solver
 
 
+Shifts = dict[str, dict[int, ShiftType]]
 RADIUS = 0
 AGGREGATE_SHARE = 0.92  # of the time limit; the rest: assignment (and polish if it deviated)
 FIRST_SHARE = 0.25  # of the aggregate share: the LP rounding neighbourhood
 LNS_RADIUS = 4  # counts of a freed day move within 4 of the incumbent (M-1: 4 beat 2 and 7)
+CHECKPOINT_SHARE = 0.7  # of the LNS time: assign to agents, freeze classes that deviate
 RESTRICTED = ("x[", "brk_", "lun_")
 
 
@@ -252,16 +259,21 @@ def _assign_all(
     options: SolveOptions,
     classes: list[AgentClass],
     deadline: float,
-) -> tuple[dict[str, dict[int, ShiftType]], list[int]]:
+    known: Mapping[int, Shifts] | None = None,
+) -> tuple[Shifts, list[int]]:
     """Assign every class; a class whose counts cannot be assigned may use any of its types.
 
-    Returns the shifts and the classes whose assignment deviated from their counts.
+    ``known``: classes whose counts were frozen to an earlier assignment keep it. Returns the
+    shifts and the classes whose assignment deviated from their counts.
     """
-    shifts: dict[str, dict[int, ShiftType]] = {}
+    shifts: Shifts = {}
     deviating = []
     remaining = list(classes)
     while remaining:
         cls = remaining.pop(0)
+        if known is not None and cls.index in known:
+            shifts.update(known[cls.index])
+            continue
         budget = max(1.0, (deadline - time.monotonic()) / (len(remaining) + 1))
         counts = _class_counts(m, solver, cls)
         quick = greedy_assign(problem, cls, counts)
@@ -343,7 +355,7 @@ def _aggregate(
     time_limit_s: float,
     progress: _Progress,
     should_stop: Callable[[], bool] | None,
-) -> tuple[AggregateModel, cp_model.CpSolver, float, DayNeighbourhoods | None]:
+) -> tuple[AggregateModel, cp_model.CpSolver, float, _Checkpoint]:
     agents = tuple(a for c in classes for a in c.agents)
     lp_bound, lp_values, _ = lp_solution(problem, agents, options.objective)
     backend = CpBackend()
@@ -358,18 +370,68 @@ def _aggregate(
         _restore(backend, domains)  # the LP neighbourhood holds no solution: search everywhere
         solver = _run(backend.model, options, first, progress, should_stop)
     if _status(solver) not in ("OPTIMAL", "FEASIBLE") or (should_stop and should_stop()):
-        return m, solver, lp_bound, None
+        return m, solver, lp_bound, _Checkpoint({}, None)
     lns = DayNeighbourhoods(backend, restricted_days(m, backend), radius=LNS_RADIUS)
     days = [d for d, o in enumerate(problem.opening_hours) if o is not None]
-    solver = lns.run(
-        solver,
-        lambda limit: _run(backend.model, options, limit, progress, should_stop),
-        days,
-        deadline,
-        round_s=_round_s(options.time_limit_s),
-        should_stop=should_stop,
-    )
-    return m, solver, lp_bound, lns
+
+    def run(limit: float) -> cp_model.CpSolver:
+        return _run(backend.model, options, limit, progress, should_stop)
+
+    round_s = _round_s(options.time_limit_s)
+    checkpoint = time.monotonic() + CHECKPOINT_SHARE * (deadline - time.monotonic())
+    solver = lns.run(solver, run, days, checkpoint, round_s, should_stop)
+    check = _Checkpoint({}, None)
+    if not (should_stop and should_stop()):
+        solver, check = _checkpoint(problem, m, solver, options, lns, run, days, deadline)
+    solver = lns.run(solver, run, days, deadline, round_s, should_stop)
+    return m, solver, lp_bound, check
+
+
+@dataclass(frozen=True, slots=True)
+class _Checkpoint:
+    """Assignments of the classes frozen at the checkpoint, and the complete roster of the
+    checkpoint when every class was assigned exactly (a fallback of known cost)."""
+
+    known: dict[int, Shifts]
+    clean: Incumbent | None
+
+
+def _checkpoint(
+    problem: RosterProblem,
+    m: AggregateModel,
+    solver: cp_model.CpSolver,
+    options: SolveOptions,
+    lns: DayNeighbourhoods,
+    run: Callable[[float], cp_model.CpSolver],
+    days: list[int],
+    deadline: float,
+) -> tuple[cp_model.CpSolver, _Checkpoint]:
+    """Assign the incumbent to agents; freeze each class whose assignment deviated at the
+    counts it really got, and repair the aggregate around them, so that the rest of the
+    search accounts for what the named agents can work (the aggregate is a relaxation).
+
+    Returns the (repaired) incumbent and the checkpoint."""
+    now = time.monotonic()
+    shifts, bad = _assign_all(problem, m, solver, options, m.classes, now + 0.3 * (deadline - now))
+    if not bad:
+        return solver, _Checkpoint({}, Incumbent(shifts, _activity_counts(m, solver)))
+    frozen: dict[int, int] = {}
+    known: dict[int, Shifts] = {}
+    for c in bad:
+        members = {a.id for a in m.classes[c].agents}
+        known[c] = {aid: by for aid, by in shifts.items() if aid in members}
+        counts: dict[int, int] = {}
+        for by in known[c].values():
+            for st in by.values():
+                counts[st.index] = counts.get(st.index, 0) + 1
+        for (ci, k), var in m.x.items():
+            if ci == c:
+                frozen[var.index] = counts.get(k, 0)
+    limit = min(4 * _round_s(options.time_limit_s), deadline - time.monotonic())
+    repaired = lns.repair(solver, run, frozen, days, max(1.0, limit))
+    if repaired is None:
+        return solver, _Checkpoint({}, None)
+    return repaired, _Checkpoint(known, None)
 
 
 def _round_s(time_limit_s: float) -> float:
@@ -399,14 +461,14 @@ def solve_roster(
     classes = agent_classes(problem, agents)
     progress = _Progress(start, on_progress, should_stop)
     share = max(1.0, AGGREGATE_SHARE * (deadline - time.monotonic()))
-    m, solver, lp_bound, _ = _aggregate(
+    m, solver, lp_bound, check = _aggregate(
         problem, classes, types, options, share, progress, should_stop
     )
     status = _status(solver)
     if status not in ("OPTIMAL", "FEASIBLE"):
         raise RuntimeError(f"aggregate roster model returned {status}")
     stopped = should_stop is not None and should_stop()
-    shifts, bad = _assign_all(problem, m, solver, options, m.classes, deadline)
+    shifts, bad = _assign_all(problem, m, solver, options, m.classes, deadline, check.known)
     deviation = len(bad)
     if deviation:
         remaining = max(1.0, deadline - time.monotonic())
@@ -431,9 +493,19 @@ def solve_roster(
             problem, types, agents, incumbent, deadline, polish, should_stop
         )
     roster = Roster(tuple(compose_shifts(problem, incumbent.shifts, incumbent.acts)))
+    if deviation and check.clean is not None:  # the exactly assigned checkpoint may be cheaper
+        earlier = Roster(tuple(compose_shifts(problem, check.clean.shifts, check.clean.acts)))
+        if _cost(problem, earlier, options) < _cost(problem, roster, options):
+            roster = earlier
     return _result(
         problem, roster, explanations, solver, lp_bound, (deviation, stopped), start, options
     )
+
+
+def _cost(problem: RosterProblem, roster: Roster, options: SolveOptions) -> float:
+    if options.objective == "service_level":
+        return evaluate_service_level(problem, roster).objective
+    return evaluate_roster(problem, roster).cost
 
 
 def _result(

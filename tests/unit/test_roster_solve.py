@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -130,3 +131,56 @@ def test_cli_solve_writes_a_valid_roster(
     printed = capsys.readouterr().out
     assert "gap" in printed and "status" in printed
     assert main(["roster", "check", str(instance), str(out)]) == 0
+
+
+def _count_calls(monkeypatch: pytest.MonkeyPatch, bad_on_call: int) -> list[Any]:
+    """Wrap ``_assign_all`` so that its ``bad_on_call``-th call reports class 0 as deviating
+    (its shifts unchanged); returns the recorded ``known`` arguments."""
+    import optimizer.roster.solve as solve_mod
+
+    real = solve_mod._assign_all
+    seen: list[Any] = []
+
+    def fake(*args: Any, **kwargs: Any) -> Any:
+        seen.append(args[6] if len(args) > 6 else kwargs.get("known"))
+        shifts, bad = real(*args, **kwargs)
+        return (shifts, [0]) if len(seen) == bad_on_call else (shifts, bad)
+
+    monkeypatch.setattr(solve_mod, "_assign_all", fake)
+    return seen
+
+
+def test_checkpoint_freezes_a_deviating_class_and_keeps_its_assignment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    doc = tiny_instance([agent("A1"), agent("A2"), agent("F1", "FT")],
+                        requirement=requirement(3, 2))  # fmt: skip
+    problem = load_instance(doc)
+    seen = _count_calls(monkeypatch, bad_on_call=1)  # the checkpoint's assignment deviates
+    result = solve_roster(problem, FAST)
+    assert len(seen) == 2 and seen[0] is None
+    assert seen[1] is not None and 0 in seen[1]  # class 0 frozen, its assignment reused
+    assert result.violations == () and result.report.assignment_deviation == 0
+    assert result.kpis == evaluate_roster(problem, result.roster)
+
+
+def test_a_deviating_final_assignment_falls_back_to_the_checkpoint_roster(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import optimizer.roster.solve as solve_mod
+    from optimizer.roster.polish import Incumbent
+
+    free = {"min_weekly_paid_minutes": 0}
+    doc = tiny_instance([agent("A1", **free), agent("A2", **free)], requirement=requirement(3, 1))
+    problem = load_instance(doc)
+    _count_calls(monkeypatch, bad_on_call=2)  # the final assignment "deviates"
+
+    def empty_polish(*args: Any, **kwargs: Any) -> Any:
+        return Incumbent({}, {}), None  # a valid but empty roster: far worse
+
+    monkeypatch.setattr(solve_mod, "polish_roster", empty_polish)
+    result = solve_roster(problem, FAST)
+    assert result.report.assignment_deviation == 1
+    assert result.roster.shifts  # the checkpoint's roster, not the empty one
+    assert result.violations == ()
+    assert result.kpis.cost < evaluate_roster(problem, solve_mod.Roster()).cost
