@@ -80,8 +80,8 @@ def forecast_origin(
     coverage: float | None,
 ) -> OriginForecast:
     """Fit on rows before ``origin_row`` (cleaned of outlier days if ``clean``), forecast the
-    next ``horizon_days`` rows and bound them with the calibrated interval (no bounds, NaN,
-    when ``coverage`` is None)."""
+    next ``horizon_days`` rows and bound them with the interval calibrated on the rolling
+    errors of the same procedure inside ``train`` (no bounds, NaN, when ``coverage`` is None)."""
     train = matrix.take(np.arange(origin_row))
     fit_on = clean_matrix(train, special)[0] if clean else train
     rows = np.arange(origin_row, min(origin_row + horizon_days, matrix.days.size))
@@ -89,7 +89,13 @@ def forecast_origin(
     if coverage is None:
         lo = hi = np.full_like(mean, np.nan)
     else:
-        calib = calibrate(method, fit_on, coverage=coverage, horizon_days=horizon_days)
+        calib = calibrate(
+            method,
+            train,
+            coverage=coverage,
+            horizon_days=horizon_days,
+            special=special if clean else None,
+        )
         lo, hi = calib.bounds(mean)
     return OriginForecast(mean, lo, hi, matrix.values[rows], seasonal_naive_scale(train))
 
