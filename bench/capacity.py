@@ -18,8 +18,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import statistics
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -42,7 +44,7 @@ from scenarios.capacity_model import (  # noqa: E402
     ContractType,
     HiringPolicy,
 )
-from scenarios.sweep import run_sweep, volume_target_grid  # noqa: E402
+from scenarios.sweep import SweepResult, run_sweep, volume_target_grid  # noqa: E402
 from scenarios.whatif import Base  # noqa: E402
 from scenarios.whatif_model import PlanSettings  # noqa: E402
 
@@ -138,25 +140,36 @@ def parallel_headroom() -> float:
         return serial_s / (time.perf_counter() - started)
 
 
-def bench_sweep(count: int, weeks: int) -> None:
+def _timed(run: Callable[[], SweepResult], repeats: int) -> tuple[float, SweepResult]:
+    """Median seconds of ``repeats`` runs (the machine is shared: one run can be 30 % off)."""
+    times, result = [], None
+    for _ in range(repeats):
+        started = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - started)
+    assert result is not None
+    return statistics.median(times), result
+
+
+def bench_sweep(count: int, weeks: int, repeats: int = 3) -> None:
     base = year_base(weeks)
     goals = {"80/20": ServiceGoal(0.8, 20.0), "90/30": ServiceGoal(0.9, 30.0)}
     pcts = [-20 + 5 * i for i in range((count + 1) // 2)]
     scenarios = volume_target_grid(pcts, goals)[:count]
     load_before = os.getloadavg()[0]
-    started = time.perf_counter()
-    serial = run_sweep(base, scenarios, include_base=False)
-    serial_s = time.perf_counter() - started
+    run_sweep(base, scenarios[:2], include_base=False)  # warm-up: first-call costs not timed
+    serial_s, serial = _timed(lambda: run_sweep(base, scenarios, include_base=False), repeats)
     with ProcessPoolExecutor(max_workers=2) as pool:
         started = time.perf_counter()
         parallel = run_sweep(base, scenarios, executor=pool, include_base=False)
         cold_s = time.perf_counter() - started  # includes starting the workers
-        started = time.perf_counter()
-        again = run_sweep(base, scenarios, executor=pool, include_base=False)
-        parallel_s = time.perf_counter() - started  # a long-lived pool, as the API keeps
+        parallel_s, again = _timed(  # a long-lived pool, as the API keeps
+            lambda: run_sweep(base, scenarios, executor=pool, include_base=False), repeats
+        )
     same = serial.table.equals(parallel.table) and serial.table.equals(again.table)
     print()
     print(f"## what-if sweep: {len(scenarios)} scenarios x {len(base.forecast):,} intervals")
+    print(f"(serial and started pool: median of {repeats} runs; start-up: one run)")
     print("| run | seconds | speed-up vs serial |")
     print("| --- | --- | --- |")
     print(f"| serial (baseline) | {serial_s:.2f} | 1.00x |")

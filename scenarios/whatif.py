@@ -133,9 +133,9 @@ def _validate_base(base: Base) -> None:
     validate_settings(base.settings)
 
 
-def _local(base: Base) -> pd.DatetimeIndex:
-    starts = pd.DatetimeIndex(pd.to_datetime(base.forecast["interval_start"], utc=True))
-    return starts.tz_convert(base.zone)
+def _starts(base: Base) -> pd.DatetimeIndex:
+    """Interval starts as a tz-aware UTC index (never an object array of Timestamps)."""
+    return pd.DatetimeIndex(pd.to_datetime(base.forecast["interval_start"], utc=True))
 
 
 def _window_mask(local: pd.DatetimeIndex, window: Window) -> np.ndarray:
@@ -157,9 +157,13 @@ def _window_mask(local: pd.DatetimeIndex, window: Window) -> np.ndarray:
     return mask
 
 
-def adjusted_forecast(base: Base, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
-    """Calls and AHT per interval after the scenario's volume and AHT changes."""
-    local = _local(base)
+def adjusted_forecast(
+    base: Base, scenario: Scenario, local: pd.DatetimeIndex | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Calls and AHT per interval after the scenario's volume and AHT changes (``local``: the
+    interval starts in the base's zone, when the caller has them already)."""
+    if local is None:
+        local = _starts(base).tz_convert(base.zone)
     calls = base.forecast["calls"].to_numpy(dtype=np.float64).copy()
     aht = base.forecast["aht_s"].to_numpy(dtype=np.float64).copy()
     for vol in scenario.volume:
@@ -236,13 +240,14 @@ def interval_frame(base: Base, scenario: Scenario) -> pd.DataFrame:
     """Per-interval staffing and predicted queue of ``scenario`` (module docstring)."""
     settings = apply_scenario(base.settings, scenario)
     validate_settings(settings)
-    calls, aht = adjusted_forecast(base, scenario)
+    starts = _starts(base)
+    local = starts.tz_convert(base.zone)
+    calls, aht = adjusted_forecast(base, scenario, local)
     agents, fractional, scheduled = _required(calls, aht, base.interval_min, settings)
-    local = _local(base)
     days = pd.Series(local.normalize().tz_localize(None))
     frame = pd.DataFrame(
         {
-            "interval_start": base.forecast["interval_start"].to_numpy(),
+            "interval_start": starts,
             "local_date": days,
             "week_start": days - pd.to_timedelta(local.day_of_week, unit="D"),
             "calls": calls,
