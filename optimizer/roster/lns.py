@@ -43,30 +43,63 @@ def restricted_days(m: AggregateModel, backend: CpBackend) -> list[tuple[cp_mode
     return out
 
 
+Plan = tuple[str, tuple[int, ...]]  # ("day", days) or ("class", class indices)
+
+
+def _class_and_type(name: str) -> tuple[int | None, int]:
+    """(class index for a class count ``x[c,k]`` else None, shift type index ``k``)."""
+    match = _TYPE_INDEX.match(name)
+    if match is None:
+        raise ValueError(f"not a restricted variable: {name}")
+    if match.group(2) is not None:
+        return int(name[2 : name.index(",")]), int(match.group(2))
+    return None, int(match.group(3))
+
+
 @dataclass
 class DayNeighbourhoods:
-    """The LNS driver over one aggregate model."""
+    """The LNS driver over one aggregate model.
+
+    Two kinds of neighbourhood alternate: *days* (one day or two adjacent days, every class
+    and activity count of those days free) and, when ``run`` is given class groups, *classes*
+    (every count of the group's classes on every day free, with the activity counts of their
+    shift types): a class can then move work between days that are not adjacent, which no
+    day neighbourhood allows while the rest of the week is fixed.
+    """
 
     backend: CpBackend
     variables: list[tuple[cp_model.IntVar, int]]
     radius: int = 2
     max_radius: int = 8
     frozen: dict[int, int] = field(default_factory=dict)  # variable index -> fixed value
-    _radii: dict[tuple[int, ...], int] = field(default_factory=dict)  # kept across runs
+    _radii: dict[Plan, int] = field(default_factory=dict)  # kept across runs
     _next: int = 0
+    _owners: dict[int, tuple[int | None, int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._owners = {var.index: _class_and_type(var.name) for var, _ in self.variables}
+
+    def _free(self, plan: Plan) -> set[int]:
+        """Indices of the variables ``plan`` frees."""
+        kind, ids = plan
+        if kind == "day":
+            return {var.index for var, day in self.variables if day in ids}
+        group = set(ids)
+        types = {k for c, k in self._owners.values() if c in group}
+        return {i for i, (c, k) in self._owners.items() if c in group or (c is None and k in types)}
 
     def _set_domains(
         self, incumbent: dict[int, int], free: set[int], radius: int | None = None
     ) -> None:
         r = self.radius if radius is None else radius
         proto = self.backend.model.proto
-        for var, day in self.variables:
+        for var, _ in self.variables:
             value = incumbent[var.index]
             domain = proto.variables[var.index].domain
             domain.clear()
             if var.index in self.frozen:
                 domain.extend([self.frozen[var.index]] * 2)
-            elif day in free:
+            elif var.index in free:
                 domain.extend([max(0, value - r), value + r])
             else:
                 domain.extend([value, value])
@@ -77,6 +110,15 @@ class DayNeighbourhoods:
         for var in self.backend.variables:
             model.add_hint(var, solver.value(var))
 
+    def _plans(self, days: list[int], class_groups: list[tuple[int, ...]]) -> list[Plan]:
+        day_plans: list[Plan] = [("day", (d,)) for d in days]
+        day_plans += [("day", (a, b)) for a, b in itertools.pairwise(days)]
+        class_plans: list[Plan] = [("class", tuple(sorted(g))) for g in class_groups]
+        plans: list[Plan] = []
+        for i in range(max(len(day_plans), len(class_plans))):  # interleave the two kinds
+            plans += day_plans[i : i + 1] + class_plans[i : i + 1]
+        return plans
+
     def run(
         self,
         first: cp_model.CpSolver,
@@ -85,30 +127,30 @@ class DayNeighbourhoods:
         deadline: float,
         round_s: float,
         should_stop: Callable[[], bool] | None = None,
+        class_groups: list[tuple[int, ...]] | None = None,
     ) -> cp_model.CpSolver:
-        """Improve from ``first`` until ``deadline`` or until a full cycle of neighbourhoods
-        brings no improvement; returns the solver of the best solution."""
+        """Improve from ``first`` until ``deadline`` or until two full cycles of neighbourhoods
+        bring no improvement; returns the solver of the best solution."""
         best = first
         incumbent = {var.index: int(best.value(var)) for var, _ in self.variables}
-        plans = [{d} for d in days] + [{a, b} for a, b in itertools.pairwise(days)]
+        plans = self._plans(days, class_groups or [])
         for plan in plans:
-            self._radii.setdefault(tuple(sorted(plan)), self.radius)
+            self._radii.setdefault(plan, self.radius)
         since_best = 0
         while plans and deadline - time.monotonic() > 1.0 and since_best < 2 * len(plans):
             plan = plans[self._next % len(plans)]
-            key = tuple(sorted(plan))
             self._next += 1
             since_best += 1
-            self._set_domains(incumbent, plan, self._radii[key])
+            self._set_domains(incumbent, self._free(plan), self._radii[plan])
             self._hint(best)
             solver = make_solver(min(round_s, deadline - time.monotonic()))
             if _ok(solver) and solver.objective_value < best.objective_value - 0.5:
                 best, since_best = solver, 0
                 incumbent = {var.index: int(best.value(var)) for var, _ in self.variables}
             elif solver.response_proto.status == cp_model.OPTIMAL:
-                self._radii[key] = min(self.max_radius, self._radii[key] + 1)
+                self._radii[plan] = min(self.max_radius, self._radii[plan] + 1)
             else:
-                self._radii[key] = max(1, self._radii[key] - 1)
+                self._radii[plan] = max(1, self._radii[plan] - 1)
             if should_stop is not None and should_stop():
                 break
         self._set_domains(incumbent, set())
@@ -128,7 +170,7 @@ class DayNeighbourhoods:
         before = dict(self.frozen)
         self.frozen.update(frozen)
         incumbent = {var.index: int(best.value(var)) for var, _ in self.variables}
-        self._set_domains(incumbent, set(days), self.max_radius)
+        self._set_domains(incumbent, self._free(("day", tuple(days))), self.max_radius)
         self._hint(best)
         solver = make_solver(limit_s)
         if _ok(solver):
