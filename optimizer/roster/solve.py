@@ -440,8 +440,8 @@ def class_groups(classes: list[AgentClass], largest: int = 4) -> list[tuple[int,
     """Class neighbourhoods of the LNS: every class alone, then every pair of the ``largest``
     classes by size (their shifts cover the same hours, so they trade coverage)."""
     big = sorted(classes, key=lambda c: -c.size)[:largest]
-    pairs = [(a.index, b.index) for a, b in itertools.combinations(big, 2)]
-    return [(c.index,) for c in classes] + pairs
+    singles: list[tuple[int, ...]] = [(c.index,) for c in classes]
+    return singles + [(a.index, b.index) for a, b in itertools.combinations(big, 2)]
 
 
 def _round_s(time_limit_s: float) -> float:
