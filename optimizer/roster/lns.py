@@ -64,7 +64,11 @@ class DayNeighbourhoods:
     and activity count of those days free) and, when ``run`` is given class groups, *classes*
     (every count of the group's classes on every day free, with the activity counts of their
     shift types): a class can then move work between days that are not adjacent, which no
-    day neighbourhood allows while the rest of the week is fixed.
+    day neighbourhood allows while the rest of the week is fixed. ``solve_roster`` does not
+    use them yet: on M-1 they brought six 120 s runs to 2.9-4.8 % (a seventh: 7.8 %), but on
+    L-1 they moved large full-time classes into day patterns their agents could not work, and
+    the checkpoint's repair of that deviation cost far more than they had gained (see
+    docs/roster.md, "Limits").
     """
 
     backend: CpBackend

@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 import threading
 import time
@@ -183,7 +182,7 @@ def _run(
 Shifts = dict[str, dict[int, ShiftType]]
 RADIUS = 0
 AGGREGATE_SHARE = 0.92  # of the time limit; the rest: assignment (and polish if it deviated)
-FIRST_SHARE = 0.12  # of the aggregate share: the LP rounding neighbourhood
+FIRST_SHARE = 0.25  # of the aggregate share: the LP rounding neighbourhood
 LNS_RADIUS = 4  # counts of a freed day move within 4 of the incumbent (M-1: 4 beat 2 and 7)
 CHECKPOINT_SHARE = 0.7  # of the LNS time: assign to agents, freeze classes that deviate
 RESTRICTED = ("x[", "brk_", "lun_")
@@ -380,12 +379,11 @@ def _aggregate(
 
     round_s = _round_s(options.time_limit_s)
     checkpoint = time.monotonic() + CHECKPOINT_SHARE * (deadline - time.monotonic())
-    groups = class_groups(m.classes)
-    solver = lns.run(solver, run, days, checkpoint, round_s, should_stop, groups)
+    solver = lns.run(solver, run, days, checkpoint, round_s, should_stop)
     check = _Checkpoint({}, None)
     if not (should_stop and should_stop()):
         solver, check = _checkpoint(problem, m, solver, options, lns, run, days, deadline)
-    solver = lns.run(solver, run, days, deadline, round_s, should_stop, groups)
+    solver = lns.run(solver, run, days, deadline, round_s, should_stop)
     return m, solver, lp_bound, check
 
 
@@ -434,14 +432,6 @@ def _checkpoint(
     if repaired is None:
         return solver, _Checkpoint({}, None)
     return repaired, _Checkpoint(known, None)
-
-
-def class_groups(classes: list[AgentClass], largest: int = 4) -> list[tuple[int, ...]]:
-    """Class neighbourhoods of the LNS: every class alone, then every pair of the ``largest``
-    classes by size (their shifts cover the same hours, so they trade coverage)."""
-    big = sorted(classes, key=lambda c: -c.size)[:largest]
-    singles: list[tuple[int, ...]] = [(c.index,) for c in classes]
-    return singles + [(a.index, b.index) for a, b in itertools.combinations(big, 2)]
 
 
 def _round_s(time_limit_s: float) -> float:

@@ -18,7 +18,7 @@ from optimizer.roster.build import AggregateModel, build_aggregate
 from optimizer.roster.io import load_instance
 from optimizer.roster.lns import DayNeighbourhoods, restricted_days
 from optimizer.roster.shifts import agent_classes, enumerate_shift_types
-from optimizer.roster.solve import SolveOptions, _run, class_groups
+from optimizer.roster.solve import SolveOptions, _run
 from tests.roster_support import agent, requirement, tiny_instance
 
 ONE_SHIFT = {"min_weekly_paid_minutes": 240, "max_weekly_paid_minutes": 240}
@@ -94,23 +94,3 @@ def test_day_neighbourhoods_cannot_move_a_shift_two_days_but_a_class_one_can() -
     moved = by_class.run(first, make, [0, 1, 2], deadline, 2.0, class_groups=[(0,)])
     assert moved.objective_value < first.objective_value
     assert _days_worked(m, moved) == {2}
-
-
-def test_class_groups_are_every_class_then_pairs_of_the_largest() -> None:
-    problem = load_instance(
-        tiny_instance(
-            [
-                agent("P1"),
-                agent("P2"),
-                agent("F1", "FT"),
-                agent("Q1", availability=[[420, 900]] * 3),
-            ]
-        )
-    )
-    classes = agent_classes(problem, problem.agents)
-    groups = class_groups(classes, largest=2)
-    singles = [g for g in groups if len(g) == 1]
-    pairs = [g for g in groups if len(g) == 2]
-    assert sorted(singles) == [(c.index,) for c in classes]
-    biggest = max(classes, key=lambda c: c.size)
-    assert len(pairs) == 1 and biggest.index in pairs[0] and biggest.size == 2
