@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from api.db import make_engine, upgrade
 from api.main import create_app
@@ -57,6 +59,24 @@ def _pg_execute(admin_url: str, statement: str) -> None:
         engine.dispose()
 
 
+def drop_pg_database(admin_url: str, name: str, attempts: int = 20) -> None:
+    """``DROP DATABASE ... WITH (FORCE)``, retried for a few seconds: FORCE must terminate
+    every other session on the database, and a background worker that PostgreSQL itself just
+    connected to a fresh copy (autovacuum) runs under a role the test role may not signal
+    (seen in CI: InsufficientPrivilege at teardown); it leaves within moments."""
+    statement = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+    for attempt in range(attempts):
+        try:
+            _pg_execute(admin_url, statement)
+            return
+        except DBAPIError as exc:
+            if attempt == attempts - 1 or exc.orig is None:
+                raise
+            if getattr(exc.orig, "sqlstate", None) not in ("42501", "55006"):
+                raise
+            time.sleep(0.5)
+
+
 @pytest.fixture(scope="session")
 def postgres_template() -> Iterator[tuple[str, str]]:
     admin = _pg_admin_url()
@@ -67,7 +87,7 @@ def postgres_template() -> Iterator[tuple[str, str]]:
     upgrade(engine)
     engine.dispose()
     yield admin, name
-    _pg_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    drop_pg_database(admin, name)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -82,7 +102,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     name = f"staffwise_t_{uuid.uuid4().hex[:12]}"
     _pg_execute(admin, f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
     yield make_url(admin).set(database=name).render_as_string(hide_password=False)
-    _pg_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    drop_pg_database(admin, name)
 
 
 def make_settings(database_url: str, **overrides: Any) -> Settings:

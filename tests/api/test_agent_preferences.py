@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 
 from api.db import alembic_config, make_engine
 from api.main import create_app
-from tests.api.conftest import _pg_admin_url, _pg_execute, make_settings
+from tests.api.conftest import _pg_admin_url, _pg_execute, drop_pg_database, make_settings
 from tests.api.support import assert_problem, create_queue, create_site, wait_job
 from tests.api.test_rosters import WEEK, _staff, _tiny_queue
 from tests.api.test_staff import _agent_body, _contract
@@ -170,7 +170,7 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     name = f"staffwise_m_{uuid.uuid4().hex[:12]}"
     _pg_execute(admin, f'CREATE DATABASE "{name}"')
     yield make_url(admin).set(database=name).render_as_string(hide_password=False)
-    _pg_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    drop_pg_database(admin, name)
 
 
 def _migrate(url: str, revision: str) -> None:
