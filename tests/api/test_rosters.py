@@ -32,7 +32,7 @@ def _tiny_queue(client: TestClient) -> tuple[int, int]:
         start=dt.date(2026, 10, 5), weeks=4, zone=ZONE, seed=5, open_minute=540,
         close_minute=780, mean_daily_calls=400.0,
     )  # fmt: skip
-    history = history[pd.DatetimeIndex(history["interval_start"]).tz_convert(ZONE).weekday < 5]
+    history = history[pd.DatetimeIndex(history["interval_start"]).tz_convert(ZONE).day_of_week < 5]
     files = {"file": ("h.csv", to_acd_csv(history, ZONE).encode(), "text/csv")}
     assert client.post(f"/v1/queues/{queue_id}/history-imports", files=files).status_code == 201
     rules = client.get(f"/v1/sites/{site_id}/shift-rules").json()
