@@ -29,6 +29,7 @@ from scenarios.whatif import (
     ScenarioKpis,
     ScenarioResult,
     compare,
+    interval_starts,
     run_scenario,
 )
 from scenarios.whatif_model import (
@@ -80,7 +81,7 @@ def volume_target_grid(
 
 
 def base_to_payload(base: Base) -> dict[str, Any]:
-    starts = pd.DatetimeIndex(pd.to_datetime(base.forecast["interval_start"], utc=True))
+    starts = interval_starts(base)
     return {
         "interval_start_ns": starts.as_unit("ns").asi8.copy(),
         "calls": base.forecast["calls"].to_numpy(dtype=np.float64).copy(),

@@ -43,7 +43,15 @@ from scenarios.whatif_model import (
 )
 from scenarios.whatif_roster import RosterOutcome, RosterStage, run_roster_stage
 
-__all__ = ["BASE_NAME", "Base", "ScenarioKpis", "ScenarioResult", "compare", "run_scenario"]
+__all__ = [
+    "BASE_NAME",
+    "Base",
+    "ScenarioKpis",
+    "ScenarioResult",
+    "compare",
+    "interval_starts",
+    "run_scenario",
+]
 
 BASE_NAME = "base"
 _SUM_COLUMNS = (
@@ -126,14 +134,14 @@ def _validate_base(base: Base) -> None:
             Problem(int(i), column, "out_of_range", f"{column} must be a finite number {bound}")
             for i in np.flatnonzero(bad)[:20]
         ]
-    if pd.to_datetime(base.forecast["interval_start"], utc=True).isna().any():
+    if interval_starts(base).isna().any():
         problems.append(Problem(None, "interval_start", "missing", "interval_start has gaps"))
     if problems:
         raise InputError(problems)
     validate_settings(base.settings)
 
 
-def _starts(base: Base) -> pd.DatetimeIndex:
+def interval_starts(base: Base) -> pd.DatetimeIndex:
     """Interval starts as a tz-aware UTC index (never an object array of Timestamps)."""
     return pd.DatetimeIndex(pd.to_datetime(base.forecast["interval_start"], utc=True))
 
@@ -163,7 +171,7 @@ def adjusted_forecast(
     """Calls and AHT per interval after the scenario's volume and AHT changes (``local``: the
     interval starts in the base's zone, when the caller has them already)."""
     if local is None:
-        local = _starts(base).tz_convert(base.zone)
+        local = interval_starts(base).tz_convert(base.zone)
     calls = base.forecast["calls"].to_numpy(dtype=np.float64).copy()
     aht = base.forecast["aht_s"].to_numpy(dtype=np.float64).copy()
     for vol in scenario.volume:
@@ -240,7 +248,7 @@ def interval_frame(base: Base, scenario: Scenario) -> pd.DataFrame:
     """Per-interval staffing and predicted queue of ``scenario`` (module docstring)."""
     settings = apply_scenario(base.settings, scenario)
     validate_settings(settings)
-    starts = _starts(base)
+    starts = interval_starts(base)
     local = starts.tz_convert(base.zone)
     calls, aht = adjusted_forecast(base, scenario, local)
     agents, fractional, scheduled = _required(calls, aht, base.interval_min, settings)

@@ -29,7 +29,7 @@ from optimizer.roster.build import AggregateModel
 
 __all__ = ["DayNeighbourhoods", "restricted_days"]
 
-_TYPE_INDEX = re.compile(r"^(x\[\d+,(\d+)\]|(?:brk|lun)_[ab]\[(\d+),-?\d+\])$")
+_TYPE_INDEX = re.compile(r"^(?:x\[(\d+),(\d+)\]|(?:brk|lun)_[ab]\[(\d+),-?\d+\])$")
 
 
 def restricted_days(m: AggregateModel, backend: CpBackend) -> list[tuple[cp_model.IntVar, int]]:
@@ -51,8 +51,8 @@ def _class_and_type(name: str) -> tuple[int | None, int]:
     match = _TYPE_INDEX.match(name)
     if match is None:
         raise ValueError(f"not a restricted variable: {name}")
-    if match.group(2) is not None:
-        return int(name[2 : name.index(",")]), int(match.group(2))
+    if match.group(1) is not None:
+        return int(match.group(1)), int(match.group(2))
     return None, int(match.group(3))
 
 
@@ -78,10 +78,14 @@ class DayNeighbourhoods:
     frozen: dict[int, int] = field(default_factory=dict)  # variable index -> fixed value
     _radii: dict[Plan, int] = field(default_factory=dict)  # kept across runs
     _next: int = 0
-    _owners: dict[int, tuple[int | None, int]] = field(default_factory=dict)
+    _owners: dict[int, tuple[int | None, int]] = field(default_factory=dict)  # lazily, by name
 
-    def __post_init__(self) -> None:
-        self._owners = {var.index: _class_and_type(var.name) for var, _ in self.variables}
+    def owners(self) -> dict[int, tuple[int | None, int]]:
+        """(class or None, shift type) per restricted variable; parsed on first use only (day
+        neighbourhoods never need it)."""
+        if not self._owners:
+            self._owners = {var.index: _class_and_type(var.name) for var, _ in self.variables}
+        return self._owners
 
     def _free(self, plan: Plan) -> set[int]:
         """Indices of the variables ``plan`` frees."""
@@ -89,8 +93,9 @@ class DayNeighbourhoods:
         if kind == "day":
             return {var.index for var, day in self.variables if day in ids}
         group = set(ids)
-        types = {k for c, k in self._owners.values() if c in group}
-        return {i for i, (c, k) in self._owners.items() if c in group or (c is None and k in types)}
+        owners = self.owners()
+        types = {k for c, k in owners.values() if c in group}
+        return {i for i, (c, k) in owners.items() if c in group or (c is None and k in types)}
 
     def _set_domains(
         self, incumbent: dict[int, int], free: set[int], radius: int | None = None

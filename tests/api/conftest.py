@@ -61,9 +61,9 @@ def _pg_execute(admin_url: str, statement: str) -> None:
 
 def drop_pg_database(admin_url: str, name: str, attempts: int = 20) -> None:
     """``DROP DATABASE ... WITH (FORCE)``, retried for a few seconds: FORCE must terminate
-    every other session on the database, and a background worker that PostgreSQL itself just
-    connected to a fresh copy (autovacuum) runs under a role the test role may not signal
-    (seen in CI: InsufficientPrivilege at teardown); it leaves within moments."""
+    every other session on the database, and a session the test role may not signal (seen
+    in CI: InsufficientPrivilege at teardown; most likely a worker PostgreSQL itself attached
+    to the fresh copy, such as autovacuum) is gone moments later."""
     statement = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
     for attempt in range(attempts):
         try:

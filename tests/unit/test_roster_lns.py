@@ -70,7 +70,7 @@ def test_a_class_neighbourhood_frees_its_counts_and_their_activities_only() -> N
         assert own <= free and not other & free
         types = {k for (ci, k) in m.x if ci == c}
         activity = {var.index for var, _ in lns.variables} - own - other
-        freed_activity = {i for i in activity if lns._owners[i][1] in types}
+        freed_activity = {i for i in activity if lns.owners()[i][1] in types}
         assert free - own == freed_activity and freed_activity
     monday = lns._free(("day", (0,)))
     assert monday == {var.index for var, day in lns.variables if day == 0}
