@@ -10,8 +10,10 @@
 4. Each class's counts go to its named agents (:mod:`assign`), all per-agent rules exact.
 5. If an assignment had to deviate from the counts, breaks and lunches are re-placed for the
    final shifts and the agent-level polish repairs coverage; if the checkpoint's exactly
-   assigned roster is still cheaper, it is returned instead. The roster is checked by the
-   independent :func:`check_roster`.
+   assigned roster is still cheaper, it is returned instead.
+6. The last :data:`LOCAL_SHARE` of the time limit anneals the named roster one agent at a time
+   (:mod:`local_search`: exact per-agent rules, heat-bath moves, then descent). The roster is
+   checked by the independent :func:`check_roster`.
 """
 
 from __future__ import annotations
@@ -44,8 +46,9 @@ from optimizer.roster.evaluate import (
 from optimizer.roster.explain import Explanation, explain_agents
 from optimizer.roster.greedy import greedy_assign
 from optimizer.roster.lns import DayNeighbourhoods, restricted_days
+from optimizer.roster.local_search import LocalSearchOptions, local_search
 from optimizer.roster.polish import Incumbent, PolishOptions, polish_roster
-from optimizer.roster.problem import Roster, RosterProblem
+from optimizer.roster.problem import Agent, Roster, RosterProblem
 from optimizer.roster.shifts import AgentClass, ShiftType, agent_classes, enumerate_shift_types
 
 __all__ = [
@@ -104,6 +107,7 @@ class SolverReport:
     assignment_deviation: int
     stopped_early: bool
     aggregate_status: str = ""
+    local_search_gain: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +189,7 @@ AGGREGATE_SHARE = 0.92  # of the time limit; the rest: assignment (and polish if
 FIRST_SHARE = 0.25  # of the aggregate share: the LP rounding neighbourhood
 LNS_RADIUS = 4  # counts of a freed day move within 4 of the incumbent (M-1: 4 beat 2 and 7)
 CHECKPOINT_SHARE = 0.7  # of the LNS time: assign to agents, freeze classes that deviate
+LOCAL_SHARE = 0.2  # of the time limit, last: agent-level local search on the named roster
 RESTRICTED = ("x[", "brk_", "lun_")
 
 
@@ -335,15 +340,16 @@ def _report(
     status: str,
     cost: float,
     bounds: tuple[float, float],
-    extra: tuple[int, bool],
+    extra: tuple[int, bool, float],
     seconds: float,
 ) -> SolverReport:
     lp_bound, aggregate_obj = bounds
     best = lp_bound
     gap = max(0.0, (cost - best) / cost) if cost > 0 else 0.0
     final = "OPTIMAL" if gap <= 1e-9 else "FEASIBLE"
+    deviation, stopped, gain = extra
     return SolverReport(
-        final, cost, best, gap, seconds, lp_bound, aggregate_obj, extra[0], extra[1], status
+        final, cost, best, gap, seconds, lp_bound, aggregate_obj, deviation, stopped, status, gain
     )
 
 
@@ -454,24 +460,24 @@ def solve_roster(
         require_demand(problem)
     start = time.monotonic()
     deadline = start + options.time_limit_s
+    core = start + (1 - LOCAL_SHARE) * options.time_limit_s  # then the local search
     types = enumerate_shift_types(problem)
     explanations = explain_agents(problem, types)
     excluded = {e.agent for e in explanations}
     agents = tuple(a for a in problem.agents if a.id not in excluded)
     classes = agent_classes(problem, agents)
     progress = _Progress(start, on_progress, should_stop)
-    share = max(1.0, AGGREGATE_SHARE * (deadline - time.monotonic()))
+    share = max(1.0, AGGREGATE_SHARE * (core - time.monotonic()))
     m, solver, lp_bound, check = _aggregate(
         problem, classes, types, options, share, progress, should_stop
     )
     status = _status(solver)
     if status not in ("OPTIMAL", "FEASIBLE"):
         raise RuntimeError(f"aggregate roster model returned {status}")
-    stopped = should_stop is not None and should_stop()
-    shifts, bad = _assign_all(problem, m, solver, options, m.classes, deadline, check.known)
+    shifts, bad = _assign_all(problem, m, solver, options, m.classes, core, check.known)
     deviation = len(bad)
     if deviation:
-        remaining = max(1.0, deadline - time.monotonic())
+        remaining = max(1.0, core - time.monotonic())
         hints = {
             v.name: float(solver.value(v))
             for v in backend_vars(m)
@@ -489,17 +495,39 @@ def solve_roster(
             seed=options.seed,
             objective=options.objective,
         )
-        incumbent, _ = polish_roster(
-            problem, types, agents, incumbent, deadline, polish, should_stop
-        )
+        incumbent, _ = polish_roster(problem, types, agents, incumbent, core, polish, should_stop)
     roster = Roster(tuple(compose_shifts(problem, incumbent.shifts, incumbent.acts)))
     if deviation and check.clean is not None:  # the exactly assigned checkpoint may be cheaper
         earlier = Roster(tuple(compose_shifts(problem, check.clean.shifts, check.clean.acts)))
         if _cost(problem, earlier, options) < _cost(problem, roster, options):
             roster = earlier
+    roster, gain = _local(problem, types, agents, roster, deadline, options, should_stop)
+    stopped = should_stop is not None and should_stop()
     return _result(
-        problem, roster, explanations, solver, lp_bound, (deviation, stopped), start, options
+        problem, roster, explanations, solver, lp_bound, (deviation, stopped, gain), start, options
     )
+
+
+def _local(
+    problem: RosterProblem,
+    types: list[ShiftType],
+    agents: tuple[Agent, ...],
+    roster: Roster,
+    deadline: float,
+    options: SolveOptions,
+    should_stop: Callable[[], bool] | None,
+) -> tuple[Roster, float]:
+    """The agent-level local search until ``deadline``; returns the roster and the cost it
+    removed. Skipped after a stop request; a result that is not cheaper and valid (the search
+    keeps every rule, so this guard is a second line) leaves the roster as it was."""
+    if should_stop is not None and should_stop():
+        return roster, 0.0
+    ls = LocalSearchOptions(seed=options.seed, objective=options.objective)
+    better, _ = local_search(problem, types, agents, roster, deadline, ls, should_stop)
+    before, after = _cost(problem, roster, options), _cost(problem, better, options)
+    if after < before and not check_roster(problem, better):
+        return better, before - after
+    return roster, 0.0
 
 
 def _cost(problem: RosterProblem, roster: Roster, options: SolveOptions) -> float:
@@ -514,7 +542,7 @@ def _result(
     explanations: list[Explanation],
     solver: cp_model.CpSolver,
     lp_bound: float,
-    extra: tuple[int, bool],
+    extra: tuple[int, bool, float],
     start: float,
     options: SolveOptions,
 ) -> RosterResult:
