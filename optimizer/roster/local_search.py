@@ -557,6 +557,8 @@ def local_search(
     ``anneal_share`` of the time to ``deadline`` (``time.monotonic()``), then descend until
     no single agent can improve or the deadline passes. Never returns a costlier roster."""
     start = time.monotonic()
+    if not agents:
+        return roster, LocalSearchStats(0.0, 0, 0, 0.0)
     state = _State(problem, types, agents, roster, options.objective)
     search = _Search(state, _Rules(problem, types), agents, options.seed)
     until = start + options.anneal_share * max(0.0, deadline - start)
