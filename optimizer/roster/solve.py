@@ -190,6 +190,7 @@ FIRST_SHARE = 0.25  # of the aggregate share: the LP rounding neighbourhood
 LNS_RADIUS = 4  # counts of a freed day move within 4 of the incumbent (M-1: 4 beat 2 and 7)
 CHECKPOINT_SHARE = 0.7  # of the LNS time: assign to agents, freeze classes that deviate
 LOCAL_SHARE = 0.2  # of the time limit, last: agent-level local search on the named roster
+LOCAL_MAX_S = 30.0  # at most (L-1, 600 s: the aggregate needs the time more)
 RESTRICTED = ("x[", "brk_", "lun_")
 
 
@@ -460,7 +461,7 @@ def solve_roster(
         require_demand(problem)
     start = time.monotonic()
     deadline = start + options.time_limit_s
-    core = start + (1 - LOCAL_SHARE) * options.time_limit_s  # then the local search
+    core = deadline - min(LOCAL_MAX_S, LOCAL_SHARE * options.time_limit_s)  # then local search
     types = enumerate_shift_types(problem)
     explanations = explain_agents(problem, types)
     excluded = {e.agent for e in explanations}
