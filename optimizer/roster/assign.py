@@ -129,6 +129,39 @@ def _solve_chunk(
     }
 
 
+ONE_AGENT_S = 2.0
+
+
+def _one_by_one(
+    problem: RosterProblem,
+    chunk: Sequence[Agent],
+    remaining: Mapping[ShiftType, int],
+    targets: Mapping[ShiftType, int],
+    extra_types: Sequence[ShiftType],
+    budget: float,
+    seed: int,
+) -> dict[str, dict[int, ShiftType]]:
+    """A chunk whose joint model found nothing in time: each member alone, in turn, takes what
+    is left nearest to the targets (any type of ``extra_types`` allowed), so that no agent is
+    left without a week (each has a valid one: agents without are explained beforehand)."""
+    left = dict(remaining)
+    share = dict(targets)
+    got: dict[str, dict[int, ShiftType]] = {}
+    each = max(ONE_AGENT_S, budget / max(1, len(chunk)))
+    for i, agent in enumerate(chunk):
+        mine = {st: round(n / (len(chunk) - i)) for st, n in share.items() if n > 0}
+        types = extra_types or tuple(st for st, n in left.items() if n > 0)
+        model, ys = _chunk_model(problem, [agent], left, mine, types)
+        week = _solve_chunk(model, ys, each, 1, seed)
+        if week is None:
+            continue
+        got.update(week)
+        for st in week[agent.id].values():
+            left[st] = left.get(st, 0) - 1
+            share[st] = share.get(st, 0) - 1
+    return got
+
+
 def assign_class(
     problem: RosterProblem,
     cls: AgentClass,
@@ -160,8 +193,9 @@ def assign_class(
             model, ys = _chunk_model(problem, chunk, remaining, targets, extra_types)
             got = _solve_chunk(model, ys, max(MIN_CHUNK_S, budget), workers, seed)
         if got is None:
+            got = _one_by_one(problem, chunk, remaining, targets, extra_types, budget, seed)
+        if len(got) < len(chunk):
             status = "INCOMPLETE"
-            got = {}
         shifts.update(got)
         for days in got.values():
             for st in days.values():

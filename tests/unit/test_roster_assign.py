@@ -50,3 +50,44 @@ def test_cpsat_assignment_reports_deviation_when_counts_are_impossible() -> None
     )
     assert result.deviation > 0
     assert all(0 not in days for days in result.shifts.values())
+
+
+def test_chunk_that_finds_nothing_is_assigned_one_agent_at_a_time(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """When the joint model of a chunk finds no solution in its time (large classes near the
+    deadline), every member still gets a valid week: no agent is left without shifts."""
+    import optimizer.roster.assign as assign
+    from optimizer.roster.check import check_roster
+    from optimizer.roster.compose import _activities
+    from optimizer.roster.local_search import _pairs
+    from optimizer.roster.problem import Roster, Shift
+
+    problem = _ft_problem()
+    types = enumerate_shift_types(problem)
+    [cls] = agent_classes(problem, problem.agents)
+    real = assign._solve_chunk
+
+    def joint_fails(model, ys, time_limit_s, workers, seed):  # type: ignore[no-untyped-def]
+        return None if len(ys) > 1 else real(model, ys, time_limit_s, workers, seed)
+
+    monkeypatch.setattr(assign, "_solve_chunk", joint_fails)
+    counts = {_type(types, 0, 480, 480): 2, _type(types, 1, 480, 480): 2}
+    result = assign_class(
+        problem, cls, counts, extra_types=types, time_limit_s=5, workers=1, seed=0
+    )
+    assert result.status == "FEASIBLE"
+    assert set(result.shifts) == {"F1", "F2"}
+    assert result.deviation == 0  # each takes its share of the targets
+    roster = Roster(
+        tuple(
+            Shift(
+                a,
+                st.day,
+                st.start_min,
+                st.end_min,
+                _activities(problem, st, _pairs(problem, st)[0]),
+            )
+            for a, by in result.shifts.items()
+            for st in by.values()
+        )
+    )
+    assert check_roster(problem, roster) == []
