@@ -172,17 +172,19 @@ class DayNeighbourhoods:
         frozen: dict[int, int],
         days: list[int],
         limit_s: float,
+        worst: int | None = None,
     ) -> cp_model.CpSolver | None:
         """A solution with ``frozen`` variables at their values (added to :attr:`frozen`),
         every other count within :attr:`max_radius` of ``best`` on every day; ``None`` when
-        none is found in ``limit_s`` (the frozen set is then left unchanged)."""
+        none is found in ``limit_s`` or the best found has an objective above ``worst`` (the
+        frozen set is then left unchanged)."""
         before = dict(self.frozen)
         self.frozen.update(frozen)
         incumbent = {var.index: int(best.value(var)) for var, _ in self.variables}
         self._set_domains(incumbent, self._free(("day", tuple(days))), self.max_radius)
         self._hint(best)
         solver = make_solver(limit_s)
-        if _ok(solver):
+        if _ok(solver) and (worst is None or solver.objective_value <= worst):
             self._set_domains({v.index: int(solver.value(v)) for v, _ in self.variables}, set())
             return solver
         self.frozen = before

@@ -389,22 +389,53 @@ def _aggregate(
     solver = lns.run(solver, run, days, checkpoint, round_s, should_stop)
     check = _Checkpoint({}, None)
     if not (should_stop and should_stop()):
-        solver, check = _checkpoint(problem, m, solver, options, lns, run, days, deadline)
+        solver, check = _checkpoint(problem, types, m, solver, options, lns, run, days, deadline)
     solver = lns.run(solver, run, days, deadline, round_s, should_stop)
     return m, solver, lp_bound, check
 
 
 @dataclass(frozen=True, slots=True)
 class _Checkpoint:
-    """Assignments of the classes frozen at the checkpoint, and the complete roster of the
-    checkpoint when every class was assigned exactly (a fallback of known cost)."""
+    """Assignments of the classes frozen at the checkpoint, and the checkpoint's complete
+    named roster (breaks and lunches re-placed where its assignment deviated): a fallback of
+    known cost."""
 
     known: dict[int, Shifts]
-    clean: Incumbent | None
+    named: Incumbent | None
+
+
+def _named(
+    problem: RosterProblem,
+    types: list[ShiftType],
+    m: AggregateModel,
+    solver: cp_model.CpSolver,
+    shifts: Shifts,
+    deviated: bool,
+    options: SolveOptions,
+    time_limit_s: float,
+) -> Incumbent:
+    """The named roster of an assignment of ``solver``'s counts: the aggregate's break and
+    lunch counts when it was exact, else activities re-placed for the shifts really assigned."""
+    if not deviated:
+        return Incumbent(shifts, _activity_counts(m, solver))
+    hints = {
+        v.name: float(solver.value(v))
+        for v in backend_vars(m)
+        if v.name.startswith(("brk_", "lun_"))
+    }
+    previous = {k: int(solver.value(v)) for k, v in m.X.items()}
+    acts = _replace_activities(problem, types, shifts, options, time_limit_s, hints, previous)
+    return Incumbent(shifts, acts)
+
+
+def _incumbent_cost(problem: RosterProblem, incumbent: Incumbent, options: SolveOptions) -> float:
+    roster = Roster(tuple(compose_shifts(problem, incumbent.shifts, incumbent.acts)))
+    return _cost(problem, roster, options)
 
 
 def _checkpoint(
     problem: RosterProblem,
+    types: list[ShiftType],
     m: AggregateModel,
     solver: cp_model.CpSolver,
     options: SolveOptions,
@@ -417,11 +448,17 @@ def _checkpoint(
     counts it really got, and repair the aggregate around them, so that the rest of the
     search accounts for what the named agents can work (the aggregate is a relaxation).
 
+    A repair costlier than the checkpoint's named roster is refused (the classes stay free):
+    on L-1 two part-time classes missing 3 shifts of their counts froze an aggregate of
+    1187.3 into a repair of 1403.4, while the named roster was there for a few units more.
+
     Returns the (repaired) incumbent and the checkpoint."""
     now = time.monotonic()
     shifts, bad = _assign_all(problem, m, solver, options, m.classes, now + 0.3 * (deadline - now))
+    round_s = _round_s(options.time_limit_s)
+    named = _named(problem, types, m, solver, shifts, bool(bad), options, round_s)
     if not bad:
-        return solver, _Checkpoint({}, Incumbent(shifts, _activity_counts(m, solver)))
+        return solver, _Checkpoint({}, named)
     frozen: dict[int, int] = {}
     known: dict[int, Shifts] = {}
     for c in bad:
@@ -434,11 +471,12 @@ def _checkpoint(
         for (ci, k), var in m.x.items():
             if ci == c:
                 frozen[var.index] = counts.get(k, 0)
-    limit = min(4 * _round_s(options.time_limit_s), deadline - time.monotonic())
-    repaired = lns.repair(solver, run, frozen, days, max(1.0, limit))
+    limit = min(4 * round_s, deadline - time.monotonic())
+    worst = round(_incumbent_cost(problem, named, options) * SCALE)
+    repaired = lns.repair(solver, run, frozen, days, max(1.0, limit), worst)
     if repaired is None:
-        return solver, _Checkpoint({}, None)
-    return repaired, _Checkpoint(known, None)
+        return solver, _Checkpoint({}, named)
+    return repaired, _Checkpoint(known, named)
 
 
 def _round_s(time_limit_s: float) -> float:
@@ -477,18 +515,8 @@ def solve_roster(
         raise RuntimeError(f"aggregate roster model returned {status}")
     shifts, bad = _assign_all(problem, m, solver, options, m.classes, core, check.known)
     deviation = len(bad)
-    if deviation:
-        remaining = max(1.0, core - time.monotonic())
-        hints = {
-            v.name: float(solver.value(v))
-            for v in backend_vars(m)
-            if v.name.startswith(("brk_", "lun_"))
-        }
-        previous = {k: int(solver.value(v)) for k, v in m.X.items()}
-        acts = _replace_activities(problem, types, shifts, options, remaining, hints, previous)
-    else:
-        acts = _activity_counts(m, solver)
-    incumbent = Incumbent(shifts, acts)
+    remaining = max(1.0, core - time.monotonic())
+    incumbent = _named(problem, types, m, solver, shifts, bool(bad), options, remaining)
     if deviation:  # the assignment lost some of the aggregate's coverage: repair per agent
         polish = PolishOptions(
             round_s=_round_s(options.time_limit_s),
@@ -498,8 +526,8 @@ def solve_roster(
         )
         incumbent, _ = polish_roster(problem, types, agents, incumbent, core, polish, should_stop)
     roster = Roster(tuple(compose_shifts(problem, incumbent.shifts, incumbent.acts)))
-    if deviation and check.clean is not None:  # the exactly assigned checkpoint may be cheaper
-        earlier = Roster(tuple(compose_shifts(problem, check.clean.shifts, check.clean.acts)))
+    if check.named is not None:  # the checkpoint's named roster may be cheaper
+        earlier = Roster(tuple(compose_shifts(problem, check.named.shifts, check.named.acts)))
         if _cost(problem, earlier, options) < _cost(problem, roster, options):
             roster = earlier
     roster, gain = _local(problem, types, agents, roster, deadline, options, should_stop)

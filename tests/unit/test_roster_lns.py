@@ -94,3 +94,23 @@ def test_day_neighbourhoods_cannot_move_a_shift_two_days_but_a_class_one_can() -
     moved = by_class.run(first, make, [0, 1, 2], deadline, 2.0, class_groups=[(0,)])
     assert moved.objective_value < first.objective_value
     assert _days_worked(m, moved) == {2}
+
+
+def test_a_repair_costlier_than_allowed_is_refused_and_leaves_nothing_frozen() -> None:
+    """The checkpoint refuses a repair whose objective is above the named roster in hand."""
+    m = _model([agent("P1", **ONE_SHIFT)], _wednesday_only())
+    assert isinstance(m.backend, CpBackend)
+    first = _monday_incumbent(m)
+    monday = {var.index: 1 for (_, k), var in m.x.items() if first.value(var) == 1}
+    assert len(monday) == 1
+
+    def make(limit: float) -> cp_model.CpSolver:
+        return _run(m.backend.model, SolveOptions(workers=1), limit)
+
+    lns = DayNeighbourhoods(m.backend, restricted_days(m, m.backend), radius=1)
+    cost = int(first.objective_value)
+    assert lns.repair(first, make, monday, [0, 1, 2], 5.0, worst=cost - 1) is None
+    assert lns.frozen == {}
+    kept = lns.repair(first, make, monday, [0, 1, 2], 5.0, worst=cost)
+    assert kept is not None and kept.objective_value == cost
+    assert lns.frozen == monday
