@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -526,10 +526,9 @@ def solve_roster(
         )
         incumbent, _ = polish_roster(problem, types, agents, incumbent, core, polish, should_stop)
     roster = Roster(tuple(compose_shifts(problem, incumbent.shifts, incumbent.acts)))
-    if check.named is not None:  # the checkpoint's named roster may be cheaper
+    if check.named is not None:  # the checkpoint's named roster may be cheaper, or valid
         earlier = Roster(tuple(compose_shifts(problem, check.named.shifts, check.named.acts)))
-        if _cost(problem, earlier, options) < _cost(problem, roster, options):
-            roster = earlier
+        roster = preferred(problem, (roster, earlier), options)
     roster, gain = _local(problem, types, agents, roster, deadline, options, should_stop)
     stopped = should_stop is not None and should_stop()
     return _result(
@@ -557,6 +556,14 @@ def _local(
     if after < before and not check_roster(problem, better):
         return better, before - after
     return roster, 0.0
+
+
+def preferred(problem: RosterProblem, rosters: Sequence[Roster], options: SolveOptions) -> Roster:
+    """The first of the valid rosters (``check_roster``) of least cost; the least costly
+    when none is valid."""
+    return min(
+        rosters, key=lambda r: (len(check_roster(problem, r)) > 0, _cost(problem, r, options))
+    )
 
 
 def _cost(problem: RosterProblem, roster: Roster, options: SolveOptions) -> float:

@@ -184,3 +184,27 @@ def test_a_deviating_final_assignment_falls_back_to_the_checkpoint_roster(
     assert result.roster.shifts  # the checkpoint's roster, not the empty one
     assert result.violations == ()
     assert result.kpis.cost < evaluate_roster(problem, solve_mod.Roster()).cost
+
+
+def test_a_valid_roster_is_preferred_to_a_cheaper_invalid_one() -> None:
+    """The final choice between the solve's roster and the checkpoint's: validity first,
+    then cost."""
+    from dataclasses import replace
+
+    from optimizer.roster.problem import Roster
+    from optimizer.roster.solve import preferred
+
+    problem = load_instance(tiny_instance([agent("A1"), agent("A2")], requirement=requirement(3)))
+    valid = solve_roster(problem, FAST).roster
+    assert valid.shifts and check_roster(problem, valid) == []
+    first, second, *rest = valid.shifts
+    # demand exceeds the two agents: a shift without its breaks covers more and costs less,
+    # and breaks the break and lunch rules
+    no_break = Roster((replace(first, activities=()), second, *rest))
+    none_at_all = Roster((replace(first, activities=()), replace(second, activities=()), *rest))
+    cost = {id(r): evaluate_roster(problem, r).cost for r in (valid, no_break, none_at_all)}
+    assert cost[id(none_at_all)] < cost[id(no_break)] < cost[id(valid)]
+    assert check_roster(problem, no_break) and check_roster(problem, none_at_all)
+    assert preferred(problem, (no_break, valid), FAST) is valid
+    assert preferred(problem, (valid, none_at_all), FAST) is valid
+    assert preferred(problem, (no_break, none_at_all), FAST) is none_at_all
