@@ -150,8 +150,7 @@ def _one_by_one(
     each = max(ONE_AGENT_S, budget / max(1, len(chunk)))
     for i, agent in enumerate(chunk):
         mine = {st: round(n / (len(chunk) - i)) for st, n in share.items() if n > 0}
-        types = extra_types or tuple(st for st, n in left.items() if n > 0)
-        model, ys = _chunk_model(problem, [agent], left, mine, types)
+        model, ys = _chunk_model(problem, [agent], left, mine, extra_types)
         week = _solve_chunk(model, ys, each, 1, seed)
         if week is None:
             continue
