@@ -6,7 +6,10 @@ days at every interval. Scores pool all forecast intervals of all origins:
 * WAPE = sum |forecast - actual| / sum actual;
 * MASE = mean over origins of MAE / (in-sample MAE of the same-weekday seasonal naive);
 * bias = sum (forecast - actual) / sum actual (positive = over-forecast);
-* coverage = share of actuals inside ``[calls_lo, calls_hi]``.
+* coverage = share of actuals inside ``[calls_lo, calls_hi]``;
+* interval score = mean Winkler score of the interval at ``alpha = 1 - coverage`` (width plus
+  ``2 / alpha`` times the miss) divided by the mean actual: lower is better, and unlike the
+  coverage alone it rewards narrow intervals that still cover (Gneiting & Raftery 2007).
 """
 
 from __future__ import annotations
@@ -28,7 +31,12 @@ from forecasting.models import (
     staffwise_methods,
 )
 from forecasting.models.base import DayMatrix, PointMethod, build_day_matrix
-from forecasting.models.intervals import calibrate, targets_of
+from forecasting.models.intervals import (
+    DEFAULT_CALIBRATION,
+    CalibrationSettings,
+    calibrate,
+    targets_of,
+)
 from forecasting.special_days import SpecialDays, clean_matrix
 
 
@@ -44,6 +52,7 @@ class MethodScore:
     seconds: float
     n_origins: int
     n_intervals: int
+    interval_score: float = float("nan")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +87,7 @@ def forecast_origin(
     special: SpecialDays,
     clean: bool,
     coverage: float | None,
+    calibration: CalibrationSettings = DEFAULT_CALIBRATION,
 ) -> OriginForecast:
     """Fit on rows before ``origin_row`` (cleaned of outlier days if ``clean``), forecast the
     next ``horizon_days`` rows and bound them with the interval calibrated on the rolling
@@ -94,14 +104,30 @@ def forecast_origin(
             train,
             coverage=coverage,
             horizon_days=horizon_days,
+            folds=calibration.folds,
+            replay_blocks=calibration.replay_blocks,
             special=special if clean else None,
         )
         lo, hi = calib.bounds(mean)
     return OriginForecast(mean, lo, hi, matrix.values[rows], seasonal_naive_scale(train))
 
 
-def score(method: str, forecasts: Sequence[OriginForecast], seconds: float) -> MethodScore:
-    abs_err = total = signed = inside = 0.0
+def winkler(lo: np.ndarray, hi: np.ndarray, actual: np.ndarray, alpha: float) -> np.ndarray:
+    """Winkler interval score per cell of the central ``1 - alpha`` interval ``[lo, hi]``."""
+    below = np.maximum(lo - actual, 0.0)
+    above = np.maximum(actual - hi, 0.0)
+    return np.asarray((hi - lo) + (2.0 / alpha) * (below + above))
+
+
+def score(
+    method: str,
+    forecasts: Sequence[OriginForecast],
+    seconds: float,
+    coverage: float | None = None,
+) -> MethodScore:
+    """Pooled scores of ``forecasts`` (``coverage``: nominal level of their intervals, for the
+    interval score; None: no interval score)."""
+    abs_err = total = signed = inside = penalty = 0.0
     count = 0
     mase: list[float] = []
     for f in forecasts:
@@ -112,6 +138,8 @@ def score(method: str, forecasts: Sequence[OriginForecast], seconds: float) -> M
         total += float(f.actual[ok].sum())
         inside += float(((f.actual[ok] >= f.lo[ok]) & (f.actual[ok] <= f.hi[ok])).sum())
         count += int(ok.sum())
+        if coverage is not None:
+            penalty += float(winkler(f.lo[ok], f.hi[ok], f.actual[ok], 1.0 - coverage).sum())
         if f.scale > 0 and err.size:  # a perfectly repeating history has no naive error
             mase.append(float(np.abs(err).mean()) / f.scale)
     return MethodScore(
@@ -123,6 +151,7 @@ def score(method: str, forecasts: Sequence[OriginForecast], seconds: float) -> M
         seconds=seconds,
         n_origins=len(forecasts),
         n_intervals=count,
+        interval_score=penalty / total if total and coverage is not None else float("nan"),
     )
 
 
@@ -141,8 +170,10 @@ def backtest(
     special: SpecialDays | None = None,
     clean: bool = True,
     coverage: float | None = 0.8,
+    calibration: CalibrationSettings = DEFAULT_CALIBRATION,
 ) -> MethodScore:
-    """Rolling-origin backtest of ``method`` (benchmarks: ``clean=False``, raw history)."""
+    """Rolling-origin backtest of ``method`` (benchmarks: ``clean=False``, raw history;
+    ``calibration``: window of the interval calibration)."""
     special = special or SpecialDays()
     started = time.perf_counter()
     forecasts = [
@@ -154,11 +185,12 @@ def backtest(
             special=special,
             clean=clean,
             coverage=coverage,
+            calibration=calibration,
         )
         for row in origin_rows(matrix, origins)
         if row < matrix.days.size
     ]
-    return score(method.name, forecasts, time.perf_counter() - started)
+    return score(method.name, forecasts, time.perf_counter() - started, coverage)
 
 
 def choose_method(
@@ -225,7 +257,7 @@ def backtest_auto(
                 coverage=coverage,
             )
         )
-    return score("auto", forecasts, time.perf_counter() - started)
+    return score("auto", forecasts, time.perf_counter() - started, coverage)
 
 
 def recent_origins(

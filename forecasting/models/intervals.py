@@ -33,6 +33,19 @@ MIN_REPLAY_BLOCKS = 4
 
 
 @dataclass(frozen=True, slots=True)
+class CalibrationSettings:
+    """Window of ``calibrate``: residuals of the last ``folds`` blocks, quantile levels
+    recalibrated on up to ``replay_blocks`` earlier blocks (0: nominal levels)."""
+
+    folds: int = 6
+    replay_blocks: int = 20
+
+
+#: The calibration window every forecast uses (chosen on the tuning weeks; docs/forecasting.md).
+DEFAULT_CALIBRATION = CalibrationSettings()
+
+
+@dataclass(frozen=True, slots=True)
 class IntervalCalibration:
     """Quantiles ``z_lo``/``z_hi`` of standardised sqrt-scale residuals and the scale slope
     ``k[h - 1]`` of each lead time ``h`` (the last one serves longer lead times).

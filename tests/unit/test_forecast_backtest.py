@@ -16,7 +16,7 @@ from forecasting.backtest import (
 )
 from forecasting.models.base import DayMatrix
 from forecasting.models.benchmarks import SameWeekdayMean, SeasonalNaive
-from forecasting.models.intervals import IntervalCalibration, calibrate
+from forecasting.models.intervals import CalibrationSettings, IntervalCalibration, calibrate
 from forecasting.special_days import SpecialDays, clean_matrix, detect_outlier_days
 from tests.forecasting_support import exact_matrix, matrix_of, weekdays_between
 
@@ -37,6 +37,23 @@ def test_score_by_hand() -> None:
     assert s.mase == pytest.approx(3.5 / 2.0)
     assert s.coverage == pytest.approx(0.5)
     assert (s.n_origins, s.n_intervals, s.seconds) == (1, 2, 0.5)
+    assert np.isnan(s.interval_score)  # no nominal level given
+    # Winkler at alpha 0.2: widths 4 and 2, the second actual 4 below its interval: 2 / 0.2 * 4
+    with_level = score("m", [forecast], 0.5, coverage=0.8)
+    assert with_level.interval_score == pytest.approx((4 + 2 + 10 * 4) / 2 / (27 / 2))
+
+
+def test_backtest_passes_its_calibration_window_to_the_intervals() -> None:
+    matrix = _poisson_matrix(4, 160)
+    origins = [weekdays_between(START, 160)[i] for i in range(130, 160, 5)]
+
+    def run(settings: CalibrationSettings) -> float:
+        method = SameWeekdayMean(weeks=8)
+        return backtest(method, matrix, origins, clean=False, calibration=settings).interval_score
+
+    assert run(CalibrationSettings()) == run(CalibrationSettings(6, 20))
+    assert run(CalibrationSettings(6, 0)) != run(CalibrationSettings(6, 20))
+    assert run(CalibrationSettings(12, 0)) != run(CalibrationSettings(6, 0))
 
 
 def test_seasonal_naive_scale_uses_previous_same_weekday() -> None:
