@@ -5,7 +5,8 @@ forecasting its next 5 working days at every interval from the days before it on
 six weekdays absent from the data (README of the data folder) are given as the closure
 calendar. ``--tuning`` scores the 8 weeks before those instead: the only weeks the
 defaults were tuned on. Figures: WAPE, MASE (vs same-weekday seasonal naive), bias, 80%
-interval coverage and the seconds for all origins, per method, baselines in the same run.
+interval coverage, interval score (IS: Winkler at alpha 0.2 / mean actual) and the seconds
+for all origins, per method, baselines in the same run.
 
 Run: ``.venv/bin/python bench/forecast.py [--tuning] [--files 30 5]``
 """
@@ -66,7 +67,9 @@ def main() -> int:
         return 1
     period = "tuning weeks (8 before the last 8)" if args.tuning else "scored: last 8 weeks"
     print(f"bank_calls rolling origin, 8 weekly origins x next 5 working days, {period}")
-    header = f"{'file':>6} {'method':<22} {'WAPE':>7} {'MASE':>6} {'bias':>8} {'cov80':>6} "
+    header = (
+        f"{'file':>6} {'method':<22} {'WAPE':>7} {'MASE':>6} {'bias':>8} {'cov80':>6} {'IS':>7} "
+    )
     print(header + f"{'seconds':>8} {'vs mean4':>9} {'n':>6}")
     for minutes in args.files:
         interval_min, scores = run_file(folder / f"bank_calls_{minutes}min.csv", args.tuning)
@@ -74,7 +77,8 @@ def main() -> int:
         for s in scores:
             print(
                 f"{interval_min:>4}m  {s.method:<22} {s.wape:7.4f} {s.mase:6.3f} {s.bias:+8.4f} "
-                f"{s.coverage:6.3f} {s.seconds:8.2f} {s.wape / base:9.3f} {s.n_intervals:>6}"
+                f"{s.coverage:6.3f} {s.interval_score:7.4f} {s.seconds:8.2f} "
+                f"{s.wape / base:9.3f} {s.n_intervals:>6}"
             )
         print(
             f"       goals for the default (svd_scores; auto = default unless a benchmark wins): "
