@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.demo import load_demo
+from tests.api.support import wait_job
 
 
 def test_demo_loads_once(client: TestClient) -> None:
@@ -17,8 +19,34 @@ def test_demo_loads_once(client: TestClient) -> None:
     assert (again.site_id, again.queue_id) == (first.site_id, first.queue_id)
     assert client.get("/v1/sites").json()["total"] == 1
     agents = client.get(f"/v1/sites/{first.site_id}/agents").json()
-    assert agents["total"] == 34
+    assert agents["total"] == 36
     history = client.get(f"/v1/queues/{first.queue_id}/history").json()
     assert len(history["offered"]) == 10 * (5 * 48 + 32)  # Mon-Fri 08-20, Sat 09-17
     imports = client.get(f"/v1/queues/{first.queue_id}/history-imports").json()
     assert imports["total"] == 1 and imports["items"][0]["inserted"] == len(history["offered"])
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # a solve: once is enough
+def test_demo_roster_covers_every_open_day(client: TestClient) -> None:
+    """A newcomer's first roster must not leave a day short: FT40 shifts (8 h paid + lunch) do
+    not fit the 8-hour Saturday, so the part-timers must be able to cover it (with 20 FT40 and
+    4 PT20 agents, Saturday was 16 % short while every weekday was over)."""
+    app: Any = client.app
+    ids = load_demo(app.state.engine)
+    forecast = client.post(f"/v1/queues/{ids.queue_id}/forecasts", json={}).json()
+    job = wait_job(client, forecast["id"])
+    requirement = client.post("/v1/requirements", json={"forecast_id": job["result_id"]}).json()
+    body = {"requirement_id": requirement["id"], "week_start": "2026-11-09", "time_limit_s": 20}
+    job = wait_job(client, client.post("/v1/roster-jobs", json=body).json()["id"], 120)
+    assert job["status"] == "succeeded", (job["error"], job["message"])
+    coverage = client.get(job["result_url"]).json()["coverage"]
+    required: dict[int, float] = {}
+    short: dict[int, float] = {}
+    for day, need, staffed in zip(
+        coverage["day"], coverage["required"], coverage["staffed"], strict=True
+    ):
+        required[day] = required.get(day, 0.0) + need / 4
+        short[day] = short.get(day, 0.0) + max(need - staffed, 0) / 4
+    assert sorted(required) == [0, 1, 2, 3, 4, 5]
+    for day, hours in required.items():
+        assert short[day] <= 0.05 * hours, (day, short[day], hours)
