@@ -15,7 +15,8 @@ Problem codes: ``encoding``, ``empty_file``, ``missing_column``, ``wrong_field_c
 ``missing_value``, ``bad_timestamp``, ``bad_number``, ``not_integer``, ``negative_count``,
 ``bad_duration``, ``negative_aht``, ``nonexistent_time``, ``ambiguous_time``,
 ``duplicate_interval``, ``bad_granularity``, ``mixed_granularity``, ``off_grid``,
-``unknown_queue``, ``unknown_zone``, ``duplicate_column``.
+``unknown_queue``, ``unknown_zone``, ``duplicate_column``, ``path_as_text`` (a ``str`` source that
+is a file name, not CSV text).
 """
 
 from __future__ import annotations
@@ -109,7 +110,30 @@ class _Table:
     columns: dict[str, str]  # role -> header name
 
 
+_PATH_LIKE = re.compile(r"^[^\r\n,;\t|]*\.(csv|txt|tsv)$", re.IGNORECASE)
+
+
+def _is_file(text: str) -> bool:
+    if "\n" in text or len(text) > 1024:
+        return False
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):  # a name too long, a NUL byte: not a file
+        return False
+
+
+def _reject_path_text(source: str) -> None:
+    """A ``str`` is the CSV text; a single line that names a file is a caller's mistake that
+    would otherwise surface as a puzzling ``missing_column``."""
+    text = source.strip()
+    if text and (_PATH_LIKE.match(text) or _is_file(text)):
+        msg = f"got a file name as CSV text ({text!r}); pass pathlib.Path({text!r}) to read a file"
+        raise ValidationError([Problem(None, None, "path_as_text", msg)])
+
+
 def _decode(source: str | bytes | Path) -> tuple[str, str]:
+    if isinstance(source, str):
+        _reject_path_text(source)
     raw = source.read_bytes() if isinstance(source, Path) else source
     data = raw.encode("utf-8") if isinstance(raw, str) else raw
     digest = hashlib.sha256(data).hexdigest()

@@ -154,6 +154,19 @@ def test_file_level_problems() -> None:
     assert info.value.problems[0].code == "unknown_zone"
 
 
+def test_a_file_name_passed_as_text_is_named_as_such(tmp_path: Path) -> None:
+    assert _codes("exports/history.csv") == [(None, None, "path_as_text")]
+    existing = tmp_path / "acd_export"  # no suffix, but a file: still a name, not CSV text
+    existing.write_text("interval_start,offered\n2025-01-06 07:00,1\n")
+    with pytest.raises(ValidationError) as info:
+        read_history_csv(str(existing), zone=ZONE)
+    problem = info.value.problems[0]
+    assert problem.code == "path_as_text" and "pathlib.Path" in problem.message
+    assert read_history_csv(existing, zone=ZONE).frame["offered"].tolist() == [1]
+    assert _codes("a/b" * 2000) == _codes("x")  # a name too long for the OS: no OSError
+    assert "path_as_text" not in {code for *_, code in _codes("x")}
+
+
 def test_problems_are_capped_and_flagged_truncated() -> None:
     rows = "\n".join(f"2025-01-06 {7 + i // 4:02d}:{15 * (i % 4):02d},-1" for i in range(40))
     with pytest.raises(ValidationError) as info:
