@@ -8,7 +8,7 @@ defaults were tuned on. Figures: WAPE, MASE (vs same-weekday seasonal naive), bi
 interval coverage, interval score (IS: Winkler at alpha 0.2 / mean actual) and the seconds
 for all origins, per method, baselines in the same run.
 
-Run: ``.venv/bin/python bench/forecast.py [--tuning] [--files 30 5]``
+Run: ``.venv/bin/python bench/forecast.py [--tuning] [--files 30 5] [--calibration 6,20]``
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ if str(REPO) not in sys.path:
 
 from forecasting.backtest import MethodScore, compare_methods  # noqa: E402
 from forecasting.io import read_history_csv  # noqa: E402
+from forecasting.models.intervals import DEFAULT_CALIBRATION, CalibrationSettings  # noqa: E402
 from forecasting.special_days import SpecialDays  # noqa: E402
 
 ZONE = "America/New_York"
@@ -47,19 +48,42 @@ def weekly_origins(last_day: dt.date, tuning: bool, weeks: int = 8) -> list[dt.d
     return [first + dt.timedelta(weeks=k) for k in range(weeks)]
 
 
-def run_file(path: Path, tuning: bool) -> tuple[int, tuple[MethodScore, ...]]:
+def run_file(
+    path: Path, tuning: bool, calibration: CalibrationSettings = DEFAULT_CALIBRATION
+) -> tuple[int, tuple[MethodScore, ...]]:
     imported = read_history_csv(path, zone=ZONE)
     special = SpecialDays(closed=frozenset(day for _, day in imported.missing_days))
     last_day = max(imported.frame["interval_start"].dt.tz_convert(ZONE).dt.date)
     origins = weekly_origins(last_day, tuning)
-    scores = compare_methods(imported.frame, zone=ZONE, origins=origins, special=special)
+    scores = compare_methods(
+        imported.frame, zone=ZONE, origins=origins, special=special, calibration=calibration
+    )
     return imported.interval_min, scores
+
+
+def calibration_arg(text: str) -> CalibrationSettings:
+    try:
+        folds, replay = (int(part) for part in text.split(","))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"expected FOLDS,REPLAY (e.g. 26,0), got {text!r}"
+        ) from exc
+    if folds < 1 or replay < 0:
+        raise argparse.ArgumentTypeError("FOLDS must be >= 1 and REPLAY >= 0")
+    return CalibrationSettings(folds, replay)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tuning", action="store_true", help="score the 8 tuning weeks")
     parser.add_argument("--files", nargs="+", type=int, default=[30, 5], choices=[30, 5])
+    parser.add_argument(
+        "--calibration",
+        type=calibration_arg,
+        default=DEFAULT_CALIBRATION,
+        metavar="FOLDS,REPLAY",
+        help="interval calibration window, e.g. 26,0 (default 6,20; docs/forecasting.md)",
+    )
     args = parser.parse_args()
     folder = data_dir()
     if not folder.is_dir():
@@ -67,12 +91,15 @@ def main() -> int:
         return 1
     period = "tuning weeks (8 before the last 8)" if args.tuning else "scored: last 8 weeks"
     print(f"bank_calls rolling origin, 8 weekly origins x next 5 working days, {period}")
+    c = args.calibration
+    print(f"interval calibration: last {c.folds} blocks, levels replayed on {c.replay_blocks}")
     header = (
         f"{'file':>6} {'method':<22} {'WAPE':>7} {'MASE':>6} {'bias':>8} {'cov80':>6} {'IS':>7} "
     )
     print(header + f"{'seconds':>8} {'vs mean4':>9} {'n':>6}")
     for minutes in args.files:
-        interval_min, scores = run_file(folder / f"bank_calls_{minutes}min.csv", args.tuning)
+        path = folder / f"bank_calls_{minutes}min.csv"
+        interval_min, scores = run_file(path, args.tuning, args.calibration)
         base = next(s for s in scores if s.method == "mean_last_4_weekdays").wape
         for s in scores:
             print(

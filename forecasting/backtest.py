@@ -18,6 +18,7 @@ import datetime as dt
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -236,6 +237,7 @@ def backtest_auto(
     horizon_days: int = 5,
     special: SpecialDays | None = None,
     coverage: float = 0.8,
+    calibration: CalibrationSettings = DEFAULT_CALIBRATION,
 ) -> MethodScore:
     """Backtest of ``method="auto"``: at each origin the method is chosen from the days
     before it only (``choose_method``), then fitted and scored like any other method."""
@@ -255,6 +257,7 @@ def backtest_auto(
                 special=special,
                 clean=not is_benchmark(chosen),
                 coverage=coverage,
+                calibration=calibration,
             )
         )
     return score("auto", forecasts, time.perf_counter() - started, coverage)
@@ -284,10 +287,12 @@ def compare_methods(
     horizon_days: int = 5,
     special: SpecialDays | None = None,
     coverage: float = 0.8,
+    calibration: CalibrationSettings = DEFAULT_CALIBRATION,
 ) -> tuple[MethodScore, ...]:
     """Backtest the benchmarks, every Staffwise method and ``auto`` on one queue's history.
 
-    ``origins`` default to the last ``n_origins`` blocks of ``horizon_days`` open days.
+    ``origins`` default to the last ``n_origins`` blocks of ``horizon_days`` open days;
+    ``calibration``: window of every method's interval calibration.
     Missing weekdays of the history count as closures, as in ``forecast_history``.
     """
     special = special or SpecialDays()
@@ -297,14 +302,13 @@ def compare_methods(
     chosen = (
         list(origins) if origins is not None else block_origins(matrix, n_origins, horizon_days)
     )
-    h, cov = horizon_days, coverage
-    scores = [
-        backtest(m, matrix, chosen, horizon_days=h, special=special, clean=False, coverage=cov)
-        for m in benchmark_methods()
-    ]
-    scores += [
-        backtest(m, matrix, chosen, horizon_days=h, special=special, coverage=cov)
-        for m in staffwise_methods()
-    ]
-    scores.append(backtest_auto(matrix, chosen, horizon_days=h, special=special, coverage=cov))
+    common: dict[str, Any] = {
+        "horizon_days": horizon_days,
+        "special": special,
+        "coverage": coverage,
+        "calibration": calibration,
+    }
+    scores = [backtest(m, matrix, chosen, clean=False, **common) for m in benchmark_methods()]
+    scores += [backtest(m, matrix, chosen, **common) for m in staffwise_methods()]
+    scores.append(backtest_auto(matrix, chosen, **common))
     return tuple(scores)
