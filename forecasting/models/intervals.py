@@ -184,9 +184,9 @@ def calibrate(
     *,
     coverage: float = 0.8,
     horizon_days: int = 5,
-    folds: int = 6,
+    folds: int = DEFAULT_CALIBRATION.folds,
     min_train: int = 20,
-    replay_blocks: int = 20,
+    replay_blocks: int = DEFAULT_CALIBRATION.replay_blocks,
     special: SpecialDays | None = None,
 ) -> IntervalCalibration:
     """Interval calibration of ``method`` on the history ``train``: rolling-origin residuals of
