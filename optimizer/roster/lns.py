@@ -10,8 +10,8 @@ round that hits its time limit without improving shrinks that neighbourhood's ra
 busy weekday at radius 4 is often not even searched through in 5 s), a round proven optimal
 without improving grows it by one (up to ``max_radius``), so every round does useful work.
 Radii and the position in the cycle persist across
-calls of :meth:`DayNeighbourhoods.run`. The search stops at the deadline or after two full
-cycles without improvement.
+calls of :meth:`DayNeighbourhoods.run`. The search stops at the deadline, after two full
+cycles without improvement, or at a given lower bound.
 """
 
 from __future__ import annotations
@@ -137,9 +137,11 @@ class DayNeighbourhoods:
         round_s: float,
         should_stop: Callable[[], bool] | None = None,
         class_groups: list[tuple[int, ...]] | None = None,
+        floor: float | None = None,
     ) -> cp_model.CpSolver:
-        """Improve from ``first`` until ``deadline`` or until two full cycles of neighbourhoods
-        bring no improvement; returns the solver of the best solution."""
+        """Improve from ``first`` until ``deadline``, until two full cycles of neighbourhoods
+        bring no improvement, or until the objective reaches ``floor`` (a lower bound: nothing
+        is left to find); returns the solver of the best solution."""
         best = first
         incumbent = {var.index: int(best.value(var)) for var, _ in self.variables}
         plans = self._plans(days, class_groups or [])
@@ -147,6 +149,8 @@ class DayNeighbourhoods:
             self._radii.setdefault(plan, self.radius)
         since_best = 0
         while plans and deadline - time.monotonic() > 1.0 and since_best < 2 * len(plans):
+            if floor is not None and best.objective_value <= floor:
+                break
             plan = plans[self._next % len(plans)]
             self._next += 1
             since_best += 1

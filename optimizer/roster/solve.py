@@ -6,13 +6,15 @@
    lunch offsets) within most of the time limit; its best bound certifies the gap.
    The LNS (:mod:`lns`) adapts its neighbourhood radius; at 70 % of its time a checkpoint
    assigns the incumbent to named agents and freezes every class whose assignment deviated at
-   the counts it really got (the aggregate is repaired around them).
+   the counts it really got (the aggregate is repaired around them). An incumbent at the LP
+   bound is optimal: the search stops there.
 4. Each class's counts go to its named agents (:mod:`assign`), all per-agent rules exact.
 5. If an assignment had to deviate from the counts, breaks and lunches are re-placed for the
    final shifts and the agent-level polish repairs coverage; if the checkpoint's exactly
    assigned roster is still cheaper, it is returned instead.
 6. The last :data:`LOCAL_SHARE` of the time limit anneals the named roster one agent at a time
-   (:mod:`local_search`: exact per-agent rules, heat-bath moves, then descent). The roster is
+   (:mod:`local_search`: exact per-agent rules, heat-bath moves, then descent), unless the
+   roster's cost already equals the LP bound. The roster is
    checked by the independent :func:`check_roster`.
 """
 
@@ -376,7 +378,10 @@ def _aggregate(
     if _status(solver) not in ("OPTIMAL", "FEASIBLE"):
         _restore(backend, domains)  # the LP neighbourhood holds no solution: search everywhere
         solver = _run(backend.model, options, first, progress, should_stop)
+    floor = scaled_floor(lp_bound)
     if _status(solver) not in ("OPTIMAL", "FEASIBLE") or (should_stop and should_stop()):
+        return m, solver, lp_bound, _Checkpoint({}, None)
+    if solver.objective_value <= floor:  # at the LP bound: optimal, nothing left to search
         return m, solver, lp_bound, _Checkpoint({}, None)
     lns = DayNeighbourhoods(backend, restricted_days(m, backend), radius=LNS_RADIUS)
     days = [d for d, o in enumerate(problem.opening_hours) if o is not None]
@@ -386,12 +391,26 @@ def _aggregate(
 
     round_s = _round_s(options.time_limit_s)
     checkpoint = time.monotonic() + CHECKPOINT_SHARE * (deadline - time.monotonic())
-    solver = lns.run(solver, run, days, checkpoint, round_s, should_stop)
+    solver = lns.run(solver, run, days, checkpoint, round_s, should_stop, floor=floor)
     check = _Checkpoint({}, None)
-    if not (should_stop and should_stop()):
-        solver, check = _checkpoint(problem, types, m, solver, options, lns, run, days, deadline)
-    solver = lns.run(solver, run, days, deadline, round_s, should_stop)
+    if solver.objective_value <= floor or (should_stop and should_stop()):
+        return m, solver, lp_bound, check
+    solver, check = _checkpoint(problem, types, m, solver, options, lns, run, days, deadline)
+    solver = lns.run(solver, run, days, deadline, round_s, should_stop, floor=floor)
     return m, solver, lp_bound, check
+
+
+def scaled_floor(lp_bound: float) -> float:
+    """The least integer (scaled) aggregate objective the LP bound allows: an incumbent at or
+    below it is optimal (``inf`` bound: no floor)."""
+    if not math.isfinite(lp_bound):
+        return -math.inf
+    return float(math.ceil(lp_bound * SCALE - 1e-6))
+
+
+def at_bound(cost: float, lp_bound: float) -> bool:
+    """True when a roster's ``cost`` equals the LP lower bound (it is optimal)."""
+    return math.isfinite(lp_bound) and cost <= lp_bound + 1e-9 * max(1.0, abs(lp_bound))
 
 
 @dataclass(frozen=True, slots=True)
@@ -529,7 +548,9 @@ def solve_roster(
     roster = _compose(problem, incumbent)
     if check.named is not None:  # the checkpoint's named roster may be cheaper, or valid
         roster = preferred(problem, (roster, check.named), options)
-    roster, gain = _local(problem, types, agents, roster, deadline, options, should_stop)
+    gain = 0.0
+    if not at_bound(_cost(problem, roster, options), lp_bound):  # else provably optimal
+        roster, gain = _local(problem, types, agents, roster, deadline, options, should_stop)
     stopped = should_stop is not None and should_stop()
     return _result(
         problem, roster, explanations, solver, lp_bound, (deviation, stopped, gain), start, options

@@ -114,3 +114,21 @@ def test_a_repair_costlier_than_allowed_is_refused_and_leaves_nothing_frozen() -
     kept = lns.repair(first, make, monday, [0, 1, 2], 5.0, worst=cost)
     assert kept is not None and kept.objective_value == cost
     assert lns.frozen == monday
+
+
+def test_the_search_stops_at_a_lower_bound_without_a_round() -> None:
+    m = _model([agent("P1", **ONE_SHIFT)], _wednesday_only())
+    assert isinstance(m.backend, CpBackend)
+    first = _monday_incumbent(m)
+    rounds: list[float] = []
+
+    def make(limit: float) -> cp_model.CpSolver:
+        rounds.append(limit)
+        return _run(m.backend.model, SolveOptions(workers=1), limit)
+
+    lns = DayNeighbourhoods(m.backend, restricted_days(m, m.backend), radius=1)
+    deadline = time.monotonic() + 20
+    same = lns.run(first, make, [0, 1, 2], deadline, 2.0, floor=first.objective_value)
+    assert same is first and rounds == []
+    lns.run(first, make, [0, 1, 2], deadline, 2.0, floor=first.objective_value - 1)
+    assert rounds  # above the floor it searches

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -153,15 +154,40 @@ def _count_calls(monkeypatch: pytest.MonkeyPatch, bad_on_call: int) -> list[Any]
 def test_checkpoint_freezes_a_deviating_class_and_keeps_its_assignment(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    import optimizer.roster.solve as solve_mod
+
     doc = tiny_instance([agent("A1"), agent("A2"), agent("F1", "FT")],
                         requirement=requirement(3, 2))  # fmt: skip
     problem = load_instance(doc)
+    # this instance reaches its LP bound at once, which skips the search and the checkpoint
+    monkeypatch.setattr(solve_mod, "scaled_floor", lambda lp_bound: -math.inf)
     seen = _count_calls(monkeypatch, bad_on_call=1)  # the checkpoint's assignment deviates
     result = solve_roster(problem, FAST)
     assert len(seen) == 2 and seen[0] is None
     assert seen[1] is not None and 0 in seen[1]  # class 0 frozen, its assignment reused
     assert result.violations == () and result.report.assignment_deviation == 0
     assert result.kpis == evaluate_roster(problem, result.roster)
+
+
+def test_a_roster_at_the_lp_bound_is_returned_without_further_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Nothing can beat the LP bound: neither the LNS nor the local search may run (an API
+    user got such a roster after the whole time limit, 18 s of 20, instead of at once)."""
+    import optimizer.roster.solve as solve_mod
+
+    def must_not_run(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("searched past a proven optimum")
+
+    monkeypatch.setattr(solve_mod.DayNeighbourhoods, "run", must_not_run)
+    monkeypatch.setattr(solve_mod, "_local", must_not_run)
+    doc = tiny_instance([agent("A1"), agent("A2"), agent("F1", "FT")],
+                        requirement=requirement(3, 2))  # fmt: skip
+    problem = load_instance(doc)
+    result = solve_roster(problem, SolveOptions(time_limit_s=30, workers=1))
+    assert result.report.status == "OPTIMAL" and result.report.gap <= 1e-9
+    assert result.report.objective == pytest.approx(result.report.lp_bound)
+    assert result.violations == ()
 
 
 def test_a_deviating_final_assignment_falls_back_to_the_checkpoint_roster(
