@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Annotated, TypeVar
+from collections.abc import AsyncIterator, Sequence
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query, Request
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from api.db import writer
 from api.errors import conflict, not_found
@@ -83,3 +84,13 @@ def get_or_404(session: Session, model: type[T], ident: int, kind: str) -> T:
     if row is None:
         raise not_found(kind, ident)
     return row
+
+
+def page(
+    session: Session, query: SelectOfScalar[T], order: Any, limit: int, offset: int
+) -> tuple[int, Sequence[T]]:
+    """Row count of ``query`` and its rows ``offset`` .. ``offset + limit`` in ``order``: the
+    one paging rule of every list endpoint (``total`` counts the filtered rows, not the page)."""
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(order).offset(offset).limit(limit)).all()
+    return total, rows

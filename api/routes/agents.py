@@ -4,9 +4,9 @@ time off."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
-from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404
+from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404, page
 from api.errors import invalid
 from api.schemas import (
     AgentCreate,
@@ -69,10 +69,9 @@ def list_agents(
     site_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
 ) -> AgentList:
     get_or_404(session, Site, site_id, "site")
-    where = col(Agent.site_id) == site_id
-    total = session.exec(select(func.count()).select_from(Agent).where(where)).one()
-    query = select(Agent).where(where).order_by(col(Agent.id)).offset(offset).limit(limit)
-    items = [agent_read(a) for a in session.exec(query).all()]
+    query = select(Agent).where(col(Agent.site_id) == site_id)
+    total, rows = page(session, query, col(Agent.id), limit, offset)
+    items = [agent_read(a) for a in rows]
     return AgentList(total=total, limit=limit, offset=offset, items=items)
 
 
@@ -128,10 +127,9 @@ def list_time_off(
     agent_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
 ) -> TimeOffList:
     get_or_404(session, Agent, agent_id, "agent")
-    where = col(TimeOff.agent_id) == agent_id
-    total = session.exec(select(func.count()).select_from(TimeOff).where(where)).one()
-    query = select(TimeOff).where(where).order_by(col(TimeOff.day)).offset(offset).limit(limit)
-    items = [TimeOffRead.model_validate(t, from_attributes=True) for t in session.exec(query)]
+    query = select(TimeOff).where(col(TimeOff.agent_id) == agent_id)
+    total, rows = page(session, query, col(TimeOff.day), limit, offset)
+    items = [TimeOffRead.model_validate(t, from_attributes=True) for t in rows]
     return TimeOffList(total=total, limit=limit, offset=offset, items=items)
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Response
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 
-from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, get_or_404
+from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, get_or_404, page
 from api.routes.jobs import IdempotencyKey, submit_job
 from api.schemas import (
     CapacityPlanCreate,
@@ -77,7 +77,6 @@ def get_hr_view(plan_id: int, session: ReadSession) -> HrView:
 def list_capacity_plans(
     session: ReadSession, limit: Limit = 100, offset: Offset = 0
 ) -> CapacityPlanList:
-    total = session.exec(select(func.count()).select_from(CapacityPlan)).one()
-    query = select(CapacityPlan).order_by(col(CapacityPlan.id)).offset(offset).limit(limit)
-    items = [_summary(r) for r in session.exec(query).all()]
+    total, rows = page(session, select(CapacityPlan), col(CapacityPlan.id), limit, offset)
+    items = [_summary(r) for r in rows]
     return CapacityPlanList(total=total, limit=limit, offset=offset, items=items)

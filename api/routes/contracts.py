@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 
-from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404
+from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404, page
 from api.schemas import ContractCreate, ContractList, ContractRead
 from api.tables import Contract, Site
 
@@ -38,10 +38,9 @@ def list_contracts(
     site_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
 ) -> ContractList:
     get_or_404(session, Site, site_id, "site")
-    where = col(Contract.site_id) == site_id
-    total = session.exec(select(func.count()).select_from(Contract).where(where)).one()
-    query = select(Contract).where(where).order_by(col(Contract.id)).offset(offset).limit(limit)
-    items = [contract_read(c) for c in session.exec(query).all()]
+    query = select(Contract).where(col(Contract.site_id) == site_id)
+    total, rows = page(session, query, col(Contract.id), limit, offset)
+    items = [contract_read(c) for c in rows]
     return ContractList(total=total, limit=limit, offset=offset, items=items)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from sqlmodel import col, func, select
 
-from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, get_or_404
+from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, get_or_404, page
 from api.errors import invalid
 from api.routes.jobs import IdempotencyKey, submit_job
 from api.schemas import (
@@ -61,8 +61,7 @@ def list_forecasts(
     queue_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
 ) -> ForecastList:
     get_or_404(session, Queue, queue_id, "queue")
-    where = col(Forecast.queue_id) == queue_id
-    total = session.exec(select(func.count()).select_from(Forecast).where(where)).one()
-    query = select(Forecast).where(where).order_by(col(Forecast.id)).offset(offset).limit(limit)
-    items = [_summary(r) for r in session.exec(query).all()]
+    query = select(Forecast).where(col(Forecast.queue_id) == queue_id)
+    total, rows = page(session, query, col(Forecast.id), limit, offset)
+    items = [_summary(r) for r in rows]
     return ForecastList(total=total, limit=limit, offset=offset, items=items)

@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter, Response
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 
-from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, SettingsDep, get_or_404
+from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, SettingsDep, get_or_404, page
 from api.hiring_input import load_hiring_input
 from api.routes.jobs import IdempotencyKey, submit_job
 from api.schemas import (
@@ -95,7 +95,6 @@ def list_hiring_scenarios(
         query = query.where(col(HiringScenario.site_id) == site_id)
     if kind is not None:
         query = query.where(col(HiringScenario.kind) == kind)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(col(HiringScenario.id)).offset(offset).limit(limit)).all()
+    total, rows = page(session, query, col(HiringScenario.id), limit, offset)
     items = [_summary(r) for r in rows]
     return HiringScenarioList(total=total, limit=limit, offset=offset, items=items)

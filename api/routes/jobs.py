@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response, status
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
-from api.deps import Limit, Offset, ReadSession, RunnerDep, WriteSession, get_or_404
+from api.deps import Limit, Offset, ReadSession, RunnerDep, WriteSession, get_or_404, page
 from api.jobs import FINISHED, JobRunner, create_job
 from api.schemas import ImportProblem, JobList, JobRead, JobStatus
 from api.tables import Job, utcnow
@@ -68,8 +68,7 @@ def list_jobs(
         query = query.where(col(Job.status) == status_)
     if kind is not None:
         query = query.where(col(Job.kind) == kind)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(col(Job.id)).offset(offset).limit(limit)).all()
+    total, rows = page(session, query, col(Job.id), limit, offset)
     return JobList(total=total, limit=limit, offset=offset, items=[job_read(j) for j in rows])
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
-from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404
+from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404, page
 from api.errors import ApiError
 from api.schemas import QueueCreate, QueueList, QueueRead, QueueUpdate, ServiceGoal
 from api.services import goal_problems
@@ -73,10 +73,9 @@ def list_queues(
     site_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
 ) -> QueueList:
     get_or_404(session, Site, site_id, "site")
-    where = col(Queue.site_id) == site_id
-    total = session.exec(select(func.count()).select_from(Queue).where(where)).one()
-    query = select(Queue).where(where).order_by(col(Queue.id)).offset(offset).limit(limit)
-    items = [queue_read(q) for q in session.exec(query).all()]
+    query = select(Queue).where(col(Queue.site_id) == site_id)
+    total, rows = page(session, query, col(Queue.id), limit, offset)
+    items = [queue_read(q) for q in rows]
     return QueueList(total=total, limit=limit, offset=offset, items=items)
 
 

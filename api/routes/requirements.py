@@ -12,9 +12,9 @@ from typing import Annotated, Any
 import numpy as np
 import pandas as pd
 from fastapi import APIRouter, Query, Response, status
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 
-from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404
+from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404, page
 from api.schemas import (
     RequirementCreate,
     RequirementIntervals,
@@ -142,10 +142,8 @@ def list_requirements(
     queue_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
 ) -> RequirementList:
     get_or_404(session, Queue, queue_id, "queue")
-    where = col(Requirement.queue_id) == queue_id
-    total = session.exec(select(func.count()).select_from(Requirement).where(where)).one()
-    query = select(Requirement).where(where).order_by(col(Requirement.id))
-    rows = session.exec(query.offset(offset).limit(limit)).all()
+    query = select(Requirement).where(col(Requirement.queue_id) == queue_id)
+    total, rows = page(session, query, col(Requirement.id), limit, offset)
     items = [requirement_summary(r) for r in rows]
     return RequirementList(total=total, limit=limit, offset=offset, items=items)
 

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 
-from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, SettingsDep, get_or_404
+from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, SettingsDep, get_or_404, page
 from api.routes.jobs import IdempotencyKey, submit_job
 from api.schemas import (
     AgentSchedule,
@@ -125,8 +125,7 @@ def list_rosters(
         query = query.where(col(Roster.requirement_id) == requirement_id)
     if site_id is not None:
         query = query.where(col(Roster.site_id) == site_id)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(col(Roster.id)).offset(offset).limit(limit)).all()
+    total, rows = page(session, query, col(Roster.id), limit, offset)
     return RosterList(total=total, limit=limit, offset=offset, items=[_summary(r) for r in rows])
 
 

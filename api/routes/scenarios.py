@@ -14,6 +14,7 @@ from api.deps import (
     WriteSession,
     commit,
     get_or_404,
+    page,
 )
 from api.routes.jobs import IdempotencyKey, submit_job
 from api.schemas import (
@@ -62,10 +63,9 @@ def list_scenarios(
     queue_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
 ) -> ScenarioList:
     get_or_404(session, Queue, queue_id, "queue")
-    where = col(Scenario.queue_id) == queue_id
-    total = session.exec(select(func.count()).select_from(Scenario).where(where)).one()
-    query = select(Scenario).where(where).order_by(col(Scenario.id)).offset(offset).limit(limit)
-    items = [scenario_read(r) for r in session.exec(query).all()]
+    query = select(Scenario).where(col(Scenario.queue_id) == queue_id)
+    total, rows = page(session, query, col(Scenario.id), limit, offset)
+    items = [scenario_read(r) for r in rows]
     return ScenarioList(total=total, limit=limit, offset=offset, items=items)
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 
-from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404
+from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404, page
 from api.schemas import (
     SiteCreate,
     SiteList,
@@ -41,8 +41,7 @@ def create_site(body: SiteCreate, session: WriteSession, response: Response) -> 
 
 @router.get("", operation_id="listSites")
 def list_sites(session: ReadSession, limit: Limit = 100, offset: Offset = 0) -> SiteList:
-    total = session.exec(select(func.count()).select_from(Site)).one()
-    rows = session.exec(select(Site).order_by(col(Site.id)).offset(offset).limit(limit)).all()
+    total, rows = page(session, select(Site), col(Site.id), limit, offset)
     return SiteList(total=total, limit=limit, offset=offset, items=[site_read(s) for s in rows])
 
 

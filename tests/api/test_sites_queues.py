@@ -46,6 +46,20 @@ def test_duplicate_site_is_409(client: TestClient) -> None:
     assert assert_problem(client.post("/v1/sites", json=body), 409)["code"] == "conflict"
 
 
+def test_a_page_of_a_filtered_list_counts_and_orders_only_its_rows(client: TestClient) -> None:
+    berlin, paris = create_site(client), create_site(client, "Paris", "Europe/Paris")
+    mine = [create_queue(client, berlin, name=f"q{i}") for i in range(3)]
+    create_queue(client, paris, name="other")
+    listing = client.get(f"/v1/sites/{berlin}/queues", params={"limit": 1, "offset": 1}).json()
+    assert (listing["total"], listing["limit"], listing["offset"]) == (3, 1, 1)
+    assert [q["id"] for q in listing["items"]] == [mine[1]]
+    past_the_end = client.get(f"/v1/sites/{berlin}/queues", params={"offset": 3}).json()
+    assert past_the_end["total"] == 3 and past_the_end["items"] == []
+    sites = client.get("/v1/sites", params={"limit": 1}).json()
+    assert sites["total"] == 2 and [s["id"] for s in sites["items"]] == [berlin]
+    assert_problem(client.get("/v1/sites", params={"limit": 0}), 422)
+
+
 def test_queue_crud(client: TestClient) -> None:
     site_id = create_site(client)
     queue_id = create_queue(client, site_id)
