@@ -12,7 +12,7 @@ from sqlmodel import col, select
 
 from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, SettingsDep, get_or_404, page
 from api.hiring_input import load_hiring_input
-from api.routes.jobs import IdempotencyKey, submit_job
+from api.routes.jobs import IdempotencyKey, solver_job_params, submit_job
 from api.schemas import (
     HiringScenarioCreate,
     HiringScenarioList,
@@ -40,11 +40,7 @@ def create_hiring_scenario(
     Unknown contracts or agents, shares outside [0, 1], a missing target... are a 422 now."""
     get_or_404(session, Requirement, body.requirement_id, "requirement")
     load_hiring_input(session, body)
-    params = {
-        "body": body.model_dump(mode="json"),
-        "time_limit_s": body.time_limit_s or settings.solver_time_limit_s,
-        "workers": body.workers or settings.solver_workers,
-    }
+    params = solver_job_params(body, settings)
     session.close()  # release the read connection before the job is written
     return submit_job(engine, runner, "hiring_scenario", params, idempotency_key, response)
 

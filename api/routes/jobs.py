@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from fastapi import APIRouter, Header, Query, Response, status
 from sqlalchemy.engine import Engine
@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from api.deps import Limit, Offset, ReadSession, RunnerDep, WriteSession, get_or_404, page
 from api.jobs import FINISHED, JobRunner, create_job
 from api.schemas import ImportProblem, JobList, JobRead, JobStatus
+from api.settings import Settings
 from api.tables import Job, utcnow
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
@@ -127,6 +128,26 @@ def submit_job(
     if created:
         runner.submit(job.id)
     return accepted(job, response)
+
+
+class SolverRequest(Protocol):
+    """A request body that may set the solver's time limit and workers."""
+
+    @property
+    def time_limit_s(self) -> float | None: ...
+    @property
+    def workers(self) -> int | None: ...
+    def model_dump(self, *, mode: str) -> dict[str, Any]: ...
+
+
+def solver_job_params(body: SolverRequest, settings: Settings) -> dict[str, Any]:
+    """Parameters of a solver job: the body, and its time limit and workers or the service's
+    defaults."""
+    return {
+        "body": body.model_dump(mode="json"),
+        "time_limit_s": body.time_limit_s or settings.solver_time_limit_s,
+        "workers": body.workers or settings.solver_workers,
+    }
 
 
 IdempotencyKey = Annotated[

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from sqlmodel import col, select
 
 from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, SettingsDep, get_or_404, page
-from api.routes.jobs import IdempotencyKey, submit_job
+from api.routes.jobs import IdempotencyKey, solver_job_params, submit_job
 from api.schemas import (
     AgentSchedule,
     JobRead,
@@ -49,11 +49,7 @@ def create_roster_job(
     ``service_level`` objective without calls) are a 422 now."""
     get_or_404(session, Requirement, body.requirement_id, "requirement")
     check_objective(load_input(session, body).problem, body.objective)
-    params = {
-        "body": body.model_dump(mode="json"),
-        "time_limit_s": body.time_limit_s or settings.solver_time_limit_s,
-        "workers": body.workers or settings.solver_workers,
-    }
+    params = solver_job_params(body, settings)
     session.close()  # release the read connection before the job is written
     return submit_job(engine, runner, "roster", params, idempotency_key, response)
 
