@@ -1,14 +1,14 @@
 """Fast exact assignment for classes with one shift length and a fixed weekly number of days.
 
 (Typically full-timers: 5 x 8 h.) Two greedy passes, each optimal for its sub-question when a
-solution exists in the usual cases, and verified completely afterwards:
+solution exists in the usual cases; the rest of every week is verified afterwards:
 
 1. Day patterns: day by day, the required number of agents is taken from those who still need
    days, most urgent first (fewest spare days left), never beyond the consecutive-days limit
    (history included).
-2. Shifts: day by day, shifts sorted by start (latest first) go to agents sorted by their
-   earliest allowed start (rest after yesterday's shift or last week's), latest first; among
-   equals, agents who are off tomorrow take the later shifts.
+2. Shifts: day by day, shifts sorted by start (earliest first) go to agents allowed to start
+   by then (rest after yesterday's shift or last week's); agents who work tomorrow take the
+   early shifts, those off tomorrow the later ones.
 
 Returns ``None`` when a pass gets stuck; the caller then uses the CP-SAT assignment.
 """
@@ -99,16 +99,18 @@ def _shifts_for_day(
     earliest: dict[str, int],
     tomorrow: set[str],
 ) -> dict[str, ShiftType] | None:
-    """Shifts latest first; each goes to an eligible agent (allowed start <= its start).
+    """Shifts earliest first; each goes to an agent allowed to start by then.
 
-    Eligible sets only grow towards earlier shifts, so any eligible choice keeps the day
-    feasible; among them an agent off tomorrow is preferred (a late end costs them nothing),
-    then the agent with the latest allowed start.
+    An agent allowed to start a shift may start any later one, so the eligible set only grows
+    towards later shifts and any eligible choice keeps the day feasible (whether an agent is
+    left for each shift is a count). Among the eligible, an agent who works tomorrow is
+    preferred for the early shift (an early end leaves the most rest), then the agent with the
+    latest allowed start; agents off tomorrow are left the later shifts.
     """
-    ordered_shifts = sorted(shifts, key=lambda st: (-st.start_min, -st.end_min))
-    waiting = sorted(agents, key=lambda a: (-earliest[a.id], a.id))
+    ordered_shifts = sorted(shifts, key=lambda st: (st.start_min, st.end_min))
+    waiting = sorted(agents, key=lambda a: (earliest[a.id], a.id))
     out: dict[str, ShiftType] = {}
-    eligible: list[Agent] = []
+    eligible: list[Agent] = []  # ascending allowed start
     i = 0
     for st in ordered_shifts:
         while i < len(waiting) and earliest[waiting[i].id] <= st.start_min:
@@ -116,10 +118,20 @@ def _shifts_for_day(
             i += 1
         if not eligible:
             return None
-        pick = next((a for a in eligible if a.id not in tomorrow), eligible[0])
+        pick = next((a for a in reversed(eligible) if a.id in tomorrow), eligible[-1])
         eligible.remove(pick)
         out[pick.id] = st
-    return out
+    return out if len(out) == len(agents) else None
+
+
+def _rest_ok(problem: RosterProblem, agent: Agent, week: Mapping[int, ShiftType]) -> bool:
+    """The agent's week keeps the rest after last week's final shift and between days."""
+    if 0 in week and week[0].start_min < earliest_monday_start(problem, agent):
+        return False
+    rest = problem.rules.min_rest_min
+    return all(
+        week[d + 1].start_min + 1440 - st.end_min >= rest for d, st in week.items() if d + 1 in week
+    )
 
 
 def greedy_assign(
@@ -152,4 +164,6 @@ def greedy_assign(
             if chosen is not None:
                 out[a.id][d] = chosen
             earliest[a.id] = chosen.end_min + rest - 1440 if chosen is not None else NO_LIMIT
+    if not all(_rest_ok(problem, a, out[a.id]) for a in cls.agents):
+        return None  # a second line: the passes above keep the rest by construction
     return out

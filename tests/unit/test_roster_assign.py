@@ -32,6 +32,25 @@ def test_greedy_reproduces_counts_and_respects_rest() -> None:
     assert got[late_agent][1] != early
 
 
+def test_greedy_never_gives_an_early_shift_to_an_agent_whose_rest_forbids_it() -> None:
+    """A (last week ended 22:00 Sunday: may start 09:00 Monday) works Monday and Tuesday; B
+    Monday and Wednesday. Monday's 12:00 shift must go to A, the 08:00 one to B, although B is
+    the one off tomorrow (the greedy once handed B the later shift and A the 08:00, 600 min
+    after last week's end, because agents eligible for a later shift stayed eligible for
+    earlier ones)."""
+    late_sunday = {"consecutive_days_worked": 0, "last_shift_end_minute": -120}
+    agents = [agent("A", "FT", history=late_sunday), agent("B", "FT")]
+    problem = load_instance(tiny_instance(agents))
+    types = enumerate_shift_types(problem)
+    [cls] = agent_classes(problem, problem.agents)
+    eight, noon = _type(types, 0, 480, 480), _type(types, 0, 720, 480)
+    counts = {eight: 1, noon: 1, _type(types, 1, 600, 480): 1, _type(types, 2, 600, 480): 1}
+    got = greedy_assign(problem, cls, counts)
+    assert got is not None
+    assert got["A"][0] == noon and got["B"][0] == eight
+    assert sorted(got["A"]) == [0, 1] and sorted(got["B"]) == [0, 2]
+
+
 def test_greedy_gives_up_when_history_forbids() -> None:
     problem = _ft_problem({"consecutive_days_worked": 5, "last_shift_end_minute": -600})
     types = enumerate_shift_types(problem)
