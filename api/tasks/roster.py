@@ -26,7 +26,13 @@ from optimizer.errors import InputError
 from optimizer.roster.constraints.service_level import require_demand
 from optimizer.roster.io import roster_to_json
 from optimizer.roster.problem import RosterProblem
-from optimizer.roster.solve import RosterResult, SolveOptions, SolverProgress, solve_roster
+from optimizer.roster.solve import (
+    RosterResult,
+    SolveOptions,
+    SolverProgress,
+    SolverReport,
+    solve_roster,
+)
 
 COVERAGE_COLUMNS = (
     "interval_start", "day", "minute", "required", "staffed", "unmet", "calls", "aht_s",
@@ -117,6 +123,15 @@ def solve(
         raise InvalidInput([no_solution(str(exc), options.time_limit_s)]) from exc
 
 
+def outcome_message(report: SolverReport, objective: str, violations: int) -> str:
+    """The job's one-line outcome: status, objective, gap and, if any, the broken rules."""
+    what = "cost" if objective == "deviation" else "service-level objective"
+    line = f"{report.status}: {what} {report.objective:.2f}, gap {report.gap:.2%}"
+    if violations:
+        line += f"; {violations} rule violation{'s' if violations > 1 else ''} (report.violations)"
+    return line
+
+
 @dataclass(frozen=True)
 class RosterRowSpec:
     """Where a solved roster belongs: its job, requirement and week, and its origin."""
@@ -164,10 +179,9 @@ def run(ctx: JobContext) -> JobOutcome:
                          report_extra={"objective_kind": body.objective})  # fmt: skip
     row = roster_row(data, problem, result, spec)
     report = result.report
-    what = "cost" if body.objective == "deviation" else "service-level objective"
     return JobOutcome(
         row=row, kind="roster", stopped_early=report.stopped_early,
-        message=f"{report.status}: {what} {report.objective:.2f}, gap {report.gap:.2%}",
+        message=outcome_message(report, body.objective, len(result.violations)),
         objective=report.objective, best_bound=report.best_bound, gap=report.gap,
         seconds=report.seconds,
     )  # fmt: skip

@@ -203,3 +203,15 @@ def test_service_level_without_calls_is_a_422() -> None:
         check_objective(problem, "service_level")
     [error] = info.value.problems
     assert (error.field, error.code) == ("objective", "no_calls")
+
+
+def test_the_job_message_names_broken_rules_when_a_roster_has_any() -> None:
+    from api.tasks.roster import outcome_message
+    from optimizer.roster.solve import SolverReport
+
+    report = SolverReport("FEASIBLE", 92.1, 88.0, 0.0445, 117.8, 88.0, 93.9, 0, False)
+    assert outcome_message(report, "deviation", 0) == "FEASIBLE: cost 92.10, gap 4.45%"
+    one = outcome_message(report, "deviation", 1)
+    assert one.endswith("; 1 rule violation (report.violations)")
+    assert "2 rule violations" in outcome_message(report, "service_level", 2)
+    assert outcome_message(report, "service_level", 0).startswith("FEASIBLE: service-level")
