@@ -12,7 +12,10 @@ fractional requirements over intervals or queues does not carry the round-up of 
 
 For Erlang C the curve below ``N`` starts at the offered load ``A`` when ``N - 1 < A`` (SL 0,
 answer speed 1/ASA 0, occupancy 1 there), so the fractional requirement is at least ``A``
-(exactly ``A / max_occupancy`` where the occupancy cap binds).
+(exactly ``A / max_occupancy`` where the occupancy cap binds). At an integer load that
+nothing but stability binds (no other target, no occupancy cap below 1) Erlang C needs
+``A + 1`` agents and the fractional requirement is ``A`` itself, the one case of
+``agents_fractional = agents - 1``.
 Where the ASA at ``N - 1`` is infinite the interpolation runs on ``1 / ASA``.
 
 Shrinkage: ``scheduled_fractional = agents_fractional / (1 - shrinkage)`` and
