@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, func, select
 
 from api.db import write_session
 from api.routes.imports import parse_upload, store_import
@@ -50,6 +50,7 @@ CONTRACTS = (
     ("PT30", "part-time 20-30h", [240, 270, 300, 330, 360], 1200, 1800, 5, 10, 22.0),
     ("PT20", "part-time 16-20h", [240, 270, 300, 330, 360], 960, 1200, 4, 8, 22.0),
 )
+DEMO_AGENTS = sum(count for *_, count, _cost in CONTRACTS)
 # Availability templates (S-1 style): Mon..Sun local windows.
 TEMPLATES: dict[str, list[Window]] = {
     "any": OPENING_HOURS,
@@ -74,6 +75,18 @@ class DemoIds:
     site_id: int
     queue_id: int
     created: bool
+    agents: int = DEMO_AGENTS  # agents of the demo site as stored
+
+
+def demo_state(ids: DemoIds) -> str:
+    """How ``staffwise serve --demo`` reports the demo site, naming an older demo's size."""
+    state = "loaded" if ids.created else "already present"
+    if not ids.created and ids.agents != DEMO_AGENTS:
+        state += (
+            f" from an older demo ({ids.agents} agents; this version's demo has {DEMO_AGENTS}:"
+            " delete the database file to load it)"
+        )
+    return state
 
 
 def demo_history_csv() -> str:
@@ -159,5 +172,7 @@ def load_demo(engine: Engine) -> DemoIds:
         if site is not None and site.id is not None:
             queue = session.exec(select(Queue).where(Queue.site_id == site.id)).first()
             queue_id = queue.id if queue is not None and queue.id is not None else 0
-            return DemoIds(site.id, queue_id, created=False)
+            where = col(Agent.site_id) == site.id
+            agents = session.exec(select(func.count()).select_from(Agent).where(where)).one()
+            return DemoIds(site.id, queue_id, created=False, agents=agents)
         return _create(session)

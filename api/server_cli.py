@@ -47,14 +47,13 @@ def serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     if args.demo:
-        from api.demo import load_demo
+        from api.demo import demo_state, load_demo
 
         engine = make_engine(settings.database_url)
         upgrade(engine)
         ids = load_demo(engine)
         engine.dispose()
-        state = "loaded" if ids.created else "already present"
-        print(f"demo site {ids.site_id} / queue {ids.queue_id} {state}")
+        print(f"demo site {ids.site_id} / queue {ids.queue_id} {demo_state(ids)}")
     app = create_app(settings)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.demo import load_demo
+from api.demo import DEMO_AGENTS, demo_state, load_demo
 from tests.api.support import wait_job
 
 
@@ -24,6 +24,21 @@ def test_demo_loads_once(client: TestClient) -> None:
     assert len(history["offered"]) == 10 * (5 * 48 + 32)  # Mon-Fri 08-20, Sat 09-17
     imports = client.get(f"/v1/queues/{first.queue_id}/history-imports").json()
     assert imports["total"] == 1 and imports["items"][0]["inserted"] == len(history["offered"])
+
+
+def test_an_older_demo_in_the_database_is_named_not_silently_kept(client: TestClient) -> None:
+    app: Any = client.app
+    first = load_demo(app.state.engine)
+    assert demo_state(first) == "loaded" and first.agents == DEMO_AGENTS == 36
+    assert demo_state(load_demo(app.state.engine)) == "already present"
+    agents = client.get(f"/v1/sites/{first.site_id}/agents", params={"limit": 1}).json()
+    assert client.delete(f"/v1/agents/{agents['items'][0]['id']}").status_code == 204
+    older = load_demo(app.state.engine)
+    assert not older.created and older.agents == DEMO_AGENTS - 1
+    assert demo_state(older) == (
+        "already present from an older demo (35 agents; this version's demo has 36:"
+        " delete the database file to load it)"
+    )
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # a solve: once is enough
