@@ -19,7 +19,7 @@ from optimizer.roster.problem import (
     Shift,
 )
 
-__all__ = ["Violation", "check_roster"]
+__all__ = ["Violation", "check_roster", "rest_violations"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +88,11 @@ def _activities(problem: RosterProblem, s: Shift) -> Iterator[Violation]:
             yield Violation(s.agent, s.day, "min_work_between_activities", "activities too close")
 
 
-def _rest(problem: RosterProblem, agent: Agent, shifts: list[Shift]) -> Iterator[Violation]:
+def rest_violations(
+    problem: RosterProblem, agent: Agent, shifts: list[Shift]
+) -> Iterator[Violation]:
+    """Rest shorter than the minimum after last week's final shift or between ``shifts``
+    (ordered by day and start)."""
     previous_end = agent.history.last_shift_end_min
     for s in shifts:
         start = s.day * 1440 + s.start_min
@@ -124,7 +128,7 @@ def _week(problem: RosterProblem, agent: Agent, shifts: list[Shift]) -> Iterator
             f"{paid} paid min not in [{agent.min_weekly_paid_min}, {agent.max_weekly_paid_min}]",
         )
     ordered = sorted(shifts, key=lambda s: (s.day, s.start_min))
-    yield from _rest(problem, agent, ordered)
+    yield from rest_violations(problem, agent, ordered)
     yield from _consecutive(problem, agent, set(days))
 
 

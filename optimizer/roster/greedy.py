@@ -19,9 +19,10 @@ from collections.abc import Mapping
 
 from ortools.sat.python import cp_model
 
+from optimizer.roster.check import rest_violations
 from optimizer.roster.constraints.consecutive_days import add_agent_consecutive_days
 from optimizer.roster.constraints.rest import earliest_monday_start
-from optimizer.roster.problem import Agent, RosterProblem
+from optimizer.roster.problem import Agent, RosterProblem, Shift
 from optimizer.roster.shifts import AgentClass, ShiftType
 
 __all__ = ["greedy_assign"]
@@ -126,12 +127,8 @@ def _shifts_for_day(
 
 def _rest_ok(problem: RosterProblem, agent: Agent, week: Mapping[int, ShiftType]) -> bool:
     """The agent's week keeps the rest after last week's final shift and between days."""
-    if 0 in week and week[0].start_min < earliest_monday_start(problem, agent):
-        return False
-    rest = problem.rules.min_rest_min
-    return all(
-        week[d + 1].start_min + 1440 - st.end_min >= rest for d, st in week.items() if d + 1 in week
-    )
+    shifts = [Shift(agent.id, d, st.start_min, st.end_min) for d, st in sorted(week.items())]
+    return next(rest_violations(problem, agent, shifts), None) is None
 
 
 def greedy_assign(
