@@ -4,11 +4,22 @@ Steps: history -> day x interval matrix (local wall clock) -> calendar-excluded 
 days removed (flagged) -> method chosen by rolling-origin backtest (``method="auto"``, keeping
 the benchmark when no Staffwise method beats it) -> point forecast -> prediction interval
 calibrated on the method's own rolling-origin errors -> AHT per interval -> UTC intervals.
+
+Warnings (``Forecast.warnings``) say when the history cannot support the forecast well:
+
+* ``horizon_far_after_history``: the first forecast day is more than ``HORIZON_WARN_DAYS``
+  (56 days, 8 weeks) after the last history day. The methods carry the last weeks' level and
+  weekly pattern forward; rosters are planned 2-6 weeks ahead of the data a centre has, and
+  beyond 8 weeks trend, seasonality and staffing changes are no longer in the history;
+* ``history_gap``: the history has a run of at least ``HISTORY_GAP_WARN_DAYS`` (28) days
+  without any row between its first and last day (a missing month rather than a holiday
+  closure): those weeks are treated as closures and their season is not learned.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +44,60 @@ from forecasting.models.intervals import IntervalCalibration, calibrate
 from forecasting.special_days import ExcludedDay, SpecialDays, clean_matrix
 
 FORECAST_COLUMNS: tuple[str, ...] = ("interval_start", "calls", "calls_lo", "calls_hi", "aht_s")
+HORIZON_WARN_DAYS = 56  # first forecast day more than 8 weeks after the last history day
+HISTORY_GAP_WARN_DAYS = 28  # a run of four weeks or more without any history row
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastWarning:
+    """Why a forecast deserves a second look: ``code`` (``horizon_far_after_history``,
+    ``history_gap``) and a sentence for the planner."""
+
+    code: str
+    message: str
+
+
+def _missing_months(first: dt.date, last: dt.date) -> list[str]:
+    """Calendar months (``YYYY-MM``) lying wholly inside ``[first, last]``."""
+    months = pd.period_range(first, last, freq="M")
+    return [str(m) for m in months if m.start_time.date() >= first and m.end_time.date() <= last]
+
+
+def _gap_warnings(dates: list[dt.date]) -> list[ForecastWarning]:
+    out = []
+    for before, after in itertools.pairwise(dates):
+        missing = (after - before).days - 1
+        if missing < HISTORY_GAP_WARN_DAYS:
+            continue
+        first, last = before + dt.timedelta(days=1), after - dt.timedelta(days=1)
+        months = _missing_months(first, last)
+        named = f" (missing months: {', '.join(months)})" if months else ""
+        message = (
+            f"the history has no rows for {missing} days, {first} to {last}{named}: those "
+            "weeks count as closures and their season is not learned"
+        )
+        out.append(ForecastWarning("history_gap", message))
+    return out
+
+
+def history_warnings(
+    history_days: np.ndarray, first_forecast_day: dt.date | None
+) -> tuple[ForecastWarning, ...]:
+    """Warnings about the history behind a forecast starting on ``first_forecast_day``:
+    long gaps inside the history and a horizon far after it (thresholds in the module doc)."""
+    dates = sorted(pd.DatetimeIndex(history_days).date)
+    if not dates:
+        return ()
+    out = _gap_warnings(dates)
+    after = 0 if first_forecast_day is None else (first_forecast_day - dates[-1]).days
+    if after > HORIZON_WARN_DAYS:
+        message = (
+            f"the forecast starts {first_forecast_day}, {after} days ({after / 7:.0f} weeks) "
+            f"after the last history day {dates[-1]}; beyond {HORIZON_WARN_DAYS // 7} weeks "
+            "the history's level and weekly pattern may be out of date: import recent history"
+        )
+        out.append(ForecastWarning("horizon_far_after_history", message))
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +111,8 @@ class Forecast:
     last 4 blocks of ``horizon_days`` days of the history (WAPE, MASE, bias, interval coverage;
     None when the history is too short); ``selection``: backtest scores (point accuracy) of the
     candidate methods when chosen automatically; ``excluded_days``: history days left out of
-    fitting; ``closed_days``: requested days not forecast because the centre is closed.
+    fitting; ``closed_days``: requested days not forecast because the centre is closed;
+    ``warnings``: ``history_warnings`` of the history and the requested days.
     """
 
     frame: pd.DataFrame
@@ -58,6 +124,7 @@ class Forecast:
     closed_days: tuple[dt.date, ...]
     accuracy: MethodScore | None = None
     selection: tuple[MethodScore, ...] = ()
+    warnings: tuple[ForecastWarning, ...] = ()
 
 
 def _closed_set(history: pd.DataFrame, zone: str, special: SpecialDays) -> set[dt.date]:
@@ -148,7 +215,7 @@ class FittedForecaster:
     def _point(self, open_days: list[dt.date]) -> tuple[np.ndarray, str]:
         """The method's forecast; cells it leaves empty on an open weekday, or a numerical
         failure, fall back to the seasonal naive (named in the method string)."""
-        targets = target_days(open_days, set(self.closed))
+        targets = target_days(open_days, set(self.closed), self.matrix.open_weekdays)
         fallback = SeasonalNaive().predict(self.matrix, targets)
         try:
             point = self.method.predict(self.fit_on, targets)
@@ -182,6 +249,7 @@ class FittedForecaster:
             closed_days=tuple(d for d in wanted if d in self.closed or d in never_open),
             accuracy=self.accuracy,
             selection=self.selection,
+            warnings=history_warnings(self.matrix.days, min(wanted, default=None)),
         )
 
 
@@ -194,6 +262,7 @@ def fit_forecaster(
     method: str = "auto",
     special: SpecialDays | None = None,
     coverage: float = 0.8,
+    open_weekdays: frozenset[int] | None = None,
 ) -> FittedForecaster:
     """Fit one queue's forecaster: matrix, outlier days, method choice, interval calibration
     and backtest accuracy. Arguments as for ``forecast_history``."""
@@ -202,7 +271,7 @@ def fit_forecaster(
         raise ValidationError([Problem(None, "coverage", "out_of_range", "must be in (0, 1)")])
     special = special or SpecialDays()
     closed = _closed_set(history, zone, special)
-    matrix = build_day_matrix(history, zone, closed)
+    matrix = build_day_matrix(history, zone, closed, open_weekdays)
     chosen, selection = (
         choose_method(matrix, special, horizon_days=horizon_days)
         if method == "auto"
@@ -257,6 +326,7 @@ def forecast_history(
     method: str = "auto",
     special: SpecialDays | None = None,
     coverage: float = 0.8,
+    open_weekdays: frozenset[int] | None = None,
 ) -> Forecast:
     """Forecast calls (with a ``coverage`` prediction interval) and AHT per interval.
 
@@ -264,8 +334,11 @@ def forecast_history(
     local dates to forecast (default: the next ``horizon_days`` open days after the history).
     ``method``: ``"auto"`` (choice by backtest), or a method name (``profile_volume``,
     ``svd_scores``, ``seasonal_naive``, ``mean_last_4_weekdays``). ``special``: closures
-    and days to exclude; missing weekdays of the history count as closures. Same as
-    ``fit_forecaster(...).predict(days)``.
+    and days to exclude; missing weekdays of the history count as closures.
+    ``open_weekdays``: the site's working weekdays (Mon = 0; default: as the history shows
+    them): the previous open day of a post-closure day and the first/last open day of a month
+    follow them (a Sun-Thu centre's Thursday closure flags Sunday). ``warnings``: see the module
+    doc. Same as ``fit_forecaster(...).predict(days)``.
     """
     fitted = fit_forecaster(
         history,
@@ -275,6 +348,7 @@ def forecast_history(
         method=method,
         special=special,
         coverage=coverage,
+        open_weekdays=open_weekdays,
     )
     return fitted.predict(days)
 

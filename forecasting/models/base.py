@@ -19,12 +19,15 @@ import pandas as pd
 
 from forecasting.calendar import local_frame, local_instant
 
+MON_FRI: frozenset[int] = frozenset(range(5))  # the default working week (Mon = 0)
+
 
 @dataclass(frozen=True, slots=True)
 class DayMatrix:
     """``values[i, j]``: calls of local day ``days[i]`` in the interval starting at local minute
-    ``minutes[j]`` (NaN = no row). ``post_closure[i]``: the previous weekday was a closure;
-    ``month_edge[i]``: the first or last open weekday of its month."""
+    ``minutes[j]`` (NaN = no row). ``post_closure[i]``: the previous open day was a closure;
+    ``month_edge[i]``: the first or last open day of its month; ``open_weekdays``: the
+    working weekdays (Mon = 0) those two flags were placed with."""
 
     days: np.ndarray  # datetime64[D], increasing
     minutes: np.ndarray  # int, increasing
@@ -32,6 +35,7 @@ class DayMatrix:
     weekdays: np.ndarray  # int, Mon = 0
     post_closure: np.ndarray  # bool
     month_edge: np.ndarray  # bool
+    open_weekdays: frozenset[int] = MON_FRI
 
     def take(self, rows: np.ndarray) -> DayMatrix:
         return DayMatrix(
@@ -41,6 +45,7 @@ class DayMatrix:
             self.weekdays[rows],
             self.post_closure[rows],
             self.month_edge[rows],
+            self.open_weekdays,
         )
 
     @property
@@ -51,7 +56,7 @@ class DayMatrix:
 @dataclass(frozen=True, slots=True)
 class TargetDays:
     """Days to forecast: local dates, weekday (Mon = 0), whether a closure precedes them and
-    whether they are the first or last open weekday of their month."""
+    whether they are the first or last open day of their month (site's working week)."""
 
     days: np.ndarray  # datetime64[D]
     weekdays: np.ndarray
@@ -72,19 +77,39 @@ class PointMethod(Protocol):
     def predict(self, train: DayMatrix, targets: TargetDays) -> np.ndarray: ...
 
 
-def closure_flags(days: np.ndarray, closed: set[dt.date]) -> np.ndarray:
-    """True where the previous weekday (Mon-Fri, skipping weekends) was a closure day."""
+def open_weekdays_of(days: np.ndarray) -> frozenset[int]:
+    """Weekdays (Mon = 0) with rows on at least half of their occurrences in the span of
+    ``days``: the centre's working week as its history shows it (the rule ``missing_days``
+    uses, so a closure or a missing day does not close its weekday)."""
+    index = pd.DatetimeIndex(days)
+    if index.empty:
+        return frozenset()
+    span = pd.date_range(index.min(), index.max(), freq="D")
+    share = pd.Series(span.isin(index)).groupby(span.day_of_week).mean()
+    return frozenset(int(w) for w in share.index[share >= 0.5])
+
+
+def closure_flags(
+    days: np.ndarray, closed: set[dt.date], open_weekdays: frozenset[int] = MON_FRI
+) -> np.ndarray:
+    """True where the previous open day (skipping the weekdays not in ``open_weekdays``) was a
+    closure day: on a Sun-Thu week a Thursday closure flags the following Sunday."""
     flags = []
     for day in pd.DatetimeIndex(days).date:
         prev = day - dt.timedelta(days=1)
-        while prev.weekday() >= 5 and prev not in closed:
+        for _ in range(6):  # at most a week back, even when no weekday is open
+            if prev.weekday() in open_weekdays or prev in closed:
+                break
             prev -= dt.timedelta(days=1)
         flags.append(prev in closed)
     return np.array(flags, dtype=bool)
 
 
-def month_edge_flags(days: np.ndarray, closed: set[dt.date]) -> np.ndarray:
-    """True on the first and the last weekday (Mon-Fri, not closed) of each day's month.
+def month_edge_flags(
+    days: np.ndarray, closed: set[dt.date], open_weekdays: frozenset[int] = MON_FRI
+) -> np.ndarray:
+    """True on the first and the last open day (weekday in ``open_weekdays``, not closed) of
+    each day's month: on a Sun-Thu week a month ending on a Friday has its edge on Thursday.
 
     Banks and billers see more calls around statements and paydays at the turn of the month.
     """
@@ -93,36 +118,48 @@ def month_edge_flags(days: np.ndarray, closed: set[dt.date]) -> np.ndarray:
         first = dt.date(day.year, day.month, 1)
         last = (pd.Timestamp(first) + pd.offsets.MonthEnd(0)).date()
         month = pd.date_range(first, last, freq="D").date
-        open_days = [d for d in month if d.weekday() < 5 and d not in closed]
+        open_days = [d for d in month if d.weekday() in open_weekdays and d not in closed]
         flags.append(bool(open_days) and day in (open_days[0], open_days[-1]))
     return np.array(flags, dtype=bool)
 
 
-def build_day_matrix(history: pd.DataFrame, zone: str, closed: set[dt.date]) -> DayMatrix:
-    """Pivot a history frame (``interval_start``, ``offered``) into a ``DayMatrix``."""
+def build_day_matrix(
+    history: pd.DataFrame,
+    zone: str,
+    closed: set[dt.date],
+    open_weekdays: frozenset[int] | None = None,
+) -> DayMatrix:
+    """Pivot a history frame (``interval_start``, ``offered``) into a ``DayMatrix``.
+
+    ``open_weekdays``: the site's working weekdays (Mon = 0); default: as the history shows
+    them (``open_weekdays_of``). They place the post-closure and month-edge flags."""
     local = local_frame(history["interval_start"], zone)
     cells = pd.DataFrame(
         {"day": local["local_date"], "minute": local["minute"], "calls": history["offered"]}
     )
     table = cells.pivot_table(index="day", columns="minute", values="calls", aggfunc="mean")
     days = pd.DatetimeIndex(table.index).to_numpy().astype("datetime64[D]")
+    week = open_weekdays_of(days) if open_weekdays is None else frozenset(open_weekdays)
     return DayMatrix(
         days=days,
         minutes=table.columns.to_numpy(dtype=int),
         values=table.to_numpy(dtype=float),
         weekdays=pd.DatetimeIndex(days).day_of_week.to_numpy(),
-        post_closure=closure_flags(days, closed),
-        month_edge=month_edge_flags(days, closed),
+        post_closure=closure_flags(days, closed, week),
+        month_edge=month_edge_flags(days, closed, week),
+        open_weekdays=week,
     )
 
 
-def target_days(days: Sequence[dt.date], closed: set[dt.date]) -> TargetDays:
+def target_days(
+    days: Sequence[dt.date], closed: set[dt.date], open_weekdays: frozenset[int] = MON_FRI
+) -> TargetDays:
     arr = np.array(days, dtype="datetime64[D]")
     return TargetDays(
         days=arr,
         weekdays=pd.DatetimeIndex(arr).day_of_week.to_numpy(),
-        post_closure=closure_flags(arr, closed),
-        month_edge=month_edge_flags(arr, closed),
+        post_closure=closure_flags(arr, closed, open_weekdays),
+        month_edge=month_edge_flags(arr, closed, open_weekdays),
     )
 
 
