@@ -1,19 +1,23 @@
-"""Jobs: the executor seam and the job runner.
+"""Jobs: the executor seam, the job runner and leases.
 
-Long work (forecast fits, requirements, roster solves, what-if comparisons, capacity plans)
-runs as a job. The API writes a ``job`` row (status ``queued``) and submits
-``run_job(database_url, job_id)`` to one ``concurrent.futures.Executor``:
+Long work (forecast fits, requirements, roster solves, what-if comparisons, capacity plans,
+large history imports) runs as a job. The API writes a ``job`` row (status ``queued``); the
+runner takes its lease (``api.leases``: owner, attempt, heartbeat) and submits
+``run_job(database_url, job_id, owner, attempt)`` to one ``concurrent.futures.Executor``:
 
-* ``process`` (default): a local ``ProcessPoolExecutor`` using the ``spawn`` start method, so
-  every worker opens its own database engine;
+* ``process`` (default): ``api.workers.WorkerPool``, ``spawn`` processes of which a dead one
+  (kill -9, out of memory) fails only its own job; the slot gets a fresh process;
 * ``dask``: ``dask.distributed.Client(address).get_executor(pure=False)`` when
   ``STAFFWISE_DASK_SCHEDULER`` is set;
 * ``thread``: an in-process thread pool (tests, debugging).
 
 ``run_job`` is the same function on every executor. It reads its inputs from the database and
-writes progress (objective, bound, gap so far) and the result back itself, so job state
-survives a restart of the API; cancellation is a flag on the job row that the running solve
-polls (``should_stop``) and answers by stopping with its best solution so far.
+writes progress and the result back itself, every write conditional on still holding the
+lease, so a worker of a dead service instance cannot overwrite a job that was taken over.
+Cancellation (``cancel_requested``) and the shutdown's stop request (``stop_requested``) are
+flags on the job row that the running solve polls (``should_stop``) and answers by stopping
+with its best solution so far. A handler may store a checkpoint (``ctx.checkpoint``) that the
+next attempt finds in ``ctx.resume``.
 """
 
 from __future__ import annotations
@@ -22,30 +26,39 @@ import functools
 import hashlib
 import json
 import logging
-import multiprocessing
+import os
+import threading
 import time
 import traceback
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session, SQLModel, col, select
 
+from api import leases
 from api.db import make_engine, write_session
-from api.errors import conflict
+from api.errors import ApiError, conflict
+from api.leases import Holder, fenced_update
 from api.settings import Settings
 from api.tables import Job, utcnow
+from api.workers import WorkerDied, WorkerPool
 from forecasting.errors import InvalidInput
 
 log = logging.getLogger(__name__)
 
 FINISHED = frozenset({"succeeded", "failed", "cancelled", "interrupted"})
+RERUNNABLE = ("failed", "interrupted")
 _PROGRESS_EVERY_S = 0.5
 _CANCEL_POLL_EVERY_S = 0.25
+
+
+class LeaseLost(RuntimeError):
+    """The job was taken over or released: this worker may no longer write to it."""
 
 
 # ---- executor seam -----------------------------------------------------------------------
@@ -53,11 +66,13 @@ _CANCEL_POLL_EVERY_S = 0.25
 
 @dataclass
 class JobExecutor:
-    """The one executor of a service instance, and how to close it."""
+    """The one executor of a service instance, how to read its state and how to close it."""
 
     executor: Executor
     kind: str
     close: Callable[[], None]
+    state: Callable[[], dict[str, Any]] = dict
+    kill: Callable[[], None] = lambda: None
 
 
 def make_executor(settings: Settings) -> JobExecutor:
@@ -73,13 +88,18 @@ def make_executor(settings: Settings) -> JobExecutor:
             executor.shutdown(wait=False)
             client.close()
 
-        return JobExecutor(executor, "dask", close_dask)
+        def dask_state() -> dict[str, Any]:
+            workers = len(client.scheduler_info().get("workers", {}))
+            return {"workers": workers, "accepting": client.status == "running" and workers > 0}
+
+        return JobExecutor(executor, "dask", close_dask, dask_state)
     if kind == "thread":
         threads = ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="job")
-        return JobExecutor(threads, "thread", lambda: threads.shutdown(wait=True))
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=settings.workers, mp_context=context)
-    return JobExecutor(pool, "process", lambda: pool.shutdown(wait=True, cancel_futures=True))
+        return JobExecutor(threads, "thread", lambda: threads.shutdown(wait=True),
+                           lambda: {"workers": settings.workers, "accepting": True})  # fmt: skip
+    pool = WorkerPool(settings.workers)
+    return JobExecutor(pool, "process", lambda: pool.shutdown(wait=True, cancel_futures=True),
+                       pool.state, pool.kill)  # fmt: skip
 
 
 # ---- job rows (API side) -----------------------------------------------------------------
@@ -95,20 +115,16 @@ def create_job(
 ) -> tuple[Job, bool]:
     """Insert a queued job, or return the job created earlier with the same idempotency key.
 
-    Returns ``(job, created)``. A key reused with a different request is a 409.
+    Returns ``(job, to_run)``. A key reused with a different request is a 409; a key whose
+    job ended ``failed`` or ``interrupted`` queues that job again (``to_run`` true).
     """
     digest = request_hash(kind, params)
     if idempotency_key is not None:
         existing = _job_by_key(engine, idempotency_key)
         if existing is not None:
-            return _same_request(existing, digest), False
-    job = Job(
-        kind=kind,
-        status="queued",
-        params=params,
-        idempotency_key=idempotency_key,
-        request_sha256=digest,
-    )
+            return _again(engine, _same_request(existing, digest))
+    job = Job(kind=kind, status="queued", params=params, idempotency_key=idempotency_key,
+              request_sha256=digest)  # fmt: skip
     try:
         with write_session(engine) as session:
             session.add(job)
@@ -133,61 +149,158 @@ def _same_request(job: Job, digest: str) -> Job:
     return job
 
 
-def mark_interrupted(engine: Engine) -> int:
-    """At start-up: jobs that were queued or running in a previous life become ``interrupted``."""
+def _again(engine: Engine, job: Job) -> tuple[Job, bool]:
+    """Queue a failed or interrupted job again (its checkpoint is kept); others as they are."""
+    if job.status not in RERUNNABLE:
+        return job, False
     with write_session(engine) as session:
         result = session.execute(
             update(Job)
-            .where(Job.status.in_(("queued", "running")))  # type: ignore[attr-defined]
-            .values(status="interrupted", finished_at=utcnow(), message="service restarted")
-        )
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-def finish_if_open(engine: Engine, job_id: int, status: str, error: str) -> None:
-    """Close a job the worker could not close itself (worker crash, lost Dask worker)."""
-    with write_session(engine) as session:
-        job = session.get(Job, job_id)
-        if job is not None and job.status not in FINISHED:
-            job.status, job.error, job.finished_at = status, error[:2000], utcnow()
-            session.add(job)
+            .where(col(Job.id) == job.id, col(Job.status).in_(RERUNNABLE))
+            .values(status="queued", owner=None, lease_expires_at=None, progress=0.0,
+                    message=f"run again (Idempotency-Key re-posted after {job.status})",
+                    error=None, problems=None, cancel_requested=False, stop_requested=False,
+                    started_at=None, finished_at=None, updated_at=utcnow())
+        )  # fmt: skip
+        rerun = bool(result.rowcount)  # type: ignore[attr-defined]
+        fresh = session.get(Job, job.id)
+        assert fresh is not None
+        session.expunge(fresh)
+    return fresh, rerun
 
 
 class JobRunner:
-    """Submits jobs to the executor and closes jobs whose worker died."""
+    """Leases jobs, submits them to the executor, closes jobs whose worker died, renews its
+    leases, takes over jobs whose lease lapsed, and drains on shutdown."""
 
     def __init__(self, settings: Settings, engine: Engine) -> None:
         self.database_url = engine.url.render_as_string(hide_password=False)
         self.engine = engine
+        self.settings = settings
+        self.owner = leases.new_owner()
         self.backend = make_executor(settings)
         self.futures: dict[int, Future[Any]] = {}
+        self.draining = False
+        self._drain_started = 0.0
+        self._stopped = threading.Event()
+        self._ticker = threading.Thread(target=self._tick_loop, daemon=True, name="job-leases")
 
-    def submit(self, job_id: int) -> None:
-        try:
-            future = self.backend.executor.submit(run_job, self.database_url, job_id)
-        except RuntimeError as exc:  # executor shut down or broken
-            finish_if_open(self.engine, job_id, "failed", f"could not start: {exc}")
+    # -- lifecycle
+    def start(self) -> None:
+        """Take over jobs of earlier instances, then renew leases in the background."""
+        self.take_over_lapsed()
+        self._ticker.start()
+
+    def _tick_loop(self) -> None:
+        every = max(0.2, self.settings.job_lease_s / 3)
+        while not self._stopped.wait(every):
+            try:
+                leases.heartbeat(self.engine, self.owner, self.settings.job_lease_s)
+                if not self.draining:
+                    self.take_over_lapsed()
+            except OperationalError as exc:  # e.g. a long write lock; the next tick retries
+                log.warning("job lease heartbeat failed: %s", exc)
+
+    def take_over_lapsed(self) -> int:
+        """Re-queue open jobs nobody holds (lapsed lease, released) up to the retry limit."""
+        taken = 0
+        for job in leases.claimable(self.engine, self.owner):
+            taken += self._claim_and_run(job)
+        return taken
+
+    def begin_drain(self) -> None:
+        """Refuse new jobs (503) and ask running solves to stop with their best result."""
+        if self.draining:
             return
-        self.futures[job_id] = future
-        future.add_done_callback(functools.partial(self._done, job_id))
+        self.draining, self._drain_started = True, time.monotonic()
+        asked = leases.request_stop(self.engine, self.owner)
+        log.warning("draining: %d running job(s) asked to stop", asked)
 
-    def _done(self, job_id: int, future: Future[Any]) -> None:
-        self.futures.pop(job_id, None)
+    def close(self, grace_s: float | None = None) -> None:
+        """Drain: stop running jobs (they keep their best result), wait up to ``grace_s``,
+        hand unfinished jobs back to the queue, stop the workers."""
+        grace_s = self.settings.drain_grace_s if grace_s is None else grace_s
+        self.begin_drain()
+        deadline = self._drain_started + grace_s
+        while self.futures and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self._stopped.set()
+        released = leases.release(self.engine, self.owner, "service shut down; re-queued")
+        if released:
+            log.warning("shutdown: %d unfinished job(s) handed back to the queue", released)
+        self.backend.kill()
+        self.backend.close()
+
+    def state(self) -> dict[str, Any]:
+        state = {"kind": self.backend.kind, **self.backend.state()}
+        state["accepting"] = bool(state.get("accepting", True)) and not self.draining
+        state["running_jobs"] = len(self.futures)
+        return state
+
+    # -- submitting
+    def submit(self, job_id: int) -> None:
+        with Session(self.engine) as session:
+            job = session.get(Job, job_id)
+        if job is not None and job.owner is None and job.status == "queued":
+            self._claim_and_run(job)
+
+    def _claim_and_run(self, job: Job) -> int:
+        assert job.id is not None
+        s = self.settings
+        attempt = leases.take_over(self.engine, job, self.owner, s.job_lease_s, s.job_max_attempts)
+        if attempt is None:
+            return 0
+        self._dispatch(Holder(job.id, self.owner, attempt))
+        return 1
+
+    def _dispatch(self, holder: Holder) -> None:
+        try:
+            future = self.backend.executor.submit(
+                run_job, self.database_url, holder.job_id, holder.owner, holder.attempt
+            )
+        except RuntimeError as exc:  # executor shut down
+            finish_if_held(self.engine, holder, "failed", f"could not start: {exc}")
+            return
+        self.futures[holder.job_id] = future
+        future.add_done_callback(functools.partial(self._done, holder))
+
+    def _done(self, holder: Holder, future: Future[Any]) -> None:
+        self.futures.pop(holder.job_id, None)
         if future.cancelled():
-            finish_if_open(self.engine, job_id, "cancelled", "cancelled before it started")
+            if not self.draining:
+                finish_if_held(self.engine, holder, "cancelled", "cancelled before it started")
             return
         exc = future.exception()
-        if exc is not None:
-            log.error("job %s: worker failed: %r", job_id, exc)
-            finish_if_open(self.engine, job_id, "failed", f"worker failed: {exc!r}")
+        if exc is None:
+            return
+        log.error("job %s: worker failed: %r", holder.job_id, exc)
+        if isinstance(exc, WorkerDied):
+            error = (f"{exc}; only this job failed and the worker was replaced; re-post the "
+                     "Idempotency-Key (or the request) to run it again")  # fmt: skip
+        else:
+            error = f"worker failed: {exc!r}"
+        finish_if_held(self.engine, holder, "failed", error)
 
     def cancel_queued(self, job_id: int) -> None:
         future = self.futures.get(job_id)
         if future is not None:
             future.cancel()
 
-    def close(self) -> None:
-        self.backend.close()
+
+def finish_if_held(engine: Engine, holder: Holder, status: str, error: str) -> None:
+    """Close a job its worker could not close itself (worker death), if still ``holder``'s."""
+    with write_session(engine) as session:
+        job = session.get(Job, holder.job_id)
+        if job is None or job.status in FINISHED:
+            return
+        fenced_update(session, holder, status=status, error=error[:2000], message=error[:500],
+                      finished_at=utcnow(), updated_at=utcnow(), lease_expires_at=None)  # fmt: skip
+
+
+def draining_error() -> ApiError:
+    return ApiError(503, "service-unavailable",
+                    "the service is shutting down and accepts no new jobs; retry shortly",
+                    headers={"Retry-After": "5"})  # fmt: skip
 
 
 # ---- worker side -------------------------------------------------------------------------
@@ -195,16 +308,34 @@ class JobRunner:
 
 @dataclass
 class JobContext:
-    """What a job handler sees: its parameters, progress reporting and the cancel flag."""
+    """What a job handler sees: its parameters, progress reporting, the stop flag and the
+    checkpoint of an earlier attempt (``resume``)."""
 
     engine: Engine
     job_id: int
     kind: str
     params: dict[str, Any]
+    holder: Holder | None = None
+    resume: dict[str, Any] | None = None
+    attempt: int = 1
     _last_progress: float = 0.0
     _last_poll: float = 0.0
     _stop: bool = False
+    stop_reason: str = ""
+    lost: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def _write(self, **values: Any) -> bool:
+        """A write to the job row, only while this worker holds the lease."""
+        if self.lost:
+            return False
+        with write_session(self.engine) as session:
+            if self.holder is None:
+                session.execute(update(Job).where(col(Job.id) == self.job_id).values(**values))
+                return True
+            if not fenced_update(session, self.holder, **values):
+                self.lost, self._stop, self.stop_reason = True, True, "lease lost"
+        return not self.lost
 
     def report(
         self,
@@ -232,18 +363,30 @@ class JobContext:
         ):
             if value is not None:
                 values[name] = float(value)
-        with write_session(self.engine) as session:
-            session.execute(update(Job).where(Job.id == self.job_id).values(**values))  # type: ignore[arg-type]
+        self._write(**values)
+
+    def checkpoint(self, data: dict[str, Any]) -> bool:
+        """Store ``data`` (JSON) for a later attempt of this job; whether it was stored."""
+        return self._write(checkpoint=data, updated_at=utcnow())
 
     def should_stop(self) -> bool:
-        """True once a cancel was requested (polled from the database, throttled)."""
+        """True once a cancel or a shutdown asked to stop, or the lease was lost (polled from
+        the database, throttled)."""
         now = time.monotonic()
         if self._stop or now - self._last_poll < _CANCEL_POLL_EVERY_S:
             return self._stop
         self._last_poll = now
         with Session(self.engine) as session:
             job = session.get(Job, self.job_id)
-            self._stop = job is None or job.cancel_requested
+        if job is None or job.cancel_requested:
+            self._stop, self.stop_reason = True, "cancelled"
+        elif job.stop_requested:
+            self._stop, self.stop_reason = True, "service shutting down"
+        elif self.holder is not None and (job.owner, job.attempt) != (
+            self.holder.owner,
+            self.holder.attempt,
+        ):
+            self._stop, self.lost, self.stop_reason = True, True, "lease lost"
         return self._stop
 
 
@@ -277,11 +420,13 @@ def handler_for(kind: str) -> Handler:
     return tasks.handler(kind)
 
 
-def run_job(database_url: str, job_id: int) -> str:
-    """Run one job to its end; the same function on every executor. Returns the final status."""
+def run_job(database_url: str, job_id: int, owner: str | None = None, attempt: int = 0) -> str:
+    """Run one job to its end; the same function on every executor. Returns the final status
+    (``lease-lost`` when the job was taken over meanwhile: nothing was written)."""
     engine = make_engine(database_url)
+    holder = None if owner is None else Holder(job_id, owner, attempt)
     try:
-        ctx = _start(engine, job_id)
+        ctx = _start(engine, job_id, holder)
         if ctx is None:
             return "skipped"
         return _execute(ctx)
@@ -289,18 +434,22 @@ def run_job(database_url: str, job_id: int) -> str:
         engine.dispose()
 
 
-def _start(engine: Engine, job_id: int) -> JobContext | None:
+def _start(engine: Engine, job_id: int, holder: Holder | None) -> JobContext | None:
     with write_session(engine) as session:
         job = session.get(Job, job_id)
         if job is None or job.status != "queued":
+            return None
+        if holder is not None and (job.owner, job.attempt) != (holder.owner, holder.attempt):
             return None
         if job.cancel_requested:
             job.status, job.finished_at = "cancelled", utcnow()
             session.add(job)
             return None
         job.status, job.started_at, job.updated_at = "running", utcnow(), utcnow()
+        job.worker_pid = os.getpid()
         session.add(job)
-        return JobContext(engine=engine, job_id=job_id, kind=job.kind, params=dict(job.params))
+        return JobContext(engine=engine, job_id=job_id, kind=job.kind, params=dict(job.params),
+                          holder=holder, resume=job.checkpoint, attempt=job.attempt)  # fmt: skip
 
 
 def _execute(ctx: JobContext) -> str:
@@ -313,24 +462,45 @@ def _execute(ctx: JobContext) -> str:
             for p in exc.problems
         ]
         return _fail(ctx, str(exc), problems)
+    except LeaseLost:
+        return "lease-lost"
     except Exception as exc:
         log.exception("job %s failed", ctx.job_id)
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         return _fail(ctx, f"internal error: {detail}", None)
-    return _succeed(ctx, outcome, time.monotonic() - started)
+    try:
+        return _succeed(ctx, outcome, time.monotonic() - started)
+    except LeaseLost:
+        return "lease-lost"
+
+
+def _close(session: Session, ctx: JobContext, **values: Any) -> None:
+    values.update(finished_at=utcnow(), updated_at=utcnow(), lease_expires_at=None)
+    if ctx.holder is None:
+        session.execute(update(Job).where(col(Job.id) == ctx.job_id).values(**values))
+    elif not fenced_update(session, ctx.holder, **values):
+        raise LeaseLost(f"job {ctx.job_id}: lease lost")
 
 
 def _fail(ctx: JobContext, error: str, problems: list[dict[str, Any]] | None) -> str:
     """Close the job as failed, or as cancelled when a cancel made it stop without a result."""
-    with write_session(ctx.engine) as session:
-        job = session.get(Job, ctx.job_id)
-        if job is None:
-            return "failed"
-        status = "cancelled" if job.cancel_requested else "failed"
-        job.status, job.error, job.problems = status, error[:2000], problems
-        job.finished_at = job.updated_at = utcnow()
-        session.add(job)
-        return status
+    try:
+        with write_session(ctx.engine) as session:
+            job = session.get(Job, ctx.job_id)
+            if job is None:
+                return "failed"
+            status = "cancelled" if job.cancel_requested else "failed"
+            _close(session, ctx, status=status, error=error[:2000], problems=problems)
+            return status
+    except LeaseLost:
+        return "lease-lost"
+
+
+def _final_message(ctx: JobContext, outcome: JobOutcome, job: Job) -> str:
+    message = outcome.message[:500] or job.message
+    if outcome.stopped_early and job.stop_requested and not job.cancel_requested:
+        message = f"stopped early (service shutting down): {message}"[:500]
+    return message
 
 
 def _succeed(ctx: JobContext, outcome: JobOutcome, elapsed_s: float) -> str:
@@ -346,15 +516,12 @@ def _succeed(ctx: JobContext, outcome: JobOutcome, elapsed_s: float) -> str:
         job = session.get(Job, ctx.job_id)
         if job is None:
             return "failed"
-        cancelled = job.cancel_requested and outcome.stopped_early
-        job.status = "cancelled" if cancelled else "succeeded"
-        job.progress = 1.0
-        job.message = outcome.message[:500] or job.message
-        job.result_kind, job.result_id = outcome.kind, getattr(outcome.row, "id", None)
-        job.objective = outcome.objective if outcome.objective is not None else job.objective
-        job.best_bound = outcome.best_bound if outcome.best_bound is not None else job.best_bound
-        job.gap = outcome.gap if outcome.gap is not None else job.gap
-        job.seconds = outcome.seconds if outcome.seconds is not None else elapsed_s
-        job.finished_at = job.updated_at = utcnow()
-        session.add(job)
-        return job.status
+        status = "cancelled" if job.cancel_requested and outcome.stopped_early else "succeeded"
+        figures = {name: getattr(outcome, name) for name in ("objective", "best_bound", "gap")
+                   if getattr(outcome, name) is not None}  # fmt: skip
+        _close(session, ctx, status=status, progress=1.0,
+               message=_final_message(ctx, outcome, job), result_kind=outcome.kind,
+               result_id=getattr(outcome.row, "id", None),
+               seconds=outcome.seconds if outcome.seconds is not None else elapsed_s,
+               **figures)  # fmt: skip
+        return status

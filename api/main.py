@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 
 from api import errors
 from api.db import make_engine, upgrade
-from api.jobs import JobRunner, mark_interrupted
+from api.jobs import JobRunner
 from api.routes import (
     agents,
     capacity,
@@ -56,9 +57,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(settings.database_url)
         if settings.run_migrations:
             upgrade(engine)
-        mark_interrupted(engine)
         app.state.engine = engine
         app.state.runner = JobRunner(settings, engine)
+        app.state.runner.start()  # takes over jobs whose lease lapsed or was handed back
         try:
             yield
         finally:
@@ -94,7 +95,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     include_planner(app)  # the planner page (api/web), a thin client of the routes above
 
     @app.get("/v1/health", operation_id="getHealth", tags=["service"])
-    def health() -> dict[str, str]:
-        return {"status": "ok", "api_version": API_VERSION}
+    async def health(request: Request, response: Response) -> dict[str, Any]:
+        """``ok`` while the job executor accepts work; 503 ``unavailable`` while it does not
+        (shutting down, no Dask worker). Answered on the event loop, without the database."""
+        runner: JobRunner | None = getattr(request.app.state, "runner", None)
+        executor = runner.state() if runner is not None else {"accepting": False}
+        ok = bool(executor.get("accepting"))
+        if not ok:
+            response.status_code = 503
+        return {"status": "ok" if ok else "unavailable", "api_version": API_VERSION,
+                "executor": executor}  # fmt: skip
 
     return app

@@ -463,6 +463,10 @@ class JobRead(BaseModel):
     started_at: datetime | None
     finished_at: datetime | None
     updated_at: datetime | None
+    attempt: int = Field(default=0, description="1 for the first run; a job taken over after "
+                         "its service stopped, or run again by its Idempotency-Key, counts up")
+    has_checkpoint: bool = Field(default=False, description="an earlier attempt stored a "
+                                 "checkpoint (e.g. a roster) that the next attempt resumes from")
 
 
 class JobList(Page):

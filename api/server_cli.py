@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import threading
 from typing import Any
 
 from api.settings import Settings
@@ -55,5 +56,32 @@ def serve(args: argparse.Namespace) -> int:
         engine.dispose()
         print(f"demo site {ids.site_id} / queue {ids.queue_id} {demo_state(ids)}")
     app = create_app(settings)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    config = uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level,
+                            timeout_graceful_shutdown=GRACEFUL_REQUESTS_S)  # fmt: skip
+    DrainingServer(config).run()
     return 0
+
+
+# SIGTERM: requests in flight get GRACEFUL_REQUESTS_S, running jobs drain_grace_s from the
+# signal (in parallel); the process exits within about max of the two plus a second.
+GRACEFUL_REQUESTS_S = 3
+
+
+def _draining_server_class() -> type:
+    import uvicorn
+
+    class _DrainingServer(uvicorn.Server):
+        """On SIGTERM/SIGINT the job runner starts draining at once (new jobs: 503; running
+        solves asked to stop with their best roster), while uvicorn finishes open requests."""
+
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            runner = getattr(getattr(self.config.app, "state", None), "runner", None)
+            if runner is not None:
+                threading.Thread(target=runner.begin_drain, daemon=True).start()
+            super().handle_exit(sig, frame)
+
+    return _DrainingServer
+
+
+def DrainingServer(config: Any) -> Any:
+    return _draining_server_class()(config)

@@ -27,6 +27,14 @@ class Settings(BaseSettings):
     solver_time_limit_s: float = Field(default=30.0, gt=0, le=3600)
     solver_workers: int = Field(default=1, ge=1, le=16)
     run_migrations: bool = True
+    # jobs (api.jobs, api.leases): lease length (renewed every third of it), attempts of a job
+    # whose service stopped, how long a shutdown waits for running jobs to stop
+    job_lease_s: float = Field(default=30.0, gt=0, le=3600)
+    job_max_attempts: int = Field(default=3, ge=1, le=100)
+    drain_grace_s: float = Field(default=8.0, ge=0, le=600)
+    # history uploads up to this size are imported in the request; larger ones run as a job
+    sync_import_bytes: int = Field(default=1024 * 1024, ge=0)
+    upload_dir: str | None = None
 
     @property
     def executor_kind(self) -> ExecutorKind:

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from api.deps import Limit, Offset, ReadSession, RunnerDep, WriteSession, get_or_404, page
-from api.jobs import FINISHED, JobRunner, create_job
+from api.jobs import FINISHED, JobRunner, create_job, draining_error
 from api.schemas import ImportProblem, JobList, JobRead, JobStatus
 from api.settings import Settings
 from api.tables import Job, utcnow
@@ -53,6 +53,8 @@ def job_read(job: Job) -> JobRead:
         started_at=job.started_at,
         finished_at=job.finished_at,
         updated_at=job.updated_at,
+        attempt=job.attempt,
+        has_checkpoint=job.checkpoint is not None,
     )
 
 
@@ -122,7 +124,12 @@ def submit_job(
     idempotency_key: str | None,
     response: Response,
 ) -> JobRead:
-    """Create (or find, by ``Idempotency-Key``) a job, start it, answer 202 + ``Location``."""
+    """Create (or find, by ``Idempotency-Key``) a job, start it, answer 202 + ``Location``.
+
+    While the service shuts down: 503. A key whose job ended ``failed`` or ``interrupted``
+    runs that job again."""
+    if runner.draining:
+        raise draining_error()
     job, created = create_job(engine, kind, params, idempotency_key)
     assert job.id is not None
     if created:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -15,7 +16,7 @@ from api.db import make_engine, write_session
 from api.main import create_app
 from api.routes.jobs import submit_job
 from api.settings import Settings
-from api.tables import Job
+from api.tables import Job, utcnow
 from tests.api.support import assert_problem, wait_job
 
 
@@ -82,16 +83,29 @@ def test_unknown_job_is_404(client: TestClient) -> None:
 
 @pytest.fixture
 def stale_database(database_url: str) -> Iterator[str]:
+    """Jobs left open by a service that stopped: one never leased (a pre-lease database or a
+    handed-back job), one whose lease lapsed, one at the retry limit, one finished."""
     engine = make_engine(database_url)
+    past = utcnow() - dt.timedelta(minutes=5)
+    lapsed = {"owner": "dead:1:x", "lease_expires_at": past}
     with write_session(engine) as session:
-        for status in ("queued", "running", "succeeded"):
-            session.add(Job(kind="roster", status=status, params={}, request_sha256="x"))
+        params = {"steps": 2, "sleep_s": 0.01}
+        session.add(Job(kind="probe", status="queued", params=params, request_sha256="x"))
+        session.add(Job(kind="probe", status="running", params=params, request_sha256="x",
+                        attempt=1, **lapsed))  # fmt: skip
+        session.add(Job(kind="probe", status="running", params=params, request_sha256="x",
+                        attempt=3, **lapsed))  # fmt: skip
+        session.add(Job(kind="probe", status="succeeded", params=params, request_sha256="x"))
     engine.dispose()
     yield database_url
 
 
-def test_restart_marks_running_jobs_interrupted(stale_database: str) -> None:
-    settings = Settings(database_url=stale_database, executor="thread")
+def test_restart_requeues_lapsed_jobs_up_to_the_retry_limit(
+    stale_database: str, probe: None
+) -> None:
+    settings = Settings(database_url=stale_database, executor="thread", job_max_attempts=3)
     with TestClient(create_app(settings)) as client:
-        statuses = [j["status"] for j in client.get("/v1/jobs").json()["items"]]
-    assert statuses == ["interrupted", "interrupted", "succeeded"]
+        jobs = [wait_job(client, i) for i in (1, 2, 3, 4)]
+    assert [j["status"] for j in jobs] == ["succeeded", "succeeded", "interrupted", "succeeded"]
+    assert [j["attempt"] for j in jobs] == [1, 2, 3, 0]
+    assert "retry limit" in jobs[2]["message"]
