@@ -2,36 +2,50 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
+# Two install stamps: `run` needs only the runtime dependencies (`-e .`); lint, typecheck and
+# pytest need the dev tools (`-e .[dev]`, a superset). Separate stamps, so `make run` after
+# `make test` (or the other way round) installs only what is missing.
+VENV_STAMP := $(VENV)/.venv-stamp
+RUN_STAMP  := $(VENV)/.run-stamp
+DEV_STAMP  := $(VENV)/.dev-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint typecheck pytest bench clean install
+.PHONY: run test lint typecheck pytest bench clean install install-dev
 
-$(STAMP): pyproject.toml
+$(VENV_STAMP):
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	touch $(VENV_STAMP)
+
+$(RUN_STAMP): pyproject.toml $(VENV_STAMP)
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+$(DEV_STAMP): pyproject.toml $(VENV_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	touch $(DEV_STAMP)
 
-install: $(STAMP)
+install: $(RUN_STAMP)
 
-run: $(STAMP)
+install-dev: $(DEV_STAMP)
+
+run: $(RUN_STAMP)
 	$(BIN)/staffwise serve --demo --host $(HOST) --port $(PORT)
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: $(STAMP)
+typecheck: $(DEV_STAMP)
 	$(BIN)/mypy forecasting optimizer scenarios api
 
-pytest: $(STAMP)
+pytest: $(DEV_STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	@for f in bench/*.py; do \
 	    case "$$f" in bench/__init__.py|bench/peers.py) continue;; esac; \
@@ -39,4 +53,4 @@ bench: $(STAMP)
 	done
 
 clean:
-	rm -rf $(VENV) .venv-peers .pytest_cache .mypy_cache .ruff_cache staffwise.db
+	rm -rf $(VENV) .venv-peers .pytest_cache .mypy_cache .ruff_cache staffwise.db staffwise.db-wal staffwise.db-shm
