@@ -1,7 +1,10 @@
 """Build the core's weekly ``RosterProblem`` from stored rows (site, rules, staff, requirement).
 
-The requirement's UTC intervals are mapped to the site's local week (Mon..Sun, wall-clock
-minutes): on the autumn DST day the repeated wall-clock interval takes the larger need of its
+The requirement's UTC intervals are mapped to the site's local week (wall-clock minutes):
+problem day 0 is ``week_start``, which falls on the site's ``week_start_day`` (Sunday for a
+Sun-Thu site), and day ``d`` is the date ``week_start + d``; the site's opening hours, agents'
+availability and wished days off (stored Mon..Sun) are rotated to that order. On the autumn DST
+day the repeated wall-clock interval takes the larger need of its
 two instants; in the spring gap the skipped interval needs nobody. Time off removes the day
 from the agent's availability. Only active agents serving the requirement's queue take part;
 their stored preferences (wished days off, preferred start window) are priced in the objective.
@@ -10,18 +13,27 @@ their stored preferences (wished days off, preferred start window) are priced in
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 from sqlmodel import Session, col, select
 
 from api.routes.shift_rules import rules_body
+from api.routes.sites import week_start_problem
 from api.schemas import BreakRule
 from api.tables import Agent, Contract, Queue, Requirement, ShiftRules, Site, TimeOff
 from forecasting.errors import InvalidInput, Problem
 from optimizer.roster import problem as rp
+
+T = TypeVar("T")
+
+
+def rotate_week(week: Sequence[T], week_start_day: int) -> list[T]:
+    """Seven Mon..Sun entries reordered so that entry 0 is ``week_start_day`` (Mon = 0)."""
+    return [week[(week_start_day + d) % 7] for d in range(7)]
 
 
 def local_week_grid(
@@ -39,7 +51,7 @@ def local_week_grid(
 
 
 def open_mask(opening_hours: list[Any], interval_min: int) -> np.ndarray:
-    """(7, intervals per day) mask of the intervals inside the site's opening hours."""
+    """(7, intervals per day) mask of the intervals inside ``opening_hours`` (in day order)."""
     per_day = 1440 // interval_min
     mask = np.zeros((7, per_day))
     for day, window in enumerate(opening_hours):
@@ -84,12 +96,13 @@ def _window(pair: Any) -> rp.Window | None:
     return None if pair is None else (int(pair[0]), int(pair[1]))
 
 
-def core_preferences(raw: dict[str, Any] | None) -> rp.Preferences:
-    """Stored agent preferences (start times in local minutes) as the core's ``Preferences``."""
+def core_preferences(raw: dict[str, Any] | None, week_start_day: int = 0) -> rp.Preferences:
+    """Stored agent preferences (start times in local minutes, days off as weekdays, Mon = 0)
+    as the core's ``Preferences`` (days off as days of a week starting on ``week_start_day``)."""
     if raw is None:
         return rp.Preferences()
     return rp.Preferences(
-        days_off=tuple(sorted({int(d) for d in raw.get("days_off", [])})),
+        days_off=tuple(sorted({(int(d) - week_start_day) % 7 for d in raw.get("days_off", [])})),
         day_off_weight=float(raw.get("day_off_weight", 0.0)),
         preferred_start=_window(raw.get("preferred_start")),
         start_weight=float(raw.get("start_weight", 0.0)),
@@ -99,6 +112,8 @@ def core_preferences(raw: dict[str, Any] | None) -> rp.Preferences:
 def _agents(
     session: Session, site_id: int, queue_id: int, week_start: dt.date
 ) -> tuple[list[rp.Agent], dict[int, rp.Contract]]:
+    """Active agents of the queue, their week in day order from ``week_start``."""
+    start_day = week_start.weekday()
     query = select(Agent).where(col(Agent.site_id) == site_id, col(Agent.active))
     rows = [
         a for a in session.exec(query.order_by(col(Agent.code))).all() if queue_id in a.queue_ids
@@ -119,9 +134,8 @@ def _agents(
         contract = contracts.get(row.contract_id) or _contract(session, row.contract_id)
         contracts[row.contract_id] = contract
         days_off = off.get(row.id, set())
-        availability = tuple(
-            None if d in days_off else _window(pair) for d, pair in enumerate(row.availability)
-        )
+        week = rotate_week(row.availability, start_day)
+        availability = tuple(None if d in days_off else _window(p) for d, p in enumerate(week))
         agents.append(
             rp.Agent(
                 id=row.code,
@@ -131,7 +145,7 @@ def _agents(
                 max_weekly_paid_min=contract.max_weekly_paid_min,
                 max_days=min(contract.max_days, sum(w is not None for w in availability)),
                 history=rp.History(row.consecutive_days_worked, row.last_shift_end_minute),
-                preferences=core_preferences(row.preferences),
+                preferences=core_preferences(row.preferences, start_day),
             )
         )
     return agents, contracts
@@ -161,9 +175,8 @@ def core_contract(row: Contract) -> rp.Contract:
 
 
 def _check_week(requirement: Requirement, site: Site, week_start: dt.date) -> None:
-    problems = []
-    if week_start.weekday() != 0:
-        problems.append(Problem(None, "week_start", "not_monday", "week_start must be a Monday"))
+    wrong = week_start_problem(site, week_start)
+    problems = [] if wrong is None else [wrong]
     starts = pd.to_datetime(pd.Series(requirement.intervals["interval_start"]), utc=True)
     local = pd.DatetimeIndex(starts).tz_convert(site.zone)
     days = {d for d in local.date if week_start <= d < week_start + dt.timedelta(days=7)}
@@ -211,7 +224,8 @@ def build_problem(session: Session, requirement: Requirement, week_start: dt.dat
         week_start,
         queue.interval_min,
     )
-    need = need * open_mask(site.opening_hours, queue.interval_min)
+    opening_hours = rotate_week(site.opening_hours, site.week_start_day)
+    need = need * open_mask(opening_hours, queue.interval_min)
     rules, weights = _rules(session.get(ShiftRules, site.id))
     agents, contracts = _agents(session, site.id, queue.id, week_start)
     if not agents:
@@ -222,7 +236,7 @@ def build_problem(session: Session, requirement: Requirement, week_start: dt.dat
     problem = rp.RosterProblem(
         name=f"site{site.id}-queue{queue.id}-{week_start}",
         interval_min=queue.interval_min,
-        opening_hours=tuple(_window(p) for p in site.opening_hours),
+        opening_hours=tuple(_window(p) for p in opening_hours),
         requirement=tuple(tuple(int(v) for v in day) for day in need),
         rules=rules,
         contracts=tuple(sorted(contracts.values(), key=lambda c: c.id)),

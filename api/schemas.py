@@ -99,16 +99,33 @@ class SiteBase(Strict):
         return value
 
 
+WeekStartDay = Annotated[
+    int,
+    Field(
+        ge=0,
+        le=6,
+        description="first day of the site's week: 0 = Monday .. 6 = Sunday; roster, forecast "
+        "and hiring weeks start on it",
+    ),
+]
+
+
 class SiteCreate(SiteBase):
-    pass
+    week_start_day: WeekStartDay | None = Field(
+        default=None,
+        description="first day of the site's week (0 = Monday .. 6 = Sunday); default: Sunday "
+        "where the working week runs Sunday-Thursday (e.g. Asia/Jerusalem), else Monday",
+    )
 
 
 class SiteUpdate(Strict):
     name: Name | None = None
     opening_hours: Week | None = None
+    week_start_day: WeekStartDay | None = None
 
 
 class SiteRead(SiteBase):
+    week_start_day: WeekStartDay = 0
     id: int
     created_at: datetime
 
@@ -484,6 +501,14 @@ class ForecastIntervals(BaseModel):
     aht_s: list[float]
 
 
+class ForecastWarningRead(BaseModel):
+    """``code``: ``horizon_far_after_history`` (the forecast starts more than 8 weeks after
+    the last history day) or ``history_gap`` (4 weeks or more without history rows)."""
+
+    code: str
+    message: str
+
+
 class ForecastRead(BaseModel):
     id: int
     queue_id: int
@@ -492,6 +517,7 @@ class ForecastRead(BaseModel):
     start: datetime
     weeks: int
     accuracy: dict[str, Any] | None
+    warnings: list[ForecastWarningRead] = Field(default_factory=list)
     intervals: ForecastIntervals
     created_at: datetime
 
@@ -504,6 +530,7 @@ class ForecastSummary(BaseModel):
     start: datetime
     weeks: int
     accuracy: dict[str, Any] | None
+    warnings: list[ForecastWarningRead] = Field(default_factory=list)
     created_at: datetime
 
 
@@ -679,21 +706,15 @@ class HrView(BaseModel):
 
 
 class ForecastCreate(Strict):
-    """Forecast ``weeks`` local weeks from ``week_start`` (a Monday; default: the week after
-    the history). ``method="auto"`` picks the method by rolling-origin backtest."""
+    """Forecast ``weeks`` local weeks from ``week_start`` (the site's ``week_start_day``, 422
+    otherwise; default: the week after the history). ``method="auto"`` picks the method by
+    rolling-origin backtest."""
 
     week_start: date | None = None
     weeks: int = Field(default=1, ge=1, le=8)
     method: Literal["auto", "profile_volume", "svd_scores", "seasonal_naive",
                     "mean_last_4_weekdays"] = "auto"  # fmt: skip
     coverage: float = Field(default=0.8, gt=0.0, lt=1.0)
-
-    @field_validator("week_start")
-    @classmethod
-    def _monday(cls, value: date | None) -> date | None:
-        if value is not None and value.weekday() != 0:
-            raise ValueError("week_start must be a Monday")
-        return value
 
 
 class SimulatedKpisRead(BaseModel):
@@ -712,7 +733,9 @@ class RosterJobCreate(Strict):
     """Solve the weekly roster of a requirement's queue for the local week ``week_start``."""
 
     requirement_id: int
-    week_start: date = Field(description="local Monday of the week to roster")
+    week_start: date = Field(
+        description="local first day of the week to roster (on the site's week_start_day)"
+    )
     time_limit_s: float | None = Field(default=None, gt=0.0, le=3600.0)
     seed: int = Field(default=0, ge=0)
     workers: int | None = Field(default=None, ge=1, le=16)
@@ -903,7 +926,9 @@ class HiringScenarioCreate(Strict):
     """
 
     requirement_id: int
-    week_start: date = Field(description="local Monday of the week to roster")
+    week_start: date = Field(
+        description="local first day of the week to roster (on the site's week_start_day)"
+    )
     kind: Literal["hire", "minimum_hires", "attrition"]
     name: str = Field(default="", max_length=200)
     vacancies: list[VacancyBody] = Field(default_factory=list, max_length=20)

@@ -67,6 +67,9 @@ class Site(SQLModel, table=True):
     name: str = Field(max_length=200, unique=True)
     zone: str = Field(max_length=64)
     opening_hours: list[Any] = _json()  # 7 entries Mon..Sun: [open_min, close_min] or null
+    week_start_day: int = Field(  # first day of the site's week: 0 = Monday .. 6 = Sunday
+        default=0, sa_column=Column(Integer, nullable=False, server_default="0")
+    )
     created_at: datetime = _created()
 
 
@@ -220,6 +223,7 @@ class Forecast(SQLModel, table=True):
     weeks: int
     accuracy: dict[str, Any] | None = _json(nullable=True)
     intervals: dict[str, list[Any]] = _json()
+    warnings: list[Any] | None = _json(nullable=True)  # [{code, message}]; NULL = none
     created_at: datetime = _created()
 
 

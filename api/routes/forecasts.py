@@ -8,15 +8,17 @@ from sqlmodel import col, func, select
 from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, get_or_404, page
 from api.errors import invalid
 from api.routes.jobs import IdempotencyKey, submit_job
+from api.routes.sites import week_start_problem
 from api.schemas import (
     ForecastCreate,
     ForecastIntervals,
     ForecastList,
     ForecastRead,
     ForecastSummary,
+    ForecastWarningRead,
     JobRead,
 )
-from api.tables import Forecast, HistoryInterval, Queue
+from api.tables import Forecast, HistoryInterval, Queue, Site
 
 router = APIRouter(tags=["forecasts"])
 
@@ -31,8 +33,13 @@ def create_forecast(
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> JobRead:
-    """Start a forecast job for the queue (202 + ``Location`` of the job)."""
-    get_or_404(session, Queue, queue_id, "queue")
+    """Start a forecast job for the queue (202 + ``Location`` of the job); ``week_start``
+    must fall on the site's ``week_start_day`` (422 naming the expected weekday)."""
+    queue = get_or_404(session, Queue, queue_id, "queue")
+    site = get_or_404(session, Site, queue.site_id, "site")
+    wrong = None if body.week_start is None else week_start_problem(site, body.week_start)
+    if wrong is not None:
+        raise invalid(wrong.field, wrong.code, wrong.message)
     where = col(HistoryInterval.queue_id) == queue_id
     if session.exec(select(func.count()).select_from(HistoryInterval).where(where)).one() == 0:
         raise invalid("history", "no_history", f"queue {queue_id} has no history: import a CSV")
@@ -46,6 +53,7 @@ def _summary(row: Forecast) -> ForecastSummary:
     return ForecastSummary(
         id=row.id, queue_id=row.queue_id, job_id=row.job_id, method=row.method, start=row.start,
         weeks=row.weeks, accuracy=row.accuracy, created_at=row.created_at,
+        warnings=[ForecastWarningRead.model_validate(w) for w in row.warnings or []],
     )  # fmt: skip
 
 

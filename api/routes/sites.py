@@ -1,6 +1,15 @@
-"""Sites: a location with an IANA time zone and weekly opening hours."""
+"""Sites: a location with an IANA time zone, weekly opening hours and its own working week.
+
+``week_start_day`` (0 = Monday .. 6 = Sunday) is the first day of every week the site plans:
+forecast, roster and hiring weeks start on it (a ``week_start`` on another weekday is a 422
+naming the expected one). Left out on creation, it is Sunday in the zones of countries whose
+working week runs Sunday to Thursday (Israel and much of the Middle East), else Monday. Open
+days are the weekdays with opening hours.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from fastapi import APIRouter, Response, status
 from sqlmodel import col, select
@@ -15,8 +24,39 @@ from api.schemas import (
     week_to_minutes,
 )
 from api.tables import Site
+from forecasting.errors import Problem
 
 router = APIRouter(prefix="/v1/sites", tags=["sites"])
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+SUNDAY_WEEK_ZONES = frozenset(
+    {
+        "Asia/Jerusalem", "Asia/Tel_Aviv", "Israel", "Asia/Riyadh", "Asia/Kuwait",
+        "Asia/Qatar", "Asia/Bahrain", "Asia/Muscat", "Asia/Amman", "Asia/Baghdad",
+        "Africa/Cairo", "Egypt", "Africa/Algiers",
+    }
+)  # fmt: skip
+
+
+def default_week_start_day(zone: str) -> int:
+    """Sunday (6) where the working week runs Sunday-Thursday, else Monday (0)."""
+    return 6 if zone in SUNDAY_WEEK_ZONES else 0
+
+
+def site_open_weekdays(site: Site) -> frozenset[int]:
+    """Weekdays (Mon = 0) with opening hours: the site's open days."""
+    return frozenset(d for d, window in enumerate(site.opening_hours) if window is not None)
+
+
+def week_start_problem(site: Site, week_start: dt.date) -> Problem | None:
+    """A ``week_start`` problem naming the expected weekday, or None when it is right."""
+    if week_start.weekday() == site.week_start_day:
+        return None
+    expected, got = WEEKDAY_NAMES[site.week_start_day], WEEKDAY_NAMES[week_start.weekday()]
+    message = (
+        f"week_start must be a {expected} (site {site.id} weeks start on {expected}); "
+        f"{week_start} is a {got}"
+    )
+    return Problem(None, "week_start", "wrong_week_start_day", message)
 
 
 def site_read(site: Site) -> SiteRead:
@@ -26,13 +66,20 @@ def site_read(site: Site) -> SiteRead:
         name=site.name,
         zone=site.zone,
         opening_hours=week_from_minutes(site.opening_hours),
+        week_start_day=site.week_start_day,
         created_at=site.created_at,
     )
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, operation_id="createSite")
 def create_site(body: SiteCreate, session: WriteSession, response: Response) -> SiteRead:
-    site = Site(name=body.name, zone=body.zone, opening_hours=week_to_minutes(body.opening_hours))
+    start = body.week_start_day
+    site = Site(
+        name=body.name,
+        zone=body.zone,
+        opening_hours=week_to_minutes(body.opening_hours),
+        week_start_day=default_week_start_day(body.zone) if start is None else start,
+    )
     session.add(site)
     commit(session, f"a site named {body.name!r} already exists")
     response.headers["Location"] = f"/v1/sites/{site.id}"
@@ -57,6 +104,8 @@ def update_site(site_id: int, body: SiteUpdate, session: WriteSession) -> SiteRe
         site.name = body.name
     if body.opening_hours is not None:
         site.opening_hours = week_to_minutes(body.opening_hours)
+    if body.week_start_day is not None:
+        site.week_start_day = body.week_start_day
     session.add(site)
     commit(session, f"a site named {body.name!r} already exists")
     return site_read(site)

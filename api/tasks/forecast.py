@@ -13,16 +13,29 @@ from sqlmodel import Session
 from api.frames import frame_columns
 from api.history import load_history
 from api.jobs import JobContext, JobOutcome
+from api.routes.sites import site_open_weekdays
 from api.schemas import ForecastCreate
 from api.tables import Forecast, Queue, Site
 from forecasting.errors import InsufficientHistoryError, InvalidInput, Problem
 from forecasting.forecast import forecast_history
 
 
-def default_week_start(history: pd.DataFrame, zone: str) -> dt.date:
-    """The Monday after the last local day of ``history``."""
+def default_week_start(history: pd.DataFrame, zone: str, week_start_day: int = 0) -> dt.date:
+    """The first ``week_start_day`` (0 = Monday .. 6 = Sunday: the site's first day of the
+    week) after the last local day of ``history``."""
     last = pd.Timestamp(history["interval_start"].max()).tz_convert(zone).date()
-    return last + dt.timedelta(days=7 - last.weekday())
+    return last + dt.timedelta(days=(week_start_day - last.weekday() - 1) % 7 + 1)
+
+
+def outcome_message(result: Any, intervals: int, wape: dict[str, Any]) -> str:
+    """The job's one-line outcome: method, intervals, backtest WAPE and any warnings."""
+    message = f"{result.method}: {intervals} intervals" + (
+        f", backtest WAPE {wape['wape']:.3f}" if wape else ""
+    )
+    if result.warnings:
+        codes = ", ".join(w.code for w in result.warnings)
+        message += f"; {len(result.warnings)} warning(s): {codes} (see warnings)"
+    return message
 
 
 def _accuracy(result: Any) -> dict[str, Any]:
@@ -48,13 +61,14 @@ def run(ctx: JobContext) -> JobOutcome:
             raise InvalidInput([Problem(None, "queue_id", "unknown", f"no queue {queue_id}")])
         history = load_history(session, queue_id)
     history["queue"] = queue.name
-    start = body.week_start or default_week_start(history, site.zone)
+    start = body.week_start or default_week_start(history, site.zone, site.week_start_day)
     days = [start + dt.timedelta(days=i) for i in range(7 * body.weeks)]
     ctx.report(0.1, f"forecasting {len(days)} days from {len(history)} intervals", force=True)
     try:
         result = forecast_history(
             history, zone=site.zone, interval_min=queue.interval_min, days=days,
             horizon_days=7, method=body.method, coverage=body.coverage,
+            open_weekdays=site_open_weekdays(site),
         )  # fmt: skip
     except InsufficientHistoryError as exc:
         raise InvalidInput([Problem(None, "history", "insufficient_history", str(exc))]) from exc
@@ -66,9 +80,8 @@ def run(ctx: JobContext) -> JobOutcome:
         queue_id=queue_id, job_id=ctx.job_id, method=result.method,
         start=first.to_pydatetime(), weeks=body.weeks, accuracy=_accuracy(result),
         intervals=frame_columns(frame),
+        warnings=[dataclasses.asdict(w) for w in result.warnings] or None,
     )  # fmt: skip
     wape = (row.accuracy or {}).get("backtest") or {}
-    message = f"{result.method}: {len(frame)} intervals" + (
-        f", backtest WAPE {wape['wape']:.3f}" if wape else ""
-    )
+    message = outcome_message(result, len(frame), wape)
     return JobOutcome(row=row, kind="forecast", message=message)
