@@ -31,7 +31,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,7 +46,7 @@ from api.errors import ApiError, conflict
 from api.leases import Holder, fenced_update
 from api.settings import Settings
 from api.tables import Job, utcnow
-from api.workers import WorkerDied, WorkerPool
+from api.workers import WorkerDied, make_executor, orphaned
 from forecasting.errors import InvalidInput
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,7 @@ FINISHED = frozenset({"succeeded", "failed", "cancelled", "interrupted"})
 RERUNNABLE = ("failed", "interrupted")
 _PROGRESS_EVERY_S = 0.5
 _CANCEL_POLL_EVERY_S = 0.25
+SERVICE_GONE = "service gone"
 
 
 class LeaseLost(RuntimeError):
@@ -64,42 +65,7 @@ class LeaseLost(RuntimeError):
 # ---- executor seam -----------------------------------------------------------------------
 
 
-@dataclass
-class JobExecutor:
-    """The one executor of a service instance, how to read its state and how to close it."""
-
-    executor: Executor
-    kind: str
-    close: Callable[[], None]
-    state: Callable[[], dict[str, Any]] = dict
-    kill: Callable[[], None] = lambda: None
-
-
-def make_executor(settings: Settings) -> JobExecutor:
-    """The executor named by ``settings`` (Dask when a scheduler address is configured)."""
-    kind = settings.executor_kind
-    if kind == "dask":
-        from dask.distributed import Client
-
-        client = Client(settings.dask_scheduler, set_as_default=False)
-        executor = client.get_executor(pure=False)
-
-        def close_dask() -> None:
-            executor.shutdown(wait=False)
-            client.close()
-
-        def dask_state() -> dict[str, Any]:
-            workers = len(client.scheduler_info().get("workers", {}))
-            return {"workers": workers, "accepting": client.status == "running" and workers > 0}
-
-        return JobExecutor(executor, "dask", close_dask, dask_state)
-    if kind == "thread":
-        threads = ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="job")
-        return JobExecutor(threads, "thread", lambda: threads.shutdown(wait=True),
-                           lambda: {"workers": settings.workers, "accepting": True})  # fmt: skip
-    pool = WorkerPool(settings.workers)
-    return JobExecutor(pool, "process", lambda: pool.shutdown(wait=True, cancel_futures=True),
-                       pool.state, pool.kill)  # fmt: skip
+# JobExecutor, make_executor: api.workers
 
 
 # ---- job rows (API side) -----------------------------------------------------------------
@@ -378,7 +344,9 @@ class JobContext:
         self._last_poll = now
         with Session(self.engine) as session:
             job = session.get(Job, self.job_id)
-        if job is None or job.cancel_requested:
+        if orphaned():
+            self._stop, self.stop_reason = True, SERVICE_GONE
+        elif job is None or job.cancel_requested:
             self._stop, self.stop_reason = True, "cancelled"
         elif job.stop_requested:
             self._stop, self.stop_reason = True, "service shutting down"
@@ -468,6 +436,8 @@ def _execute(ctx: JobContext) -> str:
         log.exception("job %s failed", ctx.job_id)
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         return _fail(ctx, f"internal error: {detail}", None)
+    if ctx.stop_reason == SERVICE_GONE:  # leave the job open: the next instance resumes it
+        return "abandoned"
     try:
         return _succeed(ctx, outcome, time.monotonic() - started)
     except LeaseLost:

@@ -1,4 +1,5 @@
-"""A process pool in which a dead worker fails only its own call.
+"""The executor seam (``make_executor``) and a process pool in which a dead worker fails only
+its own call.
 
 ``concurrent.futures.ProcessPoolExecutor`` turns one dead worker (kill -9, the kernel's
 out-of-memory killer) into a broken pool: it terminates every other worker, fails every pending
@@ -7,8 +8,9 @@ of ``max_workers`` slots owns one long-lived ``spawn`` process and feeds it one 
 over a pipe; when the process dies, only the call it was running fails (``WorkerDied``, naming
 the pid and the signal) and the slot starts a fresh process for its next call.
 
-Workers exit by themselves when the process that started them is gone (checked every second),
-so a worker left over from a killed service does not go on solving.
+Workers notice when the process that started them is gone (checked every second): the running
+call is asked to stop (``orphaned()``, polled by a job's ``should_stop``) and the worker exits
+``ORPHAN_GRACE_S`` later, so a worker left over from a killed service does not go on solving.
 """
 
 from __future__ import annotations
@@ -21,13 +23,16 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from api.settings import Settings
+
 _ORPHAN_CHECK_S = 1.0
+ORPHAN_GRACE_S = 10.0
 
 
 class WorkerDied(RuntimeError):
@@ -51,10 +56,20 @@ def describe_exit(exitcode: int | None) -> str:
     return f"exit code {exitcode}"
 
 
+_ORPHANED = threading.Event()
+
+
+def orphaned() -> bool:
+    """True in a worker whose service process is gone (its running call should stop now)."""
+    return _ORPHANED.is_set()
+
+
 def _exit_with_parent(parent_pid: int) -> None:
     while True:
         time.sleep(_ORPHAN_CHECK_S)
         if os.getppid() != parent_pid:
+            _ORPHANED.set()  # the running job stops and keeps its best result as a checkpoint
+            time.sleep(ORPHAN_GRACE_S)
             os._exit(70)
 
 
@@ -217,3 +232,44 @@ class WorkerPool(Executor):
         if wait:
             for thread in self._threads:
                 thread.join()
+
+
+# ---- the executor seam -------------------------------------------------------------------
+
+
+@dataclass
+class JobExecutor:
+    """The one executor of a service instance, how to read its state and how to close it."""
+
+    executor: Executor
+    kind: str
+    close: Callable[[], None]
+    state: Callable[[], dict[str, Any]] = dict
+    kill: Callable[[], None] = lambda: None
+
+
+def make_executor(settings: Settings) -> JobExecutor:
+    """The executor named by ``settings`` (Dask when a scheduler address is configured)."""
+    kind = settings.executor_kind
+    if kind == "dask":
+        from dask.distributed import Client
+
+        client = Client(settings.dask_scheduler, set_as_default=False)
+        executor = client.get_executor(pure=False)
+
+        def close_dask() -> None:
+            executor.shutdown(wait=False)
+            client.close()
+
+        def dask_state() -> dict[str, Any]:
+            workers = len(client.scheduler_info().get("workers", {}))
+            return {"workers": workers, "accepting": client.status == "running" and workers > 0}
+
+        return JobExecutor(executor, "dask", close_dask, dask_state)
+    if kind == "thread":
+        threads = ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="job")
+        return JobExecutor(threads, "thread", lambda: threads.shutdown(wait=True),
+                           lambda: {"workers": settings.workers, "accepting": True})  # fmt: skip
+    pool = WorkerPool(settings.workers)
+    return JobExecutor(pool, "process", lambda: pool.shutdown(wait=True, cancel_futures=True),
+                       pool.state, pool.kill)  # fmt: skip

@@ -8,6 +8,7 @@ the row and closes the job in one transaction.
 from __future__ import annotations
 
 import importlib
+import os
 from typing import TYPE_CHECKING
 
 from forecasting.errors import InvalidInput, Problem
@@ -25,10 +26,22 @@ KINDS: dict[str, str] = {
 }
 
 
+#: extra job kinds, ``kind=module`` pairs separated by commas (read by every worker process:
+#: how tests and extensions add kinds that spawned workers also know).
+EXTRA_KINDS_ENV = "STAFFWISE_JOB_KINDS"
+
+
+def kinds() -> dict[str, str]:
+    extra = os.environ.get(EXTRA_KINDS_ENV, "")
+    pairs = (item.split("=", 1) for item in extra.split(",") if "=" in item)
+    return {**KINDS, **{k.strip(): m.strip() for k, m in pairs}}
+
+
 def handler(kind: str) -> Handler:
     """The handler of job ``kind`` (imported lazily, inside the worker)."""
-    if kind not in KINDS:
+    known = kinds()
+    if kind not in known:
         raise InvalidInput([Problem(None, "kind", "unknown_job_kind", f"no job kind {kind!r}")])
-    module = importlib.import_module(KINDS[kind])
+    module = importlib.import_module(known[kind])
     run: Handler = module.run
     return run

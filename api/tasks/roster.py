@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from sqlmodel import Session
 
+from api import checkpoints
 from api.jobs import JobContext, JobOutcome
 from api.roster_input import RosterInput, build_problem
 from api.schemas import RosterJobCreate
@@ -164,10 +165,13 @@ def run(ctx: JobContext) -> JobOutcome:
     limit_s = float(ctx.params["time_limit_s"])
     with Session(ctx.engine) as session:
         data = load_input(session, body)
-    options = SolveOptions(time_limit_s=limit_s, workers=int(ctx.params["workers"]),
-                           seed=body.seed, objective=body.objective)  # fmt: skip
     problem = data.problem
     check_objective(problem, body.objective)
+    earlier = checkpoints.earlier_roster(ctx)  # the best roster of an earlier attempt
+    if (budget_s := checkpoints.time_left(limit_s, earlier)) <= 0 and earlier is not None:
+        return checkpoints.resumed(ctx, earlier)
+    options = SolveOptions(time_limit_s=budget_s, workers=int(ctx.params["workers"]),
+                           seed=body.seed, objective=body.objective)  # fmt: skip
     ctx.report(0.0, f"solving {len(problem.agents)} agents, limit {limit_s:g} s", force=True)
 
     def progress(p: SolverProgress) -> None:
@@ -179,9 +183,10 @@ def run(ctx: JobContext) -> JobOutcome:
                          report_extra={"objective_kind": body.objective})  # fmt: skip
     row = roster_row(data, problem, result, spec)
     report = result.report
-    return JobOutcome(
+    outcome = JobOutcome(
         row=row, kind="roster", stopped_early=report.stopped_early,
         message=outcome_message(report, body.objective, len(result.violations)),
         objective=report.objective, best_bound=report.best_bound, gap=report.gap,
         seconds=report.seconds,
     )  # fmt: skip
+    return checkpoints.keep_best(ctx, outcome, earlier)  # stored before the result is written
