@@ -3,17 +3,26 @@
 import * as client from "./client.js";
 import { capacityChart, forecastChart, netStaffingChart, serviceChart } from "./charts.js";
 import { ganttChart } from "./gantt.js";
-import { clear, dayLabel, fmt, html, localDay, mondayOf, pct, weekday } from "./svg.js";
-import { errorsTable, scenarioTable, totalsTable } from "./tables.js";
+import { installSignIn } from "./signin.js";
+import { clear, dayLabel, fmt, html, localDay, pct, weekday, weekdayName, weekStartOf } from "./svg.js";
+import { errorsTable, scenarioTable, totalsTable, violationsTable, warningsList } from "./tables.js";
 
 const POLL_MS = 500;
 const $ = (id) => document.getElementById(id);
+const GAP_TIP = "Gap to best possible: how far this roster's cost (or the running solve's best so far)"
+  + " may still be above the best roster the rules allow, as proven by the solver's bound."
+  + " 0% means no better roster exists under these rules.";
+const STATUS_TIP = {
+  OPTIMAL: "OPTIMAL: no roster the rules allow is cheaper. It says nothing about service: see the warnings.",
+  FEASIBLE: "FEASIBLE: a valid roster, stopped before it was proven the best (see the gap to best possible).",
+  INVALID: "INVALID: this roster breaks hard rules (listed below); do not publish it.",
+};
 
 const state = {
   queues: [],       // [{queue, site}]
   current: null,    // {queue, site}
   day: "week",      // "week" or a local day key
-  forecast: null, roster: null, comparison: null, capacity: null,
+  forecast: null, newestWeek: null, roster: null, comparison: null, capacity: null,
   job: null,
 };
 
@@ -26,10 +35,26 @@ function placeholder(node, text) {
   clear(node).append(html("div", { class: "empty" }, [text]));
 }
 
+/** A lasting notice above the KPIs (what the page did on its own, with warnings). */
+function setNotice(text, warnings = [], kind = "") {
+  const box = $("notice");
+  box.hidden = !text;
+  box.dataset.kind = kind;
+  clear(box);
+  if (!text) return;
+  box.append(html("span", {}, [text]));
+  if (warnings.length) box.append(warningsList(warnings, "notice-warnings"));
+}
+
 // ---- window (week or one day) -----------------------------------------------------------
 
 function zone() {
   return state.current?.site.zone ?? "UTC";
+}
+
+/** The site's first weekday: 0 = Monday ... 6 = Sunday. */
+function startDay() {
+  return client.weekStartDay(state.current?.site);
 }
 
 function weekDays() {
@@ -55,21 +80,45 @@ function renderDayChips() {
     button.addEventListener("click", () => { state.day = key; renderAll(); });
     chips.append(button);
   }
+  $("week-hint").textContent = state.current ? `weeks start ${weekdayName(startDay())}` : "";
 }
 
 // ---- panels -----------------------------------------------------------------------------
 
+function noForecastText() {
+  const week = $("week-input").value;
+  if (!state.newestWeek) return "No forecast for this queue yet: “Start roster” makes one.";
+  return `No forecast for the week of ${dayLabel(week)} yet (this queue's newest forecast is`
+    + ` for the week of ${dayLabel(state.newestWeek)}).`;
+}
+
 function renderForecast() {
   const box = $("forecast-chart");
   const fc = state.forecast;
+  const warnings = clear($("forecast-warnings"));
   if (!fc || !fc.points.length) {
     $("forecast-meta").textContent = "";
-    return placeholder(box, "No forecast for this queue yet.");
+    return placeholder(box, noForecastText());
   }
-  const acc = fc.accuracy;
-  $("forecast-meta").textContent = [fc.method, acc.detail]
-    .filter(Boolean).join(" · ");
+  $("forecast-meta").textContent = [`#${fc.id}`, fc.method, fc.accuracy.detail].filter(Boolean).join(" · ");
+  if (fc.warnings.length) warnings.append(warningsList(fc.warnings, "forecast-warning-list"));
   clear(box).append(forecastChart({ zone: zone(), points: inWindow(fc.points), coverage: fc.coverage }));
+}
+
+/** Why simulated misses and "intervals under" can disagree, with both counts. */
+function serviceNote(points, goal) {
+  const misses = points.filter((p) => p.sl !== null && p.sl < goal.service_level - 1e-9).length;
+  const under = points.filter((p) => p.scheduled < p.required).length;
+  const note = clear($("service-note"));
+  note.dataset.misses = misses;
+  note.dataset.under = under;
+  note.append(
+    html("i", { class: "key miss" }), ` ${misses} interval(s) miss the SL target in the simulation · `,
+    html("i", { class: "key under" }), ` ${under} under the Erlang requirement (“Intervals under”) · `,
+    html("i", { class: "key target" }), " target. They can differ: the simulation replays random calls"
+      + " through the rostered agents (a queue carries over into the next interval; one agent short"
+      + " can still meet the target).",
+  );
 }
 
 function renderStaffing() {
@@ -80,27 +129,55 @@ function renderStaffing() {
     }
     $("staffing-meta").textContent = "";
     $("service-meta").textContent = "";
+    clear($("service-note"));
     return;
   }
   const points = inWindow(cov.points);
   const under = points.filter((p) => p.scheduled < p.required).length;
   $("staffing-meta").textContent = `${points.length} intervals · ${under} under`;
   clear($("staffing-chart")).append(netStaffingChart({ zone: zone(), points }));
+  clear($("totals")).append(totalsTable(cov.points, zone(), cov.interval_min));
   const goal = state.current.queue.goal;
   const sim = state.roster.simulated;
   if (!sim) {
     $("service-meta").textContent = "";
+    clear($("service-note"));
     placeholder($("service-chart"), `Simulated service KPIs unavailable: ${state.roster.simulationError ?? "no data"}`);
-    clear($("totals")).append(totalsTable(cov.points, zone(), cov.interval_min));
     return;
   }
-  $("service-meta").textContent = `simulated${sim?.replications ? ` (${sim.replications} replications)` : ""}`
+  $("service-meta").textContent = `simulated${sim.replications ? ` (${sim.replications} replications)` : ""}`
     + ` · target ${pct(goal.service_level, 0)} in ${fmt(goal.answer_within_s)} s`;
   clear($("service-chart")).append(serviceChart({
     zone: zone(), points,
     targets: { sl: goal.service_level, asa_s: goal.max_asa_s, abandon: goal.max_abandon_rate },
   }));
-  clear($("totals")).append(totalsTable(cov.points, zone(), cov.interval_min));
+  serviceNote(points, goal);
+}
+
+function statusText(report) {
+  const n = report.violations.length;
+  return report.status === "INVALID" ? `INVALID: ${n} rule violation${n === 1 ? "" : "s"}` : String(report.status);
+}
+
+/** Roster status (red when INVALID, with the count), its warnings and broken rules. */
+function renderRosterReport() {
+  const r = state.roster?.report;
+  $("roster-report").hidden = !r;
+  if (!r) return;
+  const invalid = r.status === "INVALID";
+  const badge = $("roster-status");
+  badge.textContent = statusText(r);
+  badge.dataset.status = r.status;
+  badge.className = `badge ${invalid ? "bad" : r.warnings.length ? "warn" : "good"}`;
+  badge.title = (STATUS_TIP[r.status] ?? "solver status")
+    + (r.solver_status !== r.status ? ` (solver status ${r.solver_status})` : "");
+  $("roster-report-label").textContent = `Roster #${state.roster.id}, week of ${dayLabel(state.roster.week_start)}:`;
+  const warnings = clear($("roster-warnings-box"));
+  if (r.warnings.length) warnings.append(warningsList(r.warnings, "roster-warnings"));
+  const details = $("roster-violations");
+  details.hidden = !r.violations.length;
+  clear($("roster-violations-table"));
+  if (r.violations.length) $("roster-violations-table").append(violationsTable(r.violations, state.roster.week_start));
 }
 
 function renderGantt() {
@@ -110,17 +187,19 @@ function renderGantt() {
     return placeholder($("gantt"), "No roster for this week yet.");
   }
   const r = roster.report;
-  $("roster-meta").textContent = `#${roster.id} · ${roster.agents.length} agents · ${r.status}`
-    + ` · objective ${fmt(r.objective, 1)} · bound ${fmt(r.bound, 1)} · gap ${pct(r.gap, 2)}`;
+  $("roster-meta").textContent = `#${roster.id} · ${roster.agents.length} agents · ${statusText(r)}`
+    + ` · cost ${fmt(r.objective, 1)} · gap to best possible ${pct(r.gap, 2)}`;
+  $("roster-meta").title = GAP_TIP;
   const days = state.day === "week" ? weekDays() : [state.day];
   clear($("gantt")).append(ganttChart({ zone: zone(), agents: roster.agents }, days));
 }
 
 function renderScenarios() {
   const cmp = state.comparison;
+  if (cmp?.denied) return placeholder($("scenarios"), cmp.denied);
   if (!cmp || !cmp.rows.length) {
     $("scenario-meta").textContent = "";
-    return placeholder($("scenarios"), "No scenario run yet: use “What-if…”.");
+    return placeholder($("scenarios"), "No scenario run for this queue yet: use “What-if…”.");
   }
   $("scenario-meta").textContent = cmp.label;
   clear($("scenarios")).append(scenarioTable(cmp));
@@ -128,16 +207,20 @@ function renderScenarios() {
 
 function renderCapacity() {
   const plan = state.capacity;
+  if (plan?.denied) return placeholder($("capacity-chart"), plan.denied);
   if (!plan || !plan.weeks.length) {
     $("capacity-meta").textContent = "";
     return placeholder($("capacity-chart"), "No capacity plan for this queue yet.");
   }
-  $("capacity-meta").textContent = `${plan.weeks.length} weeks · ${plan.classes.length} hiring classes`;
+  const scope = plan.scope === "queue" ? "from this queue's requirement" : "from weekly need hours (no queue)";
+  $("capacity-meta").textContent = `${plan.name} · ${scope} · ${plan.weeks.length} weeks`
+    + ` · ${plan.classes.length} hiring classes`;
+  $("capacity-meta").dataset.scope = plan.scope;
   clear($("capacity-chart")).append(capacityChart(plan));
 }
 
-function kpi(label, value, tone = "") {
-  return html("div", { class: `kpi ${tone}`, "data-kpi": label }, [
+function kpi(label, value, tone = "", title = "") {
+  return html("div", { class: `kpi ${tone}`, "data-kpi": label, title: title || null }, [
     html("div", { class: "label" }, [label]), html("div", { class: "value" }, [value]),
   ]);
 }
@@ -159,14 +242,17 @@ function renderKpis() {
     kpi("Required agent-h", cov ? fmt(req, 1) : "–"),
     kpi("Scheduled agent-h", cov ? fmt(sched, 1) : "–"),
     kpi("Net agent-h", cov ? `${sched >= req ? "+" : ""}${fmt(sched - req, 1)}` : "–", cov ? (sched < req ? "bad" : "good") : ""),
-    kpi("Intervals under", cov ? `${under}/${points.length}` : "–", cov ? (under ? "bad" : "good") : ""),
-    kpi("Simulated SL (week)", pct(sl), sl === null || !goal ? "" : sl < goal.service_level ? "bad" : "good"),
-    kpi("Roster gap", state.roster ? pct(state.roster.report.gap, 2) : "–"),
+    kpi("Intervals under", cov ? `${under}/${points.length}` : "–", cov ? (under ? "bad" : "good") : "",
+      "intervals with fewer scheduled agents than the Erlang requirement"),
+    kpi("Simulated SL (week)", pct(sl), sl === null || !goal ? "" : sl < goal.service_level ? "bad" : "good",
+      "service level of the whole week in the discrete-event simulation of the rostered agents"),
+    kpi("Gap to best possible", state.roster ? pct(state.roster.report.gap, 2) : "–", "", GAP_TIP),
   );
 }
 
 function renderAll() {
   renderDayChips();
+  renderRosterReport();
   renderKpis();
   renderForecast();
   renderStaffing();
@@ -178,31 +264,49 @@ function renderAll() {
 
 // ---- loading ----------------------------------------------------------------------------
 
-async function loadQueue() {
-  const { queue, site } = state.current;
-  const week = $("week-input").value || null;
-  const forecast = await client.latestForecast(queue, site, week).catch(reportError);
-  const rosterWeek = week ?? (forecast ? client.localWeek(new Date(forecast.points[0].start).toISOString(), site.zone) : null);
-  const [roster, comparison, capacity] = await Promise.all([
-    client.unless404(client.latestRoster(queue, site, rosterWeek)).catch(reportError),
-    client.unless404(client.latestComparison()).catch(reportError),
-    client.unless404(client.latestCapacityPlan()).catch(reportError),
-  ]);
-  Object.assign(state, { forecast, roster, comparison, capacity });
-  if (!week && rosterWeek) $("week-input").value = rosterWeek;
-  renderAll();
-}
-
 function reportError(error) {
   setMessage(error.message ?? String(error), true);
   return null;
+}
+
+/** A panel's data: null when missing (404), a `denied` note when the token may not read it. */
+async function panelData(promise) {
+  try {
+    return await client.unless404(promise);
+  } catch (error) {
+    if (error instanceof client.ApiError && error.status === 403) {
+      return { denied: `Not available to this sign-in: ${error.message}` };
+    }
+    return reportError(error);
+  }
+}
+
+const weekOfInstant = (ms, site) => client.localWeek(new Date(ms).toISOString(), site.zone, client.weekStartDay(site));
+
+async function loadQueue() {
+  document.body.dataset.ready = "false"; // true again once everything is drawn
+  const { queue, site } = state.current;
+  const week = $("week-input").value || null;
+  const found = await client.latestForecast(queue, site, week).catch(reportError);
+  const forecast = found?.forecast ?? null;
+  const rosterWeek = week ?? (forecast ? weekOfInstant(forecast.points[0].start, site) : null);
+  const [roster, comparison, capacity] = await Promise.all([
+    panelData(client.latestRoster(queue, site, rosterWeek)),
+    panelData(client.latestComparison(queue)),
+    panelData(client.latestCapacityPlan(queue)),
+  ]);
+  Object.assign(state, {
+    forecast, newestWeek: found?.newestWeek ?? null, roster: roster?.denied ? null : roster, comparison, capacity,
+  });
+  if (!week && rosterWeek) $("week-input").value = rosterWeek;
+  renderAll();
 }
 
 async function loadQueues() {
   state.queues = await client.listQueues();
   const select = clear($("queue-select"));
   state.queues.forEach(({ queue, site }, i) => {
-    select.append(html("option", { value: i }, [`${site.name} · ${queue.name}`]));
+    select.append(html("option", { value: i, "data-queue": queue.id }, [`${site.name} · ${queue.name}`]));
   });
   if (!state.queues.length) {
     setMessage("No site or queue yet: create one through the API (see docs/planner.md).", true);
@@ -215,12 +319,12 @@ async function loadQueues() {
 
 // ---- actions ----------------------------------------------------------------------------
 
-function showImport(summary, errors, ok) {
+function showImport(summary, rows, ok) {
   $("import-panel").hidden = false;
   $("import-panel").classList.toggle("ok", ok);
   $("import-summary").textContent = summary;
   const box = clear($("import-errors"));
-  if (errors.length) box.append(errorsTable(errors));
+  if (rows.length) box.append(errorsTable(rows, 50, ok ? "import-warnings-table" : "errors-table"));
 }
 
 async function uploadCsv(file) {
@@ -231,8 +335,9 @@ async function uploadCsv(file) {
     setMessage(`${file.name} rejected: ${result.errors.length} problem(s)`, true);
     return;
   }
-  showImport(`${file.name}: ${result.summary}`, [], true);
-  setMessage(`${file.name} imported`);
+  showImport(`${file.name}: ${result.summary}`, result.warnings, true);
+  const n = result.warnings.length;
+  setMessage(`${file.name} imported${n ? ` with ${n} warning(s): see the import report` : ""}`);
   await loadQueue();
 }
 
@@ -242,7 +347,7 @@ function showJob(job) {
   $("job-status").dataset.jobId = job.id;
   $("job-state").textContent = `Job ${job.id} ${job.kind}: ${job.status}`;
   $("job-state").title = job.message ?? "";
-  if (job.message) setMessage(`${job.kind}: ${job.message}`);
+  if (job.message) setMessage(`${job.kind}: ${job.message}`, job.message.startsWith("INVALID"));
   $("job-progress").value = job.progress ?? 0;
   $("job-objective").textContent = fmt(job.objective, 1);
   $("job-bound").textContent = fmt(job.best_bound, 1);
@@ -269,20 +374,27 @@ async function pollJob(job) {
   return job;
 }
 
-/** The forecast of the chosen week, running a forecast job first when there is none. */
+/** The forecast of the chosen week; when there is none, a forecast job runs first and says so. */
 async function ensureForecast(queue, site, week) {
-  const found = await client.findForecast(queue, site, week);
-  if (found) return found;
-  setMessage("No forecast for this week yet: forecasting first…");
+  const { forecast } = await client.findForecast(queue, site, week);
+  if (forecast) return forecast;
+  const which = week ? `the week of ${dayLabel(week)}` : "the week after the history";
+  setNotice(`No forecast for ${which} yet: forecasting it first, then rostering…`, [], "forecasting");
   const job = await pollJob(await client.startForecastJob(queue, week));
-  return client.getForecast(job.result_url);
+  const made = await client.getForecast(job.result_url);
+  const warnings = made.warnings ?? [];
+  setNotice(`“Start roster” made forecast #${made.id} (${made.method}) first, because none existed for ${which}`
+    + `${warnings.length ? `. Check its ${warnings.length} warning(s) before using the roster:` : "."}`,
+  warnings, "forecast-made");
+  return made;
 }
 
 async function startRoster() {
   const { queue, site } = state.current;
   const week = $("week-input").value || null;
+  setNotice("");
   const forecast = await ensureForecast(queue, site, week);
-  const weekStart = client.localWeek(forecast.intervals.interval_start[0], site.zone);
+  const weekStart = client.localWeek(forecast.start ?? forecast.intervals.interval_start[0], site.zone, startDay());
   state.forecast = client.forecastModel(forecast, await client.getHistory(queue));
   $("week-input").value = weekStart;
   const requirement = await client.requirementFor(queue, forecast.id);
@@ -290,8 +402,10 @@ async function startRoster() {
   const limit = Number($("time-limit").value);
   const job = await pollJob(await client.startRosterJob(site, requirement, weekStart, limit));
   state.roster = await client.getRoster(job.result_url, site);
-  const how = job.status === "cancelled" ? "stopped early, best roster kept" : state.roster.report.status;
-  setMessage(`Roster ${state.roster.id} ready (${how}).`);
+  const r = state.roster.report;
+  const how = job.status === "cancelled" ? "stopped early, best roster kept" : statusText(r);
+  const warned = r.warnings.length ? ` · ${r.warnings.length} warning(s): see above` : "";
+  setMessage(`Roster ${state.roster.id} ready (${how})${warned}.`, r.status === "INVALID");
   renderAll();
 }
 
@@ -338,15 +452,19 @@ function wire() {
   $("whatif-form").addEventListener("submit", guarded(runWhatIf));
   $("import-close").addEventListener("click", () => { $("import-panel").hidden = true; });
   $("queue-select").addEventListener("change", guarded(async (event) => {
+    // another queue: its own newest forecast week, roster, scenarios and capacity plan
     state.current = state.queues[Number(event.target.value)];
     state.day = "week";
+    $("week-input").value = "";
+    setNotice("");
     await loadQueue();
   }));
   $("week-input").addEventListener("change", guarded(async (event) => {
-    if (event.target.value) event.target.value = mondayOf(event.target.value);
+    if (event.target.value) event.target.value = weekStartOf(event.target.value, startDay());
     await loadQueue();
   }));
 }
 
+installSignIn();
 wire();
 guarded(loadQueues)();

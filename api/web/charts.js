@@ -29,9 +29,9 @@ function root(width, height, label, attrs = {}) {
 }
 
 /** Horizontal grid lines and labels of a y axis from 0 to `max`. */
-function yAxis(f, y, max, format = (v) => fmt(v), left = true) {
+function yAxis(f, y, max, format = (v) => fmt(v), left = true, integer = false) {
   const group = svg("g", { class: "axis y" });
-  for (const tick of niceTicks(max)) {
+  for (const tick of niceTicks(max, 4, integer)) {
     const py = y(tick);
     if (py < f.y1 - 0.5) continue;
     group.append(svg("line", { x1: f.x0, x2: f.x1, y1: py, y2: py, class: "grid" }));
@@ -157,7 +157,7 @@ export function netStaffingChart(model, width = 600, height = 260) {
   const netHeight = 54;
   const f = frame(width, height - netHeight, points.length);
   const max = Math.max(1, ...points.flatMap((p) => [p.required, p.scheduled]));
-  const y = linear(0, niceTicks(max).at(-1), f.y0, f.y1);
+  const y = linear(0, niceTicks(max, 4, true).at(-1), f.y0, f.y1); // whole agents
   const chart = root(width, height, "Required vs scheduled agents", {
     id: "staffing-svg", "data-intervals": points.length,
   });
@@ -174,7 +174,7 @@ export function netStaffingChart(model, width = 600, height = 260) {
   const step = points.map((p, i) => `${i ? "L" : "M"}${f.x(i).toFixed(1)},${y(p.required).toFixed(1)}`
     + `H${(f.x(i) + f.column).toFixed(1)}`).join("");
   chart.append(
-    yAxis(f, y, max), bars, svg("path", { d: step, class: "line required" }),
+    yAxis(f, y, max, (v) => fmt(v), true, true), bars, svg("path", { d: step, class: "line required" }),
     xAxis(f, points.map((p) => p.start), zone), netStrip(points, f, netHeight),
     legend(f, [["met", "scheduled = required"], ["under", "under"], ["over", "over"], ["required", "required"]]),
   );
@@ -204,50 +204,74 @@ function netStrip(points, f, netHeight) {
   return group;
 }
 
+/** "2.5%": a fraction as a percentage with at most one decimal. */
+const pctShort = (v) => `${Number((v * 100).toFixed(1))}%`;
+
+/** Axis top and ticks of a service strip: SL always 0-100 %, the others a nice scale that
+ *  holds the data and the target (abandonment at least 0-2 %, never above 100 %). */
+export function stripScale(key, values, target) {
+  if (key === "sl") return { top: 1, ticks: [0, 0.5, 1] };
+  const floor = key === "abandon" ? 0.02 : 1;
+  const high = Math.max(floor, target ?? 0, ...values.filter((v) => v !== null)) * 1.05;
+  let ticks = niceTicks(high, 2);
+  if (key === "abandon" && ticks.at(-1) > 1) ticks = [0, 0.5, 1];
+  return { top: ticks.at(-1), ticks };
+}
+
 /**
  * Predicted service level, ASA and abandonment per interval of the roster, as three strips
- * sharing one time axis, each with its target drawn dashed.
+ * sharing one time axis, each with its own axis (SL 0-100 %) and its target dashed and
+ * labelled; intervals missing a target are ticked red at the strip's foot.
  * @param {{zone: string, targets: {sl: ?number, asa_s: ?number, abandon: ?number},
  *   points: {start: number, sl: ?number, asa_s: ?number, abandon: ?number}[]}} model
  */
-export function serviceChart(model, width = 600, height = 260) {
+export function serviceChart(model, width = 600, height = 280) {
   const { points, zone, targets } = model;
   const chart = root(width, height, "Predicted service per interval", {
     id: "service-svg", "data-intervals": points.length,
   });
   const strips = [
-    ["sl", "SL", 1, (v) => pct(v, 0), targets.sl, "below"],
-    ["asa_s", "ASA s", null, (v) => fmt(v), targets.asa_s, "above"],
-    ["abandon", "Abn", null, (v) => pct(v, 1), targets.abandon, "above"],
+    ["sl", "SL", (v) => pct(v, 0), targets.sl, "below"],
+    ["asa_s", "ASA s", (v) => fmt(v), targets.asa_s, "above"],
+    ["abandon", "Abandon", pctShort, targets.abandon, "above"],
   ];
   const stripHeight = (height - 18) / strips.length;
-  strips.forEach(([key, label, fixedMax, format, target, badSide], s) => {
-    const margin = { top: 6 + s * stripHeight, right: 12, bottom: height - (s + 1) * stripHeight, left: 44 };
+  let bottom = 0;
+  strips.forEach(([key, label, format, target, badSide], s) => {
+    bottom = (s + 1) * stripHeight - 4;
+    const margin = { top: 8 + s * stripHeight, right: 12, bottom: height - bottom, left: 44 };
     const f = frame(width, height, points.length, margin);
     const values = points.map((p) => p[key]);
-    const max = fixedMax ?? Math.max(target ?? 0, ...values.filter((v) => v !== null), 1e-9) * 1.15;
-    const y = linear(0, max, f.y0, f.y1);
-    chart.append(stripBody(f, y, values, { label, max, format, target, badSide, key }));
+    const scale = stripScale(key, values, target);
+    const y = linear(0, scale.top, f.y0, f.y1);
+    chart.append(stripBody(f, y, values, { label, ticks: scale.ticks, format, target, badSide, key }));
   });
-  const axisFrame = frame(width, height - 4, points.length, { ...MARGIN, top: 6, bottom: 18 });
+  const axisFrame = frame(width, height, points.length, { ...MARGIN, top: 8, bottom: height - bottom });
   chart.append(xAxis(axisFrame, points.map((p) => p.start), zone));
   chart.append(hitColumns(axisFrame, points, (p) => `${localTime(p.start, zone)} ${localDay(p.start, zone)}`
-    + `\nSL ${pct(p.sl)}\nASA ${fmt(p.asa_s)} s\nabandon ${pct(p.abandon)}`));
+    + `\nSL ${pct(p.sl)}\nASA ${fmt(p.asa_s)} s\nabandon ${pct(p.abandon)}`
+    + (p.required === undefined ? "" : `\nagents ${fmt(p.scheduled)} scheduled / ${fmt(p.required)} required`)));
   return chart;
 }
 
-function stripBody(f, y, values, { label, max, format, target, badSide, key }) {
-  const group = svg("g", { class: `strip ${key}`, "data-metric": key });
+function stripBody(f, y, values, { label, ticks, format, target, badSide, key }) {
+  const group = svg("g", { class: `strip ${key}`, "data-metric": key, "data-top": ticks.at(-1) });
+  for (const tick of ticks) {
+    group.append(
+      svg("line", { x1: f.x0, x2: f.x1, y1: y(tick), y2: y(tick), class: tick === 0 ? "baseline" : "grid" }),
+      svg("text", { x: f.x0 - 4, y: y(tick) + 3, "text-anchor": "end", class: "tick-label" }, [format(tick)]),
+    );
+  }
   group.append(
-    svg("line", { x1: f.x0, x2: f.x1, y1: f.y0, y2: f.y0, class: "grid" }),
-    svg("text", { x: f.x0 - 4, y: f.y1 + 8, "text-anchor": "end", class: "strip-label" }, [label]),
-    svg("text", { x: f.x0 - 4, y: f.y1 + 19, "text-anchor": "end" }, [format(max)]),
-    svg("text", { x: f.x0 - 4, y: f.y0, "text-anchor": "end" }, [format(0)]),
     svg("path", { d: linePath(values, f, y), class: `line metric ${key}` }),
+    svg("text", { x: f.x0 + 4, y: f.y1 + 9, class: "strip-label" }, [label]),
   );
   if (target !== null && target !== undefined) {
-    group.append(svg("line", { x1: f.x0, x2: f.x1, y1: y(target), y2: y(target), class: "target" },
-      [tip(`target ${format(target)}`)]));
+    group.append(
+      svg("line", { x1: f.x0, x2: f.x1, y1: y(target), y2: y(target), class: "target" }, [tip(`target ${format(target)}`)]),
+      svg("text", { x: f.x1 - 2, y: y(target) - 2, "text-anchor": "end", class: "target-label" },
+        [`target ${format(target)}`]),
+    );
     values.forEach((v, i) => {
       const miss = v !== null && (badSide === "below" ? v < target - 1e-9 : v > target + 1e-9);
       if (miss) {

@@ -2,7 +2,7 @@
 // of its (columnar) JSON bodies to the view models the charts draw. A script calling the same
 // endpoints gets the same numbers.
 
-import { addDays, zonedInstant } from "./svg.js";
+import { addDays, weekStartOf, zonedInstant } from "./svg.js";
 
 const JSON_TYPES = ["application/json", "application/problem+json"];
 
@@ -16,8 +16,45 @@ export class ApiError extends Error {
   }
 }
 
-async function request(method, url, { body, headers = {} } = {}) {
+// ---- access token ------------------------------------------------------------------------
+// The token lives in the tab's sessionStorage only (never a cookie or a URL the server logs)
+// and goes out as `Authorization: Bearer <token>` on every call. A 401 asks the page's
+// sign-in handler for a token (one prompt shared by every request waiting on it), then the
+// request is sent again. A service that does not require tokens never answers 401, so the
+// page works the same without one.
+
+export const TOKEN_KEY = "staffwise.token";
+let signInHandler = null;
+let pendingSignIn = null;
+
+export function getToken() {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function setToken(token) {
+  sessionStorage.setItem(TOKEN_KEY, token);
+}
+
+/** `handler(rejected: boolean, problem)` resolves once a token is stored (see app.js). */
+export function onSignIn(handler) {
+  signInHandler = handler;
+}
+
+function signIn(rejected, problem) {
+  if (!pendingSignIn) {
+    pendingSignIn = Promise.resolve(signInHandler(rejected, problem))
+      .finally(() => { pendingSignIn = null; });
+  }
+  return pendingSignIn;
+}
+
+async function send(method, url, { body, headers = {} }, token) {
   const init = { method, headers: { Accept: "application/json", ...headers } };
+  if (token) init.headers.Authorization = `Bearer ${token}`;
   if (body instanceof FormData) init.body = body;
   else if (body !== undefined) {
     init.body = JSON.stringify(body);
@@ -26,8 +63,21 @@ async function request(method, url, { body, headers = {} } = {}) {
   const response = await fetch(url, init);
   const type = (response.headers.get("Content-Type") ?? "").split(";")[0].trim();
   const payload = JSON_TYPES.includes(type) ? await response.json() : null;
-  if (!response.ok) throw new ApiError(response.status, payload);
-  return { status: response.status, body: payload, location: response.headers.get("Location") };
+  return { response, payload };
+}
+
+async function request(method, url, options = {}) {
+  for (;;) {
+    const token = getToken();
+    const { response, payload } = await send(method, url, options, token);
+    if (response.status === 401 && signInHandler) {
+      // signed in meanwhile by another request's prompt: just send again
+      if (!getToken() || getToken() === token) await signIn(Boolean(token), payload);
+      continue;
+    }
+    if (!response.ok) throw new ApiError(response.status, payload);
+    return { status: response.status, body: payload, location: response.headers.get("Location") };
+  }
 }
 
 const get = async (url) => (await request("GET", url)).body;
@@ -41,15 +91,6 @@ async function listAll(url, pageSize = 200) {
     items.push(...page.items);
     if (items.length >= page.total || page.items.length === 0) return items;
   }
-}
-
-/** The newest item of a paged list ordered by id (the last one), or null. */
-async function newest(url) {
-  const sep = url.includes("?") ? "&" : "?";
-  const head = await get(`${url}${sep}limit=1&offset=0`);
-  if (!head.total) return null;
-  const tail = await get(`${url}${sep}limit=1&offset=${head.total - 1}`);
-  return tail.items[0] ?? null;
 }
 
 const ms = (iso) => Date.parse(iso);
@@ -79,22 +120,24 @@ export async function uploadHistory(queue, file, dryRun) {
     return importResult(report);
   } catch (error) {
     if (error instanceof ApiError && error.errors.length) {
-      return { ok: false, summary: error.message, errors: error.errors };
+      return { ok: false, summary: error.message, errors: error.errors, warnings: [] };
     }
     throw error;
   }
 }
 
+/** {ok, summary, errors, warnings}: `errors` refuse the file, `warnings` come with a stored one. */
 function importResult(report) {
   const problems = report.problems ?? [];
+  const warnings = report.warnings ?? [];
   if (!report.valid) {
-    return { ok: false, summary: `${problems.length} problem(s), nothing stored`, errors: problems };
+    return { ok: false, summary: `${problems.length} problem(s), nothing stored`, errors: problems, warnings };
   }
   const what = report.dry_run ? `${report.rows} rows valid (dry run, nothing stored)`
     : report.already_imported ? `already imported (import ${report.id})`
       : `${report.rows} rows: ${report.inserted} new, ${report.updated} updated, ${report.unchanged} unchanged`;
-  const warnings = report.warnings ?? [];
-  return { ok: true, summary: warnings.length ? `${what}; ${warnings.length} warning(s)` : what, errors: warnings };
+  const summary = warnings.length ? `${what}; ${warnings.length} warning(s)` : what;
+  return { ok: true, summary, errors: [], warnings };
 }
 
 // ---- jobs -------------------------------------------------------------------------------
@@ -145,31 +188,38 @@ export function forecastModel(forecast, history) {
   }));
   return {
     id: forecast.id, method: forecast.method, coverage: forecast.accuracy?.coverage ?? null,
-    accuracy: accuracyOf(forecast), points,
+    accuracy: accuracyOf(forecast), points, warnings: forecast.warnings ?? [],
   };
 }
 
-/** The newest forecast of a queue covering `week` (a local Monday "YYYY-MM-DD"), or null. */
+/** The site's first day of the week: 0 = Monday ... 6 = Sunday (Monday when absent). */
+export const weekStartDay = (site) => site?.week_start_day ?? 0;
+
+/**
+ * The newest forecast of a queue covering `week` (the local first day of a site week,
+ * "YYYY-MM-DD"; any week when null), or null; `newestWeek` names the week of the queue's
+ * newest forecast either way.
+ */
 export async function findForecast(queue, site, week) {
   const items = await listAll(`/v1/queues/${queue.id}/forecasts`);
-  const wanted = items.filter((f) => !week || localWeek(f.start, site.zone) === week);
-  const chosen = wanted.at(-1);
-  return chosen ? get(`/v1/forecasts/${chosen.id}`) : null;
+  const weekOf = (f) => localWeek(f.start, site.zone, weekStartDay(site));
+  const chosen = items.filter((f) => !week || weekOf(f) === week).at(-1);
+  const newestWeek = items.length ? weekOf(items.at(-1)) : null;
+  return { forecast: chosen ? await get(`/v1/forecasts/${chosen.id}`) : null, newestWeek };
 }
 
-/** Local Monday of the week holding an instant (ISO string). */
-function localWeek(iso, zone) {
+/** First local day of the site week (`startDay`: 0 = Monday) holding an instant (ISO string). */
+function localWeek(iso, zone, startDay = 0) {
   const day = new Intl.DateTimeFormat("en-CA", { timeZone: zone }).format(new Date(iso));
-  const date = new Date(`${day}T12:00:00Z`);
-  date.setUTCDate(date.getUTCDate() - ((date.getUTCDay() + 6) % 7));
-  return date.toISOString().slice(0, 10);
+  return weekStartOf(day, startDay);
 }
 
+/** {forecast: view model or null, newestWeek} for a queue and week (null: its newest). */
 export async function latestForecast(queue, site, week) {
-  const forecast = await findForecast(queue, site, week);
-  if (!forecast) return null;
+  const { forecast, newestWeek } = await findForecast(queue, site, week);
+  if (!forecast) return { forecast: null, newestWeek };
   const history = await get(`/v1/queues/${queue.id}/history`);
-  return forecastModel(forecast, history);
+  return { forecast: forecastModel(forecast, history), newestWeek };
 }
 
 /** Start a forecast job for `week` (null: the week after the history) and wait for it. */
@@ -218,9 +268,22 @@ export function capacityModel(plan) {
   return { id: plan.id, name: plan.name, weeks, classes };
 }
 
-export async function latestCapacityPlan() {
-  const newestPlan = await newest("/v1/capacity-plans");
-  return newestPlan ? capacityModel(await get(`/v1/capacity-plans/${newestPlan.id}`)) : null;
+/**
+ * The queue's newest capacity plan: made from one of its requirements, else the newest plan
+ * made from weekly need hours (tied to no queue; `scope` says which). Plans of other queues
+ * are never shown.
+ */
+export async function latestCapacityPlan(queue) {
+  const [jobs, requirements] = await Promise.all([
+    listAll("/v1/jobs?kind=capacity_plan&status=succeeded"),
+    listAll(`/v1/queues/${queue.id}/requirements`),
+  ]);
+  const mine = new Set(requirements.map((r) => r.id));
+  const done = jobs.filter((j) => j.result_url);
+  const own = done.filter((j) => mine.has(j.params?.requirement_id)).at(-1);
+  const chosen = own ?? done.filter((j) => j.params?.requirement_id == null).at(-1);
+  if (!chosen) return null;
+  return { ...capacityModel(await get(chosen.result_url)), scope: own ? "queue" : "need_hours" };
 }
 
 // ---- rosters ----------------------------------------------------------------------------
@@ -271,7 +334,6 @@ export function rosterModel(roster, site, agentsByCode, simulated) {
       shifts: item.shifts.map((s) => shiftModel(s, roster.week_start, site.zone)),
     };
   });
-  const r = roster.report;
   const overall = simulated?.overall ?? null;
   return {
     id: roster.id, week_start: roster.week_start, kpis: roster.kpis,
@@ -280,7 +342,17 @@ export function rosterModel(roster, site, agentsByCode, simulated) {
       sl: overall.service_level?.mean ?? null, asa_s: overall.asa_s?.mean ?? null,
       abandon: overall.abandon_rate?.mean ?? null, replications: simulated.config?.replications ?? null,
     } : null,
-    report: { status: r.status, objective: r.objective, bound: r.best_bound, gap: r.gap, seconds: r.seconds },
+    report: reportModel(roster.report),
+  };
+}
+
+/** The solver report as shown: INVALID when rules are broken, with violations and warnings. */
+export function reportModel(r) {
+  const violations = r.violations ?? [];
+  const status = violations.length && r.status !== "INVALID" ? "INVALID" : r.status;
+  return {
+    status, solver_status: r.solver_status ?? r.status, objective: r.objective,
+    bound: r.best_bound, gap: r.gap, seconds: r.seconds, violations, warnings: r.warnings ?? [],
   };
 }
 
@@ -302,10 +374,13 @@ export async function getRoster(url, site) {
   return { ...rosterModel(roster, site, agents, simulated), simulationError };
 }
 
-/** The newest roster of the site for `week` (any week when null), or null. */
-export async function latestRoster(_queue, site, week) {
-  const items = await listAll(`/v1/rosters?site_id=${site.id}`);
-  const chosen = items.filter((r) => !week || r.week_start === week).at(-1);
+/** The newest roster of the queue (one of its requirements) for `week` (any when null), or null. */
+export async function latestRoster(queue, site, week) {
+  const [items, requirements] = await Promise.all([
+    listAll(`/v1/rosters?site_id=${site.id}`), listAll(`/v1/queues/${queue.id}/requirements`),
+  ]);
+  const mine = new Set(requirements.map((r) => r.id));
+  const chosen = items.filter((r) => mine.has(r.requirement_id) && (!week || r.week_start === week)).at(-1);
   return chosen ? getRoster(`/v1/rosters/${chosen.id}`, site) : null;
 }
 
@@ -357,10 +432,15 @@ export async function getComparison(url) {
   return comparisonModel(await get(url));
 }
 
-/** The newest succeeded comparison job's result (there is no comparison list endpoint). */
-export async function latestComparison() {
-  const job = await newest("/v1/jobs?kind=comparison&status=succeeded");
-  return job?.result_url ? getComparison(job.result_url) : null;
+/** The newest succeeded comparison of one of the queue's forecasts (there is no comparison
+ *  list endpoint: the comparison jobs name their forecast in `params`). */
+export async function latestComparison(queue) {
+  const [jobs, forecasts] = await Promise.all([
+    listAll("/v1/jobs?kind=comparison&status=succeeded"), listAll(`/v1/queues/${queue.id}/forecasts`),
+  ]);
+  const mine = new Set(forecasts.map((f) => f.id));
+  const job = jobs.filter((j) => j.result_url && mine.has(j.params?.forecast_id)).at(-1);
+  return job ? getComparison(job.result_url) : null;
 }
 
 /** The what-if form as the API's ScenarioChanges. */

@@ -2,6 +2,8 @@
 //
 // The time axis shows each local day of the window side by side, each cut to the same
 // wall-clock span (earliest shift start to latest shift end), so night hours take no room.
+// Days are separated by a gap and alternate their background, so a shift ending at the
+// span's end never touches the next day's shift starting at the span's start.
 
 import { fmt, localDay, localMinutes, localTime, svg, tip, weekday } from "./svg.js";
 
@@ -9,6 +11,7 @@ const LABEL_W = 132;
 const HOURS_W = 52;
 const ROW_H = 17;
 const HEAD_H = 20;
+const DAY_GAP = 6; // px between the day columns of a multi-day Gantt
 
 /** Wall-clock minutes of an instant relative to the local day `dayKey` (may exceed 1440). */
 function minutesInto(ms, dayKey, zone) {
@@ -33,11 +36,15 @@ export function daySpan(agents, zone) {
 
 /** Map an instant to x, or null when its local day is not shown. */
 function axis(days, span, zone, x0, x1) {
-  const width = (x1 - x0) / Math.max(days.length, 1);
-  const pos = new Map(days.map((d, i) => [d, x0 + i * width]));
+  const column = (x1 - x0) / Math.max(days.length, 1);
+  const gap = days.length > 1 ? DAY_GAP : 0;
+  const width = column - gap; // drawable width of one day
+  const pos = new Map(days.map((d, i) => [d, x0 + i * column + gap / 2]));
   const scale = width / (span.to - span.from);
   return {
     width,
+    column,
+    gap,
     pos,
     x(ms, dayKey = localDay(ms, zone)) {
       const left = pos.get(dayKey);
@@ -48,17 +55,37 @@ function axis(days, span, zone, x0, x1) {
   };
 }
 
+/** "Sun 22": weekday and day of month of a local day key. */
+function dayTitle(day) {
+  return `${weekday(day)} ${Number(day.slice(8, 10))}`;
+}
+
+function dayBands(days, ax, height) {
+  const group = svg("g", { class: "day-bands" });
+  days.forEach((day, i) => {
+    if (i % 2) {
+      group.append(svg("rect", {
+        x: ax.pos.get(day) - ax.gap / 2, y: HEAD_H, width: ax.column, height: height - HEAD_H, class: "day-band",
+      }));
+    }
+  });
+  return group;
+}
+
 function header(days, span, ax, zone, height) {
   const group = svg("g", { class: "axis x" });
   const stepMin = days.length > 1 ? 360 : 60;
   for (const day of days) {
     const left = ax.pos.get(day);
-    group.append(svg("line", { x1: left, x2: left, y1: 0, y2: height, class: "day-sep" }));
-    if (days.length > 1) group.append(svg("text", { x: left + 3, y: 12, class: "day-label" }, [weekday(day)]));
+    const edge = left - ax.gap / 2;
+    group.append(svg("line", { x1: edge, x2: edge, y1: 0, y2: height, class: "day-sep" }));
+    if (days.length > 1) {
+      group.append(svg("text", { x: left + 3, y: 12, class: "day-label", "data-day": day }, [dayTitle(day)]));
+    }
     for (let m = Math.ceil(span.from / stepMin) * stepMin; m < span.to; m += stepMin) {
       const px = left + ((m - span.from) / (span.to - span.from)) * ax.width;
       group.append(svg("line", { x1: px, x2: px, y1: HEAD_H - 4, y2: height, class: "grid" }));
-      if (days.length === 1 || m !== span.from) {
+      if (days.length === 1 || px - left > 40) { // multi-day: keep clear of the day label
         const label = `${String(Math.floor(m / 60) % 24).padStart(2, "0")}${days.length > 1 ? "" : ":00"}`;
         group.append(svg("text", { x: px, y: 12, "text-anchor": "middle" }, [label]));
       }
@@ -122,12 +149,15 @@ export function ganttChart(model, days, width = 1200) {
     viewBox: `0 0 ${width} ${height}`, width, height, id: "gantt-svg", class: "chart gantt",
     role: "img", "aria-label": "Roster Gantt", "data-agents": agents.length, "data-days": days.length,
   });
-  chart.append(header(days, span, ax, zone, height));
+  agents.forEach((agent, r) => {
+    const rowY = HEAD_H + r * ROW_H;
+    chart.append(svg("rect", { x: 0, y: rowY, width, height: ROW_H, class: r % 2 ? "stripe odd" : "stripe" }));
+  });
+  chart.append(dayBands(days, ax, height), header(days, span, ax, zone, height));
   agents.forEach((agent, r) => {
     const rowY = HEAD_H + r * ROW_H;
     const row = svg("g", { class: "gantt-row", "data-agent": agent.id });
     row.append(
-      svg("rect", { x: 0, y: rowY, width, height: ROW_H, class: r % 2 ? "stripe odd" : "stripe" }),
       svg("text", { x: 4, y: rowY + ROW_H - 5, class: "agent-name" }, [agent.name]),
       svg("text", { x: width - 4, y: rowY + ROW_H - 5, "text-anchor": "end", class: "agent-hours" },
         [`${fmt(rowHours(agent, days, zone), 1)} h`]),

@@ -40,12 +40,13 @@ export function linear(d0, d1, r0, r1) {
   return (value) => (span === 0 ? r0 : r0 + ((value - d0) / span) * (r1 - r0));
 }
 
-/** "Nice" ticks covering [0, max] (about `count` of them). */
-export function niceTicks(max, count = 4) {
+/** "Nice" ticks covering [0, max] (about `count` of them); whole numbers when `integer`. */
+export function niceTicks(max, count = 4, integer = false) {
   if (!(max > 0)) return [0, 1];
   const raw = max / count;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw);
+  const nice = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw);
+  const step = integer ? Math.max(1, Math.round(nice)) : nice;
   const ticks = [];
   for (let v = 0; v < max + step * 0.999; v += step) ticks.push(Number(v.toPrecision(12)));
   return ticks;
@@ -145,8 +146,27 @@ export function addDays(dayKey, offset) {
   return date.toISOString().slice(0, 10);
 }
 
-/** The Monday of the week holding the local day key (weeks run Monday to Sunday). */
+/** Weekday index of a local day key: 0 = Monday ... 6 = Sunday. */
+export function weekdayIndex(dayKey) {
+  return (new Date(`${dayKey}T12:00:00Z`).getUTCDay() + 6) % 7;
+}
+
+/**
+ * The first day of the site week holding the local day key; `startDay` is the site's
+ * `week_start_day` (0 = Monday ... 6 = Sunday; Monday when absent).
+ */
+export function weekStartOf(dayKey, startDay = 0) {
+  return addDays(dayKey, -((weekdayIndex(dayKey) - (startDay ?? 0) + 7) % 7));
+}
+
+/** The Monday of the week holding the local day key (a Monday-first site week). */
 export function mondayOf(dayKey) {
-  const weekdayIndex = (new Date(`${dayKey}T12:00:00Z`).getUTCDay() + 6) % 7;
-  return addDays(dayKey, -weekdayIndex);
+  return weekStartOf(dayKey, 0);
+}
+
+const WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+/** "Sunday" for 6: the name of a `week_start_day`. */
+export function weekdayName(index) {
+  return WEEKDAY_NAMES[index ?? 0] ?? WEEKDAY_NAMES[0];
 }

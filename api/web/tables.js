@@ -1,7 +1,7 @@
 // HTML tables of the planner page: daily/weekly staffing totals, scenario comparison,
 // import errors.
 
-import { dayLabel, fmt, html, localDay, num, pct } from "./svg.js";
+import { addDays, dayLabel, fmt, html, localDay, num, pct } from "./svg.js";
 
 /**
  * Daily and weekly agent-hour totals of required vs scheduled staffing.
@@ -97,8 +97,8 @@ export function scenarioTable(model) {
   ]);
 }
 
-/** Row errors of a rejected import (problem+json `errors`). */
-export function errorsTable(errors, limit = 50) {
+/** Row errors of a rejected import (problem+json `errors`), or the warnings of a stored one. */
+export function errorsTable(errors, limit = 50, id = "errors-table") {
   const head = html("tr", {}, ["Row", "Field", "Code", "Message"].map((h) => html("th", { scope: "col" }, [h])));
   const body = errors.slice(0, limit).map((e) => html("tr", { class: "import-error" }, [
     html("td", {}, [e.row === null || e.row === undefined ? "–" : String(e.row)]),
@@ -108,5 +108,28 @@ export function errorsTable(errors, limit = 50) {
   ]));
   const more = errors.length > limit
     ? [html("caption", {}, [`first ${limit} of ${errors.length} problems`])] : [];
-  return html("table", { id: "errors-table", class: "errors" }, [...more, html("thead", {}, [head]), html("tbody", {}, body)]);
+  return html("table", { id, class: "errors" }, [...more, html("thead", {}, [head]), html("tbody", {}, body)]);
+}
+
+/** Structural warnings of a roster or forecast: one item per warning, day and hours when given. */
+export function warningsList(warnings, id) {
+  return html("ul", { id, class: "warnings" }, warnings.map((w) => {
+    const where = [w.date ? dayLabel(w.date) : null, num(w.hours_short) !== null ? `${fmt(w.hours_short, 1)} h short` : null]
+      .filter(Boolean).join(", ");
+    return html("li", { "data-code": w.code ?? "", title: w.cause ?? w.code ?? "" }, [
+      where ? html("b", {}, [`${where}: `]) : null, w.message ?? w.code ?? "",
+    ]);
+  }));
+}
+
+/** Broken hard rules of a roster (`report.violations`), the first `limit` of them. */
+export function violationsTable(violations, weekStart, limit = 20) {
+  const day = (d) => (d === null || d === undefined ? "week" : dayLabel(addDays(weekStart, d)));
+  const head = html("tr", {}, ["Agent", "Day", "Rule", "Message"].map((h) => html("th", { scope: "col" }, [h])));
+  const body = violations.slice(0, limit).map((v) => html("tr", { class: "violation" }, [
+    html("td", {}, [v.agent ?? "–"]), html("td", {}, [day(v.day)]),
+    html("td", {}, [html("code", {}, [v.rule ?? ""])]), html("td", {}, [v.message ?? ""]),
+  ]));
+  const more = violations.length > limit ? [html("caption", {}, [`first ${limit} of ${violations.length}`])] : [];
+  return html("table", { id: "violations-table", class: "errors" }, [...more, html("thead", {}, [head]), html("tbody", {}, body)]);
 }

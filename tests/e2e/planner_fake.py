@@ -20,6 +20,13 @@ HARNESS = "<!doctype html><html><head><meta charset='utf-8'>" + (
     f"<link rel='stylesheet' href='{STATIC_PREFIX}/planner.css'></head><body></body></html>"
 )
 
+UNAUTHORIZED = {
+    "type": "https://staffwise.dev/problems/unauthorized",
+    "title": "Unauthorized",
+    "status": 401,
+    "detail": "missing or unknown bearer token",
+}
+
 Handler = Callable[[str, dict[str, list[str]], bytes | None], tuple[int, Any]]
 
 
@@ -34,10 +41,15 @@ class Sent:
 
 @dataclass
 class FakeApi:
-    """Canned answers by (method, path); a value may be a handler computing the answer."""
+    """Canned answers by (method, path); a value may be a handler computing the answer.
+
+    With ``token`` set, every ``/v1`` request without ``Authorization: Bearer <token>`` is
+    answered 401 problem+json (as the service does once it requires tokens).
+    """
 
     routes: dict[tuple[str, str], Any] = field(default_factory=dict)
     sent: list[Sent] = field(default_factory=list)
+    token: str | None = None
 
     def on(self, method: str, path: str, answer: Any) -> None:
         self.routes[(method, path)] = answer
@@ -86,9 +98,12 @@ def install(page: Any, api: FakeApi) -> None:
         api.sent.append(
             Sent(request.method, url.path, parse_qs(url.query), raw, dict(request.headers))
         )
-        status, payload = api.answer(request.method, url.path, parse_qs(url.query), raw)
+        if api.token is not None and request.headers.get("authorization") != f"Bearer {api.token}":
+            status, payload = 401, UNAUTHORIZED
+        else:
+            status, payload = api.answer(request.method, url.path, parse_qs(url.query), raw)
         media = "application/json" if status < 400 else "application/problem+json"
-        headers = {}
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
         if isinstance(payload, dict) and "_location" in payload:
             headers["Location"] = payload.pop("_location")
         route.fulfill(status=status, content_type=media, body=json.dumps(payload), headers=headers)

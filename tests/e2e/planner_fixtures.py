@@ -13,9 +13,12 @@ from zoneinfo import ZoneInfo
 
 from api.schemas import (
     AgentRead,
+    CapacityPlanRead,
+    ComparisonRead,
     ForecastRead,
     ForecastSummary,
     HistoryRead,
+    ImportReport,
     JobRead,
     QueueRead,
     RequirementRead,
@@ -41,26 +44,27 @@ def dump(model: Any) -> Any:
     return model.model_dump(mode="json")
 
 
-def instant(day: int, minute: int) -> dt.datetime:
-    local = dt.datetime.combine(WEEK_START + dt.timedelta(days=day), dt.time(), ZONE)
+def instant(day: int, minute: int, week: dt.date = WEEK_START) -> dt.datetime:
+    local = dt.datetime.combine(week + dt.timedelta(days=day), dt.time(), ZONE)
     return (local + dt.timedelta(minutes=minute)).astimezone(dt.UTC)
 
 
-def intervals() -> list[tuple[int, int, dt.datetime]]:
-    return [(d, m, instant(d, m)) for d in range(7) for m in SLOTS]
+def intervals(week: dt.date = WEEK_START) -> list[tuple[int, int, dt.datetime]]:
+    return [(d, m, instant(d, m, week)) for d in range(7) for m in SLOTS]
 
 
-def site() -> dict[str, Any]:
+def site(id: int = 1, name: str = "Fixture site", week_start_day: int | None = None) -> Any:
+    """A site; ``week_start_day`` (0 = Monday ... 6 = Sunday) is added when given (the
+    site-week contract field; older bodies have none and mean Monday)."""
     hours = [TimeWindow(start="08:00", end="10:00")] * 7
-    return dump(
-        SiteRead(id=1, name="Fixture site", zone=ZONE.key, opening_hours=hours, created_at=CREATED)
-    )
+    body = dump(SiteRead(id=id, name=name, zone=ZONE.key, opening_hours=hours, created_at=CREATED))
+    return body if week_start_day is None else body | {"week_start_day": week_start_day}
 
 
-def queue() -> dict[str, Any]:
+def queue(id: int = 3, site_id: int = 1, name: str = "Billing") -> dict[str, Any]:
     goal = ServiceGoal(service_level=0.8, answer_within_s=20, max_abandon_rate=0.05)
     return dump(
-        QueueRead(id=3, site_id=1, name="Billing", aht_s=240, goal=goal, created_at=CREATED)
+        QueueRead(id=id, site_id=site_id, name=name, aht_s=240, goal=goal, created_at=CREATED)
     )
 
 
@@ -82,7 +86,7 @@ def agents() -> list[dict[str, Any]]:
     ]
 
 
-def forecast_summary() -> dict[str, Any]:
+def forecast_summary(id: int = 5, queue_id: int = 3, week: dt.date = WEEK_START) -> Any:
     accuracy = {
         "method": "profile_volume",
         "coverage": 0.8,
@@ -97,11 +101,11 @@ def forecast_summary() -> dict[str, Any]:
     }
     return dump(
         ForecastSummary(
-            id=5,
-            queue_id=3,
+            id=id,
+            queue_id=queue_id,
             job_id=None,
             method="profile_volume",
-            start=instant(0, 0),
+            start=instant(0, 0, week),
             weeks=1,
             accuracy=accuracy,
             created_at=CREATED,
@@ -113,9 +117,12 @@ def calls(k: int) -> float:
     return 10.0 + k % 5
 
 
-def forecast() -> dict[str, Any]:
-    rows = intervals()
-    body = forecast_summary() | {
+def forecast(
+    id: int = 5, queue_id: int = 3, week: dt.date = WEEK_START, warnings: list[Any] | None = None
+) -> dict[str, Any]:
+    """A forecast body; ``warnings`` (the forecast-warnings contract field) added when given."""
+    rows = intervals(week)
+    body = forecast_summary(id, queue_id, week) | {
         "intervals": {
             "interval_start": [t.isoformat() for *_, t in rows],
             "calls": [calls(k) for k in range(len(rows))],
@@ -124,7 +131,8 @@ def forecast() -> dict[str, Any]:
             "aht_s": [240.0] * len(rows),
         }
     }
-    return dump(ForecastRead.model_validate(body))
+    read = dump(ForecastRead.model_validate(body))
+    return read if warnings is None else read | {"warnings": warnings}
 
 
 def history() -> dict[str, Any]:
@@ -142,11 +150,13 @@ def history() -> dict[str, Any]:
     )
 
 
-def requirement() -> dict[str, Any]:
-    rows = intervals()
+def requirement(
+    id: int = 8, queue_id: int = 3, forecast_id: int = 5, week: dt.date = WEEK_START
+) -> dict[str, Any]:
+    rows = intervals(week)
     n = len(rows)
     summary = RequirementSummary(
-        id=8, queue_id=3, forecast_id=5, goal={}, summary={}, created_at=CREATED
+        id=id, queue_id=queue_id, forecast_id=forecast_id, goal={}, summary={}, created_at=CREATED
     )
     columns: dict[str, list[Any]] = {
         "interval_start": [t for *_, t in rows],
@@ -173,21 +183,27 @@ def staffed(day: int, minute: int) -> int:
     return count
 
 
-def roster_summary() -> dict[str, Any]:
+def roster_summary(
+    id: int = 21,
+    site_id: int = 1,
+    requirement_id: int = 8,
+    week: dt.date = WEEK_START,
+    **report_fields: Any,
+) -> dict[str, Any]:
     report = {
         "status": "OPTIMAL",
         "objective": 12.5,
         "best_bound": 12.5,
         "gap": 0.0,
         "seconds": 0.4,
-    }
+    } | report_fields
     return dump(
         RosterSummary(
-            id=21,
+            id=id,
             job_id=7,
-            site_id=1,
-            requirement_id=8,
-            week_start=WEEK_START,
+            site_id=site_id,
+            requirement_id=requirement_id,
+            week_start=week,
             report=report,
             kpis={"cost": 12.5},
             created_at=CREATED,
@@ -221,8 +237,15 @@ def schedule() -> list[dict[str, Any]]:
     return out
 
 
-def roster() -> dict[str, Any]:
-    rows = intervals()
+def roster(
+    id: int = 21,
+    site_id: int = 1,
+    requirement_id: int = 8,
+    week: dt.date = WEEK_START,
+    **report_fields: Any,
+) -> dict[str, Any]:
+    """A roster body; ``report_fields`` override the report (status, violations, warnings)."""
+    rows = intervals(week)
     coverage: dict[str, list[Any]] = {
         "interval_start": [t.isoformat() for *_, t in rows],
         "day": [d for d, *_ in rows],
@@ -233,12 +256,13 @@ def roster() -> dict[str, Any]:
         "calls": [calls(k) for k in range(len(rows))],
         "aht_s": [240.0] * len(rows),
     }
-    body = roster_summary() | {"coverage": coverage, "schedule": schedule(), "explanations": []}
+    summary = roster_summary(id, site_id, requirement_id, week, **report_fields)
+    body = summary | {"coverage": coverage, "schedule": schedule(), "explanations": []}
     return dump(RosterRead.model_validate(body))
 
 
-def simulated() -> dict[str, Any]:
-    rows = intervals()
+def simulated(week: dt.date = WEEK_START) -> dict[str, Any]:
+    rows = intervals(week)
     sl = [0.9 if staffed(d, m) >= 2 else 0.4 for d, m, _ in rows]
     estimate = {"mean": 0.7, "ci_low": 0.65, "ci_high": 0.75}
     return dump(
@@ -279,3 +303,75 @@ def job(status: str, **fields: Any) -> dict[str, Any]:
         "updated_at": None,
     }
     return dump(JobRead.model_validate(base | fields))
+
+
+def comparison(id: int, forecast_id: int, scenario: str) -> dict[str, Any]:
+    """A comparison of the base plan and one scenario of a forecast."""
+    table: dict[str, list[Any]] = {
+        "scenario": ["base", scenario],
+        "version": [0, 1],
+        "calls": [1000.0, 1100.0],
+        "required_agent_hours": [80.0, 88.0],
+        "fte_paid": [2.5, 2.75],
+        "fte_paid_vs_base": [0.0, 0.25],
+        "cost": [2000.0, 2200.0],
+        "service_level": [0.81, 0.78],
+        "asa_s": [12.0, 15.0],
+        "abandon_rate": [0.02, 0.03],
+        "under_staffed_hours": [1.0, 2.0],
+    }
+    return dump(
+        ComparisonRead(
+            id=id,
+            job_id=None,
+            forecast_id=forecast_id,
+            scenario_ids=[1],
+            table=table,
+            results=[],
+            created_at=CREATED,
+        )
+    )
+
+
+def capacity_plan(id: int, name: str, weeks: int) -> dict[str, Any]:
+    """A capacity plan of ``weeks`` weeks, short in its last week, with no hiring class."""
+    weekly: dict[str, list[Any]] = {
+        "week": list(range(weeks)),
+        "label": [f"W{w + 1}" for w in range(weeks)],
+        "need_fte": [10.0] * weeks,
+        "productive_fte": [11.0] * (weeks - 1) + [9.0],
+    }
+    hires: dict[str, list[Any]] = {"class_week": [], "class_label": [], "size": [], "contract": []}
+    return dump(
+        CapacityPlanRead(
+            id=id,
+            job_id=None,
+            name=name,
+            mode="optimise",
+            report=None,
+            classes=[],
+            cost={},
+            weekly=weekly,
+            hires=hires,
+            cohorts={},
+            created_at=CREATED,
+        )
+    )
+
+
+def import_report(warnings: list[dict[str, Any]]) -> dict[str, Any]:
+    """A stored upload of queue 3 with ``warnings``."""
+    return dump(
+        ImportReport(
+            id=12,
+            queue_id=3,
+            dry_run=False,
+            file_sha256="0" * 64,
+            filename="history.csv",
+            rows=40,
+            valid=True,
+            problems=[],
+            warnings=warnings,
+            inserted=40,
+        )
+    )

@@ -217,6 +217,6 @@ def test_a_chosen_date_snaps_to_its_monday(planner: Planner) -> None:
     page.fill("#week-input", "2026-10-25")  # the Sunday ending that week
     page.wait_for_function("document.getElementById('week-input').value === '2026-10-19'")
     page.wait_for_load_state("networkidle")
-    lookups = [s for s in api.sent if s.path == "/v1/queues/3/forecasts"]
+    lookups = [s for s in api.sent if s.path == "/v1/forecasts/5"]
     assert len(lookups) == 3  # page load + one reload per change (fill fires change)
     assert page.get_attribute("#forecast-svg", "data-intervals") == str(len(fx.intervals()))

@@ -300,3 +300,88 @@ def test_import_errors_table_lists_problem_rows(page: Any) -> None:
         ["3", "offered", "negative", "offered must be >= 0"],
         ["–", "interval_start", "missing_column", "missing"],
     ]
+
+
+def strip_ticks(page: Any, metric: str) -> list[tuple[str, float]]:
+    return page.eval_on_selector_all(
+        f"#service-svg g[data-metric={metric}] text.tick-label",
+        "ts => ts.map(t => [t.textContent, t.y.baseVal[0].value])",
+    )
+
+
+def test_service_axes_read_0_to_100_percent_with_the_targets_labelled(page: Any) -> None:
+    points = [p | {"abandon": 0.004 * (i % 5)} for i, p in enumerate(coverage_points()[:96])]
+    targets = {"sl": 0.8, "asa_s": 30.0, "abandon": 0.03}
+    render(
+        page,
+        "charts.js",
+        "serviceChart",
+        {"zone": "Europe/Berlin", "points": points, "targets": targets},
+    )
+    sl = strip_ticks(page, "sl")
+    assert [label for label, _ in sl] == ["0%", "50%", "100%"]  # never a scale above 100 %
+    assert page.get_attribute("g[data-metric=sl]", "data-top") == "1"
+    labels = page.eval_on_selector_all("text.target-label", "ts => ts.map(t => t.textContent)")
+    assert labels == ["target 80%", "target 30", "target 3%"]
+    # the SL target line sits at 80 % of the way from the 0 % tick to the 100 % tick
+    y0, y50, y100 = page.eval_on_selector_all(
+        "g[data-metric=sl] line.baseline, g[data-metric=sl] line.grid",
+        "ls => ls.map(l => l.y1.baseVal.value)",
+    )
+    assert (y0 - y50) == pytest.approx(y50 - y100)
+    target_y = page.eval_on_selector("g[data-metric=sl] line.target", "l => l.y1.baseVal.value")
+    assert (y0 - target_y) / (y0 - y100) == pytest.approx(0.8, abs=0.01)
+    # abandonment: a scale holding the data (max 1.6 %) and the target (3 %), not 0-100 %
+    top = float(page.get_attribute("g[data-metric=abandon]", "data-top") or "nan")
+    assert 0.03 <= top <= 0.1
+    assert [label for label, _ in strip_ticks(page, "abandon")][-1] == f"{top * 100:g}%"
+
+
+def test_gantt_keeps_shifts_of_adjacent_days_apart(page: Any) -> None:
+    """Two days whose shifts fill the whole shown span: Monday's bar ends visibly before
+    Tuesday's starts, with a day separator between them."""
+    model = agents_model()
+    model["agents"] = [model["agents"][0]]  # 08:00-16:30 on Mon-Fri, the whole span
+    render(page, "gantt.js", "ganttChart", model, [d.isoformat() for d in WEEK[:2]])
+    bars = page.eval_on_selector_all(
+        "rect.shift-bar", "rs => rs.map(r => [r.x.baseVal.value, r.width.baseVal.value])"
+    )
+    (x_mon, w_mon), (x_tue, _) = bars
+    separators = page.eval_on_selector_all(
+        "#gantt-svg line.day-sep", "ls => ls.map(l => l.x1.baseVal.value)"
+    )
+    assert x_tue - (x_mon + w_mon) >= 4
+    assert any(x_mon + w_mon < x < x_tue for x in separators)
+    labels = page.eval_on_selector_all("text.day-label", "ts => ts.map(t => t.textContent)")
+    assert labels == ["Mon 23", "Tue 24"]
+
+
+def test_gantt_of_many_agents_shows_and_prints_whole(page: Any) -> None:
+    """No scroll box: 60 agents take their full height on screen and in print."""
+    model = agents_model()
+    model["agents"] = [dict(model["agents"][0], id=f"a{i}", name=f"Agent {i}") for i in range(60)]
+    page.evaluate(
+        """async ([model, days]) => {
+             const m = await import("/static/planner/gantt.js");
+             const box = document.createElement("div");
+             box.className = "gantt-box";
+             box.append(m.ganttChart(model, days));
+             const panel = document.createElement("article");
+             panel.className = "panel wide";
+             panel.append(box);
+             document.body.replaceChildren(panel);
+           }""",
+        [model, [d.isoformat() for d in WEEK]],
+    )
+    for media in ("screen", "print"):
+        page.emulate_media(media=media)
+        box = page.eval_on_selector(
+            ".gantt-box",
+            "b => [b.clientHeight, b.scrollHeight, b.querySelector('svg').getBoundingClientRect()"
+            ".height, getComputedStyle(b).overflowY]",
+        )
+        client_h, scroll_h, svg_h, overflow = box
+        assert overflow == "visible", media
+        assert client_h >= svg_h - 1 and scroll_h <= client_h + 1, (media, box)
+        assert svg_h > 60 * 15  # every row drawn at a readable height
+    page.emulate_media(media="screen")
