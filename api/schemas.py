@@ -358,7 +358,10 @@ class AgentBase(Strict):
     queue_ids: list[int] = Field(default_factory=list, description="queues the agent serves")
     consecutive_days_worked: int = Field(default=0, ge=0, le=14)
     last_shift_end_minute: int | None = Field(
-        default=None, le=0, description="end of last week's last shift, minutes before Monday"
+        default=None,
+        le=0,
+        description="end of last week's last shift, minutes before the week start (the "
+        "site's week_start_day, 00:00)",
     )
     active: bool = True
     preferences: AgentPreferences | None = Field(
