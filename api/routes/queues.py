@@ -7,9 +7,11 @@ from sqlmodel import Session, col, select
 
 from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404, page
 from api.errors import ApiError
+from api.routes.shift_rules import grid_problems, rules_body
 from api.schemas import QueueCreate, QueueList, QueueRead, QueueUpdate, ServiceGoal
 from api.services import goal_problems
-from api.tables import Queue, Site
+from api.tables import Queue, ShiftRules, Site
+from forecasting.errors import InvalidInput
 
 router = APIRouter(tags=["queues"])
 
@@ -52,6 +54,16 @@ def _check(queue: Queue) -> None:
         raise ApiError(422, "conflicting-service-goal", problems[0].message, errors=problems)
 
 
+def check_interval(session: Session, queue: Queue) -> None:
+    """A 422 when the site's shift rules cannot fit ``queue``'s interval grid, naming the rule
+    fields (``shift_rules.break_rule.duration_minutes``, ...); checked when the interval of an
+    existing queue changes (a new queue may serve forecasts only: its roster job checks)."""
+    rules = rules_body(session.get(ShiftRules, queue.site_id))
+    problems = grid_problems(session, queue.site_id, rules, [queue.interval_min], "shift_rules.")
+    if problems:
+        raise InvalidInput(problems)
+
+
 @router.post(
     "/v1/sites/{site_id}/queues", status_code=status.HTTP_201_CREATED, operation_id="createQueue"
 )
@@ -87,11 +99,14 @@ def get_queue(queue_id: int, session: ReadSession) -> QueueRead:
 @router.patch("/v1/queues/{queue_id}", operation_id="updateQueue")
 def update_queue(queue_id: int, body: QueueUpdate, session: WriteSession) -> QueueRead:
     queue = get_or_404(session, Queue, queue_id, "queue")
+    interval = queue.interval_min
     for name, value in body.model_dump(exclude_unset=True, exclude={"goal"}).items():
         setattr(queue, name, value)
     if body.goal is not None:
         _apply_goal(queue, body.goal)
     _check(queue)
+    if queue.interval_min != interval:
+        check_interval(session, queue)
     session.add(queue)
     commit(session, f"the site already has a queue named {body.name!r}")
     return queue_read(queue)

@@ -14,7 +14,10 @@ from fastapi.responses import JSONResponse
 from sqlmodel import col, select
 
 from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, SettingsDep, get_or_404, page
+from api.errors import ApiError, problem_response
+from api.fingerprint import INPUTS_KEY, changed_inputs, roster_inputs
 from api.routes.jobs import IdempotencyKey, solver_job_params, submit_job
+from api.routes.shift_rules import api_field
 from api.schemas import (
     AgentSchedule,
     JobRead,
@@ -28,13 +31,31 @@ from api.schemas import (
 from api.simulated import SimulationParams, simulated_kpis
 from api.tables import Agent, Contract, Queue, Requirement, Roster, Site
 from api.tasks.roster import check_objective, load_input
+from forecasting.errors import InvalidInput, Problem
+from optimizer.roster.diagnose import grid_conflicts
 from optimizer.roster.io import ROSTER_SCHEMA
+from optimizer.roster.problem import RosterProblem
 
 router = APIRouter(tags=["rosters"])
 RosterSource = Literal["roster_job", "hiring_scenario", "all"]
 
 
-@router.post("/v1/roster-jobs", status_code=202, operation_id="createRosterJob")
+def check_grid(problem: RosterProblem) -> None:
+    """A 422 naming the fields when the queue's interval and the site's shift rules or the
+    agents' contracts cannot give a valid roster (e.g. a 15-min break on a 30-min queue):
+    ``shift_rules.break_rule.duration_minutes``, ``contracts[PT].shift_paid_minutes``."""
+    conflicts = grid_conflicts(problem.interval_min, problem.rules, problem.contracts)
+    problems = []
+    for c in conflicts:
+        field = "shift_rules." + api_field(c.field) if c.field.startswith("rules.") else c.field
+        message = f"queue interval {problem.interval_min} min: {c.message}"
+        problems.append(Problem(None, field, c.code, message))
+    if problems:
+        raise InvalidInput(problems)
+
+
+@router.post("/v1/roster-jobs", status_code=202, operation_id="createRosterJob",
+             response_model=JobRead)  # fmt: skip
 def create_roster_job(
     body: RosterJobCreate,
     session: ReadSession,
@@ -43,15 +64,51 @@ def create_roster_job(
     settings: SettingsDep,
     response: Response,
     idempotency_key: IdempotencyKey = None,
-) -> JobRead:
+) -> Any:
     """Start a roster solve (202 + ``Location: /v1/jobs/{id}``); poll the job, then read
     ``result_url``. Unsolvable inputs (no agents, week outside the requirement, the
-    ``service_level`` objective without calls) are a 422 now."""
+    ``service_level`` objective without calls, rules or contracts off the queue's interval
+    grid) are a 422 now. An ``Idempotency-Key`` re-sent after the inputs changed is a 409
+    naming them (``changed``)."""
     get_or_404(session, Requirement, body.requirement_id, "requirement")
-    check_objective(load_input(session, body).problem, body.objective)
+    problem = load_input(session, body).problem
+    check_grid(problem)
+    check_objective(problem, body.objective)
     params = solver_job_params(body, settings)
+    params[INPUTS_KEY] = roster_inputs(session, body.requirement_id, body.week_start)
     session.close()  # release the read connection before the job is written
+    changed = changed_inputs(engine, idempotency_key, params) if idempotency_key else []
+    if changed:
+        detail = (
+            f"Idempotency-Key was used for a roster of earlier inputs; since then changed: "
+            f"{', '.join(changed)}. Send a new key to roster the current inputs."
+        )
+        return problem_response(
+            409, "inputs-changed", detail, instance="/v1/roster-jobs", extra={"changed": changed}
+        )
     return submit_job(engine, runner, "roster", params, idempotency_key, response)
+
+
+def is_invalid(report: dict[str, Any]) -> bool:
+    """A roster whose report is ``INVALID`` or lists violations (also rosters stored before
+    the ``INVALID`` status existed)."""
+    return report.get("status") == "INVALID" or bool(report.get("violations"))
+
+
+def _refuse_invalid(row: Roster, allow_invalid: bool) -> None:
+    if allow_invalid or not is_invalid(row.report):
+        return
+    count = len(row.report.get("violations") or [])
+    raise ApiError(
+        409, "roster-invalid",
+        f"roster {row.id} is INVALID ({count} rule violations, report.violations): not "
+        "exported; pass allow_invalid=true to export it with every row marked INVALID",
+    )  # fmt: skip
+
+
+AllowInvalid = Annotated[
+    bool, Query(description="export an INVALID roster anyway, every row marked INVALID")
+]
 
 
 def _summary(row: Roster) -> RosterSummary:
@@ -126,10 +183,17 @@ def list_rosters(
 
 
 @router.get("/v1/rosters/{roster_id}/export.json", operation_id="exportRosterJson")
-def export_roster_json(roster_id: int, session: ReadSession) -> JSONResponse:
-    """The ``staffwise-roster/1`` document (times in minutes after local midnight)."""
+def export_roster_json(
+    roster_id: int, session: ReadSession, allow_invalid: AllowInvalid = False
+) -> JSONResponse:
+    """The ``staffwise-roster/1`` document (times in minutes after local midnight); an
+    INVALID roster is a 409 unless ``allow_invalid=true`` (the document then says
+    ``"status": "INVALID"`` and lists the violations)."""
     row = get_or_404(session, Roster, roster_id, "roster")
+    _refuse_invalid(row, allow_invalid)
+    marks = {"status": "INVALID", "violations": row.report.get("violations") or []}
     doc = {
+        **(marks if is_invalid(row.report) else {}),
         "schema": ROSTER_SCHEMA,
         "instance": row.report.get("instance"),
         "week_start": row.week_start.isoformat(),
@@ -142,14 +206,21 @@ def export_roster_json(roster_id: int, session: ReadSession) -> JSONResponse:
 
 @router.get("/v1/rosters/{roster_id}/export.csv", operation_id="exportRosterCsv",
             response_class=Response)  # fmt: skip
-def export_roster_csv(roster_id: int, session: ReadSession) -> Response:
-    """One line per shift: agent, contract, local date, start, end, paid minutes, activities."""
+def export_roster_csv(
+    roster_id: int, session: ReadSession, allow_invalid: AllowInvalid = False
+) -> Response:
+    """One line per shift: agent, contract, local date, start, end, paid minutes, activities.
+
+    An INVALID roster is a 409 unless ``allow_invalid=true``; then every line carries a last
+    column ``status`` = ``INVALID``."""
     row = get_or_404(session, Roster, roster_id, "roster")
+    _refuse_invalid(row, allow_invalid)
+    mark = ["INVALID"] if is_invalid(row.report) else []
     contracts = _contracts(session, row)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["agent", "contract", "date", "start", "end", "paid_minutes", "break",
-                     "lunch"])  # fmt: skip
+                     "lunch"] + (["status"] if mark else []))  # fmt: skip
     for item in schedule(row.shifts, contracts):
         for shift in item.shifts:
             acts = {a["kind"]: f"{minute_to_hhmm(a['start'])}-{minute_to_hhmm(a['end'])}"
@@ -159,7 +230,7 @@ def export_roster_csv(roster_id: int, session: ReadSession) -> Response:
             writer.writerow([item.agent, item.contract or "", day.isoformat(),
                              minute_to_hhmm(shift["start"]), minute_to_hhmm(shift["end"]),
                              shift["end"] - shift["start"] - unpaid, acts.get("break", ""),
-                             acts.get("lunch", "")])  # fmt: skip
+                             acts.get("lunch", ""), *mark])  # fmt: skip
     headers = {"Content-Disposition": f'attachment; filename="roster-{roster_id}.csv"'}
     return Response(buffer.getvalue(), media_type="text/csv", headers=headers)
 

@@ -2,14 +2,17 @@
 
 Progress (objective, bound, gap so far) is written to the job row on every improving solution
 (throttled); a cancel request makes ``should_stop`` true, the solver stops and the best roster
-found so far is stored (job status ``cancelled`` with a result).
+found so far is stored (job status ``cancelled`` with a result). The job's ``objective`` and
+``gap`` are those of named rosters only (the final roster costs at most that much); aggregate
+estimates appear in the message, marked ``estimate``. A roster that breaks rules is ``INVALID``
+in its report and in the job message; days no roster can cover are ``report.warnings``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +27,9 @@ from api.tables import Requirement, Roster
 from forecasting.calendar import local_instant
 from forecasting.errors import InvalidInput, Problem
 from optimizer.errors import InputError
+from optimizer.roster.check import Violation
 from optimizer.roster.constraints.service_level import require_demand
+from optimizer.roster.diagnose import ShortfallWarning
 from optimizer.roster.io import roster_to_json
 from optimizer.roster.problem import RosterProblem
 from optimizer.roster.solve import (
@@ -86,10 +91,29 @@ def coverage_columns(
     return columns
 
 
-def _report(result: RosterResult, problem_name: str) -> dict[str, Any]:
+def warning_dicts(
+    warnings: Sequence[ShortfallWarning], week_start: dt.date
+) -> list[dict[str, Any]]:
+    """``report.warnings``: ``{code, day, date, hours_short, structural_hours, cause,
+    message}`` per structurally short day, the message naming the local date."""
+    out = []
+    for w in warnings:
+        date = week_start + dt.timedelta(days=w.day)
+        message = (
+            f"{date:%A} {date.isoformat()}: {w.hours_short:.1f} agent-hours short, at least "
+            f"{w.structural_hours:.1f} whatever the roster: {w.detail}"
+        )
+        out.append({"code": w.code, "day": w.day, "date": date.isoformat(),
+                    "hours_short": w.hours_short, "structural_hours": w.structural_hours,
+                    "cause": w.cause, "message": message})  # fmt: skip
+    return out
+
+
+def _report(result: RosterResult, problem_name: str, week_start: dt.date) -> dict[str, Any]:
     report = dataclasses.asdict(result.report)
     report["instance"] = problem_name
     report["violations"] = [dataclasses.asdict(v) for v in result.violations]
+    report["warnings"] = warning_dicts(result.warnings, week_start)
     return {
         k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in report.items()
     }
@@ -124,13 +148,45 @@ def solve(
         raise InvalidInput([no_solution(str(exc), options.time_limit_s)]) from exc
 
 
-def outcome_message(report: SolverReport, objective: str, violations: int) -> str:
-    """The job's one-line outcome: status, objective, gap and, if any, the broken rules."""
+def _violation_text(v: Violation) -> str:
+    day = "" if v.day is None else f" day {v.day}"
+    return f"{v.agent}{day} {v.rule}: {v.message}"
+
+
+def outcome_message(
+    report: SolverReport,
+    objective: str,
+    violations: int | Sequence[Violation],
+    warnings: Sequence[dict[str, Any]] = (),
+) -> str:
+    """The job's one-line outcome: status, objective, gap and, if any, the broken rules (an
+    ``INVALID`` roster: "INVALID: N rule violations: <first three>; ...") and the days that
+    are structurally short."""
     what = "cost" if objective == "deviation" else "service-level objective"
-    line = f"{report.status}: {what} {report.objective:.2f}, gap {report.gap:.2%}"
-    if violations:
-        line += f"; {violations} rule violation{'s' if violations > 1 else ''} (report.violations)"
-    return line
+    figures = f"{what} {report.objective:.2f}, gap {report.gap:.2%}"
+    count = violations if isinstance(violations, int) else len(violations)
+    plural = "s" if count > 1 else ""
+    if report.status == "INVALID":
+        first = [] if isinstance(violations, int) else violations[:3]
+        listed = "; ".join(_violation_text(v) for v in first)
+        more = ", ..." if count > len(first) and first else ""
+        line = f"INVALID: {count} rule violation{plural}" + (f": {listed}{more}" if listed else "")
+        line += f" (report.violations); {figures}"
+    else:
+        line = f"{report.status}: {figures}"
+        if count:
+            line += f"; {count} rule violation{plural} (report.violations)"
+    if warnings:
+        days = ", ".join(f"{w['date']} {w['hours_short']:.1f} h ({w['cause']})" for w in warnings)
+        line += f"; structurally short: {days} (report.warnings)"
+    return line[:500]
+
+
+def progress_message(p: SolverProgress) -> str:
+    """What a progress event's figure is: a named roster's cost or an aggregate estimate."""
+    if p.estimate:
+        return f"solving: estimate {p.objective:.2f} (aggregate model, not yet a named roster)"
+    return f"solving: named roster {p.objective:.2f}, gap {p.gap:.2%}"
 
 
 @dataclass(frozen=True)
@@ -153,7 +209,8 @@ def roster_row(
     doc = roster_to_json(problem, result.roster, solver={"name": "staffwise-cp-sat"})
     return Roster(
         job_id=spec.job_id, site_id=data.site.id, requirement_id=spec.requirement_id,
-        week_start=spec.week_start, report={**_report(result, problem.name), **spec.report_extra},
+        week_start=spec.week_start,
+        report={**_report(result, problem.name, spec.week_start), **spec.report_extra},
         kpis=_kpis(result),
         coverage=coverage_columns(data, result, spec.week_start), shifts=doc["shifts"],
         explanations=[dataclasses.asdict(e) for e in result.explanations], source=spec.source,
@@ -174,18 +231,19 @@ def run(ctx: JobContext) -> JobOutcome:
                            seed=body.seed, objective=body.objective)  # fmt: skip
     ctx.report(0.0, f"solving {len(problem.agents)} agents, limit {limit_s:g} s", force=True)
 
-    def progress(p: SolverProgress) -> None:
-        ctx.report(min(p.seconds / limit_s, 0.99), "solving", objective=p.objective,
-                   best_bound=p.bound, gap=p.gap, seconds=p.seconds)  # fmt: skip
+    def progress(p: SolverProgress) -> None:  # objective / gap: named rosters only
+        named = {} if p.estimate else {"objective": p.objective, "gap": p.gap}
+        ctx.report(min(p.seconds / limit_s, 0.99), progress_message(p), best_bound=p.bound,
+                   seconds=p.seconds, force=not p.estimate, **named)  # fmt: skip
 
     result = solve(problem, options, on_progress=progress, should_stop=ctx.should_stop)
     spec = RosterRowSpec(ctx.job_id, body.requirement_id, body.week_start,
                          report_extra={"objective_kind": body.objective})  # fmt: skip
     row = roster_row(data, problem, result, spec)
     report = result.report
+    message = outcome_message(report, body.objective, result.violations, row.report["warnings"])
     outcome = JobOutcome(
-        row=row, kind="roster", stopped_early=report.stopped_early,
-        message=outcome_message(report, body.objective, len(result.violations)),
+        row=row, kind="roster", stopped_early=report.stopped_early, message=message,
         objective=report.objective, best_bound=report.best_bound, gap=report.gap,
         seconds=report.seconds,
     )  # fmt: skip

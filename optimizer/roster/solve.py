@@ -16,10 +16,18 @@
    (:mod:`local_search`: exact per-agent rules, heat-bath moves, then descent), unless the
    roster's cost already equals the LP bound. The roster is
    checked by the independent :func:`check_roster`.
+
+Progress events say what their figure is: ``estimate=True`` for the aggregate model's
+objective (what the named agents may not reach), ``estimate=False`` for the cost of a named,
+valid roster. The returned roster is the cheapest valid named roster seen (:mod:`named`), so it
+never costs more than a non-estimate event reported; one that still breaks a rule is
+reported ``INVALID``. Days no roster can cover are named in ``RosterResult.warnings``
+(:mod:`diagnose`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 import time
@@ -38,6 +46,7 @@ from optimizer.roster.check import Violation, check_roster
 from optimizer.roster.compose import ActivityCounts, compose_shifts
 from optimizer.roster.constraints.availability import class_shift_types
 from optimizer.roster.constraints.service_level import require_demand
+from optimizer.roster.diagnose import ShortfallWarning, structural_shortfalls
 from optimizer.roster.evaluate import (
     RosterKpis,
     ServiceLevelKpis,
@@ -49,6 +58,7 @@ from optimizer.roster.explain import Explanation, explain_agents
 from optimizer.roster.greedy import greedy_assign
 from optimizer.roster.lns import DayNeighbourhoods, restricted_days
 from optimizer.roster.local_search import LocalSearchOptions, local_search
+from optimizer.roster.named import BestNamed
 from optimizer.roster.polish import Incumbent, PolishOptions, polish_roster
 from optimizer.roster.problem import Agent, Roster, RosterProblem
 from optimizer.roster.shifts import AgentClass, ShiftType, agent_classes, enumerate_shift_types
@@ -75,12 +85,18 @@ class SolveOptions:
 
 @dataclass(frozen=True, slots=True)
 class SolverProgress:
-    """An improving aggregate solution: objective and LP bound in cost units."""
+    """An improving solution: objective and LP bound in cost units.
+
+    ``estimate``: true when ``objective`` is the aggregate model's (an estimate: its counts
+    may not decompose into named agents' weeks), false when it is the cost of a valid named
+    roster (the final roster costs at most that much).
+    """
 
     objective: float
     bound: float
     gap: float
     seconds: float
+    estimate: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +109,9 @@ class SolverReport:
     CP-SAT search runs in neighbourhoods of the LP and of its incumbent, so its own bound
     certifies nothing);
     ``gap = (objective - best_bound) / objective``. ``status`` is ``OPTIMAL`` only when the
-    roster's cost meets the bound (gap 0, proven), else ``FEASIBLE``; ``aggregate_status`` is
+    roster's cost meets the bound (gap 0, proven), else ``FEASIBLE``, and ``INVALID`` whenever
+    ``check_roster`` finds violations (``solver_status`` then keeps the OPTIMAL / FEASIBLE the
+    figures alone would give); ``aggregate_status`` is
     the CP-SAT status of the last aggregate search (``OPTIMAL`` there means optimal within its
     neighbourhood, not for the problem); ``assignment_deviation`` the number of agent classes
     whose named assignment had to deviate from the aggregate counts.
@@ -110,6 +128,7 @@ class SolverReport:
     stopped_early: bool
     aggregate_status: str = ""
     local_search_gain: float = 0.0
+    solver_status: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +144,7 @@ class RosterResult:
     explanations: tuple[Explanation, ...]
     violations: tuple[Violation, ...]
     service_level: ServiceLevelKpis | None = None
+    warnings: tuple[ShortfallWarning, ...] = ()
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
@@ -139,6 +159,15 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self._on_progress = on_progress
         self._should_stop = should_stop
         self.lp_bound = 0.0
+        self.named: BestNamed | None = None  # named rosters seen (set by solve_roster)
+
+    def named_roster(self, cost: float) -> None:
+        """Report a valid named roster of ``cost`` (not an estimate)."""
+        if self._on_progress is not None:
+            bound = self.lp_bound
+            gap = max(0.0, (cost - bound) / cost) if cost > 0 else 0.0
+            seconds = time.monotonic() - self._start
+            self._on_progress(SolverProgress(cost, bound, gap, seconds, estimate=False))
 
     def on_solution_callback(self) -> None:
         if self._on_progress is not None:
@@ -345,6 +374,7 @@ def _report(
     bounds: tuple[float, float],
     extra: tuple[int, bool, float],
     seconds: float,
+    valid: bool = True,
 ) -> SolverReport:
     lp_bound, aggregate_obj = bounds
     best = lp_bound
@@ -352,8 +382,9 @@ def _report(
     final = "OPTIMAL" if gap <= 1e-9 else "FEASIBLE"
     deviation, stopped, gain = extra
     return SolverReport(
-        final, cost, best, gap, seconds, lp_bound, aggregate_obj, deviation, stopped, status, gain
-    )
+        final if valid else "INVALID", cost, best, gap, seconds, lp_bound, aggregate_obj,
+        deviation, stopped, status, gain, final,
+    )  # fmt: skip
 
 
 def _aggregate(
@@ -396,6 +427,8 @@ def _aggregate(
     if solver.objective_value <= floor or (should_stop and should_stop()):
         return m, solver, lp_bound, check
     solver, check = _checkpoint(problem, types, m, solver, options, lns, run, days, deadline)
+    if progress.named is not None:
+        progress.named.offer(check.named)
     solver = lns.run(solver, run, days, deadline, round_s, should_stop, floor=floor)
     return m, solver, lp_bound, check
 
@@ -526,6 +559,8 @@ def solve_roster(
     agents = tuple(a for a in problem.agents if a.id not in excluded)
     classes = agent_classes(problem, agents)
     progress = _Progress(start, on_progress, should_stop)
+    named = BestNamed(problem, lambda r: _cost(problem, r, options), progress.named_roster)
+    progress.named = named  # the checkpoint's named roster is offered when it is built
     share = max(1.0, AGGREGATE_SHARE * (core - time.monotonic()))
     m, solver, lp_bound, check = _aggregate(
         problem, classes, types, options, share, progress, should_stop
@@ -545,16 +580,20 @@ def solve_roster(
             objective=options.objective,
         )
         incumbent, _ = polish_roster(problem, types, agents, incumbent, core, polish, should_stop)
-    roster = _compose(problem, incumbent)
-    if check.named is not None:  # the checkpoint's named roster may be cheaper, or valid
-        roster = preferred(problem, (roster, check.named), options)
+    named.offer(_compose(problem, incumbent))  # kept unless the checkpoint's is better
+    roster = named.roster
+    assert roster is not None
     gain = 0.0
-    if not at_bound(_cost(problem, roster, options), lp_bound):  # else provably optimal
-        roster, gain = _local(problem, types, agents, roster, deadline, options, should_stop)
+    if not at_bound(named.cost, lp_bound):  # else provably optimal
+        better, gain = _local(problem, types, agents, roster, deadline, options, should_stop)
+        named.offer(better)
+        roster = named.roster or roster
     stopped = should_stop is not None and should_stop()
-    return _result(
+    result = _result(
         problem, roster, explanations, solver, lp_bound, (deviation, stopped, gain), start, options
     )
+    warnings = structural_shortfalls(problem, types, agents, result.unmet)
+    return dataclasses.replace(result, warnings=tuple(warnings))
 
 
 def _local(
@@ -612,7 +651,9 @@ def _result(
         for req, row in zip(problem.requirement, staffed, strict=True)
     ]
     bounds = (lp_bound, solver.objective_value / SCALE)
-    report = _report(_status(solver), cost, bounds, extra, time.monotonic() - start)
+    violations = tuple(check_roster(problem, roster))
+    seconds = time.monotonic() - start
+    report = _report(_status(solver), cost, bounds, extra, seconds, valid=not violations)
     return RosterResult(
         roster,
         tuple(tuple(int(v) for v in row) for row in staffed),
@@ -620,7 +661,7 @@ def _result(
         kpis,
         report,
         tuple(explanations),
-        tuple(check_roster(problem, roster)),
+        violations,
         service,
     )
 
