@@ -17,7 +17,7 @@ from typing import Literal
 
 import numpy as np
 
-from optimizer.roster.problem import ActivityRule, Agent, Contract, RosterProblem, Rules
+from optimizer.roster.problem import ActivityRule, Agent, Contract, RosterProblem, Rules, Window
 from optimizer.roster.shifts import ShiftType, fits
 
 __all__ = [
@@ -140,11 +140,6 @@ def _hhmm(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
-def _can_work(problem: RosterProblem, agent: Agent, st: ShiftType) -> bool:
-    lengths = problem.contract(agent.contract).shift_paid_min
-    return st.paid_min in lengths and fits(agent.availability[st.day], st)
-
-
 def _day_capacity(
     problem: RosterProblem, day: int, types: Sequence[ShiftType], agents: Sequence[Agent]
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -156,12 +151,16 @@ def _day_capacity(
     on_day = [st for st in types if st.day == day]
     for st in on_day:
         covered[st.start_min // grid : st.end_min // grid] = True
+    profiles: dict[tuple[tuple[int, ...], Window | None], int] = {}  # alike on this day
     for agent in agents:
+        key = (problem.contract(agent.contract).shift_paid_min, agent.availability[day])
+        profiles[key] = profiles.get(key, 0) + 1
+    for (lengths, window), count in profiles.items():
         mine = np.zeros(per_day, dtype=bool)
         for st in on_day:
-            if _can_work(problem, agent, st):
+            if st.paid_min in lengths and fits(window, st):
                 mine[st.start_min // grid : st.end_min // grid] = True
-        able += mine
+        able += count * mine
     return covered, able
 
 
