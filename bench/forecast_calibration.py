@@ -8,6 +8,12 @@ arrivals (30 min, 42 weekly origins). It prints, per candidate and series, the s
 windows whose coverage lies in [0.75, 0.85], the pooled coverage, the interval score
 (Winkler at alpha 0.2 / mean actual) and WAPE, then the candidate the protocol chooses.
 
+The study is kept as it was run (third study, 2026-12-05): its origins forecast the next 5
+open days of ``forecasting.backtest.backtest`` with the whole closure calendar known, the
+protocol ``bench/forecast.py`` used then. ``bench/forecast.py`` now follows the rolling-origin
+protocol of issue 21 (one origin per week, each open day scored once, no closure after the
+origin known) and judges the coverage on held-out data (docs/forecasting.md).
+
 Run: ``.venv/bin/python bench/forecast_calibration.py [--per-origin]``
 """
 
