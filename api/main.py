@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
 
-from api import errors
+from api import edge, errors
 from api.db import make_engine, upgrade
 from api.jobs import JobRunner
 from api.routes import (
@@ -30,22 +30,6 @@ from api.settings import Settings
 from api.web.routes import include_planner
 
 API_VERSION = "v1"
-
-
-def _upload_limit(app: FastAPI, limit_bytes: int) -> None:
-    @app.middleware("http")
-    async def reject_large_bodies(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > limit_bytes:
-            return errors.problem_response(
-                413,
-                "payload-too-large",
-                f"request body of {int(length)} bytes exceeds the limit of {limit_bytes} bytes",
-                instance=request.url.path,
-            )
-        return await call_next(request)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -74,7 +58,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     errors.install(app)
-    _upload_limit(app, settings.max_upload_bytes)
     routers = (
         sites,
         queues,
@@ -93,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in routers:
         app.include_router(module.router)
     include_planner(app)  # the planner page (api/web), a thin client of the routes above
+    edge.install(app, settings)  # added last: outermost (host, origin, rate, body size)
 
     @app.get("/v1/health", operation_id="getHealth", tags=["service"])
     async def health(request: Request, response: Response) -> dict[str, Any]:

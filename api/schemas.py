@@ -8,10 +8,18 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.\-]+$")]
@@ -29,8 +37,79 @@ def minute_to_hhmm(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _beyond_int64(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return not INT64_MIN <= value <= INT64_MAX
+    if isinstance(value, list | tuple):
+        return any(_beyond_int64(v) for v in value)
+    if isinstance(value, dict):
+        return any(_beyond_int64(v) for v in value.values())
+    return False
+
+
 class Strict(BaseModel):
+    """A request body: unknown members are refused, and so is any integer (ids, counts, seeds,
+    nested in lists too) beyond the signed 64-bit range the database stores (422, not a failed
+    query); the OpenAPI document states that range (api.errors)."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _int64(cls, value: Any) -> Any:
+        if _beyond_int64(value):
+            raise PydanticCustomError("int64_range", "integers must fit in 64 bits (signed)")
+        return value
+
+
+def _not_null_in_schema(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """Take ``null`` out of the document for the PATCH fields that refuse it."""
+    nullable: frozenset[str] = getattr(model, "NULLABLE", frozenset())
+    for name, prop in schema.get("properties", {}).items():
+        if name in nullable or "anyOf" not in prop:
+            continue
+        options = [o for o in prop.pop("anyOf") if o != {"type": "null"}]
+        if len(options) == 1:
+            prop.update(options[0])
+        else:
+            prop["anyOf"] = options
+        if prop.get("default", "") is None:
+            del prop["default"]
+
+
+class Patch(Strict):
+    """A partial update (PATCH body): a field left out keeps its stored value; an explicit
+    ``null`` is refused (422 ``null_not_allowed``) unless the field is in ``NULLABLE`` (e.g.
+    an agent's ``preferences``: null removes them). The OpenAPI document offers null only for
+    those fields."""
+
+    NULLABLE: ClassVar[frozenset[str]] = frozenset()
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_not_null_in_schema)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_null(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name not in cls.NULLABLE:
+            raise PydanticCustomError("null_not_allowed", "may be left out but not null")
+        return value
+
+
+# Calendar dates of a request: pandas' nanosecond timestamps end in 2262 and the site zones
+# (IANA) start around 1900, so a year 0001 or 9999 is a 422 naming the field, not a 500.
+DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2200, 12, 31)
+PlanDate = Annotated[
+    date,
+    Field(
+        ge=DATE_MIN,
+        le=DATE_MAX,
+        json_schema_extra={"pattern": r"^(19\d\d|2[01]\d\d|2200)-\d\d-\d\d$"},
+    ),
+]
 
 
 class TimeWindow(Strict):
@@ -118,7 +197,7 @@ class SiteCreate(SiteBase):
     )
 
 
-class SiteUpdate(Strict):
+class SiteUpdate(Patch):
     name: Name | None = None
     opening_hours: Week | None = None
     week_start_day: WeekStartDay | None = None
@@ -166,10 +245,14 @@ class QueueCreate(QueueBase):
     pass
 
 
-class QueueUpdate(Strict):
+class QueueUpdate(Patch):
+    NULLABLE = frozenset({"patience_s"})
+
     name: Name | None = None
     aht_s: float | None = Field(default=None, gt=0.0, le=86_400.0)
-    patience_s: float | None = Field(default=None, gt=0.0, le=86_400.0)
+    patience_s: float | None = Field(
+        default=None, gt=0.0, le=86_400.0, description="null removes it (Erlang C queues)"
+    )
     model: StaffingKind | None = None
     goal: ServiceGoal | None = None
     shrinkage: float | None = Field(default=None, ge=0.0, lt=1.0)
@@ -373,7 +456,9 @@ class AgentCreate(AgentBase):
     pass
 
 
-class AgentUpdate(Strict):
+class AgentUpdate(Patch):
+    NULLABLE = frozenset({"preferences"})
+
     name: str | None = Field(default=None, max_length=200)
     contract_id: int | None = None
     availability: Week | None = None
@@ -442,7 +527,7 @@ class ShiftRulesRead(ShiftRulesBody):
 
 
 class TimeOffCreate(Strict):
-    day: date
+    day: PlanDate
     kind: Literal["leave", "sick", "training", "other"] = "leave"
     note: str = Field(default="", max_length=300)
 
@@ -713,7 +798,7 @@ class ForecastCreate(Strict):
     otherwise; default: the week after the history). ``method="auto"`` picks the method by
     rolling-origin backtest."""
 
-    week_start: date | None = None
+    week_start: PlanDate | None = None
     weeks: int = Field(default=1, ge=1, le=8)
     method: Literal["auto", "profile_volume", "svd_scores", "seasonal_naive",
                     "mean_last_4_weekdays"] = "auto"  # fmt: skip
@@ -736,7 +821,7 @@ class RosterJobCreate(Strict):
     """Solve the weekly roster of a requirement's queue for the local week ``week_start``."""
 
     requirement_id: int
-    week_start: date = Field(
+    week_start: PlanDate = Field(
         description="local first day of the week to roster (on the site's week_start_day)"
     )
     time_limit_s: float | None = Field(default=None, gt=0.0, le=3600.0)
@@ -784,8 +869,8 @@ class RosterList(Page):
 
 
 class WindowBody(Strict):
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: PlanDate | None = None
+    end_date: PlanDate | None = None
     weekdays: list[Annotated[int, Field(ge=0, le=6)]] | None = None
     from_time: str | None = Field(default=None, pattern=r"^\d\d:\d\d$")
     to_time: str | None = Field(default=None, pattern=r"^\d\d:\d\d$")
@@ -929,7 +1014,7 @@ class HiringScenarioCreate(Strict):
     """
 
     requirement_id: int
-    week_start: date = Field(
+    week_start: PlanDate = Field(
         description="local first day of the week to roster (on the site's week_start_day)"
     )
     kind: Literal["hire", "minimum_hires", "attrition"]

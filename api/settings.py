@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import json
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ExecutorKind = Literal["process", "thread", "dask"]
 
@@ -27,6 +28,30 @@ class Settings(BaseSettings):
     solver_time_limit_s: float = Field(default=30.0, gt=0, le=3600)
     solver_workers: int = Field(default=1, ge=1, le=16)
     run_migrations: bool = True
+    # The HTTP edge (api/edge.py). Lists: comma-separated or JSON in the environment.
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["localhost", "127.0.0.1", "::1"],
+        description="Host header values served (besides the address a request arrived on); "
+        "'*' serves any",
+    )
+    allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="origins (scheme://host[:port]) besides the service's own whose pages may "
+        "send POST/PUT/PATCH/DELETE",
+    )
+    rate_limit_per_s: float = Field(default=200.0, ge=0.0, description="0: no rate limit")
+    rate_limit_burst: int = Field(default=1000, ge=1)
+
+    @field_validator("allowed_hosts", "allowed_origins", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
+
     # jobs (api.jobs, api.leases): lease length (renewed every third of it), attempts of a job
     # whose service stopped, how long a shutdown waits for running jobs to stop
     job_lease_s: float = Field(default=30.0, gt=0, le=3600)

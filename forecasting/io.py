@@ -16,7 +16,8 @@ Problem codes: ``encoding``, ``empty_file``, ``missing_column``, ``wrong_field_c
 ``bad_duration``, ``negative_aht``, ``nonexistent_time``, ``ambiguous_time``,
 ``duplicate_interval``, ``bad_granularity``, ``mixed_granularity``, ``off_grid``,
 ``unknown_queue``, ``unknown_zone``, ``duplicate_column``, ``path_as_text`` (a ``str`` source that
-is a file name, not CSV text).
+is a file name, not CSV text), ``field_too_large`` (a field over the csv module's 128 KiB limit),
+``malformed_csv`` (a record the csv module cannot read).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -185,6 +187,30 @@ def _read_table(text: str, out: _Collector) -> _Table:
         raise ValidationError([Problem(None, None, "empty_file", "the file has no rows")])
     dialect = _sniff(lines[0])
     reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        return _read_rows(reader, out)
+    except csv.Error as exc:  # a field over the csv module's size limit, a stray NUL or quote
+        raise ValidationError([_csv_problem(lines, reader, exc)]) from exc
+
+
+def _csv_problem(lines: list[str], reader: Any, exc: csv.Error) -> Problem:
+    """The record the csv module refused: its data row (None: the header) and, when one cell
+    of the raw line is over the field limit, that cell's column."""
+    line_num = reader.line_num
+    row = line_num - 1 if line_num > 1 else None
+    line = lines[line_num - 1] if 0 < line_num <= len(lines) else ""
+    cells = line.split(reader.dialect.delimiter)
+    header = lines[0].split(reader.dialect.delimiter)
+    limit = csv.field_size_limit()
+    big = next((i for i, cell in enumerate(cells) if len(cell) > limit), None)
+    field = header[big].strip() if big is not None and big < len(header) and row else None
+    if "field larger than field limit" in str(exc):
+        where = "a field" if row else "the header has a field"
+        return Problem(row, field, "field_too_large", f"{where} of more than {limit} characters")
+    return Problem(row, field, "malformed_csv", f"unreadable CSV record: {exc}")
+
+
+def _read_rows(reader: Any, out: _Collector) -> _Table:
     header = [h.strip() for h in next(reader)]
     repeated = sorted({h for h in header if header.count(h) > 1})
     if repeated:
