@@ -55,7 +55,8 @@ def load_hiring_input(session: Session, body: HiringScenarioCreate) -> HiringInp
         assert body.remove is not None
         return HiringInput(data, removed=_leavers(data.problem, body.remove))
     data = _with_contracts(session, data, body.vacancies)
-    vacancies = tuple(_vacancy(data.problem, v, body.kind) for v in body.vacancies)
+    start_day = body.week_start.weekday()  # the site's week_start_day (checked above)
+    vacancies = tuple(_vacancy(data.problem, v, body.kind, start_day) for v in body.vacancies)
     _check_windows(vacancies, body.vacancies)
     counts = None
     if body.kind == "hire":
@@ -153,11 +154,14 @@ def _with_contracts(
     return dataclasses.replace(data, problem=dataclasses.replace(problem, contracts=contracts))
 
 
-def _vacancy(problem: RosterProblem, body: VacancyBody, kind: str) -> Vacancy:
+def _vacancy(problem: RosterProblem, body: VacancyBody, kind: str, start_day: int) -> Vacancy:
+    """The core's vacancy; ``body.days`` are weekdays (Mon = 0), the problem's days count from
+    the week start (weekday ``start_day``), as ``api.roster_input`` rotates stored weeks."""
     window = None
     if body.availability is not None or body.days is not None:
         start, end = body.availability.minutes() if body.availability else (0, 1440)
-        window = daily_window(problem, start, end, body.days)
+        days = None if body.days is None else [(d - start_day) % 7 for d in body.days]
+        window = daily_window(problem, start, end, days)
     if kind == "minimum_hires" or body.max_hires is not None:
         max_hires = body.max_hires or 0
     else:

@@ -969,8 +969,9 @@ class VacancyBody(Strict):
 
     ``count``: hires to add (kind ``hire``); ``max_hires``: open positions (kind
     ``minimum_hires``; for ``hire`` it defaults to ``count + 1`` so the value of one more hire is
-    reported). ``availability``: a daily window (e.g. 07:00-22:00) on ``days`` (0 = Monday;
-    default every day), clipped to the opening hours; default the opening hours.
+    reported). ``availability``: a daily window (e.g. 07:00-22:00) on ``days`` (weekdays,
+    0 = Monday .. 6 = Sunday, whatever day the site's week starts on; default every day),
+    clipped to the opening hours; default the opening hours.
     """
 
     contract: Code

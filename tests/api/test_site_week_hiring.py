@@ -1,0 +1,108 @@
+"""Hiring scenarios on a site whose week starts on Sunday.
+
+A help desk in Asia/Jerusalem open Sunday to Thursday 09:00-13:00 (week_start_day 6, the
+zone's default) needs 2 agents in every open interval and has one agent. A vacancy's ``days``
+are weekdays (0 = Monday .. 6 = Sunday) whatever the site's week: a hire wanted Sunday to
+Thursday works those dates, Thursday included (read as problem days, Sunday = 6 would be the
+closed Saturday and Thursday = 3 the Wednesday: Thursday stayed short).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from api.tables import Forecast, Requirement
+from tests.api.support import create_queue, wait_job
+
+JERUSALEM = "Asia/Jerusalem"
+WINDOW = {"start": "09:00", "end": "13:00"}
+SUN_THU: list[Any] = [WINDOW] * 4 + [None, None, WINDOW]  # stored Mon..Sun
+WEEK = dt.date(2026, 11, 1)  # a Sunday
+OPEN_DATES = [WEEK + dt.timedelta(days=d) for d in range(5)]  # Sunday 1 .. Thursday 5 Nov
+SLOTS = 16  # 09:00-13:00 in quarter-hours
+
+
+def _requirement(client: TestClient, queue_id: int) -> int:
+    """A stored requirement of 2 agents (2 calls of 300 s) in every open quarter-hour."""
+    zone = ZoneInfo(JERUSALEM)
+    starts = [
+        (dt.datetime.combine(day, dt.time(9), zone) + dt.timedelta(minutes=15 * i))
+        .astimezone(dt.UTC)
+        .isoformat()
+        for day in OPEN_DATES
+        for i in range(SLOTS)
+    ]
+    n = len(starts)
+
+    def col(value: float) -> list[float]:
+        return [value] * n
+
+    intervals: dict[str, list[Any]] = {
+        "interval_start": starts, "calls": col(2.0), "aht_s": col(300.0),
+        "agents_fractional": col(2.0), "agents": [2] * n, "scheduled_fractional": col(2.0),
+        "scheduled": [2] * n, "service_level": col(0.85), "asa_s": col(5.0),
+        "abandon_rate": col(0.0), "occupancy": col(1 / 3),
+    }  # fmt: skip
+    app: Any = client.app
+    with Session(app.state.engine) as session:
+        start = dt.datetime.fromisoformat(starts[0])
+        forecast = Forecast(queue_id=queue_id, method="test", start=start, weeks=1,
+                            intervals={"interval_start": starts, "calls": col(2.0)})  # fmt: skip
+        session.add(forecast)
+        session.flush()
+        assert forecast.id is not None
+        row = Requirement(queue_id=queue_id, forecast_id=forecast.id, goal={}, summary={},
+                          intervals=intervals)  # fmt: skip
+        session.add(row)
+        session.commit()
+        assert row.id is not None
+        return row.id
+
+
+def _sun_thu_week(client: TestClient) -> int:
+    body = {"name": "Tel Aviv", "zone": JERUSALEM, "opening_hours": SUN_THU}
+    site = client.post("/v1/sites", json=body).json()
+    assert site["week_start_day"] == 6
+    site_id = int(site["id"])
+    queue_id = create_queue(client, site_id)
+    rules = client.get(f"/v1/sites/{site_id}/shift-rules").json()
+    rules.pop("site_id"), rules.pop("updated_at")
+    rules.update(break_rule=None, lunch_rule=None, shift_start_granularity_minutes=60)
+    assert client.put(f"/v1/sites/{site_id}/shift-rules", json=rules).status_code == 200
+    for code in ("PT", "FT"):
+        contract = {"code": code, "shift_paid_minutes": [240], "min_weekly_paid_minutes": 0,
+                    "max_weekly_paid_minutes": 1200, "max_days": 5}  # fmt: skip
+        response = client.post(f"/v1/sites/{site_id}/contracts", json=contract)
+        assert response.status_code == 201, response.text
+        if code == "PT":
+            agent = {"code": "A00", "contract_id": response.json()["id"],
+                     "availability": SUN_THU, "queue_ids": [queue_id]}  # fmt: skip
+            assert client.post(f"/v1/sites/{site_id}/agents", json=agent).status_code == 201
+    return _requirement(client, queue_id)
+
+
+def test_vacancy_days_are_weekdays_on_a_sunday_start_site(client: TestClient) -> None:
+    requirement_id = _sun_thu_week(client)
+    vacancy = {"contract": "FT", "count": 1, "availability": WINDOW, "days": [6, 0, 1, 2, 3]}
+    body = {"requirement_id": requirement_id, "week_start": WEEK.isoformat(), "kind": "hire",
+            "vacancies": [vacancy], "time_limit_s": 5, "marginal": False}  # fmt: skip
+    response = client.post("/v1/hiring-scenarios", json=body)
+    assert response.status_code == 202, response.text
+    job = wait_job(client, response.json()["id"])
+    assert job["status"] == "succeeded", (job["error"], job["errors"])
+    out = client.get(job["result_url"]).json()
+
+    days = out["days"]
+    assert [d["date"] for d in days[:5]] == [d.isoformat() for d in OPEN_DATES]
+    assert [d["base_under_agent_hours"] for d in days] == [4.0] * 5 + [0.0] * 2
+    assert [d["scenario_under_agent_hours"] for d in days] == [0.0] * 7
+    hired = client.get(out["rosters"]["scenario"]["url"]).json()
+    (hire,) = [a for a in hired["schedule"] if a["agent"] == "HIRE-FT-001"]
+    dates = sorted(WEEK + dt.timedelta(days=s["day"]) for s in hire["shifts"])
+    assert dates == OPEN_DATES  # Sunday to Thursday, by date
+    assert sum(hired["coverage"]["unmet"]) == 0 and hired["report"]["violations"] == []
