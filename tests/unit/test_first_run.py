@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import fnmatch
 import importlib.util
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from types import ModuleType
 
@@ -86,6 +89,36 @@ def test_make_test_installs_the_dev_tools_under_its_own_stamp() -> None:
     run_files = {p for p in rules["run"][0] if "/" in p}
     test_files = {p for t in ("lint", "typecheck", "pytest") for p in rules[t][0] if "/" in p}
     assert run_files and test_files and not run_files & test_files  # separate stamps
+
+
+def dry_run(folder: Path, target: str) -> list[str]:
+    out = subprocess.run(
+        ["make", "-n", target], cwd=folder, capture_output=True, text=True, check=True
+    ).stdout
+    return [line for line in out.splitlines() if "pip install" in line and "upgrade" not in line]
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_switching_between_run_and_test_installs_only_what_is_missing(tmp_path: Path) -> None:
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy(REPO / name, tmp_path / name)
+    venv = tmp_path / ".venv"
+    venv.mkdir()
+    later = (tmp_path / "pyproject.toml").stat().st_mtime + 10
+
+    def stamp(name: str) -> None:
+        (venv / name).touch()
+        os.utime(venv / name, (later, later))
+
+    stamp(".venv-stamp")
+    stamp(".run-stamp")  # after `make run`: the service is installed, the dev tools are not
+    assert dry_run(tmp_path, "run") == []
+    assert [".[dev]" in line for line in dry_run(tmp_path, "pytest")] == [True]
+    (venv / ".run-stamp").unlink()
+    stamp(".dev-stamp")  # after `make test` only
+    assert dry_run(tmp_path, "pytest") == []
+    run = dry_run(tmp_path, "run")
+    assert len(run) == 1 and "[" not in run[0]
 
 
 def test_sqlite_side_files_are_ignored() -> None:
