@@ -9,12 +9,14 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlmodel import col, select
 
+from api import bodies
+from api.bodies import key_digest
 from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, SettingsDep, get_or_404, page
-from api.errors import ApiError, problem_response
+from api.errors import ApiError, not_found, problem_response
 from api.fingerprint import INPUTS_KEY, changed_inputs, roster_inputs
 from api.routes.jobs import IdempotencyKey, solver_job_params, submit_job
 from api.routes.shift_rules import api_field
@@ -120,11 +122,14 @@ def _summary(row: Roster) -> RosterSummary:
     )  # fmt: skip
 
 
+def _site_contracts(session: ReadSession, site_id: int) -> dict[str, str]:
+    query = select(Agent.code, Contract.code).join(Contract, col(Agent.contract_id) == Contract.id)
+    return dict(session.exec(query.where(col(Agent.site_id) == site_id)).all())
+
+
 def _contracts(session: ReadSession, row: Roster) -> dict[str, str]:
     """Contract code per agent code; hires of a hiring scenario carry theirs in the report."""
-    query = select(Agent.code, Contract.code).join(Contract, col(Agent.contract_id) == Contract.id)
-    rows = session.exec(query.where(col(Agent.site_id) == row.site_id)).all()
-    return {**row.report.get("agent_contracts", {}), **dict(rows)}
+    return {**row.report.get("agent_contracts", {}), **_site_contracts(session, row.site_id)}
 
 
 def schedule(shifts: list[dict[str, Any]], contracts: dict[str, str]) -> list[AgentSchedule]:
@@ -150,14 +155,27 @@ def schedule(shifts: list[dict[str, Any]], contracts: dict[str, str]) -> list[Ag
     return out
 
 
-@router.get("/v1/rosters/{roster_id}", operation_id="getRoster")
-def get_roster(roster_id: int, session: ReadSession) -> RosterRead:
-    row = get_or_404(session, Roster, roster_id, "roster")
-    return RosterRead(
-        **_summary(row).model_dump(), coverage=row.coverage,
-        schedule=schedule(row.shifts, _contracts(session, row)),
-        explanations=row.explanations,
-    )  # fmt: skip
+@router.get("/v1/rosters/{roster_id}", operation_id="getRoster", response_model=RosterRead)
+def get_roster(roster_id: int, session: ReadSession, request: Request) -> Response:
+    """The roster. Sent with an ``ETag`` (``If-None-Match`` -> 304) and gzip when accepted;
+    its serialised body is cached (api.bodies): a roster never changes, its agents' contract
+    codes may, so they are part of the cache key."""
+    query = select(Roster.site_id, Roster.created_at).where(col(Roster.id) == roster_id)
+    found = session.exec(query).first()
+    if found is None:
+        raise not_found("roster", roster_id)
+    contracts = _site_contracts(session, found[0])
+
+    def build() -> RosterRead:
+        row = get_or_404(session, Roster, roster_id, "roster")
+        return RosterRead(
+            **_summary(row).model_dump(), coverage=row.coverage,
+            schedule=schedule(row.shifts, {**row.report.get("agent_contracts", {}), **contracts}),
+            explanations=row.explanations,
+        )  # fmt: skip
+
+    key = ("roster", roster_id, found[1], key_digest(sorted(contracts.items())))
+    return bodies.answer(request, bodies.cache_of(request).get(key, build))
 
 
 @router.get("/v1/rosters", operation_id="listRosters")
@@ -182,7 +200,18 @@ def list_rosters(
     return RosterList(total=total, limit=limit, offset=offset, items=[_summary(r) for r in rows])
 
 
-@router.get("/v1/rosters/{roster_id}/export.json", operation_id="exportRosterJson")
+INVALID_409: dict[int | str, dict[str, Any]] = {
+    409: {
+        "description": "The roster is INVALID (report.violations): pass allow_invalid=true",
+        "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        },
+    }
+}
+
+
+@router.get("/v1/rosters/{roster_id}/export.json", operation_id="exportRosterJson",
+            responses=INVALID_409)  # fmt: skip
 def export_roster_json(
     roster_id: int, session: ReadSession, allow_invalid: AllowInvalid = False
 ) -> JSONResponse:
@@ -205,7 +234,7 @@ def export_roster_json(
 
 
 @router.get("/v1/rosters/{roster_id}/export.csv", operation_id="exportRosterCsv",
-            response_class=Response)  # fmt: skip
+            response_class=Response, responses=INVALID_409)  # fmt: skip
 def export_roster_csv(
     roster_id: int, session: ReadSession, allow_invalid: AllowInvalid = False
 ) -> Response:

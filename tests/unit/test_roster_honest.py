@@ -138,3 +138,25 @@ def test_progress_says_estimate_and_the_final_roster_is_never_worse_than_a_named
     assert named, "the checkpoint's named roster was not reported"
     assert result.report.objective <= min(named) + 1e-9
     assert result.violations == () and result.roster.shifts
+
+
+def test_job_messages_name_estimates_invalid_rosters_and_short_days() -> None:
+    from api.tasks.roster import outcome_message, progress_message
+    from optimizer.roster.check import Violation
+    from optimizer.roster.solve import SolverReport
+
+    estimate = progress_message(SolverProgress(36.7, 34.9, 0.048, 3.0))
+    assert estimate.startswith("solving: estimate 36.70") and "not yet a named roster" in estimate
+    named = progress_message(SolverProgress(46.7, 34.9, 0.252, 20.0, estimate=False))
+    assert named == "solving: named roster 46.70, gap 25.20%"
+    report = SolverReport("INVALID", 46.7, 34.9, 0.252, 30.0, 34.9, 36.7, 0, False,
+                          solver_status="OPTIMAL")  # fmt: skip
+    broken = [Violation("A1", d, "grid", "times off the 30-min grid") for d in range(5)]
+    warning = {"date": "2026-11-06", "hours_short": 7.0, "cause": "no_shift_fits_opening_hours"}
+    message = outcome_message(report, "deviation", broken, [warning])
+    assert message.startswith(
+        "INVALID: 5 rule violations: A1 day 0 grid: times off the 30-min grid; A1 day 1 grid"
+    )
+    assert message.endswith(
+        "structurally short: 2026-11-06 7.0 h (no_shift_fits_opening_hours) (report.warnings)"
+    )
