@@ -309,7 +309,9 @@ export function capacityChart(model, width = 600, height = 240) {
         [/^\d{4}-\d{2}-\d{2}$/.test(w.label) ? w.label.slice(5) : w.label]));
     }
   });
-  chart.append(svg("path", { d: linePath(weeks.map((w) => w.required), f, y), class: "line required" }));
+  // required FTE as a step per week (visible for a one-week plan too)
+  const steps = weeks.map((w, i) => `M${f.x(i).toFixed(1)},${y(w.required).toFixed(1)}H${(f.x(i) + f.column).toFixed(1)}`);
+  chart.append(svg("path", { d: steps.join(""), class: "line required" }));
   classes.forEach((c, k) => chart.append(classMarker(c, k, f, index)));
   chart.append(legend({ ...f, y1: 2 }, [["met", "available FTE"], ["required", "required FTE"], ["hire", "hiring class"]]));
   return chart;

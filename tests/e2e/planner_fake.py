@@ -20,7 +20,7 @@ HARNESS = "<!doctype html><html><head><meta charset='utf-8'>" + (
     f"<link rel='stylesheet' href='{STATIC_PREFIX}/planner.css'></head><body></body></html>"
 )
 
-UNAUTHORIZED = {
+UNAUTHORIZED: dict[str, Any] = {
     "type": "https://staffwise.dev/problems/unauthorized",
     "title": "Unauthorized",
     "status": 401,
@@ -99,11 +99,11 @@ def install(page: Any, api: FakeApi) -> None:
             Sent(request.method, url.path, parse_qs(url.query), raw, dict(request.headers))
         )
         if api.token is not None and request.headers.get("authorization") != f"Bearer {api.token}":
-            status, payload = 401, UNAUTHORIZED
+            status, payload = 401, dict(UNAUTHORIZED)
         else:
             status, payload = api.answer(request.method, url.path, parse_qs(url.query), raw)
         media = "application/json" if status < 400 else "application/problem+json"
-        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+        headers: dict[str, str] = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
         if isinstance(payload, dict) and "_location" in payload:
             headers["Location"] = payload.pop("_location")
         route.fulfill(status=status, content_type=media, body=json.dumps(payload), headers=headers)

@@ -1,16 +1,20 @@
 """End to end: the planner page in headless Chromium against the real service with demo data.
 
 Starts ``staffwise serve --demo`` on a free port with a throwaway SQLite file, then in the
-browser: upload a bad CSV (row errors shown), start a roster job (a forecast job runs first),
-wait for it, and check that every chart and the Gantt show as many intervals, agents and rows
-as the API returns for the same resources; upload the week's actuals, run a what-if and show a
-capacity plan made through the API. Screenshot: ``artifacts/planner.png``.
+browser: sign in with the planner token the demo prints (when the service prints one and asks
+for it), upload a bad CSV (row errors shown), start a roster job (a forecast job runs first,
+and the page says so), wait for it, and check that every chart and the Gantt show as many
+intervals, agents and rows as the API returns for the same resources; upload the week's
+actuals, run a what-if and show a capacity plan made through the API from the roster's
+requirement. Screenshots: ``artifacts/planner.png``, ``planner-1280x800.png``,
+``planner-print.png`` (print media) and ``planner-print.pdf``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -31,8 +35,9 @@ __all__ = ["chromium"]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT_S = 90
+TOKEN_LINE = re.compile(r"^Planner token \(shown once\): (\S+)$", re.MULTILINE)
 JOB_TIMEOUT_MS = 75_000
-ROSTER_TIME_LIMIT_S = "45"  # an option of the page's time-limit select
+ROSTER_TIME_LIMIT_S = "30"  # an option of the page's time-limit select
 BAD_CSV = (
     "Date,Interval,Queue,Offered,Handled,Abandoned,AHT\n"
     "2026-11-16,08:00,voice,12,11,1,290.0\n"
@@ -62,15 +67,36 @@ def wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
     pytest.fail(f"staffwise serve not ready after {STARTUP_TIMEOUT_S} s:\n{log.read_text()}")
 
 
+class Service:
+    """The started service: its URL, database and the demo's planner token (if it printed one)."""
+
+    def __init__(self, base: str, database_url: str, token: str | None) -> None:
+        self.base = base
+        self.database_url = database_url
+        self.token = token
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    def new_token(self, role: str) -> str:
+        """A token of ``role`` for site 1 from ``staffwise token create`` (last stdout line)."""
+        command = [sys.executable, "-m", "api.cli", "token", "create", "--role", role,
+                   "--site", "1", "--database-url", self.database_url]  # fmt: skip
+        done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+        return done.stdout.strip().splitlines()[-1]
+
+
 @pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """``staffwise serve --demo`` in its own process group; stopped (group-wide) afterwards."""
     tmp = tmp_path_factory.mktemp("planner-service")
     port = free_port()
     log = tmp / "serve.log"
+    database_url = f"sqlite:///{tmp}/x.db"
     command = [
         sys.executable, "-m", "api.cli", "serve", "--demo", "--port", str(port),
-        "--database-url", f"sqlite:///{tmp}/x.db", "--workers", "1", "--log-level", "warning",
+        "--database-url", database_url, "--workers", "1", "--log-level", "warning",
     ]  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -79,7 +105,8 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         wait_ready(base, process, log)
-        yield base
+        printed = TOKEN_LINE.search(log.read_text(errors="replace"))
+        yield Service(base, database_url, printed.group(1) if printed else None)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -89,8 +116,8 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.wait(timeout=10)
 
 
-def api_get(base: str, path: str) -> Any:
-    response = httpx.get(base + path, timeout=60)
+def api_get(service: Service, path: str) -> Any:
+    response = httpx.get(service.base + path, headers=service.headers, timeout=60)
     response.raise_for_status()
     return response.json()
 
@@ -118,13 +145,16 @@ def wait_for_job(page: Any, message: str) -> None:
     assert message in page.text_content("#message"), page.text_content("#message")
 
 
-def check_bad_csv_errors(page: Any, base: str, tmp: Path) -> None:
+def check_bad_csv_errors(page: Any, service: Service, tmp: Path) -> None:
     bad = tmp / "bad.csv"
     bad.write_text(BAD_CSV)
     page.set_input_files("#csv-input", str(bad))
     page.wait_for_selector("#errors-table tbody tr")
     expected = httpx.post(
-        base + "/v1/queues/1/history-imports", files={"file": ("bad.csv", BAD_CSV)}, timeout=30
+        service.base + "/v1/queues/1/history-imports",
+        files={"file": ("bad.csv", BAD_CSV)},
+        headers=service.headers,
+        timeout=30,
     )
     assert expected.status_code == 422
     errors = expected.json()["errors"]
@@ -135,7 +165,7 @@ def check_bad_csv_errors(page: Any, base: str, tmp: Path) -> None:
     assert len(shown) >= 2  # the negative count and the non-number
 
 
-def check_roster_views(page: Any, base: str) -> dict[str, Any]:
+def check_roster_views(page: Any, base: Service) -> dict[str, Any]:
     """Charts and Gantt against the roster, forecast and agents the API returns."""
     rosters = api_get(base, "/v1/rosters?site_id=1")["items"]
     roster = api_get(base, f"/v1/rosters/{rosters[-1]['id']}")
@@ -170,7 +200,7 @@ def check_roster_views(page: Any, base: str) -> dict[str, Any]:
     return forecast
 
 
-def check_day_view(page: Any, base: str) -> None:
+def check_day_view(page: Any, base: Service) -> None:
     """A day chip narrows the interval charts and the Gantt to that local day."""
     rosters = api_get(base, "/v1/rosters?site_id=1")["items"]
     roster = api_get(base, f"/v1/rosters/{rosters[-1]['id']}")
@@ -187,11 +217,50 @@ def check_day_view(page: Any, base: str) -> None:
     )
 
 
-def test_planner_page_end_to_end(chromium: Any, service: str, tmp_path: Path) -> None:
+def sign_in(page: Any, service: Service) -> None:
+    """Open the page; when the service asks for a token, enter the demo's through the form."""
+    page.goto(service.base + "/planner")
+    page.wait_for_selector("body[data-ready=true], #signin:visible")
+    if page.is_visible("#signin"):
+        assert service.token, "the service asks for a token but serve --demo printed none"
+        page.fill("#signin-token", service.token)
+        page.click("#signin-submit")
+        page.wait_for_selector("body[data-ready=true]")
+        assert page.evaluate("sessionStorage.getItem('staffwise.token')") == service.token
+
+
+def create_capacity_plan(service: Service, requirement_id: int) -> dict[str, Any]:
+    """A capacity plan of the roster's requirement (so it belongs to queue 1), made by a token
+    allowed to (the planner role may only read plans: an hr token when the service says 403)."""
+    body = {
+        "name": "Winter hiring", "mode": "optimise", "requirement_id": requirement_id,
+        "contracts": [{"name": "FT40", "weekly_hours": 40, "hire_cost": 3000}],
+        "cohorts": [{"contract": "FT40", "tenure_weeks": 52, "headcount": 27}],
+        "attrition": {"annual_rate": 0.3},
+        "hiring": {"lead_time_weeks": 2, "training_weeks": 3, "ramp": [0.5, 0.75],
+                   "class_size_min": 3, "class_size_max": 12},
+        "costs": {"under_per_hour": 60, "over_per_hour": 20}, "time_limit_s": 3,
+    }  # fmt: skip
+    url = service.base + "/v1/capacity-plans"
+    headers = service.headers
+    created = httpx.post(url, json=body, headers=headers, timeout=30)
+    if created.status_code == 403:
+        headers = {"Authorization": f"Bearer {service.new_token('hr')}"}
+        created = httpx.post(url, json=body, headers=headers, timeout=30)
+    assert created.status_code == 202, created.text
+    for _ in range(120):
+        plan_job = httpx.get(service.base + created.headers["location"], headers=headers).json()
+        if plan_job["status"] not in ("queued", "running"):
+            break
+        time.sleep(0.5)
+    assert plan_job["status"] == "succeeded", plan_job
+    return dict(httpx.get(service.base + plan_job["result_url"], headers=headers).json())
+
+
+def test_planner_page_end_to_end(chromium: Any, service: Service, tmp_path: Path) -> None:
     page = chromium.new_page(viewport=VIEWPORT)
     errors = console_errors(page)
-    page.goto(service + "/planner")
-    page.wait_for_selector("body[data-ready=true]")
+    sign_in(page, service)
     assert "Demo contact center" in page.text_content("#queue-select")
 
     check_bad_csv_errors(page, service, tmp_path)
@@ -204,7 +273,11 @@ def test_planner_page_end_to_end(chromium: Any, service: str, tmp_path: Path) ->
         timeout=JOB_TIMEOUT_MS,
     )
     wait_for_job(page, "ready")
+    if api_get(service, "/v1/queues/1/forecasts")["total"] == 1:  # the demo has none stored
+        assert "made forecast" in page.text_content("#notice")
     forecast = check_roster_views(page, service)
+    status = api_get(service, "/v1/rosters?site_id=1")["items"][-1]["report"]["status"]
+    assert page.text_content("#roster-status").startswith(status)
     check_day_view(page, service)
 
     page.set_input_files("#csv-input", str(actuals_csv(tmp_path / "actuals.csv")))
@@ -226,27 +299,11 @@ def test_planner_page_end_to_end(chromium: Any, service: str, tmp_path: Path) ->
     table = api_get(service, job["result_url"])["table"]
     assert page.locator("#scenario-table tbody tr[data-scenario]").count() == len(table["scenario"])
 
-    body = {
-        "name": "Winter hiring", "mode": "optimise",
-        "need_hours": [950 + 20 * w for w in range(16)],
-        "contracts": [{"name": "FT40", "weekly_hours": 40, "hire_cost": 3000}],
-        "cohorts": [{"contract": "FT40", "tenure_weeks": 52, "headcount": 27}],
-        "attrition": {"annual_rate": 0.3},
-        "hiring": {"lead_time_weeks": 2, "training_weeks": 3, "ramp": [0.5, 0.75],
-                   "class_size_min": 3, "class_size_max": 12},
-        "costs": {"under_per_hour": 60, "over_per_hour": 20}, "time_limit_s": 10,
-    }  # fmt: skip
-    created = httpx.post(service + "/v1/capacity-plans", json=body, timeout=30)
-    assert created.status_code == 202
-    for _ in range(120):
-        plan_job = api_get(service, created.headers["location"])
-        if plan_job["status"] not in ("queued", "running"):
-            break
-        time.sleep(0.5)
-    assert plan_job["status"] == "succeeded", plan_job
-    plan = api_get(service, plan_job["result_url"])
+    roster = api_get(service, "/v1/rosters?site_id=1")["items"][-1]
+    plan = create_capacity_plan(service, roster["requirement_id"])
     page.reload()
     page.wait_for_selector("#capacity-svg")
+    assert page.get_attribute("#capacity-meta", "data-scope") == "queue"
     assert page.locator("#capacity-svg rect.capacity[data-week]").count() == len(
         plan["weekly"]["week"]
     )
@@ -257,8 +314,13 @@ def test_planner_page_end_to_end(chromium: Any, service: str, tmp_path: Path) ->
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS_DIR / "planner.png"), full_page=True)
     page.screenshot(path=str(ARTIFACTS_DIR / "planner-1280x800.png"))
+    page.emulate_media(media="print")
+    gantt = page.eval_on_selector("#gantt", "b => [b.clientHeight, b.scrollHeight]")
+    assert gantt[1] <= gantt[0] + 1  # printed whole: no clipped scroll box
+    page.screenshot(path=str(ARTIFACTS_DIR / "planner-print.png"), full_page=True)
+    page.pdf(path=str(ARTIFACTS_DIR / "planner-print.pdf"), landscape=True, print_background=True)
     page.close()
-    # the browser logs the bad upload's 422 as a failed resource load; nothing else may fail
+    # the browser logs the bad upload's 422 (and a 401 before signing in) as failed loads
     expected = [e for e in errors if "status of 422" in e]
     assert len(expected) == 1
-    assert [e for e in errors if e not in expected] == []
+    assert [e for e in errors if e not in expected and "status of 401" not in e] == []

@@ -264,7 +264,7 @@ def test_a_401_asks_for_a_token_keeps_it_in_session_storage_and_retries(chromium
 
 
 def test_import_warnings_are_listed_after_an_upload(chromium: Any, tmp_path: Path) -> None:
-    warnings = [
+    warnings: list[dict[str, Any]] = [
         {"row": None, "field": "interval_start", "code": "missing_days", "message": "3 missing"},
         {"row": 17, "field": "offered", "code": "outlier", "message": "offered 900 is an outlier"},
     ]
