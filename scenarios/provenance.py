@@ -77,6 +77,8 @@ def input_hash(base: Base, scenario: Scenario) -> str:
     }
     if base.roster is not None:
         payload["roster"] = roster_stage_to_dict(base.roster)
+    if base.week_start_day:  # weeks other than Monday's (Monday runs keep their old hashes)
+        payload["week_start_day"] = base.week_start_day
     return _sha256(canonical_json(payload))
 
 

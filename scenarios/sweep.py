@@ -90,6 +90,7 @@ def base_to_payload(base: Base) -> dict[str, Any]:
         "interval_min": base.interval_min,
         "settings": settings_to_dict(base.settings),
         "roster": None if base.roster is None else roster_stage_to_dict(base.roster),
+        "week_start_day": base.week_start_day,
     }
 
 
@@ -109,6 +110,7 @@ def base_from_payload(payload: Mapping[str, Any]) -> Base:
         interval_min=int(payload["interval_min"]),
         settings=settings_from_dict(payload["settings"]),
         roster=None if payload.get("roster") is None else RosterStage(**payload["roster"]),
+        week_start_day=int(payload.get("week_start_day", 0)),
     )
 
 

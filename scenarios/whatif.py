@@ -3,7 +3,8 @@ the requirement stage, staff it (capped by the workforce when one is given) and 
 queue with the staffing actually available.
 
 Per interval (``ScenarioResult.intervals``): ``interval_start`` (UTC), ``local_date``,
-``week_start`` (local Monday), ``calls``, ``aht_s``, ``agents_required`` (integer agents on
+``week_start`` (local first day of the week: the weekday ``Base.week_start_day``, Monday by
+default), ``calls``, ``aht_s``, ``agents_required`` (integer agents on
 the phones meeting every target), ``agents_required_fractional``, ``scheduled`` (agents to
 schedule after total shrinkage), ``staffed`` (scheduled, scaled down in weeks where the
 workforce's paid hours do not cover it), ``productive_agents`` (staffed x (1 - total
@@ -69,14 +70,16 @@ _SUM_COLUMNS = (
 @dataclass(frozen=True, slots=True, eq=False)
 class Base:
     """The base plan: a forecast frame (``interval_start`` UTC, ``calls``, ``aht_s``), the
-    queue's IANA ``zone``, the interval length, the planning settings and, optionally, a
-    roster stage (:mod:`scenarios.whatif_roster`)."""
+    queue's IANA ``zone``, the interval length, the planning settings, optionally a roster
+    stage (:mod:`scenarios.whatif_roster`) and the first day of the site's week
+    (``week_start_day``: 0 = Monday .. 6 = Sunday; weekly figures group by such weeks)."""
 
     forecast: pd.DataFrame
     zone: str
     interval_min: int
     settings: PlanSettings
     roster: RosterStage | None = None
+    week_start_day: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +128,9 @@ def _validate_base(base: Base) -> None:
     if base.interval_min <= 0 or 1440 % base.interval_min:
         msg = "interval_min must divide a day"
         raise InputError([Problem(None, "interval_min", "out_of_range", msg)])
+    if base.week_start_day not in range(7):
+        msg = "week_start_day must be 0 (Monday) .. 6 (Sunday)"
+        raise InputError([Problem(None, "week_start_day", "out_of_range", msg)])
     problems = []
     for column, low_ok in (("calls", True), ("aht_s", False)):
         values = pd.to_numeric(base.forecast[column], errors="coerce").to_numpy(dtype=np.float64)
@@ -253,11 +259,12 @@ def interval_frame(base: Base, scenario: Scenario) -> pd.DataFrame:
     calls, aht = adjusted_forecast(base, scenario, local)
     agents, fractional, scheduled = _required(calls, aht, base.interval_min, settings)
     days = pd.Series(local.normalize().tz_localize(None))
+    into_week = (local.day_of_week - base.week_start_day) % 7  # days since the week start
     frame = pd.DataFrame(
         {
             "interval_start": starts,
             "local_date": days,
-            "week_start": days - pd.to_timedelta(local.day_of_week, unit="D"),
+            "week_start": days - pd.to_timedelta(into_week, unit="D"),
             "calls": calls,
             "aht_s": aht,
             "agents_required": agents,

@@ -48,7 +48,7 @@ def base_plan(session: Session, body: ComparisonCreate) -> whatif.Base:
         }
     )
     return whatif.Base(forecast=frame, zone=site.zone, interval_min=queue.interval_min,
-                       settings=settings)  # fmt: skip
+                       settings=settings, week_start_day=site.week_start_day)  # fmt: skip
 
 
 def vars_of(goal: req.ServiceGoal) -> dict[str, Any]:

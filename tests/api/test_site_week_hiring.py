@@ -1,10 +1,11 @@
-"""Hiring scenarios on a site whose week starts on Sunday.
+"""Hiring scenarios and what-if comparisons on a site whose week starts on Sunday.
 
 A help desk in Asia/Jerusalem open Sunday to Thursday 09:00-13:00 (week_start_day 6, the
 zone's default) needs 2 agents in every open interval and has one agent. A vacancy's ``days``
 are weekdays (0 = Monday .. 6 = Sunday) whatever the site's week: a hire wanted Sunday to
 Thursday works those dates, Thursday included (read as problem days, Sunday = 6 would be the
-closed Saturday and Thursday = 3 the Wednesday: Thursday stayed short).
+closed Saturday and Thursday = 3 the Wednesday: Thursday stayed short). A comparison's weekly
+figures group the week from Sunday (not Monday weeks: Sunday apart from Monday-Thursday).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -27,8 +29,9 @@ OPEN_DATES = [WEEK + dt.timedelta(days=d) for d in range(5)]  # Sunday 1 .. Thur
 SLOTS = 16  # 09:00-13:00 in quarter-hours
 
 
-def _requirement(client: TestClient, queue_id: int) -> int:
-    """A stored requirement of 2 agents (2 calls of 300 s) in every open quarter-hour."""
+def _requirement(client: TestClient, queue_id: int) -> tuple[int, int]:
+    """(forecast id, requirement id): a stored forecast of 2 calls of 300 s and a requirement
+    of 2 agents in every open quarter-hour."""
     zone = ZoneInfo(JERUSALEM)
     starts = [
         (dt.datetime.combine(day, dt.time(9), zone) + dt.timedelta(minutes=15 * i))
@@ -52,7 +55,8 @@ def _requirement(client: TestClient, queue_id: int) -> int:
     with Session(app.state.engine) as session:
         start = dt.datetime.fromisoformat(starts[0])
         forecast = Forecast(queue_id=queue_id, method="test", start=start, weeks=1,
-                            intervals={"interval_start": starts, "calls": col(2.0)})  # fmt: skip
+                            intervals={"interval_start": starts, "calls": col(2.0),
+                                       "aht_s": col(300.0)})  # fmt: skip
         session.add(forecast)
         session.flush()
         assert forecast.id is not None
@@ -61,10 +65,11 @@ def _requirement(client: TestClient, queue_id: int) -> int:
         session.add(row)
         session.commit()
         assert row.id is not None
-        return row.id
+        return forecast.id, row.id
 
 
-def _sun_thu_week(client: TestClient) -> int:
+def _sun_thu_week(client: TestClient) -> tuple[int, int, int]:
+    """(queue id, forecast id, requirement id) of the Sun-Thu week from Sunday 1 November."""
     body = {"name": "Tel Aviv", "zone": JERUSALEM, "opening_hours": SUN_THU}
     site = client.post("/v1/sites", json=body).json()
     assert site["week_start_day"] == 6
@@ -83,11 +88,11 @@ def _sun_thu_week(client: TestClient) -> int:
             agent = {"code": "A00", "contract_id": response.json()["id"],
                      "availability": SUN_THU, "queue_ids": [queue_id]}  # fmt: skip
             assert client.post(f"/v1/sites/{site_id}/agents", json=agent).status_code == 201
-    return _requirement(client, queue_id)
+    return (queue_id, *_requirement(client, queue_id))
 
 
 def test_vacancy_days_are_weekdays_on_a_sunday_start_site(client: TestClient) -> None:
-    requirement_id = _sun_thu_week(client)
+    _, _, requirement_id = _sun_thu_week(client)
     vacancy = {"contract": "FT", "count": 1, "availability": WINDOW, "days": [6, 0, 1, 2, 3]}
     body = {"requirement_id": requirement_id, "week_start": WEEK.isoformat(), "kind": "hire",
             "vacancies": [vacancy], "time_limit_s": 5, "marginal": False}  # fmt: skip
@@ -106,3 +111,19 @@ def test_vacancy_days_are_weekdays_on_a_sunday_start_site(client: TestClient) ->
     dates = sorted(WEEK + dt.timedelta(days=s["day"]) for s in hire["shifts"])
     assert dates == OPEN_DATES  # Sunday to Thursday, by date
     assert sum(hired["coverage"]["unmet"]) == 0 and hired["report"]["violations"] == []
+
+
+def test_comparison_weeks_start_on_the_sites_week_start_day(client: TestClient) -> None:
+    queue_id, forecast_id, _ = _sun_thu_week(client)
+    change = {"name": "volume +10%", "changes": {"volume": [{"multiplier": 1.1}]}}
+    scenario = client.post(f"/v1/queues/{queue_id}/scenarios", json=change)
+    assert scenario.status_code == 201, scenario.text
+    body = {"forecast_id": forecast_id, "scenario_ids": [scenario.json()["id"]]}
+    response = client.post("/v1/comparisons", json=body)
+    assert response.status_code == 202, response.text
+    job = wait_job(client, response.json()["id"])
+    assert job["status"] == "succeeded", job
+    for result in client.get(job["result_url"]).json()["results"]:
+        weekly = result["weekly"]
+        assert [str(d)[:10] for d in weekly["week_start"]] == [WEEK.isoformat()]
+        assert sum(weekly["calls"]) == pytest.approx(sum(result["daily"]["calls"]))
