@@ -1,7 +1,9 @@
 """Roster problem and roster solution: frozen dataclasses shared by every stage.
 
 Times are integer minutes from midnight of the day (0..1440); days are 0..``days - 1``
-(0 = Monday); every time lies on the ``interval_min`` grid and no shift crosses midnight.
+(0 = the first day of the site's week, e.g. Sunday for a Sun-Thu site; day ``d`` is the date
+``week_start + d``); every time lies on the ``interval_min`` grid and no shift crosses
+midnight.
 ``requirement[d][t]`` is the number of agents needed *on the phone* in interval ``t`` of day
 ``d`` (breaks and lunches do not count as staffed).
 """
@@ -29,9 +31,11 @@ class Contract:
 
 @dataclass(frozen=True, slots=True)
 class History:
-    """Last week's tail: consecutive days worked up to Sunday and the last shift end.
+    """Last week's tail: consecutive days worked up to the last day of the previous week and
+    the last shift end.
 
-    ``last_shift_end_min`` is relative to this Monday 00:00 (negative) or ``None``.
+    ``last_shift_end_min`` is relative to 00:00 of this week's first day (day 0; negative) or
+    ``None``.
     """
 
     consecutive_days_worked: int = 0
@@ -42,10 +46,10 @@ class History:
 class Preferences:
     """Soft wishes of an agent, priced in objective units (same units as the coverage costs).
 
-    ``days_off``: days (0 = Monday) the agent wishes to be off; each one worked costs
-    ``day_off_weight``. ``preferred_start``: ``(earliest, latest)`` preferred shift start
-    (minutes, every day); a shift starting outside costs ``start_weight`` per hour of distance
-    to the window (pro rata).
+    ``days_off``: days of the week (0 = its first day) the agent wishes to be off; each one
+    worked costs ``day_off_weight``. ``preferred_start``: ``(earliest, latest)`` preferred
+    shift start (minutes, every day); a shift starting outside costs ``start_weight`` per hour
+    of distance to the window (pro rata).
     """
 
     days_off: tuple[int, ...] = ()

@@ -3,8 +3,9 @@ also across the week boundary (``history.last_shift_end_min``).
 
 Aggregate form (valid cuts per class): for an end threshold ``e`` on day ``d``, the shifts
 ending after ``e`` and the next-day shifts starting too early for them belong to different
-agents, so together they are at most the class size; on Monday, shifts starting before ``tau``
-are at most the members whose history lets them start before ``tau``. Per-agent form: exact.
+agents, so together they are at most the class size; on day 0 (the first day of the site's
+week; "monday" in names below), shifts starting before ``tau`` are at most the members whose
+history lets them start before ``tau``. Per-agent form: exact.
 """
 
 from __future__ import annotations
