@@ -256,11 +256,17 @@ def weekly_need_hours(
     interval_min: int,
     agents_column: str = "agents",
     week_start: str = "W-SUN",
+    zone: str = "UTC",
+    week_start_day: int | None = None,
 ) -> pd.Series:
     """Productive hours required per week from a requirement frame (``interval_start`` UTC
     plus ``agents_column``: productive agents, i.e. before shrinkage), indexed by the week's
-    first day. ``week_start`` is a pandas weekly period alias (``W-SUN``: weeks Mon..Sun)."""
-    starts = pd.to_datetime(requirement["interval_start"], utc=True)
+    first day (a local date in ``zone``). ``week_start_day`` (0 = Monday .. 6 = Sunday: the
+    site's first day of the week) or else ``week_start``, a pandas weekly period alias
+    (``W-SUN``: weeks Mon..Sun), sets the weeks."""
+    if week_start_day is not None:  # weeks ending the day before week_start_day
+        week_start = "W-" + ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")[week_start_day - 1]
+    starts = pd.to_datetime(requirement["interval_start"], utc=True).dt.tz_convert(zone)
     hours = requirement[agents_column].to_numpy(dtype=np.float64) * interval_min / 60.0
     weeks = starts.dt.tz_localize(None).dt.to_period(week_start).dt.start_time
     return pd.Series(hours, index=weeks.to_numpy()).groupby(level=0).sum()

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from api.frames import frame_columns
 from api.jobs import JobContext, JobOutcome
 from api.schemas import CapacityPlanCreate
-from api.tables import CapacityPlan, Queue, Requirement
+from api.tables import CapacityPlan, Queue, Requirement, Site
 from forecasting.errors import InvalidInput, Problem
 from scenarios import capacity, capacity_milp
 from scenarios import capacity_model as cm
@@ -41,14 +41,16 @@ def _need_hours(
         message = f"requirement {body.requirement_id} does not exist"
         raise InvalidInput([Problem(None, "requirement_id", "unknown", message)])
     queue = session.get(Queue, requirement.queue_id)
-    assert queue is not None
+    site = session.get(Site, queue.site_id) if queue is not None else None
+    assert queue is not None and site is not None
     frame = pd.DataFrame(
         {
             "interval_start": requirement.intervals["interval_start"],
             "agents": np.asarray(requirement.intervals["agents"], dtype=float),
         }
     )
-    weekly = capacity.weekly_need_hours(frame, interval_min=queue.interval_min)
+    weekly = capacity.weekly_need_hours(frame, interval_min=queue.interval_min, zone=site.zone,
+                                        week_start_day=site.week_start_day)  # fmt: skip
     labels = tuple(pd.Timestamp(w).date().isoformat() for w in weekly.index)
     return tuple(float(v) for v in weekly.to_numpy()), labels
 

@@ -5,12 +5,16 @@ zone's default) needs 2 agents in every open interval and has one agent. A vacan
 are weekdays (0 = Monday .. 6 = Sunday) whatever the site's week: a hire wanted Sunday to
 Thursday works those dates, Thursday included (read as problem days, Sunday = 6 would be the
 closed Saturday and Thursday = 3 the Wednesday: Thursday stayed short). A comparison's weekly
-figures group the week from Sunday (not Monday weeks: Sunday apart from Monday-Thursday).
+figures group the week from Sunday (not Monday weeks: Sunday apart from Monday-Thursday), and
+so does a capacity plan's weekly need taken from the requirement. Roster exports give each
+shift its real date.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -111,6 +115,11 @@ def test_vacancy_days_are_weekdays_on_a_sunday_start_site(client: TestClient) ->
     dates = sorted(WEEK + dt.timedelta(days=s["day"]) for s in hire["shifts"])
     assert dates == OPEN_DATES  # Sunday to Thursday, by date
     assert sum(hired["coverage"]["unmet"]) == 0 and hired["report"]["violations"] == []
+    export = client.get(f"/v1/rosters/{out['roster_id']}/export.csv")
+    assert export.status_code == 200, export.text
+    rows = list(csv.DictReader(io.StringIO(export.text)))
+    exported = sorted(dt.date.fromisoformat(r["date"]) for r in rows if r["agent"] == hire["agent"])
+    assert exported == OPEN_DATES and {d.weekday() for d in exported} == {6, 0, 1, 2, 3}
 
 
 def test_comparison_weeks_start_on_the_sites_week_start_day(client: TestClient) -> None:
@@ -127,3 +136,22 @@ def test_comparison_weeks_start_on_the_sites_week_start_day(client: TestClient) 
         weekly = result["weekly"]
         assert [str(d)[:10] for d in weekly["week_start"]] == [WEEK.isoformat()]
         assert sum(weekly["calls"]) == pytest.approx(sum(result["daily"]["calls"]))
+
+
+def test_capacity_need_from_a_requirement_counts_the_sites_weeks(client: TestClient) -> None:
+    """The Sun-Thu week is one planning week labelled Sunday 1 November with its 40
+    agent-hours (2 agents x 4 h x 5 days), not Monday weeks (26 October: Sunday's 8 h)."""
+    _, _, requirement_id = _sun_thu_week(client)
+    body = {
+        "name": "TLV", "mode": "projection", "requirement_id": requirement_id,
+        "contracts": [{"name": "FT", "weekly_hours": 40, "hire_cost": 2000}],
+        "cohorts": [{"contract": "FT", "tenure_weeks": 52, "headcount": 2}],
+        "attrition": {"annual_rate": 0.0}, "costs": {"under_per_hour": 60, "over_per_hour": 5},
+    }  # fmt: skip
+    response = client.post("/v1/capacity-plans", json=body)
+    assert response.status_code == 202, response.text
+    job = wait_job(client, response.json()["id"])
+    assert job["status"] == "succeeded", job
+    weekly = client.get(job["result_url"]).json()["weekly"]
+    assert weekly["label"] == [WEEK.isoformat()]
+    assert weekly["need_hours"] == [40.0]
