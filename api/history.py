@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,6 +12,9 @@ import pandas as pd
 from sqlmodel import Session, col, select
 
 from api.tables import HistoryImport, HistoryInterval
+from forecasting.calendar import resample_history
+from forecasting.errors import Problem
+from forecasting.types import HistoryImport as ParsedHistory
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +29,44 @@ def _clean(value: Any) -> float | None:
         return None
     number = float(value)
     return None if math.isnan(number) else number
+
+
+def to_queue_interval(parsed: ParsedHistory, interval_min: int) -> ParsedHistory:
+    """``parsed`` summed into the queue's ``interval_min`` when its intervals are a finer
+    divisor of it (6-minute rows into a 30-minute queue), with a warning saying so; unchanged
+    otherwise (a coarser or non-dividing length stays for the caller to refuse)."""
+    finer = parsed.interval_min
+    if not finer or finer >= interval_min or interval_min % finer:
+        return parsed
+    resampled = resample_history(
+        parsed.frame, from_min=finer, to_min=interval_min, zone=parsed.zone, partial="keep"
+    )
+    notes = [
+        Problem(
+            None,
+            "interval_start",
+            "resampled",
+            f"{finer}-minute rows summed into the queue's {interval_min}-minute intervals "
+            f"({len(parsed.frame)} rows -> {len(resampled.frame)} intervals)",
+        )
+    ]
+    if resampled.partial_starts:
+        first = f"{resampled.partial_starts[0]:%Y-%m-%d %H:%M}Z"
+        notes.append(
+            Problem(
+                None,
+                "interval_start",
+                "partial_interval",
+                f"{len(resampled.partial_starts)} {interval_min}-minute intervals had only some "
+                f"of their {finer}-minute rows (first {first}); kept with the calls given",
+            )
+        )
+    return dataclasses.replace(
+        parsed,
+        frame=resampled.frame,
+        interval_min=interval_min,
+        warnings=(*parsed.warnings, *notes),
+    )
 
 
 def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from forecasting.errors import Problem, ValidationError
 
-ALLOWED_INTERVAL_MIN: tuple[int, ...] = (5, 15, 30, 60)
+ALLOWED_INTERVAL_MIN: tuple[int, ...] = (1, 2, 3, 5, 6, 10, 12, 15, 20, 30, 60)  # divide 60
 
 
 def zone_info(zone: str) -> ZoneInfo:

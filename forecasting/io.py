@@ -16,8 +16,15 @@ Problem codes: ``encoding``, ``empty_file``, ``missing_column``, ``wrong_field_c
 ``bad_duration``, ``negative_aht``, ``nonexistent_time``, ``ambiguous_time``,
 ``duplicate_interval``, ``bad_granularity``, ``mixed_granularity``, ``off_grid``,
 ``unknown_queue``, ``unknown_zone``, ``duplicate_column``, ``path_as_text`` (a ``str`` source that
-is a file name, not CSV text), ``field_too_large`` (a field over the csv module's 128 KiB limit),
-``malformed_csv`` (a record the csv module cannot read).
+is a file name, not CSV text), ``ambiguous_date_order``, ``inconsistent_date_order``,
+``bad_date_format`` (``forecasting.timestamps``), ``interval_range`` (a ``07:00-07:30`` range
+whose length is not the interval length), ``implausible_volume``, ``aht_out_of_range``,
+``date_out_of_range``, ``handled_exceeds_offered``, ``abandoned_exceeds_offered``
+(``forecasting.plausibility``).
+
+Warning codes: ``missing_day``, ``other_queues``, ``inferred_date_order``, ``interval_gap``,
+``outlier_day``, ``outside_opening_hours``, ``handled_exceeds_offered`` and
+``abandoned_exceeds_offered`` (single intervals).
 """
 
 from __future__ import annotations
@@ -33,9 +40,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecasting.calendar import ALLOWED_INTERVAL_MIN, missing_days, zone_info
+from forecasting import plausibility
+from forecasting.calendar import missing_days, zone_info
 from forecasting.errors import Problem, ValidationError
+from forecasting.io_grid import (
+    Collector,
+    check_duplicates,
+    check_grid,
+    check_ranges,
+    detect_granularity,
+)
 from forecasting.synthetic import HISTORY_COLUMNS
+from forecasting.timestamps import check_date_format, prepare_timestamps
 from forecasting.types import HistoryImport
 
 DEFAULT_QUEUE = "default"
@@ -79,30 +95,6 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 }
 _OFFSET_RE = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 _DURATION_RE = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:\.\d+)?)$")
-
-
-class _Collector:
-    """Problems in row order, capped; knows whether anything was dropped."""
-
-    def __init__(self, cap: int) -> None:
-        self.cap = max(1, cap)
-        self.items: list[Problem] = []
-        self.total = 0
-
-    def add(self, row: int | None, field: str | None, code: str, message: str) -> None:
-        self.total += 1
-        if len(self.items) < self.cap:
-            self.items.append(Problem(row, field, code, message))
-
-    def add_rows(self, rows: pd.Series, field: str, code: str, message: str) -> None:
-        for row in rows.tolist()[: self.cap]:
-            self.add(int(row), field, code, message.format(row=row))
-        self.total += max(0, len(rows) - self.cap)
-
-    def raise_if_any(self) -> None:
-        if self.total:
-            ordered = sorted(self.items, key=lambda p: (p.row is not None, p.row or 0))
-            raise ValidationError(ordered, truncated=self.total > len(self.items))
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +142,7 @@ def _normalise(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")
 
 
-def _map_columns(header: list[str], out: _Collector) -> dict[str, str]:
+def _map_columns(header: list[str], out: Collector) -> dict[str, str]:
     by_norm = {_normalise(h): h for h in reversed(header)}
     found: dict[str, str] = {}
     for role, names in _ALIASES.items():
@@ -181,7 +173,7 @@ def _sniff(header_line: str) -> type[csv.Dialect] | csv.Dialect:
         return csv.excel
 
 
-def _read_table(text: str, out: _Collector) -> _Table:
+def _read_table(text: str, out: Collector) -> _Table:
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
         raise ValidationError([Problem(None, None, "empty_file", "the file has no rows")])
@@ -210,7 +202,7 @@ def _csv_problem(lines: list[str], reader: Any, exc: csv.Error) -> Problem:
     return Problem(row, field, "malformed_csv", f"unreadable CSV record: {exc}")
 
 
-def _read_rows(reader: Any, out: _Collector) -> _Table:
+def _read_rows(reader: Any, out: Collector) -> _Table:
     header = [h.strip() for h in next(reader)]
     repeated = sorted({h for h in header if header.count(h) > 1})
     if repeated:
@@ -238,7 +230,7 @@ def _read_rows(reader: Any, out: _Collector) -> _Table:
     return _Table(header, frame, _map_columns(header, out))
 
 
-def _parse_counts(cells: pd.Series, field: str, out: _Collector) -> pd.Series:
+def _parse_counts(cells: pd.Series, field: str, out: Collector) -> pd.Series:
     empty = cells == ""
     out.add_rows(cells.index[empty].to_series(), field, "missing_value", f"{field} is empty")
     values = pd.to_numeric(cells.where(~empty).str.replace(",", "", regex=False), errors="coerce")
@@ -258,7 +250,14 @@ def _parse_counts(cells: pd.Series, field: str, out: _Collector) -> pd.Series:
     out.add_rows(
         values.index[negative].to_series(), field, "negative_count", f"{field} must not be negative"
     )
-    return values.fillna(0).astype("int64")
+    huge = values > plausibility.MAX_CALLS_PER_INTERVAL
+    out.add_rows(
+        values.index[huge].to_series(),
+        field,
+        "implausible_volume",
+        f"{field} above {plausibility.MAX_CALLS_PER_INTERVAL:,} calls in one interval",
+    )
+    return values.where(~huge).fillna(0).astype("int64")
 
 
 def _duration_s(cell: str) -> float:
@@ -274,7 +273,7 @@ def _duration_s(cell: str) -> float:
     return value
 
 
-def _parse_aht(cells: pd.Series, out: _Collector) -> pd.Series:
+def _parse_aht(cells: pd.Series, out: Collector) -> pd.Series:
     values: dict[int, float] = {}
     for row, cell in zip(cells.index.tolist(), cells.tolist(), strict=True):
         try:
@@ -289,7 +288,11 @@ def _parse_aht(cells: pd.Series, out: _Collector) -> pd.Series:
     out.add_rows(
         aht.index[negative].to_series(), "aht_s", "negative_aht", "AHT must not be negative"
     )
-    return aht.where(~negative)
+    long = aht > plausibility.MAX_AHT_S
+    out.add_rows(
+        aht.index[long].to_series(), "aht_s", "aht_out_of_range", "AHT above a day (86,400 s)"
+    )
+    return aht.where(~negative & ~long)
 
 
 def _parse_naive(text: pd.Series) -> pd.Series:
@@ -300,30 +303,41 @@ def _parse_naive(text: pd.Series) -> pd.Series:
     return parsed
 
 
-def _raw_timestamps(table: _Table, out: _Collector) -> tuple[pd.Series, pd.Series]:
-    """Naive local timestamps and exact UTC ones (rows with an offset), NaT elsewhere."""
+@dataclass(frozen=True, slots=True)
+class _Stamps:
+    naive: pd.Series  # local wall times (NaT where an offset is given or unparsed)
+    aware: pd.Series  # exact UTC instants of cells with an offset
+    range_min: pd.Series  # minutes of a "07:00-07:30" range, NaN without one
+    warnings: tuple[Problem, ...]
+
+
+def _raw_timestamps(table: _Table, date_format: str | None, out: Collector) -> _Stamps:
+    """Timestamps of every row (ranges and day/month order: ``forecasting.timestamps``)."""
     rows = table.rows
     if "timestamp" in table.columns:
-        text = rows[table.columns["timestamp"]].astype(str)
+        column = table.columns["timestamp"]
+        raw = rows[column].astype(str)
         field = "interval_start"
     else:
-        text = (
-            rows[table.columns["date"]].astype(str) + " " + rows[table.columns["time"]].astype(str)
-        )
-        text = text.str.strip()
+        column = table.columns["date"]
+        raw = rows[column].astype(str) + " " + rows[table.columns["time"]].astype(str)
+        raw = raw.str.strip()
         field = "date"
+    prepared = prepare_timestamps(raw, column, date_format)
+    text = prepared.text
     has_offset = text.str.contains(_OFFSET_RE)
     aware = pd.to_datetime(text.where(has_offset), format="ISO8601", errors="coerce", utc=True)
-    naive = _parse_naive(text.where(~has_offset, ""))
+    naive = _parse_naive(text.where(~has_offset & ~prepared.unparsed, ""))
     bad = (has_offset & aware.isna()) | (~has_offset & naive.isna())
-    for row, cell in zip(text.index[bad][: out.cap].tolist(), text[bad].tolist(), strict=False):
+    hint = f" read with date_format {date_format!r}" if date_format else ""
+    for row, cell in zip(raw.index[bad][: out.cap].tolist(), raw[bad].tolist(), strict=False):
         code = "missing_value" if cell == "" else "bad_timestamp"
-        out.add(int(row), field, code, f"timestamp {cell!r} is not a date and time")
+        out.add(int(row), field, code, f"timestamp {cell!r} is not a date and time{hint}")
     out.total += max(0, int(bad.sum()) - out.cap)
-    return naive, aware
+    return _Stamps(naive, aware, prepared.range_min, prepared.warnings)
 
 
-def _localise(naive: pd.Series, queue: pd.Series, zone: str, out: _Collector) -> pd.Series:
+def _localise(naive: pd.Series, queue: pd.Series, zone: str, out: Collector) -> pd.Series:
     """UTC instants of local wall times, with the explicit DST rules of the module docstring."""
     index = pd.DatetimeIndex(naive)
     early = index.tz_localize(zone, ambiguous=np.ones(len(index), bool), nonexistent="NaT")
@@ -356,7 +370,7 @@ def _localise(naive: pd.Series, queue: pd.Series, zone: str, out: _Collector) ->
     return result
 
 
-def _queues(table: _Table, queue: str | None, out: _Collector) -> tuple[pd.Series, int]:
+def _queues(table: _Table, queue: str | None, out: Collector) -> tuple[pd.Series, int]:
     """Queue of every row; rows of other queues dropped when ``queue`` is given."""
     rows = table.rows
     if "queue" not in table.columns:
@@ -371,85 +385,14 @@ def _queues(table: _Table, queue: str | None, out: _Collector) -> tuple[pd.Serie
     return values, int((values != queue).sum())
 
 
-def _check_duplicates(frame: pd.DataFrame, out: _Collector) -> None:
-    dup = frame.duplicated(["queue", "interval_start"], keep="first")
-    first = frame.drop_duplicates(["queue", "interval_start"]).set_index(
-        ["queue", "interval_start"]
-    )["row"]
-    for _, item in frame[dup].head(out.cap).iterrows():
-        original = int(first[(item["queue"], item["interval_start"])])
-        out.add(
-            int(item["row"]),
-            "interval_start",
-            "duplicate_interval",
-            f"interval {item['interval_start']:%Y-%m-%d %H:%M}Z of queue {item['queue']!r} "
-            f"already given on row {original}",
-        )
-    out.total += max(0, int(dup.sum()) - out.cap)
-
-
-def _day_steps(frame: pd.DataFrame, zone: str) -> pd.DataFrame:
-    """Per row: local day and the minutes since the previous interval of the same queue/day."""
-    local = pd.DatetimeIndex(frame["interval_start"]).tz_convert(zone)
-    steps = frame.assign(local_date=local.date)
-    steps = steps.sort_values(["queue", "interval_start"])
-    gap = steps.groupby(["queue", "local_date"])["interval_start"].diff()
-    return steps.assign(step_min=gap.dt.total_seconds() / 60.0)
-
-
-def _detect_granularity(frame: pd.DataFrame, zone: str, out: _Collector) -> int:
-    """Most common step between consecutive intervals of a day; mixed days are reported."""
-    steps = _day_steps(frame, zone)
-    positive = steps["step_min"][steps["step_min"] > 0]
-    if positive.empty:
-        return _granularity_from_grid(frame, zone, out)
-    interval_min = float(positive.mode().min())
-    if interval_min not in ALLOWED_INTERVAL_MIN:
-        out.add(
-            None,
-            "interval_start",
-            "bad_granularity",
-            f"intervals are {interval_min:g} minutes apart; expected one of {ALLOWED_INTERVAL_MIN}",
-        )
-        return 0
-    day_mode = (
-        steps[steps["step_min"] > 0]
-        .groupby(["queue", "local_date"])["step_min"]
-        .agg(lambda s: s.mode().min())
-    )
-    odd = day_mode[day_mode != interval_min].head(out.cap)
-    for (queue, day), step in zip(odd.index.tolist(), odd.tolist(), strict=True):
-        first_row = steps[(steps["queue"] == queue) & (steps["local_date"] == day)]["row"].min()
-        out.add(
-            int(first_row),
-            "interval_start",
-            "mixed_granularity",
-            f"queue {queue!r} on {day} has intervals {step:g} minutes apart, the file "
-            f"mostly {interval_min:g}",
-        )
-    return int(interval_min)
-
-
-def _granularity_from_grid(frame: pd.DataFrame, zone: str, out: _Collector) -> int:
-    local = pd.DatetimeIndex(frame["interval_start"]).tz_convert(zone)
-    minutes = pd.Series(local.hour * 60 + local.minute)
-    for candidate in sorted(ALLOWED_INTERVAL_MIN, reverse=True):
-        if (minutes % candidate == 0).all():
-            return candidate
-    out.add(None, "interval_start", "bad_granularity", "cannot tell the interval length")
-    return 0
-
-
-def _check_grid(frame: pd.DataFrame, interval_min: int, zone: str, out: _Collector) -> None:
-    local = pd.DatetimeIndex(frame["interval_start"]).tz_convert(zone)
-    minutes = local.hour * 60 + local.minute
-    off = (minutes % interval_min != 0) | (local.second != 0) | (local.microsecond != 0)
-    out.add_rows(
-        frame["row"][np.asarray(off)],
-        "interval_start",
-        "off_grid",
-        f"interval start is not on the {interval_min}-minute grid",
-    )
+def _warnings(
+    frame: pd.DataFrame, interval_min: int, zone: str, hours: plausibility.OpeningHours | None
+) -> list[Problem]:
+    found = plausibility.gap_warnings(frame, zone, interval_min) if interval_min else []
+    found += plausibility.outlier_warnings(frame, zone)
+    if hours is not None:
+        found += plausibility.outside_hours(frame, zone, hours)
+    return found
 
 
 def read_history_csv(
@@ -458,20 +401,26 @@ def read_history_csv(
     zone: str,
     queue: str | None = None,
     max_problems: int = 100,
+    date_format: str | None = None,
+    opening_hours: plausibility.OpeningHours | None = None,
 ) -> HistoryImport:
     """Read and validate an ACD interval export; raise ``ValidationError`` listing every problem.
 
     ``source`` is the CSV text (``str``), its raw bytes (``bytes``) or a file (``Path``).
     ``zone`` is the queue's IANA zone, used for timestamps without a UTC offset. ``queue``
     keeps only that queue's rows of a multi-queue file (and names the queue of a file without
-    a queue column; default ``"default"``). Problems carry the 1-based data row (header
-    excluded), the field, a stable code (module docstring) and a message; at most
+    a queue column; default ``"default"``). ``date_format`` (strftime, e.g. ``"%d/%m/%Y"``)
+    states the order of numeric dates; without it a file whose dates read both ways is refused
+    (``forecasting.timestamps``). ``opening_hours`` (7 entries Mon..Sun, ``[open_min,
+    close_min]`` or None) adds warnings for calls outside them. Problems carry the 1-based data
+    row (header excluded), the field, a stable code (module docstring) and a message; at most
     ``max_problems`` are kept (``truncated`` tells when more were found). The same bytes
     always give the same frame and the same ``file_sha256``.
     """
     zone = zone_info(zone).key
+    check_date_format(date_format)
     text, digest = _decode(source)
-    out = _Collector(max_problems)
+    out = Collector(max_problems)
     table = _read_table(text, out)
     if "offered" not in table.columns or table.rows.empty:
         out.raise_if_any()
@@ -480,20 +429,32 @@ def read_history_csv(
         keep = queues == queue
         table = _Table(table.header, table.rows[keep], table.columns)
         queues = queues[keep]
-    frame = _parse_rows(table, queues, zone, out)
+    frame, found = _parse_rows(table, queues, zone, date_format, out)
     out.raise_if_any()
-    interval_min = _detect_granularity(frame, zone, out) if len(frame) else 0
+    for problem in plausibility.date_errors(frame):
+        out.add(problem.row, problem.field, problem.code, problem.message)
+    out.raise_if_any()
+    interval_min = detect_granularity(frame, zone, out) if len(frame) else 0
     if interval_min:
-        _check_grid(frame, interval_min, zone, out)
-    _check_duplicates(frame, out)
+        check_grid(frame, interval_min, zone, out)
+        check_ranges(frame, interval_min, out)
+    check_duplicates(frame, out)
+    errors, balance = plausibility.balance_problems(frame, zone)
+    for problem in errors:
+        out.add(problem.row, problem.field, problem.code, problem.message)
     out.raise_if_any()
-    return _result(frame, interval_min, zone, digest, skipped)
+    found += plausibility.future_warnings(frame) + balance
+    found += _warnings(frame, interval_min, zone, opening_hours)
+    return _result(frame, interval_min, zone, digest, skipped, found)
 
 
-def _parse_rows(table: _Table, queues: pd.Series, zone: str, out: _Collector) -> pd.DataFrame:
-    naive, aware = _raw_timestamps(table, out)
-    starts = _localise(naive, queues, zone, out).where(aware.isna(), aware)
+def _parse_rows(
+    table: _Table, queues: pd.Series, zone: str, date_format: str | None, out: Collector
+) -> tuple[pd.DataFrame, list[Problem]]:
+    stamps = _raw_timestamps(table, date_format, out)
+    starts = _localise(stamps.naive, queues, zone, out).where(stamps.aware.isna(), stamps.aware)
     frame = pd.DataFrame({"row": table.rows.index.to_numpy(), "interval_start": starts})
+    frame["range_min"] = stamps.range_min.to_numpy()
     cols = table.columns
     frame["offered"] = _parse_counts(table.rows[cols["offered"]], "offered", out)
     for role in ("handled", "abandoned"):
@@ -502,18 +463,23 @@ def _parse_rows(table: _Table, queues: pd.Series, zone: str, out: _Collector) ->
     if "aht" in cols:
         frame["aht_s"] = _parse_aht(table.rows[cols["aht"]], out)
     frame["queue"] = queues.astype(str)
-    return frame
+    return frame, list(stamps.warnings)
 
 
 def _result(
-    frame: pd.DataFrame, interval_min: int, zone: str, digest: str, skipped: int
+    frame: pd.DataFrame,
+    interval_min: int,
+    zone: str,
+    digest: str,
+    skipped: int,
+    found: list[Problem],
 ) -> HistoryImport:
     frame = frame.sort_values(["queue", "interval_start"], kind="stable").reset_index(drop=True)
     frame["interval_start"] = frame["interval_start"].astype("datetime64[ns, UTC]")
     columns = [c for c in HISTORY_COLUMNS if c in frame.columns]
     clean = frame.loc[:, columns]
     holes = missing_days(clean, zone)
-    warnings = [
+    warnings = list(found) + [
         Problem(None, "interval_start", "missing_day", f"queue {q!r} has no rows on {d}")
         for q, d in holes
     ]

@@ -7,14 +7,20 @@ returns the earlier import instead of importing twice.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
 from sqlmodel import Session, col, func, select
 
 from api.deps import Limit, Offset, ReadSession, SettingsDep, WriteSession, get_or_404
 from api.errors import ApiError
-from api.history import find_import, frame_records, load_history, upsert_history
+from api.history import (
+    find_import,
+    frame_records,
+    load_history,
+    to_queue_interval,
+    upsert_history,
+)
 from api.schemas import HistoryRead, ImportList, ImportProblem, ImportReport
 from api.tables import HistoryImport, Queue, Site
 from forecasting.errors import InvalidInput, Problem
@@ -22,6 +28,10 @@ from forecasting.io import read_history_csv
 from forecasting.types import HistoryImport as ParsedHistory
 
 router = APIRouter(tags=["history"])
+DATE_FORMAT_HELP = (
+    "strftime order of numeric dates, e.g. %d/%m/%Y; needed when dates such as 01/11/1999 "
+    "read both ways (ISO 8601 dates never need it)"
+)
 _CHUNK = 1 << 20
 
 
@@ -61,9 +71,24 @@ def import_report(row: HistoryImport, *, already: bool = False) -> ImportReport:
     )
 
 
-def parse_upload(data: bytes, queue: Queue, zone: str, source_queue: str | None) -> ParsedHistory:
-    """Validate the CSV for ``queue``; raises ``InvalidInput`` listing every problem."""
-    parsed = read_history_csv(data, zone=zone, queue=source_queue)
+def parse_upload(
+    data: bytes,
+    queue: Queue,
+    zone: str,
+    source_queue: str | None,
+    *,
+    date_format: str | None = None,
+    opening_hours: list[Any] | None = None,
+) -> ParsedHistory:
+    """Validate the CSV for ``queue``; raises ``InvalidInput`` listing every problem.
+
+    ``date_format`` states the order of numeric dates; ``opening_hours`` (the site's, Mon..Sun)
+    adds warnings for calls outside them."""
+    hours = opening_hours if opening_hours and len(opening_hours) == 7 else None
+    parsed = read_history_csv(
+        data, zone=zone, queue=source_queue, date_format=date_format, opening_hours=hours
+    )
+    parsed = to_queue_interval(parsed, queue.interval_min)
     problems = []
     if len(parsed.queues) > 1:
         problems.append(
@@ -133,15 +158,17 @@ async def create_import(
     response: Response,
     dry_run: Annotated[bool, Query(description="validate only, store nothing")] = False,
     source_queue: Annotated[str | None, Query(max_length=200)] = None,
+    date_format: Annotated[str | None, Query(max_length=40, description=DATE_FORMAT_HELP)] = None,
 ) -> ImportReport:
     queue = get_or_404(session, Queue, queue_id, "queue")
     site = get_or_404(session, Site, queue.site_id, "site")
     data = await _read_limited(file, settings.max_upload_bytes)
+    options = {"date_format": date_format, "opening_hours": site.opening_hours}
     if dry_run:
         response.status_code = status.HTTP_200_OK
         session.rollback()
-        return _dry_run(queue, site.zone, data, file.filename, source_queue)
-    parsed = parse_upload(data, queue, site.zone, source_queue)
+        return _dry_run(queue, site.zone, data, file.filename, source_queue, options)
+    parsed = parse_upload(data, queue, site.zone, source_queue, **options)
     row, created = store_import(session, queue, parsed, file.filename)
     session.commit()
     response.headers["Location"] = f"/v1/history-imports/{row.id}"
@@ -153,14 +180,19 @@ async def create_import(
 
 
 def _dry_run(
-    queue: Queue, zone: str, data: bytes, filename: str | None, source_queue: str | None
+    queue: Queue,
+    zone: str,
+    data: bytes,
+    filename: str | None,
+    source_queue: str | None,
+    options: dict[str, Any],
 ) -> ImportReport:
     import hashlib
 
     digest = hashlib.sha256(data).hexdigest()
     assert queue.id is not None
     try:
-        parsed = parse_upload(data, queue, zone, source_queue)
+        parsed = parse_upload(data, queue, zone, source_queue, **options)
     except InvalidInput as exc:
         return ImportReport(
             queue_id=queue.id,

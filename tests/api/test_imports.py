@@ -77,8 +77,13 @@ def test_malformed_csv_is_422_with_rows_and_nothing_stored(client: TestClient) -
 
 
 def test_granularity_mismatch(client: TestClient) -> None:
-    queue_id = create_queue(client, create_site(client), interval_min=30)
-    problem = assert_problem(_upload(client, queue_id, _csv()), 422)
+    queue_id = create_queue(client, create_site(client), interval_min=15)
+    # (rows finer than the queue's intervals are summed: tests/api/test_imports_formats.py)
+    hourly = synthetic_history(
+        start=dt.date(2026, 3, 2), weeks=1, zone="Europe/Berlin", interval_min=60,
+        open_minute=480, close_minute=600,
+    )  # fmt: skip
+    problem = assert_problem(_upload(client, queue_id, to_acd_csv(hourly, "Europe/Berlin")), 422)
     assert problem["errors"][0]["code"] == "granularity_mismatch"
 
 

@@ -138,7 +138,8 @@ def test_cli_forecast_and_backtest(tmp_path: Path, capsys: pytest.CaptureFixture
     out = tmp_path / "fc.csv"
     assert staffwise(["forecast", str(path), "--zone", ZONE, "--output", str(out)]) == 0
     written = pd.read_csv(out)
-    assert list(written.columns) == list(FORECAST_COLUMNS) and len(written) == 5 * 15
+    # the local week after the history (7 open days), as the API's forecast job
+    assert list(written.columns) == list(FORECAST_COLUMNS) and len(written) == 7 * 15
     assert "method " in capsys.readouterr().err
     assert staffwise(["backtest", str(path), "--zone", ZONE, "--origins", "2"]) == 0
     table = capsys.readouterr().out

@@ -134,7 +134,7 @@ def test_duplicates_off_grid_and_mixed_granularity() -> None:
     rows += [f"2025-01-08 {h:02d}:{m:02d},1" for h in (7, 8) for m in (0, 15, 30, 45)]
     mixed = "interval_start,offered\n" + "\n".join(rows) + "\n"
     assert (13, "interval_start", "mixed_granularity") in _codes(mixed)
-    odd = "interval_start,offered\n2025-01-06 07:00,1\n2025-01-06 07:20,1\n2025-01-06 07:40,1\n"
+    odd = "interval_start,offered\n2025-01-06 07:00,1\n2025-01-06 07:25,1\n2025-01-06 07:50,1\n"
     assert (None, "interval_start", "bad_granularity") in _codes(odd)
 
 
