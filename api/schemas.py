@@ -731,7 +731,8 @@ class CapacityPlanCreate(Strict):
     """A capacity plan: ``projection`` of given ``classes`` or ``optimise`` (choose classes).
 
     The weekly need comes from ``need_hours`` (productive hours per week) or from a stored
-    requirement (``requirement_id``: its productive agent-hours per Mon..Sun week).
+    requirement (``requirement_id``: its productive agent-hours per local week of the site,
+    starting on its ``week_start_day``).
     """
 
     name: Name
