@@ -128,7 +128,7 @@ def test_six_and_ten_minute_history_resamples_and_forecasts(interval_min: int) -
     result = forecast_history(imported.frame, zone=ZONE, interval_min=interval_min)
     per_day = result.frame.groupby(result.frame["interval_start"].dt.tz_convert(ZONE).dt.date)
     assert per_day.size().eq(17 * 60 // interval_min).all()
-    weekdays = set(result.frame["interval_start"].dt.tz_convert(ZONE).dt.weekday)
+    weekdays = set(result.frame["interval_start"].dt.tz_convert(ZONE).dt.day_of_week)
     assert weekdays <= SUN_THU and result.frame["calls"].between(0, 1e4).all()
 
 
