@@ -63,7 +63,8 @@ def future_warnings(frame: pd.DataFrame, now: pd.Timestamp | None = None) -> lis
     reason = f"more than {FUTURE_LIMIT_DAYS} days ahead: history should be in the past"
     found = _dated(frame, late, "date_far_ahead", reason)
     if len(found) > ROW_WARNINGS:
-        summary = Problem(None, "interval_start", "date_far_ahead", f"{len(found)} rows in all so")
+        total = f"{len(found)} rows in all are dated so far ahead"
+        summary = Problem(None, "interval_start", "date_far_ahead", total)
         found = [*found[:ROW_WARNINGS], summary]
     return found
 
@@ -88,7 +89,8 @@ def balance_problems(frame: pd.DataFrame, zone: str) -> tuple[list[Problem], lis
         messages = (
             over[field].astype(str) + f" {field} > " + over["offered"].astype(str) + " offered"
         )
-        warnings += _listed(over["row"], messages, field, f"{field}_exceeds_offered", "so")
+        what = f"have more {field} than offered calls"
+        warnings += _listed(over["row"], messages, field, f"{field}_exceeds_offered", what)
         totals = days.groupby(["queue", "local_date"]).agg(
             row=("row", "min"), offered=("offered", "sum"), value=(field, "sum")
         )
@@ -124,7 +126,8 @@ def outside_hours(frame: pd.DataFrame, zone: str, hours: OpeningHours) -> list[P
         + pd.DatetimeIndex(hit["interval_start"]).tz_convert(zone).strftime("%a %Y-%m-%d %H:%M")
         + ", outside the opening hours"
     )
-    return _listed(hit["row"], messages, "interval_start", "outside_opening_hours", "so")
+    what = "have calls outside the opening hours"
+    return _listed(hit["row"], messages, "interval_start", "outside_opening_hours", what)
 
 
 def gap_warnings(frame: pd.DataFrame, zone: str, interval_min: int) -> list[Problem]:
