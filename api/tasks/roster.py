@@ -95,13 +95,14 @@ def warning_dicts(
     warnings: Sequence[ShortfallWarning], week_start: dt.date
 ) -> list[dict[str, Any]]:
     """``report.warnings``: ``{code, day, date, hours_short, structural_hours, cause,
-    message}`` per structurally short day, the message naming the local date."""
+    message}`` per structurally short day; the message says why (the planner page prefixes
+    the date and ``hours_short``)."""
     out = []
     for w in warnings:
         date = week_start + dt.timedelta(days=w.day)
         message = (
-            f"{date:%A} {date.isoformat()}: {w.hours_short:.1f} agent-hours short, at least "
-            f"{w.structural_hours:.1f} whatever the roster: {w.detail}"
+            f"at least {w.structural_hours:.1f} agent-hours no roster can cover ({date:%A}): "
+            f"{w.detail}"
         )
         out.append({"code": w.code, "day": w.day, "date": date.isoformat(),
                     "hours_short": w.hours_short, "structural_hours": w.structural_hours,

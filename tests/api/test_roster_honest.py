@@ -172,8 +172,11 @@ def test_a_short_friday_is_a_structural_shortfall_warning(client: TestClient) ->
     assert (warning["day"], warning["date"]) == (4, "2026-11-06")
     assert warning["cause"] == "no_shift_fits_opening_hours"
     assert warning["hours_short"] > 0
-    assert warning["message"].startswith("Friday 2026-11-06: ")
-    assert "09:00-10:30" in warning["message"]
+    assert warning["structural_hours"] == warning["hours_short"]  # nothing could be staffed
+    assert warning["message"] == (
+        f"at least {warning['hours_short']:.1f} agent-hours no roster can cover (Friday): "
+        "no contract's shift (2-4 h paid) fits the opening hours 09:00-10:30"
+    )
 
 
 def test_an_idempotency_key_resent_after_its_inputs_changed_is_a_409_naming_them(
