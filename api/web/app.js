@@ -3,21 +3,13 @@
 import * as client from "./client.js";
 import { capacityChart, forecastChart, netStaffingChart, serviceChart } from "./charts.js";
 import { ganttChart } from "./gantt.js";
+import { GAP_TIP, renderRosterReport, statusText } from "./report.js";
 import { installSignIn } from "./signin.js";
 import { clear, dayLabel, fmt, html, localDay, pct, weekday, weekdayName, weekStartOf } from "./svg.js";
-import { errorsTable, scenarioTable, totalsTable, violationsTable, warningsList } from "./tables.js";
+import { errorsTable, scenarioTable, totalsTable, warningsList } from "./tables.js";
 
 const POLL_MS = 500;
 const $ = (id) => document.getElementById(id);
-const GAP_TIP = "Gap to best possible: how far this roster's cost (or the running solve's best so far)"
-  + " may still be above the best roster the rules allow, as proven by the solver's bound."
-  + " 0% means no better roster exists under these rules.";
-const STATUS_TIP = {
-  OPTIMAL: "OPTIMAL: no roster the rules allow is cheaper. It says nothing about service: see the warnings.",
-  FEASIBLE: "FEASIBLE: a valid roster, stopped before it was proven the best (see the gap to best possible).",
-  INVALID: "INVALID: this roster breaks hard rules (listed below); do not publish it.",
-};
-
 const state = {
   queues: [],       // [{queue, site}]
   current: null,    // {queue, site}
@@ -154,32 +146,6 @@ function renderStaffing() {
   serviceNote(points, goal);
 }
 
-function statusText(report) {
-  const n = report.violations.length;
-  return report.status === "INVALID" ? `INVALID: ${n} rule violation${n === 1 ? "" : "s"}` : String(report.status);
-}
-
-/** Roster status (red when INVALID, with the count), its warnings and broken rules. */
-function renderRosterReport() {
-  const r = state.roster?.report;
-  $("roster-report").hidden = !r;
-  if (!r) return;
-  const invalid = r.status === "INVALID";
-  const badge = $("roster-status");
-  badge.textContent = statusText(r);
-  badge.dataset.status = r.status;
-  badge.className = `badge ${invalid ? "bad" : r.warnings.length ? "warn" : "good"}`;
-  badge.title = (STATUS_TIP[r.status] ?? "solver status")
-    + (r.solver_status !== r.status ? ` (solver status ${r.solver_status})` : "");
-  $("roster-report-label").textContent = `Roster #${state.roster.id}, week of ${dayLabel(state.roster.week_start)}:`;
-  const warnings = clear($("roster-warnings-box"));
-  if (r.warnings.length) warnings.append(warningsList(r.warnings, "roster-warnings"));
-  const details = $("roster-violations");
-  details.hidden = !r.violations.length;
-  clear($("roster-violations-table"));
-  if (r.violations.length) $("roster-violations-table").append(violationsTable(r.violations, state.roster.week_start));
-}
-
 function renderGantt() {
   const roster = state.roster;
   if (!roster) {
@@ -252,7 +218,7 @@ function renderKpis() {
 
 function renderAll() {
   renderDayChips();
-  renderRosterReport();
+  renderRosterReport(state.roster);
   renderKpis();
   renderForecast();
   renderStaffing();

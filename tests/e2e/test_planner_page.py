@@ -37,7 +37,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT_S = 90
 TOKEN_LINE = re.compile(r"^Planner token \(shown once\): (\S+)$", re.MULTILINE)
 JOB_TIMEOUT_MS = 75_000
-ROSTER_TIME_LIMIT_S = "30"  # an option of the page's time-limit select
+ROSTER_TIME_LIMIT_S = "45"  # an option of the page's time-limit select
 BAD_CSV = (
     "Date,Interval,Queue,Offered,Handled,Abandoned,AHT\n"
     "2026-11-16,08:00,voice,12,11,1,290.0\n"
@@ -108,12 +108,20 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
         printed = TOKEN_LINE.search(log.read_text(errors="replace"))
         yield Service(base, database_url, printed.group(1) if printed else None)
     finally:
+        stop(process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the service's process group, SIGKILL after 20 s (nothing when it exited)."""
+    try:
         os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
 
 
 def api_get(service: Service, path: str) -> Any:

@@ -198,6 +198,7 @@ def test_an_invalid_roster_shows_in_red_with_its_violation_count(chromium: Any) 
     assert badge.text_content() == "INVALID: 3 rule violations"
     assert badge.evaluate("b => getComputedStyle(b).backgroundColor") == RED
     assert "OPTIMAL" in (badge.get_attribute("title") or "")  # the raw solver status
+    assert page.text_content("#roster-status-words") == "breaks hard rules: do not publish it"
     assert "INVALID: 3 rule violations" in page.text_content("#roster-meta")
     page.click("#roster-violations summary")
     rows = page.eval_on_selector_all(
