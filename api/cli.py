@@ -15,6 +15,7 @@ from collections.abc import Sequence
 # Modules that add sub-commands, in the order they appear in ``staffwise --help``.
 COMMAND_MODULES: tuple[str, ...] = (
     "api.server_cli",
+    "api.token_cli",
     "forecasting.cli",
     "optimizer.cli",
     "optimizer.roster.cli",

@@ -176,3 +176,15 @@ def load_demo(engine: Engine) -> DemoIds:
             agents = session.exec(select(func.count()).select_from(Agent).where(where)).one()
             return DemoIds(site.id, queue_id, created=False, agents=agents)
         return _create(session)
+
+
+DEMO_TOKEN_NAME = "demo planner"
+
+
+def demo_planner_token(engine: Engine, site_id: int) -> str:
+    """A planner token for the demo site, for the planner page: the one token named
+    ``demo planner`` gets a new secret on every start (the previous one stops working)."""
+    from api.auth import rotate_named_token
+
+    with write_session(engine) as session:
+        return rotate_named_token(session, DEMO_TOKEN_NAME, "planner", [site_id])

@@ -6,13 +6,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 
 from api import edge, errors
+from api.audit import AuditMiddleware
+from api.auth import require_access
 from api.db import make_engine, upgrade
 from api.jobs import JobRunner
 from api.routes import (
     agents,
+    audit,
     capacity,
     contracts,
     forecasts,
@@ -25,6 +28,7 @@ from api.routes import (
     scenarios,
     shift_rules,
     sites,
+    tokens,
 )
 from api.settings import Settings
 from api.web.routes import include_planner
@@ -72,9 +76,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         capacity,
         hiring,
         jobs,
+        tokens,
+        audit,
     )
-    for module in routers:
-        app.include_router(module.router)
+    app.add_middleware(AuditMiddleware)  # writes the audit event of every change (api.audit)
+    for module in routers:  # one access check for every /v1 route but /v1/health (api.auth)
+        app.include_router(module.router, dependencies=[Depends(require_access)])
     include_planner(app)  # the planner page (api/web), a thin client of the routes above
     edge.install(app, settings)  # added last: outermost (host, origin, rate, body size)
 

@@ -48,13 +48,15 @@ def serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     if args.demo:
-        from api.demo import demo_state, load_demo
+        from api.demo import demo_planner_token, demo_state, load_demo
 
         engine = make_engine(settings.database_url)
         upgrade(engine)
         ids = load_demo(engine)
+        token = demo_planner_token(engine, ids.site_id)
         engine.dispose()
         print(f"demo site {ids.site_id} / queue {ids.queue_id} {demo_state(ids)}")
+        print(f"Planner token (shown once): {token}", flush=True)
     app = create_app(settings)
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level,
                             timeout_graceful_shutdown=GRACEFUL_REQUESTS_S)  # fmt: skip

@@ -315,3 +315,39 @@ class HiringScenario(SQLModel, table=True):
     base_roster_id: int | None = _roster_ref()
     roster_id: int | None = _roster_ref()
     created_at: datetime = _created()
+
+
+class AccessToken(SQLModel, table=True):
+    """A bearer token (api.auth): only its SHA-256 is stored; ``sites`` NULL = every site."""
+
+    __tablename__ = "access_token"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(default="", max_length=200)
+    role: str = Field(max_length=16)
+    sites: list[int] | None = _json(nullable=True)
+    token_sha256: str = Field(max_length=64, unique=True)
+    hint: str = Field(default="", max_length=16)  # the first characters, to tell tokens apart
+    created_at: datetime = _created()
+    expires_at: datetime | None = _ts(nullable=True)
+    revoked_at: datetime | None = _ts(nullable=True)
+
+
+class AuditEvent(SQLModel, table=True):
+    """One unsafe request of an authenticated caller (api.audit): who, when, what, outcome."""
+
+    __tablename__ = "audit_event"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True)
+    )
+    token_id: int | None = Field(default=None, index=True)  # no FK: events outlive tokens
+    token_name: str = Field(default="", max_length=200)
+    role: str = Field(default="", max_length=16)
+    method: str = Field(max_length=8)
+    path: str = Field(max_length=500)
+    route: str = Field(default="", max_length=200)
+    status: int
+    resource: str = Field(default="", max_length=40)
+    site_id: int | None = Field(default=None, index=True)
+    before_id: int | None = None
+    after_id: int | None = None

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 from sqlmodel import col, select
 
+from api.auth import Visible
 from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, get_or_404, page
 from api.routes.jobs import IdempotencyKey, submit_job
 from api.schemas import (
@@ -75,8 +76,9 @@ def get_hr_view(plan_id: int, session: ReadSession) -> HrView:
 
 @router.get("/v1/capacity-plans", operation_id="listCapacityPlans")
 def list_capacity_plans(
-    session: ReadSession, limit: Limit = 100, offset: Offset = 0
+    session: ReadSession, visible: Visible, limit: Limit = 100, offset: Offset = 0
 ) -> CapacityPlanList:
-    total, rows = page(session, select(CapacityPlan), col(CapacityPlan.id), limit, offset)
+    query = visible.restrict(session, select(CapacityPlan), CapacityPlan)  # site-bound: its sites
+    total, rows = page(session, query, col(CapacityPlan.id), limit, offset)
     items = [_summary(r) for r in rows]
     return CapacityPlanList(total=total, limit=limit, offset=offset, items=items)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Query, Response, status
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from api.auth import Visible
 from api.deps import Limit, Offset, ReadSession, RunnerDep, WriteSession, get_or_404, page
 from api.jobs import FINISHED, JobRunner, create_job, draining_error
 from api.schemas import ImportProblem, JobList, JobRead, JobStatus
@@ -61,12 +62,13 @@ def job_read(job: Job) -> JobRead:
 @router.get("", operation_id="listJobs")
 def list_jobs(
     session: ReadSession,
+    visible: Visible,
     status_: Annotated[JobStatus | None, Query(alias="status")] = None,
     kind: str | None = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> JobList:
-    query = select(Job)
+    query = visible.restrict(session, select(Job), Job)  # a site-bound token: its sites' jobs
     if status_ is not None:
         query = query.where(col(Job.status) == status_)
     if kind is not None:

@@ -14,6 +14,7 @@ import datetime as dt
 from fastapi import APIRouter, Response, status
 from sqlmodel import col, select
 
+from api.auth import Visible
 from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404, page
 from api.schemas import (
     SiteCreate,
@@ -87,8 +88,11 @@ def create_site(body: SiteCreate, session: WriteSession, response: Response) -> 
 
 
 @router.get("", operation_id="listSites")
-def list_sites(session: ReadSession, limit: Limit = 100, offset: Offset = 0) -> SiteList:
-    total, rows = page(session, select(Site), col(Site.id), limit, offset)
+def list_sites(
+    session: ReadSession, visible: Visible, limit: Limit = 100, offset: Offset = 0
+) -> SiteList:
+    query = visible.restrict(session, select(Site), Site)  # a site-bound token: its sites
+    total, rows = page(session, query, col(Site.id), limit, offset)
     return SiteList(total=total, limit=limit, offset=offset, items=[site_read(s) for s in rows])
 
 

@@ -28,7 +28,7 @@ from api.db import make_engine, upgrade
 from api.main import create_app
 from api.settings import Settings
 from forecasting.synthetic import synthetic_history, to_acd_csv
-from tests.api.support import create_queue, create_site
+from tests.api.support import AdminClient, client_with, create_queue, create_site
 
 ZONE = "America/New_York"
 PG_ENV = "STAFFWISE_TEST_POSTGRES_URL"
@@ -124,8 +124,15 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as test_client:
+    """The app, called with the tests' admin token (tests.api.support.ADMIN_TOKEN)."""
+    with AdminClient(create_app(settings)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def anon_client(client: TestClient) -> TestClient:
+    """The same running app, called without a token (see also support.token_for/client_with)."""
+    return client_with(client, None)
 
 
 def _import_history(client: TestClient, queue_id: int, weeks: int = 4) -> None:

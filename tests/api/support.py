@@ -6,6 +6,11 @@ import time
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from api.auth import token_hash
+from api.tables import AccessToken
 
 WEEKDAYS = [{"start": "08:00", "end": "20:00"}] * 5
 OPENING_HOURS: list[Any] = [*WEEKDAYS, {"start": "09:00", "end": "17:00"}, None]
@@ -54,3 +59,45 @@ def assert_problem(response: Any, status: int) -> dict[str, Any]:
     body: dict[str, Any] = response.json()
     assert body["status"] == status
     return body
+
+
+# Access (api.auth): every API test client sends this admin token unless it says otherwise.
+# It exists only in test databases (AdminClient adds it on start).
+ADMIN_TOKEN = "sw_tests-admin-token-of-the-test-databases-only"
+
+
+def seed_admin_token(engine: Engine) -> None:
+    """Add the tests' admin token to the database behind ``engine`` (once)."""
+    digest = token_hash(ADMIN_TOKEN)
+    with Session(engine) as session:
+        query = select(AccessToken).where(col(AccessToken.token_sha256) == digest)
+        if session.exec(query).first() is None:
+            session.add(AccessToken(name="tests admin", role="admin", token_sha256=digest))
+            session.commit()
+
+
+class AdminClient(TestClient):
+    """A TestClient that sends the tests' admin token (and adds it to the app's database when
+    the client starts the app)."""
+
+    def __init__(self, app: Any, **kwargs: Any) -> None:
+        headers = {"Authorization": f"Bearer {ADMIN_TOKEN}", **kwargs.pop("headers", {})}
+        super().__init__(app, headers=headers, **kwargs)
+
+    def __enter__(self) -> AdminClient:
+        super().__enter__()
+        seed_admin_token(self.app.state.engine)  # type: ignore[attr-defined]
+        return self
+
+
+def token_for(admin: TestClient, role: str, sites: list[int] | None = None, **body: Any) -> str:
+    """A new token of ``role`` (for ``sites``; None = every site), made by the admin client."""
+    response = admin.post("/v1/tokens", json={"role": role, "sites": sites, **body})
+    assert response.status_code == 201, response.text
+    return str(response.json()["token"])
+
+
+def client_with(admin: TestClient, token: str | None) -> TestClient:
+    """A client of the same running app sending ``token`` (None: no Authorization header)."""
+    headers = {} if token is None else {"Authorization": f"Bearer {token}"}
+    return TestClient(admin.app, headers=headers)

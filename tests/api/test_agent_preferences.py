@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from api.db import alembic_config, make_engine
 from api.main import create_app
 from tests.api.conftest import _pg_admin_url, _pg_execute, drop_pg_database, make_settings
-from tests.api.support import assert_problem, create_queue, create_site, wait_job
+from tests.api.support import AdminClient, assert_problem, create_queue, create_site, wait_job
 from tests.api.test_rosters import WEEK, _staff, _tiny_queue
 from tests.api.test_staff import _agent_body, _contract
 
@@ -202,7 +202,7 @@ def test_migration_0003_keeps_existing_agents_without_preferences(empty_database
             connection.execute(text(statement))
     engine.dispose()
     _migrate(empty_database_url, "head")
-    with TestClient(create_app(make_settings(empty_database_url))) as client:
+    with AdminClient(create_app(make_settings(empty_database_url))) as client:
         [agent] = client.get("/v1/sites/1/agents").json()["items"]
         assert agent["code"] == "OLD1" and agent["preferences"] is None
         patched = client.patch(f"/v1/agents/{agent['id']}", json={"preferences": WISH})

@@ -11,13 +11,13 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from tests.api.conftest import make_settings
-from tests.api.support import wait_job
+from tests.api.support import AdminClient, wait_job
 from tests.api.test_rosters import WEEK, _staff, _tiny_queue
 
 
 def _prepare(database_url: str) -> int:
     """Tiny site, staff and history; returns the queue id."""
-    with TestClient(create_app(make_settings(database_url))) as client:
+    with AdminClient(create_app(make_settings(database_url))) as client:
         site_id, queue_id = _tiny_queue(client)
         _staff(client, site_id, queue_id, agents=6)
     return queue_id
@@ -54,7 +54,7 @@ def _run_pipeline(client: TestClient, queue_id: int) -> dict[str, Any]:
 @pytest.fixture
 def reference(database_url: str) -> tuple[int, dict[str, Any]]:
     queue_id = _prepare(database_url)
-    with TestClient(create_app(make_settings(database_url))) as client:
+    with AdminClient(create_app(make_settings(database_url))) as client:
         return queue_id, _run_pipeline(client, queue_id)
 
 
@@ -71,7 +71,7 @@ def test_process_pool_gives_same_results(
 ) -> None:
     queue_id, want = reference
     settings = make_settings(database_url, executor="process", workers=2)
-    with TestClient(create_app(settings)) as client:
+    with AdminClient(create_app(settings)) as client:
         app: Any = client.app
         assert app.state.runner.backend.kind == "process"
         _same(_run_pipeline(client, queue_id), want)
@@ -96,7 +96,7 @@ def test_dask_gives_same_results(
 ) -> None:
     queue_id, want = reference
     settings = make_settings(database_url, dask_scheduler=dask_scheduler)
-    with TestClient(create_app(settings)) as client:
+    with AdminClient(create_app(settings)) as client:
         app: Any = client.app
         assert app.state.runner.backend.kind == "dask"
         _same(_run_pipeline(client, queue_id), want)

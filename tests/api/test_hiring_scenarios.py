@@ -18,7 +18,7 @@ from sqlmodel import Session
 from api.tables import Forecast, Requirement
 from forecasting.errors import InvalidInput, Problem
 from tests.api.conftest import ZONE
-from tests.api.support import assert_problem, create_queue, wait_job
+from tests.api.support import AdminClient, assert_problem, create_queue, wait_job
 
 WEEK = "2026-11-02"  # a Monday (EST, UTC-5)
 MONDAY: list[Any] = [{"start": "09:00", "end": "13:00"}] + [None] * 6
@@ -313,11 +313,11 @@ def test_process_pool_gives_same_result(database_url: str) -> None:
 
     body = {"kind": "attrition", "remove": {"agent_ids": ["A01"]}}
     keep = ("days", "kept_days", "removed", "base_service_level", "scenario_service_level")
-    with TestClient(create_app(make_settings(database_url))) as client:
+    with AdminClient(create_app(make_settings(database_url))) as client:
         week = _week(client, agents=2)
         want = _run(client, week, **body)
     settings = make_settings(database_url, executor="process", workers=1)
-    with TestClient(create_app(settings)) as client:
+    with AdminClient(create_app(settings)) as client:
         app: Any = client.app
         assert app.state.runner.backend.kind == "process"
         got = _run(client, week, **body)

@@ -17,7 +17,7 @@ from api.main import create_app
 from api.routes.jobs import submit_job
 from api.settings import Settings
 from api.tables import Job, utcnow
-from tests.api.support import assert_problem, wait_job
+from tests.api.support import AdminClient, assert_problem, wait_job
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ def test_restart_requeues_lapsed_jobs_up_to_the_retry_limit(
     stale_database: str, probe: None
 ) -> None:
     settings = Settings(database_url=stale_database, executor="thread", job_max_attempts=3)
-    with TestClient(create_app(settings)) as client:
+    with AdminClient(create_app(settings)) as client:
         jobs = [wait_job(client, i) for i in (1, 2, 3, 4)]
     assert [j["status"] for j in jobs] == ["succeeded", "succeeded", "interrupted", "succeeded"]
     assert [j["attempt"] for j in jobs] == [1, 2, 3, 0]
