@@ -163,7 +163,7 @@ async def create_import(
     queue = get_or_404(session, Queue, queue_id, "queue")
     site = get_or_404(session, Site, queue.site_id, "site")
     data = await _read_limited(file, settings.max_upload_bytes)
-    options = {"date_format": date_format, "opening_hours": site.opening_hours}
+    options: dict[str, Any] = {"date_format": date_format, "opening_hours": site.opening_hours}
     if dry_run:
         response.status_code = status.HTTP_200_OK
         session.rollback()
