@@ -110,7 +110,7 @@ def _sample(parts: pd.DataFrame) -> tuple[int, str]:
     return int(pick), f"{first}{sep}{second}{sep}{year}"
 
 
-def _ambiguity(column: str, parts: pd.DataFrame, text: pd.Series) -> Problem:
+def _ambiguity(column: str, parts: pd.DataFrame) -> Problem:
     row, cell = _sample(parts)
     sep = str(parts[1].iloc[0])
     year = "%Y" if len(str(parts[3].iloc[0])) == 4 else "%y"
@@ -143,7 +143,7 @@ def _numeric_dates(text: pd.Series, column: str) -> TimestampText:
         return TimestampText(text, blank, none)
     order = _order_of(parts)
     if order is None:
-        raise ValidationError([_ambiguity(column, parts, text)])
+        raise ValidationError([_ambiguity(column, parts)])
     if order == "both":
         first = int(parts.index[parts[0].astype(int) > 12][0])
         second = int(parts.index[parts[2].astype(int) > 12][0])
