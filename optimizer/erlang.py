@@ -34,24 +34,36 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 from scipy.special import gammaincc, gammaln
 
 from optimizer.errors import InputError, Problem
+from optimizer.validation import (
+    FloatArray,
+    as_array,
+    broadcast,
+    check_values,
+    raise_if,
+    validate_positive_scalar,
+)
 
 __all__ = [
+    "FloatArray",
     "QueueKpis",
     "erlang_a_kpis",
+    "erlang_a_kpis_unchecked",
     "erlang_b",
+    "erlang_b_next",
+    "erlang_b_unchecked",
     "erlang_c",
     "erlang_c_kpis",
+    "erlang_c_kpis_unchecked",
+    "erlang_c_unchecked",
+    "log_erlang_b",
     "offered_load",
     "queue_kpis",
 ]
 
-FloatArray = NDArray[np.float64]
-
-MAX_PROBLEMS = 50
 # Levels (in units of log g below its maximum) that bound the quadrature pieces, each side.
 _LEVELS = (2.0, 7.0, 16.0, 42.0)
 # Multiples of the mean patience added as piece boundaries.
@@ -89,62 +101,12 @@ class QueueKpis:
 
 
 # --------------------------------------------------------------------------------------------
-# validation
-
-
-def _as_array(value: ArrayLike) -> FloatArray:
-    return np.atleast_1d(np.asarray(value, dtype=np.float64))
-
-
-def _check(
-    problems: list[Problem], bad: NDArray[np.bool_], field: str, code: str, message: str
-) -> None:
-    for index in np.flatnonzero(bad)[: MAX_PROBLEMS - len(problems)]:
-        problems.append(Problem(row=int(index), field=field, code=code, message=message))
-
-
-def _check_values(
-    problems: list[Problem], values: FloatArray, field: str, *, allow_zero: bool
-) -> None:
-    """Record non-finite and out-of-range entries of a per-interval input."""
-    finite = np.isfinite(values)
-    _check(problems, ~finite, field, "not_finite", f"{field} must be a finite number")
-    low = values < 0 if allow_zero else values <= 0
-    bound = ">= 0" if allow_zero else "> 0"
-    _check(problems, finite & low, field, "out_of_range", f"{field} must be {bound}")
-
-
-def _raise_if(problems: list[Problem]) -> None:
-    """Raise one :class:`InputError` with the problems ordered by interval (whole-input last)."""
-    if problems:
-        ordered = sorted(problems, key=lambda p: (p.row is None, p.row or 0))
-        raise InputError(ordered[:MAX_PROBLEMS], truncated=len(problems) >= MAX_PROBLEMS)
-
-
-def _broadcast(fields: dict[str, FloatArray]) -> list[FloatArray]:
-    """Broadcast per-interval arrays to one length (scalars repeat); report mismatches."""
-    sizes = {name: arr.size for name, arr in fields.items() if arr.size != 1}
-    lengths = set(sizes.values())
-    if len(lengths) > 1:
-        detail = ", ".join(f"{name}={size}" for name, size in sizes.items())
-        problem = Problem(None, None, "length_mismatch", f"inputs differ in length: {detail}")
-        raise InputError([problem])
-    n = lengths.pop() if lengths else 1
-    return [np.broadcast_to(arr, (n,)).astype(np.float64) for arr in fields.values()]
-
-
-def _validate_positive_scalar(problems: list[Problem], value: float, field: str) -> None:
-    if not np.isfinite(value) or value <= 0:
-        problems.append(Problem(None, field, "out_of_range", f"{field} must be > 0"))
-
-
-# --------------------------------------------------------------------------------------------
 # Erlang B and C
 
 
 def offered_load(calls: ArrayLike, aht_s: ArrayLike, interval_s: float) -> FloatArray:
     """Offered traffic in Erlangs: ``calls * aht_s / interval_s``."""
-    return _as_array(calls) * _as_array(aht_s) / float(interval_s)
+    return as_array(calls) * as_array(aht_s) / float(interval_s)
 
 
 def _log_erlang_b_series(x: FloatArray, a: FloatArray) -> FloatArray:
@@ -159,7 +121,7 @@ def _log_erlang_b_series(x: FloatArray, a: FloatArray) -> FloatArray:
     return -np.log(total)
 
 
-def _log_erlang_b(a: FloatArray, x: FloatArray) -> FloatArray:
+def log_erlang_b(a: FloatArray, x: FloatArray) -> FloatArray:
     """Natural log of the continuous Erlang B; inputs validated, ``a > 0`` and ``x >= 0``."""
     log_pmf = x * np.log(a) - a - gammaln(x + 1.0)
     cdf = gammaincc(x + 1.0, a)
@@ -172,11 +134,11 @@ def _log_erlang_b(a: FloatArray, x: FloatArray) -> FloatArray:
 
 
 def _validated_pair(traffic_erl: ArrayLike, agents: ArrayLike) -> tuple[FloatArray, FloatArray]:
-    a, x = _broadcast({"traffic_erl": _as_array(traffic_erl), "agents": _as_array(agents)})
+    a, x = broadcast({"traffic_erl": as_array(traffic_erl), "agents": as_array(agents)})
     problems: list[Problem] = []
-    _check_values(problems, a, "traffic_erl", allow_zero=True)
-    _check_values(problems, x, "agents", allow_zero=True)
-    _raise_if(problems)
+    check_values(problems, a, "traffic_erl", allow_zero=True)
+    check_values(problems, x, "agents", allow_zero=True)
+    raise_if(problems)
     return a, x
 
 
@@ -187,13 +149,14 @@ def erlang_b(traffic_erl: ArrayLike, agents: ArrayLike) -> FloatArray:
     exact for integers). Zero traffic gives 0 (with agents > 0); zero agents give 1.
     """
     a, x = _validated_pair(traffic_erl, agents)
-    return _erlang_b(a, x)
+    return erlang_b_unchecked(a, x)
 
 
-def _erlang_b(a: FloatArray, x: FloatArray) -> FloatArray:
+def erlang_b_unchecked(a: FloatArray, x: FloatArray) -> FloatArray:
+    """:func:`erlang_b` on validated 1-D arrays of one length (no checks)."""
     out = np.where(x > 0, 0.0, 1.0)
     busy = a > 0
-    out[busy] = np.exp(_log_erlang_b(a[busy], x[busy]))
+    out[busy] = np.exp(log_erlang_b(a[busy], x[busy]))
     return out
 
 
@@ -205,13 +168,14 @@ def erlang_c(traffic_erl: ArrayLike, agents: ArrayLike) -> FloatArray:
     traffic is zero.
     """
     a, x = _validated_pair(traffic_erl, agents)
-    return _erlang_c(a, x)
+    return erlang_c_unchecked(a, x)
 
 
-def _erlang_c(a: FloatArray, x: FloatArray) -> FloatArray:
+def erlang_c_unchecked(a: FloatArray, x: FloatArray) -> FloatArray:
+    """:func:`erlang_c` on validated 1-D arrays of one length (no checks)."""
     out = np.where(a > 0, 1.0, 0.0)
     stable = (a > 0) & (x > a)
-    out[stable] = _erlang_c_from_b(a[stable], x[stable], _erlang_b(a[stable], x[stable]))
+    out[stable] = _erlang_c_from_b(a[stable], x[stable], erlang_b_unchecked(a[stable], x[stable]))
     return out
 
 
@@ -220,7 +184,7 @@ def _erlang_c_from_b(a: FloatArray, x: FloatArray, b: FloatArray) -> FloatArray:
     return np.clip(x * b / (x - a * (1.0 - b)), 0.0, 1.0)
 
 
-def _erlang_b_next(a: FloatArray, x: FloatArray, b: FloatArray) -> FloatArray:
+def erlang_b_next(a: FloatArray, x: FloatArray, b: FloatArray) -> FloatArray:
     """Erlang B with one agent more, ``B(x + 1) = A B(x) / (x + 1 + A B(x))`` (the stable,
     forward direction of the classic recursion; also valid for fractional ``x``)."""
     return a * b / (x + 1.0 + a * b)
@@ -240,14 +204,14 @@ def _validated_kpi_inputs(
     *,
     need_patience: bool = False,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    c, h, n = _broadcast(
-        {"calls": _as_array(calls), "aht_s": _as_array(aht_s), "agents": _as_array(agents)}
+    c, h, n = broadcast(
+        {"calls": as_array(calls), "aht_s": as_array(aht_s), "agents": as_array(agents)}
     )
     problems: list[Problem] = []
-    _check_values(problems, c, "calls", allow_zero=True)
-    _check_values(problems, h, "aht_s", allow_zero=False)
-    _check_values(problems, n, "agents", allow_zero=True)
-    _validate_positive_scalar(problems, interval_s, "interval_s")
+    check_values(problems, c, "calls", allow_zero=True)
+    check_values(problems, h, "aht_s", allow_zero=False)
+    check_values(problems, n, "agents", allow_zero=True)
+    validate_positive_scalar(problems, interval_s, "interval_s")
     if not np.isfinite(answer_within_s) or answer_within_s < 0:
         problems.append(
             Problem(None, "answer_within_s", "out_of_range", "answer_within_s must be >= 0")
@@ -257,8 +221,8 @@ def _validated_kpi_inputs(
             msg = "erlang_a needs patience_s (mean patience, seconds)"
             problems.append(Problem(None, "patience_s", "required", msg))
         else:
-            _validate_positive_scalar(problems, patience_s, "patience_s")
-    _raise_if(problems)
+            validate_positive_scalar(problems, patience_s, "patience_s")
+    raise_if(problems)
     return c, h, n
 
 
@@ -277,15 +241,15 @@ def erlang_c_kpis(
     occupancy 1. Zero calls: SL 1, ASA 0, occupancy 0.
     """
     c, h, n = _validated_kpi_inputs(calls, aht_s, agents, interval_s, answer_within_s)
-    return _erlang_c_kpis(c * h / interval_s, h, n, float(answer_within_s))
+    return erlang_c_kpis_unchecked(c * h / interval_s, h, n, float(answer_within_s))
 
 
-def _erlang_c_kpis(
+def erlang_c_kpis_unchecked(
     a: FloatArray, h: FloatArray, n: FloatArray, t_s: float, p_wait: FloatArray | None = None
 ) -> QueueKpis:
     """Erlang C figures from traffic, handle time and agents (``p_wait`` if already known)."""
     if p_wait is None:
-        p_wait = _erlang_c(a, n)
+        p_wait = erlang_c_unchecked(a, n)
     idle = a <= 0
     stable = (n > a) | idle
     gap = np.where(stable & ~idle, n - a, 1.0)
@@ -324,7 +288,7 @@ def erlang_a_kpis(
     c, h, n = _validated_kpi_inputs(
         calls, aht_s, agents, interval_s, answer_within_s, patience_s, need_patience=True
     )
-    return _erlang_a_kpis(c / interval_s, h, n, float(answer_within_s), float(patience_s))
+    return erlang_a_kpis_unchecked(c / interval_s, h, n, float(answer_within_s), float(patience_s))
 
 
 def queue_kpis(
@@ -456,7 +420,7 @@ def _wait_integrals(
     )
 
 
-def _erlang_a_kpis(
+def erlang_a_kpis_unchecked(
     lam: FloatArray, h: FloatArray, n: FloatArray, t_s: float, patience_s: float
 ) -> QueueKpis:
     """Erlang A figures from arrival rate per second ``lam``, handle time and agents."""
@@ -492,7 +456,7 @@ def _erlang_a_active(
     theta = np.full_like(lam, 1.0 / patience_s)
     c = n / h
     w = _wait_integrals(c, lam, theta, t_s)
-    log_b = _log_erlang_b(lam * h, n)
+    log_b = log_erlang_b(lam * h, n)
     # P(wait) = S B / (1 - B + S B), in log space: 1 / (1 + (1 - B) / (S B))
     with np.errstate(divide="ignore"):  # B = 1 (log 0 here) means every arrival waits
         log_odds = np.log(-np.expm1(log_b)) - w.log_mass - log_b
