@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-import warnings
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,26 +79,6 @@ def seasonal_naive_scale(train: DayMatrix) -> float:
     return float(pooled.mean()) if pooled.size else float("nan")
 
 
-@contextmanager
-def closed_minutes_allowed() -> Iterator[None]:
-    """Silence numpy's "Mean of empty slice" from the intraday profile, and only that.
-
-    The day x interval matrix has a column for every minute open on any weekday, so a weekday
-    with shorter hours (a Saturday 09:00-17:00 beside 08:00-20:00 weekdays) has columns that are
-    NaN on all of its days. ``profile_volume.mean_shares`` averages them (36 times in a backtest
-    of the demo history, never inside the weekday's open minutes: checked), turns the empty
-    mean into 0 and masks it with the weekday's open minutes: the empty slice is expected and
-    handled, the warning says nothing to a user."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings(
-            "ignore",
-            message="Mean of empty slice",
-            category=RuntimeWarning,
-            module=r"forecasting\.models\.profile_volume",
-        )
-        yield
-
-
 def forecast_origin(
     method: PointMethod,
     matrix: DayMatrix,
@@ -118,21 +96,20 @@ def forecast_origin(
     train = matrix.take(np.arange(origin_row))
     fit_on = clean_matrix(train, special)[0] if clean else train
     rows = np.arange(origin_row, min(origin_row + horizon_days, matrix.days.size))
-    with closed_minutes_allowed():
-        mean = method.predict(fit_on, targets_of(matrix, rows))
-        if coverage is None:
-            lo = hi = np.full_like(mean, np.nan)
-        else:
-            calib = calibrate(
-                method,
-                train,
-                coverage=coverage,
-                horizon_days=horizon_days,
-                folds=calibration.folds,
-                replay_blocks=calibration.replay_blocks,
-                special=special if clean else None,
-            )
-            lo, hi = calib.bounds(mean)
+    mean = method.predict(fit_on, targets_of(matrix, rows))
+    if coverage is None:
+        lo = hi = np.full_like(mean, np.nan)
+    else:
+        calib = calibrate(
+            method,
+            train,
+            coverage=coverage,
+            horizon_days=horizon_days,
+            folds=calibration.folds,
+            replay_blocks=calibration.replay_blocks,
+            special=special if clean else None,
+        )
+        lo, hi = calib.bounds(mean)
     return OriginForecast(mean, lo, hi, matrix.values[rows], seasonal_naive_scale(train))
 
 

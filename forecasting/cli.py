@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from forecasting.backtest import MethodScore, closed_minutes_allowed, compare_methods
+from forecasting.backtest import MethodScore, compare_methods
 from forecasting.errors import ForecastingError, InvalidInput, Problem
 from forecasting.forecast import Forecast, forecast_history
 from forecasting.io import read_history_csv
@@ -155,17 +155,16 @@ def _forecast(args: argparse.Namespace) -> tuple[Forecast, str]:
     imported = _read(args)
     days, horizon = _horizon(args, imported)
     special = SpecialDays(closed=args.closed, exclude=args.exclude)
-    with closed_minutes_allowed():
-        result = forecast_history(
-            imported.frame,
-            zone=imported.zone,
-            interval_min=imported.interval_min,
-            days=days,
-            horizon_days=7,
-            method=args.method,
-            special=special,
-            coverage=args.coverage,
-        )
+    result = forecast_history(
+        imported.frame,
+        zone=imported.zone,
+        interval_min=imported.interval_min,
+        days=days,
+        horizon_days=7,
+        method=args.method,
+        special=special,
+        coverage=args.coverage,
+    )
     forecast_days = sorted(
         set(pd.DatetimeIndex(result.frame["interval_start"]).tz_convert(imported.zone).date)
     )

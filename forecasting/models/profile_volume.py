@@ -77,8 +77,10 @@ def ordinary_days(train: DayMatrix, month_edge: bool) -> np.ndarray:
 def mean_shares(train: DayMatrix, rows: np.ndarray) -> np.ndarray:
     """Mean share of the day's volume in each interval over ``rows`` (0 where never seen)."""
     shares = train.values[rows] / train.totals[rows, None]
-    with np.errstate(invalid="ignore"):
-        return np.nan_to_num(np.nanmean(shares, axis=0))
+    seen = np.sum(~np.isnan(shares), axis=0)
+    total = np.nansum(shares, axis=0)
+    # a column closed on every one of ``rows`` (a weekday's shorter hours) was never seen: 0
+    return np.divide(total, seen, out=np.zeros_like(total), where=seen > 0)
 
 
 def smooth_profile(profile: np.ndarray, minutes: np.ndarray, sd_min: float) -> np.ndarray:
