@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -19,12 +19,17 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.\-]+$")]
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 _HHMM = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$")
+# What the OpenAPI document states of times on the 15-minute grid (the validators below say
+# which rule a value breaks).
+_GRID_START = r"^(?:[01]\d|2[0-3]):(?:00|15|30|45)$"
+_GRID_TIME = r"^(?:(?:[01]\d|2[0-3]):(?:00|15|30|45)|24:00)$"
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -52,6 +57,24 @@ def _beyond_int64(value: Any) -> bool:
     return False
 
 
+def _leaf_types(annotation: Any) -> set[Any]:
+    """The types an annotation is built of (``list[int] | None`` -> list, int, NoneType)."""
+    leaves, todo = set(), [annotation]
+    while todo:
+        kind = todo.pop()
+        args = get_args(kind)
+        origin = getattr(kind, "__origin__", None)
+        if args and origin is not None and origin is not Literal:
+            todo.extend(a for a in args if not isinstance(a, FieldInfo))
+            if isinstance(origin, type):
+                leaves.add(origin)
+        elif args and origin is None:  # a union
+            todo.extend(args)
+        else:
+            leaves.add(kind)
+    return leaves
+
+
 class Strict(BaseModel):
     """A request body: unknown members are refused, and so is any integer (ids, counts, seeds,
     nested in lists too) beyond the signed 64-bit range the database stores (422, not a failed
@@ -64,6 +87,21 @@ class Strict(BaseModel):
     def _int64(cls, value: Any) -> Any:
         if _beyond_int64(value):
             raise PydanticCustomError("int64_range", "integers must fit in 64 bits (signed)")
+        return value
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _json_booleans(cls, value: Any, info: ValidationInfo) -> Any:
+        """JSON ``true``/``false`` only where the document says boolean, and only there
+        (pydantic's lax mode would take ``false`` as 0 and ``0`` as false)."""
+        kinds = _leaf_types(cls.model_fields[info.field_name or ""].annotation)
+        if kinds <= {bool, type(None)}:
+            if not isinstance(value, bool) and value is not None:
+                raise PydanticCustomError("bool_type", "expected true or false")
+        elif bool not in kinds and Any not in kinds:
+            items = value if isinstance(value, list) else [value]
+            if any(isinstance(item, bool) for item in items):
+                raise PydanticCustomError("bool_type_mismatch", "expected a number, not a boolean")
         return value
 
 
@@ -115,8 +153,8 @@ PlanDate = Annotated[
 class TimeWindow(Strict):
     """A local time window ``[start, end)`` of one day, on the 15-minute grid."""
 
-    start: str = Field(examples=["08:00"])
-    end: str = Field(examples=["20:00"])
+    start: str = Field(examples=["08:00"], json_schema_extra={"pattern": _GRID_TIME})
+    end: str = Field(examples=["20:00"], json_schema_extra={"pattern": _GRID_TIME})
 
     @field_validator("start", "end")
     @classmethod
@@ -319,7 +357,9 @@ class HistoryRead(BaseModel):
 class ContractBase(Strict):
     code: Code
     label: str = Field(default="", max_length=200)
-    shift_paid_minutes: list[Annotated[int, Field(ge=60, le=720)]] = Field(min_length=1)
+    shift_paid_minutes: list[
+        Annotated[int, Field(ge=60, le=720, json_schema_extra={"multipleOf": 15})]
+    ] = Field(min_length=1)
     min_weekly_paid_minutes: int = Field(ge=0, le=7 * 1440)
     max_weekly_paid_minutes: int = Field(ge=0, le=7 * 1440)
     max_days: int = Field(ge=1, le=7)
@@ -359,8 +399,8 @@ class StartWindow(Strict):
     """Preferred local shift start times, both ends included (``earliest == latest``: one
     preferred start time), on the 15-minute grid."""
 
-    earliest: str = Field(examples=["08:00"])
-    latest: str = Field(examples=["09:00"])
+    earliest: str = Field(examples=["08:00"], json_schema_extra={"pattern": _GRID_START})
+    latest: str = Field(examples=["09:00"], json_schema_extra={"pattern": _GRID_START})
 
     @field_validator("earliest", "latest")
     @classmethod
@@ -394,7 +434,12 @@ class AgentPreferences(Strict):
     window. A weight of 0 records the wish without pricing it.
     """
 
-    days_off: list[Weekday] = Field(default_factory=list, max_length=7, examples=[[5, 6]])
+    days_off: list[Weekday] = Field(
+        default_factory=list,
+        max_length=7,
+        examples=[[5, 6]],
+        json_schema_extra={"uniqueItems": True},
+    )
     day_off_weight: Weight = Field(default=0.0, examples=[2.0])
     preferred_start: StartWindow | None = None
     start_weight: Weight = Field(default=0.0, examples=[0.5])
@@ -568,10 +613,16 @@ class JobRead(BaseModel):
     started_at: datetime | None
     finished_at: datetime | None
     updated_at: datetime | None
-    attempt: int = Field(default=0, description="1 for the first run; a job taken over after "
-                         "its service stopped, or run again by its Idempotency-Key, counts up")
-    has_checkpoint: bool = Field(default=False, description="an earlier attempt stored a "
-                                 "checkpoint (e.g. a roster) that the next attempt resumes from")
+    attempt: int = Field(
+        default=0,
+        description="1 for the first run; a job taken over after "
+        "its service stopped, or run again by its Idempotency-Key, counts up",
+    )
+    has_checkpoint: bool = Field(
+        default=False,
+        description="an earlier attempt stored a "
+        "checkpoint (e.g. a roster) that the next attempt resumes from",
+    )
 
 
 class JobList(Page):
