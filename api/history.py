@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import insert, update
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from api.db import write_session
 from api.tables import HistoryImport, HistoryInterval
 from forecasting.calendar import resample_history
 from forecasting.errors import Problem
@@ -102,10 +106,11 @@ def upsert_history(
     existing = {row.interval_start: row for row in session.exec(query).all()}
     inserted = updated = unchanged = 0
     fields = ("offered", "handled", "abandoned", "aht_s")
+    new_rows = []
     for record in records:
         row = existing.get(record["interval_start"])
         if row is None:
-            session.add(HistoryInterval(queue_id=queue_id, import_id=import_id, **record))
+            new_rows.append({"queue_id": queue_id, "import_id": import_id, **record})
             inserted += 1
         elif all(getattr(row, f) == record[f] for f in fields):
             unchanged += 1
@@ -115,7 +120,55 @@ def upsert_history(
             row.import_id = import_id
             session.add(row)
             updated += 1
+    if new_rows:  # one multi-row INSERT (executemany), not an ORM object per row
+        session.execute(insert(HistoryInterval), new_rows)
     return UpsertCounts(inserted, updated, unchanged)
+
+
+BATCH_ROWS = 5000
+
+
+def store_in_batches(
+    engine: Engine,
+    queue_id: int,
+    parsed: ParsedHistory,
+    filename: str | None,
+    fence: Callable[[Session], None],
+    progress: Callable[[int, int], None],
+) -> tuple[HistoryImport, bool]:
+    """Store a large import in transactions of ``BATCH_ROWS`` rows (a long write lock would
+    stall every other writer); resumable: the import row counts the rows stored so far, in
+    the same transaction as each batch, and a later run continues after them. ``fence``
+    raises inside each transaction when the caller may no longer write (lost job lease)."""
+    records = frame_records(parsed.frame)
+    with write_session(engine) as session:
+        row = find_import(session, queue_id, parsed.file_sha256)
+        created = row is None
+        if row is None:
+            row = HistoryImport(
+                queue_id=queue_id, file_sha256=parsed.file_sha256, filename=filename,
+                rows=len(records), inserted=0, updated=0, unchanged=0,
+                first_interval=min((r["interval_start"] for r in records), default=None),
+                last_interval=max((r["interval_start"] for r in records), default=None),
+            )  # fmt: skip
+            session.add(row)
+            session.flush()
+    assert row.id is not None
+    done = row.inserted + row.updated + row.unchanged
+    for start in range(done, len(records), BATCH_ROWS):
+        with write_session(engine) as session:
+            fence(session)
+            counts = upsert_history(session, queue_id, records[start : start + BATCH_ROWS], row.id)
+            table = HistoryImport
+            session.execute(update(table).where(col(table.id) == row.id).values(
+                inserted=col(table.inserted) + counts.inserted,
+                updated=col(table.updated) + counts.updated,
+                unchanged=col(table.unchanged) + counts.unchanged))  # fmt: skip
+        progress(min(start + BATCH_ROWS, len(records)), len(records))
+    with Session(engine) as session:
+        stored = session.get(HistoryImport, row.id)
+        assert stored is not None
+        return stored, created or done < len(records)
 
 
 def find_import(session: Session, queue_id: int, sha256: str) -> HistoryImport | None:
@@ -126,15 +179,25 @@ def find_import(session: Session, queue_id: int, sha256: str) -> HistoryImport |
 
 
 def load_history(
-    session: Session, queue_id: int, start: datetime | None = None, end: datetime | None = None
+    session: Session,
+    queue_id: int,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    *,
+    after: datetime | None = None,
+    limit: int | None = None,
 ) -> pd.DataFrame:
-    """The stored history of a queue as a DESIGN history frame (sorted, UTC)."""
+    """The stored history of a queue as a DESIGN history frame (sorted, UTC): intervals in
+    ``[start, end)``, after ``after`` (a paging cursor), at most ``limit`` of them."""
     query = select(HistoryInterval).where(col(HistoryInterval.queue_id) == queue_id)
     if start is not None:
         query = query.where(col(HistoryInterval.interval_start) >= start)
     if end is not None:
         query = query.where(col(HistoryInterval.interval_start) < end)
-    rows = session.exec(query.order_by(col(HistoryInterval.interval_start))).all()
+    if after is not None:
+        query = query.where(col(HistoryInterval.interval_start) > after)
+    query = query.order_by(col(HistoryInterval.interval_start))
+    rows = session.exec(query if limit is None else query.limit(limit)).all()
     frame = pd.DataFrame(
         {
             "interval_start": pd.to_datetime([r.interval_start for r in rows], utc=True),

@@ -331,6 +331,13 @@ class JobContext:
                 values[name] = float(value)
         self._write(**values)
 
+    def fence(self, session: Session) -> None:
+        """Inside a handler's own write transaction: raise ``LeaseLost`` (rolling it back)
+        unless this worker still holds the job's lease."""
+        if self.holder is not None and not fenced_update(session, self.holder, updated_at=utcnow()):
+            self.lost, self._stop, self.stop_reason = True, True, "lease lost"
+            raise LeaseLost(f"job {self.job_id}: lease lost")
+
     def checkpoint(self, data: dict[str, Any]) -> bool:
         """Store ``data`` (JSON) for a later attempt of this job; whether it was stored."""
         return self._write(checkpoint=data, updated_at=utcnow())
@@ -377,6 +384,7 @@ class JobOutcome:
     seconds: float | None = None
     related: tuple[SQLModel, ...] = ()
     link: Callable[[SQLModel, tuple[SQLModel, ...]], None] | None = None
+    result_id: int | None = None  # a result the handler stored itself (no ``row``)
 
 
 Handler = Callable[[JobContext], JobOutcome]
@@ -491,7 +499,7 @@ def _succeed(ctx: JobContext, outcome: JobOutcome, elapsed_s: float) -> str:
                    if getattr(outcome, name) is not None}  # fmt: skip
         _close(session, ctx, status=status, progress=1.0,
                message=_final_message(ctx, outcome, job), result_kind=outcome.kind,
-               result_id=getattr(outcome.row, "id", None),
+               result_id=getattr(outcome.row, "id", outcome.result_id),
                seconds=outcome.seconds if outcome.seconds is not None else elapsed_s,
                **figures)  # fmt: skip
         return status

@@ -349,6 +349,9 @@ class HistoryRead(BaseModel):
     handled: list[float | None]
     abandoned: list[float | None]
     aht_s: list[float | None]
+    next_cursor: str | None = Field(
+        default=None, description="more intervals follow: pass this as ``cursor``"
+    )
 
 
 # ---- contracts, agents, shift rules, time off --------------------------------------------

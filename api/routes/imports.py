@@ -7,12 +7,25 @@ returns the earlier import instead of importing twice.
 
 from __future__ import annotations
 
+import functools
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 from sqlmodel import Session, col, func, select
 
-from api.deps import Limit, Offset, ReadSession, SettingsDep, WriteSession, get_or_404
+from api.deps import (
+    EngineDep,
+    Limit,
+    Offset,
+    ReadSession,
+    RunnerDep,
+    SettingsDep,
+    WriteSession,
+    get_or_404,
+)
 from api.errors import ApiError
 from api.history import (
     find_import,
@@ -21,8 +34,9 @@ from api.history import (
     to_queue_interval,
     upsert_history,
 )
-from api.schemas import HistoryRead, ImportList, ImportProblem, ImportReport
+from api.schemas import HistoryRead, ImportList, ImportProblem, ImportReport, JobRead
 from api.tables import HistoryImport, Queue, Site
+from api.uploads import queue_import
 from forecasting.errors import InvalidInput, Problem
 from forecasting.io import read_history_csv
 from forecasting.types import HistoryImport as ParsedHistory
@@ -149,17 +163,23 @@ def store_import(
     "/v1/queues/{queue_id}/history-imports",
     operation_id="createHistoryImport",
     status_code=status.HTTP_201_CREATED,
+    responses={202: {"model": JobRead, "description": "a large upload: its import job"}},
 )
 async def create_import(
     queue_id: int,
     file: Annotated[UploadFile, File(description="ACD interval export (CSV)")],
     session: WriteSession,
     settings: SettingsDep,
+    engine: EngineDep,
+    runner: RunnerDep,
     response: Response,
     dry_run: Annotated[bool, Query(description="validate only, store nothing")] = False,
     source_queue: Annotated[str | None, Query(max_length=200)] = None,
     date_format: Annotated[str | None, Query(max_length=40, description=DATE_FORMAT_HELP)] = None,
 ) -> ImportReport:
+    """Import a CSV. Up to ``sync_import_bytes`` (default 1 MiB): imported now, 201 (200 when
+    the same file was imported before) with the report. Larger: 202 + ``Location`` of a
+    ``history_import`` job (progress in the job; ``result_url`` names the import)."""
     queue = get_or_404(session, Queue, queue_id, "queue")
     site = get_or_404(session, Site, queue.site_id, "site")
     data = await _read_limited(file, settings.max_upload_bytes)
@@ -167,9 +187,21 @@ async def create_import(
     if dry_run:
         response.status_code = status.HTTP_200_OK
         session.rollback()
-        return _dry_run(queue, site.zone, data, file.filename, source_queue, options)
-    parsed = parse_upload(data, queue, site.zone, source_queue, **options)
-    row, created = store_import(session, queue, parsed, file.filename)
+        return await run_in_threadpool(
+            _dry_run, queue, site.zone, data, file.filename, source_queue, options
+        )
+    if len(data) > settings.sync_import_bytes:  # parsed and stored by a job, off this loop
+        assert queue.id is not None
+        job_options = {"source_queue": source_queue, "date_format": date_format}
+        job_args = (engine, runner, settings, queue.id, data, file.filename, job_options)
+        session.rollback()  # releases the write lock; expires ``queue`` and ``site``
+        job_answer: JSONResponse = await run_in_threadpool(queue_import, *job_args)
+        return job_answer  # type: ignore[return-value]
+    hours = site.opening_hours
+    parse = functools.partial(parse_upload, data, queue, site.zone, source_queue,
+                              date_format=date_format, opening_hours=hours)  # fmt: skip
+    parsed = await run_in_threadpool(parse)
+    row, created = await run_in_threadpool(store_import, session, queue, parsed, file.filename)
     session.commit()
     response.headers["Location"] = f"/v1/history-imports/{row.id}"
     if not created:
@@ -238,19 +270,58 @@ def get_import(import_id: int, session: ReadSession) -> ImportReport:
     return import_report(get_or_404(session, HistoryImport, import_id, "history import"))
 
 
+HISTORY_PAGE_MAX = 50_000
+
+
+def _instant(value: datetime | None, field: str) -> datetime | None:
+    """A query instant; one without an offset is UTC."""
+    if value is None:
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _cursor(cursor: str | None) -> datetime | None:
+    if cursor is None:
+        return None
+    try:
+        return _instant(datetime.fromisoformat(cursor), "cursor")
+    except ValueError:
+        problem = Problem(None, "cursor", "invalid", "cursor is not one this service gave out")
+        raise ApiError(422, "validation-error", "invalid cursor", errors=[problem]) from None
+
+
 @router.get("/v1/queues/{queue_id}/history", operation_id="getHistory")
-def get_history(queue_id: int, session: ReadSession) -> HistoryRead:
+def get_history(
+    queue_id: int,
+    session: ReadSession,
+    from_: Annotated[
+        datetime | None,
+        Query(alias="from", description="first interval start (inclusive; no offset = UTC)"),
+    ] = None,
+    to: Annotated[datetime | None, Query(description="end (exclusive)")] = None,
+    limit: Annotated[int, Query(ge=1, le=HISTORY_PAGE_MAX)] = HISTORY_PAGE_MAX,
+    cursor: Annotated[
+        str | None, Query(max_length=64, description="next_cursor of the previous page")
+    ] = None,
+) -> HistoryRead:
+    """Intervals of ``[from, to)`` in time order, at most ``limit`` per page; ``next_cursor``
+    (pass it as ``cursor``) when more follow."""
     get_or_404(session, Queue, queue_id, "queue")
-    frame = load_history(session, queue_id)
+    frame = load_history(session, queue_id, _instant(from_, "from"), _instant(to, "to"),
+                         after=_cursor(cursor), limit=limit + 1)  # fmt: skip
+    more = len(frame) > limit
+    frame = frame.iloc[:limit]
 
     def column(name: str) -> list[float | None]:
         return [None if v != v else float(v) for v in frame[name]]
 
+    starts = [t.to_pydatetime() for t in frame["interval_start"]]
     return HistoryRead(
         queue_id=queue_id,
-        interval_start=[t.to_pydatetime() for t in frame["interval_start"]],
+        interval_start=starts,
         offered=[float(v) for v in frame["offered"]],
         handled=column("handled"),
         abandoned=column("abandoned"),
         aht_s=column("aht_s"),
+        next_cursor=starts[-1].isoformat() if more else None,
     )

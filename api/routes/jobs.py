@@ -24,6 +24,7 @@ RESULT_PATHS = {
     "comparison": "/v1/comparisons/{id}",
     "capacity_plan": "/v1/capacity-plans/{id}",
     "hiring_scenario": "/v1/hiring-scenarios/{id}",
+    "history_import": "/v1/history-imports/{id}",
 }
 
 

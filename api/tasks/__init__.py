@@ -22,6 +22,7 @@ KINDS: dict[str, str] = {
     "comparison": "api.tasks.comparison",
     "forecast": "api.tasks.forecast",
     "hiring_scenario": "api.tasks.hiring",
+    "history_import": "api.tasks.history_import",
     "roster": "api.tasks.roster",
 }
 

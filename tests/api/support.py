@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from api.auth import token_hash
+from api.db import writer
 from api.tables import AccessToken
 
 WEEKDAYS = [{"start": "08:00", "end": "20:00"}] * 5
@@ -69,7 +70,9 @@ ADMIN_TOKEN = "sw_tests-admin-token-of-the-test-databases-only"
 def seed_admin_token(engine: Engine) -> None:
     """Add the tests' admin token to the database behind ``engine`` (once)."""
     digest = token_hash(ADMIN_TOKEN)
-    with Session(engine) as session:
+    # BEGIN IMMEDIATE: a read-then-write transaction fails at once ("database is locked")
+    # when a job started by the app writes at the same moment
+    with Session(writer(engine)) as session:
         query = select(AccessToken).where(col(AccessToken.token_sha256) == digest)
         if session.exec(query).first() is None:
             session.add(AccessToken(name="tests admin", role="admin", token_sha256=digest))

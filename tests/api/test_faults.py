@@ -6,13 +6,22 @@ SIGKILL) and, in ``test_server_faults.py``, ``staffwise serve`` subprocesses.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import shutil
 import signal
+import socket
+import subprocess
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import wait
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import Response
 from fastapi.testclient import TestClient
@@ -21,7 +30,8 @@ from sqlmodel import Session
 
 from api import leases, tasks
 from api.db import make_engine, write_session
-from api.jobs import JobContext, JobOutcome, LeaseLost, _start, _succeed, run_job
+from api.demo import load_demo
+from api.jobs import FINISHED, JobContext, JobOutcome, LeaseLost, _start, _succeed, run_job
 from api.leases import Holder
 from api.main import create_app
 from api.routes.jobs import submit_job
@@ -210,3 +220,139 @@ def test_drain_refuses_new_jobs_and_stops_running_ones(
     job = wait_job(client, job_id, timeout_s=30)
     assert job["status"] == "succeeded"
     assert job["message"].startswith("stopped early (service shutting down): stopped at")
+
+
+# ---- a real server: kill -9 and restart, SIGTERM ------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_WEEK = "2026-11-09"  # the week after the demo history
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving(database_url: str, workers: int = 1, **env: str) -> Iterator[Server]:
+    """``staffwise serve`` on a free loopback port; killed at the end if still running."""
+    port = _free_port()
+    cmd = [str(ROOT / ".venv/bin/staffwise"), "serve", "--port", str(port), "--database-url",
+           database_url, "--workers", str(workers), "--log-level", "warning"]  # fmt: skip
+    environ = {**os.environ, tasks.EXTRA_KINDS_ENV: KINDS, "STAFFWISE_JOB_LEASE_S": "2", **env}
+    process = subprocess.Popen(cmd, cwd=ROOT, env=environ)
+    server = Server(process, f"http://127.0.0.1:{port}", admin_headers(database_url))
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            assert process.poll() is None, "the server exited"
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(f"{server.url}/v1/health", timeout=2).status_code == 200:
+                    break
+            time.sleep(0.2)
+        yield server
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(30)
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    url: str
+    headers: dict[str, str]
+
+
+def _insert_job(database_url: str, params: dict[str, Any]) -> int:
+    """A queued job nobody holds yet (as a request would leave it): a server takes it."""
+    engine = make_engine(database_url)
+    with write_session(engine) as session:
+        job = Job(kind="fault", status="queued", params=params, request_sha256="x")
+        session.add(job)
+    engine.dispose()
+    assert job.id is not None
+    return job.id
+
+
+def _wait_status(
+    database_url: str, job_id: int, done: Callable[[Job], bool], timeout_s: float
+) -> Job:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        job = _job(database_url, job_id)
+        if done(job):
+            return job
+        time.sleep(0.1)
+    raise AssertionError(f"job {job_id}: {_job(database_url, job_id)}")
+
+
+def _gone(pid: int, timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _step(job: Job) -> int:
+    return int((job.checkpoint or {}).get("step", 0))
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
+    target = tmp_path / "served.db"
+    shutil.copyfile(sqlite_template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.mark.slow
+def test_killed_server_restarts_and_resumes_the_job_from_its_checkpoint(sqlite_url: str) -> None:
+    job_id = _insert_job(sqlite_url, {"steps": 200, "sleep_s": 0.05})
+    with serving(sqlite_url) as first:
+        started = _wait_status(sqlite_url, job_id, lambda j: _step(j) >= 10, 120)
+        first.process.send_signal(signal.SIGKILL)
+        first.process.wait(30)
+    killed_at = _job(sqlite_url, job_id).checkpoint or {}
+    assert started.worker_pid is not None and started.attempt == 1
+    assert _gone(started.worker_pid, 20), "the dead server's worker is still running"
+    orphan_step = (_job(sqlite_url, job_id).checkpoint or {})["step"]
+    with serving(sqlite_url):
+        done = _wait_status(sqlite_url, job_id, lambda j: j.status in FINISHED, 120)
+    assert done.status == "succeeded" and done.attempt == 2, done
+    first_step = int(done.message.split("done from step ")[1].split(" ")[0])
+    assert killed_at["step"] <= first_step == orphan_step < 200  # resumed, not re-run
+
+
+@pytest.mark.slow
+def test_sigterm_stops_a_long_roster_solve_and_exits_within_15_s(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    ids = load_demo(engine)
+    engine.dispose()
+    settings = make_settings(sqlite_url)
+    with TestClient(create_app(settings), headers=admin_headers(sqlite_url)) as client:
+        forecast = client.post(f"/v1/queues/{ids.queue_id}/forecasts", json={}).json()
+        forecast = wait_job(client, forecast["id"], timeout_s=300)
+        requirement = client.post("/v1/requirements", json={"forecast_id": forecast["result_id"]})
+    body = {"requirement_id": requirement.json()["id"], "week_start": DEMO_WEEK,
+            "time_limit_s": 3600, "workers": 1}  # fmt: skip
+    with serving(sqlite_url) as server:
+        posted = httpx.post(f"{server.url}/v1/roster-jobs", json=body, headers=server.headers)
+        assert posted.status_code == 202, posted.text
+        job_id = posted.json()["id"]
+        _wait_status(sqlite_url, job_id, lambda j: j.objective is not None, 300)
+        signalled = time.monotonic()
+        server.process.send_signal(signal.SIGTERM)
+        server.process.wait(60)
+        took = time.monotonic() - signalled
+    job = _job(sqlite_url, job_id)
+    assert took < 15, f"shutdown took {took:.1f} s"
+    kept = job.status == "succeeded" and job.result_id is not None
+    requeued = job.status == "queued" and job.owner is None
+    assert kept or requeued, job
+    if kept:
+        assert job.message.startswith("stopped early (service shutting down)")
