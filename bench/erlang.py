@@ -14,8 +14,14 @@ convention) with mean patience ``--patience-s``.
   intervals is timed and the total extrapolated (mean seconds per interval x intervals); the
   table says so. Integer agents are compared on every interval pyworkforce computed.
 
+Row "Erlang A requirement, a year of quarter-hours" (issue 23): ``required_agents`` against the
+plain numpy implementation of the same formula (the public ``erlang_a_kpis`` quadrature, one
+agent at a time from ``ceil(A)`` until 80/20 is met, on the intervals still short), same inputs,
+best of ``--repeats`` each; goal <= 0.1 s for Staffwise.
+
 Goals: Erlang C year >= 100x faster than pyworkforce; Erlang A week >= 1,000x faster.
-Run: ``.venv/bin/python bench/erlang.py [--repeats 3] [--patience-s 180] [--peer-budget-s 300]``.
+Run: ``.venv/bin/python bench/erlang.py [--repeats 3] [--patience-s 180] [--peer-budget-s 300]
+[--no-peer]`` (``--no-peer``: only the Erlang A requirement row, no pyworkforce).
 The machine may be shared: the load average is printed next to the figures.
 """
 
@@ -88,6 +94,53 @@ class PeerRun:
     index: np.ndarray  # which intervals (all, or the sample)
     seconds: float  # pyworkforce seconds for all intervals (measured or extrapolated)
     sampled: bool
+
+
+def plain_erlang_a_requirement(
+    calls: np.ndarray, aht_s: np.ndarray, patience_s: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The baseline: integer agents for 80/20 and the SL there, by the public Erlang A formula
+    evaluated one agent at a time from the offered load on the intervals still short."""
+    agents = np.maximum(np.ceil(calls * aht_s / (INTERVAL_MIN * 60.0)), 1.0)
+    sl = np.zeros(calls.size)
+    todo = np.arange(calls.size)
+    while todo.size:
+        k = erlang_a_kpis(
+            calls[todo],
+            aht_s[todo],
+            agents[todo],
+            interval_s=INTERVAL_MIN * 60.0,
+            answer_within_s=ANSWER_WITHIN_S,
+            patience_s=patience_s,
+        )
+        met = k.service_level >= SL
+        sl[todo[met]] = k.service_level[met]
+        todo = todo[~met]
+        agents[todo] += 1.0
+    return agents.astype(np.int64), sl
+
+
+def erlang_a_year_row(calls: np.ndarray, aht_s: np.ndarray, args: argparse.Namespace) -> None:
+    """Print the "Erlang A requirement, a year of quarter-hours" row: plain numpy vs Staffwise."""
+    model = StaffingModel("erlang_a", args.patience_s)
+    goal = ServiceGoal(SL, ANSWER_WITHIN_S)
+    load = os.getloadavg()[0]
+    plain_s, (plain_agents, plain_sl) = best_seconds(
+        lambda: plain_erlang_a_requirement(calls, aht_s, args.patience_s), args.repeats
+    )
+    ours_s, req = best_seconds(
+        lambda: required_agents(calls, aht_s, interval_min=INTERVAL_MIN, goal=goal, model=model),
+        args.repeats,
+    )
+    same = int(np.sum(req.agents == plain_agents))
+    sl_gap = float(np.max(np.abs(req.service_level - plain_sl)))
+    print(
+        "case | intervals | plain numpy s (before) | Staffwise s (after) | ratio | same agents\n"
+        f"Erlang A requirement, a year of quarter-hours | {calls.size:,} | {plain_s:.3f} | "
+        f"{ours_s:.3f} | {plain_s / ours_s:.1f}x | {same:,}/{calls.size:,} "
+        f"(SL max |diff| {sl_gap:.1e}); load average {load:.2f} -> {os.getloadavg()[0]:.2f}"
+    )
+    print(f"goal <= 0.1 s: {'met' if ours_s <= 0.1 else 'NOT met'} ({ours_s:.3f} s)")
 
 
 def best_seconds(fn: Any, repeats: int) -> tuple[float, Any]:
@@ -200,8 +253,12 @@ def main() -> int:
     parser.add_argument("--patience-s", type=float, default=180.0)
     parser.add_argument("--peer-budget-s", type=float, default=300.0)
     parser.add_argument("--pilot", type=int, default=20, help="intervals timed to estimate")
+    parser.add_argument("--no-peer", action="store_true", help="only the Erlang A year row")
     args = parser.parse_args()
     calls, aht_s = realistic_year()
+    erlang_a_year_row(calls, aht_s, args)
+    if args.no_peer:
+        return 0
     print(f"pyworkforce: {peer_version()}; load average {os.getloadavg()[0]:.2f} (2 shared cores)")
     print(
         f"inputs: {YEAR:,} quarter-hours, {calls.min() * 2:.0f}-{calls.max() * 2:.0f} calls per "
