@@ -38,9 +38,11 @@ def chromium_path() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def chromium() -> Iterator[Any]:
-    """A launched headless Chromium (Playwright ``Browser``) shared by one test module."""
+    """A launched headless Chromium (Playwright ``Browser``) shared by the whole session (one
+    launch instead of one per module; each test opens its own page). Registered for
+    tests/e2e by ``conftest.py``."""
     sync_api = pytest.importorskip(
         "playwright.sync_api", reason="the playwright Python package is not installed"
     )

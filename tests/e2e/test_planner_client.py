@@ -16,11 +16,10 @@ from typing import Any
 import pytest
 
 from tests.e2e import planner_fixtures as fx
-from tests.e2e.browser_support import VIEWPORT, chromium, console_errors
+from tests.e2e.browser_support import VIEWPORT, console_errors
 from tests.e2e.planner_fake import ORIGIN, FakeApi, install, paged
 
 pytestmark = pytest.mark.browser
-__all__ = ["chromium"]
 
 PROBLEM: dict[str, Any] = {
     "type": "https://staffwise.dev/problems/validation-error",

@@ -28,10 +28,9 @@ import httpx
 import pytest
 
 from forecasting.synthetic import synthetic_history, to_acd_csv
-from tests.e2e.browser_support import ARTIFACTS_DIR, VIEWPORT, chromium, console_errors
+from tests.e2e.browser_support import ARTIFACTS_DIR, VIEWPORT, console_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-__all__ = ["chromium"]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT_S = 90

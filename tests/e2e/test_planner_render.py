@@ -13,11 +13,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.browser_support import VIEWPORT, chromium, console_errors
+from tests.e2e.browser_support import VIEWPORT, console_errors
 from tests.e2e.planner_fake import ORIGIN, FakeApi, install
 
 pytestmark = pytest.mark.browser
-__all__ = ["chromium"]
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # Monday 23 March 2026; clocks go forward on Sunday 29 March (a 92-quarter-hour day).

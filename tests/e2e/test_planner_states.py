@@ -17,11 +17,10 @@ from typing import Any
 import pytest
 
 from tests.e2e import planner_fixtures as fx
-from tests.e2e.browser_support import ARTIFACTS_DIR, VIEWPORT, chromium, console_errors
+from tests.e2e.browser_support import ARTIFACTS_DIR, VIEWPORT, console_errors
 from tests.e2e.planner_fake import ORIGIN, FakeApi, install, paged
 
 pytestmark = pytest.mark.browser
-__all__ = ["chromium"]
 
 SUNDAY_WEEK = dt.date(2026, 11, 1)  # site 2 (week_start_day 6): Sunday 1 - Saturday 7 Nov
 RED = "rgb(214, 69, 65)"  # --under
