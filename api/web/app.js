@@ -72,7 +72,10 @@ function renderDayChips() {
     button.addEventListener("click", () => { state.day = key; renderAll(); });
     chips.append(button);
   }
-  $("week-hint").textContent = state.current ? `weeks start ${weekdayName(startDay())}` : "";
+  const first = startDay();
+  $("week-hint").textContent = state.current
+    ? `${weekdayName(first).slice(0, 3)}–${weekdayName((first + 6) % 7).slice(0, 3)}` : "";
+  $("week-hint").title = state.current ? `this site's weeks start on ${weekdayName(first)}` : "";
 }
 
 // ---- panels -----------------------------------------------------------------------------

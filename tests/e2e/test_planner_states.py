@@ -157,7 +157,7 @@ def test_switching_queue_shows_its_newest_forecast_week_and_its_own_panels(two_q
     assert scenario_names(page) == ["base", "Billing what-if v1"]
     assert page.get_attribute("#capacity-meta", "data-scope") == "queue"
     assert "Billing plan" in page.text_content("#capacity-meta")
-    assert page.text_content("#week-hint") == "weeks start Monday"  # no week_start_day: Monday
+    assert page.text_content("#week-hint") == "Mon–Sun"  # no week_start_day: Monday first
 
     page.select_option("#queue-select", "1")  # Sunday site · Support
     wait_week(page, SUNDAY_WEEK.isoformat())
@@ -168,7 +168,8 @@ def test_switching_queue_shows_its_newest_forecast_week_and_its_own_panels(two_q
     assert page.get_attribute("#capacity-meta", "data-scope") == "need_hours"
     assert "Company plan" in page.text_content("#capacity-meta")
     # the site's week: Sunday first in the hint, the day chips and the Gantt's day labels
-    assert page.text_content("#week-hint") == "weeks start Sunday"
+    assert page.text_content("#week-hint") == "Sun–Sat"
+    assert page.get_attribute("#week-hint", "title") == "this site's weeks start on Sunday"
     chips = page.eval_on_selector_all("#day-chips button", "bs => bs.map(b => b.textContent)")
     assert chips[:3] == ["Week", "Sun", "Mon"]
     labels = page.eval_on_selector_all(
