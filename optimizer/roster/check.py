@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
 
+from optimizer.roster.constraints.consecutive_days import consecutive_days_violations
 from optimizer.roster.problem import (
     Activity,
     ActivityRule,
@@ -18,18 +18,9 @@ from optimizer.roster.problem import (
     RosterProblem,
     Shift,
 )
+from optimizer.roster.violation import Violation
 
 __all__ = ["Violation", "check_roster", "rest_violations"]
-
-
-@dataclass(frozen=True, slots=True)
-class Violation:
-    """One broken hard rule: which agent and day (``None`` for week-level rules)."""
-
-    agent: str
-    day: int | None
-    rule: str
-    message: str
 
 
 def _grid(problem: RosterProblem, s: Shift) -> Iterator[Violation]:
@@ -101,15 +92,6 @@ def rest_violations(
         previous_end = s.day * 1440 + s.end_min
 
 
-def _consecutive(problem: RosterProblem, agent: Agent, days: set[int]) -> Iterator[Violation]:
-    run = agent.history.consecutive_days_worked
-    limit = problem.rules.max_consecutive_days
-    for d in range(problem.days):
-        run = run + 1 if d in days else 0
-        if d in days and run > limit:
-            yield Violation(agent.id, d, "consecutive_days", f"{run} consecutive days > {limit}")
-
-
 def _week(problem: RosterProblem, agent: Agent, shifts: list[Shift]) -> Iterator[Violation]:
     days = [s.day for s in shifts]
     if len(set(days)) != len(days):
@@ -129,7 +111,7 @@ def _week(problem: RosterProblem, agent: Agent, shifts: list[Shift]) -> Iterator
         )
     ordered = sorted(shifts, key=lambda s: (s.day, s.start_min))
     yield from rest_violations(problem, agent, ordered)
-    yield from _consecutive(problem, agent, set(days))
+    yield from consecutive_days_violations(problem, agent, set(days))
 
 
 def check_roster(problem: RosterProblem, roster: Roster) -> list[Violation]:

@@ -36,6 +36,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.roster.build import SCALE, Objective, scaled_weights
+from optimizer.roster.constraints.consecutive_days import consecutive_days_violations
 from optimizer.roster.constraints.service_level import service_curves
 from optimizer.roster.evaluate import staffed_matrix
 from optimizer.roster.problem import Activity, Agent, Roster, RosterProblem, Shift
@@ -254,7 +255,7 @@ class _Rules:
             return None
         if self.problem.days - len(others) - 1 < rules.min_days_off:
             return None
-        if self._run_too_long(agent, {*others, day}):
+        if consecutive_days_violations(self.problem, agent, {*others, day}):
             return None
         lo, hi = window
         before = [d for d in others if d < day]
@@ -268,14 +269,6 @@ class _Rules:
             next_start = after[0] * 1440 + self.types[_type(week, after[0])].start_min
             hi = min(hi, next_start - rules.min_rest_min - day * 1440)
         return (lo, hi) if hi > lo else None
-
-    def _run_too_long(self, agent: Agent, days: set[int]) -> bool:
-        run = agent.history.consecutive_days_worked
-        for d in range(self.problem.days):
-            run = run + 1 if d in days else 0
-            if run > self.problem.rules.max_consecutive_days:
-                return True
-        return False
 
     def _rest_of_week(self, week: Week, day: int) -> int:
         return sum(self.types[c[0]].paid_min for d, c in enumerate(week) if c and d != day)

@@ -14,11 +14,16 @@ from ortools.sat.python import cp_model
 
 from optimizer.roster.backend import Terms
 from optimizer.roster.problem import Agent, RosterProblem
+from optimizer.roster.violation import Violation
 
 if TYPE_CHECKING:
     from optimizer.roster.build import AggregateModel
 
-__all__ = ["add_agent_consecutive_days", "add_consecutive_days"]
+__all__ = [
+    "add_agent_consecutive_days",
+    "add_consecutive_days",
+    "consecutive_days_violations",
+]
 
 
 def _window_capacity(agent: Agent, first: int, limit: int, days_in_week: int) -> int:
@@ -62,3 +67,19 @@ def add_agent_consecutive_days(
         if not days or before + len(days) <= limit:
             continue
         model.add(sum(days) <= limit - before).with_name(f"consecutive_days[{agent.id},{first}]")
+
+
+def consecutive_days_violations(
+    problem: RosterProblem, agent: Agent, worked: set[int]
+) -> list[Violation]:
+    """Days of ``worked`` (this week's working days) that extend a run of consecutive
+    working days, last week's tail included, beyond the limit."""
+    limit = problem.rules.max_consecutive_days
+    run = agent.history.consecutive_days_worked
+    out: list[Violation] = []
+    for d in range(problem.days):
+        run = run + 1 if d in worked else 0
+        if d in worked and run > limit:
+            message = f"{run} consecutive days > {limit}"
+            out.append(Violation(agent.id, d, "consecutive_days", message))
+    return out

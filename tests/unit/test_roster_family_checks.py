@@ -1,0 +1,25 @@
+"""The rule families' pure per-agent checks: one passing and one failing tiny case each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from optimizer.roster.constraints.consecutive_days import consecutive_days_violations
+from optimizer.roster.io import load_instance
+from optimizer.roster.problem import RosterProblem
+from tests.roster_support import agent, tiny_instance
+
+
+def _problem(**extra: Any) -> RosterProblem:
+    """One part-timer (A1) over three days; ``extra`` goes into the agent."""
+    return load_instance(tiny_instance([agent("A1", **extra)]))
+
+
+def test_consecutive_days_counts_last_weeks_tail() -> None:
+    """Limit 5: after four days worked last week, day 0 is the fifth, day 1 a sixth."""
+    problem = _problem(history={"consecutive_days_worked": 4, "last_shift_end_minute": None})
+    a1 = problem.agents[0]
+    assert consecutive_days_violations(problem, a1, {0, 2}) == []
+    [violation] = consecutive_days_violations(problem, a1, {0, 1})
+    assert (violation.day, violation.rule) == (1, "consecutive_days")
+    assert violation.message == "6 consecutive days > 5"
