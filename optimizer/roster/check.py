@@ -10,6 +10,7 @@ import itertools
 from collections.abc import Iterator
 
 from optimizer.roster.constraints.consecutive_days import consecutive_days_violations
+from optimizer.roster.constraints.working_days import working_days_violations
 from optimizer.roster.problem import (
     Activity,
     ActivityRule,
@@ -94,12 +95,7 @@ def rest_violations(
 
 def _week(problem: RosterProblem, agent: Agent, shifts: list[Shift]) -> Iterator[Violation]:
     days = [s.day for s in shifts]
-    if len(set(days)) != len(days):
-        yield Violation(agent.id, None, "one_shift_per_day", "more than one shift on a day")
-    if len(days) > agent.max_days:
-        yield Violation(agent.id, None, "max_days", f"{len(days)} days > {agent.max_days}")
-    if problem.days - len(set(days)) < problem.rules.min_days_off:
-        yield Violation(agent.id, None, "min_days_off", "too few days off")
+    yield from working_days_violations(problem, agent, days)
     paid = sum(s.paid_min(problem.rules) for s in shifts)
     unused_optional = agent.optional and not shifts
     if not unused_optional and not agent.min_weekly_paid_min <= paid <= agent.max_weekly_paid_min:

@@ -38,6 +38,7 @@ from numpy.typing import NDArray
 from optimizer.roster.build import SCALE, Objective, scaled_weights
 from optimizer.roster.constraints.consecutive_days import consecutive_days_violations
 from optimizer.roster.constraints.service_level import service_curves
+from optimizer.roster.constraints.working_days import working_days_violations
 from optimizer.roster.evaluate import staffed_matrix
 from optimizer.roster.problem import Activity, Agent, Roster, RosterProblem, Shift
 from optimizer.roster.shifts import ShiftType
@@ -251,9 +252,7 @@ class _Rules:
         if window is None:
             return None
         others = [d for d, c in enumerate(week) if c is not None and d != day]
-        if len(others) + 1 > agent.max_days:
-            return None
-        if self.problem.days - len(others) - 1 < rules.min_days_off:
+        if working_days_violations(self.problem, agent, [*others, day]):
             return None
         if consecutive_days_violations(self.problem, agent, {*others, day}):
             return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from optimizer.roster.constraints.consecutive_days import consecutive_days_violations
+from optimizer.roster.constraints.working_days import working_days_violations
 from optimizer.roster.io import load_instance
 from optimizer.roster.problem import RosterProblem
 from tests.roster_support import agent, tiny_instance
@@ -23,3 +24,14 @@ def test_consecutive_days_counts_last_weeks_tail() -> None:
     [violation] = consecutive_days_violations(problem, a1, {0, 1})
     assert (violation.day, violation.rule) == (1, "consecutive_days")
     assert violation.message == "6 consecutive days > 5"
+
+
+def test_working_days_one_shift_a_day_within_the_contracts_days_and_days_off() -> None:
+    """Part-timer: at most 2 days; 3 days in the week, one of them off."""
+    problem = _problem()
+    a1 = problem.agents[0]
+    assert working_days_violations(problem, a1, [0, 2]) == []
+    rules = {v.rule for v in working_days_violations(problem, a1, [0, 1, 2])}
+    assert rules == {"max_days", "min_days_off"}
+    [twice] = working_days_violations(problem, a1, [1, 1])
+    assert (twice.day, twice.rule) == (None, "one_shift_per_day")

@@ -12,12 +12,19 @@ from ortools.sat.python import cp_model
 
 from optimizer.roster.backend import Terms
 from optimizer.roster.problem import Agent, RosterProblem
+from optimizer.roster.violation import Violation
 
 if TYPE_CHECKING:
     from optimizer.roster.assign import AgentDayVars
     from optimizer.roster.build import AggregateModel
 
-__all__ = ["add_agent_working_days", "add_working_days", "day_limit", "min_days_needed"]
+__all__ = [
+    "add_agent_working_days",
+    "add_working_days",
+    "day_limit",
+    "min_days_needed",
+    "working_days_violations",
+]
 
 
 def day_limit(problem: RosterProblem, agent: Agent) -> int:
@@ -58,3 +65,19 @@ def add_agent_working_days(
             model.add(sum(by_type.values()) <= 1).with_name(f"one_shift_per_day[{agent.id},{d}]")
             worked.extend(by_type.values())
     model.add(sum(worked) <= day_limit(problem, agent)).with_name(f"max_days[{agent.id}]")
+
+
+def working_days_violations(
+    problem: RosterProblem, agent: Agent, days: list[int]
+) -> list[Violation]:
+    """Week-level breaches of ``days`` (the day of each of the agent's shifts): two shifts
+    on a day, more than ``max_days`` shifts, fewer than ``min_days_off`` days off."""
+    out: list[Violation] = []
+    if len(set(days)) != len(days):
+        out.append(Violation(agent.id, None, "one_shift_per_day", "more than one shift on a day"))
+    if len(days) > agent.max_days:
+        message = f"{len(days)} days > {agent.max_days}"
+        out.append(Violation(agent.id, None, "max_days", message))
+    if problem.days - len(set(days)) < problem.rules.min_days_off:
+        out.append(Violation(agent.id, None, "min_days_off", "too few days off"))
+    return out
