@@ -10,6 +10,7 @@ import itertools
 from collections.abc import Iterator
 
 from optimizer.roster.constraints.consecutive_days import consecutive_days_violations
+from optimizer.roster.constraints.weekly_minutes import weekly_minutes_violations
 from optimizer.roster.constraints.working_days import working_days_violations
 from optimizer.roster.problem import (
     Activity,
@@ -97,14 +98,7 @@ def _week(problem: RosterProblem, agent: Agent, shifts: list[Shift]) -> Iterator
     days = [s.day for s in shifts]
     yield from working_days_violations(problem, agent, days)
     paid = sum(s.paid_min(problem.rules) for s in shifts)
-    unused_optional = agent.optional and not shifts
-    if not unused_optional and not agent.min_weekly_paid_min <= paid <= agent.max_weekly_paid_min:
-        yield Violation(
-            agent.id,
-            None,
-            "weekly_minutes",
-            f"{paid} paid min not in [{agent.min_weekly_paid_min}, {agent.max_weekly_paid_min}]",
-        )
+    yield from weekly_minutes_violations(agent, paid, bool(shifts))
     ordered = sorted(shifts, key=lambda s: (s.day, s.start_min))
     yield from rest_violations(problem, agent, ordered)
     yield from consecutive_days_violations(problem, agent, set(days))

@@ -38,6 +38,7 @@ from numpy.typing import NDArray
 from optimizer.roster.build import SCALE, Objective, scaled_weights
 from optimizer.roster.constraints.consecutive_days import consecutive_days_violations
 from optimizer.roster.constraints.service_level import service_curves
+from optimizer.roster.constraints.weekly_minutes import weekly_minutes_violations
 from optimizer.roster.constraints.working_days import working_days_violations
 from optimizer.roster.evaluate import staffed_matrix
 from optimizer.roster.problem import Activity, Agent, Roster, RosterProblem, Shift
@@ -279,9 +280,7 @@ class _Rules:
 
     def may_be_off(self, agent: Agent, week: Week, day: int) -> bool:
         rest = self._rest_of_week(week, day)
-        if agent.optional and rest == 0:
-            return True
-        return agent.min_weekly_paid_min <= rest <= agent.max_weekly_paid_min
+        return not weekly_minutes_violations(agent, rest, rest != 0)
 
 
 def _type(week: Week, day: int) -> int:

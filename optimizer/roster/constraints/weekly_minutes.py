@@ -10,12 +10,18 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from optimizer.roster.problem import Agent, RosterProblem
+from optimizer.roster.violation import Violation
 
 if TYPE_CHECKING:
     from optimizer.roster.assign import AgentDayVars
     from optimizer.roster.build import AggregateModel
 
-__all__ = ["add_agent_weekly_minutes", "add_weekly_minutes", "weekly_minimum"]
+__all__ = [
+    "add_agent_weekly_minutes",
+    "add_weekly_minutes",
+    "weekly_minimum",
+    "weekly_minutes_violations",
+]
 
 
 def weekly_minimum(agent: Agent) -> int:
@@ -44,3 +50,12 @@ def add_agent_weekly_minutes(
     ct = model.add(paid >= agent.min_weekly_paid_min).with_name(f"weekly_min[{agent.id}]")
     if agent.optional and used is not None:
         ct.only_enforce_if(used)
+
+
+def weekly_minutes_violations(agent: Agent, paid: int, used: bool) -> list[Violation]:
+    """``paid`` (the week's paid minutes) outside the agent's bounds; an optional agent that
+    is not ``used`` (works no shift) has none."""
+    lo, hi = agent.min_weekly_paid_min, agent.max_weekly_paid_min
+    if (agent.optional and not used) or lo <= paid <= hi:
+        return []
+    return [Violation(agent.id, None, "weekly_minutes", f"{paid} paid min not in [{lo}, {hi}]")]
