@@ -298,10 +298,13 @@ function showImport(summary, rows, ok) {
 
 async function uploadCsv(file) {
   setMessage(`Uploading ${file.name}…`);
-  const result = await client.uploadHistory(state.current.queue, file, $("dry-run").checked);
+  let result = await client.uploadHistory(state.current.queue, file, $("dry-run").checked, $("date-format").value);
+  if (result.job) result = await client.importOfJob(await pollJob(result.job)); // a large file: a job
   if (result.errors.length || !result.ok) {
-    showImport(`${file.name}: ${result.summary}`, result.errors, false);
-    setMessage(`${file.name} rejected: ${result.errors.length} problem(s)`, true);
+    const ambiguous = result.errors.some((e) => e.code === "ambiguous_date_order");
+    const hint = ambiguous ? " (choose the file's date order under “dates” and upload it again)" : "";
+    showImport(`${file.name}: ${result.summary}${hint}`, result.errors, false);
+    setMessage(`${file.name} rejected: ${result.errors.length} problem(s)${hint}`, true);
     return;
   }
   showImport(`${file.name}: ${result.summary}`, result.warnings, true);
@@ -364,7 +367,7 @@ async function startRoster() {
   setNotice("");
   const forecast = await ensureForecast(queue, site, week);
   const weekStart = client.localWeek(forecast.start ?? forecast.intervals.interval_start[0], site.zone, startDay());
-  state.forecast = client.forecastModel(forecast, await client.getHistory(queue));
+  state.forecast = client.forecastModel(forecast, await client.historyFor(queue, forecast));
   $("week-input").value = weekStart;
   const requirement = await client.requirementFor(queue, forecast.id);
   setMessage(`Roster job submitted for the week of ${weekStart}…`);

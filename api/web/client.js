@@ -108,22 +108,33 @@ export async function listQueues() {
 // ---- history imports --------------------------------------------------------------------
 
 /**
- * Upload an ACD CSV for a queue. Returns {ok, summary, errors}; a 422 problem+json becomes
- * ok=false with its `errors` rows, a dry run's report problems likewise.
+ * Upload an ACD CSV for a queue (`dateFormat`: the strftime order of numeric dates, e.g.
+ * "%d/%m/%Y", or empty). Returns {ok, summary, errors, warnings}; a 422 problem+json becomes
+ * ok=false with its `errors` rows, a dry run's report problems likewise. A large file is
+ * imported by a job (202): then {job} is returned, and `importOfJob` reads its report.
  */
-export async function uploadHistory(queue, file, dryRun) {
+export async function uploadHistory(queue, file, dryRun, dateFormat = "") {
   const form = new FormData();
   form.append("file", file, file.name);
-  const url = `/v1/queues/${queue.id}/history-imports${dryRun ? "?dry_run=true" : ""}`;
+  const query = new URLSearchParams();
+  if (dryRun) query.set("dry_run", "true");
+  if (dateFormat) query.set("date_format", dateFormat);
+  const url = `/v1/queues/${queue.id}/history-imports${String(query) ? `?${query}` : ""}`;
   try {
-    const report = (await request("POST", url, { body: form })).body;
-    return importResult(report);
+    const response = await request("POST", url, { body: form });
+    if (response.status === 202) return { job: response.body?.status ? response.body : await get(response.location) };
+    return importResult(response.body);
   } catch (error) {
     if (error instanceof ApiError && error.errors.length) {
       return { ok: false, summary: error.message, errors: error.errors, warnings: [] };
     }
     throw error;
   }
+}
+
+/** The import report of a finished `history_import` job. */
+export async function importOfJob(job) {
+  return importResult(await get(job.result_url));
 }
 
 /** {ok, summary, errors, warnings}: `errors` refuse the file, `warnings` come with a stored one. */
@@ -218,7 +229,7 @@ function localWeek(iso, zone, startDay = 0) {
 export async function latestForecast(queue, site, week) {
   const { forecast, newestWeek } = await findForecast(queue, site, week);
   if (!forecast) return { forecast: null, newestWeek };
-  const history = await get(`/v1/queues/${queue.id}/history`);
+  const history = await historyFor(queue, forecast);
   return { forecast: forecastModel(forecast, history), newestWeek };
 }
 
@@ -391,7 +402,25 @@ export async function startRosterJob(_site, requirement, week, timeLimitS) {
   });
 }
 
-export const getHistory = (queue) => get(`/v1/queues/${queue.id}/history`);
+/**
+ * The queue's actual intervals over a forecast's span only (`from`/`to`; history reads are
+ * paged by time range), every page followed through `next_cursor`.
+ */
+export async function historyFor(queue, forecast) {
+  const starts = forecast.intervals.interval_start;
+  if (!starts.length) return null;
+  const range = new URLSearchParams({
+    from: new Date(ms(starts[0])).toISOString(), to: new Date(ms(starts.at(-1)) + 1000).toISOString(),
+  });
+  const merged = { interval_start: [], offered: [] };
+  for (let cursor = null; ;) {
+    const page = await get(`/v1/queues/${queue.id}/history?${range}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    merged.interval_start.push(...page.interval_start);
+    merged.offered.push(...page.offered);
+    cursor = page.next_cursor ?? null;
+    if (!cursor || !page.interval_start.length) return merged;
+  }
+}
 
 // ---- scenarios and comparisons ----------------------------------------------------------
 

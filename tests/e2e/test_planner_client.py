@@ -7,6 +7,7 @@ running job that a real solve passes through too quickly to observe.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterator
@@ -111,12 +112,17 @@ def planner(chromium: Any) -> Iterator[tuple[Any, FakeApi, JobScript]]:
 def test_without_a_roster_the_page_shows_the_forecast_and_says_what_is_missing(
     planner: Planner,
 ) -> None:
-    page, _api, _job = planner
+    page, api, _job = planner
     forecast = fx.forecast()["intervals"]
     assert page.get_attribute("#forecast-svg", "data-intervals") == str(len(forecast["calls"]))
     actual = page.get_attribute("#forecast-svg path.actual", "d")
     assert actual.count("M") + actual.count("L") == len(fx.history()["offered"])  # Monday only
     assert "WAPE 12.3%" in page.text_content("#forecast-meta")
+    # actuals are read over the forecast's span only (history reads page by time range)
+    starts = [dt.datetime.fromisoformat(t) for t in forecast["interval_start"]]
+    history = next(s for s in api.sent if s.path == "/v1/queues/3/history")
+    sent_from, sent_to = (dt.datetime.fromisoformat(history.query[k][0]) for k in ("from", "to"))
+    assert sent_from == starts[0] and starts[-1] < sent_to <= starts[-1] + dt.timedelta(minutes=15)
     assert "No roster" in page.text_content("#staffing-chart")
     assert page.input_value("#week-input") == fx.WEEK_START.isoformat()
 

@@ -264,16 +264,31 @@ def test_a_401_asks_for_a_token_keeps_it_in_session_storage_and_retries(chromium
     assert [e for e in errors if "status of 401" not in e] == []
 
 
-def test_import_warnings_are_listed_after_an_upload(chromium: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("large", [False, True], ids=["small-201", "large-202-job"])
+def test_import_warnings_are_listed_after_an_upload(
+    chromium: Any, tmp_path: Path, large: bool
+) -> None:
+    """A stored upload's warnings are listed; a large file is imported by a job (202) whose
+    report the page reads when it ends; the chosen date order goes out as ``date_format``."""
     warnings: list[dict[str, Any]] = [
         {"row": None, "field": "interval_start", "code": "missing_days", "message": "3 missing"},
         {"row": 17, "field": "offered", "code": "outlier", "message": "offered 900 is an outlier"},
     ]
     api = two_queue_api()
-    api.on("POST", "/v1/queues/3/history-imports", (201, fx.import_report(warnings)))
+    report = fx.import_report(warnings)
+    if large:
+        queued = fx.job("queued", id=15, kind="history_import") | {"_location": "/v1/jobs/15"}
+        done = fx.job("succeeded", id=15, kind="history_import", progress=1.0,
+                      result_url="/v1/history-imports/12")  # fmt: skip
+        api.on("POST", "/v1/queues/3/history-imports", (202, queued))
+        api.on("GET", "/v1/jobs/15", done)
+        api.on("GET", "/v1/history-imports/12", report)
+    else:
+        api.on("POST", "/v1/queues/3/history-imports", (201, report))
     page, errors = open_page(chromium, api)
+    page.select_option("#date-format", "%d/%m/%Y")
     csv = tmp_path / "history.csv"
-    csv.write_text("Date,Interval,Queue,Offered\n2026-10-19,08:00,q,9\n")
+    csv.write_text("Date,Interval,Queue,Offered\n19/10/2026,08:00,q,9\n")
     page.set_input_files("#csv-input", str(csv))
     page.wait_for_selector("#import-warnings-table tbody tr")
     rows = page.eval_on_selector_all(
@@ -284,8 +299,30 @@ def test_import_warnings_are_listed_after_an_upload(chromium: Any, tmp_path: Pat
                     ["17", "offered", "outlier", "offered 900 is an outlier"]]  # fmt: skip
     assert "40 rows: 40 new" in page.text_content("#import-summary")
     assert "imported with 2 warning(s)" in page.text_content("#message")
+    upload = next(s for s in api.sent if s.method == "POST")
+    assert upload.query == {"date_format": ["%d/%m/%Y"]}
     page.close()
     assert errors == []
+
+
+def test_an_ambiguous_date_order_says_how_to_upload_again(chromium: Any, tmp_path: Path) -> None:
+    problem = {
+        "type": "https://staffwise.dev/problems/validation-error", "title": "Unprocessable Entity",
+        "status": 422, "detail": "ambiguous dates", "code": "validation-error",
+        "errors": [{"row": 2, "field": "date", "code": "ambiguous_date_order",
+                    "message": "01/11/1999 could be 1 Nov or 11 Jan: give date_format"}],
+    }  # fmt: skip
+    api = two_queue_api()
+    api.on("POST", "/v1/queues/3/history-imports", (422, problem))
+    page, errors = open_page(chromium, api)
+    csv = tmp_path / "ddmm.csv"
+    csv.write_text("Date,Interval,Queue,Offered\n01/11/1999,08:00,q,9\n")
+    page.set_input_files("#csv-input", str(csv))
+    page.wait_for_selector("#errors-table tbody tr")
+    assert "choose the file's date order under “dates”" in page.text_content("#import-summary")
+    assert next(s for s in api.sent if s.method == "POST").query == {}  # auto: no date_format
+    page.close()
+    assert [e for e in errors if "status of 422" not in e] == []
 
 
 def test_start_roster_says_when_it_forecasts_first_and_shows_the_warnings(chromium: Any) -> None:
