@@ -92,9 +92,12 @@ class Strict(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _json_booleans(cls, value: Any, info: ValidationInfo) -> Any:
-        """JSON ``true``/``false`` only where the document says boolean, and only there
-        (pydantic's lax mode would take ``false`` as 0 and ``0`` as false)."""
+        """JSON ``true``/``false`` only where the document says boolean, and only there, and
+        dates only as strings (pydantic's lax mode would take ``false`` as 0, ``0`` as false
+        and ``0`` as 1970-01-01)."""
         kinds = _leaf_types(cls.model_fields[info.field_name or ""].annotation)
+        if kinds <= {date, type(None)} and isinstance(value, int | float):
+            raise PydanticCustomError("date_type", "expected a date YYYY-MM-DD, not a number")
         if kinds <= {bool, type(None)}:
             if not isinstance(value, bool) and value is not None:
                 raise PydanticCustomError("bool_type", "expected true or false")

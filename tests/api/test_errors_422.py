@@ -204,3 +204,23 @@ def test_a_5_mb_csv_field_fails_its_import_job_naming_row_and_field(
     assert job["status"] == "failed", job
     first = job["errors"][0]
     assert (first["row"], first["field"], first["code"]) == (row, field, "field_too_large")
+
+
+def test_json_types_are_not_coerced(client: TestClient) -> None:
+    """What schemathesis' negative checks sent: false for a number, 0 for a boolean, 0 for a
+    date (pydantic's lax mode stored 0, false and 1970-01-01)."""
+    site_id, queue_id, agent_id = _site_with_agent(client)
+    assert _fields(client.patch(f"/v1/queues/{queue_id}", json={"shrinkage": False})) == {
+        "shrinkage": "bool_type_mismatch"
+    }
+    assert _fields(client.patch(f"/v1/agents/{agent_id}", json={"active": 0})) == {
+        "active": "bool_type"
+    }
+    assert _fields(client.post(f"/v1/agents/{agent_id}/time-off", json={"day": 0})) == {
+        "day": "date_type"
+    }
+    window = {"weekdays": [False]}
+    scenario = {"name": "s", "changes": {"volume": [{"multiplier": 1.1, "window": window}]}}
+    fields = _fields(client.post(f"/v1/queues/{queue_id}/scenarios", json=scenario))
+    assert fields == {"changes.volume.0.window.weekdays": "bool_type_mismatch"}
+    assert client.get(f"/v1/sites/{site_id}").status_code == 200

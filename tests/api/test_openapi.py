@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import jsonschema_rs  # comes with schemathesis (the dev extra)
 import pytest
 from fastapi.testclient import TestClient
 
@@ -99,7 +100,6 @@ def _errors(client: TestClient, database_url: str) -> list[Any]:
 def test_real_errors_match_the_documented_problem(
     client: TestClient, document: dict[str, Any], database_url: str
 ) -> None:
-    jsonschema_rs = pytest.importorskip("jsonschema_rs")
     schema = {
         **document["components"]["schemas"]["Problem"],
         "$defs": document["components"]["schemas"],
