@@ -428,6 +428,7 @@ function wire() {
     state.current = state.queues[Number(event.target.value)];
     state.day = "week";
     $("week-input").value = "";
+    $("import-panel").hidden = true; // it reported an upload to the other queue
     setNotice("");
     await loadQueue();
   }));
