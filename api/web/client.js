@@ -66,13 +66,26 @@ async function send(method, url, { body, headers = {} }, token) {
   return { response, payload };
 }
 
+const MAX_RATE_RETRIES = 5;
+
+/** Seconds to wait after a 429 (its Retry-After, 1 to 30 s). */
+function retryAfter(response) {
+  const seconds = Number(response.headers.get("Retry-After"));
+  return Number.isFinite(seconds) ? Math.min(Math.max(seconds, 1), 30) : 1;
+}
+
 async function request(method, url, options = {}) {
-  for (;;) {
+  for (let limited = 0; ;) {
     const token = getToken();
     const { response, payload } = await send(method, url, options, token);
     if (response.status === 401 && signInHandler) {
       // signed in meanwhile by another request's prompt: just send again
       if (!getToken() || getToken() === token) await signIn(Boolean(token), payload);
+      continue;
+    }
+    if (response.status === 429 && limited < MAX_RATE_RETRIES) { // rate limited: wait, send again
+      limited += 1;
+      await new Promise((resolve) => { setTimeout(resolve, retryAfter(response) * 1000); });
       continue;
     }
     if (!response.ok) throw new ApiError(response.status, payload);

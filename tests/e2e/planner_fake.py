@@ -106,6 +106,8 @@ def install(page: Any, api: FakeApi) -> None:
         headers: dict[str, str] = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
         if isinstance(payload, dict) and "_location" in payload:
             headers["Location"] = payload.pop("_location")
+        if isinstance(payload, dict) and "_headers" in payload:
+            headers.update(payload.pop("_headers"))
         route.fulfill(status=status, content_type=media, body=json.dumps(payload), headers=headers)
 
     page.route(ORIGIN + "/**", handle)

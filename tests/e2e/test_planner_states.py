@@ -363,3 +363,27 @@ def test_start_roster_says_when_it_forecasts_first_and_shows_the_warnings(chromi
     assert json.loads(post.body or b"")["week_start"] is None  # the week after the history
     page.close()
     assert errors == []
+
+
+def test_a_429_waits_for_retry_after_and_sends_again(chromium: Any) -> None:
+    api = two_queue_api()
+    sites = api.routes[("GET", "/v1/sites")]
+    limited = {"left": 1}
+
+    def rate_limited(path: str, query: Any, body: Any) -> Any:
+        if limited["left"]:
+            limited["left"] -= 1
+            return 429, {
+                "status": 429,
+                "title": "Too Many Requests",
+                "_headers": {"Retry-After": "1"},
+            }
+        return sites(path, query, body)
+
+    api.on("GET", "/v1/sites", rate_limited)
+    page, errors = open_page(chromium, api)
+    assert page.locator("#queue-select option").count() == 2
+    assert [s.path for s in api.sent].count("/v1/sites") == 2
+    assert not page.locator("#message.error").count()
+    page.close()
+    assert [e for e in errors if "status of 429" not in e] == []
