@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -228,13 +229,37 @@ def is_active(row: AccessToken, now: datetime | None = None) -> bool:
     return row.revoked_at is None and (row.expires_at is None or row.expires_at > now)
 
 
+# Valid tokens are remembered for CACHE_S seconds per database, so a burst of requests does not
+# look the same token up each time. A revocation through the API clears it at once; one by
+# ``staffwise token revoke`` (another process) takes effect within CACHE_S.
+CACHE_S = 2.0
+_CACHE_MAX = 4096
+_cache: dict[tuple[str, str], tuple[float, datetime | None, Principal]] = {}
+
+
+def forget_tokens() -> None:
+    """Drop remembered tokens (after a revocation)."""
+    _cache.clear()
+
+
+def _cached(key: tuple[str, str]) -> Principal | None:
+    hit = _cache.get(key)
+    if hit is None or hit[0] < time.monotonic() or (hit[1] is not None and hit[1] <= utcnow()):
+        return None
+    return hit[2]
+
+
 def authenticate(session: Session, secret: str | None) -> Principal:
     """The principal of a bearer secret, or 401."""
     if not secret:
         raise unauthorized("this endpoint needs 'Authorization: Bearer <token>'")
-    row = session.exec(
-        select(AccessToken).where(col(AccessToken.token_sha256) == token_hash(secret))
-    ).first()
+    digest = token_hash(secret)
+    bind = session.get_bind()
+    key = (str(bind.url if isinstance(bind, Engine) else bind.engine.url), digest)
+    principal = _cached(key)
+    if principal is not None:
+        return principal
+    row = session.exec(select(AccessToken).where(col(AccessToken.token_sha256) == digest)).first()
     if row is None:
         raise unauthorized("unknown token", "invalid_token")
     if row.revoked_at is not None:
@@ -243,7 +268,11 @@ def authenticate(session: Session, secret: str | None) -> Principal:
         raise unauthorized(f"token {row.id} expired", "invalid_token")
     assert row.id is not None
     sites = None if row.role == "admin" or row.sites is None else frozenset(row.sites)
-    return Principal(token_id=row.id, name=row.name, role=row.role, sites=sites)
+    principal = Principal(token_id=row.id, name=row.name, role=row.role, sites=sites)
+    if len(_cache) >= _CACHE_MAX:
+        _cache.clear()
+    _cache[key] = (time.monotonic() + CACHE_S, row.expires_at, principal)
+    return principal
 
 
 # ---- the dependency --------------------------------------------------------------------------
@@ -286,7 +315,13 @@ async def require_access(
     found = await access.request_refs(request, route)
     engine: Engine = request.app.state.engine
     secret = credentials.credentials if credentials else None
-    decision = await run_in_threadpool(_decide, engine, secret, route, found, request.scope)
+    known = _cached((str(engine.url), token_hash(secret))) if secret else None
+    if known is not None and known.sites is None and found.method not in WRITE_METHODS:
+        request.scope[SCOPE_KEY] = Access(principal=known, route=route, site_id=None)
+        check_role(known, found.method, route)  # a remembered token, no site to check: no query
+        decision = request.scope[SCOPE_KEY]
+    else:
+        decision = await run_in_threadpool(_decide, engine, secret, route, found, request.scope)
     request.scope[SCOPE_KEY] = decision
     return decision
 

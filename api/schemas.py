@@ -1171,7 +1171,10 @@ Role = Literal["admin", "planner", "hr", "viewer"]
 class TokenCreate(Strict):
     role: Role
     sites: list[Annotated[int, Field(ge=1)]] | None = Field(
-        default=None, max_length=1000, description="site ids the token may see; null = all sites"
+        default=None,
+        min_length=1,
+        max_length=1000,
+        description="site ids the token may see (existing sites; none for admin); null = all",
     )
     name: str = Field(default="", max_length=200)
     expires_days: int | None = Field(default=None, ge=1, le=3650)

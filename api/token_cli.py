@@ -100,6 +100,7 @@ def list_tokens(args: argparse.Namespace) -> int:
 
 
 def revoke_token(args: argparse.Namespace) -> int:
+    from api.auth import forget_tokens
     from api.db import write_session
     from api.tables import AccessToken, utcnow
 
@@ -110,6 +111,7 @@ def revoke_token(args: argparse.Namespace) -> int:
             row.revoked_at = utcnow()
             session.add(row)
     engine.dispose()
+    forget_tokens()  # this process's memory; a running service forgets within CACHE_S
     if row is None:
         print(f"error: token {args.id} does not exist", file=sys.stderr)
         return 1

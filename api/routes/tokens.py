@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 from sqlmodel import col, select
 
-from api.auth import TokenRequestError, is_active, issue_token
+from api.auth import TokenRequestError, forget_tokens, is_active, issue_token
 from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404, page
 from api.errors import invalid
 from api.schemas import TokenCreate, TokenCreated, TokenList, TokenRead
@@ -61,4 +61,5 @@ def revoke_token(token_id: int, session: WriteSession) -> Response:
         row.revoked_at = utcnow()
         session.add(row)
         commit(session)
+    forget_tokens()  # a remembered token stops working now
     return Response(status_code=status.HTTP_204_NO_CONTENT)
