@@ -131,5 +131,5 @@ export function violationsTable(violations, weekStart, limit = 20) {
     html("td", {}, [html("code", {}, [v.rule ?? ""])]), html("td", {}, [v.message ?? ""]),
   ]));
   const more = violations.length > limit ? [html("caption", {}, [`first ${limit} of ${violations.length}`])] : [];
-  return html("table", { id: "violations-table", class: "errors" }, [...more, html("thead", {}, [head]), html("tbody", {}, body)]);
+  return html("table", { id: "violations-table", class: "errors violations" }, [...more, html("thead", {}, [head]), html("tbody", {}, body)]);
 }

@@ -176,6 +176,8 @@ def test_switching_queue_shows_its_newest_forecast_week_and_its_own_panels(two_q
         "#gantt-svg text.day-label", "ts => ts.map(t => t.textContent)"
     )
     assert labels == ["Sun 1", "Mon 2", "Tue 3", "Wed 4", "Thu 5", "Fri 6", "Sat 7"]
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS_DIR / "planner-sunday-week.png"), full_page=True)
     page.fill("#week-input", "2026-11-04")  # a Wednesday snaps to its Sunday
     wait_week(page, SUNDAY_WEEK.isoformat())
 
@@ -201,6 +203,8 @@ def test_an_invalid_roster_shows_in_red_with_its_violation_count(chromium: Any) 
     assert page.text_content("#roster-status-words") == "breaks hard rules: do not publish it"
     assert "INVALID: 3 rule violations" in page.text_content("#roster-meta")
     page.click("#roster-violations summary")
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS_DIR / "planner-invalid.png"))
     rows = page.eval_on_selector_all(
         "#violations-table tbody tr", "trs => trs.map(tr => [...tr.cells].map(c => c.textContent))"
     )
