@@ -10,6 +10,7 @@ import itertools
 from collections.abc import Iterator
 
 from optimizer.roster.constraints.consecutive_days import consecutive_days_violations
+from optimizer.roster.constraints.rest import rest_violations as family_rest
 from optimizer.roster.constraints.weekly_minutes import weekly_minutes_violations
 from optimizer.roster.constraints.working_days import working_days_violations
 from optimizer.roster.problem import (
@@ -86,12 +87,7 @@ def rest_violations(
 ) -> Iterator[Violation]:
     """Rest shorter than the minimum after last week's final shift or between ``shifts``
     (ordered by day and start)."""
-    previous_end = agent.history.last_shift_end_min
-    for s in shifts:
-        start = s.day * 1440 + s.start_min
-        if previous_end is not None and start - previous_end < problem.rules.min_rest_min:
-            yield Violation(agent.id, s.day, "rest", f"only {start - previous_end} min rest")
-        previous_end = s.day * 1440 + s.end_min
+    yield from family_rest(problem, agent, [(s.day, s.start_min, s.end_min) for s in shifts])
 
 
 def _week(problem: RosterProblem, agent: Agent, shifts: list[Shift]) -> Iterator[Violation]:

@@ -19,10 +19,9 @@ from collections.abc import Mapping
 
 from ortools.sat.python import cp_model
 
-from optimizer.roster.check import rest_violations
 from optimizer.roster.constraints.consecutive_days import add_agent_consecutive_days
-from optimizer.roster.constraints.rest import earliest_monday_start
-from optimizer.roster.problem import Agent, RosterProblem, Shift
+from optimizer.roster.constraints.rest import earliest_monday_start, rest_violations
+from optimizer.roster.problem import Agent, RosterProblem
 from optimizer.roster.shifts import AgentClass, ShiftType
 
 __all__ = ["greedy_assign"]
@@ -127,8 +126,8 @@ def _shifts_for_day(
 
 def _rest_ok(problem: RosterProblem, agent: Agent, week: Mapping[int, ShiftType]) -> bool:
     """The agent's week keeps the rest after last week's final shift and between days."""
-    shifts = [Shift(agent.id, d, st.start_min, st.end_min) for d, st in sorted(week.items())]
-    return next(rest_violations(problem, agent, shifts), None) is None
+    spans = [(d, st.start_min, st.end_min) for d, st in sorted(week.items())]
+    return not rest_violations(problem, agent, spans)
 
 
 def greedy_assign(

@@ -37,6 +37,7 @@ from numpy.typing import NDArray
 
 from optimizer.roster.build import SCALE, Objective, scaled_weights
 from optimizer.roster.constraints.consecutive_days import consecutive_days_violations
+from optimizer.roster.constraints.rest import rest_window
 from optimizer.roster.constraints.service_level import service_curves
 from optimizer.roster.constraints.weekly_minutes import weekly_minutes_violations
 from optimizer.roster.constraints.working_days import working_days_violations
@@ -248,7 +249,6 @@ class _Rules:
         """Earliest start and latest end (minutes of ``day``) of a shift on ``day``, from
         availability and the rest to the neighbouring shifts (and last week's); ``None`` if
         the day cannot be worked (availability, working days, days off, consecutive days)."""
-        rules = self.problem.rules
         window = agent.availability[day]
         if window is None:
             return None
@@ -260,14 +260,11 @@ class _Rules:
         lo, hi = window
         before = [d for d in others if d < day]
         after = [d for d in others if d > day]
-        prev_end = agent.history.last_shift_end_min
-        if before:
-            prev_end = before[-1] * 1440 + self.types[_type(week, before[-1])].end_min
-        if prev_end is not None:
-            lo = max(lo, prev_end + rules.min_rest_min - day * 1440)
-        if after:
-            next_start = after[0] * 1440 + self.types[_type(week, after[0])].start_min
-            hi = min(hi, next_start - rules.min_rest_min - day * 1440)
+        previous = (before[-1], self.types[_type(week, before[-1])].end_min) if before else None
+        following = (after[0], self.types[_type(week, after[0])].start_min) if after else None
+        earliest, latest = rest_window(self.problem, agent, day, previous, following)
+        lo = lo if earliest is None else max(lo, earliest)
+        hi = hi if latest is None else min(hi, latest)
         return (lo, hi) if hi > lo else None
 
     def _rest_of_week(self, week: Week, day: int) -> int:

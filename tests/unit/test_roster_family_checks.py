@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from optimizer.roster.constraints.consecutive_days import consecutive_days_violations
+from optimizer.roster.constraints.rest import rest_violations, rest_window
 from optimizer.roster.constraints.weekly_minutes import weekly_minutes_violations
 from optimizer.roster.constraints.working_days import working_days_violations
 from optimizer.roster.io import load_instance
@@ -48,3 +49,28 @@ def test_weekly_minutes_within_the_contract_unless_an_optional_agent_is_unused()
     vacancy = _problem(optional=True).agents[0]
     assert weekly_minutes_violations(vacancy, 0, used=False) == []
     assert len(weekly_minutes_violations(vacancy, 120, used=True)) == 1
+
+
+LATE_LAST_WEEK = {"consecutive_days_worked": 1, "last_shift_end_minute": -120}  # 22:00
+
+
+def test_rest_after_last_week_and_between_days() -> None:
+    """11 h rest: last week ended at 22:00, so day 0 starts at 09:00 at the earliest; a
+    shift ending 20:00 allows 07:00 the next day, not 06:00."""
+    problem = _problem(history=LATE_LAST_WEEK)
+    a1 = problem.agents[0]
+    assert rest_violations(problem, a1, [(0, 540, 1200), (1, 420, 900)]) == []
+    found = rest_violations(problem, a1, [(0, 480, 1200), (1, 360, 900)])
+    assert [(v.day, v.rule, v.message) for v in found] == [
+        (0, "rest", "only 600 min rest"),
+        (1, "rest", "only 600 min rest"),
+    ]
+
+
+def test_rest_window_between_the_neighbouring_shifts() -> None:
+    problem = _problem(history=LATE_LAST_WEEK)
+    a1 = problem.agents[0]
+    assert rest_window(problem, a1, 0, None, None) == (540, None)
+    assert rest_window(problem, a1, 1, (0, 1200), (2, 420)) == (420, 1200)
+    fresh = _problem()
+    assert rest_window(fresh, fresh.agents[0], 0, None, None) == (None, None)

@@ -16,12 +16,19 @@ from ortools.sat.python import cp_model
 
 from optimizer.roster.backend import Terms
 from optimizer.roster.problem import Agent, RosterProblem
+from optimizer.roster.violation import Violation
 
 if TYPE_CHECKING:
     from optimizer.roster.assign import AgentDayVars
     from optimizer.roster.build import AggregateModel
 
-__all__ = ["add_agent_rest", "add_rest", "earliest_monday_start"]
+__all__ = [
+    "add_agent_rest",
+    "add_rest",
+    "earliest_monday_start",
+    "rest_violations",
+    "rest_window",
+]
 
 
 def earliest_monday_start(problem: RosterProblem, agent: Agent) -> int:
@@ -86,3 +93,37 @@ def add_agent_rest(
         start = sum(st.start_min * v for st, v in y[d + 1].items())
         ct = model.add(start + 1440 - end >= rest).with_name(f"rest[{agent.id},{d}]")
         ct.only_enforce_if([worked[d], worked[d + 1]])
+
+
+def rest_violations(
+    problem: RosterProblem, agent: Agent, spans: list[tuple[int, int, int]]
+) -> list[Violation]:
+    """Rest shorter than the minimum after last week's final shift or between the agent's
+    shifts ``spans`` (``(day, start, end)``, ordered by day and start)."""
+    previous_end = agent.history.last_shift_end_min
+    out: list[Violation] = []
+    for day, start_min, end_min in spans:
+        start = day * 1440 + start_min
+        if previous_end is not None and start - previous_end < problem.rules.min_rest_min:
+            out.append(Violation(agent.id, day, "rest", f"only {start - previous_end} min rest"))
+        previous_end = day * 1440 + end_min
+    return out
+
+
+def rest_window(
+    problem: RosterProblem,
+    agent: Agent,
+    day: int,
+    previous: tuple[int, int] | None,
+    following: tuple[int, int] | None,
+) -> tuple[int | None, int | None]:
+    """Earliest start and latest end (minutes of ``day``; ``None``: no bound) that the rest
+    leaves a shift on ``day`` after the agent's ``previous`` shift (``(day, end)``; ``None``:
+    last week's final one) and before the ``following`` one (``(day, start)`` or ``None``)."""
+    rest = problem.rules.min_rest_min
+    previous_end = agent.history.last_shift_end_min
+    if previous is not None:
+        previous_end = previous[0] * 1440 + previous[1]
+    earliest = None if previous_end is None else previous_end + rest - day * 1440
+    latest = None if following is None else following[0] * 1440 + following[1] - rest - day * 1440
+    return earliest, latest
