@@ -13,16 +13,16 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from optimizer.roster import cpsat
 from optimizer.roster.constraints.consecutive_days import add_agent_consecutive_days
 from optimizer.roster.constraints.rest import add_agent_rest
 from optimizer.roster.constraints.weekly_minutes import add_agent_weekly_minutes
 from optimizer.roster.constraints.working_days import add_agent_working_days
+from optimizer.roster.model import AgentDayVars
 from optimizer.roster.problem import Agent, RosterProblem
 from optimizer.roster.shifts import AgentClass, ShiftType
 
-AgentDayVars = dict[int, dict[ShiftType, cp_model.IntVar]]
-
-__all__ = ["AGENT_FAMILIES", "AgentDayVars", "Assignment", "add_agent_rules", "assign_class"]
+__all__ = ["AGENT_FAMILIES", "Assignment", "add_agent_rules", "assign_class"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,12 +116,8 @@ def _solve_chunk(
     workers: int,
     seed: int,
 ) -> dict[str, dict[int, ShiftType]] | None:
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.5, time_limit_s)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    solver = cpsat.run(model, time_limit_s, workers=workers, seed=seed)
+    if not cpsat.found(solver):
         return None
     return {
         aid: {d: st for d, by in y.items() for st, v in by.items() if solver.value(v)}

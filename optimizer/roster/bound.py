@@ -11,7 +11,8 @@ also the objective with the exact Erlang C curve, which the envelope majorises).
 from __future__ import annotations
 
 from optimizer.roster.backend import LpBackend
-from optimizer.roster.build import SCALE, Objective, build_aggregate
+from optimizer.roster.build import build_aggregate
+from optimizer.roster.model import SCALE, Objective
 from optimizer.roster.problem import Agent, RosterProblem
 from optimizer.roster.shifts import AgentClass, agent_classes, enumerate_shift_types
 

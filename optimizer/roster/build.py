@@ -19,11 +19,9 @@ shifts covering ``t`` minus breaks and lunches in progress. The objective is the
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal
 
 from optimizer.roster.backend import Backend, Terms
-from optimizer.roster.constraints.activities import ActivityVars, add_activities
+from optimizer.roster.constraints.activities import add_activities
 from optimizer.roster.constraints.availability import class_shift_types
 from optimizer.roster.constraints.consecutive_days import add_consecutive_days
 from optimizer.roster.constraints.coverage import add_coverage
@@ -32,43 +30,12 @@ from optimizer.roster.constraints.rest import add_rest
 from optimizer.roster.constraints.service_level import add_service_level
 from optimizer.roster.constraints.weekly_minutes import add_weekly_minutes
 from optimizer.roster.constraints.working_days import add_working_days
+from optimizer.roster.model import SCALE, AggregateModel, Objective, scaled_weights
 from optimizer.roster.problem import RosterProblem
 from optimizer.roster.shifts import AgentClass, ShiftType
 
-SCALE = 1000
-Objective = Literal["deviation", "service_level"]
-
+# The model's types live in :mod:`optimizer.roster.model`; re-exported for existing callers.
 __all__ = ["SCALE", "AggregateModel", "Objective", "build_aggregate", "scaled_weights"]
-
-
-@dataclass
-class AggregateModel:
-    """Variables of the aggregate model (back-end specific variable objects)."""
-
-    backend: Backend
-    problem: RosterProblem
-    types: list[ShiftType]
-    classes: list[AgentClass]
-    x: dict[tuple[int, int], Any] = field(default_factory=dict)
-    X: dict[int, Any] = field(default_factory=dict)
-    acts: dict[int, ActivityVars] = field(default_factory=dict)
-    under: dict[tuple[int, int], Any] = field(default_factory=dict)
-    over: dict[tuple[int, int], Any] = field(default_factory=dict)
-    sl_z: dict[tuple[int, int], list[Any]] = field(default_factory=dict)
-    sl_beyond: dict[tuple[int, int], Any] = field(default_factory=dict)
-
-    def class_types(self, c: int) -> list[ShiftType]:
-        return [self.types[k] for (ci, k) in self.x if ci == c]
-
-
-def scaled_weights(problem: RosterProblem) -> tuple[int, int, int]:
-    """Integer objective weights: under, over and paid per agent-interval, times SCALE."""
-    w = problem.weights
-    return (
-        round(w.under_per_agent_interval * SCALE),
-        round(w.over_per_agent_interval * SCALE),
-        round(w.paid_per_agent_interval * SCALE),
-    )
 
 
 def _add_type_counts(

@@ -15,6 +15,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.erlang import erlang_c_kpis
+from optimizer.roster.constraints.service_level import (
+    late_call_weight,
+    require_demand,
+    scaled_service_objective,
+    service_curves,
+)
+from optimizer.roster.model import SCALE, Objective, scaled_weights
 from optimizer.roster.problem import Roster, RosterProblem
 
 __all__ = [
@@ -22,6 +29,7 @@ __all__ = [
     "ServiceLevelKpis",
     "evaluate_roster",
     "evaluate_service_level",
+    "objective_cost",
     "preference_cost",
     "staffed_matrix",
 ]
@@ -113,14 +121,6 @@ def preference_cost(problem: RosterProblem, roster: Roster) -> tuple[float, int]
 def evaluate_service_level(problem: RosterProblem, roster: Roster) -> ServiceLevelKpis:
     """Service-level objective and predicted SL of ``roster`` (``InputError`` naming ``demand``
     when the problem has no usable demand data)."""
-    from optimizer.roster.build import SCALE, scaled_weights
-    from optimizer.roster.constraints.service_level import (
-        late_call_weight,
-        require_demand,
-        scaled_service_objective,
-        service_curves,
-    )
-
     demand = require_demand(problem)
     weight = late_call_weight(problem)
     curves = service_curves(problem)
@@ -160,3 +160,11 @@ def evaluate_service_level(problem: RosterProblem, roster: Roster) -> ServiceLev
         service_level_by_day=by_day,
         service_level_week=float(answered.sum() / total) if total > 0 else 1.0,
     )
+
+
+def objective_cost(problem: RosterProblem, roster: Roster, objective: Objective) -> float:
+    """The figure a solve with ``objective`` minimises, for ``roster``: the instance cost, or
+    the service-level objective."""
+    if objective == "service_level":
+        return evaluate_service_level(problem, roster).objective
+    return evaluate_roster(problem, roster).cost

@@ -12,12 +12,16 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from optimizer.roster.assign import AGENT_FAMILIES, AgentDayVars, add_agent_rules
+from optimizer.roster import cpsat
+from optimizer.roster.assign import AGENT_FAMILIES, add_agent_rules
 from optimizer.roster.constraints.availability import agent_shift_types
+from optimizer.roster.model import AgentDayVars
 from optimizer.roster.problem import Agent, RosterProblem
 from optimizer.roster.shifts import ShiftType
 
 __all__ = ["Explanation", "explain_agents"]
+
+FEASIBLE_S = 5.0  # per one-agent model
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +41,7 @@ def _feasible(
     for st in types:
         y.setdefault(st.day, {})[st] = model.new_bool_var(f"y[{st.index}]")
     add_agent_rules(model, problem, agent, y, families)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = 5.0
-    solver.parameters.num_workers = 1
-    return solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return cpsat.found(cpsat.run(model, FEASIBLE_S, workers=1))
 
 
 def _conflict(problem: RosterProblem, agent: Agent, types: list[ShiftType]) -> tuple[str, ...]:

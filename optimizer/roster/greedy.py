@@ -19,6 +19,7 @@ from collections.abc import Mapping
 
 from ortools.sat.python import cp_model
 
+from optimizer.roster import cpsat
 from optimizer.roster.constraints.consecutive_days import add_agent_consecutive_days
 from optimizer.roster.constraints.rest import earliest_monday_start, rest_violations
 from optimizer.roster.problem import Agent, RosterProblem
@@ -83,10 +84,8 @@ def _exact_day_patterns(
         add_agent_consecutive_days(model, problem, a, worked[a.id])
     for d, count in enumerate(per_day):
         model.add(sum(worked[a.id][d] for a in agents) == count).with_name(f"day_total[{d}]")
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit_s
-    solver.parameters.num_workers = 2
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    solver = cpsat.run(model, time_limit_s, workers=2, min_time_s=0.0)
+    if not cpsat.found(solver):
         return None
     return {a.id: {d for d, v in worked[a.id].items() if solver.value(v)} for a in agents}
 

@@ -31,6 +31,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from optimizer.errors import InputError, Problem
+from optimizer.roster import cpsat
 from optimizer.roster.attrition import DayLoss, compare_coverage, week_service_level
 from optimizer.roster.attrition import predicted_service_level as _sl_matrix
 from optimizer.roster.backend import BIG, Backend, CpBackend, LpBackend, Terms
@@ -40,7 +41,7 @@ from optimizer.roster.explain import explain_agents
 from optimizer.roster.lns import DayNeighbourhoods, restricted_days
 from optimizer.roster.problem import Agent, RosterProblem, Window
 from optimizer.roster.shifts import AgentClass, ShiftType, agent_classes, enumerate_shift_types
-from optimizer.roster.solve import RESTRICTED, RosterResult, SolveOptions, solve_roster
+from optimizer.roster.solve import RosterResult, SolveOptions, solve_roster
 
 __all__ = [
     "HeadcountTarget",
@@ -392,20 +393,9 @@ def _lp_bound(
     return float(backend.solver.Objective().Value()) / _scale(spec.objective), values
 
 
-def _hint(backend: CpBackend, values: Mapping[str, float]) -> None:
-    for var in backend.variables:
-        value = values.get(var.name)
-        if value is not None:
-            backend.model.add_hint(var, round(value))
-
-
 def _run(model: cp_model.CpModel, options: HiringOptions) -> tuple[cp_model.CpSolver, str]:
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.5, options.time_limit_s)
-    solver.parameters.num_workers = max(1, options.workers)
-    solver.parameters.random_seed = options.seed
-    status = solver.solve(model)
-    return solver, solver.status_name(status)
+    solver = cpsat.run(model, options.time_limit_s, workers=options.workers, seed=options.seed)
+    return solver, cpsat.status(solver)
 
 
 def _report(
@@ -457,9 +447,9 @@ def _solve(
     hm, _ = _model(problem, vacancies, spec, backend)
     size = len(problem.agents) + sum(v.max_hires for v in vacancies)
     if size > EXACT_MAX_AGENTS and lp_values:
-        solver, status, restricted = _solve_near_lp(backend, lp_values, options)
+        solver, status, restricted = _solve_near_lp(hm, backend, lp_values, options)
     else:
-        _hint(backend, lp_values)
+        cpsat.hint_near(backend.model, backend.variables, lp_values)
         (solver, status), restricted = _run(backend.model, options), False
     report = _report(solver, hm, status, spec, lp_bound, time.monotonic() - start)
     if report.status not in ("OPTIMAL", "FEASIBLE"):
@@ -479,15 +469,15 @@ def _solve(
 
 
 def _solve_near_lp(
-    backend: CpBackend, lp_values: Mapping[str, float], options: HiringOptions
+    hm: _HireModel, backend: CpBackend, lp_values: Mapping[str, float], options: HiringOptions
 ) -> tuple[cp_model.CpSolver, str, bool]:
     """Large models: search the LP neighbourhood first (60 % of the time), everywhere if it
     holds no solution. A neighbourhood solution is never reported as proven (``FEASIBLE``)."""
-    domains = _restrict_to_lp(backend, lp_values)
+    domains = _restrict_to_lp(hm, backend, lp_values)
     solver, status = _run(backend.model, replace(options, time_limit_s=0.6 * options.time_limit_s))
     if status in ("OPTIMAL", "FEASIBLE"):
         return solver, "FEASIBLE", True
-    _restore(backend, domains)
+    cpsat.restore_domains(backend.model, backend.variables, domains)
     solver, status = _run(backend.model, replace(options, time_limit_s=0.4 * options.time_limit_s))
     return solver, status, False
 
@@ -696,29 +686,15 @@ def _split(vacancies: Sequence[Vacancy], lp_hires: Mapping[int, float], k: int) 
     return out
 
 
-def _restrict_to_lp(backend: CpBackend, lp_values: Mapping[str, float]) -> list[list[int]]:
+def _restrict_to_lp(
+    hm: _HireModel, backend: CpBackend, lp_values: Mapping[str, float]
+) -> list[list[int]]:
     """Hint the LP solution and keep shift/activity counts at its floor..ceil (the roster
     engine's LP neighbourhood); returns the original domains."""
-    proto = backend.model.proto
-    domains = [list(proto.variables[v.index].domain) for v in backend.variables]
-    for var in backend.variables:
-        value = lp_values.get(var.name)
-        if value is None:
-            continue
-        backend.model.add_hint(var, round(value))
-        if var.name.startswith(RESTRICTED):
-            domain = proto.variables[var.index].domain
-            lo, hi = domain[0], domain[len(domain) - 1]
-            domain.clear()
-            domain.extend([max(lo, math.floor(value + 1e-6)), min(hi, math.ceil(value - 1e-6))])
+    domains = cpsat.save_domains(backend.model, backend.variables)
+    restricted = {var.index for var, _ in hm.m.count_vars()}
+    cpsat.hint_near(backend.model, backend.variables, lp_values, restricted)
     return domains
-
-
-def _restore(backend: CpBackend, domains: list[list[int]]) -> None:
-    for var, dom in zip(backend.variables, domains, strict=True):
-        target = backend.model.proto.variables[var.index].domain
-        target.clear()
-        target.extend(dom)
 
 
 def _run_for(model: cp_model.CpModel, options: HiringOptions, seconds: float) -> cp_model.CpSolver:
@@ -744,10 +720,10 @@ def _reach(
         return None  # even the relaxation cannot reach the target with these hires
     backend = CpBackend()
     hm, _ = _model(problem, vacancies, spec, backend)
-    domains = _restrict_to_lp(backend, lp_values)
+    domains = _restrict_to_lp(hm, backend, lp_values)
     solver = _run_for(backend.model, options, 0.4 * seconds)
     if solver.response_proto.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        _restore(backend, domains)
+        cpsat.restore_domains(backend.model, backend.variables, domains)
         solver = _run_for(backend.model, options, 0.3 * seconds)
     if _meets(hm, solver) or solver.response_proto.status not in (
         cp_model.OPTIMAL,
@@ -760,7 +736,7 @@ def _reach(
         last[0] = _run_for(backend.model, options, limit)
         return last[0]
 
-    lns = DayNeighbourhoods(backend, restricted_days(hm.m, backend))
+    lns = DayNeighbourhoods(backend, restricted_days(hm.m))
     days = [d for d, o in enumerate(problem.opening_hours) if o is not None]
     best = lns.run(
         solver,

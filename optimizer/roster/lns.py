@@ -17,59 +17,32 @@ cycles without improvement, or at a given lower bound.
 from __future__ import annotations
 
 import itertools
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from optimizer.roster import cpsat
 from optimizer.roster.backend import CpBackend
-from optimizer.roster.build import AggregateModel
+from optimizer.roster.model import AggregateModel
 
 __all__ = ["DayNeighbourhoods", "restricted_days"]
 
-_TYPE_INDEX = re.compile(r"^(?:x\[(\d+),(\d+)\]|(?:brk|lun)_[ab]\[(\d+),-?\d+\])$")
+
+def restricted_days(m: AggregateModel) -> list[tuple[cp_model.IntVar, int]]:
+    """(count variable, day) for every variable the neighbourhoods fix or free: class shift
+    counts and break/lunch counts (:meth:`AggregateModel.count_vars`)."""
+    return [(var, m.types[k].day) for var, k in m.count_vars()]
 
 
-def restricted_days(m: AggregateModel, backend: CpBackend) -> list[tuple[cp_model.IntVar, int]]:
-    """(count variable, day) for every variable the neighbourhoods fix or free."""
-    out = []
-    for var in backend.variables:
-        match = _TYPE_INDEX.match(var.name)
-        if match:
-            k = int(match.group(2) or match.group(3))
-            out.append((var, m.types[k].day))
-    return out
-
-
-Plan = tuple[str, tuple[int, ...]]  # ("day", days) or ("class", class indices)
-
-
-def _class_and_type(name: str) -> tuple[int | None, int]:
-    """(class index for a class count ``x[c,k]`` else None, shift type index ``k``)."""
-    match = _TYPE_INDEX.match(name)
-    if match is None:
-        raise ValueError(f"not a restricted variable: {name}")
-    if match.group(1) is not None:
-        return int(match.group(1)), int(match.group(2))
-    return None, int(match.group(3))
+Plan = tuple[int, ...]  # the days a neighbourhood frees
 
 
 @dataclass
 class DayNeighbourhoods:
-    """The LNS driver over one aggregate model.
-
-    Two kinds of neighbourhood alternate: *days* (one day or two adjacent days, every class
-    and activity count of those days free) and, when ``run`` is given class groups, *classes*
-    (every count of the group's classes on every day free, with the activity counts of their
-    shift types): a class can then move work between days that are not adjacent, which no
-    day neighbourhood allows while the rest of the week is fixed. ``solve_roster`` does not
-    use them yet: on M-1 they brought six 120 s runs to 2.9-4.8 % (a seventh: 7.8 %), but on
-    L-1 they moved large full-time classes into day patterns their agents could not work, and
-    the checkpoint's repair of that deviation cost far more than they had gained (see
-    docs/roster.md, "Limits").
-    """
+    """The LNS driver over one aggregate model: neighbourhoods of one day or two adjacent
+    days, every class and activity count of those days free."""
 
     backend: CpBackend
     variables: list[tuple[cp_model.IntVar, int]]
@@ -78,55 +51,32 @@ class DayNeighbourhoods:
     frozen: dict[int, int] = field(default_factory=dict)  # variable index -> fixed value
     _radii: dict[Plan, int] = field(default_factory=dict)  # kept across runs
     _next: int = 0
-    _owners: dict[int, tuple[int | None, int]] = field(default_factory=dict)  # lazily, by name
 
-    def owners(self) -> dict[int, tuple[int | None, int]]:
-        """(class or None, shift type) per restricted variable; parsed on first use only (day
-        neighbourhoods never need it)."""
-        if not self._owners:
-            self._owners = {var.index: _class_and_type(var.name) for var, _ in self.variables}
-        return self._owners
-
-    def _free(self, plan: Plan) -> set[int]:
-        """Indices of the variables ``plan`` frees."""
-        kind, ids = plan
-        if kind == "day":
-            return {var.index for var, day in self.variables if day in ids}
-        group = set(ids)
-        owners = self.owners()
-        types = {k for c, k in owners.values() if c in group}
-        return {i for i, (c, k) in owners.items() if c in group or (c is None and k in types)}
+    def _free(self, days: Plan) -> set[int]:
+        """Indices of the variables the neighbourhood of ``days`` frees."""
+        return {var.index for var, day in self.variables if day in days}
 
     def _set_domains(
         self, incumbent: dict[int, int], free: set[int], radius: int | None = None
     ) -> None:
         r = self.radius if radius is None else radius
-        proto = self.backend.model.proto
+        model = self.backend.model
         for var, _ in self.variables:
             value = incumbent[var.index]
-            domain = proto.variables[var.index].domain
-            domain.clear()
             if var.index in self.frozen:
-                domain.extend([self.frozen[var.index]] * 2)
+                cpsat.set_domain(model, var, self.frozen[var.index], self.frozen[var.index])
             elif var.index in free:
-                domain.extend([max(0, value - r), value + r])
+                cpsat.set_domain(model, var, max(0, value - r), value + r)
             else:
-                domain.extend([value, value])
+                cpsat.set_domain(model, var, value, value)
 
     def _hint(self, solver: cp_model.CpSolver) -> None:
-        model = self.backend.model
-        model.clear_hints()
-        for var in self.backend.variables:
-            model.add_hint(var, solver.value(var))
+        self.backend.model.clear_hints()
+        cpsat.hint(self.backend.model, ((v, solver.value(v)) for v in self.backend.variables))
 
-    def _plans(self, days: list[int], class_groups: list[tuple[int, ...]]) -> list[Plan]:
-        day_plans: list[Plan] = [("day", (d,)) for d in days]
-        day_plans += [("day", (a, b)) for a, b in itertools.pairwise(days)]
-        class_plans: list[Plan] = [("class", tuple(sorted(g))) for g in class_groups]
-        plans: list[Plan] = []
-        for i in range(max(len(day_plans), len(class_plans))):  # interleave the two kinds
-            plans += day_plans[i : i + 1] + class_plans[i : i + 1]
-        return plans
+    @staticmethod
+    def _plans(days: list[int]) -> list[Plan]:
+        return [(d,) for d in days] + list(itertools.pairwise(days))
 
     def run(
         self,
@@ -136,7 +86,6 @@ class DayNeighbourhoods:
         deadline: float,
         round_s: float,
         should_stop: Callable[[], bool] | None = None,
-        class_groups: list[tuple[int, ...]] | None = None,
         floor: float | None = None,
     ) -> cp_model.CpSolver:
         """Improve from ``first`` until ``deadline``, until two full cycles of neighbourhoods
@@ -144,7 +93,7 @@ class DayNeighbourhoods:
         is left to find); returns the solver of the best solution."""
         best = first
         incumbent = {var.index: int(best.value(var)) for var, _ in self.variables}
-        plans = self._plans(days, class_groups or [])
+        plans = self._plans(days)
         for plan in plans:
             self._radii.setdefault(plan, self.radius)
         since_best = 0
@@ -157,7 +106,7 @@ class DayNeighbourhoods:
             self._set_domains(incumbent, self._free(plan), self._radii[plan])
             self._hint(best)
             solver = make_solver(min(round_s, deadline - time.monotonic()))
-            if _ok(solver) and solver.objective_value < best.objective_value - 0.5:
+            if cpsat.found(solver) and solver.objective_value < best.objective_value - 0.5:
                 best, since_best = solver, 0
                 incumbent = {var.index: int(best.value(var)) for var, _ in self.variables}
             elif solver.response_proto.status == cp_model.OPTIMAL:
@@ -185,17 +134,12 @@ class DayNeighbourhoods:
         before = dict(self.frozen)
         self.frozen.update(frozen)
         incumbent = {var.index: int(best.value(var)) for var, _ in self.variables}
-        self._set_domains(incumbent, self._free(("day", tuple(days))), self.max_radius)
+        self._set_domains(incumbent, self._free(tuple(days)), self.max_radius)
         self._hint(best)
         solver = make_solver(limit_s)
-        if _ok(solver) and (worst is None or solver.objective_value <= worst):
+        if cpsat.found(solver) and (worst is None or solver.objective_value <= worst):
             self._set_domains({v.index: int(solver.value(v)) for v, _ in self.variables}, set())
             return solver
         self.frozen = before
         self._set_domains(incumbent, set())
         return None
-
-
-def _ok(solver: cp_model.CpSolver) -> bool:
-    status = solver.response_proto.status
-    return status in (cp_model.OPTIMAL, cp_model.FEASIBLE)

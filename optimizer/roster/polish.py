@@ -21,9 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
+from optimizer.roster import cpsat
 from optimizer.roster.assign import add_agent_rules
 from optimizer.roster.backend import CpBackend, Terms
-from optimizer.roster.build import SCALE, AggregateModel, Objective, build_aggregate, scaled_weights
+from optimizer.roster.build import build_aggregate
 from optimizer.roster.compose import ActivityCounts, compose_shifts
 from optimizer.roster.constraints.availability import agent_shift_types
 from optimizer.roster.constraints.preferences import scaled_penalty
@@ -32,13 +33,13 @@ from optimizer.roster.constraints.service_level import (
     service_level_hints,
 )
 from optimizer.roster.evaluate import staffed_matrix
+from optimizer.roster.model import SCALE, AgentDayVars, AggregateModel, Objective, scaled_weights
 from optimizer.roster.problem import Agent, Roster, RosterProblem
 from optimizer.roster.shifts import ShiftType
 
 __all__ = ["Incumbent", "PolishOptions", "PolishStats", "polish_roster"]
 
 Shifts = dict[str, dict[int, ShiftType]]
-AgentDayVars = dict[int, dict[ShiftType, cp_model.IntVar]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,18 +340,18 @@ def polish_roster(
             continue
         rnd = _build_round(problem, types, inc, free, days, choices, options.objective)
         _hint(problem, rnd, inc, days)
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(
-            0.2, min(options.round_s, deadline - time.monotonic())
+        solver = cpsat.run(
+            rnd.model,
+            min(options.round_s, deadline - time.monotonic()),
+            workers=options.workers,
+            seed=options.seed + rounds,
+            min_time_s=0.2,
+            max_presolve_iterations=1,  # full presolve outlasts a round
+            symmetry_level=0,
         )
-        solver.parameters.num_workers = max(1, options.workers)
-        solver.parameters.random_seed = options.seed + rounds
-        solver.parameters.max_presolve_iterations = 1  # full presolve outlasts a round
-        solver.parameters.symmetry_level = 0
-        status = solver.solve(rnd.model)
         since_best += 1
         complete_since_best = complete_since_best and complete
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if cpsat.found(solver):
             old = _scaled_cost(problem, inc, days, options.objective)
             if round(solver.objective_value) < old:
                 inc = _read(solver, rnd, inc, days)

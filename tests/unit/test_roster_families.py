@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from ortools.sat.python import cp_model
 
-from optimizer.roster.assign import AgentDayVars
 from optimizer.roster.backend import CpBackend
 from optimizer.roster.build import build_aggregate
 from optimizer.roster.constraints.activities import pair_activities
@@ -17,6 +16,7 @@ from optimizer.roster.constraints.rest import add_agent_rest
 from optimizer.roster.constraints.weekly_minutes import add_agent_weekly_minutes
 from optimizer.roster.constraints.working_days import add_agent_working_days
 from optimizer.roster.io import load_instance
+from optimizer.roster.model import AgentDayVars
 from optimizer.roster.problem import RosterProblem
 from optimizer.roster.shifts import ShiftType, agent_classes, enumerate_shift_types
 from tests.roster_support import agent, requirement, tiny_instance

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from optimizer.roster import aggregate_search, named_roster
 from optimizer.roster.diagnose import grid_conflicts, structural_shortfalls
 from optimizer.roster.io import load_instance
 from optimizer.roster.problem import RosterProblem
@@ -117,8 +118,8 @@ def test_progress_says_estimate_and_the_final_roster_is_never_worse_than_a_named
     free = {"min_weekly_paid_minutes": 0}
     doc = tiny_instance([agent("A1", **free), agent("A2", **free)], requirement=requirement(3, 1))
     problem = load_instance(doc)
-    monkeypatch.setattr(solve_mod, "scaled_floor", lambda lp_bound: float("-inf"))
-    real = solve_mod._assign_all
+    monkeypatch.setattr(aggregate_search, "scaled_floor", lambda lp_bound: float("-inf"))
+    real = named_roster.assign_all
     calls: list[int] = []
 
     def second_deviates(*args: Any, **kwargs: Any) -> Any:
@@ -129,7 +130,7 @@ def test_progress_says_estimate_and_the_final_roster_is_never_worse_than_a_named
     def empty_polish(*args: Any, **kwargs: Any) -> Any:
         return Incumbent({}, {}), None  # a valid but empty (far worse) named roster
 
-    monkeypatch.setattr(solve_mod, "_assign_all", second_deviates)
+    monkeypatch.setattr(named_roster, "assign_all", second_deviates)
     monkeypatch.setattr(solve_mod, "polish_roster", empty_polish)
     events: list[SolverProgress] = []
     result = solve_roster(problem, FAST, on_progress=events.append)

@@ -1,10 +1,8 @@
-"""The aggregate LNS: which variables a neighbourhood frees, and what class neighbourhoods add.
+"""The aggregate LNS: the variables a day neighbourhood frees, the checkpoint's repair and
+the stop at a lower bound.
 
 A part-timer must work exactly one 4-hour shift; demand is on Wednesday only and the incumbent
-has the shift on Monday. Day neighbourhoods (one day, or two adjacent days, everything else
-fixed) cannot improve it: freeing Monday and Tuesday moves the shift to Tuesday at no gain, and
-any neighbourhood holding Wednesday keeps Monday's shift, which uses the whole weekly allowance.
-The class neighbourhood frees the class's whole week and moves the shift to Wednesday.
+has the shift on Monday.
 """
 
 from __future__ import annotations
@@ -13,12 +11,12 @@ import time
 
 from ortools.sat.python import cp_model
 
+from optimizer.roster import cpsat
 from optimizer.roster.backend import CpBackend
 from optimizer.roster.build import AggregateModel, build_aggregate
 from optimizer.roster.io import load_instance
 from optimizer.roster.lns import DayNeighbourhoods, restricted_days
 from optimizer.roster.shifts import agent_classes, enumerate_shift_types
-from optimizer.roster.solve import SolveOptions, _run
 from tests.roster_support import agent, requirement, tiny_instance
 
 ONE_SHIFT = {"min_weekly_paid_minutes": 240, "max_weekly_paid_minutes": 240}
@@ -33,7 +31,7 @@ def _model(agents: list[dict[str, object]], demand: list[list[int]]) -> Aggregat
 
 def _solve(m: AggregateModel, limit_s: float = 5.0) -> cp_model.CpSolver:
     assert isinstance(m.backend, CpBackend)
-    solver = _run(m.backend.model, SolveOptions(workers=1), limit_s)
+    solver = cpsat.run(m.backend.model, limit_s, seed=0, linearization_level=2)
     assert solver.response_proto.status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     return solver
 
@@ -59,41 +57,16 @@ def _wednesday_only() -> list[list[int]]:
     return [[0] * 96, [0] * 96, demand[2]]
 
 
-def test_a_class_neighbourhood_frees_its_counts_and_their_activities_only() -> None:
+def test_a_day_neighbourhood_frees_the_counts_of_its_days_only() -> None:
     m = _model([agent("P1"), agent("F1", "FT")], requirement(3))
     assert isinstance(m.backend, CpBackend)
-    lns = DayNeighbourhoods(m.backend, restricted_days(m, m.backend))
-    for c in (0, 1):
-        free = lns._free(("class", (c,)))
-        own = {var.index for (ci, _), var in m.x.items() if ci == c}
-        other = {var.index for (ci, _), var in m.x.items() if ci != c}
-        assert own <= free and not other & free
-        types = {k for (ci, k) in m.x if ci == c}
-        activity = {var.index for var, _ in lns.variables} - own - other
-        freed_activity = {i for i in activity if lns.owners()[i][1] in types}
-        assert free - own == freed_activity and freed_activity
-    monday = lns._free(("day", (0,)))
+    lns = DayNeighbourhoods(m.backend, restricted_days(m))
+    counts = {var.index for var in m.x.values()}
+    activities = {var.index for var in m.activity_vars()}
+    assert {var.index for var, _ in lns.variables} == counts | activities and activities
+    monday = lns._free((0,))
     assert monday == {var.index for var, day in lns.variables if day == 0}
-
-
-def test_day_neighbourhoods_cannot_move_a_shift_two_days_but_a_class_one_can() -> None:
-    m = _model([agent("P1", **ONE_SHIFT)], _wednesday_only())
-    assert isinstance(m.backend, CpBackend)
-    first = _monday_incumbent(m)
-    assert _days_worked(m, first) == {0}
-
-    def make(limit: float) -> cp_model.CpSolver:
-        return _run(m.backend.model, SolveOptions(workers=1), limit)
-
-    deadline = time.monotonic() + 20
-    by_day = DayNeighbourhoods(m.backend, restricted_days(m, m.backend), radius=1)
-    stuck = by_day.run(first, make, [0, 1, 2], deadline, 2.0)
-    assert stuck.objective_value == first.objective_value
-
-    by_class = DayNeighbourhoods(m.backend, restricted_days(m, m.backend), radius=1)
-    moved = by_class.run(first, make, [0, 1, 2], deadline, 2.0, class_groups=[(0,)])
-    assert moved.objective_value < first.objective_value
-    assert _days_worked(m, moved) == {2}
+    assert {var.index for (_, k), var in m.x.items() if m.types[k].day == 0} <= monday
 
 
 def test_a_repair_costlier_than_allowed_is_refused_and_leaves_nothing_frozen() -> None:
@@ -105,9 +78,9 @@ def test_a_repair_costlier_than_allowed_is_refused_and_leaves_nothing_frozen() -
     assert len(monday) == 1
 
     def make(limit: float) -> cp_model.CpSolver:
-        return _run(m.backend.model, SolveOptions(workers=1), limit)
+        return cpsat.run(m.backend.model, limit, seed=0, linearization_level=2)
 
-    lns = DayNeighbourhoods(m.backend, restricted_days(m, m.backend), radius=1)
+    lns = DayNeighbourhoods(m.backend, restricted_days(m), radius=1)
     cost = int(first.objective_value)
     assert lns.repair(first, make, monday, [0, 1, 2], 5.0, worst=cost - 1) is None
     assert lns.frozen == {}
@@ -124,9 +97,9 @@ def test_the_search_stops_at_a_lower_bound_without_a_round() -> None:
 
     def make(limit: float) -> cp_model.CpSolver:
         rounds.append(limit)
-        return _run(m.backend.model, SolveOptions(workers=1), limit)
+        return cpsat.run(m.backend.model, limit, seed=0, linearization_level=2)
 
-    lns = DayNeighbourhoods(m.backend, restricted_days(m, m.backend), radius=1)
+    lns = DayNeighbourhoods(m.backend, restricted_days(m), radius=1)
     deadline = time.monotonic() + 20
     same = lns.run(first, make, [0, 1, 2], deadline, 2.0, floor=first.objective_value)
     assert same is first and rounds == []

@@ -11,9 +11,11 @@ import pytest
 
 from api.cli import main
 from optimizer.errors import InputError
+from optimizer.roster import aggregate_search, named_roster
 from optimizer.roster.check import check_roster
 from optimizer.roster.evaluate import evaluate_roster
 from optimizer.roster.io import load_instance, load_roster, roster_to_json
+from optimizer.roster.lns import DayNeighbourhoods
 from optimizer.roster.solve import SolveOptions, SolverProgress, solve_roster
 from tests.roster_support import agent, requirement, tiny_instance
 
@@ -135,11 +137,10 @@ def test_cli_solve_writes_a_valid_roster(
 
 
 def _count_calls(monkeypatch: pytest.MonkeyPatch, bad_on_call: int) -> list[Any]:
-    """Wrap ``_assign_all`` so that its ``bad_on_call``-th call reports class 0 as deviating
+    """Wrap ``assign_all`` so that its ``bad_on_call``-th call reports class 0 as deviating
     (its shifts unchanged); returns the recorded ``known`` arguments."""
-    import optimizer.roster.solve as solve_mod
 
-    real = solve_mod._assign_all
+    real = named_roster.assign_all
     seen: list[Any] = []
 
     def fake(*args: Any, **kwargs: Any) -> Any:
@@ -147,20 +148,18 @@ def _count_calls(monkeypatch: pytest.MonkeyPatch, bad_on_call: int) -> list[Any]
         shifts, bad = real(*args, **kwargs)
         return (shifts, [0]) if len(seen) == bad_on_call else (shifts, bad)
 
-    monkeypatch.setattr(solve_mod, "_assign_all", fake)
+    monkeypatch.setattr(named_roster, "assign_all", fake)
     return seen
 
 
 def test_checkpoint_freezes_a_deviating_class_and_keeps_its_assignment(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import optimizer.roster.solve as solve_mod
-
     doc = tiny_instance([agent("A1"), agent("A2"), agent("F1", "FT")],
                         requirement=requirement(3, 2))  # fmt: skip
     problem = load_instance(doc)
     # this instance reaches its LP bound at once, which skips the search and the checkpoint
-    monkeypatch.setattr(solve_mod, "scaled_floor", lambda lp_bound: -math.inf)
+    monkeypatch.setattr(aggregate_search, "scaled_floor", lambda lp_bound: -math.inf)
     seen = _count_calls(monkeypatch, bad_on_call=1)  # the checkpoint's assignment deviates
     result = solve_roster(problem, FAST)
     assert len(seen) == 2 and seen[0] is None
@@ -179,7 +178,7 @@ def test_a_roster_at_the_lp_bound_is_returned_without_further_search(
     def must_not_run(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("searched past a proven optimum")
 
-    monkeypatch.setattr(solve_mod.DayNeighbourhoods, "run", must_not_run)
+    monkeypatch.setattr(DayNeighbourhoods, "run", must_not_run)
     monkeypatch.setattr(solve_mod, "_local", must_not_run)
     doc = tiny_instance([agent("A1"), agent("A2"), agent("F1", "FT")],
                         requirement=requirement(3, 2))  # fmt: skip
@@ -210,27 +209,3 @@ def test_a_deviating_final_assignment_falls_back_to_the_checkpoint_roster(
     assert result.roster.shifts  # the checkpoint's roster, not the empty one
     assert result.violations == ()
     assert result.kpis.cost < evaluate_roster(problem, solve_mod.Roster()).cost
-
-
-def test_a_valid_roster_is_preferred_to_a_cheaper_invalid_one() -> None:
-    """The final choice between the solve's roster and the checkpoint's: validity first,
-    then cost."""
-    from dataclasses import replace
-
-    from optimizer.roster.problem import Roster
-    from optimizer.roster.solve import preferred
-
-    problem = load_instance(tiny_instance([agent("A1"), agent("A2")], requirement=requirement(3)))
-    valid = solve_roster(problem, FAST).roster
-    assert valid.shifts and check_roster(problem, valid) == []
-    first, second, *rest = valid.shifts
-    # demand exceeds the two agents: a shift without its breaks covers more and costs less,
-    # and breaks the break and lunch rules
-    no_break = Roster((replace(first, activities=()), second, *rest))
-    none_at_all = Roster((replace(first, activities=()), replace(second, activities=()), *rest))
-    cost = {id(r): evaluate_roster(problem, r).cost for r in (valid, no_break, none_at_all)}
-    assert cost[id(none_at_all)] < cost[id(no_break)] < cost[id(valid)]
-    assert check_roster(problem, no_break) and check_roster(problem, none_at_all)
-    assert preferred(problem, (no_break, valid), FAST) is valid
-    assert preferred(problem, (valid, none_at_all), FAST) is valid
-    assert preferred(problem, (no_break, none_at_all), FAST) is none_at_all

@@ -10,27 +10,14 @@ always decompose into valid individual shifts: :func:`pair_activities` builds th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from optimizer.roster.model import ActivityVars, AggregateModel
 from optimizer.roster.shifts import ShiftType
-
-if TYPE_CHECKING:
-    from optimizer.roster.build import AggregateModel
 
 __all__ = ["ActivityVars", "add_activities", "pair_activities", "pairing_offsets"]
 
 UB = 10**6
-
-
-@dataclass
-class ActivityVars:
-    """Activity start counts per offset for one shift type."""
-
-    break_before: dict[int, Any] = field(default_factory=dict)
-    lunch_before: dict[int, Any] = field(default_factory=dict)
-    break_after: dict[int, Any] = field(default_factory=dict)
-    lunch_after: dict[int, Any] = field(default_factory=dict)
 
 
 def pairing_offsets(

@@ -8,16 +8,12 @@ Exact for a one-member class. Per-agent form: exact sliding windows over history
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ortools.sat.python import cp_model
 
 from optimizer.roster.backend import Terms
+from optimizer.roster.model import AggregateModel
 from optimizer.roster.problem import Agent, RosterProblem
 from optimizer.roster.violation import Violation
-
-if TYPE_CHECKING:
-    from optimizer.roster.build import AggregateModel
 
 __all__ = [
     "add_agent_consecutive_days",

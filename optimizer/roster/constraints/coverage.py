@@ -6,12 +6,8 @@ constraint ``staffed - requirement = over - under`` returns the weighted penalty
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from optimizer.roster.backend import Terms
-
-if TYPE_CHECKING:
-    from optimizer.roster.build import AggregateModel
+from optimizer.roster.model import AggregateModel, scaled_weights
 
 __all__ = ["add_coverage", "coverage_terms"]
 
@@ -47,8 +43,6 @@ def coverage_terms(m: AggregateModel) -> dict[tuple[int, int], Terms]:
 def add_coverage(m: AggregateModel, days: frozenset[int] | None = None) -> Terms:
     """Deviation variables and constraints (on ``days``, default all); returns the scaled
     penalty terms."""
-    from optimizer.roster.build import scaled_weights
-
     w_under, w_over, _ = scaled_weights(m.problem)
     terms_by_interval = coverage_terms(m)
     penalties: Terms = []

@@ -8,14 +8,10 @@ agent-level polish prices each free agent's shift choices with the same function
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from optimizer.roster.backend import Terms
+from optimizer.roster.model import AggregateModel
 from optimizer.roster.problem import Preferences
 from optimizer.roster.shifts import ShiftType
-
-if TYPE_CHECKING:
-    from optimizer.roster.build import AggregateModel
 
 __all__ = ["add_preferences", "scaled_penalty"]
 

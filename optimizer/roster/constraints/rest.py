@@ -10,17 +10,12 @@ history lets them start before ``tau``. Per-agent form: exact.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ortools.sat.python import cp_model
 
 from optimizer.roster.backend import Terms
+from optimizer.roster.model import AgentDayVars, AggregateModel
 from optimizer.roster.problem import Agent, RosterProblem
 from optimizer.roster.violation import Violation
-
-if TYPE_CHECKING:
-    from optimizer.roster.assign import AgentDayVars
-    from optimizer.roster.build import AggregateModel
 
 __all__ = [
     "add_agent_rest",

@@ -37,7 +37,7 @@ import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -45,10 +45,9 @@ from numpy.typing import NDArray
 from optimizer.erlang import erlang_c_kpis
 from optimizer.errors import InputError, Problem
 from optimizer.roster.backend import Terms
+from optimizer.roster.constraints.coverage import coverage_terms
+from optimizer.roster.model import SCALE, AggregateModel, scaled_weights
 from optimizer.roster.problem import DemandData, RosterProblem
-
-if TYPE_CHECKING:
-    from optimizer.roster.build import AggregateModel
 
 __all__ = [
     "ServiceCurve",
@@ -201,8 +200,6 @@ def service_curve(
 
 def service_curves(problem: RosterProblem) -> dict[Cell, ServiceCurve]:
     """The curve of every interval with calls."""
-    from optimizer.roster.build import SCALE
-
     demand = require_demand(problem)
     weight = late_call_weight(problem) * SCALE
     interval_s = problem.interval_min * 60.0
@@ -218,8 +215,6 @@ def service_curves(problem: RosterProblem) -> dict[Cell, ServiceCurve]:
 
 def _offset(problem: RosterProblem, days: frozenset[int] | None) -> int:
     """``floor(SCALE * w * calls)`` over ``days`` (all by default)."""
-    from optimizer.roster.build import SCALE
-
     demand = require_demand(problem)
     total = sum(sum(row) for d, row in enumerate(demand.calls) if days is None or d in days)
     return math.floor(SCALE * late_call_weight(problem) * total)
@@ -228,9 +223,6 @@ def _offset(problem: RosterProblem, days: frozenset[int] | None) -> int:
 def add_service_level(m: AggregateModel, days: frozenset[int] | None = None) -> Terms:
     """Segment variables per interval (on ``days``, default all); returns the objective terms
     (negative values of the segments, over-saturation penalties and the constant)."""
-    from optimizer.roster.build import scaled_weights
-    from optimizer.roster.constraints.coverage import coverage_terms
-
     curves = service_curves(m.problem)
     _, w_over, _ = scaled_weights(m.problem)
     terms: Terms = []
@@ -276,8 +268,6 @@ def scaled_service_objective(
 ) -> int:
     """The family's part of the objective (everything but paid time) for ``staffed`` on
     ``days``, in scaled units: what the model's optimum charges for this coverage."""
-    from optimizer.roster.build import scaled_weights
-
     curves = service_curves(problem) if curves is None else curves
     _, w_over, _ = scaled_weights(problem)
     total = _offset(problem, days)

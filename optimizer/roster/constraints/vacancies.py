@@ -15,15 +15,13 @@ stays a relaxation of the real problem and its bound on the hires is valid.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from optimizer.roster.backend import BIG, Terms
 from optimizer.roster.constraints.working_days import day_limit
+from optimizer.roster.model import AggregateModel
 from optimizer.roster.problem import Agent, RosterProblem
 from optimizer.roster.shifts import AgentClass
-
-if TYPE_CHECKING:
-    from optimizer.roster.build import AggregateModel
 
 __all__ = ["add_vacancies", "hired_min_days"]
 

@@ -1,0 +1,248 @@
+"""The aggregate search of a roster solve: CP-SAT near the LP solution, then the LNS with a
+checkpoint (steps 2-4 of :mod:`optimizer.roster.solve`).
+
+The LP relaxation (GLOP) gives the bound and a rounded hint; CP-SAT first searches the LP's
+neighbourhood (:data:`FIRST_SHARE` of the time; everywhere if it holds no solution), then the
+day LNS (:mod:`lns`) improves the incumbent. At :data:`CHECKPOINT_SHARE` of the LNS time the
+incumbent is assigned to named agents; classes whose assignment deviated are frozen at the
+counts they really got and the aggregate is repaired around them. An incumbent at the LP bound
+is optimal: the search stops there.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from optimizer.roster import cpsat, named_roster
+from optimizer.roster.backend import CpBackend
+from optimizer.roster.bound import lp_solution
+from optimizer.roster.build import build_aggregate
+from optimizer.roster.evaluate import objective_cost
+from optimizer.roster.lns import DayNeighbourhoods, restricted_days
+from optimizer.roster.model import SCALE, AggregateModel
+from optimizer.roster.named import BestNamed
+from optimizer.roster.named_roster import Shifts
+from optimizer.roster.problem import Roster, RosterProblem
+from optimizer.roster.shifts import AgentClass, ShiftType
+from optimizer.roster.solve_options import SolveOptions, SolverProgress
+
+__all__ = [
+    "AggregateSearch",
+    "Checkpoint",
+    "ProgressRelay",
+    "at_bound",
+    "round_s",
+    "scaled_floor",
+    "search_aggregate",
+]
+
+RADIUS = 0  # counts of the first search within this of the LP solution (floor..ceil)
+FIRST_SHARE = 0.25  # of the aggregate share: the LP rounding neighbourhood
+LNS_RADIUS = 4  # counts of a freed day move within 4 of the incumbent (M-1: 4 beat 2 and 7)
+CHECKPOINT_SHARE = 0.7  # of the LNS time: assign to agents, freeze classes that deviate
+
+
+class ProgressRelay(cp_model.CpSolverSolutionCallback):
+    """Passes every improving aggregate solution (an estimate) and every cheaper named roster
+    to ``on_progress``, and stops the search when ``should_stop`` says so."""
+
+    def __init__(
+        self,
+        start: float,
+        on_progress: Callable[[SolverProgress], None] | None,
+        should_stop: Callable[[], bool] | None,
+    ) -> None:
+        super().__init__()
+        self._start = start
+        self._on_progress = on_progress
+        self._should_stop = should_stop
+        self.lp_bound = 0.0
+        self.named: BestNamed | None = None  # named rosters seen (set by solve_roster)
+
+    def named_roster(self, cost: float) -> None:
+        """Report a valid named roster of ``cost`` (not an estimate)."""
+        if self._on_progress is not None:
+            bound = self.lp_bound
+            gap = max(0.0, (cost - bound) / cost) if cost > 0 else 0.0
+            seconds = time.monotonic() - self._start
+            self._on_progress(SolverProgress(cost, bound, gap, seconds, estimate=False))
+
+    def on_solution_callback(self) -> None:
+        if self._on_progress is not None:
+            obj = self.objective_value / SCALE
+            bound = self.lp_bound
+            gap = (obj - bound) / obj if obj > 0 else 0.0
+            self._on_progress(SolverProgress(obj, bound, gap, time.monotonic() - self._start))
+        if self._should_stop is not None and self._should_stop():
+            self.stop_search()
+
+
+def scaled_floor(lp_bound: float) -> float:
+    """The least integer (scaled) aggregate objective the LP bound allows: an incumbent at or
+    below it is optimal (``inf`` bound: no floor)."""
+    if not math.isfinite(lp_bound):
+        return -math.inf
+    return float(math.ceil(lp_bound * SCALE - 1e-6))
+
+
+def at_bound(cost: float, lp_bound: float) -> bool:
+    """True when a roster's ``cost`` equals the LP lower bound (it is optimal)."""
+    return math.isfinite(lp_bound) and cost <= lp_bound + 1e-9 * max(1.0, abs(lp_bound))
+
+
+def round_s(time_limit_s: float) -> float:
+    """Seconds per LNS round: 5 s at the 120 s of M-1, between 2 and 10 s."""
+    return min(10.0, max(2.0, time_limit_s / 24))
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """Assignments of the classes frozen at the checkpoint, and the checkpoint's complete
+    named roster (breaks and lunches re-placed where its assignment deviated): a fallback of
+    known cost."""
+
+    known: dict[int, Shifts]
+    named: Roster | None
+
+
+NO_CHECKPOINT = Checkpoint({}, None)
+
+
+@dataclass(frozen=True, slots=True)
+class AggregateSearch:
+    """The aggregate model, the solver holding its best solution, the LP bound (cost units)
+    and the checkpoint."""
+
+    model: AggregateModel
+    solver: cp_model.CpSolver
+    lp_bound: float
+    checkpoint: Checkpoint
+
+
+@dataclass
+class _Run:
+    """One aggregate model searched again and again (every round of the LNS)."""
+
+    backend: CpBackend
+    options: SolveOptions
+    progress: ProgressRelay
+    should_stop: Callable[[], bool] | None
+
+    def __call__(self, limit: float) -> cp_model.CpSolver:
+        return cpsat.run(
+            self.backend.model,
+            limit,
+            workers=self.options.workers,
+            seed=self.options.seed,
+            callback=self.progress,
+            should_stop=self.should_stop,
+            linearization_level=2,
+        )
+
+    def stopped(self) -> bool:
+        return self.should_stop is not None and self.should_stop()
+
+
+def search_aggregate(
+    problem: RosterProblem,
+    classes: list[AgentClass],
+    types: list[ShiftType],
+    options: SolveOptions,
+    time_limit_s: float,
+    progress: ProgressRelay,
+    should_stop: Callable[[], bool] | None,
+) -> AggregateSearch:
+    """Search the aggregate model for ``time_limit_s`` (see the module docstring)."""
+    agents = tuple(a for c in classes for a in c.agents)
+    lp_bound, lp_values, _ = lp_solution(problem, agents, options.objective)
+    backend = CpBackend()
+    m = build_aggregate(problem, backend, types, classes, objective=options.objective)
+    domains = cpsat.save_domains(backend.model, backend.variables)
+    restricted = {var.index for var, _ in m.count_vars()}
+    cpsat.hint_near(backend.model, backend.variables, lp_values, restricted, RADIUS)
+    progress.lp_bound = lp_bound
+    deadline = time.monotonic() + time_limit_s
+    run = _Run(backend, options, progress, should_stop)
+    solver = run(FIRST_SHARE * time_limit_s)
+    if not cpsat.found(solver):  # the LP neighbourhood holds no solution: search everywhere
+        cpsat.restore_domains(backend.model, backend.variables, domains)
+        solver = run(FIRST_SHARE * time_limit_s)
+    floor = scaled_floor(lp_bound)
+    if not cpsat.found(solver) or run.stopped() or solver.objective_value <= floor:
+        return AggregateSearch(m, solver, lp_bound, NO_CHECKPOINT)  # nothing left to search
+    lns = DayNeighbourhoods(backend, restricted_days(m), radius=LNS_RADIUS)
+    days = [d for d, o in enumerate(problem.opening_hours) if o is not None]
+    each = round_s(options.time_limit_s)
+    checkpoint_at = time.monotonic() + CHECKPOINT_SHARE * (deadline - time.monotonic())
+    solver = lns.run(solver, run, days, checkpoint_at, each, should_stop, floor=floor)
+    if solver.objective_value <= floor or run.stopped():
+        return AggregateSearch(m, solver, lp_bound, NO_CHECKPOINT)
+    solver, checkpoint = _checkpoint(problem, m, solver, run, lns, deadline)
+    if progress.named is not None:
+        progress.named.offer(checkpoint.named)
+    solver = lns.run(solver, run, days, deadline, each, should_stop, floor=floor)
+    return AggregateSearch(m, solver, lp_bound, checkpoint)
+
+
+def _frozen_counts(
+    m: AggregateModel, shifts: Shifts, bad: list[int]
+) -> tuple[dict[int, int], dict[int, Shifts]]:
+    """The class counts of the deviating classes ``bad`` as they were really assigned
+    (variable index -> count), and those classes' assignments."""
+    frozen: dict[int, int] = {}
+    known: dict[int, Shifts] = {}
+    for c in bad:
+        members = {a.id for a in m.classes[c].agents}
+        known[c] = {aid: by for aid, by in shifts.items() if aid in members}
+        counts: dict[int, int] = {}
+        for by in known[c].values():
+            for st in by.values():
+                counts[st.index] = counts.get(st.index, 0) + 1
+        for (ci, k), var in m.x.items():
+            if ci == c:
+                frozen[var.index] = counts.get(k, 0)
+    return frozen, known
+
+
+def _checkpoint(
+    problem: RosterProblem,
+    m: AggregateModel,
+    solver: cp_model.CpSolver,
+    run: _Run,
+    lns: DayNeighbourhoods,
+    deadline: float,
+) -> tuple[cp_model.CpSolver, Checkpoint]:
+    """Assign the incumbent to agents; freeze each class whose assignment deviated at the
+    counts it really got, and repair the aggregate around them, so that the rest of the
+    search accounts for what the named agents can work (the aggregate is a relaxation).
+
+    A repair costlier than the checkpoint's named roster is refused (the classes stay free):
+    on L-1 two part-time classes missing 3 shifts of their counts froze an aggregate of
+    1187.3 into a repair of 1403.4, while the named roster at hand cost 1249.9 (before polish).
+
+    Returns the (repaired) incumbent and the checkpoint."""
+    options = run.options
+    now = time.monotonic()
+    shifts, bad = named_roster.assign_all(
+        problem, m, solver, options.workers, options.seed, now + 0.3 * (deadline - now)
+    )
+    each = round_s(options.time_limit_s)
+    incumbent = named_roster.named_incumbent(
+        problem, m, solver, shifts, bool(bad), options.settings, each
+    )
+    named = named_roster.compose(problem, incumbent)
+    if not bad:
+        return solver, Checkpoint({}, named)
+    frozen, known = _frozen_counts(m, shifts, bad)
+    days = [d for d, o in enumerate(problem.opening_hours) if o is not None]
+    limit = min(4 * each, deadline - time.monotonic())
+    worst = round(objective_cost(problem, named, options.objective) * SCALE)
+    repaired = lns.repair(solver, run, frozen, days, max(1.0, limit), worst)
+    if repaired is None:
+        return solver, Checkpoint({}, named)
+    return repaired, Checkpoint(known, named)
