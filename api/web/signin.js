@@ -10,7 +10,7 @@ function ask(rejected, problem) {
   const form = $("signin");
   $("signin-reason").textContent = rejected
     ? `That token was not accepted${problem?.detail ? ` (${problem.detail})` : ""}: enter another one.`
-    : "This service needs an access token (for the demo, `staffwise serve --demo` printed one).";
+    : "This service needs an access token (for the demo: the “Planner token” line that staffwise serve --demo printed).";
   $("signin-reason").classList.toggle("error", rejected);
   form.hidden = false;
   document.body.classList.add("signing-in");

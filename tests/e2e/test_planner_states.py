@@ -241,6 +241,8 @@ def test_a_401_asks_for_a_token_keeps_it_in_session_storage_and_retries(chromium
     page, errors = open_page(chromium, api, ready=False)
     page.wait_for_selector("#signin:visible")
     assert page.get_attribute("body", "data-ready") is None  # nothing loaded without a token
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS_DIR / "planner-signin.png"))
     page.fill("#signin-token", "wrong")
     page.click("#signin-submit")
     page.wait_for_function(
