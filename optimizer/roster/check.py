@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 
+from optimizer.roster.constraints.availability import availability_violations
 from optimizer.roster.constraints.consecutive_days import consecutive_days_violations
 from optimizer.roster.constraints.rest import rest_violations as family_rest
 from optimizer.roster.constraints.weekly_minutes import weekly_minutes_violations
@@ -24,30 +25,6 @@ from optimizer.roster.problem import (
 from optimizer.roster.violation import Violation
 
 __all__ = ["Violation", "check_roster", "rest_violations"]
-
-
-def _grid(problem: RosterProblem, s: Shift) -> Iterator[Violation]:
-    times = [s.start_min, s.end_min] + [t for a in s.activities for t in (a.start_min, a.end_min)]
-    if any(t % problem.interval_min for t in times):
-        yield Violation(s.agent, s.day, "grid", f"times off the {problem.interval_min}-min grid")
-    if s.start_min % problem.rules.start_granularity_min:
-        yield Violation(s.agent, s.day, "start_granularity", f"start {s.start_min} not allowed")
-    if not 0 <= s.start_min < s.end_min <= 1440:
-        yield Violation(s.agent, s.day, "grid", "shift must lie within one day, start < end")
-
-
-def _hours(problem: RosterProblem, agent: Agent, s: Shift) -> Iterator[Violation]:
-    opening = problem.opening_hours[s.day]
-    if opening is None or s.start_min < opening[0] or s.end_min > opening[1]:
-        yield Violation(s.agent, s.day, "opening_hours", "shift outside opening hours")
-    window = agent.availability[s.day]
-    if window is None or s.start_min < window[0] or s.end_min > window[1]:
-        yield Violation(s.agent, s.day, "availability", "shift outside the agent's availability")
-    lengths = problem.contract(agent.contract).shift_paid_min
-    if s.paid_min(problem.rules) not in lengths:
-        yield Violation(
-            s.agent, s.day, "shift_length", f"paid {s.paid_min(problem.rules)} not in {lengths}"
-        )
 
 
 def _activity(s: Shift, rule: ActivityRule, act: Activity) -> Iterator[Violation]:
@@ -117,8 +94,7 @@ def check_roster(problem: RosterProblem, roster: Roster) -> list[Violation]:
             if not 0 <= s.day < problem.days:
                 violations.append(Violation(name, s.day, "grid", "day out of range"))
                 continue
-            violations.extend(_grid(problem, s))
-            violations.extend(_hours(problem, agents[name], s))
+            violations.extend(availability_violations(problem, agents[name], s))
             violations.extend(_activities(problem, s))
     for agent in problem.agents:
         shifts = [s for s in by_agent.get(agent.id, []) if 0 <= s.day < problem.days]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from optimizer.roster.constraints.availability import availability_violations
 from optimizer.roster.constraints.consecutive_days import consecutive_days_violations
 from optimizer.roster.constraints.rest import rest_violations, rest_window
 from optimizer.roster.constraints.weekly_minutes import weekly_minutes_violations
 from optimizer.roster.constraints.working_days import working_days_violations
 from optimizer.roster.io import load_instance
-from optimizer.roster.problem import RosterProblem
+from optimizer.roster.problem import Activity, RosterProblem, Shift
 from tests.roster_support import agent, tiny_instance
 
 
@@ -74,3 +75,14 @@ def test_rest_window_between_the_neighbouring_shifts() -> None:
     assert rest_window(problem, a1, 1, (0, 1200), (2, 420)) == (420, 1200)
     fresh = _problem()
     assert rest_window(fresh, fresh.agents[0], 0, None, None) == (None, None)
+
+
+def test_availability_grid_opening_hours_and_contract_length() -> None:
+    """Open and available 07:00-21:00, starts every 30 min, part-timer: 4 h or 6 h paid."""
+    problem = _problem()
+    a1 = problem.agents[0]
+    four_hours = Shift("A1", 0, 480, 720, (Activity("break", 570, 585),))
+    assert availability_violations(problem, a1, four_hours) == []
+    late_and_odd = Shift("A1", 0, 1005, 1275)  # 16:45-21:15: 4.5 h paid, off the start grid
+    rules = [v.rule for v in availability_violations(problem, a1, late_and_odd)]
+    assert rules == ["start_granularity", "opening_hours", "availability", "shift_length"]
