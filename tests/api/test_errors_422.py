@@ -224,3 +224,10 @@ def test_json_types_are_not_coerced(client: TestClient) -> None:
     fields = _fields(client.post(f"/v1/queues/{queue_id}/scenarios", json=scenario))
     assert fields == {"changes.volume.0.window.weekdays": "bool_type_mismatch"}
     assert client.get(f"/v1/sites/{site_id}").status_code == 200
+
+
+def test_a_long_cell_under_the_limit_is_not_echoed_whole(client: TestClient) -> None:
+    response = _upload(client, CSV_CASES[0][0], 100_000)  # read by csv, refused as a number
+    first = assert_problem(response, 422)["errors"][0]
+    assert (first["row"], first["field"]) == (1, "offered")
+    assert len(first["message"]) <= 300 and len(response.content) < 10_000
