@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlmodel import Session, SQLModel, col, select
 
-from api.errors import ApiError, not_found
+from api.errors import ApiError, invalid, not_found
 from api.schemas import (
     CapacityPlanCreate,
     ComparisonCreate,
@@ -95,7 +96,13 @@ class RequestRefs:
     method: str
     refs: list[tuple[str, int]] = field(default_factory=list)
     siteless: bool = False  # it creates or reads something bound to no site
-    unresolved: bool = False  # an id the route will reject (422) itself
+    # an id or body this module cannot read: the route rejects it too (422), and a site-bound
+    # caller gets this answer before the route runs (fail closed)
+    rejection: Exception | None = None
+
+    @property
+    def unresolved(self) -> bool:
+        return self.rejection is not None
 
 
 def kind_of(route: str, param: str) -> str:
@@ -112,10 +119,10 @@ def as_id(value: Any) -> int | None:
     return ident if -MAX_ID <= ident <= MAX_ID else None
 
 
-def _add(found: RequestRefs, kind: str, value: Any) -> None:
+def _add(found: RequestRefs, kind: str, name: str, value: Any) -> None:
     ident = as_id(value)
     if ident is None:
-        found.unresolved = True
+        found.rejection = invalid(name, "int_parsing", f"{name} must be a 64-bit integer id")
     else:
         found.refs.append((kind, ident))
 
@@ -125,15 +132,19 @@ async def request_refs(request: Request, route: str) -> RequestRefs:
     found = RequestRefs(method=request.method)
     for param, value in request.path_params.items():
         if param in PARAM_KINDS:
-            _add(found, kind_of(route, param), value)
+            _add(found, kind_of(route, param), param, value)
     if route in SITE_PARAM_LISTS and "site_id" in request.query_params:
-        _add(found, "site", request.query_params["site_id"])
+        _add(found, "site", "site_id", request.query_params["site_id"])
     if route in BODY_REFS and request.method == "POST":
         schema, name, kind = BODY_REFS[route]
         try:
             body = schema.model_validate(await request.json())
-        except Exception:  # the route rejects the same body (422)
-            found.unresolved = True
+        except ValidationError as exc:  # the route rejects the same body (422)
+            errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
+            found.rejection = RequestValidationError(errors)
+            return found
+        except ValueError:  # not JSON
+            found.rejection = invalid("body", "json_invalid", "the body is not valid JSON")
             return found
         value = getattr(body, name)
         if value is None:
@@ -207,6 +218,8 @@ def check_sites(
 ) -> int | None:
     """Refuse a request of a site-bound token (``sites``) that reaches another site (404) or
     no site (403); returns the request's site (for the audit log)."""
+    if sites is not None and found.rejection is not None:
+        raise found.rejection
     site_ids: list[int] = []
     for kind, ident in found.refs:
         site = site_of(session, kind, ident)
@@ -221,7 +234,7 @@ def check_sites(
         site_ids.append(site)
     if sites is not None:
         listed = route in FILTERED_LISTS and found.method in ("GET", "HEAD")
-        if found.siteless or not (found.refs or found.unresolved or listed):
+        if found.siteless or not (found.refs or listed):
             raise siteless_error(route, found.method)
     return site_ids[0] if site_ids else None
 

@@ -209,3 +209,38 @@ def test_a_site_bound_token_changes_only_its_sites(
     siteless = _insert(client, CapacityPlan(name="x", mode="projection", inputs={}, result={}))
     assert_problem(hr.get(f"/v1/capacity-plans/{siteless[0]}"), 403)
     assert_problem(planner.post("/v1/sites", json={}), 403)
+
+
+def test_a_site_bound_token_gets_the_routes_422_for_ids_and_bodies_it_cannot_read(
+    client: TestClient, two_sites: dict[str, int]
+) -> None:
+    """Fail closed: what the access check cannot resolve to a site is answered before the
+    route runs, as the route would (422 naming the field)."""
+    planner = client_with(client, token_for(client, "planner", [two_sites["siteA"]]))
+    problem = assert_problem(planner.get("/v1/queues/abc"), 422)
+    assert problem["errors"][0]["field"] == "queue_id"
+    problem = assert_problem(planner.post("/v1/roster-jobs", json={"requirement_id": "x"}), 422)
+    assert {e["field"] for e in problem["errors"]} >= {"requirement_id", "week_start"}
+    bad_json = planner.post(
+        "/v1/roster-jobs", content=b"{", headers={"Content-Type": "application/json"}
+    )
+    assert_problem(bad_json, 422)
+    assert_problem(planner.get("/v1/rosters?site_id=1.5"), 422)
+
+
+def test_what_the_access_check_cannot_read_is_refused_before_the_route(
+    client: TestClient, two_sites: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fail closed: were a body to pass the route but not the access check's reading, a
+    site-bound caller is refused before the route runs (here the check is made stricter)."""
+    from api import access
+    from api.schemas import RequirementCreate
+
+    class Stricter(RequirementCreate):
+        access_check_only: int
+
+    monkeypatch.setitem(access.BODY_REFS, "/v1/requirements", (Stricter, "forecast_id", "forecast"))
+    planner = client_with(client, token_for(client, "planner", [two_sites["siteA"]]))
+    body = {"forecast_id": two_sites["forecastB"]}
+    problem = assert_problem(planner.post("/v1/requirements", json=body), 422)
+    assert [e["field"] for e in problem["errors"]] == ["access_check_only"]
