@@ -1,62 +1,26 @@
 """Independent validation of a roster against every hard rule of the problem.
 
-This module deliberately shares no code with the model builders: it re-reads the rules from
-the :class:`RosterProblem` and checks the shifts as a labour inspector would.
+It shares no code with the model builders (no solver, no shift types, no aggregate counts): it
+re-reads the rules from the :class:`RosterProblem` and checks the shifts as a labour inspector
+would, with each rule family's pure check (``<family>_violations`` beside its ``add_<family>``
+in :mod:`optimizer.roster.constraints`), which the local search and the greedy assignment use
+for their feasibility too.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 
+from optimizer.roster.constraints.activities import activity_violations
 from optimizer.roster.constraints.availability import availability_violations
 from optimizer.roster.constraints.consecutive_days import consecutive_days_violations
 from optimizer.roster.constraints.rest import rest_violations as family_rest
 from optimizer.roster.constraints.weekly_minutes import weekly_minutes_violations
 from optimizer.roster.constraints.working_days import working_days_violations
-from optimizer.roster.problem import (
-    Activity,
-    ActivityRule,
-    Agent,
-    Roster,
-    RosterProblem,
-    Shift,
-)
+from optimizer.roster.problem import Agent, Roster, RosterProblem, Shift
 from optimizer.roster.violation import Violation
 
 __all__ = ["Violation", "check_roster", "rest_violations"]
-
-
-def _activity(s: Shift, rule: ActivityRule, act: Activity) -> Iterator[Violation]:
-    if act.end_min - act.start_min != rule.duration_min:
-        yield Violation(s.agent, s.day, act.kind, f"{act.kind} must last {rule.duration_min} min")
-    earliest = s.start_min + rule.earliest_start_after_shift_start_min
-    latest = s.start_min + rule.latest_start_after_shift_start_min
-    if not earliest <= act.start_min <= latest:
-        yield Violation(s.agent, s.day, act.kind, f"{act.kind} starts outside its window")
-    if act.end_min > s.end_min - rule.min_min_before_shift_end:
-        yield Violation(s.agent, s.day, act.kind, f"{act.kind} too close to the shift end")
-
-
-def _activities(problem: RosterProblem, s: Shift) -> Iterator[Violation]:
-    rules = problem.rules
-    paid = s.paid_min(rules)
-    for kind, rule in (("break", rules.break_rule), ("lunch", rules.lunch_rule)):
-        acts = [a for a in s.activities if a.kind == kind]
-        expected = 1 if rule.required(paid) else 0
-        if len(acts) != expected:
-            yield Violation(s.agent, s.day, kind, f"{len(acts)} {kind}(s), expected {expected}")
-        for act in acts:
-            yield from _activity(s, rule, act)
-    ordered = sorted(s.activities, key=lambda a: a.start_min)
-    for a in ordered:
-        if a.start_min < s.start_min or a.end_min > s.end_min or a.end_min <= a.start_min:
-            yield Violation(s.agent, s.day, "overlap", f"{a.kind} outside the shift")
-    for a, b in itertools.pairwise(ordered):
-        if b.start_min < a.end_min:
-            yield Violation(s.agent, s.day, "overlap", "activities overlap")
-        elif b.start_min - a.end_min < rules.min_work_between_activities_min:
-            yield Violation(s.agent, s.day, "min_work_between_activities", "activities too close")
 
 
 def rest_violations(
@@ -95,7 +59,7 @@ def check_roster(problem: RosterProblem, roster: Roster) -> list[Violation]:
                 violations.append(Violation(name, s.day, "grid", "day out of range"))
                 continue
             violations.extend(availability_violations(problem, agents[name], s))
-            violations.extend(_activities(problem, s))
+            violations.extend(activity_violations(problem, s))
     for agent in problem.agents:
         shifts = [s for s in by_agent.get(agent.id, []) if 0 <= s.day < problem.days]
         violations.extend(_week(problem, agent, shifts))

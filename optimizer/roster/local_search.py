@@ -36,6 +36,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.roster.build import SCALE, Objective, scaled_weights
+from optimizer.roster.constraints.activities import activities_apart
 from optimizer.roster.constraints.consecutive_days import consecutive_days_violations
 from optimizer.roster.constraints.rest import rest_window
 from optimizer.roster.constraints.service_level import service_curves
@@ -94,16 +95,13 @@ class _Geometry:
 
 def _pairs(problem: RosterProblem, st: ShiftType) -> list[tuple[int | None, int | None]]:
     """(break, lunch) offsets a shift of this geometry may have (windows and the gap)."""
-    rules = problem.rules
-    b_min, l_min = rules.break_rule.duration_min, rules.lunch_rule.duration_min
-    gap = rules.min_work_between_activities_min
     breaks: list[int | None] = list(st.break_offsets) if st.has_break else [None]
     lunches: list[int | None] = list(st.lunch_offsets) if st.has_lunch else [None]
     return [
         (b, x)
         for b in breaks
         for x in lunches
-        if b is None or x is None or b + b_min + gap <= x or x + l_min + gap <= b
+        if b is None or x is None or activities_apart(problem.rules, b, x)
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from optimizer.roster.constraints.activities import activities_apart, activity_violations
 from optimizer.roster.constraints.availability import availability_violations
 from optimizer.roster.constraints.consecutive_days import consecutive_days_violations
 from optimizer.roster.constraints.rest import rest_violations, rest_window
@@ -86,3 +87,18 @@ def test_availability_grid_opening_hours_and_contract_length() -> None:
     late_and_odd = Shift("A1", 0, 1005, 1275)  # 16:45-21:15: 4.5 h paid, off the start grid
     rules = [v.rule for v in availability_violations(problem, a1, late_and_odd)]
     assert rules == ["start_granularity", "opening_hours", "availability", "shift_length"]
+
+
+def test_activities_required_placed_in_their_windows_and_apart() -> None:
+    """4 h paid: a 15-min break 60 min after the start at the earliest; 6 h: also a lunch."""
+    problem = _problem()
+    four_hours = Shift("A1", 0, 480, 720, (Activity("break", 570, 585),))
+    assert activity_violations(problem, four_hours) == []
+    early_break = Shift("A1", 0, 480, 870, (Activity("break", 495, 510),))  # 6 h paid
+    found = [(v.rule, v.message) for v in activity_violations(problem, early_break)]
+    assert found == [
+        ("break", "break starts outside its window"),
+        ("lunch", "0 lunch(s), expected 1"),
+    ]
+    assert activities_apart(problem.rules, 600, 700)  # break 10:00, lunch 11:40
+    assert not activities_apart(problem.rules, 600, 640)  # lunch 10:40: 25 min after

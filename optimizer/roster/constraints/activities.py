@@ -10,12 +10,22 @@ always decompose into valid individual shifts: :func:`pair_activities` builds th
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from optimizer.roster.model import ActivityVars, AggregateModel
+from optimizer.roster.problem import Activity, ActivityRule, RosterProblem, Rules, Shift
 from optimizer.roster.shifts import ShiftType
+from optimizer.roster.violation import Violation
 
-__all__ = ["ActivityVars", "add_activities", "pair_activities", "pairing_offsets"]
+__all__ = [
+    "ActivityVars",
+    "activities_apart",
+    "activity_violations",
+    "add_activities",
+    "pair_activities",
+    "pairing_offsets",
+]
 
 UB = 10**6
 
@@ -101,3 +111,57 @@ def pair_activities(
         else:
             pairs.extend((None, x) for x in luns)
     return pairs
+
+
+def activities_apart(rules: Rules, break_start: int, lunch_start: int) -> bool:
+    """A break and a lunch starting at these minutes (or offsets) do not overlap and leave
+    at least the minimum work between them."""
+    gap = rules.min_work_between_activities_min
+    return (
+        break_start + rules.break_rule.duration_min + gap <= lunch_start
+        or lunch_start + rules.lunch_rule.duration_min + gap <= break_start
+    )
+
+
+def _placement(s: Shift, rule: ActivityRule, act: Activity) -> list[Violation]:
+    out: list[Violation] = []
+    if act.end_min - act.start_min != rule.duration_min:
+        message = f"{act.kind} must last {rule.duration_min} min"
+        out.append(Violation(s.agent, s.day, act.kind, message))
+    earliest = s.start_min + rule.earliest_start_after_shift_start_min
+    latest = s.start_min + rule.latest_start_after_shift_start_min
+    if not earliest <= act.start_min <= latest:
+        message = f"{act.kind} starts outside its window"
+        out.append(Violation(s.agent, s.day, act.kind, message))
+    if act.end_min > s.end_min - rule.min_min_before_shift_end:
+        message = f"{act.kind} too close to the shift end"
+        out.append(Violation(s.agent, s.day, act.kind, message))
+    return out
+
+
+def activity_violations(problem: RosterProblem, s: Shift) -> list[Violation]:
+    """Breaches of one shift's activities: a break (lunch) exactly when the paid length
+    requires one, its duration and window, inside the shift, no overlap, the minimum work
+    between activities."""
+    rules = problem.rules
+    out: list[Violation] = []
+    paid = s.paid_min(rules)
+    for kind, rule in (("break", rules.break_rule), ("lunch", rules.lunch_rule)):
+        acts = [a for a in s.activities if a.kind == kind]
+        expected = 1 if rule.required(paid) else 0
+        if len(acts) != expected:
+            message = f"{len(acts)} {kind}(s), expected {expected}"
+            out.append(Violation(s.agent, s.day, kind, message))
+        for act in acts:
+            out.extend(_placement(s, rule, act))
+    ordered = sorted(s.activities, key=lambda a: a.start_min)
+    for a in ordered:
+        if a.start_min < s.start_min or a.end_min > s.end_min or a.end_min <= a.start_min:
+            out.append(Violation(s.agent, s.day, "overlap", f"{a.kind} outside the shift"))
+    for a, b in itertools.pairwise(ordered):
+        if b.start_min < a.end_min:
+            out.append(Violation(s.agent, s.day, "overlap", "activities overlap"))
+        elif b.start_min - a.end_min < rules.min_work_between_activities_min:
+            message = "activities too close"
+            out.append(Violation(s.agent, s.day, "min_work_between_activities", message))
+    return out
