@@ -14,7 +14,9 @@ def register(subparsers: Any) -> None:
         "serve",
         help="run the Staffwise REST service",
         description="Run the Staffwise REST service (FastAPI on uvicorn). The database is "
-        "created and migrated on start; running jobs of a previous run become 'interrupted'.",
+        "created and migrated on start; unfinished jobs of a previous run are taken over once "
+        "their lease lapses. SIGTERM drains: new jobs 503, running solves stop with their best "
+        "roster, exit within about 10 s.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")

@@ -1,13 +1,20 @@
-"""Load check of the Staffwise service on loopback (a real uvicorn, ``staffwise serve --demo``).
+"""Load and fault check of the Staffwise service on loopback (a real uvicorn, ``staffwise serve
+--demo``, on a temporary SQLite database; admin token from ``staffwise token create``).
 
-1. 200 concurrent read requests against an idle service (baseline);
-2. 20 concurrent roster jobs (``POST /v1/roster-jobs``, each with its own Idempotency-Key),
-   then the same 200 reads while the solves run, then polling until every job is finished;
-3. the 20 keys posted again: every answer must name the job created the first time.
+Phases (``--phases``, default all):
 
-Checks: no error responses, no lost or duplicated jobs, every job succeeded. Prints a table with
-the read latencies (p50 / p95 / max) idle and under load, and their ratio (load vs idle).
-Run: ``.venv/bin/python bench/api.py [--jobs 20] [--reads 200] [--time-limit 10]``.
+1. ``baseline``: 200 concurrent read requests against an idle service; 20 concurrent roster
+   jobs (each with its own Idempotency-Key), the same 200 reads while the solves run, polling
+   until every job is finished; the 20 keys posted again: every answer must name the job
+   created the first time. Checks: no error responses, no lost or duplicated jobs, every job
+   succeeded.
+2. ``roster-reads``, ``kill-worker``, ``kill-server``, ``import``: the fault and load figures of
+   ``bench/api_faults.py`` (roster GET p95 under 5 roster jobs, jobs lost after kill -9 of a
+   worker and of the server, ``/v1/health`` p95 during a 1,000,000-row history import).
+
+The server runs with a 5 s job lease (a killed server's jobs are taken over sooner), a 200 MB
+upload limit (the 1M-row CSV is about 45 MB) and no per-token rate limit (the bench's bursts).
+Prints one table. Run: ``.venv/bin/python bench/api.py [--phases import,kill-server]``.
 """
 
 from __future__ import annotations
@@ -26,6 +33,9 @@ from typing import Any
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench import api_faults as faults
+
 ROOT = Path(__file__).resolve().parents[1]
 WEEK = "2026-11-09"  # the week after the demo history
 
@@ -40,8 +50,19 @@ def start_server(db: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
     cmd = [str(ROOT / ".venv/bin/staffwise"), "serve", "--demo", "--port", str(port),
            "--database-url", f"sqlite:///{db}", "--workers", str(workers),
            "--log-level", "warning"]  # fmt: skip
-    env = {**os.environ, "STAFFWISE_SOLVER_WORKERS": "1"}
-    return subprocess.Popen(cmd, cwd=ROOT, env=env)
+    env = {**os.environ, "STAFFWISE_SOLVER_WORKERS": "1", "STAFFWISE_JOB_LEASE_S": "5",
+           "STAFFWISE_MAX_UPLOAD_BYTES": str(200 * 1024 * 1024),
+           "STAFFWISE_RATE_LIMIT_PER_S": "0"}  # fmt: skip
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+
+
+def admin_token(db: Path) -> dict[str, str]:
+    """An admin bearer token (``staffwise token create``), or no header without sign-in."""
+    cmd = [str(ROOT / ".venv/bin/staffwise"), "token", "create", "--role", "admin",
+           "--name", "bench", "--database-url", f"sqlite:///{db}"]  # fmt: skip
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    lines = done.stdout.strip().splitlines()
+    return {"Authorization": f"Bearer {lines[-1]}"} if done.returncode == 0 and lines else {}
 
 
 async def wait_healthy(client: httpx.AsyncClient, timeout_s: float = 180) -> None:
@@ -117,21 +138,19 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def run(args: argparse.Namespace, base_url: str) -> int:
-    limits = httpx.Limits(max_connections=args.reads, max_keepalive_connections=args.reads)
-    async with httpx.AsyncClient(base_url=base_url, timeout=120, limits=limits) as client:
-        await wait_healthy(client)
-        ids = await prepare(client)
-        paths = read_paths(ids)
-        idle, idle_codes = await reads(client, paths, args.reads)
-        started = time.monotonic()
-        posted = await post_jobs(client, ids, args.jobs, args.time_limit)
-        loaded, load_codes = await reads(client, paths, args.reads)
-        job_ids = [r.json()["id"] for r in posted]
-        finished = [await wait_job(client, job_id) for job_id in job_ids]
-        jobs_s = time.monotonic() - started
-        reposted = await post_jobs(client, ids, args.jobs, args.time_limit)
-        listed = (await client.get("/v1/jobs", params={"kind": "roster", "limit": 1000})).json()
+async def baseline(args: argparse.Namespace, client: httpx.AsyncClient,
+                   ids: dict[str, int]) -> tuple[list[tuple[str, str]], bool]:  # fmt: skip
+    """The original check: reads idle and under 20 roster jobs, no lost or duplicated job."""
+    paths = read_paths(ids)
+    idle, idle_codes = await reads(client, paths, args.reads)
+    started = time.monotonic()
+    posted = await post_jobs(client, ids, args.jobs, args.time_limit)
+    loaded, load_codes = await reads(client, paths, args.reads)
+    job_ids = [r.json()["id"] for r in posted]
+    finished = [await wait_job(client, job_id) for job_id in job_ids]
+    jobs_s = time.monotonic() - started
+    reposted = await post_jobs(client, ids, args.jobs, args.time_limit)
+    listed = (await client.get("/v1/jobs", params={"kind": "roster", "limit": 1000})).json()
     errors = sum(c >= 400 for c in idle_codes + load_codes)
     errors += sum(r.status_code != 202 for r in posted + reposted)
     statuses = [j["status"] for j in finished]
@@ -162,12 +181,61 @@ async def run(args: argparse.Namespace, base_url: str) -> int:
         ),
         ("error responses", str(errors)),
     ]
+    good = errors == 0 and ok_jobs == args.jobs and not (lost or duplicated or extra)
+    return rows, good
+
+
+def print_table(rows: list[tuple[str, str]]) -> None:
     width = max(len(r[0]) for r in rows)
     print(f"{'metric':<{width}} | value")
     print(f"{'-' * width}-|------")
     for name, value in rows:
         print(f"{name:<{width}} | {value}")
-    good = errors == 0 and ok_jobs == args.jobs and not (lost or duplicated or extra)
+
+
+PHASES = ("baseline", "roster-reads", "kill-worker", "kill-server", "import")
+
+
+async def run(args: argparse.Namespace, db: Path) -> int:
+    limits = httpx.Limits(max_connections=args.reads, max_keepalive_connections=args.reads)
+    servers: list[subprocess.Popen[bytes]] = []
+
+    async def start() -> tuple[httpx.AsyncClient, subprocess.Popen[bytes]]:
+        port = free_port()
+        server = start_server(db, port, args.workers)
+        servers.append(server)
+        client = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=120,
+                                   limits=limits)  # fmt: skip
+        await wait_healthy(client)
+        client.headers.update(admin_token(db))
+        return client, server
+
+    client, server = await start()
+    rows: list[tuple[str, str]] = []
+    good = True
+    try:
+        ids = await prepare(client)
+        phases = args.phases.split(",")
+        if "baseline" in phases:
+            found, good = await baseline(args, client, ids)
+            rows += found
+        if "roster-reads" in phases:
+            rows += await faults.roster_reads_phase(client, ids["requirement"], WEEK, args.reads)
+        if "kill-worker" in phases:
+            rows += await faults.kill_worker_phase(client, db, ids["requirement"], WEEK, 4)
+        if "kill-server" in phases:
+            found, client, server = await faults.kill_server_phase(
+                start, client, server, db, ids["requirement"], WEEK, 4)  # fmt: skip
+            rows += found
+        if "import" in phases:
+            rows += await faults.import_phase(client, args.import_rows)
+    finally:
+        await client.aclose()
+        for process in servers:
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=60)
+    print_table(rows)
     print("PASS" if good else "FAIL")
     return 0 if good else 1
 
@@ -178,15 +246,11 @@ def main() -> int:
     parser.add_argument("--reads", type=int, default=200)
     parser.add_argument("--time-limit", type=float, default=10.0, help="per roster job (s)")
     parser.add_argument("--workers", type=int, default=2, help="job executor processes")
+    parser.add_argument("--phases", default=",".join(PHASES), help=f"of {', '.join(PHASES)}")
+    parser.add_argument("--import-rows", type=int, default=faults.IMPORT_ROWS)
     args = parser.parse_args()
-    port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
-        server = start_server(Path(tmp) / "bench.db", port, args.workers)
-        try:
-            return asyncio.run(run(args, f"http://127.0.0.1:{port}"))
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
+        return asyncio.run(run(args, Path(tmp) / "bench.db"))
 
 
 if __name__ == "__main__":
