@@ -38,6 +38,7 @@ from numpy.typing import NDArray
 from optimizer.roster.build import SCALE, Objective, scaled_weights
 from optimizer.roster.constraints.activities import activities_apart
 from optimizer.roster.constraints.consecutive_days import consecutive_days_violations
+from optimizer.roster.constraints.preferences import preference_penalty
 from optimizer.roster.constraints.rest import rest_window
 from optimizer.roster.constraints.service_level import service_curves
 from optimizer.roster.constraints.weekly_minutes import weekly_minutes_violations
@@ -213,7 +214,7 @@ class _State:
         g = self.gains(day)
         value = sum(float(g[a:b].sum()) for a, b in self.covered(choice))
         st = self.types[choice[0]]
-        pref = agent.preferences.shift_cost(day, st.start_min) if agent.preferences.active else 0
+        pref = preference_penalty(agent.preferences, day, st.start_min)
         return self.w_paid * st.paid_min - value + pref
 
     def roster(self) -> Roster:
@@ -316,7 +317,7 @@ def _day_options(
             value -= prefix[x + geo.lun_len] - prefix[x]
         cost = state.w_paid * paid - value
         if agent.preferences.active:
-            pref = [agent.preferences.shift_cost(day, int(m)) for m in geo.start_min[sel]]
+            pref = [preference_penalty(agent.preferences, day, int(m)) for m in geo.start_min[sel]]
             cost += np.asarray(pref)[:, None]
         blocks.append((geo, sel))
         costs.append(cost.ravel())

@@ -7,6 +7,7 @@ from typing import Any
 from optimizer.roster.constraints.activities import activities_apart, activity_violations
 from optimizer.roster.constraints.availability import availability_violations
 from optimizer.roster.constraints.consecutive_days import consecutive_days_violations
+from optimizer.roster.constraints.preferences import preference_penalty
 from optimizer.roster.constraints.rest import rest_violations, rest_window
 from optimizer.roster.constraints.weekly_minutes import weekly_minutes_violations
 from optimizer.roster.constraints.working_days import working_days_violations
@@ -102,3 +103,11 @@ def test_activities_required_placed_in_their_windows_and_apart() -> None:
     ]
     assert activities_apart(problem.rules, 600, 700)  # break 10:00, lunch 11:40
     assert not activities_apart(problem.rules, 600, 640)  # lunch 10:40: 25 min after
+
+
+def test_preference_penalty_of_a_wished_day_off_and_a_late_start() -> None:
+    wishes = {"days_off": [1], "day_off_weight": 2.0, "preferred_start": ["08:00", "09:00"]}
+    prefs = _problem(preferences={**wishes, "start_weight": 0.5}).agents[0].preferences
+    assert preference_penalty(prefs, 0, 480) == 0.0
+    assert preference_penalty(prefs, 1, 600) == 2.0 + 0.5  # day off, one hour late
+    assert preference_penalty(_problem().agents[0].preferences, 1, 600) == 0.0

@@ -13,7 +13,7 @@ from optimizer.roster.model import AggregateModel
 from optimizer.roster.problem import Preferences
 from optimizer.roster.shifts import ShiftType
 
-__all__ = ["add_preferences", "scaled_penalty"]
+__all__ = ["add_preferences", "preference_penalty", "scaled_penalty"]
 
 
 def scaled_penalty(preferences: Preferences, st: ShiftType, scale: int) -> int:
@@ -31,3 +31,9 @@ def add_preferences(m: AggregateModel, scale: int) -> Terms:
         if penalty:
             terms.append((var, penalty))
     return terms
+
+
+def preference_penalty(preferences: Preferences, day: int, start_min: int) -> float:
+    """Cost (objective units) of one shift starting at ``start_min`` on ``day`` against the
+    agent's wishes; 0 when none is active."""
+    return preferences.shift_cost(day, start_min) if preferences.active else 0.0
