@@ -21,9 +21,10 @@ from api.tables import Requirement
 from forecasting.errors import InvalidInput, Problem
 from optimizer.roster.attrition import select_by_tenure, select_named, select_random_share
 from optimizer.roster.explain import explain_agents
-from optimizer.roster.hiring import HeadcountTarget, Vacancy, daily_window, hired_problem
+from optimizer.roster.hiring import HeadcountTarget, Vacancy, daily_window
 from optimizer.roster.problem import RosterProblem
 from optimizer.roster.shifts import enumerate_shift_types
+from scenarios.hiring_scenario import hired_problem
 
 
 @dataclass(frozen=True)

@@ -42,11 +42,11 @@ from optimizer.roster.hiring import (  # noqa: E402
     HeadcountTarget,
     HiringOptions,
     Vacancy,
-    hired_problem,
     minimum_hires,
 )
 from optimizer.roster.io import load_instance  # noqa: E402
 from optimizer.roster.solve import SolveOptions, solve_roster  # noqa: E402
+from scenarios.hiring_scenario import hired_problem  # noqa: E402
 
 
 def instances_dir() -> Path:

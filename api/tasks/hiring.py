@@ -1,7 +1,7 @@
 """Job ``hiring_scenario``: hires, minimum head count or attrition on a roster week.
 
 Stages: the base roster (``solve_roster``, progress and cancel as in a roster job); then
-``hire``: :func:`optimizer.roster.hiring.hiring_scenario` with the given counts;
+``hire``: :func:`scenarios.hiring_scenario.hiring_scenario` with the given counts;
 ``minimum_hires``: :func:`optimizer.roster.hiring.minimum_hires` (bound and gap), then the
 roster of those hires; ``attrition``: :func:`optimizer.roster.attrition.attrition_scenario`;
 finally (hiring kinds) :func:`optimizer.roster.hiring.marginal_hires`. A cancel request is
@@ -32,13 +32,12 @@ from optimizer.roster.hiring import (
     HiringOptions,
     HiringPlan,
     MarginalHire,
-    hired_problem,
-    hiring_scenario,
     marginal_hires,
     minimum_hires,
 )
 from optimizer.roster.problem import RosterProblem
 from optimizer.roster.solve import RosterResult, SolveOptions, SolverProgress
+from scenarios.hiring_scenario import hired_problem, hiring_scenario
 
 SOLVED = ("OPTIMAL", "FEASIBLE", "GIVEN")
 

@@ -14,13 +14,12 @@ from optimizer.roster.hiring import (
     HiringOptions,
     Vacancy,
     daily_window,
-    hired_problem,
-    hiring_scenario,
     minimum_hires,
     optimal_hires,
 )
 from optimizer.roster.problem import Agent, RosterProblem
 from optimizer.roster.solve import SolveOptions
+from scenarios.hiring_scenario import hired_problem, hiring_scenario
 from tests.hiring_support import brute_min_hires, tiny_agent, tiny_problem
 
 FAST = HiringOptions(time_limit_s=10, workers=1)
@@ -191,7 +190,7 @@ def test_guided_search_agrees_with_enumeration() -> None:
 
 
 def test_large_model_path_reports_lp_certified_bound(monkeypatch: pytest.MonkeyPatch) -> None:
-    import optimizer.roster.hiring as hiring
+    import optimizer.roster.hiring.solve as hiring
 
     monkeypatch.setattr(hiring, "EXACT_MAX_AGENTS", 0)
     problem = base_problem()

@@ -8,8 +8,6 @@ from optimizer.roster.hiring import (
     HeadcountTarget,
     HiringOptions,
     Vacancy,
-    hired_problem,
-    hiring_scenario,
 )
 from optimizer.roster.problem import Roster, RosterProblem
 from optimizer.roster.solve import SolveOptions, solve_roster
@@ -17,6 +15,7 @@ from scenarios.capacity import project_plan
 from scenarios.capacity_model import HireClass
 from scenarios.errors import InputError
 from scenarios.hiring import calibrate_week, required_fte, week_plan_input
+from scenarios.hiring_scenario import hired_problem, hiring_scenario
 from tests.hiring_support import tiny_agent, tiny_problem
 
 FAST = SolveOptions(time_limit_s=5, workers=1)
