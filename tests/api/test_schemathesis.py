@@ -43,8 +43,8 @@ DOCUMENTED_REJECTIONS: dict[str, str] = {
     "invalid_token_request": r"sites|role",  # token sites must exist; admin tokens take none
     # model validators across fields: window end after start, contract weekly minimum at most
     # the maximum and reachable, capacity plans with need_hours or requirement_id and
-    # attrition as bands or annual_rate
-    "value_error": r"(opening_hours|availability)\.\d+|attrition|hiring|body|",
+    # attrition as bands or annual_rate; and a zone must be in the IANA tz database
+    "value_error": r"(opening_hours|availability)\.\d+|attrition|hiring|body|zone|",
 }
 
 
