@@ -8,7 +8,6 @@ predicted SL per hire.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -18,10 +17,9 @@ from optimizer.roster.hiring import (
     HeadcountTarget,
     HiringOptions,
     HiringPlan,
-    HiringReport,
     MarginalHire,
     Vacancy,
-    hire_counts,
+    given_plan,
     marginal_hires,
     minimum_hires,
     optimal_hires,
@@ -77,12 +75,6 @@ class HiringOutcome:
     marginal: tuple[MarginalHire, ...]
 
 
-def _given_plan(vacancies: Sequence[Vacancy], counts: Mapping[str, int]) -> HiringPlan:
-    by_pos = {i: counts.get(v.name, 0) for i, v in enumerate(vacancies)}
-    report = HiringReport("GIVEN", float(sum(by_pos.values())), math.nan, math.nan, 0.0, math.nan)
-    return HiringPlan(hire_counts(vacancies, by_pos), report, -1, (), None)
-
-
 def hiring_scenario(
     problem: RosterProblem,
     vacancies: Sequence[Vacancy],
@@ -97,7 +89,7 @@ def hiring_scenario(
     """Hire ``counts`` per vacancy name ("what if we hire 10 part-timers"), or the minimum for
     ``target``, or the cost-optimal hires; roster them and compare with the base roster."""
     if counts is not None:
-        plan = _given_plan(vacancies, counts)
+        plan = given_plan(vacancies, counts)
     elif target is not None:
         plan = minimum_hires(problem, vacancies, target, options)
     else:

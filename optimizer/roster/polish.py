@@ -162,15 +162,15 @@ def _agent_vars(
     return y
 
 
-def _build_round(
-    problem: RosterProblem,
+def _type_domains(
     types: list[ShiftType],
     inc: Incumbent,
     free: Sequence[Agent],
     days: frozenset[int],
     choices: Mapping[str, dict[int, list[ShiftType]]],
-    objective: Objective = "deviation",
-) -> _Round:
+) -> tuple[dict[int, int], dict[int, tuple[int, int]]]:
+    """Shifts per type on ``days`` kept by the agents not freed, and the bounds of each type's
+    total there (kept .. kept + the free agents' choices of it)."""
     free_ids = {a.id for a in free}
     fixed: dict[int, int] = {}
     for aid, by in inc.shifts.items():
@@ -189,6 +189,20 @@ def _build_round(
         for st in types
         if st.day in days
     }
+    return fixed, domains
+
+
+def _build_round(
+    problem: RosterProblem,
+    types: list[ShiftType],
+    inc: Incumbent,
+    free: Sequence[Agent],
+    days: frozenset[int],
+    choices: Mapping[str, dict[int, list[ShiftType]]],
+    objective: Objective = "deviation",
+) -> _Round:
+    free_ids = {a.id for a in free}
+    fixed, domains = _type_domains(types, inc, free, days, choices)
     backend = CpBackend()
     model = backend.model
     ys: dict[str, AgentDayVars] = {}

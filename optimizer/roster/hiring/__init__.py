@@ -41,6 +41,7 @@ from optimizer.roster.hiring.types import (
     MarginalHire,
     Vacancy,
     daily_window,
+    given_plan,
     hire_counts,
 )
 
@@ -55,6 +56,7 @@ __all__ = [
     "Vacancy",
     "best_under_agent_intervals",
     "daily_window",
+    "given_plan",
     "hire_counts",
     "marginal_hires",
     "minimum_hires",

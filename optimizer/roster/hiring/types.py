@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -20,6 +21,7 @@ __all__ = [
     "MarginalHire",
     "Vacancy",
     "daily_window",
+    "given_plan",
     "hire_counts",
 ]
 
@@ -171,3 +173,10 @@ def hire_counts(vacancies: Sequence[Vacancy], counts: Mapping[int, int]) -> tupl
         HireCount(v.name, v.contract, counts.get(i, 0), v.max_hires, v.hiring_cost)
         for i, v in enumerate(vacancies)
     )
+
+
+def given_plan(vacancies: Sequence[Vacancy], counts: Mapping[str, int]) -> HiringPlan:
+    """The plan of hires given per vacancy name (status ``GIVEN``, no figures)."""
+    by_pos = {i: counts.get(v.name, 0) for i, v in enumerate(vacancies)}
+    report = HiringReport("GIVEN", float(sum(by_pos.values())), math.nan, math.nan, 0.0, math.nan)
+    return HiringPlan(hire_counts(vacancies, by_pos), report, -1, (), None)
