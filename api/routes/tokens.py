@@ -39,11 +39,12 @@ def create_token(body: TokenCreate, session: WriteSession, response: Response) -
 def list_tokens(
     session: ReadSession, active: bool | None = None, limit: Limit = 100, offset: Offset = 0
 ) -> TokenList:
+    """Tokens, oldest first; ``active`` true: usable now (not revoked, not expired)."""
+    expires = col(AccessToken.expires_at)
+    usable = col(AccessToken.revoked_at).is_(None) & (expires.is_(None) | (expires > utcnow()))
     query = select(AccessToken)
-    if active is True:
-        query = query.where(col(AccessToken.revoked_at).is_(None))
-    elif active is False:
-        query = query.where(col(AccessToken.revoked_at).is_not(None))
+    if active is not None:
+        query = query.where(usable if active else ~usable)
     total, rows = page(session, query, col(AccessToken.id), limit, offset)
     return TokenList(total=total, limit=limit, offset=offset, items=[token_read(r) for r in rows])
 

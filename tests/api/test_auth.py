@@ -78,7 +78,12 @@ def test_revoked_and_expired_tokens_are_refused(client: TestClient) -> None:
         row.expires_at = utcnow() - dt.timedelta(seconds=1)
         session.add(row)
         session.commit()
+        expired_id = row.id
     assert "expired" in assert_problem(client_with(client, secret).get("/v1/sites"), 401)["detail"]
+    inactive = client.get("/v1/tokens", params={"active": False}).json()["items"]
+    assert [t["id"] for t in inactive] == [token_id, expired_id]  # revoked, expired
+    active = client.get("/v1/tokens", params={"active": True}).json()["items"]
+    assert {t["name"] for t in active} == {"tests admin"}
 
 
 def test_token_requests_are_checked(client: TestClient) -> None:
@@ -176,3 +181,18 @@ def test_serve_demo_prints_a_planner_token_of_the_demo_site(
         assert_problem(old, 401)
         new = page.get("/v1/sites", headers={"Authorization": f"Bearer {secrets[1]}"})
         assert [s["id"] for s in new.json()["items"]] == [site_id]
+
+
+def test_a_remembered_token_still_expires_on_time(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Valid tokens are remembered for a moment (api.auth.CACHE_S); one that expires meanwhile
+    is refused at its expiry, not at the end of the moment."""
+    from api import auth
+
+    secret = token_for(client, "viewer", expires_days=1)
+    viewer = client_with(client, secret)
+    assert viewer.get("/v1/sites").status_code == 200  # now remembered
+    later = utcnow() + dt.timedelta(days=1, seconds=1)
+    monkeypatch.setattr(auth, "utcnow", lambda: later)
+    assert "expired" in assert_problem(viewer.get("/v1/sites"), 401)["detail"]
