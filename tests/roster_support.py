@@ -5,8 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from optimizer.roster.compose import ActivityCounts
-from optimizer.roster.polish import Incumbent
+from optimizer.roster.compose import ActivityCounts, Incumbent
 from optimizer.roster.problem import Roster, RosterProblem
 from optimizer.roster.shifts import ShiftType, enumerate_shift_types
 

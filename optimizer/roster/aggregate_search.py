@@ -22,11 +22,11 @@ from optimizer.roster import cpsat, named_roster
 from optimizer.roster.backend import CpBackend
 from optimizer.roster.bound import lp_solution
 from optimizer.roster.build import build_aggregate
+from optimizer.roster.compose import Shifts
 from optimizer.roster.evaluate import objective_cost
 from optimizer.roster.lns import DayNeighbourhoods, restricted_days
 from optimizer.roster.model import SCALE, AggregateModel
 from optimizer.roster.named import BestNamed
-from optimizer.roster.named_roster import Shifts
 from optimizer.roster.problem import Roster, RosterProblem
 from optimizer.roster.shifts import AgentClass, ShiftType
 from optimizer.roster.solve_options import SolveOptions, SolverProgress
@@ -235,7 +235,7 @@ def _checkpoint(
     incumbent = named_roster.named_incumbent(
         problem, m, solver, shifts, bool(bad), options.settings, each
     )
-    named = named_roster.compose(problem, incumbent)
+    named = incumbent.roster(problem)
     if not bad:
         return solver, Checkpoint({}, named)
     frozen, known = _frozen_counts(m, shifts, bad)

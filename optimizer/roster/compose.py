@@ -1,16 +1,23 @@
-"""Turn solved counts into named shifts: activity offsets are paired and handed to agents."""
+"""Turn solved counts into named shifts: activity offsets are paired and handed to agents.
+
+:class:`Incumbent` is the one shape the solve's stages hand each other between the aggregate
+counts and the final :class:`Roster`: a shift type per agent and day plus activity counts per
+shift type (the assignment, the checkpoint, the polish); :meth:`Incumbent.roster` composes it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from optimizer.roster.constraints.activities import pair_activities
-from optimizer.roster.problem import Activity, RosterProblem, Shift
+from optimizer.roster.problem import Activity, Roster, RosterProblem, Shift
 from optimizer.roster.shifts import ShiftType
 
 ActivityCounts = tuple[dict[int, int], dict[int, int], dict[int, int], dict[int, int]]
+Shifts = dict[str, dict[int, ShiftType]]  # agent -> day -> shift type
 
-__all__ = ["ActivityCounts", "compose_shifts"]
+__all__ = ["ActivityCounts", "Incumbent", "Shifts", "compose_shifts"]
 
 
 def _activities(
@@ -50,3 +57,15 @@ def compose_shifts(
             acts = _activities(problem, st, pairs[i]) if pairs else ()
             shifts.append(Shift(agent, st.day, st.start_min, st.end_min, acts))
     return shifts
+
+
+@dataclass(frozen=True, slots=True)
+class Incumbent:
+    """A complete roster as shift types per agent and day plus activity counts per type."""
+
+    shifts: Mapping[str, Mapping[int, ShiftType]]
+    acts: Mapping[int, ActivityCounts]
+
+    def roster(self, problem: RosterProblem) -> Roster:
+        """The named roster (breaks and lunches paired per shift)."""
+        return Roster(tuple(compose_shifts(problem, self.shifts, self.acts)))

@@ -1,5 +1,5 @@
 """From aggregate counts to named agents: assign every class, re-place breaks and lunches when
-an assignment deviated, compose the roster.
+an assignment deviated, the named incumbent (:class:`~optimizer.roster.compose.Incumbent`).
 
 The aggregate model's solution (shift-type counts per class, break and lunch counts per shift
 type and offset) goes to the named agents class by class: the greedy assignment
@@ -19,17 +19,14 @@ from optimizer.roster import cpsat
 from optimizer.roster.assign import assign_class
 from optimizer.roster.backend import CpBackend
 from optimizer.roster.build import build_aggregate
-from optimizer.roster.compose import ActivityCounts, compose_shifts
+from optimizer.roster.compose import ActivityCounts, Incumbent, Shifts
 from optimizer.roster.constraints.availability import class_shift_types
 from optimizer.roster.greedy import greedy_assign
 from optimizer.roster.model import AggregateModel, Objective
-from optimizer.roster.polish import Incumbent
-from optimizer.roster.problem import Roster, RosterProblem
+from optimizer.roster.problem import RosterProblem
 from optimizer.roster.shifts import AgentClass, ShiftType
 
-__all__ = ["Shifts", "activity_counts", "assign_all", "compose", "named_incumbent"]
-
-Shifts = dict[str, dict[int, ShiftType]]
+__all__ = ["activity_counts", "assign_all", "named_incumbent"]
 
 
 def activity_counts(m: AggregateModel, solver: cp_model.CpSolver) -> dict[int, ActivityCounts]:
@@ -159,8 +156,3 @@ def named_incumbent(
         return Incumbent(shifts, activity_counts(m, solver))
     acts = replace_activities(problem, m, solver, shifts, settings, time_limit_s)
     return Incumbent(shifts, acts)
-
-
-def compose(problem: RosterProblem, incumbent: Incumbent) -> Roster:
-    """The roster of an incumbent (breaks and lunches paired per shift)."""
-    return Roster(tuple(compose_shifts(problem, incumbent.shifts, incumbent.acts)))

@@ -25,7 +25,7 @@ from optimizer.roster import cpsat
 from optimizer.roster.assign import add_agent_rules
 from optimizer.roster.backend import CpBackend, Terms
 from optimizer.roster.build import build_aggregate
-from optimizer.roster.compose import ActivityCounts, compose_shifts
+from optimizer.roster.compose import Incumbent, Shifts
 from optimizer.roster.constraints.availability import agent_shift_types
 from optimizer.roster.constraints.preferences import scaled_penalty
 from optimizer.roster.constraints.service_level import (
@@ -34,20 +34,10 @@ from optimizer.roster.constraints.service_level import (
 )
 from optimizer.roster.evaluate import staffed_matrix
 from optimizer.roster.model import SCALE, AgentDayVars, AggregateModel, Objective, scaled_weights
-from optimizer.roster.problem import Agent, Roster, RosterProblem
+from optimizer.roster.problem import Agent, RosterProblem
 from optimizer.roster.shifts import ShiftType
 
 __all__ = ["Incumbent", "PolishOptions", "PolishStats", "polish_roster"]
-
-Shifts = dict[str, dict[int, ShiftType]]
-
-
-@dataclass(frozen=True, slots=True)
-class Incumbent:
-    """A complete roster as shift types per agent and day plus activity counts per type."""
-
-    shifts: Mapping[str, Mapping[int, ShiftType]]
-    acts: Mapping[int, ActivityCounts]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +68,8 @@ def _days_of(shifts: Mapping[str, Mapping[int, ShiftType]], days: frozenset[int]
 
 def _staffed(problem: RosterProblem, inc: Incumbent, days: frozenset[int]) -> np.ndarray:
     """Agents on the phone per day and interval, counting only shifts on ``days``."""
-    part = _days_of(inc.shifts, days)
-    return staffed_matrix(problem, Roster(tuple(compose_shifts(problem, part, inc.acts))))
+    part = Incumbent(_days_of(inc.shifts, days), inc.acts)
+    return staffed_matrix(problem, part.roster(problem))
 
 
 def _scaled_cost(

@@ -226,7 +226,7 @@ def _assign(
             objective=options.objective,
         )
         incumbent, _ = polish_roster(problem, types, agents, incumbent, core, polish, should_stop)
-    named.offer(named_roster.compose(problem, incumbent))  # kept unless the checkpoint's is better
+    named.offer(incumbent.roster(problem))  # kept unless the checkpoint's is better
     return len(bad)
 
 

@@ -113,7 +113,7 @@ def test_progress_says_estimate_and_the_final_roster_is_never_worse_than_a_named
     """The demo showed 36.7 in progress and ended at 46.7: aggregate figures must be marked
     as estimates and the final roster cost at most every named roster reported."""
     import optimizer.roster.solve as solve_mod
-    from optimizer.roster.polish import Incumbent
+    from optimizer.roster.compose import Incumbent
 
     free = {"min_weekly_paid_minutes": 0}
     doc = tiny_instance([agent("A1", **free), agent("A2", **free)], requirement=requirement(3, 1))

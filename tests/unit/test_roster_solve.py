@@ -193,7 +193,7 @@ def test_a_deviating_final_assignment_falls_back_to_the_checkpoint_roster(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import optimizer.roster.solve as solve_mod
-    from optimizer.roster.polish import Incumbent
+    from optimizer.roster.compose import Incumbent
 
     free = {"min_weekly_paid_minutes": 0}
     doc = tiny_instance([agent("A1", **free), agent("A2", **free)], requirement=requirement(3, 1))
