@@ -74,12 +74,6 @@ class AggregateModel:
                 for var in group.values():
                     yield var, k
 
-    def activity_vars(self) -> Iterator[Any]:
-        """Every break and lunch count variable."""
-        for av in self.acts.values():
-            for group in av.groups():
-                yield from group.values()
-
 
 def scaled_weights(problem: RosterProblem) -> tuple[int, int, int]:
     """Integer objective weights: under, over and paid per agent-interval, times SCALE."""

@@ -62,7 +62,7 @@ def test_a_day_neighbourhood_frees_the_counts_of_its_days_only() -> None:
     assert isinstance(m.backend, CpBackend)
     lns = DayNeighbourhoods(m.backend, restricted_days(m))
     counts = {var.index for var in m.x.values()}
-    activities = {var.index for var in m.activity_vars()}
+    activities = {v.index for av in m.acts.values() for g in av.groups() for v in g.values()}
     assert {var.index for var, _ in lns.variables} == counts | activities and activities
     monday = lns._free((0,))
     assert monday == {var.index for var, day in lns.variables if day == 0}
