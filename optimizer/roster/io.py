@@ -79,19 +79,30 @@ class _Reader:
             self.fail(path, "grid", f"{minute} is not a multiple of {interval_min} minutes")
         return minute
 
-    def window(self, value: Any, path: str, interval_min: int) -> Window | None:
+    def is_object(self, value: Any, path: str) -> bool:
+        """True for a JSON object; otherwise the failure is recorded at ``path``."""
+        if isinstance(value, dict):
+            return True
+        self.fail(path, "type", "expected an object")
+        return False
+
+    def pair(self, value: Any, path: str, interval_min: int, names: str) -> Window | None:
+        """Two times on the grid (``names``: what the message calls them, e.g. ``start, end``);
+        ``None`` for null or after a failure."""
         if value is None:
             return None
         if not isinstance(value, list) or len(value) != 2:
-            self.fail(path, "type", "expected [start, end] or null")
+            self.fail(path, "type", f"expected [{names}] or null")
             return None
         lo = self.minutes(value[0], f"{path}[0]", interval_min)
         hi = self.minutes(value[1], f"{path}[1]", interval_min)
-        if lo is None or hi is None:
-            return None
-        if hi <= lo:
+        return None if lo is None or hi is None else (lo, hi)
+
+    def window(self, value: Any, path: str, interval_min: int) -> Window | None:
+        pair = self.pair(value, path, interval_min, "start, end")
+        if pair is not None and pair[1] <= pair[0]:
             self.fail(path, "order", "end must be after start")
-        return (lo, hi)
+        return pair
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
@@ -114,8 +125,7 @@ def _parse_minute(value: Any) -> int | None:
 
 
 def _activity_rule(r: _Reader, raw: Any, path: str) -> ActivityRule | None:
-    if not isinstance(raw, dict):
-        r.fail(path, "type", "expected an object")
+    if not r.is_object(raw, path):
         return None
     keys = (
         "duration_minutes",
@@ -134,8 +144,7 @@ def _activity_rule(r: _Reader, raw: Any, path: str) -> ActivityRule | None:
 
 
 def _rules(r: _Reader, raw: Any) -> Rules | None:
-    if not isinstance(raw, dict):
-        r.fail("rules", "type", "expected an object")
+    if not r.is_object(raw, "rules"):
         return None
     names = (
         "shift_start_granularity_minutes",
@@ -156,8 +165,7 @@ def _rules(r: _Reader, raw: Any) -> Rules | None:
 
 
 def _contract(r: _Reader, raw: Any, path: str) -> Contract | None:
-    if not isinstance(raw, dict):
-        r.fail(path, "type", "expected an object")
+    if not r.is_object(raw, path):
         return None
     cid = r.get(raw, "id", path, str)
     lengths = r.get(raw, "shift_paid_minutes", path, list)
@@ -177,8 +185,7 @@ def _contract(r: _Reader, raw: Any, path: str) -> Contract | None:
 def _history(r: _Reader, raw: Any, path: str) -> History:
     if raw is None:
         return History()
-    if not isinstance(raw, dict):
-        r.fail(path, "type", "expected an object")
+    if not r.is_object(raw, path):
         return History()
     consecutive = raw.get("consecutive_days_worked", 0)
     last_end = raw.get("last_shift_end_minute")
@@ -194,8 +201,7 @@ def _history(r: _Reader, raw: Any, path: str) -> History:
 def _agent(
     r: _Reader, raw: Any, path: str, contracts: dict[str, Contract], days: int, grid: int
 ) -> Agent | None:
-    if not isinstance(raw, dict):
-        r.fail(path, "type", "expected an object")
+    if not r.is_object(raw, path):
         return None
     aid = r.get(raw, "id", path, str)
     cid = r.get(raw, "contract", path, str)
@@ -237,19 +243,11 @@ def _weight(r: _Reader, raw: Mapping[str, Any], key: str, path: str) -> float:
 
 def _start_window(r: _Reader, raw: Any, path: str, grid: int) -> Window | None:
     """``[earliest, latest]`` preferred start (equal ends: one preferred start time)."""
-    if raw is None:
-        return None
-    if not isinstance(raw, list) or len(raw) != 2:
-        r.fail(path, "type", "expected [earliest, latest] or null")
-        return None
-    lo = r.minutes(raw[0], f"{path}[0]", grid)
-    hi = r.minutes(raw[1], f"{path}[1]", grid)
-    if lo is None or hi is None:
-        return None
-    if hi < lo:
+    pair = r.pair(raw, path, grid, "earliest, latest")
+    if pair is not None and pair[1] < pair[0]:
         r.fail(path, "order", "latest must not be before earliest")
         return None
-    return (lo, hi)
+    return pair
 
 
 def _preferences(r: _Reader, raw: Any, path: str, days: int, grid: int) -> Preferences:
@@ -257,8 +255,7 @@ def _preferences(r: _Reader, raw: Any, path: str, days: int, grid: int) -> Prefe
     "start_weight": 0.5}`` (every key optional)."""
     if raw is None:
         return Preferences()
-    if not isinstance(raw, dict):
-        r.fail(path, "type", "expected an object")
+    if not r.is_object(raw, path):
         return Preferences()
     unknown = sorted(set(raw) - {"days_off", "day_off_weight", "preferred_start", "start_weight"})
     for key in unknown:
@@ -391,8 +388,7 @@ def roster_to_json(
 
 
 def _shift(r: _Reader, raw: Any, path: str) -> Shift | None:
-    if not isinstance(raw, dict):
-        r.fail(path, "type", "expected an object")
+    if not r.is_object(raw, path):
         return None
     agent = r.get(raw, "agent", path, str)
     day = r.get(raw, "day", path, int)
