@@ -116,7 +116,7 @@ def as_id(value: Any) -> int | None:
         ident = _INT.validate_python(value)
     except ValidationError:
         return None
-    return ident if -MAX_ID <= ident <= MAX_ID else None
+    return ident if -MAX_ID - 1 <= ident <= MAX_ID else None  # a 64-bit integer
 
 
 def _add(found: RequestRefs, kind: str, name: str, value: Any) -> None:
