@@ -7,8 +7,9 @@
    The LNS (:mod:`lns`) adapts its neighbourhood radius; at 70 % of its time a checkpoint
    assigns the incumbent to named agents and freezes every class whose assignment deviated at
    the counts it really got (the aggregate is repaired around them). An incumbent at the LP
-   bound is optimal: the search stops there.
-4. Each class's counts go to its named agents (:mod:`assign`), all per-agent rules exact.
+   bound is optimal: the search stops there. Steps 2-3: :mod:`aggregate_search`.
+4. Each class's counts go to its named agents (:mod:`named_roster`: :mod:`greedy`, else
+   :mod:`assign`), all per-agent rules exact.
 5. If an assignment had to deviate from the counts, breaks and lunches are re-placed for the
    final shifts and the agent-level polish repairs coverage; if the checkpoint's exactly
    assigned roster is still cheaper, it is returned instead.
