@@ -56,6 +56,7 @@ RERUNNABLE = ("failed", "interrupted")
 _PROGRESS_EVERY_S = 0.5
 _CANCEL_POLL_EVERY_S = 0.25
 SERVICE_GONE = "service gone"
+SHUTTING_DOWN = "service shutting down"
 
 
 class LeaseLost(RuntimeError):
@@ -356,7 +357,7 @@ class JobContext:
         elif job is None or job.cancel_requested:
             self._stop, self.stop_reason = True, "cancelled"
         elif job.stop_requested:
-            self._stop, self.stop_reason = True, "service shutting down"
+            self._stop, self.stop_reason = True, SHUTTING_DOWN
         elif self.holder is not None and (job.owner, job.attempt) != (
             self.holder.owner,
             self.holder.attempt,
@@ -432,24 +433,31 @@ def _execute(ctx: JobContext) -> str:
     started = time.monotonic()
     try:
         outcome = handler_for(ctx.kind)(ctx)
-    except InvalidInput as exc:
-        problems = [
-            {"row": p.row, "field": p.field, "code": p.code, "message": p.message}
-            for p in exc.problems
-        ]
-        return _fail(ctx, str(exc), problems)
-    except LeaseLost:
-        return "lease-lost"
     except Exception as exc:
-        log.exception("job %s failed", ctx.job_id)
-        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        return _fail(ctx, f"internal error: {detail}", None)
+        if ctx.stop_reason in (SERVICE_GONE, SHUTTING_DOWN):  # e.g. stopped before a first
+            return "abandoned"  # roster: left open, handed back or taken over, run again
+        return _failed(ctx, exc)
     if ctx.stop_reason == SERVICE_GONE:  # leave the job open: the next instance resumes it
         return "abandoned"
     try:
         return _succeed(ctx, outcome, time.monotonic() - started)
     except LeaseLost:
         return "lease-lost"
+
+
+def _failed(ctx: JobContext, exc: Exception) -> str:
+    """Close the job after its handler raised ``exc``."""
+    if isinstance(exc, LeaseLost):
+        return "lease-lost"
+    if isinstance(exc, InvalidInput):
+        problems = [
+            {"row": p.row, "field": p.field, "code": p.code, "message": p.message}
+            for p in exc.problems
+        ]
+        return _fail(ctx, str(exc), problems)
+    log.error("job %s failed", ctx.job_id, exc_info=exc)
+    detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    return _fail(ctx, f"internal error: {detail}", None)
 
 
 def _close(session: Session, ctx: JobContext, **values: Any) -> None:

@@ -89,6 +89,8 @@ def _worker_main(conn: Connection, parent_pid: int) -> None:
             answer = ("error", exc)
         try:
             conn.send(answer)
+        except OSError:  # the service is gone (broken pipe): nobody to answer
+            return
         except Exception as exc:  # an unpicklable result or exception
             conn.send(("error", RuntimeError(f"worker could not send its answer: {exc!r}")))
 
