@@ -17,7 +17,7 @@ from scenarios.plain import to_plain
 from scenarios.whatif_model import apply_scenario, scenario_to_dict, settings_to_dict
 
 if TYPE_CHECKING:
-    from scenarios.whatif import Base
+    from scenarios.whatif_base import Base
     from scenarios.whatif_model import Scenario
     from scenarios.whatif_roster import RosterStage
 

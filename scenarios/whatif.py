@@ -32,6 +32,7 @@ from optimizer.erlang import queue_kpis
 from optimizer.requirements import required_agents
 from scenarios.errors import InputError, Problem
 from scenarios.provenance import Provenance, input_hash, library_versions, requirement_key
+from scenarios.whatif_base import Base
 from scenarios.whatif_model import (
     AhtChange,
     PlanSettings,
@@ -42,7 +43,7 @@ from scenarios.whatif_model import (
     validate_scenario,
     validate_settings,
 )
-from scenarios.whatif_roster import RosterOutcome, RosterStage, run_roster_stage
+from scenarios.whatif_roster import RosterOutcome, run_roster_stage
 
 __all__ = [
     "BASE_NAME",
@@ -65,21 +66,6 @@ _SUM_COLUMNS = (
     "under_staffed_hours",
     "over_staffed_hours",
 )
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Base:
-    """The base plan: a forecast frame (``interval_start`` UTC, ``calls``, ``aht_s``), the
-    queue's IANA ``zone``, the interval length, the planning settings, optionally a roster
-    stage (:mod:`scenarios.whatif_roster`) and the first day of the site's week
-    (``week_start_day``: 0 = Monday .. 6 = Sunday; weekly figures group by such weeks)."""
-
-    forecast: pd.DataFrame
-    zone: str
-    interval_min: int
-    settings: PlanSettings
-    roster: RosterStage | None = None
-    week_start_day: int = 0
 
 
 @dataclass(frozen=True, slots=True)
