@@ -132,27 +132,39 @@ def _contracts(session: ReadSession, row: Roster) -> dict[str, str]:
     return {**row.report.get("agent_contracts", {}), **_site_contracts(session, row.site_id)}
 
 
-def schedule(shifts: list[dict[str, Any]], contracts: dict[str, str]) -> list[AgentSchedule]:
-    """Shifts grouped per agent with paid minutes (lunch unpaid) and days worked."""
-    by_agent: dict[str, list[dict[str, Any]]] = {}
-    for shift in shifts:
-        by_agent.setdefault(shift["agent"], []).append(shift)
-    out = []
-    for agent, items in sorted(by_agent.items()):
-        unpaid = sum(a["end"] - a["start"] for s in items for a in s["activities"]
-                     if a["kind"] == "lunch")  # fmt: skip
-        paid = sum(s["end"] - s["start"] for s in items) - unpaid
-        days = len({s["day"] for s in items})
-        out.append(
-            AgentSchedule(
-                agent=agent,
-                contract=contracts.get(agent),
-                paid_minutes=paid,
-                days_worked=days,
-                shifts=items,
-            )
+def shift_paid_minutes(row: Roster) -> list[int]:
+    """Paid minutes of each of ``row.shifts``: the core's figure (``Shift.paid_min`` under the
+    rules solved with, ``report.shift_paid_minutes``); rosters stored before that figure was
+    kept count lunch unpaid and breaks paid (the default rules)."""
+    stored = row.report.get("shift_paid_minutes")
+    if isinstance(stored, list) and len(stored) == len(row.shifts):
+        return [int(m) for m in stored]
+    return [
+        s["end"] - s["start"]
+        - sum(a["end"] - a["start"] for a in s["activities"] if a["kind"] == "lunch")
+        for s in row.shifts
+    ]  # fmt: skip
+
+
+def _by_agent(row: Roster) -> list[tuple[str, list[tuple[dict[str, Any], int]]]]:
+    """(agent, [(shift, paid minutes)]) per agent in agent order, shifts in stored order."""
+    by_agent: dict[str, list[tuple[dict[str, Any], int]]] = {}
+    for shift, paid in zip(row.shifts, shift_paid_minutes(row), strict=True):
+        by_agent.setdefault(shift["agent"], []).append((shift, paid))
+    return sorted(by_agent.items())
+
+
+def schedule(row: Roster, contracts: dict[str, str]) -> list[AgentSchedule]:
+    """Shifts grouped per agent with paid minutes (:func:`shift_paid_minutes`) and days
+    worked."""
+    return [
+        AgentSchedule(
+            agent=agent, contract=contracts.get(agent),
+            paid_minutes=sum(paid for _, paid in items),
+            days_worked=len({s["day"] for s, _ in items}), shifts=[s for s, _ in items],
         )
-    return out
+        for agent, items in _by_agent(row)
+    ]  # fmt: skip
 
 
 @router.get("/v1/rosters/{roster_id}", operation_id="getRoster", response_model=RosterRead)
@@ -170,7 +182,7 @@ def get_roster(roster_id: int, session: ReadSession, request: Request) -> Respon
         row = get_or_404(session, Roster, roster_id, "roster")
         return RosterRead(
             **_summary(row).model_dump(), coverage=row.coverage,
-            schedule=schedule(row.shifts, {**row.report.get("agent_contracts", {}), **contracts}),
+            schedule=schedule(row, {**row.report.get("agent_contracts", {}), **contracts}),
             explanations=row.explanations,
         )  # fmt: skip
 
@@ -250,15 +262,14 @@ def export_roster_csv(
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["agent", "contract", "date", "start", "end", "paid_minutes", "break",
                      "lunch"] + (["status"] if mark else []))  # fmt: skip
-    for item in schedule(row.shifts, contracts):
-        for shift in item.shifts:
+    for agent, items in _by_agent(row):
+        for shift, paid in items:
             acts = {a["kind"]: f"{minute_to_hhmm(a['start'])}-{minute_to_hhmm(a['end'])}"
                     for a in shift["activities"]}  # fmt: skip
-            unpaid = sum(a["end"] - a["start"] for a in shift["activities"] if a["kind"] == "lunch")
             day = row.week_start + dt.timedelta(days=shift["day"])
-            writer.writerow([item.agent, item.contract or "", day.isoformat(),
+            writer.writerow([agent, contracts.get(agent) or "", day.isoformat(),
                              minute_to_hhmm(shift["start"]), minute_to_hhmm(shift["end"]),
-                             shift["end"] - shift["start"] - unpaid, acts.get("break", ""),
+                             paid, acts.get("break", ""),
                              acts.get("lunch", ""), *mark])  # fmt: skip
     headers = {"Content-Disposition": f'attachment; filename="roster-{roster_id}.csv"'}
     return Response(buffer.getvalue(), media_type="text/csv", headers=headers)

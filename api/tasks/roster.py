@@ -208,10 +208,13 @@ def roster_row(
     same grid, possibly other agents)."""
     assert data.site.id is not None
     doc = roster_to_json(problem, result.roster, solver={"name": "staffwise-cp-sat"})
+    # the core's paid minutes of each shift (under the rules solved with), in doc["shifts"] order
+    order = sorted(result.roster.shifts, key=lambda s: (s.agent, s.day, s.start_min))
+    paid = {"shift_paid_minutes": [s.paid_min(problem.rules) for s in order]}
     return Roster(
         job_id=spec.job_id, site_id=data.site.id, requirement_id=spec.requirement_id,
         week_start=spec.week_start,
-        report={**_report(result, problem.name, spec.week_start), **spec.report_extra},
+        report={**_report(result, problem.name, spec.week_start), **paid, **spec.report_extra},
         kpis=_kpis(result),
         coverage=coverage_columns(data, result, spec.week_start), shifts=doc["shifts"],
         explanations=[dataclasses.asdict(e) for e in result.explanations], source=spec.source,
