@@ -33,6 +33,7 @@ from api.settings import Settings
 
 _ORPHAN_CHECK_S = 1.0
 ORPHAN_GRACE_S = 10.0
+WORKER_NICE = 10  # added to the workers' nice value: requests first, solves on the rest
 
 
 class WorkerDied(RuntimeError):
@@ -75,6 +76,8 @@ def _exit_with_parent(parent_pid: int) -> None:
 
 def _worker_main(conn: Connection, parent_pid: int) -> None:
     threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
+    with contextlib.suppress(OSError):  # solves yield the CPU to the service's requests
+        os.nice(WORKER_NICE)
     while True:
         try:
             item = conn.recv()

@@ -160,7 +160,9 @@ async def roster_reads_phase(
         return time.perf_counter() - started, answer.status_code, len(answer.content)
 
     plain = await asyncio.gather(*(one({}) for _ in range(reads)))
-    etag = (await client.get(roster_url)).headers.get("etag", "")
+    identity = await asyncio.gather(*(one({"Accept-Encoding": "identity"}) for _ in range(reads)))
+    sample = await client.get(roster_url)
+    etag, sizes = sample.headers.get("etag", ""), (len(sample.content), sample.num_bytes_downloaded)
     cached = await asyncio.gather(*(one({"If-None-Match": etag}) for _ in range(reads)))
     states = [(await client.get(f"/v1/jobs/{j}")).json()["status"] for j in jobs]
     running = states.count("running")
@@ -171,6 +173,9 @@ async def roster_reads_phase(
         ("roster GET: concurrent reads / jobs running", f"{reads} / {running}"),
         ("roster GET p50 / p95 / max (ms)",
          f"{ms(times, .5)} / {ms(times, .95)} / {ms(times, 1)}"),
+        ("roster body: JSON / gzip bytes", f"{sizes[0]} / {sizes[1]}"),
+        ("roster GET without gzip p50 / p95 (ms)",
+         f"{ms([i[0] for i in identity], .5)} / {ms([i[0] for i in identity], .95)}"),
         ("roster GET with If-None-Match p95 (ms), 304s",
          f"{ms([c[0] for c in cached], .95)}, {sum(c[1] == 304 for c in cached)}"),
         ("roster GET errors", str(sum(c >= 400 for c in codes))),
