@@ -43,7 +43,7 @@ from sqlmodel import Session, SQLModel, col, select
 from api import leases
 from api.db import make_engine, write_session
 from api.errors import ApiError, conflict
-from api.leases import Holder, fenced_update
+from api.leases import Holder, fenced_update, finish_if_held
 from api.settings import Settings
 from api.tables import Job, utcnow
 from api.workers import WorkerDied, make_executor, orphaned
@@ -64,9 +64,6 @@ class LeaseLost(RuntimeError):
 
 
 # ---- executor seam -----------------------------------------------------------------------
-
-
-# JobExecutor, make_executor: api.workers
 
 
 # ---- job rows (API side) -----------------------------------------------------------------
@@ -254,16 +251,6 @@ class JobRunner:
             future.cancel()
 
 
-def finish_if_held(engine: Engine, holder: Holder, status: str, error: str) -> None:
-    """Close a job its worker could not close itself (worker death), if still ``holder``'s."""
-    with write_session(engine) as session:
-        job = session.get(Job, holder.job_id)
-        if job is None or job.status in FINISHED:
-            return
-        fenced_update(session, holder, status=status, error=error[:2000], message=error[:500],
-                      finished_at=utcnow(), updated_at=utcnow(), lease_expires_at=None)  # fmt: skip
-
-
 def draining_error() -> ApiError:
     return ApiError(503, "service-unavailable",
                     "the service is shutting down and accepts no new jobs; retry shortly",
@@ -322,14 +309,8 @@ class JobContext:
         values: dict[str, Any] = {"progress": max(0.0, min(progress, 1.0)), "updated_at": utcnow()}
         if message:
             values["message"] = message[:500]
-        for name, value in (
-            ("objective", objective),
-            ("best_bound", best_bound),
-            ("gap", gap),
-            ("seconds", seconds),
-        ):
-            if value is not None:
-                values[name] = float(value)
+        figures = {"objective": objective, "best_bound": best_bound, "gap": gap, "seconds": seconds}
+        values.update({k: float(v) for k, v in figures.items() if v is not None})
         self._write(**values)
 
     def fence(self, session: Session) -> None:

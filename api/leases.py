@@ -143,3 +143,13 @@ def request_stop(engine: Engine, owner: str) -> int:
             .values(stop_requested=True)
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def finish_if_held(engine: Engine, holder: Holder, status: str, error: str) -> None:
+    """Close a job its worker could not close itself (worker death), if still ``holder``'s."""
+    with write_session(engine) as session:
+        job = session.get(Job, holder.job_id)
+        if job is None or job.status not in OPEN:
+            return
+        fenced_update(session, holder, status=status, error=error[:2000], message=error[:500],
+                      finished_at=utcnow(), updated_at=utcnow(), lease_expires_at=None)  # fmt: skip

@@ -350,6 +350,7 @@ def test_sigterm_stops_a_long_roster_solve_and_exits_within_15_s(sqlite_url: str
         server.process.wait(60)
         took = time.monotonic() - signalled
     job = _job(sqlite_url, job_id)
+    print(f"SIGTERM: exited after {took:.1f} s; job {job.status}: {job.message[:100]}")
     assert took < 15, f"shutdown took {took:.1f} s"
     kept = job.status == "succeeded" and job.result_id is not None
     requeued = job.status == "queued" and job.owner is None
