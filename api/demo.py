@@ -20,9 +20,9 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
+from api.convert.rules import split_rules
 from api.db import write_session
 from api.routes.imports import parse_upload, store_import
-from api.routes.shift_rules import split_rules
 from api.schemas import ShiftRulesBody
 from api.tables import Agent, Contract, Queue, ShiftRules, Site
 from forecasting.calendar import local_frame

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Response
 from sqlmodel import col, select
 
 from api.auth import Visible
+from api.convert.capacity import hire_classes, plan_input
 from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, get_or_404, page
 from api.routes.jobs import IdempotencyKey, submit_job
 from api.schemas import (
@@ -19,7 +20,6 @@ from api.schemas import (
     JobRead,
 )
 from api.tables import CapacityPlan, Requirement
-from api.tasks.capacity import hire_classes, plan_input
 from scenarios import capacity_model as cm
 
 router = APIRouter(tags=["capacity plans"])

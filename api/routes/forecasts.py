@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from sqlmodel import col, func, select
 
+from api.convert.weeks import week_start_problem
 from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, get_or_404, page
 from api.errors import invalid
 from api.routes.jobs import IdempotencyKey, submit_job
-from api.routes.sites import week_start_problem
 from api.schemas import (
     ForecastCreate,
     ForecastIntervals,

@@ -10,8 +10,8 @@ from typing import Any, Literal
 from fastapi import APIRouter, Response
 from sqlmodel import col, select
 
+from api.convert.hiring import load_hiring_input
 from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, SettingsDep, get_or_404, page
-from api.hiring_input import load_hiring_input
 from api.routes.jobs import IdempotencyKey, solver_job_params, submit_job
 from api.schemas import (
     HiringScenarioCreate,

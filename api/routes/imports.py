@@ -16,6 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlmodel import Session, col, func, select
 
+from api.convert.history import parse_upload
 from api.deps import (
     EngineDep,
     Limit,
@@ -31,14 +32,12 @@ from api.history import (
     find_import,
     frame_records,
     load_history,
-    to_queue_interval,
     upsert_history,
 )
 from api.schemas import HistoryRead, ImportList, ImportProblem, ImportReport, JobRead
 from api.tables import HistoryImport, Queue, Site
 from api.uploads import queue_import
 from forecasting.errors import InvalidInput, Problem
-from forecasting.io import read_history_csv
 from forecasting.types import HistoryImport as ParsedHistory
 
 router = APIRouter(tags=["history"])
@@ -83,49 +82,6 @@ def import_report(row: HistoryImport, *, already: bool = False) -> ImportReport:
         already_imported=already,
         created_at=row.created_at,
     )
-
-
-def parse_upload(
-    data: bytes,
-    queue: Queue,
-    zone: str,
-    source_queue: str | None,
-    *,
-    date_format: str | None = None,
-    opening_hours: list[Any] | None = None,
-) -> ParsedHistory:
-    """Validate the CSV for ``queue``; raises ``InvalidInput`` listing every problem.
-
-    ``date_format`` states the order of numeric dates; ``opening_hours`` (the site's, Mon..Sun)
-    adds warnings for calls outside them."""
-    hours = opening_hours if opening_hours and len(opening_hours) == 7 else None
-    parsed = read_history_csv(
-        data, zone=zone, queue=source_queue, date_format=date_format, opening_hours=hours
-    )
-    parsed = to_queue_interval(parsed, queue.interval_min)
-    problems = []
-    if len(parsed.queues) > 1:
-        problems.append(
-            Problem(
-                None,
-                "queue",
-                "ambiguous_queue",
-                f"the file holds queues {list(parsed.queues)}; pass source_queue=<name>",
-            )
-        )
-    if parsed.interval_min and parsed.interval_min != queue.interval_min:
-        problems.append(
-            Problem(
-                None,
-                "interval_start",
-                "granularity_mismatch",
-                f"the file has {parsed.interval_min}-minute intervals, the queue plans "
-                f"in {queue.interval_min}-minute intervals",
-            )
-        )
-    if problems:
-        raise InvalidInput(problems)
-    return parsed
 
 
 def store_import(

@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 from sqlmodel import Session, col, select
 
+from api.convert.goals import goal_problems, queue_goal
+from api.convert.rules import rules_body
 from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404, page
 from api.errors import ApiError
-from api.routes.shift_rules import grid_problems, rules_body
+from api.routes.shift_rules import grid_problems
 from api.schemas import QueueCreate, QueueList, QueueRead, QueueUpdate, ServiceGoal
-from api.services import goal_problems
 from api.tables import Queue, ShiftRules, Site
 from forecasting.errors import InvalidInput
 
@@ -18,13 +19,7 @@ router = APIRouter(tags=["queues"])
 
 def queue_read(queue: Queue) -> QueueRead:
     assert queue.id is not None
-    goal = ServiceGoal(
-        service_level=queue.service_level,
-        answer_within_s=queue.answer_within_s,
-        max_asa_s=queue.max_asa_s,
-        max_abandon_rate=queue.max_abandon_rate,
-        max_occupancy=queue.max_occupancy,
-    )
+    goal = queue_goal(queue)
     return QueueRead(
         id=queue.id,
         site_id=queue.site_id,

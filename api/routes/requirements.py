@@ -14,6 +14,7 @@ import pandas as pd
 from fastapi import APIRouter, Query, Response, status
 from sqlmodel import col, select
 
+from api.convert.goals import core_goal, queue_goal
 from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404, page
 from api.schemas import (
     RequirementCreate,
@@ -21,7 +22,6 @@ from api.schemas import (
     RequirementList,
     RequirementRead,
     RequirementSummary,
-    ServiceGoal,
     SimulatedKpisRead,
 )
 from api.simulated import SimulationParams, simulated_kpis
@@ -33,26 +33,6 @@ INTERVAL_COLUMNS = (
     "agents_fractional", "agents", "scheduled_fractional", "scheduled", "service_level",
     "asa_s", "abandon_rate", "occupancy",
 )  # fmt: skip
-
-
-def queue_goal(queue: Queue) -> ServiceGoal:
-    return ServiceGoal(
-        service_level=queue.service_level,
-        answer_within_s=queue.answer_within_s,
-        max_asa_s=queue.max_asa_s,
-        max_abandon_rate=queue.max_abandon_rate,
-        max_occupancy=queue.max_occupancy,
-    )
-
-
-def core_goal(goal: ServiceGoal) -> req.ServiceGoal:
-    return req.ServiceGoal(
-        service_level=goal.service_level,
-        answer_within_s=goal.answer_within_s,
-        max_asa_s=goal.max_asa_s,
-        max_abandon_rate=goal.max_abandon_rate,
-        max_occupancy=goal.max_occupancy,
-    )
 
 
 def _finite(values: Any) -> list[float | None]:

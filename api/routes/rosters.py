@@ -15,11 +15,12 @@ from sqlmodel import col, select
 
 from api import bodies
 from api.bodies import key_digest
+from api.convert.roster import check_objective, load_input
+from api.convert.rules import api_field
 from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, SettingsDep, get_or_404, page
 from api.errors import ApiError, not_found, problem_response
 from api.fingerprint import INPUTS_KEY, changed_inputs, roster_inputs
 from api.routes.jobs import IdempotencyKey, solver_job_params, submit_job
-from api.routes.shift_rules import api_field
 from api.schemas import (
     AgentSchedule,
     JobRead,
@@ -32,7 +33,6 @@ from api.schemas import (
 )
 from api.simulated import SimulationParams, simulated_kpis
 from api.tables import Agent, Contract, Queue, Requirement, Roster, Site
-from api.tasks.roster import check_objective, load_input
 from forecasting.errors import InvalidInput, Problem
 from optimizer.roster.diagnose import grid_conflicts
 from optimizer.roster.io import ROSTER_SCHEMA

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 from sqlmodel import col, func, select
 
+from api.convert.scenarios import base_plan, load_scenarios, scenario_core
 from api.deps import (
     EngineDep,
     Limit,
@@ -26,7 +27,6 @@ from api.schemas import (
     ScenarioRead,
 )
 from api.tables import Comparison, Forecast, Queue, Scenario
-from api.tasks.comparison import base_plan, load_scenarios, scenario_core
 
 router = APIRouter(tags=["scenarios"])
 

@@ -7,66 +7,18 @@ naming the fields (:func:`optimizer.roster.diagnose.grid_conflicts`).
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from sqlmodel import Session, col, select
 
+from api.convert.rules import api_field, core_rules, rules_body, split_rules
 from api.deps import ReadSession, WriteSession, commit, get_or_404
-from api.schemas import BreakRule, ShiftRulesBody, ShiftRulesRead
+from api.schemas import ShiftRulesBody, ShiftRulesRead
 from api.tables import Contract, Queue, ShiftRules, Site, utcnow
 from forecasting.errors import InvalidInput, Problem
 from optimizer.roster import problem as rp
 from optimizer.roster.diagnose import grid_conflicts
 
 router = APIRouter(tags=["staff"])
-OBJECTIVE_FIELDS = (
-    "under_per_agent_interval",
-    "over_per_agent_interval",
-    "paid_per_agent_interval",
-)
-
-
-def split_rules(body: ShiftRulesBody) -> tuple[dict[str, Any], dict[str, Any]]:
-    rules = body.model_dump()
-    objective = {name: rules.pop(name) for name in OBJECTIVE_FIELDS}
-    return rules, objective
-
-
-def rules_body(row: ShiftRules | None) -> ShiftRulesBody:
-    if row is None:
-        return ShiftRulesBody()
-    return ShiftRulesBody.model_validate({**row.rules, **row.objective})
-
-
-def _activity(rule: BreakRule | None) -> rp.ActivityRule:
-    if rule is None:  # no such activity: never required
-        return rp.ActivityRule(15, True, 10**6, 0, 1440, 0)
-    return rp.ActivityRule(
-        rule.duration_minutes, rule.paid, rule.required_if_paid_minutes_at_least,
-        rule.earliest_start_after_shift_start_minutes,
-        rule.latest_start_after_shift_start_minutes, rule.min_minutes_before_shift_end,
-    )  # fmt: skip
-
-
-def core_rules(body: ShiftRulesBody) -> rp.Rules:
-    """The shift rules as the core's :class:`~optimizer.roster.problem.Rules`."""
-    return rp.Rules(
-        body.shift_start_granularity_minutes, body.min_rest_between_shifts_minutes,
-        body.max_consecutive_working_days, body.min_days_off_per_week,
-        body.min_work_between_activities_minutes, _activity(body.break_rule),
-        _activity(body.lunch_rule),
-    )  # fmt: skip
-
-
-def api_field(field: str) -> str:
-    """A :func:`grid_conflicts` field as the shift rules name it (``rules.break.x`` ->
-    ``break_rule.x``); contract fields stay as they are."""
-    name = field.removeprefix("rules.")
-    for kind in ("break", "lunch"):
-        if name.startswith(f"{kind}."):
-            name = f"{kind}_rule." + name.removeprefix(f"{kind}.")
-    return name
 
 
 def grid_problems(

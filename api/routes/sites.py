@@ -9,8 +9,6 @@ days are the weekdays with opening hours.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter, Response, status
 from sqlmodel import col, select
 
@@ -25,10 +23,8 @@ from api.schemas import (
     week_to_minutes,
 )
 from api.tables import Site
-from forecasting.errors import Problem
 
 router = APIRouter(prefix="/v1/sites", tags=["sites"])
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SUNDAY_WEEK_ZONES = frozenset(
     {
         "Asia/Jerusalem", "Asia/Tel_Aviv", "Israel", "Asia/Riyadh", "Asia/Kuwait",
@@ -41,23 +37,6 @@ SUNDAY_WEEK_ZONES = frozenset(
 def default_week_start_day(zone: str) -> int:
     """Sunday (6) where the working week runs Sunday-Thursday, else Monday (0)."""
     return 6 if zone in SUNDAY_WEEK_ZONES else 0
-
-
-def site_open_weekdays(site: Site) -> frozenset[int]:
-    """Weekdays (Mon = 0) with opening hours: the site's open days."""
-    return frozenset(d for d, window in enumerate(site.opening_hours) if window is not None)
-
-
-def week_start_problem(site: Site, week_start: dt.date) -> Problem | None:
-    """A ``week_start`` problem naming the expected weekday, or None when it is right."""
-    if week_start.weekday() == site.week_start_day:
-        return None
-    expected, got = WEEKDAY_NAMES[site.week_start_day], WEEKDAY_NAMES[week_start.weekday()]
-    message = (
-        f"week_start must be a {expected} (site {site.id} weeks start on {expected}); "
-        f"{week_start} is a {got}"
-    )
-    return Problem(None, "week_start", "wrong_week_start_day", message)
 
 
 def site_read(site: Site) -> SiteRead:

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 from sqlmodel import Session
 
+from api.convert.weeks import site_open_weekdays
 from api.frames import frame_columns
 from api.history import load_history
 from api.jobs import JobContext, JobOutcome
-from api.routes.sites import site_open_weekdays
 from api.schemas import ForecastCreate
 from api.tables import Forecast, Queue, Site
 from forecasting.errors import InsufficientHistoryError, InvalidInput, Problem

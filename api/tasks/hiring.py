@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlmodel import Session, SQLModel
 
-from api.hiring_input import HiringInput, load_hiring_input, vacancy_problem
+from api.convert.hiring import HiringInput, load_hiring_input, vacancy_problem
 from api.jobs import JobContext, JobOutcome
 from api.schemas import HiringScenarioCreate
 from api.tables import HiringScenario, Roster

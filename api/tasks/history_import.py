@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from api.convert.history import parse_upload  # the one validation of an upload
 from api.history import store_in_batches
 from api.jobs import JobContext, JobOutcome
 from api.tables import Queue, Site
@@ -20,8 +21,6 @@ from forecasting.errors import InvalidInput, Problem
 
 
 def run(ctx: JobContext) -> JobOutcome:
-    from api.routes.imports import parse_upload  # the one validation of an upload
-
     params = ctx.params
     path = Path(params["path"])
     with Session(ctx.engine) as session:

@@ -20,15 +20,13 @@ import numpy as np
 from sqlmodel import Session
 
 from api import checkpoints
+from api.convert.roster import RosterInput, check_objective, load_input
 from api.jobs import JobContext, JobOutcome
-from api.roster_input import RosterInput, build_problem
 from api.schemas import RosterJobCreate
-from api.tables import Requirement, Roster
+from api.tables import Roster
 from forecasting.calendar import local_instant
 from forecasting.errors import InvalidInput, Problem
-from optimizer.errors import InputError
 from optimizer.roster.check import Violation
-from optimizer.roster.constraints.service_level import require_demand
 from optimizer.roster.diagnose import ShortfallWarning
 from optimizer.roster.io import roster_to_json
 from optimizer.roster.problem import RosterProblem
@@ -43,27 +41,6 @@ from optimizer.roster.solve import (
 COVERAGE_COLUMNS = (
     "interval_start", "day", "minute", "required", "staffed", "unmet", "calls", "aht_s",
 )  # fmt: skip
-
-
-def load_input(session: Session, body: RosterJobCreate) -> RosterInput:
-    requirement = session.get(Requirement, body.requirement_id)
-    if requirement is None:
-        message = f"requirement {body.requirement_id} does not exist"
-        raise InvalidInput([Problem(None, "requirement_id", "unknown", message)])
-    return build_problem(session, requirement, body.week_start)
-
-
-def check_objective(problem: RosterProblem, objective: str) -> None:
-    """A 422 (field ``objective``) when ``service_level`` lacks the queue's demand data."""
-    if objective != "service_level":
-        return
-    try:
-        require_demand(problem)
-    except InputError as exc:
-        raise InvalidInput(
-            [Problem(p.row, "objective", p.code, f"service_level needs the queue's demand: "
-                     f"{p.field}: {p.message}") for p in exc.problems]
-        ) from exc  # fmt: skip
 
 
 def coverage_columns(

@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api import history
+from api.convert.history import parse_upload
 from api.db import make_engine
 from api.jobs import LeaseLost
-from api.routes.imports import parse_upload
 from api.settings import Settings
 from api.tables import Queue, Site
 from forecasting.synthetic import synthetic_history, to_acd_csv

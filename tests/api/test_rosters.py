@@ -190,7 +190,7 @@ def test_service_level_roster_job(client: TestClient, requirement_id: int) -> No
 
 
 def test_service_level_without_calls_is_a_422() -> None:
-    from api.tasks.roster import check_objective
+    from api.convert.roster import check_objective
     from forecasting.errors import InvalidInput
     from optimizer.roster.io import load_instance
     from tests.roster_support import tiny_instance

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from api.roster_input import core_preferences, rotate_week
+from api.convert.roster import core_preferences, rotate_week
 from forecasting.synthetic import synthetic_history, to_acd_csv
 from tests.api.support import assert_problem, create_queue, wait_job
 

@@ -178,3 +178,18 @@ def test_no_import_cycles_among_the_project_modules() -> None:
     assert not new, f"import cycles: {new}"
     gone = [sorted(c) for c in KNOWN_CYCLES - cycles]
     assert not gone, f"fixed cycles still listed in KNOWN_CYCLES (remove them): {gone}"
+
+
+def test_routes_and_tasks_never_import_each_other() -> None:
+    """Routes and job tasks share the conversion layer (api.convert), not each other's code."""
+    graph = _import_graph()
+    pairs = (("api.routes", "api.tasks"), ("api.tasks", "api.routes"))
+    offenders = sorted(
+        f"{module} imports {target}"
+        for source, forbidden in pairs
+        for module, targets in graph.items()
+        if module == source or module.startswith(source + ".")
+        for target in targets
+        if target == forbidden or target.startswith(forbidden + ".")
+    )
+    assert not offenders, "\n".join(offenders)

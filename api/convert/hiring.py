@@ -1,7 +1,7 @@
 """Core inputs of a hiring or attrition scenario: the stored roster week plus vacancies, a
 target or the leavers, every check done before a job is queued.
 
-The week is the roster problem of the requirement's queue (``api.roster_input.build_problem``,
+The week is the roster problem of the requirement's queue (``api.convert.roster.build_problem``,
 the same as a roster job). Vacancies may name any contract of the site, also one no current
 agent has (it is added to the problem). Problems name the request field (``vacancies.0.count``,
 ``target``, ``remove.share``, ...) so the API answers a 422, never a failed job or a 500.
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from api.roster_input import RosterInput, build_problem, site_contracts
+from api.convert.roster import RosterInput, build_problem, site_contracts
 from api.schemas import HiringScenarioCreate, LeaversBody, VacancyBody
 from api.tables import Requirement
 from forecasting.errors import InvalidInput, Problem
@@ -157,7 +157,7 @@ def _with_contracts(
 
 def _vacancy(problem: RosterProblem, body: VacancyBody, kind: str, start_day: int) -> Vacancy:
     """The core's vacancy; ``body.days`` are weekdays (Mon = 0), the problem's days count from
-    the week start (weekday ``start_day``), as ``api.roster_input`` rotates stored weeks."""
+    the week start (weekday ``start_day``), as ``api.convert.roster`` rotates stored weeks."""
     window = None
     if body.availability is not None or body.days is not None:
         start, end = body.availability.minutes() if body.availability else (0, 1440)

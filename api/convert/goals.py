@@ -1,7 +1,11 @@
-"""Translation between stored rows and the core's inputs (no algorithms live here)."""
+"""A queue's service goal: as the API shows it, as the core takes it, and the checks the
+Erlang engine makes of it (no algorithms live here)."""
 
 from __future__ import annotations
 
+from typing import Protocol
+
+from api.schemas import ServiceGoal
 from api.tables import Queue
 from forecasting.errors import InvalidInput, Problem
 from optimizer import requirements as req
@@ -9,18 +13,32 @@ from optimizer import requirements as req
 GOAL_FIELDS = ("service_level", "answer_within_s", "max_asa_s", "max_abandon_rate", "max_occupancy")
 
 
+class GoalFields(Protocol):
+    """A stored queue or an API goal: both name the goal's fields alike."""
+
+    service_level: float
+    answer_within_s: float
+    max_asa_s: float | None
+    max_abandon_rate: float | None
+    max_occupancy: float | None
+
+
+def queue_goal(queue: Queue) -> ServiceGoal:
+    """The queue's goal as the API shows it."""
+    return ServiceGoal.model_validate({name: getattr(queue, name) for name in GOAL_FIELDS})
+
+
+def core_goal(goal: GoalFields) -> req.ServiceGoal:
+    """The goal of a stored queue or of an API body as the core's ``ServiceGoal``."""
+    return req.ServiceGoal(**{name: getattr(goal, name) for name in GOAL_FIELDS})
+
+
 def core_problems(queue: Queue) -> list[Problem]:
     """What the Erlang engine itself rejects in the queue's goal and model.
 
     Probes one interval of 10 calls: validation is the engine's own, and a goal no staffing can
     meet (``UnreachableTargetError``) is reported as unattainable."""
-    goal = req.ServiceGoal(
-        service_level=queue.service_level,
-        answer_within_s=queue.answer_within_s,
-        max_asa_s=queue.max_asa_s,
-        max_abandon_rate=queue.max_abandon_rate,
-        max_occupancy=queue.max_occupancy,
-    )
+    goal = core_goal(queue)
     model = req.StaffingModel(kind=queue.model, patience_s=queue.patience_s)  # type: ignore[arg-type]
     try:
         req.required_agents(

@@ -21,12 +21,14 @@ import numpy as np
 import pandas as pd
 from sqlmodel import Session, col, select
 
-from api.routes.shift_rules import rules_body
-from api.routes.sites import week_start_problem
-from api.schemas import BreakRule
+from api.convert.rules import core_rules, core_weights, rules_body
+from api.convert.weeks import week_start_problem
+from api.schemas import RosterJobCreate
 from api.tables import Agent, Contract, Queue, Requirement, ShiftRules, Site, TimeOff
 from forecasting.errors import InvalidInput, Problem
+from optimizer.errors import InputError
 from optimizer.roster import problem as rp
+from optimizer.roster.constraints.service_level import require_demand
 
 T = TypeVar("T")
 
@@ -58,38 +60,6 @@ def open_mask(opening_hours: list[Any], interval_min: int) -> np.ndarray:
         if window is not None:
             mask[day, window[0] // interval_min : window[1] // interval_min] = 1.0
     return mask
-
-
-def _activity(rule: BreakRule | None) -> rp.ActivityRule:
-    if rule is None:  # no such activity: never required
-        return rp.ActivityRule(15, True, 10**6, 0, 1440, 0)
-    return rp.ActivityRule(
-        duration_min=rule.duration_minutes,
-        paid=rule.paid,
-        required_if_paid_min_at_least=rule.required_if_paid_minutes_at_least,
-        earliest_start_after_shift_start_min=rule.earliest_start_after_shift_start_minutes,
-        latest_start_after_shift_start_min=rule.latest_start_after_shift_start_minutes,
-        min_min_before_shift_end=rule.min_minutes_before_shift_end,
-    )
-
-
-def _rules(row: ShiftRules | None) -> tuple[rp.Rules, rp.ObjectiveWeights]:
-    body = rules_body(row)
-    rules = rp.Rules(
-        start_granularity_min=body.shift_start_granularity_minutes,
-        min_rest_min=body.min_rest_between_shifts_minutes,
-        max_consecutive_days=body.max_consecutive_working_days,
-        min_days_off=body.min_days_off_per_week,
-        min_work_between_activities_min=body.min_work_between_activities_minutes,
-        break_rule=_activity(body.break_rule),
-        lunch_rule=_activity(body.lunch_rule),
-    )
-    weights = rp.ObjectiveWeights(
-        under_per_agent_interval=body.under_per_agent_interval,
-        over_per_agent_interval=body.over_per_agent_interval,
-        paid_per_agent_interval=body.paid_per_agent_interval,
-    )
-    return rules, weights
 
 
 def _window(pair: Any) -> rp.Window | None:
@@ -226,7 +196,8 @@ def build_problem(session: Session, requirement: Requirement, week_start: dt.dat
     )
     opening_hours = rotate_week(site.opening_hours, site.week_start_day)
     need = need * open_mask(opening_hours, queue.interval_min)
-    rules, weights = _rules(session.get(ShiftRules, site.id))
+    body = rules_body(session.get(ShiftRules, site.id))
+    rules, weights = core_rules(body), core_weights(body)
     agents, contracts = _agents(session, site.id, queue.id, week_start)
     if not agents:
         raise InvalidInput(
@@ -257,3 +228,24 @@ def build_problem(session: Session, requirement: Requirement, week_start: dt.dat
         queue.interval_min,
     )
     return RosterInput(problem, site, queue, calls, np.where(aht > 0, aht, queue.aht_s))
+
+
+def load_input(session: Session, body: RosterJobCreate) -> RosterInput:
+    requirement = session.get(Requirement, body.requirement_id)
+    if requirement is None:
+        message = f"requirement {body.requirement_id} does not exist"
+        raise InvalidInput([Problem(None, "requirement_id", "unknown", message)])
+    return build_problem(session, requirement, body.week_start)
+
+
+def check_objective(problem: rp.RosterProblem, objective: str) -> None:
+    """A 422 (field ``objective``) when ``service_level`` lacks the queue's demand data."""
+    if objective != "service_level":
+        return
+    try:
+        require_demand(problem)
+    except InputError as exc:
+        raise InvalidInput(
+            [Problem(p.row, "objective", p.code, f"service_level needs the queue's demand: "
+                     f"{p.field}: {p.message}") for p in exc.problems]
+        ) from exc  # fmt: skip
