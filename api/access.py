@@ -42,7 +42,7 @@ from api.tables import (
     TimeOff,
 )
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1  # ids are 32-bit INTEGER keys (PostgreSQL)
 # path parameter -> resource kind (``scenario_id`` depends on the path, see _kind)
 PARAM_KINDS = {
     "site_id": "site", "queue_id": "queue", "agent_id": "agent", "contract_id": "contract",
@@ -116,13 +116,13 @@ def as_id(value: Any) -> int | None:
         ident = _INT.validate_python(value)
     except ValidationError:
         return None
-    return ident if -MAX_ID - 1 <= ident <= MAX_ID else None  # a 64-bit integer
+    return ident if -MAX_ID - 1 <= ident <= MAX_ID else None  # a 32-bit integer id
 
 
 def _add(found: RequestRefs, kind: str, name: str, value: Any) -> None:
     ident = as_id(value)
     if ident is None:
-        found.rejection = invalid(name, "int_parsing", f"{name} must be a 64-bit integer id")
+        found.rejection = invalid(name, "int_parsing", f"{name} must be a 32-bit integer id")
     else:
         found.refs.append((kind, ident))
 
@@ -172,7 +172,9 @@ def _job_ref(params: dict[str, Any]) -> tuple[str, int] | None:
 
 def site_of(session: Session, kind: str, ident: int) -> int | None:
     """The site of resource ``kind`` ``ident``; None when it belongs to no site, MISSING when
-    it does not exist."""
+    it does not exist (as is every id beyond the 32-bit keys, e.g. a body's reference)."""
+    if not -MAX_ID - 1 <= ident <= MAX_ID:
+        return MISSING
     if kind == "site":
         return ident if session.get(Site, ident) is not None else MISSING
     if kind in SITE_COLUMNS:

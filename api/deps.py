@@ -12,7 +12,7 @@ from sqlmodel import Session, SQLModel, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from api.db import writer
-from api.errors import conflict, not_found
+from api.errors import ID_MAX, ID_MIN, conflict, not_found
 from api.jobs import JobRunner
 from api.settings import Settings
 
@@ -80,7 +80,9 @@ Offset = Annotated[int, Query(ge=0)]
 
 
 def get_or_404(session: Session, model: type[T], ident: int, kind: str) -> T:
-    row = session.get(model, ident)
+    """The row, or a 404; an id beyond the 32-bit keys (a body's reference) exists nowhere and
+    never reaches PostgreSQL, which would refuse the query."""
+    row = session.get(model, ident) if ID_MIN <= ident <= ID_MAX else None
     if row is None:
         raise not_found(kind, ident)
     return row

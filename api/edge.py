@@ -44,7 +44,7 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 UNLIMITED_PATHS = frozenset({"/v1/health"})
 CLOSE = {"Connection": "close"}  # a 413 ends the connection: the rest of the body is not read
 _INTEGER = re.compile(r"^[+-]?\d+$")
-_LONG_NUMBER = re.compile(r"\d{19}")  # 2**63 has 19 digits
+_LONG_NUMBER = re.compile(r"\d{10}")  # 2**31 has 10 digits (ids), 2**63 has 19
 
 
 def install(app: FastAPI, settings: Settings) -> None:
@@ -216,8 +216,15 @@ class IntegerBounds:
         return [
             _out_of_range(name, value)
             for where, name, value in values
-            if (where, name) in integers and _beyond_int64(value)
+            if (where, name) in integers and _beyond(value, _bounds(name))
         ]
+
+
+def _bounds(name: str) -> tuple[int, int]:
+    """Ids are the databases' 32-bit primary keys; other integers (paging) 64-bit."""
+    return (
+        (errors.ID_MIN, errors.ID_MAX) if errors.is_id_parameter(name) else (INT64_MIN, INT64_MAX)
+    )
 
 
 def _is_integer(schema: Any) -> bool:
@@ -228,17 +235,19 @@ def _is_integer(schema: Any) -> bool:
     return any(_is_integer(s) for s in schema.get("anyOf", ()))
 
 
-def _beyond_int64(value: str) -> bool:
+def _beyond(value: str, bounds: tuple[int, int]) -> bool:
     text = value.strip()
     if not _INTEGER.match(text):
         return False  # not an integer: FastAPI's own validation answers
     digits = text.lstrip("+-")
-    return len(digits) > 19 or not INT64_MIN <= int(text) <= INT64_MAX
+    return len(digits) > 19 or not bounds[0] <= int(text) <= bounds[1]
 
 
 def _out_of_range(name: str, value: str) -> Problem:
     shown = value if len(value) <= 40 else value[:37] + "..."
-    message = f"{shown} is outside the 64-bit integer range [{INT64_MIN}, {INT64_MAX}]"
+    low, high = _bounds(name)
+    kind = "32-bit id" if errors.is_id_parameter(name) else "64-bit integer"
+    message = f"{shown} is outside the {kind} range [{low}, {high}]"
     return Problem(row=None, field=name, code="out_of_range", message=message)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
@@ -182,6 +183,17 @@ def operations_at(app: FastAPI, path: str) -> tuple[dict[str, Any], dict[str, st
     return None
 
 
+async def _on_data_error(request: Request, exc: Exception) -> JSONResponse:
+    """A value the database cannot store (PostgreSQL: a number beyond its 32-bit INTEGER) is
+    the request's fault: 422, and the transaction that met it is rolled back by its session."""
+    log.warning("database refused a value on %s %s: %s", request.method, request.url.path, exc)
+    message = "a number in the request is outside the range the database stores (32-bit integer)"
+    problem = Problem(row=None, field=None, code="out_of_range", message=message)
+    return problem_response(
+        422, "validation-error", message, instance=request.url.path, errors=[problem]
+    )
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     detail = f"internal error ({type(exc).__name__}); the service log has the details"
@@ -194,6 +206,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(InvalidInput, _on_invalid_input)
     app.add_exception_handler(RequestValidationError, _on_request_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)
+    app.add_exception_handler(DataError, _on_data_error)
     app.add_exception_handler(Exception, _on_unexpected)
     install_openapi(app)
 
@@ -201,6 +214,9 @@ def install(app: FastAPI) -> None:
 # ---- the OpenAPI document states these bodies ----------------------------------------------
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+# Row ids are the databases' INTEGER primary keys: 32 bits on PostgreSQL (SQLite stores 64, but
+# one service answers alike on both), so id parameters are documented, and refused, beyond that.
+ID_MIN, ID_MAX = -(2**31), 2**31 - 1
 _REF = "#/components/schemas/"
 PROBLEM_SCHEMAS: dict[str, dict[str, Any]] = {
     "ProblemItem": {
@@ -299,8 +315,31 @@ def describe_problems(document: dict[str, Any]) -> dict[str, Any]:
             if path == "/v1/health" and "200" in responses:  # the same body, status unavailable
                 description = "The job executor takes no work (shutting down, no Dask worker)"
                 responses["503"] = {**responses["200"], "description": description}
+    _bound_id_parameters(document)
     _bound_integers(document)
     return document
+
+
+def is_id_parameter(name: str) -> bool:
+    return name == "id" or name.endswith("_id")
+
+
+def _bound_id_parameters(document: dict[str, Any]) -> None:
+    """Integer path/query ids get the 32-bit range of the databases' primary keys."""
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                if is_id_parameter(parameter.get("name", "")):
+                    _bound_integer_schemas(parameter.get("schema"), ID_MIN, ID_MAX)
+
+
+def _bound_integer_schemas(node: Any, low: int, high: int) -> None:
+    if not isinstance(node, dict):
+        return
+    if node.get("type") == "integer":
+        node["minimum"], node["maximum"] = max(node.get("minimum", low), low), high
+    for child in node.get("anyOf", ()):
+        _bound_integer_schemas(child, low, high)
 
 
 def install_openapi(app: FastAPI) -> None:

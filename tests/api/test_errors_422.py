@@ -78,7 +78,23 @@ def test_paging_beyond_64_bits_is_422_and_in_range_is_served(client: TestClient)
     listing = client.get(f"/v1/sites/{site_id}/queues", params={"offset": str(2**63 - 1)})
     assert listing.status_code == 200, listing.text
     assert listing.json()["items"] == []
-    assert client.get(f"/v1/sites/{2**63 - 1}").status_code == 404
+    assert client.get(f"/v1/sites/{2**31 - 1}").status_code == 404
+
+
+def test_ids_beyond_the_databases_32_bit_keys_are_422_in_paths_and_404_in_bodies(
+    client: TestClient,
+) -> None:
+    """PostgreSQL's INTEGER keys are 32-bit: such an id was a 500 (NumericValueOutOfRange) there
+    and a 404 on SQLite; the document bounds ids to 32 bits and both databases answer alike."""
+    for ident in (2**31, -(2**31) - 1, 2**63 - 1):
+        assert _fields(client.get(f"/v1/sites/{ident}")) == {"site_id": "out_of_range"}
+    roster = client.post(
+        "/v1/roster-jobs", json={"requirement_id": 2**40, "week_start": "2026-11-02"}
+    )
+    assert roster.status_code == 404, roster.text
+    document = client.get("/openapi.json").json()
+    site = next(p for p in document["paths"]["/v1/sites/{site_id}"]["get"]["parameters"])
+    assert site["schema"]["maximum"] == 2**31 - 1
 
 
 def test_ids_beyond_64_bits_in_a_body_are_422(client: TestClient) -> None:
