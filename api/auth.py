@@ -30,7 +30,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from api import access
-from api.errors import ApiError
+from api.errors import ID_MAX, ID_MIN, ApiError
 from api.tables import AccessToken, Site, utcnow
 
 ROLES = ("admin", "planner", "hr", "viewer")
@@ -188,7 +188,7 @@ def check_token_request(session: Session, role: str, sites: list[int] | None) ->
     if role != "admin" and sites is not None and not sites:
         raise TokenRequestError("sites", "give at least one site, or none for every site")
     for site_id in sites or ():
-        if session.get(Site, site_id) is None:
+        if not ID_MIN <= site_id <= ID_MAX or session.get(Site, site_id) is None:
             raise TokenRequestError("sites", f"site {site_id} does not exist")
 
 

@@ -247,3 +247,12 @@ def test_a_long_cell_under_the_limit_is_not_echoed_whole(client: TestClient) -> 
     first = assert_problem(response, 422)["errors"][0]
     assert (first["row"], first["field"]) == (1, "offered")
     assert len(first["message"]) <= 300 and len(response.content) < 10_000
+
+
+def test_a_token_for_a_site_beyond_the_32_bit_keys_is_refused_naming_sites(
+    client: TestClient,
+) -> None:
+    """Found by schemathesis on PostgreSQL: the site lookup met NumericValueOutOfRange."""
+    answer = client.post("/v1/tokens", json={"role": "hr", "sites": [2**63 - 2]})
+    assert answer.status_code == 422, answer.text
+    assert [e["field"] for e in answer.json()["errors"]] == ["sites"]
