@@ -12,6 +12,7 @@ their stored preferences (wished days off, preferred start window) are priced in
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -79,15 +80,23 @@ def core_preferences(raw: dict[str, Any] | None, week_start_day: int = 0) -> rp.
     )
 
 
-def _agents(
-    session: Session, site_id: int, queue_id: int, week_start: dt.date
-) -> tuple[list[rp.Agent], dict[int, rp.Contract]]:
-    """Active agents of the queue, their week in day order from ``week_start``."""
-    start_day = week_start.weekday()
+def _queue_agents(session: Session, site_id: int, queue_id: int) -> list[Agent]:
+    """Active agents of the site who serve the queue, by code."""
     query = select(Agent).where(col(Agent.site_id) == site_id, col(Agent.active))
-    rows = [
-        a for a in session.exec(query.order_by(col(Agent.code))).all() if queue_id in a.queue_ids
-    ]
+    rows = session.exec(query.order_by(col(Agent.code))).all()
+    return [a for a in rows if queue_id in a.queue_ids]
+
+
+def _agent_contracts(session: Session, rows: Sequence[Agent]) -> dict[int, rp.Contract]:
+    """The core contract of each contract id the agents hold."""
+    return {cid: _contract(session, cid) for cid in dict.fromkeys(r.contract_id for r in rows)}
+
+
+def _agents(
+    session: Session, rows: Sequence[Agent], contracts: dict[int, rp.Contract], week_start: dt.date
+) -> list[rp.Agent]:
+    """The agents of ``rows`` with their week in day order from ``week_start``."""
+    start_day = week_start.weekday()
     week_end = week_start + dt.timedelta(days=7)
     off_query = select(TimeOff).where(
         col(TimeOff.agent_id).in_([a.id for a in rows]),
@@ -97,12 +106,10 @@ def _agents(
     off: dict[int, set[int]] = {}
     for item in session.exec(off_query).all():
         off.setdefault(item.agent_id, set()).add((item.day - week_start).days)
-    contracts: dict[int, rp.Contract] = {}
     agents = []
     for row in rows:
         assert row.id is not None
-        contract = contracts.get(row.contract_id) or _contract(session, row.contract_id)
-        contracts[row.contract_id] = contract
+        contract = contracts[row.contract_id]
         days_off = off.get(row.id, set())
         week = rotate_week(row.availability, start_day)
         availability = tuple(None if d in days_off else _window(p) for d, p in enumerate(week))
@@ -118,7 +125,7 @@ def _agents(
                 preferences=core_preferences(row.preferences, start_day),
             )
         )
-    return agents, contracts
+    return agents
 
 
 def _contract(session: Session, contract_id: int) -> rp.Contract:
@@ -172,47 +179,55 @@ class RosterInput:
     aht_s: np.ndarray  # (7, intervals per day) forecast AHT (queue AHT where no calls)
 
 
-def build_problem(session: Session, requirement: Requirement, week_start: dt.date) -> RosterInput:
-    """The weekly roster problem of ``requirement``'s queue for the local week ``week_start``."""
+def _week_grid(
+    requirement: Requirement, column: str, site: Site, queue: Queue, week_start: dt.date
+) -> np.ndarray:
+    """The requirement's ``column`` on the local week grid of ``week_start``."""
+    starts = pd.Series(requirement.intervals["interval_start"])
+    values = np.asarray(requirement.intervals[column])
+    return local_week_grid(starts, values, site.zone, week_start, queue.interval_min)
+
+
+@dataclass(frozen=True)
+class _Week:
+    """A roster week's rows and its problem without need or agents (:func:`_week`)."""
+
+    site: Site
+    queue: Queue
+    agents: list[Agent]
+    contracts: dict[int, rp.Contract]  # by contract row id
+    calls: np.ndarray
+    header: rp.RosterProblem
+
+
+def _week(session: Session, requirement: Requirement, week_start: dt.date) -> _Week:
+    """The checks every roster week passes (the week against the site and the requirement, an
+    agent serving the queue) and its problem with the need left at zero and no agents: grid,
+    opening hours, rules, weights, the contracts the agents hold and the demand."""
     queue = session.get(Queue, requirement.queue_id)
     assert queue is not None
     site = session.get(Site, queue.site_id)
     assert site is not None and site.id is not None and queue.id is not None
     _check_week(requirement, site, week_start)
-    starts = pd.Series(requirement.intervals["interval_start"])
-    need = local_week_grid(
-        starts,
-        np.asarray(requirement.intervals["scheduled"]),
-        site.zone,
-        week_start,
-        queue.interval_min,
-    )
-    calls = local_week_grid(
-        starts,
-        np.asarray(requirement.intervals["calls"]),
-        site.zone,
-        week_start,
-        queue.interval_min,
-    )
-    opening_hours = rotate_week(site.opening_hours, site.week_start_day)
-    need = need * open_mask(opening_hours, queue.interval_min)
-    body = rules_body(session.get(ShiftRules, site.id))
-    rules, weights = core_rules(body), core_weights(body)
-    agents, contracts = _agents(session, site.id, queue.id, week_start)
-    if not agents:
+    rows = _queue_agents(session, site.id, queue.id)
+    if not rows:
         raise InvalidInput(
             [Problem(None, "agents", "no_agents", f"no active agent of site {site.id} serves "
                      f"queue {queue.id}")]
         )  # fmt: skip
-    problem = rp.RosterProblem(
+    calls = _week_grid(requirement, "calls", site, queue, week_start)
+    body = rules_body(session.get(ShiftRules, site.id))
+    contracts = _agent_contracts(session, rows)
+    opening_hours = rotate_week(site.opening_hours, site.week_start_day)
+    header = rp.RosterProblem(
         name=f"site{site.id}-queue{queue.id}-{week_start}",
         interval_min=queue.interval_min,
         opening_hours=tuple(_window(p) for p in opening_hours),
-        requirement=tuple(tuple(int(v) for v in day) for day in need),
-        rules=rules,
+        requirement=((0,) * (1440 // queue.interval_min),) * 7,
+        rules=core_rules(body),
         contracts=tuple(sorted(contracts.values(), key=lambda c: c.id)),
-        agents=tuple(agents),
-        weights=weights,
+        agents=(),
+        weights=core_weights(body),
         demand=rp.DemandData(
             calls=tuple(tuple(float(v) for v in day) for day in calls),
             aht_s=queue.aht_s,
@@ -220,22 +235,42 @@ def build_problem(session: Session, requirement: Requirement, week_start: dt.dat
             answer_within_s=queue.answer_within_s,
         ),
     )
-    aht = local_week_grid(
-        starts,
-        np.asarray(requirement.intervals["aht_s"]),
-        site.zone,
-        week_start,
-        queue.interval_min,
+    return _Week(site, queue, rows, contracts, calls, header)
+
+
+def build_problem(session: Session, requirement: Requirement, week_start: dt.date) -> RosterInput:
+    """The weekly roster problem of ``requirement``'s queue for the local week ``week_start``."""
+    week = _week(session, requirement, week_start)
+    site, queue, header = week.site, week.queue, week.header
+    need = _week_grid(requirement, "scheduled", site, queue, week_start)
+    need = need * open_mask(list(header.opening_hours), queue.interval_min)
+    agents = _agents(session, week.agents, week.contracts, week_start)
+    problem = dataclasses.replace(
+        header, requirement=tuple(tuple(int(v) for v in day) for day in need), agents=tuple(agents)
     )
-    return RosterInput(problem, site, queue, calls, np.where(aht > 0, aht, queue.aht_s))
+    aht = _week_grid(requirement, "aht_s", site, queue, week_start)
+    return RosterInput(problem, site, queue, week.calls, np.where(aht > 0, aht, queue.aht_s))
+
+
+def _requirement(session: Session, requirement_id: int) -> Requirement:
+    requirement = session.get(Requirement, requirement_id)
+    if requirement is None:
+        message = f"requirement {requirement_id} does not exist"
+        raise InvalidInput([Problem(None, "requirement_id", "unknown", message)])
+    return requirement
 
 
 def load_input(session: Session, body: RosterJobCreate) -> RosterInput:
-    requirement = session.get(Requirement, body.requirement_id)
-    if requirement is None:
-        message = f"requirement {body.requirement_id} does not exist"
-        raise InvalidInput([Problem(None, "requirement_id", "unknown", message)])
-    return build_problem(session, requirement, body.week_start)
+    """The roster problem of a roster job (built once, by the job's worker)."""
+    return build_problem(session, _requirement(session, body.requirement_id), body.week_start)
+
+
+def roster_header(session: Session, body: RosterJobCreate) -> rp.RosterProblem:
+    """What the up-front checks of a roster job read (:func:`check_objective`, the route's grid
+    check), without building its problem: the week, site, agents and requirement are checked
+    as :func:`load_input` checks them, and the problem comes with the need at zero and without
+    agents (no need grid, availability, time off or preferences are read)."""
+    return _week(session, _requirement(session, body.requirement_id), body.week_start).header
 
 
 def check_objective(problem: rp.RosterProblem, objective: str) -> None:

@@ -15,7 +15,7 @@ from sqlmodel import col, select
 
 from api import bodies
 from api.bodies import key_digest
-from api.convert.roster import check_objective, load_input
+from api.convert.roster import check_objective, roster_header
 from api.convert.rules import api_field
 from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, SettingsDep, get_or_404, page
 from api.errors import ApiError, not_found, problem_response
@@ -73,9 +73,9 @@ def create_roster_job(
     grid) are a 422 now. An ``Idempotency-Key`` re-sent after the inputs changed is a 409
     naming them (``changed``)."""
     get_or_404(session, Requirement, body.requirement_id, "requirement")
-    problem = load_input(session, body).problem
-    check_grid(problem)
-    check_objective(problem, body.objective)
+    header = roster_header(session, body)  # the problem itself is built by the worker
+    check_grid(header)
+    check_objective(header, body.objective)
     params = solver_job_params(body, settings)
     params[INPUTS_KEY] = roster_inputs(session, body.requirement_id, body.week_start)
     session.close()  # release the read connection before the job is written

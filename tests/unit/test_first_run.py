@@ -16,9 +16,10 @@ from sqlmodel import SQLModel
 
 import api.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 from api.cli import main
+from api.convert.history import parse_upload
 from api.db import make_engine, write_session
 from api.demo import DEMO_AGENTS, demo_history_csv, load_demo
-from api.routes.imports import parse_upload, store_import
+from api.routes.imports import store_import
 from api.tables import Queue
 
 REPO = Path(__file__).resolve().parents[2]
