@@ -89,11 +89,13 @@ def demo_state(ids: DemoIds) -> str:
     return state
 
 
-def demo_history_csv() -> str:
-    """The demo queue's history as an ACD export (local time), restricted to opening hours."""
+def demo_history_csv(weeks: int = DEMO_HISTORY_WEEKS, skip: int = 0) -> str:
+    """The demo queue's series over ``weeks`` weeks from the demo's start (the stored history by
+    default) as an ACD export (local time) of the weeks after the first ``skip``, restricted to
+    the opening hours. The same seed and shape: a longer series starts with the stored one."""
     history = synthetic_history(
         start=DEMO_HISTORY_START,
-        weeks=DEMO_HISTORY_WEEKS,
+        weeks=weeks,
         interval_min=15,
         zone=DEMO_ZONE,
         seed=DEMO_SEED,
@@ -104,11 +106,13 @@ def demo_history_csv() -> str:
         queue="voice",
     )
     local = local_frame(history["interval_start"], DEMO_ZONE)
+    first = DEMO_HISTORY_START + dt.timedelta(weeks=skip)
     hours = pd.Series([OPENING_HOURS[d] for d in local["weekday"]], index=history.index)
-    is_open = [
-        h is not None and h[0] <= m < h[1] for h, m in zip(hours, local["minute"], strict=True)
+    keep = [
+        h is not None and h[0] <= m < h[1] and day >= first
+        for h, m, day in zip(hours, local["minute"], local["local_date"], strict=True)
     ]
-    return to_acd_csv(history[is_open].reset_index(drop=True), DEMO_ZONE)
+    return to_acd_csv(history[keep].reset_index(drop=True), DEMO_ZONE)
 
 
 def _agents(site_id: int, contracts: dict[str, int], queue_id: int) -> list[Agent]:
