@@ -46,8 +46,8 @@ def _checkpoint(client: TestClient, job_id: int) -> dict[str, Any]:
 
 def test_a_complete_checkpoint_is_the_result_without_a_second_solve(
     client: TestClient,
-    requirement_id: int,
-    monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+    requirement_id: int,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     first = _roster_job(client, requirement_id)
     saved = _checkpoint(client, first["id"])
@@ -67,8 +67,8 @@ def test_a_complete_checkpoint_is_the_result_without_a_second_solve(
 
 def test_an_interrupted_checkpoint_resumes_for_the_time_left_and_keeps_the_cheaper(
     client: TestClient,
-    requirement_id: int,
-    monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+    requirement_id: int,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     first = _roster_job(client, requirement_id)
     saved = _checkpoint(client, first["id"])
