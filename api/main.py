@@ -36,6 +36,10 @@ from api.web.routes import include_planner
 API_VERSION = "v1"
 
 
+ROUTERS = (sites, queues, imports, forecasts, requirements, rosters, scenarios, contracts,
+           agents, shift_rules, capacity, hiring, jobs, tokens, audit)  # fmt: skip
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """A configured application; the database is migrated and the executor started on startup."""
     settings = settings or Settings()
@@ -62,25 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     errors.install(app)
-    routers = (
-        sites,
-        queues,
-        imports,
-        forecasts,
-        requirements,
-        rosters,
-        scenarios,
-        contracts,
-        agents,
-        shift_rules,
-        capacity,
-        hiring,
-        jobs,
-        tokens,
-        audit,
-    )
     app.add_middleware(AuditMiddleware)  # writes the audit event of every change (api.audit)
-    for module in routers:  # one access check for every /v1 route but /v1/health (api.auth)
+    for module in ROUTERS:  # one access check for every /v1 route but /v1/health (api.auth)
         app.include_router(module.router, dependencies=[Depends(require_access)])
     include_planner(app)  # the planner page (api/web), a thin client of the routes above
     edge.install(app, settings)  # added last: outermost (host, origin, rate, body size)

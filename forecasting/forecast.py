@@ -253,6 +253,28 @@ class FittedForecaster:
         )
 
 
+def _recent_accuracy(
+    chosen: PointMethod,
+    matrix: DayMatrix,
+    horizon_days: int,
+    special: SpecialDays,
+    coverage: float,
+) -> MethodScore | None:
+    """The chosen method's backtest over the last 4 origins (None when history is too short)."""
+    origins = recent_origins(matrix, 4, horizon_days)
+    if not origins:
+        return None
+    return backtest(
+        chosen,
+        matrix,
+        origins,
+        horizon_days=horizon_days,
+        special=special,
+        clean=not is_benchmark(chosen),
+        coverage=coverage,
+    )
+
+
 def fit_forecaster(
     history: pd.DataFrame,
     *,
@@ -279,18 +301,7 @@ def fit_forecaster(
     )
     cleaned, excluded = clean_matrix(matrix, special)
     fit_on = matrix if is_benchmark(chosen) else cleaned
-    origins = recent_origins(matrix, 4, horizon_days)
-    accuracy = None
-    if origins:
-        accuracy = backtest(
-            chosen,
-            matrix,
-            origins,
-            horizon_days=horizon_days,
-            special=special,
-            clean=not is_benchmark(chosen),
-            coverage=coverage,
-        )
+    accuracy = _recent_accuracy(chosen, matrix, horizon_days, special, coverage)
     if accuracy is not None:  # the chosen method's entry gains its interval coverage
         selection = tuple(accuracy if s.method == chosen.name else s for s in selection)
     return FittedForecaster(
