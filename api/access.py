@@ -17,7 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlmodel import Session, SQLModel, col, select
 
-from api.errors import ApiError, invalid, not_found
+from api.errors import ID_MAX, ID_MIN, ApiError, invalid, not_found
 from api.schemas import (
     CapacityPlanCreate,
     ComparisonCreate,
@@ -42,7 +42,6 @@ from api.tables import (
     TimeOff,
 )
 
-MAX_ID = 2**31 - 1  # ids are 32-bit INTEGER keys (PostgreSQL)
 # path parameter -> resource kind (``scenario_id`` depends on the path, see _kind)
 PARAM_KINDS = {
     "site_id": "site", "queue_id": "queue", "agent_id": "agent", "contract_id": "contract",
@@ -116,7 +115,7 @@ def as_id(value: Any) -> int | None:
         ident = _INT.validate_python(value)
     except ValidationError:
         return None
-    return ident if -MAX_ID - 1 <= ident <= MAX_ID else None  # a 32-bit integer id
+    return ident if ID_MIN <= ident <= ID_MAX else None  # a 32-bit integer id
 
 
 def _add(found: RequestRefs, kind: str, name: str, value: Any) -> None:
@@ -173,7 +172,7 @@ def _job_ref(params: dict[str, Any]) -> tuple[str, int] | None:
 def site_of(session: Session, kind: str, ident: int) -> int | None:
     """The site of resource ``kind`` ``ident``; None when it belongs to no site, MISSING when
     it does not exist (as is every id beyond the 32-bit keys, e.g. a body's reference)."""
-    if not -MAX_ID - 1 <= ident <= MAX_ID:
+    if not ID_MIN <= ident <= ID_MAX:
         return MISSING
     if kind == "site":
         return ident if session.get(Site, ident) is not None else MISSING

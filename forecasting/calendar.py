@@ -77,26 +77,37 @@ def local_frame(starts: pd.Series, zone: str) -> pd.DataFrame:
     )
 
 
-def missing_days(frame: pd.DataFrame, zone: str) -> list[tuple[str, dt.date]]:
-    """(queue, local date) of days with no row although their weekday is normally open.
+def open_weekdays_of(days: object) -> frozenset[int]:
+    """Weekdays (Mon = 0) with rows on at least half of their occurrences in the span of
+    ``days`` (local dates): the centre's working week as its history shows it, so a closure or
+    a missing day does not close its weekday; weekday-only and 7-day centres alike."""
+    index = pd.DatetimeIndex(days)  # type: ignore[arg-type]
+    if index.empty:
+        return frozenset()
+    span = pd.date_range(index.min(), index.max(), freq="D")
+    share = pd.Series(span.isin(index)).groupby(span.day_of_week).mean()
+    return frozenset(int(w) for w in share.index[share >= 0.5])
 
-    A weekday counts as normally open for a queue when rows exist on at least half of its
-    occurrences within the queue's span of dates; this works for weekday-only centres (no
-    weekend is reported missing) and for 7-day centres alike.
-    """
+
+def next_week_start(last_day: dt.date, week_start_day: int) -> dt.date:
+    """The first ``week_start_day`` (0 = Monday .. 6 = Sunday) after ``last_day``."""
+    return last_day + dt.timedelta(days=(week_start_day - last_day.weekday() - 1) % 7 + 1)
+
+
+def missing_days(frame: pd.DataFrame, zone: str) -> list[tuple[str, dt.date]]:
+    """(queue, local date) of days with no row although their weekday is normally open
+    (``open_weekdays_of`` the queue's dates)."""
     holes: list[tuple[str, dt.date]] = []
     for queue, part in frame.groupby("queue", sort=True):
         days = pd.DatetimeIndex(
             pd.Series(local_frame(part["interval_start"], zone)["local_date"].unique())
         )
         span = pd.date_range(days.min(), days.max(), freq="D")
-        present = span.isin(days)
-        share = pd.Series(present).groupby(span.day_of_week).mean()
-        open_weekdays = set(share.index[share >= 0.5])
+        week = open_weekdays_of(days)
         holes.extend(
             (str(queue), day.date())
-            for day, here in zip(span, present, strict=True)
-            if not here and day.day_of_week in open_weekdays
+            for day, here in zip(span, span.isin(days), strict=True)
+            if not here and day.day_of_week in week
         )
     return holes
 

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from forecasting.backtest import MethodScore, compare_methods
+from forecasting.calendar import next_week_start, open_weekdays_of
 from forecasting.errors import ForecastingError, InvalidInput, Problem
 from forecasting.forecast import Forecast, forecast_history
 from forecasting.io import read_history_csv
@@ -108,12 +109,9 @@ def _read(args: argparse.Namespace) -> HistoryImport:
 
 
 def open_weekdays(history: pd.DataFrame, zone: str) -> list[int]:
-    """Weekdays (Monday = 0) with rows on at least half of their dates in the history's span."""
+    """Weekdays (Monday = 0) the history shows open (``calendar.open_weekdays_of``)."""
     local = pd.DatetimeIndex(history["interval_start"]).tz_convert(zone)
-    days = pd.DatetimeIndex(pd.Series(local.normalize().tz_localize(None)).unique())
-    span = pd.date_range(days.min(), days.max(), freq="D")
-    share = pd.Series(span.isin(days)).groupby(span.day_of_week).mean()
-    return sorted(int(w) for w in share.index[share >= 0.5])
+    return sorted(open_weekdays_of(local.normalize().tz_localize(None).unique()))
 
 
 def week_start_day(open_days: list[int]) -> int:
@@ -140,7 +138,7 @@ def _horizon(args: argparse.Namespace, imported: HistoryImport) -> tuple[list[dt
     open_days = open_weekdays(imported.frame, zone)
     first = args.week_start_day if args.week_start_day is not None else week_start_day(open_days)
     last = pd.Timestamp(imported.frame["interval_start"].max()).tz_convert(zone).date()
-    start = args.week_start or last + dt.timedelta(days=(first - last.weekday() - 1) % 7 + 1)
+    start = args.week_start or next_week_start(last, first)
     days = [start + dt.timedelta(days=i) for i in range(7 * args.weeks)]
     why = "--week-start" if args.week_start else "the local week after the history's last day"
     names = _weekday_names(open_days, first)

@@ -16,6 +16,7 @@ from api.history import load_history
 from api.jobs import JobContext, JobOutcome
 from api.schemas import ForecastCreate
 from api.tables import Forecast, Queue, Site
+from forecasting.calendar import next_week_start
 from forecasting.errors import InsufficientHistoryError, InvalidInput, Problem
 from forecasting.forecast import forecast_history
 
@@ -24,7 +25,7 @@ def default_week_start(history: pd.DataFrame, zone: str, week_start_day: int = 0
     """The first ``week_start_day`` (0 = Monday .. 6 = Sunday: the site's first day of the
     week) after the last local day of ``history``."""
     last = pd.Timestamp(history["interval_start"].max()).tz_convert(zone).date()
-    return last + dt.timedelta(days=(week_start_day - last.weekday() - 1) % 7 + 1)
+    return next_week_start(last, week_start_day)
 
 
 def outcome_message(result: Any, intervals: int, wape: dict[str, Any]) -> str:

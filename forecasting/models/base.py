@@ -17,7 +17,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from forecasting.calendar import local_frame, local_instant
+from forecasting.calendar import local_frame, local_instant, open_weekdays_of
 
 MON_FRI: frozenset[int] = frozenset(range(5))  # the default working week (Mon = 0)
 
@@ -75,18 +75,6 @@ class PointMethod(Protocol):
     def name(self) -> str: ...
 
     def predict(self, train: DayMatrix, targets: TargetDays) -> np.ndarray: ...
-
-
-def open_weekdays_of(days: np.ndarray) -> frozenset[int]:
-    """Weekdays (Mon = 0) with rows on at least half of their occurrences in the span of
-    ``days``: the centre's working week as its history shows it (the rule ``missing_days``
-    uses, so a closure or a missing day does not close its weekday)."""
-    index = pd.DatetimeIndex(days)
-    if index.empty:
-        return frozenset()
-    span = pd.date_range(index.min(), index.max(), freq="D")
-    share = pd.Series(span.isin(index)).groupby(span.day_of_week).mean()
-    return frozenset(int(w) for w in share.index[share >= 0.5])
 
 
 def closure_flags(
