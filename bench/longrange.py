@@ -1,0 +1,142 @@
+"""Long-range forecast benchmark: weekly volume 1-13 weeks ahead on the public series.
+
+Series (``/work/shared/data``, see its README): the US bank 2003 (weekdays, 34 weeks Mon-Sun)
+and the Israeli bank 1999 (VRU arrivals every day, weeks Sun-Sat; 51 whole weeks). Protocol:
+one origin at every week start from week ``MIN_TRAIN`` on; at each origin the forecaster sees
+the daily totals strictly before it and the planner-known calendar (public holidays, known in
+advance; the bank's other absent weekdays are not known before they happen) and nothing else;
+it chooses its method by its own backtest on those weeks and forecasts 13 weeks. Each target
+week is scored once per horizon (origin + h - 1). Figures per horizon band: WAPE of weekly
+volume of the chosen method, of the seasonal naive (last week's total; a year back would need
+more than a year of history) and of the mean of the last 4 weeks' totals, and the coverage of
+the 80 % interval. Goal: below both baselines in every band, coverage 0.75-0.85.
+
+Run: ``.venv/bin/python bench/longrange.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from forecasting.longrange import KnownDays, weekly_from_daily  # noqa: E402
+from forecasting.longrange_fit import forecast_from_weeks  # noqa: E402
+
+HORIZON = 13
+MIN_TRAIN = 10
+BANDS = ((1, 4), (5, 8), (9, 13))
+COVERAGE = 0.8
+
+
+def _days(first: str, last: str) -> frozenset[dt.date]:
+    a, b = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    return frozenset(a + dt.timedelta(days=i) for i in range((b - a).days + 1))
+
+
+#: US federal holidays the bank closed on (as bench/forecast.py's PLANNER_HOLIDAYS).
+US_CLOSED = frozenset(dt.date.fromisoformat(d) for d in ("2003-05-26", "2003-07-04", "2003-09-01"))
+#: Israeli holidays of 1999 (Hebrew calendar, known years ahead): Purim, Passover (eve to the
+#: seventh day), Memorial and Independence Day, Shavuot (eve and day), Tisha B'Av, Rosh
+#: Hashana (eve and two days), Yom Kippur (eve and day), Sukkot to Simchat Torah.
+IL_EVENTS = (
+    frozenset(dt.date.fromisoformat(d) for d in ("1999-03-02", "1999-04-20", "1999-04-21",
+              "1999-05-20", "1999-05-21", "1999-07-22", "1999-09-19", "1999-09-20"))
+    | _days("1999-03-31", "1999-04-07") | _days("1999-09-10", "1999-09-12")
+    | _days("1999-09-24", "1999-10-02")
+)  # fmt: skip
+
+
+def data_dir() -> Path:
+    shared = Path(os.environ.get("STAFFWISE_SHARED_DIR", REPO.parent / "shared"))
+    return shared / "data"
+
+
+def load_daily(name: str) -> pd.DataFrame:
+    """Daily totals (``day``, ``calls``) of a public 30-minute series (no AHT)."""
+    frame = pd.read_csv(data_dir() / name, parse_dates=["timestamp"])
+    daily = frame.groupby(frame["timestamp"].dt.date)["calls"].sum()
+    out = pd.DataFrame({"day": list(daily.index), "calls": daily.to_numpy(dtype=float)})
+    out["aht_w"], out["aht_n"] = 0.0, 0.0
+    return out
+
+
+def score_series(daily: pd.DataFrame, week_start_day: int, known: KnownDays) -> pd.DataFrame:
+    """One row per (origin, horizon): actual, method, naive and mean-of-4 forecasts, bounds."""
+    full = weekly_from_daily(daily, week_start_day=week_start_day, known=known).frame
+    weeks, actual = list(full["week_start"]), full["calls"].to_numpy()
+    rows = []
+    for origin in range(MIN_TRAIN, len(weeks)):
+        seen = daily[daily["day"] < weeks[origin]]
+        weekly = weekly_from_daily(seen, week_start_day=week_start_day, known=known)
+        stop = min(origin + HORIZON, len(weeks))
+        fc = forecast_from_weeks(weekly, stop - origin, known=known, coverage=COVERAGE,
+                                 first_week=weeks[origin]).frame  # fmt: skip
+        past = weekly.frame["calls"].to_numpy()
+        for h, t in enumerate(range(origin, stop), start=1):
+            lo, hi = fc["calls_lo"].iloc[h - 1], fc["calls_hi"].iloc[h - 1]
+            rows.append({"origin": origin, "h": h, "actual": actual[t],
+                         "method": fc["calls"].iloc[h - 1], "naive": past[-1],
+                         "mean4": past[-4:].mean(), "inside": lo <= actual[t] <= hi})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def chosen_methods(daily: pd.DataFrame, week_start_day: int, known: KnownDays) -> Counter[str]:
+    full = weekly_from_daily(daily, week_start_day=week_start_day, known=known).frame
+    weeks = list(full["week_start"])
+    names: Counter[str] = Counter()
+    for origin in range(MIN_TRAIN, len(weeks)):
+        seen = weekly_from_daily(daily[daily["day"] < weeks[origin]],
+                                 week_start_day=week_start_day, known=known)  # fmt: skip
+        names[forecast_from_weeks(seen, 1, known=known, first_week=weeks[origin]).method] += 1
+    return names
+
+
+def wape(pred: pd.Series, actual: pd.Series) -> float:
+    return float((pred - actual).abs().sum() / actual.sum())
+
+
+def table(name: str, scores: pd.DataFrame) -> list[str]:
+    lines = []
+    for lo, hi in BANDS:
+        band = scores[(scores["h"] >= lo) & (scores["h"] <= hi)]
+        w = {k: wape(band[k], band["actual"]) for k in ("method", "naive", "mean4")}
+        best = "yes" if w["method"] < min(w["naive"], w["mean4"]) else "no"
+        lines.append(
+            f"| {name} | {lo}-{hi} | {len(band)} | {w['method']:.4f} | {w['naive']:.4f} | "
+            f"{w['mean4']:.4f} | {best} | {band['inside'].mean():.3f} |"
+        )
+    return lines
+
+
+def main() -> None:
+    started = time.perf_counter()
+    series = (
+        ("US bank 2003", "bank_calls_30min.csv", 0, KnownDays(closed=US_CLOSED)),
+        ("Israeli bank 1999", "technion_arrivals_30min_1999.csv", 6, KnownDays(events=IL_EVENTS)),
+    )
+    print("| series | horizon (weeks) | scored weeks | WAPE chosen | WAPE seasonal naive | "
+          "WAPE mean of 4 weeks | below both | 80 % coverage |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|")
+    notes = []
+    for name, file, wsd, known in series:
+        daily = load_daily(file)
+        for line in table(name, score_series(daily, wsd, known)):
+            print(line)
+        notes.append(f"{name}: methods chosen {dict(chosen_methods(daily, wsd, known))}")
+    for note in notes:
+        print(note)
+    print(f"seconds {time.perf_counter() - started:.1f}, load {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()

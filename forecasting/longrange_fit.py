@@ -1,0 +1,251 @@
+"""Long-range forecast of weekly volume and handle time, 6-24 months ahead: ``forecast_weekly``.
+
+The steps and the calendar weights are described in :mod:`forecasting.longrange`. Here: the
+rolling-origin backtest of the candidates on the history's own weeks (each origin trains on
+the weeks strictly before it and forecasts up to ``BACKTEST_HORIZON`` weeks; WAPE of weekly
+volume pooled over origins and horizons; the benchmarks ``naive`` and ``mean_4`` are listed
+first and win ties), the prediction interval from the chosen method's backtest log errors at
+nearby horizons, and the forecast itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from forecasting.errors import InsufficientHistoryError
+from forecasting.longrange import (
+    KnownDays,
+    WeeklyHistory,
+    future_days,
+    weekly_history,
+)
+from forecasting.longrange_models import (
+    FloatArray,
+    LongRangeMethod,
+    candidate_methods,
+    method_named,
+)
+from forecasting.longrange_season import week_of_year, yearly_index
+
+__all__ = [
+    "LongRangeForecast",
+    "MethodScore",
+    "backtest_weekly",
+    "forecast_from_weeks",
+    "forecast_weekly",
+]
+
+MIN_WEEKS = 6  # fewer whole weeks of history: no long-range forecast
+MIN_TRAIN_WEEKS = 8  # training weeks of the first backtest origin
+MAX_ORIGINS = 40
+BACKTEST_HORIZON = 13
+MIN_ERRORS = 12  # fewer backtest errors near a horizon: the window widens
+AHT_WEEKS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class MethodScore:
+    """Backtest WAPE of weekly volume of one method over ``n_weeks`` scored (origin, week)."""
+
+    method: str
+    wape: float
+    n_weeks: int
+
+
+@dataclass(frozen=True, slots=True)
+class LongRangeForecast:
+    """``frame``: ``week_start`` (local date), ``horizon`` (1 = the first week after the
+    history), ``calls``, ``calls_lo``/``calls_hi`` (central ``coverage`` interval), ``aht_s``
+    (NaN without AHT in the history), ``weight`` (normal-week share under the calendar).
+    ``days``: the target days with their ``weight`` (to spread a week over its days).
+    ``selection``: backtest scores of the candidates (empty when too short to backtest)."""
+
+    frame: pd.DataFrame
+    days: pd.DataFrame
+    method: str
+    coverage: float
+    selection: tuple[MethodScore, ...]
+    history_weeks: int
+    yearly: bool
+    event_share: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Series:
+    """Training arrays of one weekly history."""
+
+    days: list[dt.date]
+    log_rate: FloatArray  # NaN weeks filled from their neighbours
+    calls: FloatArray
+    weight: FloatArray
+    valid: np.ndarray  # weeks with a real rate
+
+
+def _series(weekly: WeeklyHistory) -> _Series:
+    frame = weekly.frame
+    with np.errstate(divide="ignore", invalid="ignore"):
+        raw = np.log(frame["rate"].to_numpy(dtype=np.float64))
+    valid = np.isfinite(raw)
+    filled: FloatArray = np.asarray(
+        pd.Series(np.where(valid, raw, np.nan)).ffill().bfill(), dtype=np.float64
+    )
+    return _Series(list(frame["week_start"]), filled, frame["calls"].to_numpy(dtype=np.float64),
+                   frame["weight"].to_numpy(dtype=np.float64), valid)  # fmt: skip
+
+
+def _season(
+    days: list[dt.date], log_rate: FloatArray, targets: list[dt.date]
+) -> tuple[FloatArray, FloatArray]:
+    """Yearly index of the training weeks and of the targets (zeros without one)."""
+    index = yearly_index(days, log_rate)
+    if index is None:
+        return np.zeros(len(days)), np.zeros(len(targets))
+    return index[week_of_year(days)], index[week_of_year(targets)]
+
+
+def _predict_log(
+    method: LongRangeMethod, days: list[dt.date], log_rate: FloatArray, targets: list[dt.date]
+) -> FloatArray:
+    """Log rates of ``targets`` from the training weeks ``days``."""
+    past, future = _season(days, log_rate, targets)
+    return method.predict(log_rate - past, len(targets)) + future
+
+
+def backtest_weekly(
+    s: _Series, method: LongRangeMethod, horizon: int = BACKTEST_HORIZON
+) -> pd.DataFrame:
+    """Rolling-origin errors: one row per (origin, horizon) with ``forecast``, ``actual``
+    (weekly volume) and ``log_error`` (log actual rate - log forecast rate)."""
+    n = len(s.days)
+    rows = []
+    for origin in range(max(MIN_TRAIN_WEEKS, n - MAX_ORIGINS), n):
+        stop = min(origin + horizon, n)
+        pred = _predict_log(method, s.days[:origin], s.log_rate[:origin], s.days[origin:stop])
+        for h, t in enumerate(range(origin, stop), start=1):
+            if s.valid[t]:
+                rate = float(np.exp(pred[h - 1]))
+                rows.append(
+                    (origin, h, rate * s.weight[t], s.calls[t], s.log_rate[t] - pred[h - 1])
+                )
+    return pd.DataFrame(rows, columns=["origin", "horizon", "forecast", "actual", "log_error"])
+
+
+def _wape(errors: pd.DataFrame) -> float:
+    total = float(errors["actual"].sum())
+    return (
+        float((errors["forecast"] - errors["actual"]).abs().sum()) / total if total > 0 else np.nan
+    )
+
+
+def _select(
+    s: _Series, method: str
+) -> tuple[LongRangeMethod, tuple[MethodScore, ...], pd.DataFrame]:
+    candidates = candidate_methods() if method == "auto" else (method_named(method),)
+    scored = [(m, backtest_weekly(s, m)) for m in candidates]
+    scores = tuple(MethodScore(m.name, _wape(e), len(e)) for m, e in scored)
+    if not scored[0][1].size:
+        fallback = candidates[1] if method == "auto" else candidates[0]
+        return fallback, (), scored[0][1]
+    best = min(range(len(scored)), key=lambda i: (np.nan_to_num(scores[i].wape, nan=np.inf), i))
+    return scored[best][0], scores, scored[best][1]
+
+
+def _bounds(
+    errors: pd.DataFrame, horizons: np.ndarray, coverage: float, s: _Series
+) -> tuple[FloatArray, FloatArray]:
+    """Log-error quantiles per target horizon: backtest errors within +-2 weeks of the horizon
+    (wider until ``MIN_ERRORS``), widened by sqrt(h / h_max) beyond the backtested horizons."""
+    lo_q, hi_q = (1.0 - coverage) / 2.0, (1.0 + coverage) / 2.0
+    if len(errors) < MIN_ERRORS:  # too short to backtest: spread of week-to-week changes
+        step = np.diff(s.log_rate[s.valid]) if s.valid.sum() > 2 else np.array([0.1, -0.1])
+        sd = float(np.std(step)) if step.size else 0.1
+        z = 1.2816 * coverage / 0.8
+        width = z * sd * np.sqrt(horizons)
+        return -width, width
+    h_max = int(errors["horizon"].max())
+    lo, hi = np.zeros(horizons.size), np.zeros(horizons.size)
+    for i, h in enumerate(horizons):
+        near = min(int(h), h_max)
+        for reach in range(2, h_max + 1):
+            pick = errors["log_error"][(errors["horizon"] - near).abs() <= reach].to_numpy()
+            if pick.size >= MIN_ERRORS:
+                break
+        grow = np.sqrt(max(float(h) / h_max, 1.0))
+        lo[i], hi[i] = np.quantile(pick, lo_q) * grow, np.quantile(pick, hi_q) * grow
+    return np.minimum(lo, 0.0), np.maximum(hi, 0.0)
+
+
+def _aht(weekly: WeeklyHistory) -> float:
+    recent = weekly.frame.tail(AHT_WEEKS)
+    weight = recent["aht_n"].to_numpy(dtype=np.float64)
+    if weight.sum() <= 0:
+        return float("nan")
+    return float(np.nansum(recent["aht_s"].to_numpy() * weight) / weight.sum())
+
+
+def forecast_from_weeks(
+    weekly: WeeklyHistory, weeks: int, *, known: KnownDays | None = None,
+    coverage: float = 0.8, method: str = "auto", first_week: dt.date | None = None,
+) -> LongRangeForecast:  # fmt: skip
+    """Forecast ``weeks`` weeks from ``first_week`` (default: the week after the history)."""
+    s = _series(weekly)
+    if len(s.days) < MIN_WEEKS or s.valid.sum() < MIN_WEEKS:
+        raise InsufficientHistoryError(
+            f"a long-range forecast needs {MIN_WEEKS} whole weeks of history, "
+            f"got {int(s.valid.sum())}"
+        )
+    if not 0.0 < coverage < 1.0:
+        raise ValueError("coverage must be in (0, 1)")
+    after = s.days[-1] + dt.timedelta(days=7)
+    first = first_week or after
+    chosen, scores, errors = _select(s, method)
+    days = future_days(weekly, first, weeks, known or KnownDays())
+    targets = [first + dt.timedelta(weeks=i) for i in range(weeks)]
+    weight = days.groupby("week_start", sort=True)["weight"].sum().to_numpy()
+    log_rate = _predict_log(chosen, s.days, s.log_rate, targets)
+    horizons = np.array([(t - s.days[-1]).days // 7 for t in targets])
+    lo, hi = _bounds(errors, horizons, coverage, s)
+    calls = np.exp(log_rate) * weight
+    frame = pd.DataFrame({
+        "week_start": targets, "horizon": horizons, "calls": calls, "calls_lo": calls * np.exp(lo),
+        "calls_hi": calls * np.exp(hi), "aht_s": _aht(weekly), "weight": weight,
+    })  # fmt: skip
+    yearly = yearly_index(s.days, s.log_rate) is not None
+    return LongRangeForecast(
+        frame, days, chosen.name, coverage, scores, len(s.days), yearly, weekly.event_share
+    )
+
+
+def forecast_weekly(
+    history: pd.DataFrame, weeks: int, *, zone: str, week_start_day: int = 0,
+    known: KnownDays | None = None, coverage: float = 0.8, method: str = "auto",
+    first_week: dt.date | None = None,
+) -> LongRangeForecast:  # fmt: skip
+    """Long-range forecast of ``weeks`` weekly totals from an interval history (``interval_start``
+    UTC, ``offered``, optional ``handled``/``aht_s``) of one queue in ``zone``."""
+    weekly = weekly_history(history, zone=zone, week_start_day=week_start_day, known=known)
+    return forecast_from_weeks(weekly, weeks, known=known, coverage=coverage, method=method,
+                               first_week=first_week)  # fmt: skip
+
+
+def monthly_totals(forecast: LongRangeForecast) -> pd.DataFrame:
+    """Calendar months of the forecast: ``month`` (YYYY-MM), ``calls``, ``calls_lo``,
+    ``calls_hi`` (each week spread over its days by their weights; the bounds are summed, so
+    the monthly interval is conservative)."""
+    days = forecast.days.merge(
+        forecast.frame[["week_start", "calls", "calls_lo", "calls_hi", "weight"]].rename(
+            columns={"weight": "week_weight"}
+        ),
+        on="week_start",
+    )
+    share = np.where(
+        days["week_weight"] > 0, days["weight"] / days["week_weight"].clip(lower=1e-12), 0.0
+    )
+    out = pd.DataFrame({"month": [d.strftime("%Y-%m") for d in days["day"]]})
+    for column in ("calls", "calls_lo", "calls_hi"):
+        out[column] = days[column].to_numpy() * share
+    return out.groupby("month", sort=True).sum().reset_index()
