@@ -38,7 +38,7 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(DEV_STAMP)
-	$(BIN)/mypy forecasting optimizer scenarios api
+	$(BIN)/mypy forecasting optimizer scenarios actuals api
 
 pytest: $(DEV_STAMP)
 	$(BIN)/pytest

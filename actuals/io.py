@@ -1,0 +1,155 @@
+"""Validation of imported interval actuals and attendance spans (CSV text or JSON records).
+
+Interval actuals: ``interval_start`` (ISO 8601; without an offset: local time in the queue's
+zone), ``offered``, ``answered``, ``abandoned``, ``answered_within`` (answered within the
+goal's threshold) and optionally ``abandoned_short``, ``aht_s``, ``asa_s``,
+``agents_staffed``. Attendance: ``agent``, ``start``, ``end``. Every problem is reported with
+its 1-based data row and field, like the history import.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from actuals.types import ACTUAL_COLUMNS, ATTENDANCE_COLUMNS
+from forecasting.errors import InvalidInput, Problem
+
+REQUIRED = ("interval_start", "offered", "answered", "abandoned", "answered_within")
+OPTIONAL = ("abandoned_short", "aht_s", "asa_s", "agents_staffed")
+MAX_PROBLEMS = 100
+# (smaller, larger): the smaller count may not exceed the larger one
+BOUNDS = (
+    ("answered", "offered"),
+    ("abandoned", "offered"),
+    ("answered_within", "answered"),
+    ("abandoned_short", "abandoned"),
+)
+
+
+def read_records(data: bytes | Sequence[dict[str, Any]]) -> pd.DataFrame:
+    """CSV bytes or JSON records as a frame of strings/values (no validation yet)."""
+    if isinstance(data, bytes | bytearray):
+        try:
+            return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+        except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+            raise InvalidInput([Problem(None, None, "unreadable", f"not a CSV: {exc}")]) from None
+    return pd.DataFrame(list(data))
+
+
+def _missing(frame: pd.DataFrame, required: Sequence[str]) -> None:
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise InvalidInput(
+            [Problem(None, c, "missing_column", f"column {c} is required") for c in missing]
+        )
+
+
+def _instant(value: Any, zone: str) -> pd.Timestamp | None:
+    text = str(value).strip()
+    try:
+        stamp = pd.Timestamp(text) if text else None
+    except ValueError:
+        return None
+    if not isinstance(stamp, pd.Timestamp):
+        return None
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize(zone, nonexistent="shift_forward", ambiguous=True)
+    return stamp.tz_convert("UTC")
+
+
+def _instants(values: pd.Series, field: str, zone: str, problems: list[Problem]) -> pd.Series:
+    out: list[Any] = []
+    for row, value in enumerate(values, start=1):
+        stamp = _instant(value, zone)
+        if stamp is None:
+            problems.append(Problem(row, field, "invalid", f"{field} is not an ISO 8601 instant"))
+        out.append(stamp)
+    return pd.Series(pd.to_datetime(out, utc=True), index=values.index)
+
+
+def _numbers(
+    frame: pd.DataFrame, field: str, required: bool, problems: list[Problem]
+) -> np.ndarray:
+    if field not in frame.columns:
+        return np.full(len(frame), np.nan)
+    raw = frame[field].replace({"": None})
+    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, copy=True)
+    empty = raw.isna().to_numpy()
+    bad = (~empty & ~(np.isfinite(values) & (values >= 0))) | (empty & required)
+    for row in np.flatnonzero(bad):
+        why = "is required" if empty[row] else "must be a finite number >= 0"
+        problems.append(Problem(int(row) + 1, field, "invalid", f"{field} {why}"))
+    values[bad] = np.nan  # reported once, not again by the bounds
+    return values
+
+
+def _check_keys(starts: pd.Series, interval_min: int, problems: list[Problem]) -> None:
+    ok = starts.notna()
+    step = interval_min * 60 * 10**9
+    ns = pd.DatetimeIndex(starts[ok]).as_unit("ns").asi8
+    for row in np.flatnonzero(ok.to_numpy())[ns % step != 0]:
+        message = f"interval_start is not on the queue's {interval_min}-minute grid"
+        problems.append(Problem(int(row) + 1, "interval_start", "off_grid", message))
+    for row in np.flatnonzero((starts.duplicated() & ok).to_numpy()):
+        message = "interval_start appears more than once"
+        problems.append(Problem(int(row) + 1, "interval_start", "duplicate", message))
+
+
+def _check_bounds(columns: dict[str, np.ndarray], problems: list[Problem]) -> None:
+    for small, large in BOUNDS:
+        with np.errstate(invalid="ignore"):
+            bad = columns[small] > columns[large] + 1e-9
+        for row in np.flatnonzero(bad):
+            message = f"{small} ({columns[small][row]:g}) exceeds {large} ({columns[large][row]:g})"
+            problems.append(Problem(int(row) + 1, small, "inconsistent", message))
+
+
+def _raise(problems: list[Problem]) -> None:
+    if problems:
+        ordered = sorted(problems, key=lambda p: (p.row is None, p.row or 0))
+        raise InvalidInput(ordered[:MAX_PROBLEMS], truncated=len(problems) > MAX_PROBLEMS)
+
+
+def parse_interval_actuals(
+    data: bytes | Sequence[dict[str, Any]], *, zone: str, interval_min: int
+) -> pd.DataFrame:
+    """Validated interval actuals (``ACTUAL_COLUMNS``, sorted); raises ``InvalidInput``."""
+    frame = read_records(data)
+    _missing(frame, REQUIRED)
+    problems: list[Problem] = []
+    starts = _instants(frame["interval_start"], "interval_start", zone, problems)
+    columns = {
+        name: _numbers(frame, name, name in REQUIRED, problems) for name in ACTUAL_COLUMNS[1:]
+    }
+    columns["abandoned_short"] = np.nan_to_num(columns["abandoned_short"], nan=0.0)
+    _check_keys(starts, interval_min, problems)
+    _check_bounds(columns, problems)
+    _raise(problems)
+    out = pd.DataFrame({"interval_start": starts, **columns})
+    return out.sort_values("interval_start", kind="stable").reset_index(drop=True)
+
+
+def parse_attendance(data: bytes | Sequence[dict[str, Any]], *, zone: str) -> pd.DataFrame:
+    """Validated attendance spans (``ATTENDANCE_COLUMNS``); raises ``InvalidInput``."""
+    frame = read_records(data)
+    _missing(frame, ATTENDANCE_COLUMNS)
+    problems: list[Problem] = []
+    agents = frame["agent"].astype(str).str.strip()
+    for row in np.flatnonzero(((agents == "") | (agents.str.len() > 200)).to_numpy()):
+        problems.append(Problem(int(row) + 1, "agent", "invalid", "agent: 1 to 200 characters"))
+    start = _instants(frame["start"], "start", zone, problems)
+    end = _instants(frame["end"], "end", zone, problems)
+    for row in np.flatnonzero((end <= start).to_numpy()):
+        problems.append(Problem(int(row) + 1, "end", "inconsistent", "end must be after start"))
+    keys = pd.DataFrame({"agent": agents, "start": start})
+    for row in np.flatnonzero(keys.duplicated().to_numpy()):
+        message = "the same agent and start appear more than once"
+        problems.append(Problem(int(row) + 1, "start", "duplicate", message))
+    _raise(problems)
+    out = pd.DataFrame({"agent": agents, "start": start, "end": end})
+    return out.sort_values(["agent", "start"], kind="stable").reset_index(drop=True)

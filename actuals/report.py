@@ -1,0 +1,181 @@
+"""Service report: per queue and day / week / month, goal vs actual vs planned, met or missed,
+and why (``actuals.attribution``).
+
+Plan frame (one row per planned interval, ``interval_start`` tz-aware UTC): ``calls`` and
+``aht_s`` (the forecast the roster was built on), ``required`` and ``rostered`` (agents
+scheduled, i.e. before shrinkage: the requirement and the roster's coverage).
+Agents on the phones are these times ``1 - shrinkage``; staffed agents from the actuals are
+already on the phones. Where ``agents_staffed`` is not known the interval is taken as staffed
+as rostered (its attendance part is 0) and ``attendance_known`` says how many were known.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from actuals.attribution import FACTORS, IntervalInputs, QueueModel, attribution_frame
+from actuals.attribution import coalition_values as _values
+from actuals.types import SlBasis
+
+Grain = Literal["day", "week", "month"]
+PLAN_COLUMNS = ("interval_start", "calls", "aht_s", "required", "rostered")
+SUMS = ("offered", "answered", "abandoned", "abandoned_short", "answered_within")
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    """The queue's service goal (``service_level`` a fraction; ``None`` targets not checked)."""
+
+    service_level: float
+    answer_within_s: float
+    max_asa_s: float | None = None
+    max_abandon_rate: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceReport:
+    """``periods``: one row per period (columns in ``docs/actuals.md``); ``missed``: one row
+    per planned interval that missed the goal, with its attribution."""
+
+    grain: Grain
+    zone: str
+    goal: Goal
+    basis: SlBasis
+    model: QueueModel
+    periods: pd.DataFrame
+    missed: pd.DataFrame
+
+
+def period_labels(starts: pd.Series, zone: str, grain: Grain, week_start_day: int = 0) -> pd.Series:
+    """The local first day (ISO date) of each interval's day, week or month."""
+    local = pd.DatetimeIndex(starts).tz_convert(zone)
+    days = pd.Series(local.normalize().tz_localize(None), index=starts.index)
+    if grain == "week":
+        days = days - pd.to_timedelta((days.dt.day_of_week - week_start_day) % 7, unit="D")
+    elif grain == "month":
+        days = days.dt.to_period("M").dt.start_time
+    return days.dt.strftime("%Y-%m-%d")
+
+
+def _actual_figures(actual: pd.DataFrame, labels: pd.Series, basis: SlBasis) -> pd.DataFrame:
+    frame = actual[list(SUMS)].astype(float).copy()
+    frame["denominator"] = basis.denominator(
+        frame["answered"].to_numpy(), frame["abandoned"].to_numpy(),
+        frame["abandoned_short"].to_numpy(),
+    )  # fmt: skip
+    frame["handle_sum"] = (actual["aht_s"] * actual["answered"]).fillna(0.0)
+    frame["wait_sum"] = (actual["asa_s"] * actual["answered"]).fillna(0.0)
+    sums = frame.groupby(labels.to_numpy(), sort=True).sum()
+    out = pd.DataFrame(index=sums.index)
+    for name in ("offered", "answered", "abandoned"):
+        out[name] = sums[name]
+    answered = sums["answered"].where(sums["answered"] > 0)
+    out["service_level"] = (sums["answered_within"] / sums["denominator"]).where(
+        sums["denominator"] > 0, 1.0
+    )
+    out["asa_s"] = sums["wait_sum"] / answered
+    out["abandon_rate"] = (sums["abandoned"] / sums["offered"]).where(sums["offered"] > 0, 0.0)
+    out["aht_s"] = sums["handle_sum"] / answered
+    return out
+
+
+def _met(figures: pd.DataFrame, goal: Goal) -> pd.Series:
+    met = figures["service_level"] >= goal.service_level - 1e-12
+    if goal.max_asa_s is not None:
+        met &= figures["asa_s"].fillna(0.0) <= goal.max_asa_s
+    if goal.max_abandon_rate is not None:
+        met &= figures["abandon_rate"] <= goal.max_abandon_rate
+    return met
+
+
+def interval_inputs(joined: pd.DataFrame, shrinkage: float) -> IntervalInputs:
+    """Planned and actual inputs of the intervals present in both (``joined``)."""
+    net = 1.0 - shrinkage
+    rostered = joined["rostered"].to_numpy(float) * net
+    staffed = joined["agents_staffed"].to_numpy(float)
+    actual_aht = joined["aht_s"].to_numpy(float)
+    planned_aht = joined["plan_aht_s"].to_numpy(float)
+    return IntervalInputs(
+        forecast_calls=joined["calls"].to_numpy(float),
+        planned_aht_s=planned_aht,
+        required_agents=joined["required"].to_numpy(float) * net,
+        rostered_agents=rostered,
+        actual_calls=joined["offered"].to_numpy(float),
+        actual_aht_s=np.where(np.isfinite(actual_aht) & (actual_aht > 0), actual_aht, planned_aht),
+        staffed_agents=np.where(np.isfinite(staffed), staffed, rostered),
+    )
+
+
+def _joined(actual: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
+    plan = plan[list(PLAN_COLUMNS)].rename(columns={"aht_s": "plan_aht_s"})
+    joined = actual.merge(plan, on="interval_start", how="inner")
+    return joined[joined["plan_aht_s"] > 0].reset_index(drop=True)
+
+
+def _planned(values: dict, labels: np.ndarray) -> pd.DataFrame:
+    calls, within = values[frozenset({"staffing"})]  # plan: forecast, planned AHT, roster
+    frame = pd.DataFrame({"forecast_calls": calls, "within": within}).groupby(labels).sum()
+    frame["planned_sl"] = (frame["within"] / frame["forecast_calls"]).where(
+        frame["forecast_calls"] > 0, 1.0
+    )
+    return frame[["forecast_calls", "planned_sl"]]
+
+
+def _interval_sl(joined: pd.DataFrame, basis: SlBasis) -> pd.Series:
+    denominator = basis.denominator(
+        joined["answered"].to_numpy(float), joined["abandoned"].to_numpy(float),
+        joined["abandoned_short"].to_numpy(float),
+    )  # fmt: skip
+    within = joined["answered_within"].to_numpy(float)
+    sl = np.divide(within, denominator, out=np.ones_like(within), where=denominator > 0)
+    return pd.Series(sl, index=joined.index)
+
+
+def _missed(joined: pd.DataFrame, values: dict, basis: SlBasis, goal: Goal) -> pd.DataFrame:
+    sl = _interval_sl(joined, basis)
+    missed = sl < goal.service_level - 1e-12
+    if not missed.any():
+        return pd.DataFrame(columns=["interval_start", "measured_sl", *FACTORS, "model_gap"])
+    picked = {k: (c[missed.to_numpy()], w[missed.to_numpy()]) for k, (c, w) in values.items()}
+    index = pd.Series(np.arange(int(missed.sum())))
+    frame = attribution_frame(picked, index, pd.Series(sl[missed].to_numpy()))
+    frame.insert(0, "interval_start", joined.loc[missed, "interval_start"].to_numpy())
+    return frame.drop(columns=["group"])
+
+
+def service_report(
+    actual: pd.DataFrame,
+    plan: pd.DataFrame,
+    *,
+    goal: Goal,
+    basis: SlBasis,
+    model: QueueModel,
+    shrinkage: float = 0.0,
+    zone: str = "UTC",
+    grain: Grain = "day",
+    week_start_day: int = 0,
+) -> ServiceReport:
+    """The report of ``actual`` (interval actuals) against ``plan`` (see the module doc)."""
+    labels = period_labels(actual["interval_start"], zone, grain, week_start_day)
+    periods = _actual_figures(actual, labels, basis)
+    periods["goal_sl"] = goal.service_level
+    joined = _joined(actual, plan)
+    missed = pd.DataFrame(columns=["interval_start", "measured_sl", *FACTORS, "model_gap"])
+    if len(joined):
+        values = _values(interval_inputs(joined, shrinkage), model)
+        joined_labels = period_labels(joined["interval_start"], zone, grain, week_start_day)
+        periods = periods.join(_planned(values, joined_labels.to_numpy()))
+        measured = _actual_figures(joined, joined_labels, basis)["service_level"]
+        parts = attribution_frame(values, joined_labels, measured).set_index("group")
+        periods = periods.join(parts.add_prefix("attr_"))
+        known = joined["agents_staffed"].notna().groupby(joined_labels.to_numpy()).sum()
+        periods["attendance_known"] = known
+        missed = _missed(joined, values, basis, goal)
+    periods["met"] = _met(periods, goal)
+    periods["sl_trend"] = periods["service_level"].diff()
+    periods.index.name = "period"
+    return ServiceReport(grain, zone, goal, basis, model, periods.reset_index(), missed)
