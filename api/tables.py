@@ -351,3 +351,57 @@ class AuditEvent(SQLModel, table=True):
     site_id: int | None = Field(default=None, index=True)
     before_id: int | None = None
     after_id: int | None = None
+
+
+class ActualImport(SQLModel, table=True):
+    """One import of actuals for a queue: ``kind`` "intervals" or "attendance" (migration 0007)."""
+
+    __tablename__ = "actual_import"
+    __table_args__ = (
+        UniqueConstraint("queue_id", "kind", "file_sha256", name="uq_actual_import_hash"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    queue_id: int = _fk("queue.id")
+    kind: str = Field(max_length=16)
+    file_sha256: str = Field(max_length=64)
+    filename: str | None = Field(default=None, max_length=300)
+    rows: int
+    inserted: int
+    updated: int
+    unchanged: int
+    first_instant: datetime | None = _ts(nullable=True)
+    last_instant: datetime | None = _ts(nullable=True)
+    created_at: datetime = _created()
+
+
+class ActualInterval(SQLModel, table=True):
+    """Actual service of a queue's interval (actuals.types: the interval-actuals columns)."""
+
+    __tablename__ = "actual_interval"
+    queue_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("queue.id", ondelete="CASCADE"), primary_key=True)
+    )
+    interval_start: datetime = Field(sa_column=Column(UTCDateTime(), primary_key=True))
+    offered: float
+    answered: float
+    abandoned: float
+    abandoned_short: float
+    answered_within: float
+    aht_s: float | None = None
+    asa_s: float | None = None
+    agents_staffed: float | None = None
+    import_id: int | None = _fk("actual_import.id", nullable=True, index=False)
+
+
+class AttendanceSpan(SQLModel, table=True):
+    """An agent logged in and available for a queue over ``[start, end)`` (natural key: queue,
+    agent, start)."""
+
+    __tablename__ = "attendance_span"
+    queue_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("queue.id", ondelete="CASCADE"), primary_key=True)
+    )
+    agent: str = Field(sa_column=Column(String(200), primary_key=True))
+    start: datetime = Field(sa_column=Column(UTCDateTime(), primary_key=True))
+    end: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    import_id: int | None = _fk("actual_import.id", nullable=True, index=False)
