@@ -1,8 +1,9 @@
 """Yearly pattern of weekly log rates, used only when the history spans two years or more.
 
 The index of week-of-year ``k`` (0..51, the 53rd partial week joins the 52nd) is the mean,
-over the history's years, of the log rate less its centred 13-week moving average, smoothed
-over neighbouring weeks (1/4, 1/2, 1/4, circular) and centred on zero. With fewer than
+over the history's years, of the log rate less its centred 52-week moving average (the level
+and trend; a shorter average would follow the season itself), smoothed over neighbouring weeks
+(1/4, 1/2, 1/4, circular) and centred on zero. With fewer than
 ``MIN_YEARLY_WEEKS`` weeks a yearly pattern cannot be told from noise: no index.
 """
 
@@ -33,7 +34,7 @@ def yearly_index(days: Sequence[dt.date], log_rates: FloatArray) -> FloatArray |
     if len(days) < MIN_YEARLY_WEEKS:
         return None
     series = pd.Series(log_rates)
-    trend = series.rolling(13, center=True, min_periods=7).mean()
+    trend = series.rolling(52, center=True, min_periods=26).mean()
     detrended = (series - trend).to_numpy()
     weeks = week_of_year(days)
     raw = np.zeros(52)
