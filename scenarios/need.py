@@ -111,15 +111,17 @@ def _interval_calls(
         on="week_start",
     )
     week_index = {w: i for i, w in enumerate(forecast.frame["week_start"])}
-    calls, weeks = [], []
-    for day in days.itertuples(index=False):
-        if day.weight <= 0:
+    calls: list[FloatArray] = []
+    weeks: list[NDArray[np.int64]] = []
+    rows = zip(
+        days["weekday"], days["week_start"], days["weight"], days["week_weight"], strict=True
+    )
+    for weekday, week_start, weight, week_weight in rows:
+        pick = profile.weekday == int(weekday)
+        if float(weight) <= 0 or not pick.any():
             continue
-        pick = profile.weekday == day.weekday
-        if not pick.any():
-            continue
-        w = week_index[day.week_start]
-        day_calls = week_calls[w] * day.weight / day.week_weight
+        w = week_index[week_start]
+        day_calls = float(week_calls[w]) * float(weight) / float(week_weight)
         calls.append(day_calls * profile.share[pick])
         weeks.append(np.full(int(pick.sum()), w, dtype=np.int64))
     if not calls:
