@@ -11,6 +11,7 @@ Model (``w`` an allowed class week, ``k`` a hireable contract, ``t`` a week)::
          + under_cost * sum_t short[t] + over_cost * sum_t surplus[t]
     s.t. base[t] + sum_w unit[w, t] hours[w] - need[t] = surplus[t] - short[t]        (t)
          class_min y[w] <= sum_k x[k, w] <= class_max y[w];  x[k, w] <= class_max y[w]
+         sum_kw x[k, w] <= max_hires                     (only when a hiring budget is set)
 
 ``unit[w, t]`` is the productive hours in week t per contracted hour of a class of week w
 (expected survivors x productivity x (1 - shrinkage)); every contract shares attrition and
@@ -191,6 +192,8 @@ def _build(
         prob += (pulp.lpSum(members) >= hiring.class_size_min * y[w], f"class_min_{w}")
         for var in members:
             prob += var <= hiring.class_size_max * y[w]
+    if hiring.max_hires is not None:
+        prob += (pulp.lpSum(x.values()) <= hiring.max_hires, "max_hires")
     return prob, x
 
 

@@ -32,6 +32,7 @@ __all__ = [
     "HireClass",
     "HiringPolicy",
     "annual_to_weekly",
+    "monthly_to_weekly",
     "validate_plan_input",
 ]
 
@@ -42,6 +43,12 @@ WEEKS_PER_YEAR = 52.0
 def annual_to_weekly(annual_rate: float) -> float:
     """Weekly rate with the same survival over a year: ``1 - (1 - annual) ** (1 / 52)``."""
     return 1.0 - (1.0 - annual_rate) ** (1.0 / WEEKS_PER_YEAR)
+
+
+def monthly_to_weekly(monthly_rate: float) -> float:
+    """Weekly rate with the same survival over a year of 12 months and 52 weeks:
+    ``1 - (1 - monthly) ** (12 / 52)`` (3 % a month is 0.7004 % a week, 30.6 % a year)."""
+    return 1.0 - (1.0 - monthly_rate) ** (12.0 / WEEKS_PER_YEAR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +90,11 @@ class Attrition:
             return cls((AttritionBand(0, late.weekly_rate),))
         return cls((AttritionBand(0, annual_to_weekly(early_annual_rate)), late))
 
+    @classmethod
+    def from_monthly(cls, bands: Sequence[tuple[int, float]]) -> Attrition:
+        """Monthly rates by tenure band, ``(from_tenure_week, monthly_rate)`` from tenure 0."""
+        return cls(tuple(AttritionBand(week, monthly_to_weekly(rate)) for week, rate in bands))
+
     def rate_at(self, tenure_week: int) -> float:
         rate = self.bands[0].weekly_rate
         for band in self.bands:
@@ -116,7 +128,8 @@ class HiringPolicy:
     ``ramp`` is the productivity of each nesting week after training (e.g. ``(0.5, 0.75)``);
     100 % afterwards. ``class_start_weeks`` ``None`` means any week; ``freeze_weeks`` are
     weeks in which no class may start. Class size limits apply to a class's total hires over
-    all contracts.
+    all contracts. ``max_hires``: approved hires over the horizon (the hiring budget in
+    heads; ``None``: no limit).
     """
 
     lead_time_weeks: int = 0
@@ -126,6 +139,7 @@ class HiringPolicy:
     class_size_max: int = 20
     class_start_weeks: tuple[int, ...] | None = None
     freeze_weeks: tuple[int, ...] = ()
+    max_hires: int | None = None
 
     def allowed_weeks(self, horizon_weeks: int) -> tuple[int, ...]:
         candidates = (
@@ -260,6 +274,9 @@ def _check_hiring(problems: list[Problem], hiring: HiringPolicy, horizon: int) -
         value = getattr(hiring, name)
         if value < 0:
             problems.append(Problem(None, f"hiring.{name}", "out_of_range", f"{name} must be >= 0"))
+    if hiring.max_hires is not None and hiring.max_hires < 0:
+        msg = "max_hires must be >= 0"
+        problems.append(Problem(None, "hiring.max_hires", "out_of_range", msg))
     if hiring.class_size_max < 1:
         msg = "class_size_max must be >= 1"
         problems.append(Problem(None, "hiring.class_size_max", "out_of_range", msg))
