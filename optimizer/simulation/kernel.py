@@ -231,6 +231,35 @@ def simulate_one(
 
 
 @_jit
+def count_call(
+    j: int, a: float, s: float, patience: float, answer_within_s: float, out: NDArray[np.float64]
+) -> bool:
+    """Add the call arriving at ``a`` and answered at ``s`` (``inf``: never) to interval ``j``
+    of ``out``; return whether it was answered (an agent then handles it from ``s``)."""
+    wait = s - a
+    out[j, ARRIVALS] += 1.0
+    if wait > patience:
+        out[j, ABANDONED] += 1.0
+        out[j, WAITED] += 1.0
+        out[j, WAIT_ALL_S] += patience
+        if patience <= answer_within_s:
+            out[j, ABANDONED_WITHIN] += 1.0
+        return False
+    if s == np.inf:
+        out[j, UNSERVED] += 1.0
+        out[j, WAITED] += 1.0
+        return False
+    out[j, ANSWERED] += 1.0
+    out[j, WAIT_ANSWERED_S] += wait
+    out[j, WAIT_ALL_S] += wait
+    if wait > 0.0:
+        out[j, WAITED] += 1.0
+    if wait <= answer_within_s:
+        out[j, ANSWERED_WITHIN] += 1.0
+    return True
+
+
+@_jit
 def _record_call(
     i: int,
     a: float,
@@ -244,26 +273,7 @@ def _record_call(
     out: NDArray[np.float64],
 ) -> None:
     j = min(int(a // interval_s), out.shape[0] - 1)
-    wait = s - a
-    patience = patience_s[i]
-    out[j, ARRIVALS] += 1.0
-    if wait > patience:
-        out[j, ABANDONED] += 1.0
-        out[j, WAITED] += 1.0
-        out[j, WAIT_ALL_S] += patience
-        if patience <= answer_within_s:
-            out[j, ABANDONED_WITHIN] += 1.0
-    elif s == np.inf:
-        out[j, UNSERVED] += 1.0
-        out[j, WAITED] += 1.0
-    else:
-        out[j, ANSWERED] += 1.0
-        out[j, WAIT_ANSWERED_S] += wait
-        out[j, WAIT_ALL_S] += wait
-        if wait > 0.0:
-            out[j, WAITED] += 1.0
-        if wait <= answer_within_s:
-            out[j, ANSWERED_WITHIN] += 1.0
+    if count_call(j, a, s, patience_s[i], answer_within_s, out):
         end = s + service_s[i]
         heap[0] = end
         _sift_down(heap, size, 0)

@@ -46,8 +46,11 @@ def replication_generators(config: SimulationConfig) -> list[ReplicationStreams]
 
 
 def drop_uniforms(rng: np.random.Generator, agents: NDArray[np.int64]) -> NDArray[np.float64]:
-    """One uniform per agent leaving at an interval boundary (who leaves is chosen at random)."""
-    leaving = int(np.maximum(agents[:-1] - agents[1:], 0).sum())
+    """One uniform per agent leaving at an interval boundary (who leaves is chosen at random).
+
+    ``agents``: per interval (last axis); a 2-D plan (skill groups x intervals) counts the
+    leavers of every group."""
+    leaving = int(np.maximum(agents[..., :-1] - agents[..., 1:], 0).sum())
     return rng.random(leaving)
 
 
