@@ -206,7 +206,7 @@ def test_bad_inputs_name_queue_group_and_field() -> None:
     queues = [SkillQueue("a", [10.0, -1.0], 60.0), SkillQueue("a", [1.0, 1.0], 60.0)]
     groups = [SkillGroup("g", ("a", "zzz")), SkillGroup("h", ("a",), levels=(0, 1))]
     with pytest.raises(InputError) as caught:
-        simulate_multiskill(queues, groups, [[1, 1], [2, 2.5]], config)
+        simulate_multiskill(queues, groups, np.array([[1, 1], [2, 2.5]]), config)
     found = {(p.field, p.code) for p in caught.value.problems}
     assert ("queues[0].calls", "out_of_range") in found
     assert ("queues", "invalid") in found
