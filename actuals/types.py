@@ -44,7 +44,8 @@ class SlBasis:
 
     ``SL = answered_within / denominator`` where the denominator is the answered calls plus,
     when ``abandoned_in_denominator``, the abandoned calls that waited at least
-    ``short_abandon_s`` seconds (short abandons, e.g. wrong numbers, are left out). With
+    ``short_abandon_s`` seconds (short abandons, e.g. wrong numbers, are left out; with
+    ``short_abandon_s = 0`` every abandon counts, whatever ``abandoned_short`` says). With
     ``abandoned_in_denominator=False`` every abandoned call is left out (SL of answered calls).
     """
 
@@ -64,7 +65,8 @@ class SlBasis:
         """Calls the service level is counted over."""
         if not self.abandoned_in_denominator:
             return np.asarray(answered, dtype=float)
-        return np.asarray(answered + abandoned - abandoned_short, dtype=float)
+        short = abandoned_short if self.short_abandon_s > 0 else 0.0
+        return np.asarray(answered + abandoned - short, dtype=float)
 
     def describe(self) -> str:
         head = f"answered within {self.answer_within_s:g} s / "

@@ -81,6 +81,8 @@ BODY_REFS: dict[str, tuple[type[BaseModel], str, str]] = {
 FILTERED_LISTS = frozenset({"/v1/sites", "/v1/jobs", "/v1/capacity-plans"})
 # lists a site-bound token may read only with ?site_id= (one of its sites)
 SITE_PARAM_LISTS = frozenset({"/v1/rosters", "/v1/hiring-scenarios"})
+# reports naming their resource by a query parameter: route -> (parameter, kind)
+QUERY_REFS = {"/v1/reports/service": ("queue_id", "queue")}
 # a job's parameters name its resource with one of these (top level or in "body")
 JOB_REFS = (("site_id", "site"), ("queue_id", "queue"), ("forecast_id", "forecast"),
             ("requirement_id", "requirement"))  # fmt: skip
@@ -134,6 +136,9 @@ async def request_refs(request: Request, route: str) -> RequestRefs:
             _add(found, kind_of(route, param), param, value)
     if route in SITE_PARAM_LISTS and "site_id" in request.query_params:
         _add(found, "site", "site_id", request.query_params["site_id"])
+    if route in QUERY_REFS and QUERY_REFS[route][0] in request.query_params:
+        name, kind = QUERY_REFS[route]
+        _add(found, kind, name, request.query_params[name])
     if route in BODY_REFS and request.method == "POST":
         schema, name, kind = BODY_REFS[route]
         try:

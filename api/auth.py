@@ -83,18 +83,22 @@ ROUTE_GROUPS: dict[str, str] = {
     "/v1/tokens": "tokens",
     "/v1/tokens/{token_id}": "tokens",
     "/v1/audit-events": "audit",
+    "/v1/queues/{queue_id}/actual-imports": "actuals",
+    "/v1/queues/{queue_id}/attendance-imports": "actuals",
+    "/v1/queues/{queue_id}/actuals": "actuals",
+    "/v1/reports/service": "reports",
 }
 # Routes anyone may call, without a token.
 PUBLIC_PATHS = frozenset({"/v1/health"})
 SITE_DATA = (
     "sites", "queues", "history", "staff", "forecasts", "requirements", "rosters", "scenarios",
-    "capacity", "hiring", "jobs",
+    "capacity", "hiring", "jobs", "actuals", "reports",
 )  # fmt: skip
 
 
 PLANNER_WRITES = (
     "queues", "history", "staff", "forecasts", "requirements", "rosters", "scenarios", "hiring",
-    "jobs",
+    "jobs", "actuals",
 )  # fmt: skip
 
 
@@ -104,6 +108,9 @@ def _rules(
     pairs = {(m, g) for g in read for m in READ_METHODS}
     pairs |= {(m, g) for g in write for m in READ_METHODS | WRITE_METHODS}
     return frozenset(pairs | set(extra))
+
+
+HR_READS = ("sites", "queues", "staff", "requirements", "rosters", "capacity", "hiring", "jobs")
 
 
 # The one table of roles: the (method, route group) pairs each role may call. Site scoping
@@ -120,7 +127,7 @@ PERMISSIONS: dict[str, frozenset[tuple[str, str]]] = {
     ),
     # capacity and hiring plans; reads rosters, requirements and what they rest on
     "hr": _rules(
-        read=("sites", "queues", "staff", "requirements", "rosters", "capacity", "hiring", "jobs"),
+        read=(*HR_READS, "reports"),
         write=("capacity", "hiring", "jobs"),
     ),
     "viewer": _rules(read=SITE_DATA),

@@ -14,6 +14,7 @@ from api.auth import require_access
 from api.db import make_engine, upgrade
 from api.jobs import JobRunner
 from api.routes import (
+    actuals,
     agents,
     audit,
     capacity,
@@ -23,6 +24,7 @@ from api.routes import (
     imports,
     jobs,
     queues,
+    reports,
     requirements,
     rosters,
     scenarios,
@@ -37,7 +39,8 @@ API_VERSION = "v1"
 
 
 ROUTERS = (sites, queues, imports, forecasts, requirements, rosters, scenarios, contracts,
-           agents, shift_rules, capacity, hiring, jobs, tokens, audit)  # fmt: skip
+           agents, shift_rules, capacity, hiring, jobs, tokens, audit, actuals,
+           reports)  # fmt: skip
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

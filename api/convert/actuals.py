@@ -1,0 +1,283 @@
+"""Actuals at the API edge: stored rows <-> the actuals core (imports, plan, service report).
+
+The plan of an interval is the newest roster (``source = roster_job``) of the queue's
+requirements that covers it: its coverage row gives the forecast calls and handle time the
+roster was built on, the requirement (``required``, scheduled agents) and the roster
+(``staffed``); shrinkage is the requirement's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import insert
+from sqlmodel import Session, col, select
+
+from actuals.attribution import QueueModel
+from actuals.calls import staffed_per_interval
+from actuals.report import PLAN_COLUMNS, Goal, Grain, ServiceReport, service_report
+from actuals.types import ACTUAL_COLUMNS, SlBasis
+from api.schemas.actuals import MissedInterval, ServicePeriod, ServiceReportRead
+from api.tables import (
+    ActualImport,
+    ActualInterval,
+    AttendanceSpan,
+    Queue,
+    Requirement,
+    Roster,
+    Site,
+)
+
+INTERVAL_FIELDS = ACTUAL_COLUMNS[1:]
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    inserted: int
+    updated: int
+    unchanged: int
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, float | np.floating):
+        return None if np.isnan(value) else float(value)
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): _value(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _upsert(session: Session, model: Any, queue_id: int, records: list[dict[str, Any]],
+            keys: tuple[str, ...], import_id: int | None) -> Counts:  # fmt: skip
+    """Insert or update ``records`` by their natural key (queue + ``keys``)."""
+    if not records:
+        return Counts(0, 0, 0)
+    first_key = keys[-1] if model is ActualInterval else "start"
+    low = min(r[first_key] for r in records)
+    high = max(r[first_key] for r in records)
+    column = col(getattr(model, first_key))
+    query = select(model).where(col(model.queue_id) == queue_id, column >= low, column <= high)
+    existing = {tuple(getattr(row, k) for k in keys): row for row in session.exec(query).all()}
+    fields = [name for name in records[0] if name not in keys]
+    new_rows, updated, unchanged = [], 0, 0
+    for record in records:
+        row = existing.get(tuple(record[k] for k in keys))
+        if row is None:
+            new_rows.append({"queue_id": queue_id, "import_id": import_id, **record})
+        elif all(getattr(row, f) == record[f] for f in fields):
+            unchanged += 1
+        else:
+            for name in fields:
+                setattr(row, name, record[name])
+            row.import_id = import_id
+            session.add(row)
+            updated += 1
+    if new_rows:
+        session.execute(insert(model), new_rows)
+    return Counts(len(new_rows), updated, unchanged)
+
+
+def find_actual_import(session: Session, queue_id: int, kind: str, sha: str) -> ActualImport | None:
+    query = select(ActualImport).where(
+        col(ActualImport.queue_id) == queue_id,
+        col(ActualImport.kind) == kind,
+        col(ActualImport.file_sha256) == sha,
+    )
+    return session.exec(query).first()
+
+
+def store_actuals(session: Session, queue_id: int, kind: str, frame: pd.DataFrame, sha: str,
+                  filename: str | None) -> tuple[ActualImport, bool]:  # fmt: skip
+    """Add a validated frame to the session's transaction, idempotent by file hash; the
+    caller commits. Returns the import row and whether it is new."""
+    earlier = find_actual_import(session, queue_id, kind, sha)
+    if earlier is not None:
+        return earlier, False
+    when = "interval_start" if kind == "intervals" else "start"
+    instants = frame[when]
+    row = ActualImport(
+        queue_id=queue_id, kind=kind, file_sha256=sha, filename=filename, rows=len(frame),
+        inserted=0, updated=0, unchanged=0,
+        first_instant=instants.min().to_pydatetime() if len(frame) else None,
+        last_instant=instants.max().to_pydatetime() if len(frame) else None,
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+    if kind == "intervals":
+        counts = _upsert(session, ActualInterval, queue_id, _records(frame),
+                         ("interval_start",), row.id)  # fmt: skip
+    else:
+        counts = _upsert(session, AttendanceSpan, queue_id, _records(frame),
+                         ("agent", "start"), row.id)  # fmt: skip
+    row.inserted, row.updated, row.unchanged = counts.inserted, counts.updated, counts.unchanged
+    session.add(row)
+    return row, True
+
+
+def load_actuals(session: Session, queue: Queue, start: datetime, end: datetime) -> pd.DataFrame:
+    """Stored interval actuals of ``[start, end)`` (``ACTUAL_COLUMNS``, sorted); where an
+    interval has no ``agents_staffed`` and attendance spans overlap the window, the agents
+    staffed are counted from the spans."""
+    query = (
+        select(ActualInterval)
+        .where(
+            col(ActualInterval.queue_id) == queue.id,
+            col(ActualInterval.interval_start) >= start,
+            col(ActualInterval.interval_start) < end,
+        )
+        .order_by(col(ActualInterval.interval_start))
+    )
+    rows = session.exec(query).all()
+    frame = pd.DataFrame(
+        {"interval_start": pd.to_datetime([r.interval_start for r in rows], utc=True)}
+    )
+    for name in INTERVAL_FIELDS:
+        frame[name] = np.array([getattr(r, name) for r in rows], dtype=float)
+    spans = load_attendance(session, queue, start, end)
+    if len(spans) and len(frame):
+        counted = staffed_per_interval(
+            spans, frame["interval_start"], interval_min=queue.interval_min
+        )
+        frame["agents_staffed"] = frame["agents_staffed"].fillna(pd.Series(counted))
+    return frame
+
+
+def load_attendance(session: Session, queue: Queue, start: datetime, end: datetime) -> pd.DataFrame:
+    query = select(AttendanceSpan).where(
+        col(AttendanceSpan.queue_id) == queue.id,
+        col(AttendanceSpan.end) > start,
+        col(AttendanceSpan.start) < end,
+    )
+    rows = session.exec(query).all()
+    return pd.DataFrame({
+        "agent": [r.agent for r in rows],
+        "start": pd.to_datetime([r.start for r in rows], utc=True),
+        "end": pd.to_datetime([r.end for r in rows], utc=True),
+    })  # fmt: skip
+
+
+def load_plan(
+    session: Session, queue: Queue, start: datetime, end: datetime
+) -> tuple[pd.DataFrame, float]:
+    """Plan frame (``actuals.report.PLAN_COLUMNS``) of the window and the shrinkage used."""
+    query = (
+        select(Roster, Requirement)
+        .where(col(Roster.requirement_id) == Requirement.id)
+        .where(col(Requirement.queue_id) == queue.id, col(Roster.source) == "roster_job")
+        .order_by(col(Roster.id))
+    )
+    frames, shrinkage = [], queue.shrinkage
+    for roster, requirement in session.exec(query).all():
+        cover = roster.coverage
+        frames.append(pd.DataFrame({
+            "interval_start": pd.to_datetime(cover["interval_start"], utc=True),
+            "calls": cover["calls"], "aht_s": cover["aht_s"],
+            "required": cover["required"], "rostered": cover["staffed"],
+        }))  # fmt: skip
+        shrinkage = float(requirement.summary.get("shrinkage", shrinkage))
+    if not frames:
+        return pd.DataFrame(columns=list(PLAN_COLUMNS)), shrinkage
+    plan = pd.concat(frames).drop_duplicates("interval_start", keep="last")  # newest roster
+    window = (plan["interval_start"] >= start) & (plan["interval_start"] < end)
+    return plan[window].sort_values("interval_start").reset_index(drop=True), shrinkage
+
+
+def queue_goal(queue: Queue) -> Goal:
+    return Goal(queue.service_level, queue.answer_within_s, queue.max_asa_s, queue.max_abandon_rate)
+
+
+def build_report(
+    session: Session,
+    queue: Queue,
+    zone: str,
+    window: tuple[datetime, datetime],
+    grain: Grain,
+    basis: SlBasis,
+    week_start_day: int = 0,
+) -> ServiceReport:
+    """The service report of ``queue`` over ``window`` from the stored actuals and rosters."""
+    start, end = window
+    actual = load_actuals(session, queue, start, end)
+    plan, shrinkage = load_plan(session, queue, start, end)
+    model = QueueModel(
+        kind="erlang_a" if queue.model == "erlang_a" else "erlang_c",
+        interval_min=queue.interval_min, answer_within_s=queue.answer_within_s,
+        patience_s=queue.patience_s, measure=basis.model_measure,
+    )  # fmt: skip
+    return service_report(
+        actual, plan, goal=queue_goal(queue), basis=basis, model=model, shrinkage=shrinkage,
+        zone=zone, grain=grain, week_start_day=week_start_day,
+    )  # fmt: skip
+
+
+def as_utc(value: datetime) -> datetime:
+    """A query instant; one without an offset is UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _number(value: Any) -> float | None:
+    number = float(value)
+    return None if np.isnan(number) else number
+
+
+def period_records(report: ServiceReport) -> list[dict[str, Any]]:
+    """Rows of ``report.periods`` for the API: attribution columns nested, NaN -> None."""
+    out = []
+    for row in report.periods.to_dict("records"):
+        record: dict[str, Any] = {"attribution": None}
+        attribution = {str(k)[5:]: float(v) for k, v in row.items() if str(k).startswith("attr_")}
+        if attribution and not any(np.isnan(v) for v in attribution.values()):
+            record["attribution"] = attribution
+        for key, value in row.items():
+            if str(key).startswith("attr_"):
+                continue
+            if key in ("period", "met"):
+                record[str(key)] = str(value) if key == "period" else bool(value)
+            else:
+                record[str(key)] = _number(value)
+        out.append(record)
+    return out
+
+
+def missed_records(report: ServiceReport) -> list[dict[str, Any]]:
+    names = [c for c in report.missed.columns if c not in ("interval_start", "measured_sl")]
+    return [
+        {"interval_start": row["interval_start"], "measured_sl": float(row["measured_sl"]),
+         "attribution": {str(n): float(row[n]) for n in names}}
+        for row in report.missed.to_dict("records")
+    ]  # fmt: skip
+
+
+def report_window(zone: str, first: date, last: date) -> tuple[datetime, datetime]:
+    """Local days ``first`` to ``last`` (inclusive) as a UTC window ``[start, end)``."""
+    start = pd.Timestamp(first).tz_localize(zone).tz_convert("UTC").to_pydatetime()
+    after = pd.Timestamp(last + timedelta(days=1)).tz_localize(zone).tz_convert("UTC")
+    return start, after.to_pydatetime()
+
+
+def service_report_read(session: Session, queue: Queue, days: tuple[date, date], grain: Grain,
+                        basis: SlBasis) -> ServiceReportRead:  # fmt: skip
+    """The service report of ``queue`` over local days ``days`` (inclusive), for the API and
+    the CLI alike."""
+    site = session.get(Site, queue.site_id)
+    assert site is not None and queue.id is not None
+    window = report_window(site.zone, *days)
+    report = build_report(session, queue, site.zone, window, grain, basis, site.week_start_day)
+    goal = report.goal
+    return ServiceReportRead(
+        queue_id=queue.id, queue=queue.name, zone=site.zone, grain=grain,
+        start=window[0], end=window[1], sl_basis=basis.describe(),
+        model=report.model.kind + ("" if report.model.patience_s is None
+                                   else f" (patience {report.model.patience_s:g} s)"),
+        goal={"service_level": goal.service_level, "answer_within_s": goal.answer_within_s,
+              "max_asa_s": goal.max_asa_s, "max_abandon_rate": goal.max_abandon_rate},
+        periods=[ServicePeriod(**r) for r in period_records(report)],
+        missed_intervals=[MissedInterval(**r) for r in missed_records(report)],
+    )  # fmt: skip

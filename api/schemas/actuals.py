@@ -1,0 +1,111 @@
+"""Actuals imports (interval statistics, attendance) and the service report."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from api.schemas.imports import ImportProblem
+
+_COUNT = Field(ge=0, allow_inf_nan=False)
+
+
+class ActualIntervalIn(BaseModel):
+    """One interval of actual service (JSON import); ``interval_start`` without an offset is
+    local time in the site's zone."""
+
+    interval_start: str = Field(max_length=40)
+    offered: float = _COUNT
+    answered: float = _COUNT
+    abandoned: float = _COUNT
+    answered_within: float = Field(
+        ge=0, allow_inf_nan=False, description="answered within the goal's threshold"
+    )
+    abandoned_short: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    aht_s: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    asa_s: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    agents_staffed: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+
+
+class ActualIntervalsUpload(BaseModel):
+    rows: list[ActualIntervalIn] = Field(max_length=200_000)
+
+
+class AttendanceIn(BaseModel):
+    """An agent logged in and available over ``[start, end)``."""
+
+    agent: str = Field(min_length=1, max_length=200)
+    start: str = Field(max_length=40)
+    end: str = Field(max_length=40)
+
+
+class AttendanceUpload(BaseModel):
+    rows: list[AttendanceIn] = Field(max_length=200_000)
+
+
+class ActualImportReport(BaseModel):
+    """Result of an actuals import; with ``dry_run`` nothing was stored."""
+
+    id: int | None = None
+    queue_id: int
+    kind: Literal["intervals", "attendance"]
+    dry_run: bool
+    file_sha256: str
+    filename: str | None = None
+    rows: int
+    valid: bool
+    problems: list[ImportProblem] = Field(default_factory=list)
+    truncated: bool = False
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    first_instant: datetime | None = None
+    last_instant: datetime | None = None
+    already_imported: bool = False
+    created_at: datetime | None = None
+
+
+class ServicePeriod(BaseModel):
+    """One day, week or month: actual vs goal vs planned, and the attribution of the gap."""
+
+    period: str = Field(description="local first day of the period (ISO date)")
+    offered: float
+    answered: float
+    abandoned: float
+    service_level: float
+    asa_s: float | None
+    abandon_rate: float
+    aht_s: float | None
+    goal_sl: float
+    met: bool
+    sl_trend: float | None
+    forecast_calls: float | None = None
+    planned_sl: float | None = None
+    attendance_known: int | None = None
+    attribution: dict[str, float] | None = Field(
+        default=None,
+        description="baseline_sl, modelled_sl, measured_sl, volume, handle_time, staffing, "
+        "attendance, model_gap, total (SL fractions; parts + model_gap = total)",
+    )
+
+
+class MissedInterval(BaseModel):
+    interval_start: datetime
+    measured_sl: float
+    attribution: dict[str, float]
+
+
+class ServiceReportRead(BaseModel):
+    queue_id: int
+    queue: str
+    zone: str
+    grain: Literal["day", "week", "month"]
+    start: datetime
+    end: datetime
+    sl_basis: str
+    model: str
+    goal: dict[str, float | None]
+    periods: list[ServicePeriod]
+    missed_intervals: list[MissedInterval]
