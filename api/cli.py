@@ -20,6 +20,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "optimizer.cli",
     "optimizer.roster.cli",
     "scenarios.cli",
+    "actuals.cli",
+    "api.report_cli",
 )
 
 

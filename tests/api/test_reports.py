@@ -117,3 +117,21 @@ def test_who_may_import_actuals_and_read_reports(
         assert (posted.status_code != 403) is may_import, (role, posted.text)
     stranger = client_with(client, token_for(client, "viewer", [other_site]))
     assert_problem(stranger.get("/v1/reports/service", params=_params(queue_id)), 404)
+
+
+def test_the_report_cli_prints_the_same_report(
+    client: TestClient,
+    report_queue: tuple[int, int],
+    settings,
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    from api.cli import main
+
+    _site, queue_id = report_queue
+    out = tmp_path / "report.csv"
+    argv = ["report", "service", "--queue-id", str(queue_id), "--start", "2026-10-05",
+            "--end", "2026-10-06", "--format", "csv", "--output", str(out),
+            "--database-url", settings.database_url]  # fmt: skip
+    assert main(argv) == 0
+    api = client.get("/v1/reports/service", params=_params(queue_id, format="csv"))
+    assert out.read_text() == api.text

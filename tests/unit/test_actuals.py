@@ -134,3 +134,20 @@ def test_attendance_import_checks_spans() -> None:
     with pytest.raises(InvalidInput) as caught:
         parse_attendance(b"agent,start,end\n,2026-03-02 08:00,2026-03-02 07:00\n", zone="UTC")
     assert {(p.row, p.field) for p in caught.value.problems} == {(1, "agent"), (1, "end")}
+
+
+def test_the_cli_writes_the_import_csvs_of_a_call_log(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from api.cli import main
+
+    log = tmp_path / "log.csv"
+    LOG.to_csv(log, index=False)
+    out, spans = tmp_path / "actuals.csv", tmp_path / "attendance.csv"
+    argv = ["actuals", "from-calls", str(log), "--zone", ZONE, "--interval-min", "15",
+            "--answer-within-s", "30", "--short-abandon-s", "5", "--out", str(out),
+            "--attendance-out", str(spans)]  # fmt: skip
+    assert main(argv) == 0
+    assert "2 intervals, 8 calls" in capsys.readouterr().out
+    frame = parse_interval_actuals(out.read_bytes(), zone="UTC", interval_min=15)
+    assert frame["answered_within"].tolist() == [3.0, 1.0]
+    assert frame["abandoned_short"].tolist() == [1.0, 1.0]
+    assert list(parse_attendance(spans.read_bytes(), zone="UTC")["agent"]) == ["A", "B"]

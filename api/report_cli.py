@@ -1,0 +1,77 @@
+"""``staffwise report service``: the service report of a queue from the stored data, as JSON,
+CSV or print-ready HTML (the same document as ``GET /v1/reports/service``)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+from api.settings import Settings
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("report", help="client reports from the stored data")
+    kinds = parser.add_subparsers(dest="report_kind", metavar="REPORT", required=True)
+    service = kinds.add_parser("service", help="actual vs goal vs planned service, and why")
+    service.add_argument("--queue-id", type=int, required=True)
+    service.add_argument("--start", type=dt.date.fromisoformat, required=True, help="YYYY-MM-DD")
+    service.add_argument(
+        "--end",
+        type=dt.date.fromisoformat,
+        required=True,
+        help="YYYY-MM-DD, last local day (inclusive)",
+    )
+    service.add_argument("--grain", choices=("day", "week", "month"), default="day")
+    service.add_argument("--format", choices=("json", "csv", "html"), default="csv")
+    service.add_argument(
+        "--answered-only",
+        action="store_true",
+        help="leave abandoned calls out of the SL denominator",
+    )
+    service.add_argument(
+        "--short-abandon-s",
+        type=float,
+        default=0.0,
+        help="leave the imported short abandons out (their threshold, s)",
+    )
+    service.add_argument("--output", type=Path, default=None, help="file (default stdout)")
+    service.add_argument(
+        "--database-url",
+        default=None,
+        help="SQLAlchemy URL (default: STAFFWISE_DATABASE_URL or sqlite)",
+    )
+    service.set_defaults(handler=service_report)
+
+
+def service_report(args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    from actuals.types import SlBasis
+    from api.convert.actuals import service_report_read
+    from api.convert.actuals_html import report_csv, report_html
+    from api.db import make_engine, upgrade
+    from api.tables import Queue
+
+    settings = Settings(**({"database_url": args.database_url} if args.database_url else {}))
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    with Session(engine) as session:
+        queue = session.get(Queue, args.queue_id)
+        if queue is None:
+            print(f"error: queue {args.queue_id} does not exist", file=sys.stderr)
+            return 2
+        basis = SlBasis(queue.answer_within_s, not args.answered_only, args.short_abandon_s)
+        report = service_report_read(session, queue, (args.start, args.end), args.grain, basis)
+    if args.format == "json":
+        text = report.model_dump_json(indent=2)
+    else:
+        text = report_csv(report) if args.format == "csv" else report_html(report)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"{len(report.periods)} periods -> {args.output}", file=sys.stderr)
+    return 0
