@@ -77,6 +77,8 @@ BODY_REFS: dict[str, tuple[type[BaseModel], str, str]] = {
     "/v1/comparisons": (ComparisonCreate, "forecast_id", "forecast"),
     "/v1/capacity-plans": (CapacityPlanCreate, "requirement_id", "requirement"),
 }
+# further body references of a job-creating POST (a capacity plan built from a queue)
+BODY_ALSO: dict[str, tuple[tuple[str, str], ...]] = {"/v1/capacity-plans": (("queue_id", "queue"),)}
 # lists over every site whose route filters rows by the caller's sites (auth.Visible)
 FILTERED_LISTS = frozenset({"/v1/sites", "/v1/jobs", "/v1/capacity-plans"})
 # lists a site-bound token may read only with ?site_id= (one of its sites)
@@ -150,11 +152,9 @@ async def request_refs(request: Request, route: str) -> RequestRefs:
         except ValueError:  # not JSON
             found.rejection = invalid("body", "json_invalid", "the body is not valid JSON")
             return found
-        value = getattr(body, name)
-        if value is None:
-            found.siteless = True
-        else:
-            found.refs.append((kind, int(value)))
+        named = [(k, getattr(body, n, None)) for n, k in ((name, kind), *BODY_ALSO.get(route, ()))]
+        found.refs.extend((k, int(v)) for k, v in named if v is not None)
+        found.siteless = not any(v is not None for _k, v in named)
     return found
 
 
@@ -193,10 +193,8 @@ def site_of(session: Session, kind: str, ident: int) -> int | None:
         inputs = _column(session, CapacityPlan, "inputs", ident)
         if inputs is None:
             return MISSING
-        requirement = as_id(inputs.get("requirement_id"))
-        if requirement is None:
-            return None
-        return _or_none(site_of(session, "requirement", requirement))
+        ref = _capacity_ref(inputs)
+        return None if ref is None else _or_none(site_of(session, *ref))
     if kind == "job":
         params = _column(session, Job, "params", ident)
         if params is None:
@@ -271,5 +269,8 @@ def visible_ids(session: Session, model: type[Any], sites: frozenset[int]) -> li
 
 
 def _capacity_ref(inputs: dict[str, Any]) -> tuple[str, int] | None:
-    ident = as_id(inputs.get("requirement_id"))
-    return None if ident is None else ("requirement", ident)
+    for key, kind in (("requirement_id", "requirement"), ("queue_id", "queue")):
+        ident = as_id(inputs.get(key))
+        if ident is not None:
+            return kind, ident
+    return None

@@ -75,6 +75,7 @@ ROUTE_GROUPS: dict[str, str] = {
     "/v1/capacity-plans": "capacity",
     "/v1/capacity-plans/{plan_id}": "capacity",
     "/v1/capacity-plans/{plan_id}/hr": "capacity",
+    "/v1/capacity-plans/{plan_id}/hr.csv": "capacity",
     "/v1/hiring-scenarios": "hiring",
     "/v1/hiring-scenarios/{scenario_id}": "hiring",
     "/v1/jobs": "jobs",

@@ -1,4 +1,5 @@
-"""The capacity plan input of a request (need hours from a stored requirement or the body)."""
+"""The capacity plan input of a request (need hours from a stored requirement, the body, or
+a queue's history: :func:`need_spec`)."""
 
 from __future__ import annotations
 
@@ -6,19 +7,31 @@ import numpy as np
 import pandas as pd
 from sqlmodel import Session
 
+from api.convert.goals import core_goal
+from api.history import load_history
 from api.schemas import CapacityPlanCreate
 from api.tables import Queue, Requirement, Site
 from forecasting.errors import InvalidInput, Problem
+from forecasting.longrange import KnownDays
+from optimizer import requirements as req
 from scenarios import capacity
 from scenarios import capacity_model as cm
+from scenarios.capacity_hr import NeedSpec
+
+
+def _band_rate(band: object) -> float:
+    monthly = getattr(band, "monthly_rate", None)
+    return cm.monthly_to_weekly(monthly) if monthly is not None else float(band.weekly_rate)  # type: ignore[attr-defined]
 
 
 def _attrition(body: CapacityPlanCreate) -> cm.Attrition:
     spec = body.attrition
     if spec.bands is not None:
         return cm.Attrition(
-            tuple(cm.AttritionBand(b.from_tenure_week, b.weekly_rate) for b in spec.bands)
+            tuple(cm.AttritionBand(b.from_tenure_week, _band_rate(b)) for b in spec.bands)
         )
+    if spec.monthly_rate is not None:
+        return cm.Attrition.from_monthly([(0, spec.monthly_rate)])
     assert spec.annual_rate is not None
     return cm.Attrition.from_annual(
         spec.annual_rate, early_annual_rate=spec.early_annual_rate, early_weeks=spec.early_weeks
@@ -30,6 +43,8 @@ def _need_hours(
 ) -> tuple[tuple[float, ...], tuple[str, ...]]:
     if body.need_hours is not None:
         return tuple(body.need_hours), tuple(body.week_labels or ())
+    if body.queue_id is not None:  # built by the job; zeros stand in to check the rest
+        return (0.0,) * body.horizon_weeks, ()
     assert body.requirement_id is not None
     requirement = session.get(Requirement, body.requirement_id)
     if requirement is None:
@@ -50,6 +65,12 @@ def _need_hours(
     return tuple(float(v) for v in weekly.to_numpy()), labels
 
 
+def _shrinkage(session: Session, body: CapacityPlanCreate) -> float | tuple[float, ...]:
+    if body.queue_id is not None:
+        return plan_shrinkage(body, _queue_site(session, body.queue_id)[0])
+    return body.shrinkage if isinstance(body.shrinkage, float) else tuple(body.shrinkage)
+
+
 def plan_input(session: Session, body: CapacityPlanCreate) -> cm.CapacityPlanInput:
     need, labels = _need_hours(session, body)
     hiring = body.hiring
@@ -68,9 +89,10 @@ def plan_input(session: Session, body: CapacityPlanCreate) -> cm.CapacityPlanInp
             if hiring.class_start_weeks is None
             else tuple(hiring.class_start_weeks),
             freeze_weeks=tuple(hiring.freeze_weeks),
+            max_hires=hiring.max_hires,
         ),
         costs=cm.CapacityCosts(body.costs.under_per_hour, body.costs.over_per_hour),
-        shrinkage=body.shrinkage if isinstance(body.shrinkage, float) else tuple(body.shrinkage),
+        shrinkage=_shrinkage(session, body),
         fte_hours=body.fte_hours,
         week_labels=labels,
     )
@@ -78,3 +100,39 @@ def plan_input(session: Session, body: CapacityPlanCreate) -> cm.CapacityPlanInp
 
 def hire_classes(body: CapacityPlanCreate) -> tuple[cm.HireClass, ...]:
     return tuple(cm.HireClass(c.week, c.contract, c.size) for c in body.classes)
+
+
+def _queue_site(session: Session, queue_id: int) -> tuple[Queue, Site]:
+    queue = session.get(Queue, queue_id)
+    site = session.get(Site, queue.site_id) if queue is not None else None
+    if queue is None or site is None:
+        raise InvalidInput([Problem(None, "queue_id", "unknown", f"no queue {queue_id}")])
+    return queue, site
+
+
+def plan_shrinkage(body: CapacityPlanCreate, queue: Queue) -> float | tuple[float, ...]:
+    """The body's shrinkage, or the queue's when the body gives none."""
+    if "shrinkage" in body.model_fields_set:
+        return body.shrinkage if isinstance(body.shrinkage, float) else tuple(body.shrinkage)
+    return float(queue.shrinkage)
+
+
+def need_spec(session: Session, body: CapacityPlanCreate) -> tuple[pd.DataFrame, NeedSpec]:
+    """The queue's stored history and how to build its weekly need (``body.queue_id``)."""
+    assert body.queue_id is not None
+    queue, site = _queue_site(session, body.queue_id)
+    history = load_history(session, body.queue_id)
+    if history.empty:
+        message = f"queue {body.queue_id} has no history to forecast from"
+        raise InvalidInput([Problem(None, "queue_id", "insufficient_history", message)])
+    shrink = plan_shrinkage(body, queue)
+    model = req.StaffingModel(kind=queue.model, patience_s=queue.patience_s)  # type: ignore[arg-type]
+    spec = NeedSpec(
+        weeks=body.horizon_weeks, zone=site.zone, interval_min=queue.interval_min,
+        goal=core_goal(queue), model=model, aht_s=queue.aht_s,
+        week_start_day=site.week_start_day,
+        known=KnownDays(frozenset(body.closed_days), frozenset(body.event_days)),
+        shrinkage=shrink if isinstance(shrink, float) else float(np.mean(shrink)),
+        fte_hours=body.fte_hours,
+    )  # fmt: skip
+    return history, spec

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 from fastapi import APIRouter, Response
 from sqlmodel import col, select
 
@@ -19,8 +20,9 @@ from api.schemas import (
     HrView,
     JobRead,
 )
-from api.tables import CapacityPlan, Requirement
+from api.tables import CapacityPlan, Queue, Requirement
 from scenarios import capacity_model as cm
+from scenarios.capacity_hr import hiring_calendar_csv
 
 router = APIRouter(tags=["capacity plans"])
 HR_WEEK_COLUMNS = (
@@ -42,6 +44,8 @@ def create_capacity_plan(
     """Start a capacity-plan job (202 + ``Location`` of the job)."""
     if body.requirement_id is not None:
         get_or_404(session, Requirement, body.requirement_id, "requirement")
+    if body.queue_id is not None:
+        get_or_404(session, Queue, body.queue_id, "queue")
     inp = plan_input(session, body)  # nonsensical input is a 422 now, not a failed job
     cm.validate_plan_input(inp)
     if body.mode == "projection":
@@ -72,6 +76,22 @@ def get_hr_view(plan_id: int, session: ReadSession) -> HrView:
     weekly = row.result["weekly"]
     weeks = {name: weekly[name] for name in HR_WEEK_COLUMNS if name in weekly}
     return HrView(plan_id=plan_id, classes=row.result["hires"], weeks=weeks)
+
+
+@router.get(
+    "/v1/capacity-plans/{plan_id}/hr.csv",
+    operation_id="getCapacityPlanHiringCalendar",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "the hiring calendar"}},
+)
+def get_hiring_calendar(plan_id: int, session: ReadSession) -> Response:
+    """The hiring calendar as CSV: per class and contract the weeks (labels) its class starts,
+    its recruiting must start, and its hires are first and fully productive."""
+    row = get_or_404(session, CapacityPlan, plan_id, "capacity plan")
+    hires = pd.DataFrame(row.result["hires"])
+    labels = tuple(str(v) for v in row.result["weekly"].get("label", []))
+    headers = {"Content-Disposition": f'attachment; filename="hiring-plan-{plan_id}.csv"'}
+    return Response(hiring_calendar_csv(hires, labels), media_type="text/csv", headers=headers)
 
 
 @router.get("/v1/capacity-plans", operation_id="listCapacityPlans")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import (
@@ -29,23 +29,35 @@ class CapacityCohort(Strict):
 
 
 class AttritionBandBody(Strict):
+    """From tenure week ``from_tenure_week`` on: a ``weekly_rate`` or a ``monthly_rate``
+    (converted exactly: ``1 - (1 - monthly) ** (12 / 52)``)."""
+
     from_tenure_week: int = Field(ge=0)
-    weekly_rate: float
+    weekly_rate: float | None = None
+    monthly_rate: float | None = Field(default=None, ge=0.0, lt=1.0)
+
+    @model_validator(mode="after")
+    def _one_rate(self) -> AttritionBandBody:
+        if (self.weekly_rate is None) == (self.monthly_rate is None):
+            raise ValueError("give either weekly_rate or monthly_rate")
+        return self
 
 
 class AttritionBody(Strict):
-    """Either ``bands`` of weekly rates by tenure, or an ``annual_rate`` (optionally higher in
-    the first ``early_weeks`` of tenure)."""
+    """Either ``bands`` of weekly or monthly rates by tenure, an ``annual_rate`` (optionally
+    higher in the first ``early_weeks`` of tenure) or a flat ``monthly_rate``."""
 
     bands: list[AttritionBandBody] | None = None
     annual_rate: float | None = None
     early_annual_rate: float | None = None
     early_weeks: int = Field(default=0, ge=0)
+    monthly_rate: float | None = Field(default=None, ge=0.0, lt=1.0)
 
     @model_validator(mode="after")
     def _one_form(self) -> AttritionBody:
-        if (self.bands is None) == (self.annual_rate is None):
-            raise ValueError("give either bands or annual_rate")
+        given = [x is not None for x in (self.bands, self.annual_rate, self.monthly_rate)]
+        if sum(given) != 1:
+            raise ValueError("give either bands, annual_rate or monthly_rate")
         return self
 
 
@@ -57,6 +69,7 @@ class HiringPolicyBody(Strict):
     class_size_max: int = 20
     class_start_weeks: list[int] | None = None
     freeze_weeks: list[int] = Field(default_factory=list)
+    max_hires: int | None = Field(default=None, ge=0)
 
 
 class CapacityCostsBody(Strict):
@@ -73,15 +86,24 @@ class HireClassBody(Strict):
 class CapacityPlanCreate(Strict):
     """A capacity plan: ``projection`` of given ``classes`` or ``optimise`` (choose classes).
 
-    The weekly need comes from ``need_hours`` (productive hours per week) or from a stored
+    The weekly need comes from ``need_hours`` (productive hours per week), from a stored
     requirement (``requirement_id``: its productive agent-hours per local week of the site,
-    starting on its ``week_start_day``).
+    starting on its ``week_start_day``) or from a queue (``queue_id``: a long-range forecast of
+    its history over ``horizon_weeks`` weeks, spread with its interval profile and staffed to
+    its goal; ``need_basis`` ``p80`` plans for the 80th percentile of the need;
+    ``closed_days`` and ``event_days`` are the known calendar; ``shrinkage`` defaults to the
+    queue's). A plan from a queue also says why it stays short and weighs its risk.
     """
 
     name: Name
     mode: Literal["projection", "optimise"] = "optimise"
     need_hours: list[float] | None = Field(default=None, min_length=1, max_length=156)
     requirement_id: int | None = None
+    queue_id: int | None = None
+    horizon_weeks: int = Field(default=26, ge=1, le=104)
+    need_basis: Literal["p50", "p80"] = "p50"
+    closed_days: list[date] = Field(default_factory=list, max_length=1000)
+    event_days: list[date] = Field(default_factory=list, max_length=1000)
     week_labels: list[str] | None = None
     contracts: list[CapacityContract] = Field(min_length=1)
     cohorts: list[CapacityCohort] = Field(default_factory=list)
@@ -95,8 +117,11 @@ class CapacityPlanCreate(Strict):
 
     @model_validator(mode="after")
     def _need(self) -> CapacityPlanCreate:
-        if (self.need_hours is None) == (self.requirement_id is None):
-            raise ValueError("give either need_hours or requirement_id")
+        sources = (self.need_hours, self.requirement_id, self.queue_id)
+        if sum(x is not None for x in sources) != 1:
+            raise ValueError("give either need_hours, requirement_id or queue_id")
+        if self.queue_id is not None and self.mode == "projection":
+            raise ValueError("a plan from a queue is optimised: use mode=optimise")
         if self.mode == "optimise" and self.classes:
             raise ValueError("classes are chosen by the optimiser; use mode=projection")
         return self
@@ -114,6 +139,11 @@ class CapacityPlanRead(BaseModel):
     hires: dict[str, list[Any]]
     cohorts: dict[str, list[Any]]
     created_at: datetime
+    need: dict[str, list[Any]] | None = None
+    forecast: dict[str, Any] | None = None
+    shortfall: dict[str, Any] | None = None
+    reasons: list[dict[str, Any]] | None = None
+    risk: dict[str, Any] | None = None
 
 
 class CapacityPlanSummary(BaseModel):

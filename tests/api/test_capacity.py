@@ -55,7 +55,9 @@ def test_projection_of_given_classes(client: TestClient) -> None:
 
 def test_bad_capacity_input(client: TestClient) -> None:
     problem = assert_problem(client.post("/v1/capacity-plans", json=_plan(need_hours=None)), 422)
-    assert problem["errors"][0]["message"].endswith("give either need_hours or requirement_id")
+    assert problem["errors"][0]["message"].endswith(
+        "give either need_hours, requirement_id or queue_id"
+    )
     bad_ramp = _plan(hiring={"ramp": [0.5, 1.5]})
     problem = assert_problem(client.post("/v1/capacity-plans", json=bad_ramp), 422)
     assert problem["errors"][0]["field"] == "hiring.ramp"
