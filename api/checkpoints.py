@@ -20,7 +20,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
-from api.jobs import JobContext, JobOutcome
+from api.job_context import JobContext, JobOutcome
 from api.tables import Roster
 
 KIND = "roster"

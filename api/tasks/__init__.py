@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from forecasting.errors import InvalidInput, Problem
 
 if TYPE_CHECKING:
-    from api.jobs import Handler
+    from api.job_context import Handler
 
 #: job kind -> module providing ``run``.
 KINDS: dict[str, str] = {

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from api.convert.scenarios import base_plan, load_scenarios
 from api.frames import frame_columns
-from api.jobs import JobContext, JobOutcome
+from api.job_context import JobContext, JobOutcome
 from api.schemas import ComparisonCreate
 from api.tables import Comparison, Forecast
 from scenarios import whatif, whatif_model

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from api.convert.weeks import site_open_weekdays
 from api.frames import frame_columns
 from api.history import load_history
-from api.jobs import JobContext, JobOutcome
+from api.job_context import JobContext, JobOutcome
 from api.schemas import ForecastCreate
 from api.tables import Forecast, Queue, Site
 from forecasting.calendar import next_week_start

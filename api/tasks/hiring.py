@@ -22,7 +22,7 @@ from typing import Any
 from sqlmodel import Session, SQLModel
 
 from api.convert.hiring import HiringInput, load_hiring_input, vacancy_problem
-from api.jobs import JobContext, JobOutcome
+from api.job_context import JobContext, JobOutcome
 from api.schemas import HiringScenarioCreate
 from api.tables import HiringScenario, Roster
 from api.tasks.roster import RosterRowSpec, no_solution, roster_row, solve

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from api.convert.history import parse_upload  # the one validation of an upload
 from api.history import store_in_batches
-from api.jobs import JobContext, JobOutcome
+from api.job_context import JobContext, JobOutcome
 from api.tables import Queue, Site
 from forecasting.errors import InvalidInput, Problem
 

@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from api import checkpoints
 from api.convert.roster import RosterInput, check_objective, load_input
-from api.jobs import JobContext, JobOutcome
+from api.job_context import JobContext, JobOutcome
 from api.schemas import RosterJobCreate
 from api.tables import Roster
 from forecasting.calendar import local_instant

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from api.jobs import JobContext, JobOutcome
+from api.job_context import JobContext, JobOutcome
 
 
 def run(ctx: JobContext) -> JobOutcome:

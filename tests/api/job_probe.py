@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from api.jobs import JobContext, JobOutcome
+from api.job_context import JobContext, JobOutcome
 from forecasting.errors import InvalidInput, Problem
 
 
