@@ -1,0 +1,101 @@
+"""Intraday reforecast: the rest of today from the actuals so far.
+
+Every updater takes plain arrays: ``day_ahead`` (the day-ahead forecast of today's ``m``
+intervals), ``observed`` (today's actual counts of the first ``m0 < m`` intervals) and, for the
+penalised update, ``past`` (a ``days x m`` matrix of earlier days' actual counts). Each returns
+the forecast of the remaining ``m - m0`` intervals.
+
+* :func:`no_update`: the day-ahead values.
+* :func:`ratio_update` (the vendors' method): scaled by actual / forecast so far.
+* :func:`damped_ratio_update`: the ratio shrunk toward 1, ``1 + weight (ratio - 1)``.
+* :func:`penalised_update` (Staffwise), after Shen & Huang (2008, "Interday forecasting and
+  intraday updating of call center arrivals", M&SOM 10(3)): today is written in ``k`` day
+  shapes, the first the day-ahead forecast itself and the others the leading right singular
+  vectors of ``past`` (made orthogonal to it); the day-ahead forecast has scores
+  ``beta0 = (1, 0, ..., 0)``. Today's scores are the penalised weighted least-squares fit to
+  the observed part, ``argmin sum_obs (y - F beta)^2 / f + penalty ||beta - beta0||^2``
+  (Poisson weights ``1 / f``), and the remaining intervals are ``F_rest beta``. With ``k = 1``
+  this is the ratio method damped by the volume seen so far, ``(sum y + penalty) /
+  (sum f + penalty)``; more shapes let the morning also change the shape of the afternoon.
+  ``penalty`` (in calls) and ``k`` are tuned on earlier weeks (``bench/intraday.py``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from actuals.types import FloatArray
+
+
+def _split(day_ahead: ArrayLike, observed: ArrayLike) -> tuple[FloatArray, FloatArray, int]:
+    forecast = np.asarray(day_ahead, dtype=float)
+    seen = np.asarray(observed, dtype=float)
+    if seen.ndim != 1 or forecast.ndim != 1 or not 0 < seen.size < forecast.size:
+        raise ValueError("observed must be a non-empty prefix shorter than day_ahead")
+    return forecast, seen, seen.size
+
+
+def no_update(day_ahead: ArrayLike, observed: ArrayLike) -> FloatArray:
+    forecast, _seen, m0 = _split(day_ahead, observed)
+    return forecast[m0:].copy()
+
+
+def observed_ratio(day_ahead: ArrayLike, observed: ArrayLike) -> float:
+    """Actual over forecast calls so far (1 when nothing was forecast)."""
+    forecast, seen, m0 = _split(day_ahead, observed)
+    expected = float(forecast[:m0].sum())
+    return float(seen.sum()) / expected if expected > 0 else 1.0
+
+
+def ratio_update(day_ahead: ArrayLike, observed: ArrayLike) -> FloatArray:
+    forecast, _seen, m0 = _split(day_ahead, observed)
+    return forecast[m0:] * observed_ratio(day_ahead, observed)
+
+
+def damped_ratio_update(day_ahead: ArrayLike, observed: ArrayLike, weight: float) -> FloatArray:
+    forecast, _seen, m0 = _split(day_ahead, observed)
+    return forecast[m0:] * (1.0 + weight * (observed_ratio(day_ahead, observed) - 1.0))
+
+
+def day_shapes(past: ArrayLike, k: int) -> FloatArray:
+    """The ``k`` leading day shapes (``k x m``, orthonormal rows: right singular vectors) of the
+    ``days x m`` matrix ``past``."""
+    _u, _s, vt = np.linalg.svd(np.asarray(past, dtype=float), full_matrices=False)
+    return vt[: max(1, min(k, vt.shape[0]))]
+
+
+def anchored(forecast: FloatArray, shapes: FloatArray, k: int) -> FloatArray:
+    """``k`` shapes (``k x m``): the day-ahead forecast itself, then the leading ``shapes``
+    with it projected out, each scaled to the forecast's norm (scores in "days")."""
+    stacked = np.vstack([forecast, shapes[: max(0, k - 1)]])
+    q, _r = np.linalg.qr(stacked.T)
+    norm = float(np.linalg.norm(forecast))
+    basis = q.T[: stacked.shape[0]] * norm
+    return np.asarray(basis * np.sign(basis[0] @ forecast if norm > 0 else 1.0))
+
+
+def penalised_update(
+    day_ahead: ArrayLike,
+    observed: ArrayLike,
+    past: ArrayLike | None = None,
+    *,
+    k: int = 2,
+    penalty: float = 1000.0,
+    shapes: FloatArray | None = None,
+) -> FloatArray:
+    """Remaining intervals after the penalised score update (module doc). ``shapes`` (from
+    :func:`day_shapes`) may be given instead of ``past`` to reuse them; ``penalty`` is in
+    calls (the weight of the day-ahead scores against the calls observed so far)."""
+    forecast, seen, m0 = _split(day_ahead, observed)
+    forecast = np.clip(forecast, 0.0, None)
+    if shapes is None:
+        shapes = day_shapes(np.asarray(past if past is not None else forecast[None, :]), k)
+    basis = anchored(forecast, shapes, k)
+    beta0 = np.zeros(basis.shape[0])
+    beta0[0] = 1.0
+    weights = 1.0 / np.maximum(forecast[:m0], 0.5)  # Poisson: variance = mean
+    f_obs = basis[:, :m0]
+    gram = (f_obs * weights) @ f_obs.T + penalty * np.eye(basis.shape[0])
+    beta = np.linalg.solve(gram, (f_obs * weights) @ seen + penalty * beta0)
+    return np.clip(forecast[m0:] + (beta - beta0) @ basis[:, m0:], 0.0, None)
