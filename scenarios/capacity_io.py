@@ -3,7 +3,8 @@
 Keys (see ``docs/scenarios.md`` for an example): ``need_hours`` (list, productive hours per
 week), ``shrinkage`` (number or list), ``fte_hours``, ``week_labels`` (list) or ``start_week``
 (ISO date of week 0's first day; labels become dates), ``contracts``, ``cohorts``,
-``attrition`` (``{"bands": [...]}``, ``{"weekly_rate": r}`` or ``{"annual_rate": r,
+``attrition`` (``{"bands": [...]}``, ``{"weekly_rate": r}``, ``{"monthly_rate": r}``,
+``{"monthly_bands": [{"from_tenure_week": w, "monthly_rate": r}, ...]}`` or ``{"annual_rate": r,
 "early_annual_rate": r, "early_weeks": n}``), ``hiring``, ``costs``, optional ``hire_plan``
 (classes to project instead of optimising) and ``solver`` (:class:`MilpSettings` fields).
 """
@@ -67,6 +68,21 @@ def _numbers(value: Any, field: str) -> tuple[float, ...]:
     return tuple(float(v) for v in value)
 
 
+def _monthly(data: Mapping[str, Any]) -> Attrition:
+    raw = data.get("monthly_bands") or [
+        {"from_tenure_week": 0, "monthly_rate": data.get("monthly_rate")}
+    ]
+    try:
+        pairs = [(int(b["from_tenure_week"]), float(b["monthly_rate"])) for b in raw]
+    except (KeyError, TypeError, ValueError) as exc:
+        msg = "monthly bands need from_tenure_week and monthly_rate numbers"
+        raise _problem("attrition.monthly_bands", "bad_value", msg) from exc
+    if any(not 0 <= rate < 1 for _, rate in pairs):
+        msg = "monthly_rate must be in [0, 1)"
+        raise _problem("attrition.monthly_rate", "out_of_range", msg)
+    return Attrition.from_monthly(pairs)
+
+
 def _attrition(data: Any) -> Attrition:
     if not isinstance(data, Mapping):
         raise _problem("attrition", "not_an_object", "attrition must be an object")
@@ -75,6 +91,8 @@ def _attrition(data: Any) -> Attrition:
         return Attrition(bands)
     if "weekly_rate" in data:
         return Attrition.flat(float(data["weekly_rate"]))
+    if "monthly_rate" in data or "monthly_bands" in data:
+        return _monthly(data)
     if "annual_rate" in data:
         for key in ("annual_rate", "early_annual_rate"):
             rate = data.get(key)

@@ -1,4 +1,6 @@
-"""``staffwise capacity plan FILE.json`` and ``staffwise whatif FORECAST.csv SCENARIOS.json``."""
+"""``staffwise capacity plan FILE.json``, ``staffwise capacity from-history HISTORY.csv
+PLAN.json`` (:mod:`scenarios.capacity_cli`) and ``staffwise whatif FORECAST.csv
+SCENARIOS.json``."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import pandas as pd
 
 from forecasting.errors import InvalidInput
 from scenarios.capacity import CapacityProjection, project_plan
+from scenarios.capacity_cli import register_from_history
 from scenarios.capacity_io import capacity_request_from_dict
 from scenarios.capacity_milp import SolverReport, optimise_plan
 from scenarios.errors import InputError, Problem
@@ -34,6 +37,7 @@ def register(subparsers: Any) -> None:
     plan.add_argument("--time-limit", type=float, default=None, help="solver seconds")
     plan.add_argument("--out-dir", type=Path, default=None, help="write weekly/cohorts/hires CSV")
     plan.set_defaults(handler=_capacity_plan)
+    register_from_history(commands, _from_history)
     whatif = subparsers.add_parser("whatif", help="run what-if scenarios against a forecast")
     whatif.add_argument("forecast", type=Path, help="CSV: interval_start (UTC), calls, aht_s")
     whatif.add_argument("scenarios", type=Path, help='JSON: {"base": {...}, "scenarios": [...]}')
@@ -100,6 +104,13 @@ def _capacity_plan(args: argparse.Namespace) -> int:
     _print_report(plan.report)
     _print_projection(plan.projection, args.out_dir)
     return 0 if plan.report.status in ("optimal", "feasible") else 1
+
+
+def _from_history(args: argparse.Namespace, run: Any) -> int:
+    try:
+        return int(run(args, _read_json(args.plan)))
+    except InvalidInput as exc:
+        return _fail(exc)
 
 
 def _read_forecast(path: Path) -> pd.DataFrame:
