@@ -13,11 +13,12 @@ the forecast of the remaining ``m - m0`` intervals.
   shapes, the first the day-ahead forecast itself and the others the leading right singular
   vectors of ``past`` (made orthogonal to it); the day-ahead forecast has scores
   ``beta0 = (1, 0, ..., 0)``. Today's scores are the penalised weighted least-squares fit to
-  the observed part, ``argmin sum_obs (y - F beta)^2 / f + penalty ||beta - beta0||^2``
-  (Poisson weights ``1 / f``), and the remaining intervals are ``F_rest beta``. With ``k = 1``
-  this is the ratio method damped by the volume seen so far, ``(sum y + penalty) /
-  (sum f + penalty)``; more shapes let the morning also change the shape of the afternoon.
-  ``penalty`` (in calls) and ``k`` are tuned on earlier weeks (``bench/intraday.py``).
+  the observed part, ``argmin sum_obs (y - F beta)^2 / f + sum_j penalty_j (beta_j - beta0_j)^2``
+  (Poisson weights ``1 / f``; the penalty of each score a multiple of the calls forecast so
+  far), and the remaining intervals are ``F_rest beta``. With ``k = 1`` this is exactly the
+  damped ratio; more shapes let the morning also change the shape of the afternoon. ``k``
+  and the two penalties are tuned on earlier weeks (``bench/intraday.py``, which passes the
+  same weekday's last 12 days as ``past``: day shapes differ by weekday).
 """
 
 from __future__ import annotations
@@ -81,12 +82,15 @@ def penalised_update(
     past: ArrayLike | None = None,
     *,
     k: int = 2,
-    penalty: float = 1000.0,
+    level_penalty: float = 1.0,
+    shape_penalty: float = 4.0,
     shapes: FloatArray | None = None,
 ) -> FloatArray:
     """Remaining intervals after the penalised score update (module doc). ``shapes`` (from
-    :func:`day_shapes`) may be given instead of ``past`` to reuse them; ``penalty`` is in
-    calls (the weight of the day-ahead scores against the calls observed so far)."""
+    :func:`day_shapes`) may be given instead of ``past`` to reuse them. The penalties are
+    multiples of the calls forecast so far: ``level_penalty`` on the day-ahead score (with
+    ``k = 1`` the update is the damped ratio of weight ``1 / (1 + level_penalty)``),
+    ``shape_penalty`` on the other shapes' scores."""
     forecast, seen, m0 = _split(day_ahead, observed)
     forecast = np.clip(forecast, 0.0, None)
     if shapes is None:
@@ -95,7 +99,10 @@ def penalised_update(
     beta0 = np.zeros(basis.shape[0])
     beta0[0] = 1.0
     weights = 1.0 / np.maximum(forecast[:m0], 0.5)  # Poisson: variance = mean
+    volume = max(float(forecast[:m0].sum()), 1.0)
+    penalty = np.full(basis.shape[0], shape_penalty * volume)
+    penalty[0] = level_penalty * volume
     f_obs = basis[:, :m0]
-    gram = (f_obs * weights) @ f_obs.T + penalty * np.eye(basis.shape[0])
+    gram = (f_obs * weights) @ f_obs.T + np.diag(penalty)
     beta = np.linalg.solve(gram, (f_obs * weights) @ seen + penalty * beta0)
     return np.clip(forecast[m0:] + (beta - beta0) @ basis[:, m0:], 0.0, None)
