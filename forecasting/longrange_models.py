@@ -107,9 +107,22 @@ class Smoothing:
         return np.asarray(level[best] + steps * trend[best], dtype=np.float64)
 
 
+@dataclass(frozen=True, slots=True)
+class Combination:
+    """Mean of ``mean_4`` and ``ses`` (equal weights: combinations of simple methods are hard
+    to beat on short, noisy series; Makridakis & Hibon 2000)."""
+
+    name: str = "mean_4+ses"
+
+    def predict(self, series: FloatArray, horizon: int) -> FloatArray:
+        a = RecentMean(4).predict(series, horizon)
+        b = Smoothing(damped=False).predict(series, horizon)
+        return np.asarray((a + b) / 2.0, dtype=np.float64)
+
+
 def candidate_methods() -> tuple[LongRangeMethod, ...]:
     """Methods ``method="auto"`` chooses among (the benchmarks first: they win ties)."""
-    return (Naive(), RecentMean(4), Smoothing(damped=False), Smoothing(damped=True))
+    return (Naive(), RecentMean(4), Smoothing(damped=False), Smoothing(damped=True), Combination())
 
 
 def method_named(name: str) -> LongRangeMethod:
