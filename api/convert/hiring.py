@@ -12,10 +12,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session
 
-from api.convert.roster import RosterInput, build_problem, site_contracts
+from api.convert.roster import RosterInput, build_problem, site_contracts, staffed_header
 from api.schemas import HiringScenarioCreate, LeaversBody, VacancyBody
 from api.tables import Requirement
 from forecasting.errors import InvalidInput, Problem
@@ -42,8 +43,24 @@ class HiringInput:
         return self.data.problem
 
 
+def check_hiring_input(session: Session, body: HiringScenarioCreate) -> None:
+    """The up-front checks of POST /v1/hiring-scenarios: every check of
+    :func:`load_hiring_input` (same 422s), on the week without its need and AHT grids; the
+    problem itself is built once, by the job's worker."""
+    problem, site = staffed_header(session, _requirement(session, body), body.week_start)
+    assert site.id is not None
+    _changes(session, body, problem, site.id)
+
+
 def load_hiring_input(session: Session, body: HiringScenarioCreate) -> HiringInput:
     """Validate ``body`` against the stored site and week; raise ``InvalidInput`` (422)."""
+    data = build_problem(session, _requirement(session, body), body.week_start)
+    assert data.site.id is not None
+    problem, changes = _changes(session, body, data.problem, data.site.id)
+    return HiringInput(dataclasses.replace(data, problem=problem), **changes)
+
+
+def _requirement(session: Session, body: HiringScenarioCreate) -> Requirement:
     requirement = session.get(Requirement, body.requirement_id)
     if requirement is None:
         message = f"requirement {body.requirement_id} does not exist"
@@ -51,26 +68,33 @@ def load_hiring_input(session: Session, body: HiringScenarioCreate) -> HiringInp
     shape = _shape_problems(body)
     if shape:
         raise InvalidInput(shape)
-    data = build_problem(session, requirement, body.week_start)
+    return requirement
+
+
+def _changes(
+    session: Session, body: HiringScenarioCreate, problem: RosterProblem, site_id: int
+) -> tuple[RosterProblem, dict[str, Any]]:
+    """The week's problem with the contracts the vacancies name, and what the scenario changes
+    in it (``HiringInput``'s fields by ``kind``), checked."""
     if body.kind == "attrition":
         assert body.remove is not None
-        return HiringInput(data, removed=_leavers(data.problem, body.remove))
-    data = _with_contracts(session, data, body.vacancies)
+        return problem, {"removed": _leavers(problem, body.remove)}
+    problem = _with_contracts(session, problem, site_id, body.vacancies)
     start_day = body.week_start.weekday()  # the site's week_start_day (checked above)
-    vacancies = tuple(_vacancy(data.problem, v, body.kind, start_day) for v in body.vacancies)
+    vacancies = tuple(_vacancy(problem, v, body.kind, start_day) for v in body.vacancies)
     _check_windows(vacancies, body.vacancies)
     counts = None
     if body.kind == "hire":
         counts = {v.name: b.count or 0 for v, b in zip(vacancies, body.vacancies, strict=True)}
     try:
-        hired_problem(data.problem, vacancies, counts or {})  # the core's checks of vacancies
+        hired_problem(problem, vacancies, counts or {})  # the core's checks of vacancies
     except InvalidInput as exc:
         raise InvalidInput([vacancy_problem(p) for p in exc.problems]) from exc
-    _check_weeks(data.problem, vacancies)
+    _check_weeks(problem, vacancies)
     target = None
     if body.target is not None:
         target = HeadcountTarget(body.target.max_under_agent_hours, body.target.service_level)
-    return HiringInput(data, vacancies, counts, target)
+    return problem, {"vacancies": vacancies, "counts": counts, "target": target}
 
 
 # ---- request shape per kind ----------------------------------------------------------------
@@ -133,26 +157,24 @@ def _leaver_shape(remove: LeaversBody | None) -> list[Problem]:
 
 
 def _with_contracts(
-    session: Session, data: RosterInput, bodies: Sequence[VacancyBody]
-) -> RosterInput:
+    session: Session, problem: RosterProblem, site_id: int, bodies: Sequence[VacancyBody]
+) -> RosterProblem:
     """The week's problem plus the site contracts the vacancies name and no agent has."""
-    problem = data.problem
     have = {c.id for c in problem.contracts}
     wanted = {v.contract for v in bodies} - have
     if not wanted:
-        return data
-    assert data.site.id is not None
-    known = site_contracts(session, data.site.id)
+        return problem
+    known = site_contracts(session, site_id)
     unknown = [
         Problem(i, f"vacancies.{i}.contract", "unknown",
-                f"site {data.site.id} has no contract {v.contract!r}")
+                f"site {site_id} has no contract {v.contract!r}")
         for i, v in enumerate(bodies) if v.contract not in known
     ]  # fmt: skip
     if unknown:
         raise InvalidInput(unknown)
     added = tuple(known[code] for code in sorted(wanted))
     contracts = tuple(sorted(problem.contracts + added, key=lambda c: c.id))
-    return dataclasses.replace(data, problem=dataclasses.replace(problem, contracts=contracts))
+    return dataclasses.replace(problem, contracts=contracts)
 
 
 def _vacancy(problem: RosterProblem, body: VacancyBody, kind: str, start_day: int) -> Vacancy:

@@ -273,6 +273,17 @@ def roster_header(session: Session, body: RosterJobCreate) -> rp.RosterProblem:
     return _week(session, _requirement(session, body.requirement_id), body.week_start).header
 
 
+def staffed_header(
+    session: Session, requirement: Requirement, week_start: dt.date
+) -> tuple[rp.RosterProblem, Site]:
+    """:func:`roster_header` with the queue's agents (their week, time off and preferences, as
+    :func:`build_problem` reads them) and the site: what the up-front checks of a hiring
+    scenario read, without the need and AHT grids."""
+    week = _week(session, requirement, week_start)
+    agents = _agents(session, week.agents, week.contracts, week_start)
+    return dataclasses.replace(week.header, agents=tuple(agents)), week.site
+
+
 def check_objective(problem: rp.RosterProblem, objective: str) -> None:
     """A 422 (field ``objective``) when ``service_level`` lacks the queue's demand data."""
     if objective != "service_level":

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Response
 from sqlmodel import col, select
 
-from api.convert.hiring import load_hiring_input
+from api.convert.hiring import check_hiring_input
 from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, SettingsDep, get_or_404, page
 from api.routes.jobs import IdempotencyKey, solver_job_params, submit_job
 from api.schemas import (
@@ -39,7 +39,7 @@ def create_hiring_scenario(
     ``Location: /v1/jobs/{id}``; the job's ``result_url`` is ``/v1/hiring-scenarios/{id}``.
     Unknown contracts or agents, shares outside [0, 1], a missing target... are a 422 now."""
     get_or_404(session, Requirement, body.requirement_id, "requirement")
-    load_hiring_input(session, body)
+    check_hiring_input(session, body)  # the problem itself is built by the worker
     params = solver_job_params(body, settings)
     session.close()  # release the read connection before the job is written
     return submit_job(engine, runner, "hiring_scenario", params, idempotency_key, response)
