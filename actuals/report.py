@@ -116,13 +116,21 @@ def _joined(actual: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
     return joined[joined["plan_aht_s"] > 0].reset_index(drop=True)
 
 
-def _planned(values: dict, labels: np.ndarray) -> pd.DataFrame:
+def _planned(values: dict, labels: np.ndarray, offered: np.ndarray) -> pd.DataFrame:
+    """Forecast calls, planned SL and the forecast's accuracy (WAPE, bias: (forecast -
+    actual) / actual) per period."""
     calls, within = values[frozenset({"staffing"})]  # plan: forecast, planned AHT, roster
-    frame = pd.DataFrame({"forecast_calls": calls, "within": within}).groupby(labels).sum()
+    frame = pd.DataFrame(
+        {"forecast_calls": calls, "within": within, "offered": offered,
+         "error": np.abs(calls - offered)}
+    ).groupby(labels).sum()  # fmt: skip
     frame["planned_sl"] = (frame["within"] / frame["forecast_calls"]).where(
         frame["forecast_calls"] > 0, 1.0
     )
-    return frame[["forecast_calls", "planned_sl"]]
+    actual = frame["offered"].where(frame["offered"] > 0)
+    frame["forecast_wape"] = frame["error"] / actual
+    frame["forecast_bias"] = (frame["forecast_calls"] - frame["offered"]) / actual
+    return frame[["forecast_calls", "planned_sl", "forecast_wape", "forecast_bias"]]
 
 
 def _interval_sl(joined: pd.DataFrame, basis: SlBasis) -> pd.Series:
@@ -168,7 +176,8 @@ def service_report(
     if len(joined):
         values = _values(interval_inputs(joined, shrinkage), model)
         joined_labels = period_labels(joined["interval_start"], zone, grain, week_start_day)
-        periods = periods.join(_planned(values, joined_labels.to_numpy()))
+        offered = joined["offered"].to_numpy(float)
+        periods = periods.join(_planned(values, joined_labels.to_numpy(), offered))
         measured = _actual_figures(joined, joined_labels, basis)["service_level"]
         parts = attribution_frame(values, joined_labels, measured).set_index("group")
         periods = periods.join(parts.add_prefix("attr_"))

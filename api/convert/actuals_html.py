@@ -13,7 +13,8 @@ COLOURS = {"volume": "#c0392b", "handle_time": "#d68910", "staffing": "#2471a3",
            "attendance": "#7d3c98", "model_gap": "#909497"}  # fmt: skip
 CSV_COLUMNS = (
     "period", "offered", "answered", "abandoned", "service_level", "goal_sl", "planned_sl",
-    "met", "asa_s", "abandon_rate", "aht_s", "forecast_calls", "sl_trend",
+    "met", "asa_s", "abandon_rate", "aht_s", "forecast_calls", "forecast_wape", "forecast_bias",
+    "sl_trend",
 )  # fmt: skip
 ATTRIBUTION_COLUMNS = ("baseline_sl", "modelled_sl", *FACTORS, "total")
 
@@ -111,7 +112,9 @@ def _row(p: ServicePeriod, scale: float) -> str:
     verdict = '<td class="met">met</td>' if p.met else '<td class="missed">missed</td>'
     cells = [escape(p.period), f"{p.offered:,.0f}", _pct(p.service_level), _pct(p.planned_sl),
              _pct(p.goal_sl), "" if p.asa_s is None else f"{p.asa_s:.0f} s",
-             _pct(p.abandon_rate), "" if p.aht_s is None else f"{p.aht_s:.0f} s"]  # fmt: skip
+             _pct(p.abandon_rate), "" if p.aht_s is None else f"{p.aht_s:.0f} s",
+             f"{p.forecast_calls:,.0f}" if p.forecast_calls is not None else "",
+             _pct(p.forecast_bias)]  # fmt: skip
     bars = attribution_bars(p.attribution, scale=scale) if p.attribution else ""
     return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + verdict + f"<td>{bars}</td></tr>"
 
@@ -133,7 +136,7 @@ def report_html(report: ServiceReportRead) -> str:
     )
     title = f"Service report: {report.queue} ({report.grain})"
     names = ("period", "offered", "actual SL", "planned SL", "goal", "ASA", "abandoned", "AHT",
-             "goal met", "why (SL points)")  # fmt: skip
+             "forecast", "forecast bias", "goal met", "why (SL points)")  # fmt: skip
     head = "".join(f"<th>{n}</th>" for n in names)
     rows = "".join(_row(p, scale) for p in report.periods)
     missed = sum(1 for p in report.periods if not p.met)

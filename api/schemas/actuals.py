@@ -83,6 +83,12 @@ class ServicePeriod(BaseModel):
     sl_trend: float | None
     forecast_calls: float | None = None
     planned_sl: float | None = None
+    forecast_wape: float | None = Field(
+        default=None, description="sum |forecast - offered| / sum offered over planned intervals"
+    )
+    forecast_bias: float | None = Field(
+        default=None, description="(sum forecast - sum offered) / sum offered (> 0: over)"
+    )
     attendance_known: int | None = None
     attribution: dict[str, float] | None = Field(
         default=None,

@@ -73,6 +73,7 @@ def test_the_service_report_compares_goal_actual_and_plan(
     assert (second["met"], second["service_level"]) == (False, pytest.approx(45 / 130))
     assert second["abandon_rate"] == pytest.approx(13 / 130)
     assert first["planned_sl"] > 0.8 and first["forecast_calls"] == 80
+    assert (first["forecast_wape"], second["forecast_bias"]) == (0.0, pytest.approx(-50 / 130))
     parts = second["attribution"]
     assert all(parts[k] < 0 for k in ("volume", "handle_time", "staffing", "attendance"))
     explained = sum(parts[k] for k in ("volume", "handle_time", "staffing", "attendance"))

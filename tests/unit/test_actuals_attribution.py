@@ -127,6 +127,8 @@ def test_the_report_says_met_or_missed_per_day_and_why() -> None:
     parts = days[[f"attr_{f}" for f in FACTORS]].sum(axis=1) + days["attr_model_gap"]
     assert parts.to_numpy() == pytest.approx(days["attr_total"].to_numpy())
     assert days["planned_sl"].to_numpy() == pytest.approx(days["attr_baseline_sl"].to_numpy())
+    assert list(days["forecast_wape"]) == pytest.approx([0.0, 60 / 260])
+    assert days.loc["2026-03-03", "forecast_bias"] == pytest.approx(-60 / 260)
     assert len(report.missed) == 2  # both intervals of the 3rd
     weeks = service_report(actual, plan, goal=Goal(0.8, 20.0), basis=SlBasis(20.0),
                            model=MODEL, grain="week")  # fmt: skip
