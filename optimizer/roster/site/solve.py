@@ -1,0 +1,289 @@
+"""Solve a site roster: LP bound, aggregate CP-SAT by skill set, named assignment, exact cost.
+
+1. Agents with no individually valid week are explained and left off (:mod:`explain`).
+2. The LP relaxation of the site model (:mod:`optimizer.roster.site.model`, GLOP, at most
+   :data:`LP_SHARE` of the time) gives the bound and a rounded hint. An LP stopped by its time
+   limit bounds nothing: ``bound`` is then ``None``.
+3. The baseline (every queue summed into one ``/1`` problem, :mod:`baseline`) is solved by
+   today's engine for :data:`BASELINE_SHARE` of the time: a valid roster of known cost, and a
+   hint of the class counts.
+4. CP-SAT searches the site model: first near the LP solution, then near its incumbent.
+5. Each group's class counts go to its named agents (:mod:`named_roster`; skills only decide
+   which group an agent is in); breaks and lunches are re-placed where the assignment deviated.
+6. Both rosters are checked (:func:`check_site_roster`) and scored by the exact LP
+   (:func:`site_cost`); the cheaper valid one is returned.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from optimizer.roster import cpsat, named_roster
+from optimizer.roster.aggregate_search import round_s
+from optimizer.roster.backend import CpBackend, LpBackend
+from optimizer.roster.explain import Explanation, explain_agents
+from optimizer.roster.lns import DayNeighbourhoods, restricted_days
+from optimizer.roster.model import SCALE, Objective
+from optimizer.roster.problem import Agent, Roster, Shift
+from optimizer.roster.shifts import ShiftType, enumerate_shift_types
+from optimizer.roster.site.baseline import summed_problem
+from optimizer.roster.site.check import check_site_roster
+from optimizer.roster.site.cost import SiteCost, site_cost
+from optimizer.roster.site.linear import CpSink, LpSink
+from optimizer.roster.site.model import SiteModel, build_site_model
+from optimizer.roster.site.problem import SiteProblem, SiteRoster
+from optimizer.roster.solve import solve_roster
+from optimizer.roster.solve_options import SolveOptions
+from optimizer.roster.violation import Violation
+
+__all__ = ["SiteReport", "SiteResult", "SiteSolveOptions", "solve_site"]
+
+LP_SHARE = 0.3
+BASELINE_SHARE = 0.1  # twice that when the LP gives no hint
+ASSIGN_SHARE = 0.15
+NEAR_LP_SHARE = 0.3  # of the CP-SAT time: counts within floor..ceil of the hint
+LNS_RADIUS = 4  # then days re-optimised, counts within 4 of the incumbent
+CP_UNIT = 30  # deferred work in CP-SAT: 1/30 agent-interval (30 s of work at 15 min)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteSolveOptions:
+    time_limit_s: float = 60.0
+    workers: int = 2
+    seed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SiteReport:
+    """``objective``: the exact cost of the returned roster; ``bound``: the LP relaxation of
+    the site model (``None`` when GLOP did not finish in its share of the time);
+    ``gap = (objective - bound) / objective``; ``status``: OPTIMAL (cost at the bound),
+    FEASIBLE, or INVALID when the check finds violations; ``source``: ``site_model`` or
+    ``baseline`` (which candidate was cheaper); ``baseline_cost``: the summed-``/1`` roster's
+    exact cost."""
+
+    status: str
+    objective: float
+    bound: float | None
+    gap: float | None
+    seconds: float
+    lp_status: str
+    lp_seconds: float
+    aggregate_status: str
+    aggregate_objective: float | None
+    source: str
+    baseline_cost: float
+    skill_sets: int
+    assignment_deviation: int
+
+
+@dataclass(frozen=True, slots=True)
+class SiteResult:
+    roster: SiteRoster
+    cost: SiteCost
+    report: SiteReport
+    violations: tuple[Violation, ...]
+    explanations: tuple[Explanation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Bound:
+    value: float | None
+    status: str
+    seconds: float
+    values: dict[str, float]
+
+
+def site_lp_bound(
+    site: SiteProblem, types: list[ShiftType], agents: tuple[Agent, ...], limit_s: float
+) -> _Bound:
+    """LP relaxation of the site model within ``limit_s`` (no bound if it does not finish)."""
+    start = time.monotonic()
+    backend = LpBackend()
+    sm = build_site_model(site, backend, LpSink(backend.solver), types, agents)
+    backend.solver.SetTimeLimit(max(1, int(1000 * (limit_s - (time.monotonic() - start)))))
+    status = backend.solver.Solve()
+    seconds = time.monotonic() - start
+    if status != backend.solver.OPTIMAL:
+        return _Bound(None, "NOT_FINISHED", seconds, {})
+    values = {v.name(): v.solution_value() for v in backend.solver.variables()}
+    value = backend.solver.Objective().Value() / SCALE + sm.constant
+    return _Bound(value, "OPTIMAL", seconds, values)
+
+
+def _baseline_hint(site: SiteProblem, sm: SiteModel, roster: Roster) -> dict[str, float]:
+    """Class counts of the baseline roster, by the site model's variable names."""
+    agents = {a.id: gi for gi, g in enumerate(sm.groups) for a in g.problem.agents}
+    out: dict[str, float] = {}
+    for gi, g in enumerate(sm.groups):
+        cls_of = {a.id: c.index for c in g.model.classes for a in c.agents}
+        by_key = {(st.day, st.start_min, st.span_min): st.index for st in g.model.types}
+        for s in roster.shifts:
+            if agents.get(s.agent) != gi:
+                continue
+            k = by_key.get((s.day, s.start_min, s.end_min - s.start_min))
+            if k is not None and (cls_of[s.agent], k) in g.model.x:
+                name = f"g{gi}:x[{cls_of[s.agent]},{k}]"
+                out[name] = out.get(name, 0.0) + 1
+    for gi, g in enumerate(sm.groups):  # counts the baseline leaves at zero
+        for c, k in g.model.x:
+            out.setdefault(f"g{gi}:x[{c},{k}]", 0.0)
+    return out
+
+
+def _search(
+    backend: CpBackend,
+    sm: SiteModel,
+    hint: dict[str, float],
+    limit_s: float,
+    opts: SiteSolveOptions,
+) -> cp_model.CpSolver:
+    """CP-SAT near ``hint`` (LP values or baseline counts), then the day LNS of the
+    single-queue engine (:mod:`lns`) over every group's counts."""
+    model, variables = backend.model, backend.variables
+    deadline = time.monotonic() + limit_s
+    domains = cpsat.save_domains(model, variables)
+    restricted = {v.index for g in sm.groups for v, _ in g.model.count_vars()}
+    cpsat.hint_near(model, variables, hint, restricted, 0)
+
+    def make(limit: float) -> cp_model.CpSolver:
+        return cpsat.run(model, limit, workers=opts.workers, seed=opts.seed, linearization_level=2)
+
+    solver = make(NEAR_LP_SHARE * limit_s)
+    cpsat.restore_domains(model, variables, domains)
+    if not cpsat.found(solver):
+        return make(deadline - time.monotonic())
+    counts = [pair for g in sm.groups for pair in restricted_days(g.model)]
+    lns = DayNeighbourhoods(backend, counts, radius=LNS_RADIUS)
+    days = [d for d, o in enumerate(sm.groups[0].problem.opening_hours) if o is not None]
+    return lns.run(solver, make, days, deadline, round_s(limit_s / 2))
+
+
+def _named(
+    site: SiteProblem,
+    sm: SiteModel,
+    solver: cp_model.CpSolver,
+    opts: SiteSolveOptions,
+    deadline: float,
+) -> tuple[Roster, int]:
+    """Each group's counts to its named agents; returns the roster and the classes whose
+    assignment deviated."""
+    shifts: list[Shift] = []
+    deviated = 0
+    for i, g in enumerate(sm.groups):
+        share = max(1.0, (deadline - time.monotonic()) / (len(sm.groups) - i))
+        end = time.monotonic() + share
+        assigned, bad = named_roster.assign_all(
+            g.problem, g.model, solver, opts.workers, opts.seed, end
+        )
+        staffed = [[0] * g.problem.intervals_per_day for _ in range(g.problem.days)]
+        for (d, t), var in g.model.over.items():
+            staffed[d][t] = int(solver.value(var))
+        target = dataclasses.replace(
+            g.problem,
+            requirement=tuple(tuple(r) for r in staffed),
+            weights=site.core.weights,
+        )
+        settings: tuple[int, int, Objective] = (opts.workers, opts.seed, "deviation")
+        left = max(1.0, end - time.monotonic())
+        incumbent = named_roster.named_incumbent(
+            target,
+            g.model,
+            solver,
+            assigned,
+            bool(bad),
+            settings,
+            left,  # type: ignore[arg-type]
+        )
+        shifts += incumbent.roster(g.problem).shifts
+        deviated += len(bad)
+    return Roster(tuple(shifts)), deviated
+
+
+def _site_candidate(
+    site: SiteProblem,
+    types: list[ShiftType],
+    agents: tuple[Agent, ...],
+    hint: dict[str, float] | Roster,
+    deadline: float,
+    opts: SiteSolveOptions,
+) -> tuple[Roster | None, str, float | None, int]:
+    """The site model's roster (``None`` if CP-SAT found nothing), its aggregate status and
+    objective (cost units), and the classes whose assignment deviated."""
+    backend = CpBackend()
+    sm = build_site_model(
+        site, backend, CpSink(backend.model, backend.variables), types, agents, CP_UNIT
+    )
+    values = hint if isinstance(hint, dict) else _baseline_hint(site, sm, hint)
+    cp_time = (1 - ASSIGN_SHARE) * (deadline - time.monotonic())
+    solver = _search(backend, sm, values, max(1.0, cp_time), opts)
+    if not cpsat.found(solver):
+        return None, cpsat.status(solver), None, 0
+    aggregate = solver.objective_value / SCALE + sm.constant
+    roster, deviated = _named(site, sm, solver, opts, deadline)
+    return roster, cpsat.status(solver), aggregate, deviated
+
+
+def _scored(site: SiteProblem, roster: Roster) -> tuple[SiteRoster, SiteCost, list[Violation]]:
+    sr = SiteRoster(roster)
+    return sr, site_cost(site, sr), check_site_roster(site, sr)
+
+
+def solve_site(site: SiteProblem, options: SiteSolveOptions | None = None) -> SiteResult:
+    """The cheapest valid roster found within ``options.time_limit_s`` (module docstring)."""
+    opts = options or SiteSolveOptions()
+    start = time.monotonic()
+    deadline = start + opts.time_limit_s
+    types = enumerate_shift_types(site.core)
+    explanations = explain_agents(site.core, types)
+    excluded = {e.agent for e in explanations}
+    agents = tuple(a for a in site.core.agents if a.id not in excluded)
+    bound = site_lp_bound(site, types, agents, LP_SHARE * opts.time_limit_s)
+    share = BASELINE_SHARE if bound.values else 2 * BASELINE_SHARE
+    base_opts = SolveOptions(
+        time_limit_s=max(2.0, share * opts.time_limit_s),
+        workers=opts.workers,
+        seed=opts.seed,
+    )
+    baseline = solve_roster(summed_problem(site), base_opts).roster
+    hint: dict[str, float] | Roster = bound.values if bound.values else baseline
+    roster, agg_status, agg_obj, deviated = _site_candidate(
+        site, types, agents, hint, deadline, opts
+    )
+    base = _scored(site, baseline)
+    best, source = base, "baseline"
+    if roster is not None:
+        mine = _scored(site, roster)
+        if (not mine[2], -mine[1].cost) >= (not base[2], -base[1].cost):
+            best, source = mine, "site_model"
+    sr, cost, violations = best
+    gap = (
+        None
+        if bound.value is None
+        else max(0.0, (cost.cost - bound.value) / cost.cost)
+        if cost.cost > 0
+        else 0.0
+    )
+    status = (
+        "INVALID" if violations else "OPTIMAL" if gap is not None and gap <= 1e-9 else "FEASIBLE"
+    )
+    report = SiteReport(
+        status=status,
+        objective=cost.cost,
+        bound=bound.value,
+        gap=gap,
+        seconds=time.monotonic() - start,
+        lp_status=bound.status,
+        lp_seconds=bound.seconds,
+        aggregate_status=agg_status,
+        aggregate_objective=agg_obj,
+        source=source,
+        baseline_cost=base[1].cost,
+        skill_sets=len({site.skill_set(a.id) for a in agents}),
+        assignment_deviation=deviated,
+    )
+    return SiteResult(sr, cost, report, tuple(violations), tuple(explanations))
