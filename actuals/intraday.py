@@ -23,10 +23,14 @@ the forecast of the remaining ``m - m0`` intervals.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from actuals.types import FloatArray
+from optimizer.erlang import queue_kpis
+from optimizer.requirements import ServiceGoal, StaffingModel, required_agents
 
 
 def _split(day_ahead: ArrayLike, observed: ArrayLike) -> tuple[FloatArray, FloatArray, int]:
@@ -106,3 +110,59 @@ def penalised_update(
     gram = (f_obs * weights) @ f_obs.T + np.diag(penalty)
     beta = np.linalg.solve(gram, (f_obs * weights) @ seen + penalty * beta0)
     return np.clip(forecast[m0:] + (beta - beta0) @ basis[:, m0:], 0.0, None)
+
+
+@dataclass(frozen=True, slots=True)
+class RestOfDay:
+    """Today after ``m0`` observed intervals, one entry per interval of the day.
+
+    ``calls``: observed counts, then the reforecast; ``required``: agents to schedule (after
+    shrinkage) for the goal with those calls; ``predicted_sl``: the model's SL with the
+    rostered agents; ``rest_sl``: the call-weighted predicted SL of the remaining intervals;
+    ``ratio_so_far``: actual / day-ahead calls of the observed part.
+    """
+
+    calls: FloatArray
+    required: NDArray[np.int64]
+    predicted_sl: FloatArray
+    rest_sl: float
+    ratio_so_far: float
+    k: int
+
+
+def rest_of_day(
+    day_ahead: ArrayLike,
+    observed: ArrayLike,
+    past: ArrayLike | None,
+    *,
+    aht_s: ArrayLike,
+    rostered_agents: ArrayLike,
+    interval_min: int,
+    goal: ServiceGoal,
+    model: StaffingModel,
+    shrinkage: float = 0.0,
+    level_penalty: float = 1.0,
+    shape_penalty: float = 1.0,
+) -> RestOfDay:
+    """Reforecast the remaining intervals (:func:`penalised_update`; two shapes when ``past``
+    has at least 4 days, else one: the damped ratio), then the requirement
+    (``optimizer.requirements``) and the SL the rostered agents (on the phones, i.e. net of
+    shrinkage) are predicted to give (``optimizer.erlang``)."""
+    forecast, seen, m0 = _split(day_ahead, observed)
+    days = np.atleast_2d(np.asarray(past, dtype=float)) if past is not None else None
+    k = 2 if days is not None and days.shape[0] >= 4 else 1
+    shapes = day_shapes(days, k) if days is not None else forecast[None, :]
+    penalties = {"level_penalty": level_penalty, "shape_penalty": shape_penalty}
+    rest = penalised_update(forecast, seen, shapes=shapes, k=k, **penalties)
+    calls = np.concatenate([seen, rest])
+    aht = np.broadcast_to(np.asarray(aht_s, dtype=float), calls.shape)
+    need = required_agents(
+        calls, aht, interval_min=interval_min, goal=goal, model=model, shrinkage=shrinkage
+    )
+    agents = np.asarray(rostered_agents, dtype=float)
+    timing = {"interval_s": interval_min * 60.0, "answer_within_s": goal.answer_within_s}
+    kpis = queue_kpis(model.kind, calls, aht, agents, patience_s=model.patience_s, **timing)
+    sl = kpis.service_level
+    weight = float(calls[m0:].sum())
+    rest_sl = float((calls[m0:] * sl[m0:]).sum() / weight) if weight > 0 else 1.0
+    return RestOfDay(calls, need.scheduled, sl, rest_sl, observed_ratio(forecast, seen), k)

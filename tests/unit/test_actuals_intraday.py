@@ -55,3 +55,32 @@ def test_more_shapes_follow_a_morning_that_changes_the_days_shape() -> None:
     two = penalised_update(PROFILE, today[:10], past, k=2, level_penalty=1.0, shape_penalty=0.01)
     one = penalised_update(PROFILE, today[:10], past, k=1, level_penalty=1.0)
     assert np.abs(two - today[10:]).sum() < 0.5 * np.abs(one - today[10:]).sum()
+
+
+def test_the_rest_of_the_day_gets_a_requirement_and_a_predicted_service() -> None:
+    from actuals.intraday import rest_of_day
+    from optimizer.erlang import erlang_c_kpis
+    from optimizer.requirements import ServiceGoal, StaffingModel, required_agents
+
+    busy = PROFILE[:6] * 1.3
+    plan_agents = np.full(20, 14.0)
+    result = rest_of_day(
+        PROFILE, busy, PAST, aht_s=300.0, rostered_agents=plan_agents, interval_min=30,
+        goal=ServiceGoal(0.8, 20.0), model=StaffingModel("erlang_c"), shrinkage=0.2,
+    )  # fmt: skip
+    assert result.k == 2 and result.ratio_so_far == pytest.approx(1.3)
+    assert result.calls[:6] == pytest.approx(busy)
+    assert (result.calls[6:] > PROFILE[6:]).all()  # a busy morning raises the afternoon
+    need = required_agents(result.calls, 300.0, interval_min=30, goal=ServiceGoal(0.8, 20.0),
+                           shrinkage=0.2)  # fmt: skip
+    assert list(result.required) == list(need.scheduled)
+    kpis = erlang_c_kpis(result.calls, 300.0, plan_agents, interval_s=1800, answer_within_s=20)
+    assert result.predicted_sl == pytest.approx(kpis.service_level)
+    rest = result.calls[6:]
+    assert result.rest_sl == pytest.approx((rest * kpis.service_level[6:]).sum() / rest.sum())
+    alone = rest_of_day(
+        PROFILE, busy, None, aht_s=300.0, rostered_agents=plan_agents, interval_min=30,
+        goal=ServiceGoal(0.8, 20.0), model=StaffingModel("erlang_c"),
+    )  # fmt: skip
+    assert alone.k == 1  # no past days: the damped ratio (level penalty 1: half the ratio)
+    assert alone.calls[6:] == pytest.approx(PROFILE[6:] * 1.15)
