@@ -3,6 +3,7 @@
 import * as client from "./client.js";
 import { capacityChart, forecastChart, netStaffingChart, serviceChart } from "./charts.js";
 import { ganttChart } from "./gantt.js";
+import { hrModel, renderHr } from "./hr.js";
 import { GAP_TIP, renderRosterReport, statusText } from "./report.js";
 import { installSignIn } from "./signin.js";
 import { clear, dayLabel, fmt, html, localDay, pct, weekday, weekdayName, weekStartOf } from "./svg.js";
@@ -176,12 +177,14 @@ function renderScenarios() {
 
 function renderCapacity() {
   const plan = state.capacity;
+  renderHr($("hr-view"), plan?.source ? hrModel(plan.source) : null);
   if (plan?.denied) return placeholder($("capacity-chart"), plan.denied);
   if (!plan || !plan.weeks.length) {
     $("capacity-meta").textContent = "";
     return placeholder($("capacity-chart"), "No capacity plan for this queue yet.");
   }
-  const scope = plan.scope === "queue" ? "from this queue's requirement" : "from weekly need hours (no queue)";
+  const scope = plan.scope !== "queue" ? "from weekly need hours (no queue)"
+    : (plan.source?.need ? "from this queue's history" : "from this queue's requirement");
   $("capacity-meta").textContent = `${plan.name} · ${scope} · ${plan.weeks.length} weeks`
     + ` · ${plan.classes.length} hiring classes`;
   $("capacity-meta").dataset.scope = plan.scope;

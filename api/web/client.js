@@ -289,11 +289,12 @@ export function capacityModel(plan) {
   const classes = [...byWeek.values()].map((c, k) => ({
     ...c, label: `Class ${k + 1}`, productive_label: labels.get(c.productive_week) ?? null,
   }));
-  return { id: plan.id, name: plan.name, weeks, classes };
+  return { id: plan.id, name: plan.name, weeks, classes, source: plan };
 }
 
 /**
- * The queue's newest capacity plan: made from one of its requirements, else the newest plan
+ * The queue's newest capacity plan: made from one of its requirements or its history
+ * (``queue_id``), else the newest plan
  * made from weekly need hours (tied to no queue; `scope` says which). Plans of other queues
  * are never shown.
  */
@@ -304,8 +305,8 @@ export async function latestCapacityPlan(queue) {
   ]);
   const mine = new Set(requirements.map((r) => r.id));
   const done = jobs.filter((j) => j.result_url);
-  const own = done.filter((j) => mine.has(j.params?.requirement_id)).at(-1);
-  const chosen = own ?? done.filter((j) => j.params?.requirement_id == null).at(-1);
+  const own = done.filter((j) => mine.has(j.params?.requirement_id) || j.params?.queue_id === queue.id).at(-1);
+  const chosen = own ?? done.filter((j) => j.params?.requirement_id == null && j.params?.queue_id == null).at(-1);
   if (!chosen) return null;
   return { ...capacityModel(await get(chosen.result_url)), scope: own ? "queue" : "need_hours" };
 }

@@ -1,0 +1,98 @@
+"""The planner's HR view (hr.js) in headless Chromium, on a capacity plan body shaped like the
+API's answer for a plan built from a queue (need band, reasons, risk)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from tests.e2e.browser_support import VIEWPORT, console_errors
+from tests.e2e.planner_fake import ORIGIN, FakeApi, install
+
+pytestmark = pytest.mark.browser
+WEEKS = 8
+REASON = "class size cap (2) binds in 2026-01-19"
+
+
+def plan_body() -> dict[str, Any]:
+    labels = [(date(2026, 1, 5) + timedelta(weeks=w)).isoformat() for w in range(WEEKS)]
+    need_hours = [1000.0 + 50 * w for w in range(WEEKS)]
+    productive = [1100.0 - 40 * w for w in range(WEEKS)]
+    factor = 40 * 0.7  # productive hours of one paid FTE
+    return {
+        "id": 7,
+        "weekly": {
+            "week": list(range(WEEKS)), "label": labels, "need_hours": need_hours,
+            "need_fte": [h / factor for h in need_hours],
+            "productive_hours": productive, "productive_fte": [h / factor for h in productive],
+            "expected_leavers": [0.5] * WEEKS, "hires": [0, 0, 2, 0, 0, 0, 0, 0],
+        },
+        "need": {
+            "need_hours_lo": [0.9 * h for h in need_hours],
+            "need_hours_hi": [1.1 * h for h in need_hours],
+        },
+        "hires": {
+            "class_week": [2], "contract": ["FT"], "size": [2], "recruiting_start_week": [0],
+            "first_productive_week": [8],
+        },
+        "forecast": {"basis": "p80", "method": "mean_4+ses"},
+        "shortfall": {"weeks": [2, 3, 4, 5, 6, 7], "fte_weeks": 20.5},
+        "reasons": [{"limit": "class_size_max", "message": REASON}],
+        "risk": {
+            "scenarios": {
+                "scenario": ["expected", "attrition_p10", "attrition_p50", "attrition_p90"],
+                "leavers": [4.0, 2.0, 4.0, 6.0], "weeks_short": [5, 4, 5, 6],
+                "short_fte_weeks": [20.5, 18.0, 20.0, 25.0], "weeks_short_of_need_hi": [6, 5, 6, 7],
+            }
+        },
+    }  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def page(chromium: Any) -> Iterator[Any]:
+    page = chromium.new_page(viewport=VIEWPORT)
+    errors = console_errors(page)
+    install(page, FakeApi())
+    page.goto(ORIGIN + "/harness")
+    yield page
+    page.close()
+    assert errors == []
+
+
+def test_hr_view_draws_the_band_classes_reasons_and_risk(page: Any) -> None:
+    page.evaluate(
+        """async (plan) => {
+             const m = await import("/static/planner/hr.js");
+             const node = document.createElement("div");
+             document.body.replaceChildren(node);
+             m.renderHr(node, m.hrModel(plan));
+           }""",
+        plan_body(),
+    )
+    body = plan_body()
+    weekly = body["weekly"]
+    short = sum(
+        p < n for p, n in zip(weekly["productive_hours"], weekly["need_hours"], strict=True)
+    )
+    assert page.locator("#hr-band-svg rect.capacity[data-week]").count() == WEEKS
+    assert (
+        page.locator("#hr-band-svg rect.capacity.under").count() == short == 6
+    )  # weeks 2-7: 1100 - 40 w < 1000 + 50 w
+    assert page.locator("#hr-band-svg polygon.need-band").count() == 1
+    cells = page.eval_on_selector_all("#hr-classes tbody td", "ts => ts.map(t => t.textContent)")
+    assert cells == ["2026-01-19", "FT", "2", "2026-01-05", "after 2026-02-23"]
+    assert page.locator("#hr-reasons li").text_content() == REASON
+    assert page.locator("#hr-risk tbody tr").count() == 4
+    assert "need P80 (mean_4+ses)" in (page.locator("h3").text_content() or "")
+    page.evaluate(
+        """async () => {
+             const m = await import("/static/planner/hr.js");
+             const node = document.createElement("div");
+             document.body.replaceChildren(node);
+             m.renderHr(node, m.hrModel({ weekly: {} }));
+           }"""
+    )
+    assert page.locator("#hr-band-svg").count() == 0  # no long-range need: no HR view
