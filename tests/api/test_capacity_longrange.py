@@ -82,6 +82,10 @@ def test_plan_from_a_queue_in_one_call(client: TestClient, year_queue: int) -> N
     rows = list(csv.DictReader(io.StringIO(text.text)))
     assert [int(r["size"]) for r in rows] == [c["size"] for c in plan["classes"]]
     assert rows[0]["class_start"] == weekly["label"][plan["classes"][0]["week"]]
+    # the plan belongs to the queue's site: a token of another site neither reads nor lists it
+    other = client_with(client, token_for(client, "hr", sites=[create_site(client, name="LA")]))
+    assert_problem(other.get(job["result_url"]), 404)
+    assert other.get("/v1/capacity-plans").json()["total"] == 0
 
 
 def test_queue_plans_are_checked_and_site_bound(client: TestClient, year_queue: int) -> None:
