@@ -87,6 +87,7 @@ ROUTE_GROUPS: dict[str, str] = {
     "/v1/queues/{queue_id}/actual-imports": "actuals",
     "/v1/queues/{queue_id}/attendance-imports": "actuals",
     "/v1/queues/{queue_id}/actuals": "actuals",
+    "/v1/queues/{queue_id}/intraday": "actuals",
     "/v1/reports/service": "reports",
 }
 # Routes anyone may call, without a token.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response, status
@@ -19,13 +19,15 @@ from fastapi.concurrency import run_in_threadpool
 from sqlmodel import col, select
 
 from actuals.io import parse_attendance, parse_interval_actuals
-from api.convert.actuals import load_actuals, store_actuals
+from api.convert.actuals import as_utc, load_actuals, store_actuals
+from api.convert.intraday import intraday_view
 from api.deps import ReadSession, SettingsDep, WriteSession, get_or_404
 from api.errors import ApiError
 from api.schemas.actuals import (
     ActualImportReport,
     ActualIntervalsUpload,
     AttendanceUpload,
+    IntradayRead,
 )
 from api.schemas.imports import ImportProblem
 from api.tables import ActualImport, Queue, Site
@@ -164,8 +166,25 @@ def get_actuals(
     """Stored actual intervals of ``[start, end)`` (columns of docs/actuals.md; agents_staffed
     counted from attendance where the interval has none)."""
     queue = get_or_404(session, Queue, queue_id, "queue")
-    frame = load_actuals(session, queue, start, end)
+    frame = load_actuals(session, queue, as_utc(start), as_utc(end))
     out: dict[str, list[Any]] = {"interval_start": [t.isoformat() for t in frame["interval_start"]]}
     for name in frame.columns[1:]:
         out[str(name)] = [None if v != v else float(v) for v in frame[name]]
     return out
+
+
+@router.get("/v1/queues/{queue_id}/intraday", operation_id="getIntraday")
+def get_intraday(
+    queue_id: int,
+    session: ReadSession,
+    day: Annotated[date, Query(description="the local day")],
+    now: Annotated[
+        datetime | None,
+        Query(description="observe intervals ended by then (default: all with actuals)"),
+    ] = None,
+) -> IntradayRead:
+    """The rest of ``day``: actuals so far, the reforecast (``actuals.intraday``), the
+    requirement with it, the rostered agents and the SL they are predicted to give."""
+    queue = get_or_404(session, Queue, queue_id, "queue")
+    view = intraday_view(session, queue, day, as_utc(now) if now is not None else None)
+    return IntradayRead.model_validate(view)

@@ -115,3 +115,26 @@ class ServiceReportRead(BaseModel):
     goal: dict[str, float | None]
     periods: list[ServicePeriod]
     missed_intervals: list[MissedInterval]
+
+
+class IntradayIntervals(BaseModel):
+    interval_start: list[str]
+    day_ahead_calls: list[float]
+    actual_calls: list[float | None]
+    calls: list[float] = Field(description="actual so far, then the reforecast")
+    required: list[int] = Field(description="agents to schedule for the goal with these calls")
+    rostered: list[float]
+    predicted_sl: list[float] = Field(description="with the rostered agents (net of shrinkage)")
+
+
+class IntradayRead(BaseModel):
+    """Today: actuals so far, the reforecast of the rest, requirement, staffing, predicted SL."""
+
+    queue_id: int
+    day: str
+    observed_intervals: int
+    ratio_so_far: float
+    rest_of_day_sl: float
+    goal_sl: float
+    shapes: int = Field(description="day shapes used by the update (1: the damped ratio)")
+    intervals: IntradayIntervals

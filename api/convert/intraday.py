@@ -1,0 +1,93 @@
+"""Today at the API edge: the day's plan (newest roster), the actuals so far, the same
+weekday's earlier actuals, and ``actuals.intraday.rest_of_day`` on them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlmodel import Session
+
+from actuals.intraday import rest_of_day
+from api.convert.actuals import load_actuals, load_plan, report_window
+from api.convert.goals import core_goal
+from api.errors import invalid
+from api.tables import Queue, Site
+from optimizer.requirements import StaffingModel
+
+PAST_WEEKS = 12
+
+
+def _past_days(session: Session, queue: Queue, zone: str, starts: pd.Series) -> np.ndarray | None:
+    """Offered calls at the same local times on the same weekday of up to 12 earlier weeks
+    (only weeks with every interval stored)."""
+    local = pd.DatetimeIndex(starts).tz_convert(zone).tz_localize(None)
+    rows = []
+    for week in range(1, PAST_WEEKS + 1):
+        earlier = (
+            (local - pd.Timedelta(days=7 * week))
+            .tz_localize(zone, nonexistent="shift_forward", ambiguous=True)
+            .tz_convert("UTC")
+        )
+        stored = load_actuals(session, queue, earlier[0].to_pydatetime(),
+                              (earlier[-1] + pd.Timedelta(minutes=1)).to_pydatetime())  # fmt: skip
+        found = stored.set_index("interval_start")["offered"].reindex(earlier)
+        if found.notna().all():
+            rows.append(found.to_numpy(float))
+    return np.vstack(rows) if rows else None
+
+
+def _observed(
+    actual: pd.DataFrame, starts: pd.Series, now: datetime | None, step: pd.Timedelta
+) -> int:
+    """Leading planned intervals with actuals that ended by ``now`` (default: all with actuals)."""
+    have = set(actual["interval_start"])
+    count = 0
+    for start in starts:
+        if start not in have or (now is not None and start + step > now):
+            break
+        count += 1
+    return count
+
+
+def intraday_view(
+    session: Session, queue: Queue, day: date, now: datetime | None
+) -> dict[str, Any]:
+    """The day's intervals: day-ahead calls, actuals so far, reforecast, requirement, rostered
+    agents and predicted SL, and a summary; 422 when nothing or everything is observed."""
+    site = session.get(Site, queue.site_id)
+    assert site is not None
+    window = report_window(site.zone, day, day)
+    plan, shrinkage = load_plan(session, queue, *window)
+    if plan.empty:
+        raise invalid("day", "no_plan", f"no roster of this queue covers {day}")
+    actual = load_actuals(session, queue, *window)
+    starts = plan["interval_start"]
+    m0 = _observed(actual, starts, now, pd.Timedelta(minutes=queue.interval_min))
+    if not 0 < m0 < len(plan):
+        what = "no actuals yet" if m0 == 0 else "every interval is observed"
+        raise invalid("day", "nothing_to_update", f"{what} for {day}")
+    observed = actual.set_index("interval_start")["offered"].reindex(starts[:m0]).to_numpy(float)
+    model = StaffingModel(kind=queue.model, patience_s=queue.patience_s)  # type: ignore[arg-type]
+    result = rest_of_day(
+        plan["calls"].to_numpy(float), observed, _past_days(session, queue, site.zone, starts),
+        aht_s=plan["aht_s"].to_numpy(float),
+        rostered_agents=plan["rostered"].to_numpy(float) * (1.0 - shrinkage),
+        interval_min=queue.interval_min, goal=core_goal(queue), model=model, shrinkage=shrinkage,
+    )  # fmt: skip
+    return {
+        "queue_id": queue.id, "day": day.isoformat(), "observed_intervals": m0,
+        "ratio_so_far": result.ratio_so_far, "rest_of_day_sl": result.rest_sl,
+        "goal_sl": queue.service_level, "shapes": result.k,
+        "intervals": {
+            "interval_start": [t.isoformat() for t in starts],
+            "day_ahead_calls": plan["calls"].astype(float).tolist(),
+            "actual_calls": [*observed.tolist(), *[None] * (len(plan) - m0)],
+            "calls": result.calls.tolist(),
+            "required": result.required.astype(int).tolist(),
+            "rostered": plan["rostered"].astype(float).tolist(),
+            "predicted_sl": result.predicted_sl.tolist(),
+        },
+    }  # fmt: skip
