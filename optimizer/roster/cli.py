@@ -19,7 +19,7 @@ __all__ = ["register"]
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("roster", help="weekly rosters (CP-SAT)")
     sub = parser.add_subparsers(dest="roster_command", metavar="ROSTER_COMMAND")
-    solve = sub.add_parser("solve", help="solve a staffwise-roster-instance/1 file")
+    solve = sub.add_parser("solve", help="solve a staffwise-roster-instance/1 or /2 file")
     solve.add_argument("instance", type=Path)
     solve.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
     solve.add_argument("-o", "--output", type=Path, required=True, help="roster JSON to write")
@@ -35,6 +35,7 @@ def register(subparsers: Any) -> None:
     check = sub.add_parser("check", help="validate a staffwise-roster/1 file against an instance")
     check.add_argument("instance", type=Path)
     check.add_argument("roster", type=Path)
+    check.add_argument("--json", type=Path, help="write the site cost report (/2 sites)")
     check.set_defaults(handler=_check)
     parser.set_defaults(handler=lambda _args: (parser.print_help(), 2)[1])
 
@@ -48,8 +49,14 @@ def _print_problems(exc: InputError) -> int:
 
 def _solve(args: argparse.Namespace) -> int:
     from optimizer.roster.io import load_instance, roster_to_json
+    from optimizer.roster.site.cli import is_site, solve_site_cli
     from optimizer.roster.solve import SolveOptions, solve_roster
 
+    if is_site(args.instance):
+        try:
+            return solve_site_cli(args)
+        except InputError as exc:
+            return _print_problems(exc)
     try:
         problem = load_instance(args.instance)
     except InputError as exc:
@@ -90,7 +97,13 @@ def _check(args: argparse.Namespace) -> int:
     from optimizer.roster.check import check_roster
     from optimizer.roster.evaluate import evaluate_roster, evaluate_service_level
     from optimizer.roster.io import load_instance, load_roster
+    from optimizer.roster.site.cli import check_site, is_site
 
+    if is_site(args.instance):
+        try:
+            return check_site(args)
+        except InputError as exc:
+            return _print_problems(exc)
     try:
         problem = load_instance(args.instance)
         roster = load_roster(args.roster)
