@@ -215,3 +215,36 @@ def test_bad_inputs_name_queue_group_and_field() -> None:
     assert ("groups[1].agents", "out_of_range") in found
     with pytest.raises(InputError, match="agents"):
         simulate_multiskill(queues[:1], groups[:1], [[1, 1], [1, 1]], config)
+
+
+@pytest.mark.parametrize("drop", ["finish_call", "strict_stop"])
+def test_every_call_ends_once_and_busy_time_adds_up_with_cuts(drop: str) -> None:
+    rng = np.random.default_rng(8)
+    n = 30
+    queues = [SkillQueue(name, rng.uniform(0, 120, n), 200.0) for name in "abc"]
+    groups = [
+        SkillGroup("a", ("a",)),
+        SkillGroup("ab", ("b", "a")),
+        SkillGroup("bc", ("b", "c"), levels=(0, 0)),
+        SkillGroup("abc", ("c", "a", "b")),
+    ]
+    agents = rng.integers(0, 12, (4, n))  # cuts at most boundaries, zero staff at some
+    config = SimulationConfig(
+        replications=3,
+        seed=1,
+        staffing_drop=drop,  # type: ignore[arg-type]
+        patience="exponential",
+        patience_s=150.0,
+    )
+    result = simulate_multiskill(queues, groups, agents, config)
+    queue_busy = 0.0
+    for queue in result.queues:
+        c = queue.totals
+        ended = c[..., 1] + c[..., 3] + c[..., 8]  # answered + abandoned + unserved
+        np.testing.assert_array_equal(c[..., 0], ended)
+        assert (c[..., 2] <= c[..., 1]).all()
+        queue_busy += c[..., 9].sum()
+    assert queue_busy == pytest.approx(result.group_busy_s.sum(), rel=1e-9)
+    assert sum(q.calls_simulated for q in result.queues) > 1000
+    if drop == "strict_stop":  # capacity ends at the boundary: busy <= staffed per interval
+        assert (result.group_busy_s <= result.group_staffed_s[None] + 1e-6).all()
