@@ -140,6 +140,7 @@ class CapacityPlanRead(BaseModel):
     cohorts: dict[str, list[Any]]
     created_at: datetime
     need: dict[str, list[Any]] | None = None
+    monthly: dict[str, list[Any]] | None = None
     forecast: dict[str, Any] | None = None
     shortfall: dict[str, Any] | None = None
     reasons: list[dict[str, Any]] | None = None

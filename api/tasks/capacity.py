@@ -15,6 +15,7 @@ from api.jobs import JobContext, JobOutcome
 from api.schemas import CapacityPlanCreate
 from api.tables import CapacityPlan
 from forecasting.errors import InsufficientHistoryError, InvalidInput, Problem
+from forecasting.longrange_fit import monthly_totals
 from scenarios import capacity, capacity_hr, capacity_milp
 
 
@@ -39,6 +40,7 @@ def _hr_extras(hr: capacity_hr.HrPlan) -> dict[str, Any]:
     labels = hr.inp.week_labels
     return {
         "need": frame_columns(hr.need.frame),
+        "monthly": frame_columns(monthly_totals(fc)),
         "forecast": {
             "method": fc.method, "coverage": fc.coverage, "history_weeks": fc.history_weeks,
             "yearly": fc.yearly, "event_share": fc.event_share, "basis": hr.basis,

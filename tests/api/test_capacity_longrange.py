@@ -68,6 +68,7 @@ def test_plan_from_a_queue_in_one_call(client: TestClient, year_queue: int) -> N
     assert all(lo <= p <= hi for lo, p, hi in zip(need["need_hours_lo"], need["need_hours"],
                                                    need["need_hours_hi"], strict=True))  # fmt: skip
     assert plan["forecast"]["history_weeks"] >= 50 and plan["forecast"]["basis"] == "p50"
+    assert sum(plan["monthly"]["calls"]) == pytest.approx(sum(need["calls"]))
     # monthly attrition, converted exactly: week 0 loses 30 x 0.70 % of the starting staff
     assert weekly["expected_leavers"][0] == pytest.approx(STAFF * monthly_to_weekly(0.03))
     # the cap of 2 is too low: the reasons name it, with the weeks it binds in
