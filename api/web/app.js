@@ -3,7 +3,7 @@
 import * as client from "./client.js";
 import { capacityChart, forecastChart, netStaffingChart, serviceChart } from "./charts.js";
 import { ganttChart } from "./gantt.js";
-import { hrModel, renderHr } from "./hr.js";
+import { hrModel, hrRequest, renderHr } from "./hr.js";
 import { GAP_TIP, renderRosterReport, statusText } from "./report.js";
 import { installSignIn } from "./signin.js";
 import { clear, dayLabel, fmt, html, localDay, pct, weekday, weekdayName, weekStartOf } from "./svg.js";
@@ -401,6 +401,23 @@ async function runWhatIf(event) {
   renderAll();
 }
 
+async function runHiringPlan(event) {
+  event.preventDefault();
+  const number = (id) => Number($(id).value);
+  const { queue } = state.current;
+  const body = hrRequest(queue, {
+    weeks: number("hr-weeks"), staff: number("hr-staff"), hours: number("hr-hours"),
+    attrition: number("hr-attrition"), training: number("hr-training"), lead: number("hr-lead"),
+    classMax: number("hr-class-max"), hireCost: number("hr-hire-cost"),
+    shortCost: number("hr-short-cost"), basis: $("hr-basis").value,
+  });
+  setMessage("Hiring plan submitted: long-range forecast, need, plan…");
+  await pollJob(await client.startCapacityPlan(body));
+  state.capacity = await client.latestCapacityPlan(queue);
+  setMessage(`Hiring plan “${body.name}” ready.`);
+  renderAll();
+}
+
 /** Run an action; show its failure (and the problem rows of a 422, if any). */
 function guarded(action) {
   return (...args) => action(...args).catch((error) => {
@@ -425,6 +442,7 @@ function wire() {
     $("whatif-button").setAttribute("aria-expanded", String(!form.hidden));
   });
   $("whatif-form").addEventListener("submit", guarded(runWhatIf));
+  $("hr-form").addEventListener("submit", guarded(runHiringPlan));
   $("import-close").addEventListener("click", () => { $("import-panel").hidden = true; });
   $("queue-select").addEventListener("change", guarded(async (event) => {
     // another queue: its own newest forecast week, roster, scenarios and capacity plan

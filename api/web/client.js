@@ -311,6 +311,11 @@ export async function latestCapacityPlan(queue) {
   return { ...capacityModel(await get(chosen.result_url)), scope: own ? "queue" : "need_hours" };
 }
 
+/** Start a capacity-plan job (``POST /v1/capacity-plans``); answers the job. */
+export async function startCapacityPlan(body) {
+  return (await request("POST", "/v1/capacity-plans", { body })).body;
+}
+
 // ---- rosters ----------------------------------------------------------------------------
 
 /** Agents of a site by code (roster schedules name agents by code). */

@@ -95,6 +95,24 @@ async function downloadCalendar(planId, button) {
   URL.revokeObjectURL(url);
 }
 
+/**
+ * The body of ``POST /v1/capacity-plans`` for `queue` from the form's values (numbers as
+ * typed; attrition in % a month): one hireable contract "FT", today's staff at one year of
+ * tenure, surplus at a tenth of the shortage cost.
+ */
+export function hrRequest(queue, v) {
+  return {
+    name: `Hiring ${queue.name} ${v.weeks} weeks ${v.basis.toUpperCase()}`,
+    queue_id: queue.id, horizon_weeks: v.weeks, need_basis: v.basis,
+    contracts: [{ name: "FT", weekly_hours: v.hours, hire_cost: v.hireCost }],
+    cohorts: v.staff > 0 ? [{ contract: "FT", tenure_weeks: 52, headcount: v.staff }] : [],
+    attrition: { monthly_rate: v.attrition / 100 },
+    hiring: { lead_time_weeks: v.lead, training_weeks: v.training, class_size_max: v.classMax },
+    costs: { under_per_hour: v.shortCost, over_per_hour: v.shortCost / 10 },
+    fte_hours: v.hours, time_limit_s: 10,
+  };
+}
+
 /** The HR view into `node` (emptied when the plan has no long-range need). */
 export function renderHr(node, model) {
   clear(node);

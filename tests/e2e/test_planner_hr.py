@@ -1,16 +1,20 @@
 """The planner's HR view (hr.js) in headless Chromium, on a capacity plan body shaped like the
-API's answer for a plan built from a queue (need band, reasons, risk)."""
+API's answer for a plan built from a queue (need band, reasons, risk), and the capacity panel's
+form that asks the API for such a plan."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
+from tests.e2e import planner_fixtures as fx
 from tests.e2e.browser_support import VIEWPORT, console_errors
-from tests.e2e.planner_fake import ORIGIN, FakeApi, install
+from tests.e2e.planner_fake import ORIGIN, FakeApi, install, paged
+from tests.e2e.test_planner_client import JobScript, fake_api
 
 pytestmark = pytest.mark.browser
 WEEKS = 8
@@ -96,3 +100,39 @@ def test_hr_view_draws_the_band_classes_reasons_and_risk(page: Any) -> None:
            }"""
     )
     assert page.locator("#hr-band-svg").count() == 0  # no long-range need: no HR view
+
+
+def test_the_capacity_panel_plans_hiring_from_the_queue(chromium: Any) -> None:
+    api = fake_api(JobScript())
+    done = fx.job("succeeded", progress=1.0) | {
+        "id": 9, "kind": "capacity_plan", "params": {"queue_id": 3},
+        "result_kind": "capacity_plan", "result_id": 4, "result_url": "/v1/capacity-plans/4",
+    }  # fmt: skip
+    jobs: list[Any] = []
+
+    def post(_path: str, _query: Any, _body: Any) -> tuple[int, Any]:
+        jobs.append(done)
+        return 202, done | {"_location": "/v1/jobs/9"}
+
+    api.on("POST", "/v1/capacity-plans", post)
+    api.on("GET", "/v1/jobs", paged(jobs))
+    api.on("GET", "/v1/jobs/9", done)
+    plan = plan_body() | {"id": 4, "name": "Hiring voice", "classes": [], "cost": {}, "cohorts": {}}
+    api.on("GET", "/v1/capacity-plans/4", plan)
+    page = chromium.new_page(viewport=VIEWPORT)
+    errors = console_errors(page)
+    install(page, api)
+    page.goto(ORIGIN + "/planner")
+    page.wait_for_selector("body[data-ready=true]")
+    page.fill("#hr-attrition", "4")
+    page.select_option("#hr-basis", "p80")
+    page.click("#hr-form button[type=submit]")
+    page.wait_for_selector("#hr-band-svg")
+    sent = next(s for s in api.sent if s.method == "POST" and s.path == "/v1/capacity-plans")
+    body = json.loads(sent.body or b"{}")
+    assert body["queue_id"] == 3 and body["horizon_weeks"] == 26 and body["need_basis"] == "p80"
+    assert body["attrition"] == {"monthly_rate": 0.04}
+    assert body["hiring"] == {"lead_time_weeks": 2, "training_weeks": 6, "class_size_max": 12}
+    assert "from this queue's history" in (page.text_content("#capacity-meta") or "")
+    page.close()
+    assert errors == []
