@@ -143,16 +143,49 @@ def _interval_sl(joined: pd.DataFrame, basis: SlBasis) -> pd.Series:
     return pd.Series(sl, index=joined.index)
 
 
+MISSED_COLUMNS = ["queue", "interval_start", "measured_sl", *FACTORS, "model_gap"]
+
+
 def _missed(joined: pd.DataFrame, values: dict, basis: SlBasis, goal: Goal) -> pd.DataFrame:
     sl = _interval_sl(joined, basis)
     missed = sl < goal.service_level - 1e-12
     if not missed.any():
-        return pd.DataFrame(columns=["interval_start", "measured_sl", *FACTORS, "model_gap"])
+        return pd.DataFrame(columns=MISSED_COLUMNS)
     picked = {k: (c[missed.to_numpy()], w[missed.to_numpy()]) for k, (c, w) in values.items()}
     index = pd.Series(np.arange(int(missed.sum())))
     frame = attribution_frame(picked, index, pd.Series(sl[missed].to_numpy()))
     frame.insert(0, "interval_start", joined.loc[missed, "interval_start"].to_numpy())
-    return frame.drop(columns=["group"])
+    frame.insert(0, "queue", joined.loc[missed, "queue"].to_numpy())
+    return frame.drop(columns=["group"])[MISSED_COLUMNS]
+
+
+@dataclass(frozen=True, slots=True)
+class QueueActuals:
+    """One queue's interval actuals and plan, with its model and shrinkage."""
+
+    actual: pd.DataFrame
+    plan: pd.DataFrame
+    model: QueueModel
+    shrinkage: float = 0.0
+    label: str = ""
+
+
+def _combined(queues: list[QueueActuals]) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """All queues' actuals, their planned intervals and the coalition values, concatenated."""
+    actual = pd.concat([q.actual.assign(queue=q.label) for q in queues], ignore_index=True)
+    joined, values = [], []
+    for q in queues:
+        part = _joined(q.actual, q.plan).assign(queue=q.label)
+        if len(part):
+            joined.append(part)
+            values.append(_values(interval_inputs(part, q.shrinkage), q.model))
+    if not joined:
+        return actual, pd.DataFrame(), {}
+    merged = {
+        members: tuple(np.concatenate([v[members][i] for v in values]) for i in (0, 1))
+        for members in values[0]
+    }
+    return actual, pd.concat(joined, ignore_index=True), merged
 
 
 def service_report(
@@ -168,13 +201,29 @@ def service_report(
     week_start_day: int = 0,
 ) -> ServiceReport:
     """The report of ``actual`` (interval actuals) against ``plan`` (see the module doc)."""
+    queue = QueueActuals(actual, plan, model, shrinkage)
+    return queues_report([queue], goal=goal, basis=basis, zone=zone, grain=grain,
+                         week_start_day=week_start_day)  # fmt: skip
+
+
+def queues_report(
+    queues: list[QueueActuals],
+    *,
+    goal: Goal,
+    basis: SlBasis,
+    zone: str = "UTC",
+    grain: Grain = "day",
+    week_start_day: int = 0,
+) -> ServiceReport:
+    """One report over several queues sharing ``goal`` (a client's queues): calls and
+    answers summed per period, the attribution over all their planned intervals (each queue's
+    own model), missed intervals per queue (``queue`` = its label)."""
+    actual, joined, values = _combined(queues)
     labels = period_labels(actual["interval_start"], zone, grain, week_start_day)
     periods = _actual_figures(actual, labels, basis)
     periods["goal_sl"] = goal.service_level
-    joined = _joined(actual, plan)
-    missed = pd.DataFrame(columns=["interval_start", "measured_sl", *FACTORS, "model_gap"])
+    missed = pd.DataFrame(columns=MISSED_COLUMNS)
     if len(joined):
-        values = _values(interval_inputs(joined, shrinkage), model)
         joined_labels = period_labels(joined["interval_start"], zone, grain, week_start_day)
         offered = joined["offered"].to_numpy(float)
         periods = periods.join(_planned(values, joined_labels.to_numpy(), offered))
@@ -187,4 +236,5 @@ def service_report(
     periods["met"] = _met(periods, goal)
     periods["sl_trend"] = periods["service_level"].diff()
     periods.index.name = "period"
+    model = queues[0].model
     return ServiceReport(grain, zone, goal, basis, model, periods.reset_index(), missed)

@@ -138,9 +138,10 @@ async def request_refs(request: Request, route: str) -> RequestRefs:
             _add(found, kind_of(route, param), param, value)
     if route in SITE_PARAM_LISTS and "site_id" in request.query_params:
         _add(found, "site", "site_id", request.query_params["site_id"])
-    if route in QUERY_REFS and QUERY_REFS[route][0] in request.query_params:
+    if route in QUERY_REFS:  # every value of a repeated parameter
         name, kind = QUERY_REFS[route]
-        _add(found, kind, name, request.query_params[name])
+        for value in request.query_params.getlist(name):
+            _add(found, kind, name, value)
     if route in BODY_REFS and request.method == "POST":
         schema, name, kind = BODY_REFS[route]
         try:

@@ -16,7 +16,8 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("report", help="client reports from the stored data")
     kinds = parser.add_subparsers(dest="report_kind", metavar="REPORT", required=True)
     service = kinds.add_parser("service", help="actual vs goal vs planned service, and why")
-    service.add_argument("--queue-id", type=int, required=True)
+    service.add_argument("--queue-id", type=int, required=True, action="append",
+                         help="repeat for a client's queues (one report)")  # fmt: skip
     service.add_argument("--start", type=dt.date.fromisoformat, required=True, help="YYYY-MM-DD")
     service.add_argument(
         "--end",
@@ -53,18 +54,24 @@ def service_report(args: argparse.Namespace) -> int:
     from api.convert.actuals import service_report_read
     from api.convert.actuals_html import report_csv, report_html
     from api.db import make_engine, upgrade
+    from api.errors import ApiError
     from api.tables import Queue
 
     settings = Settings(**({"database_url": args.database_url} if args.database_url else {}))
     engine = make_engine(settings.database_url)
     upgrade(engine)
     with Session(engine) as session:
-        queue = session.get(Queue, args.queue_id)
-        if queue is None:
-            print(f"error: queue {args.queue_id} does not exist", file=sys.stderr)
+        queues = [session.get(Queue, ident) for ident in dict.fromkeys(args.queue_id)]
+        found = [q for q in queues if q is not None]
+        if len(found) < len(queues):
+            print(f"error: a queue of {args.queue_id} does not exist", file=sys.stderr)
             return 2
-        basis = SlBasis(queue.answer_within_s, not args.answered_only, args.short_abandon_s)
-        report = service_report_read(session, queue, (args.start, args.end), args.grain, basis)
+        basis = SlBasis(found[0].answer_within_s, not args.answered_only, args.short_abandon_s)
+        try:
+            report = service_report_read(session, found, (args.start, args.end), args.grain, basis)
+        except ApiError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     if args.format == "json":
         text = report.model_dump_json(indent=2)
     else:

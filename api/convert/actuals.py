@@ -19,8 +19,9 @@ from sqlmodel import Session, col, select
 
 from actuals.attribution import QueueModel
 from actuals.calls import staffed_per_interval
-from actuals.report import PLAN_COLUMNS, Goal, Grain, ServiceReport, service_report
+from actuals.report import PLAN_COLUMNS, Goal, Grain, QueueActuals, ServiceReport, queues_report
 from actuals.types import ACTUAL_COLUMNS, SlBasis
+from api.errors import invalid
 from api.schemas.actuals import MissedInterval, ServicePeriod, ServiceReportRead
 from api.tables import (
     ActualImport,
@@ -193,28 +194,31 @@ def queue_goal(queue: Queue) -> Goal:
     return Goal(queue.service_level, queue.answer_within_s, queue.max_asa_s, queue.max_abandon_rate)
 
 
-def build_report(
-    session: Session,
-    queue: Queue,
-    zone: str,
-    window: tuple[datetime, datetime],
-    grain: Grain,
-    basis: SlBasis,
-    week_start_day: int = 0,
-) -> ServiceReport:
-    """The service report of ``queue`` over ``window`` from the stored actuals and rosters."""
-    start, end = window
-    actual = load_actuals(session, queue, start, end)
-    plan, shrinkage = load_plan(session, queue, start, end)
+def queue_actuals(
+    session: Session, queue: Queue, window: tuple[datetime, datetime], basis: SlBasis
+) -> QueueActuals:
+    """A queue's stored actuals and plan over ``window``, labelled by its id."""
+    actual = load_actuals(session, queue, *window)
+    plan, shrinkage = load_plan(session, queue, *window)
     model = QueueModel(
         kind="erlang_a" if queue.model == "erlang_a" else "erlang_c",
         interval_min=queue.interval_min, answer_within_s=queue.answer_within_s,
         patience_s=queue.patience_s, measure=basis.model_measure,
     )  # fmt: skip
-    return service_report(
-        actual, plan, goal=queue_goal(queue), basis=basis, model=model, shrinkage=shrinkage,
-        zone=zone, grain=grain, week_start_day=week_start_day,
-    )  # fmt: skip
+    return QueueActuals(actual, plan, model, shrinkage, str(queue.id))
+
+
+def _report_site(session: Session, queues: list[Queue]) -> Site:
+    """The one zone, week and goal the queues of one report share (else 422)."""
+    sites = [session.get(Site, q.site_id) for q in queues]
+    first = sites[0]
+    assert first is not None
+    if any(s is None or (s.zone, s.week_start_day) != (first.zone, first.week_start_day)
+           for s in sites):  # fmt: skip
+        raise invalid("queue_id", "mixed_sites", "the queues of one report share a zone and week")
+    if len({(q.service_level, q.answer_within_s) for q in queues}) > 1:
+        raise invalid("queue_id", "mixed_goals", "the queues of one report share their SL goal")
+    return first
 
 
 def as_utc(value: datetime) -> datetime:
@@ -247,9 +251,11 @@ def period_records(report: ServiceReport) -> list[dict[str, Any]]:
 
 
 def missed_records(report: ServiceReport) -> list[dict[str, Any]]:
-    names = [c for c in report.missed.columns if c not in ("interval_start", "measured_sl")]
+    skip = ("queue", "interval_start", "measured_sl")
+    names = [c for c in report.missed.columns if c not in skip]
     return [
-        {"interval_start": row["interval_start"], "measured_sl": float(row["measured_sl"]),
+        {"queue_id": int(row["queue"]), "interval_start": row["interval_start"],
+         "measured_sl": float(row["measured_sl"]),
          "attribution": {str(n): float(row[n]) for n in names}}
         for row in report.missed.to_dict("records")
     ]  # fmt: skip
@@ -262,20 +268,23 @@ def report_window(zone: str, first: date, last: date) -> tuple[datetime, datetim
     return start, after.to_pydatetime()
 
 
-def service_report_read(session: Session, queue: Queue, days: tuple[date, date], grain: Grain,
-                        basis: SlBasis) -> ServiceReportRead:  # fmt: skip
-    """The service report of ``queue`` over local days ``days`` (inclusive), for the API and
-    the CLI alike."""
-    site = session.get(Site, queue.site_id)
-    assert site is not None and queue.id is not None
+def service_report_read(
+    session: Session, queues: list[Queue], days: tuple[date, date], grain: Grain, basis: SlBasis
+) -> ServiceReportRead:
+    """The service report of ``queues`` (one, or a client's several sharing zone and goal) over
+    local days ``days`` (inclusive), for the API and the CLI alike."""
+    site = _report_site(session, queues)
     window = report_window(site.zone, *days)
-    report = build_report(session, queue, site.zone, window, grain, basis, site.week_start_day)
-    goal = report.goal
+    parts = [queue_actuals(session, q, window, basis) for q in queues]
+    report = queues_report(parts, goal=queue_goal(queues[0]), basis=basis, zone=site.zone,
+                           grain=grain, week_start_day=site.week_start_day)  # fmt: skip
+    goal, model = report.goal, report.model
+    patience = "" if model.patience_s is None else f" (patience {model.patience_s:g} s)"
     return ServiceReportRead(
-        queue_id=queue.id, queue=queue.name, zone=site.zone, grain=grain,
+        queue_id=int(parts[0].label), queue_ids=[int(p.label) for p in parts],
+        queue=", ".join(q.name for q in queues), zone=site.zone, grain=grain,
         start=window[0], end=window[1], sl_basis=basis.describe(),
-        model=report.model.kind + ("" if report.model.patience_s is None
-                                   else f" (patience {report.model.patience_s:g} s)"),
+        model=model.kind + patience,
         goal={"service_level": goal.service_level, "answer_within_s": goal.answer_within_s,
               "max_asa_s": goal.max_asa_s, "max_abandon_rate": goal.max_abandon_rate},
         periods=[ServicePeriod(**r) for r in period_records(report)],

@@ -28,7 +28,15 @@ MAX_DAYS = 400
 )
 def get_service_report(
     session: ReadSession,
-    queue_id: Annotated[int, Query(description="the queue reported on")],
+    queue_id: Annotated[
+        list[int],
+        Query(
+            description="the queue reported on; repeat for a client's queues (one report, "
+            "same zone and SL goal)",
+            min_length=1,
+            max_length=20,
+        ),
+    ],
     start: Annotated[date, Query(description="first local day")],
     end: Annotated[date, Query(description="last local day (inclusive)")],
     grain: Literal["day", "week", "month"] = "day",
@@ -52,11 +60,11 @@ def get_service_report(
         raise invalid("end", "before_start", "end must not be before start")
     if (end - start).days >= MAX_DAYS:
         raise invalid("end", "too_long", f"a report covers at most {MAX_DAYS} days")
-    queue = get_or_404(session, Queue, queue_id, "queue")
-    basis = SlBasis(queue.answer_within_s, abandoned_in_denominator, short_abandon_s)
-    report = service_report_read(session, queue, (start, end), grain, basis)
+    queues = [get_or_404(session, Queue, ident, "queue") for ident in dict.fromkeys(queue_id)]
+    basis = SlBasis(queues[0].answer_within_s, abandoned_in_denominator, short_abandon_s)
+    report = service_report_read(session, queues, (start, end), grain, basis)
     if format == "csv":
-        name = f"service-{queue_id}-{start}-{end}-{grain}.csv"
+        name = f"service-{'-'.join(map(str, report.queue_ids))}-{start}-{end}-{grain}.csv"
         headers = {"Content-Disposition": f'attachment; filename="{name}"'}
         return PlainTextResponse(report_csv(report), media_type="text/csv", headers=headers)
     if format == "html":

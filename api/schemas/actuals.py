@@ -98,14 +98,16 @@ class ServicePeriod(BaseModel):
 
 
 class MissedInterval(BaseModel):
+    queue_id: int
     interval_start: datetime
     measured_sl: float
     attribution: dict[str, float]
 
 
 class ServiceReportRead(BaseModel):
-    queue_id: int
-    queue: str
+    queue_id: int = Field(description="the first queue reported on")
+    queue_ids: list[int]
+    queue: str = Field(description="the queues' names")
     zone: str
     grain: Literal["day", "week", "month"]
     start: datetime

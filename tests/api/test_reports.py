@@ -136,3 +136,31 @@ def test_the_report_cli_prints_the_same_report(
     assert main(argv) == 0
     api = client.get("/v1/reports/service", params=_params(queue_id, format="csv"))
     assert out.read_text() == api.text
+
+
+def test_a_clients_queues_in_one_report(client: TestClient, report_queue: tuple[int, int]) -> None:
+    site_id, queue_id = report_queue
+    second = create_queue(client, site_id, name="second line")
+    _plan(client, second, site_id)
+    files = {"file": ("a.csv", ACTUALS, "text/csv")}
+    assert client.post(f"/v1/queues/{second}/actual-imports", files=files).status_code == 201
+    params = {**_params(queue_id), "queue_id": [queue_id, second]}
+    body = client.get("/v1/reports/service", params=params).json()
+    assert body["queue_ids"] == [queue_id, second] and body["queue"] == "voice, second line"
+    one = client.get("/v1/reports/service", params=_params(queue_id)).json()
+    for both, alone in zip(body["periods"], one["periods"], strict=True):
+        assert both["offered"] == 2 * alone["offered"]
+        assert both["service_level"] == pytest.approx(alone["service_level"])
+        assert both["forecast_calls"] == 2 * alone["forecast_calls"]
+    assert {m["queue_id"] for m in body["missed_intervals"]} == {queue_id, second}
+    other_goal = create_queue(client, site_id, name="vip", goal={"service_level": 0.9,
+                              "answer_within_s": 10})  # fmt: skip
+    mixing = {**_params(queue_id), "queue_id": [queue_id, other_goal]}
+    mixed = client.get("/v1/reports/service", params=mixing)
+    assert assert_problem(mixed, 422)["errors"][0]["code"] == "mixed_goals"
+    elsewhere = create_queue(client, create_site(client, name="Far", zone="Europe/Berlin"))
+    token = token_for(client, "viewer", [site_id])
+    reach = client_with(client, token).get(
+        "/v1/reports/service", params={**_params(queue_id), "queue_id": [elsewhere, queue_id]}
+    )
+    assert_problem(reach, 404)  # every queue_id is checked, not only the last

@@ -134,3 +134,26 @@ def test_the_report_says_met_or_missed_per_day_and_why() -> None:
                            model=MODEL, grain="week")  # fmt: skip
     assert list(weeks.periods["period"]) == ["2026-03-02"]
     assert weeks.periods["offered"].iloc[0] == 460
+
+
+def test_a_clients_queues_report_together() -> None:
+    from actuals.report import QueueActuals, queues_report
+
+    def queue(label: str, within: list[float], aht_s: float) -> QueueActuals:
+        actual = _day("2026-03-03 09:00", [160, 100], within)
+        plan = pd.DataFrame({"interval_start": actual["interval_start"].to_numpy(),
+                             "calls": 100.0, "aht_s": aht_s, "required": 13.0,
+                             "rostered": 13.0})  # fmt: skip
+        model = QueueModel(kind="erlang_c", interval_min=30, answer_within_s=20.0)
+        return QueueActuals(actual.assign(aht_s=aht_s), plan, model, 0.0, label)
+
+    both = [queue("sales", [60, 50], 180.0), queue("support", [150, 95], 120.0)]
+    report = queues_report(both, goal=Goal(0.8, 20.0), basis=SlBasis(20.0))
+    day = report.periods.iloc[0]
+    assert day["offered"] == 520 and day["service_level"] == pytest.approx(355 / 520)
+    alone = [queues_report([q], goal=Goal(0.8, 20.0), basis=SlBasis(20.0)) for q in both]
+    forecast = sum(r.periods["forecast_calls"].iloc[0] for r in alone)
+    assert day["forecast_calls"] == forecast == 400
+    parts = sum(day[f"attr_{f}"] for f in FACTORS) + day["attr_model_gap"]
+    assert parts == pytest.approx(day["attr_total"])
+    assert sorted(set(report.missed["queue"])) == ["sales"]  # support met 94 % and 95 %
