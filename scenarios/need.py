@@ -8,7 +8,8 @@ intervals without history rows are closed). The Erlang requirement of every inte
 as planners staff) times the interval length gives the week's productive hours. The band runs
 the same on the forecast's lower and upper bounds; ``p80`` on the 80th percentile of the week's
 volume (log-normal between the point forecast and the upper bound), for plans that must
-cover the P80 need. Local wall-clock intervals: a DST week counts one hour more or less.
+cover the P80 need. Every day uses its weekday's local slots, so on a DST day a queue open
+at 02:00-03:00 local counts that hour as on any other day (daytime queues are unaffected).
 
 Frame columns (one row per week): ``week_start``, ``calls``, ``calls_lo``, ``calls_hi``,
 ``calls_p80``, ``aht_s``, ``need_hours`` (productive hours), ``need_hours_lo``,

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from api.convert.goals import core_goal
 from api.history import load_history
 from api.schemas import CapacityPlanCreate
+from api.schemas.capacity import AttritionBandBody
 from api.tables import Queue, Requirement, Site
 from forecasting.errors import InvalidInput, Problem
 from forecasting.longrange import KnownDays
@@ -19,9 +20,10 @@ from scenarios import capacity_model as cm
 from scenarios.capacity_hr import NeedSpec
 
 
-def _band_rate(band: object) -> float:
-    monthly = getattr(band, "monthly_rate", None)
-    return cm.monthly_to_weekly(monthly) if monthly is not None else float(band.weekly_rate)  # type: ignore[attr-defined]
+def _band_rate(band: AttritionBandBody) -> float:
+    if band.monthly_rate is not None:
+        return cm.monthly_to_weekly(band.monthly_rate)
+    return float(band.weekly_rate or 0.0)
 
 
 def _attrition(body: CapacityPlanCreate) -> cm.Attrition:

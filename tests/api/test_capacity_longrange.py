@@ -5,11 +5,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
+from sqlmodel import Session
 
+from api.convert.capacity import plan_input
+from api.schemas import CapacityPlanCreate
 from forecasting.synthetic import synthetic_history, to_acd_csv
 from scenarios.capacity_model import monthly_to_weekly
 from tests.api.support import (
@@ -97,3 +101,19 @@ def test_queue_plans_are_checked_and_site_bound(client: TestClient, year_queue: 
     other_site = create_site(client, name="LA", zone="America/Los_Angeles")
     hr = client_with(client, token_for(client, "hr", sites=[other_site]))
     assert_problem(hr.post("/v1/capacity-plans", json=_body(year_queue)), 404)
+
+
+def test_attrition_bands_take_monthly_or_weekly_rates() -> None:
+    bands = [
+        {"from_tenure_week": 0, "monthly_rate": 0.06},
+        {"from_tenure_week": 13, "weekly_rate": 0.001},
+    ]
+    body = CapacityPlanCreate.model_validate(
+        _body(1, need_hours=[100.0] * 4, attrition={"bands": bands}) | {"queue_id": None}
+    )
+    inp = plan_input(cast(Session, None), body)  # need_hours: no database read
+    assert inp.attrition.rate_at(12) == pytest.approx(monthly_to_weekly(0.06))
+    assert inp.attrition.rate_at(13) == pytest.approx(0.001)
+    both = [{"from_tenure_week": 0, "monthly_rate": 0.06, "weekly_rate": 0.01}]
+    with pytest.raises(ValidationError, match="either weekly_rate or monthly_rate"):
+        CapacityPlanCreate.model_validate(_body(1, attrition={"bands": both}))
