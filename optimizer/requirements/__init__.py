@@ -3,8 +3,8 @@
 The integer requirement of an interval is the smallest whole number of agents meeting every
 target (the targets are monotone in agents), found for all intervals at once: Erlang C by one
 incomplete-gamma Erlang B at ``floor(A) + 1`` and then the forward Erlang B recursion one agent
-at a time (:mod:`.search_c`); Erlang A by a vectorised galloping search from the offered load
-(steps 1, 2, 4, ..., bisection), probes screened by a closed form (:mod:`.search_a`).
+at a time (:mod:`.search_c`); Erlang A by a walk up from ``ceil(A)`` (below the load: a
+galloping search, steps 1, 2, 4, ..., bisection) on series figures (:mod:`.search_a`).
 Erlang A is floored at the offered load unless ``StaffingModel.allow_below_offered_load``.
 The fractional requirement interpolates each target's curve
 linearly between ``N - 1`` and ``N`` agents (the point where the curve crosses the target) and

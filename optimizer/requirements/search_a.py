@@ -1,10 +1,11 @@
-"""Erlang A requirement: a vectorised galloping search per target, starting at the offered load.
+"""Erlang A requirement: a walk up from the offered load (the default floor at ``ceil(A)``) or,
+below the load, a vectorised galloping search per target.
 
-Probes are screened with the closed form of :mod:`optimizer.erlang_gamma` (a few incomplete
-gamma functions per interval); wherever a probe lies within the screen's error bound of the
-target line, or the closed form is not usable (or the target is the ASA, which has no closed
-form), the probe is decided by the quadrature of :func:`optimizer.erlang.erlang_a_kpis` as
-before. The figures returned are the quadrature's at the integer requirement.
+Figures come from the positive-term series of :mod:`optimizer.erlang_series` (agreeing with the
+quadrature of :func:`optimizer.erlang.erlang_a_kpis` to ~1e-14), Erlang B along the walk from
+its forward recursion. Wherever the series does not converge the quadrature gives the figures,
+and wherever a target's value lies within ``_TIE`` of its line the quadrature decides, so the
+integers are those of the quadrature.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.erlang import QueueKpis, erlang_a_kpis_unchecked
-from optimizer.erlang_gamma import BASE_TOLERANCE, answered_tolerance, erlang_a_kpis_gamma
+from optimizer.erlang import QueueKpis, erlang_a_kpis_unchecked, erlang_b_next, erlang_b_unchecked
+from optimizer.erlang_series import erlang_a_kpis_series
 from optimizer.requirements.spec import UnreachableTargetError
 from optimizer.requirements.targets import Target, fraction
 from optimizer.validation import FloatArray
@@ -24,6 +25,8 @@ from optimizer.validation import FloatArray
 __all__ = ["search_erlang_a"]
 
 _MAX_PROBES = 200
+_MAX_WALK = 1_000_000
+_TIE = 1e-9  # distance to a target's line below which the quadrature decides
 
 Probe = Callable[[NDArray[np.intp], FloatArray], tuple[NDArray[np.bool_], FloatArray]]
 
@@ -83,61 +86,127 @@ def _gallop(probe: Probe, known_miss: FloatArray, guess: FloatArray, name: str) 
     raise UnreachableTargetError(f"interval {int(todo[0])}: {msg}")
 
 
+def _kpis(
+    queue: _Queue,
+    sub: NDArray[np.intp],
+    agents: FloatArray,
+    log_b: FloatArray | None = None,
+    asa: bool = True,
+) -> QueueKpis:
+    """Figures at ``agents`` for the intervals ``sub``: the series where it converged, the
+    quadrature elsewhere (``log_b``: log Erlang B at ``agents`` when known; without ``asa``
+    the series leaves the ASA out)."""
+    q = queue
+    figures, ok = erlang_a_kpis_series(
+        q.lam[sub], q.aht_s[sub], agents, q.t_s, q.patience_s, log_b=log_b, asa=asa
+    )
+    if not np.all(ok):
+        bad = np.flatnonzero(~ok)
+        exact = erlang_a_kpis_unchecked(
+            q.lam[sub[bad]], q.aht_s[sub[bad]], agents[bad], q.t_s, q.patience_s
+        )
+        for name in QueueKpis.__slots__:
+            getattr(figures, name)[bad] = getattr(exact, name)
+    return figures
+
+
+def _decided(
+    target: Target, queue: _Queue, sub: NDArray[np.intp], agents: FloatArray, value: FloatArray
+) -> FloatArray:
+    """``value`` of the target with the quadrature's where it lies within ``_TIE`` of the
+    target's line (the requirement is defined by the quadrature's figures; the series agrees
+    with them to ~1e-14)."""
+    unsure = np.flatnonzero(~(np.abs(target.margin(value)) > _TIE))
+    if unsure.size == 0:
+        return value
+    q, at = queue, sub[unsure]
+    exact = erlang_a_kpis_unchecked(q.lam[at], q.aht_s[at], agents[unsure], q.t_s, q.patience_s)
+    value = value.copy()
+    value[unsure] = target.value(exact)
+    return value
+
+
 def _probe(target: Target, queue: _Queue) -> Probe:
     """The target's value at ``agents`` for the intervals ``sub``, and whether it is met."""
 
-    def exact(sub: NDArray[np.intp], agents: FloatArray) -> FloatArray:
-        q = queue
-        return target.value(
-            erlang_a_kpis_unchecked(q.lam[sub], q.aht_s[sub], agents, q.t_s, q.patience_s)
-        )
-
     def probe(sub: NDArray[np.intp], agents: FloatArray) -> tuple[NDArray[np.bool_], FloatArray]:
-        if target.name == "asa":
-            value = exact(sub, agents)
-        else:
-            q = queue
-            figures, error = erlang_a_kpis_gamma(
-                q.lam[sub], q.aht_s[sub], agents, q.t_s, q.patience_s
-            )
-            value = target.value(figures).copy()
-            # Where rounding widens the bound (very long patience), or near the line, the
-            # quadrature decides and gives the value (the fractional requirement uses it).
-            unsure = error > 2.0 * BASE_TOLERANCE
-            if target.name == "sl":  # either basis: the wider bound of the two
-                error = answered_tolerance(figures, error)
-            unsure |= ~(np.abs(target.margin(value)) > error)
-            if np.any(unsure):
-                value[unsure] = exact(sub[unsure], agents[unsure])
+        figures = _kpis(queue, sub, agents, asa=target.name == "asa")
+        value = _decided(target, queue, sub, agents, target.value(figures))
         return target.met_by(value) & (agents >= 1), value
 
     return probe
 
 
-def _target_requirement(
-    target: Target, queue: _Queue, floor: bool
-) -> tuple[FloatArray, FloatArray]:
-    """Integer and fractional Erlang A requirement of one target (intervals with traffic > 0).
-
-    With ``floor`` (requirement at least the offered load) the search starts at ``ceil(A)``
-    and treats one agent fewer as a miss: that yields ``max(ceil(A), requirement)`` directly,
-    and the caller lifts the fractional requirement to at least ``A``."""
+def _target_requirement(target: Target, queue: _Queue) -> tuple[FloatArray, FloatArray]:
+    """Integer and fractional Erlang A requirement of one target (intervals with traffic > 0,
+    staffing below the offered load allowed): a galloping search from near the load."""
     traffic = queue.traffic
     probe = _probe(target, queue)
-    if floor:
-        known_miss = np.maximum(np.ceil(traffic) - 1.0, 0.0)
-        guess = known_miss + 1.0
-    else:
-        known_miss = np.zeros_like(traffic)
-        guess = np.ceil(traffic + 0.5 * np.sqrt(traffic))
-    found = _gallop(probe, known_miss, guess, target.name)
-    whole = found.agents
-    value_below = found.value_below.copy()
+    guess = np.ceil(traffic + 0.5 * np.sqrt(traffic))
+    found = _gallop(probe, np.zeros_like(traffic), guess, target.name)
+    return found.agents, _fractional(target, probe, found)
+
+
+def _fractional(target: Target, probe: Probe, found: _Bracket) -> FloatArray:
+    """Fractional requirement: the crossing of the target's line one agent below the integer
+    one (probed there where the search never was)."""
+    whole, value_below = found.agents, found.value_below.copy()
     missing = np.flatnonzero(np.isnan(value_below))
     if missing.size:
         value_below[missing] = probe(missing, whole[missing] - 1.0)[1]
-    share = fraction(target, value_below, found.value_at)
-    return whole, whole - 1.0 + share
+    return whole - 1.0 + fraction(target, value_below, found.value_at)
+
+
+@dataclass(slots=True)
+class _Walk:
+    """Working arrays of the walk up from the offered load, compacted to the intervals still
+    walking: agents ``n``, Erlang B there, each target's value one agent below (NaN at the
+    start) and each target's first staffing meeting it with the values there (NaN: not yet)."""
+
+    pos: NDArray[np.intp]
+    n: FloatArray
+    b: FloatArray
+    previous: list[FloatArray]
+
+    def keep(self, mask: NDArray[np.bool_]) -> None:
+        self.pos, self.n, self.b = self.pos[mask], self.n[mask], self.b[mask]
+        self.previous = [value[mask] for value in self.previous]
+
+
+def _walk(targets: list[Target], queue: _Queue) -> tuple[FloatArray, list[_Bracket], QueueKpis]:
+    """Smallest staffing from ``ceil(A)`` up meeting every target, one agent at a time for all
+    intervals at once (series figures, Erlang B by its forward recursion): the staffing, each
+    target's bracket and the figures there."""
+    size = queue.traffic.size
+    start = np.maximum(np.ceil(queue.traffic), 1.0)
+    walk = _Walk(np.arange(size), start, erlang_b_unchecked(queue.traffic, start),
+                 [np.full(size, np.nan) for _ in targets])  # fmt: skip
+    found = [_Bracket(np.full(size, np.nan), np.zeros(size), np.zeros(size)) for _ in targets]
+    whole = np.zeros(size)
+    at: dict[str, FloatArray] = {name: np.zeros(size) for name in QueueKpis.__slots__}
+    for _ in range(_MAX_WALK):
+        with np.errstate(divide="ignore"):  # B underflowing to 0: nobody waits
+            figures = _kpis(queue, walk.pos, walk.n, np.log(walk.b))
+        done = np.ones(walk.pos.size, dtype=bool)
+        for j, target in enumerate(targets):
+            value = _decided(target, queue, walk.pos, walk.n, target.value(figures))
+            met = target.met_by(value)
+            first = met & np.isnan(found[j].agents[walk.pos])
+            new = walk.pos[first]
+            found[j].agents[new], found[j].value_at[new] = walk.n[first], value[first]
+            found[j].value_below[new] = walk.previous[j][first]
+            walk.previous[j] = value
+            done &= met
+        whole[walk.pos[done]] = walk.n[done]
+        for name in QueueKpis.__slots__:
+            at[name][walk.pos[done]] = getattr(figures, name)[done]
+        walk.keep(~done)
+        if walk.pos.size == 0:
+            return whole, found, QueueKpis(**at)
+        walk.b = erlang_b_next(queue.traffic[walk.pos], walk.n, walk.b)
+        walk.n = walk.n + 1.0
+    msg = f"no staffing up to {walk.n[0]:.0f} agents meets the goal"
+    raise UnreachableTargetError(f"interval {int(walk.pos[0])}: {msg}")
 
 
 def search_erlang_a(
@@ -149,13 +218,20 @@ def search_erlang_a(
     floor: bool,
 ) -> tuple[FloatArray, FloatArray, QueueKpis]:
     """Erlang A requirement (intervals with traffic > 0): the integer and fractional
-    requirement over all targets and the figures (quadrature) at the integer one."""
+    requirement over all targets and the figures at the integer one.
+
+    With ``floor`` (requirement at least the offered load) a walk from ``ceil(A)`` up, where
+    one agent fewer counts as a miss, and the fractional requirement is at least ``A``;
+    without, a galloping search per target from near the load."""
     queue = _Queue(traffic / aht_s, aht_s, traffic, t_s, patience_s)
-    whole, fractional = np.zeros(traffic.size), np.zeros(traffic.size)
-    for target in targets:
-        n_t, f_t = _target_requirement(target, queue, floor)
-        whole, fractional = np.maximum(whole, n_t), np.maximum(fractional, f_t)
+    fractional = np.zeros(traffic.size)
     if floor:
-        whole, fractional = np.maximum(whole, np.ceil(traffic)), np.maximum(fractional, traffic)
-    kpis = erlang_a_kpis_unchecked(queue.lam, aht_s, whole, t_s, patience_s)
-    return whole, fractional, kpis
+        whole, brackets, kpis = _walk(targets, queue)
+        for target, found in zip(targets, brackets, strict=True):
+            fractional = np.maximum(fractional, _fractional(target, _probe(target, queue), found))
+        return whole, np.maximum(fractional, traffic), kpis
+    whole = np.zeros(traffic.size)
+    for target in targets:
+        n_t, f_t = _target_requirement(target, queue)
+        whole, fractional = np.maximum(whole, n_t), np.maximum(fractional, f_t)
+    return whole, fractional, _kpis(queue, np.arange(traffic.size), whole)
