@@ -73,8 +73,21 @@ def _shrinkage(session: Session, body: CapacityPlanCreate) -> float | tuple[floa
     return body.shrinkage if isinstance(body.shrinkage, float) else tuple(body.shrinkage)
 
 
+def _costs(body: CapacityPlanCreate, shrinkage: float | tuple[float, ...]) -> cm.CapacityCosts:
+    """Costs per productive hour; per FTE-week ones over one FTE's productive hours."""
+    mean = float(np.mean(shrinkage)) if isinstance(shrinkage, tuple) else shrinkage
+    hours = body.fte_hours * (1.0 - min(max(mean, 0.0), 0.99))
+    c = body.costs
+    under = (
+        c.under_per_hour if c.under_per_hour is not None else (c.under_per_fte_week or 0.0) / hours
+    )
+    over = c.over_per_hour if c.over_per_hour is not None else (c.over_per_fte_week or 0.0) / hours
+    return cm.CapacityCosts(under, over)
+
+
 def plan_input(session: Session, body: CapacityPlanCreate) -> cm.CapacityPlanInput:
     need, labels = _need_hours(session, body)
+    shrinkage = _shrinkage(session, body)
     hiring = body.hiring
     return cm.CapacityPlanInput(
         need_hours=need,
@@ -93,8 +106,8 @@ def plan_input(session: Session, body: CapacityPlanCreate) -> cm.CapacityPlanInp
             freeze_weeks=tuple(hiring.freeze_weeks),
             max_hires=hiring.max_hires,
         ),
-        costs=cm.CapacityCosts(body.costs.under_per_hour, body.costs.over_per_hour),
-        shrinkage=_shrinkage(session, body),
+        costs=_costs(body, shrinkage),
+        shrinkage=shrinkage,
         fte_hours=body.fte_hours,
         week_labels=labels,
     )

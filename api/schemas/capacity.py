@@ -73,8 +73,22 @@ class HiringPolicyBody(Strict):
 
 
 class CapacityCostsBody(Strict):
-    under_per_hour: float = Field(ge=0.0)
-    over_per_hour: float = Field(ge=0.0)
+    """Cost of a productive hour short of / above the need, or of an FTE-week short / over
+    (``*_per_fte_week``: divided by one FTE's productive hours, ``fte_hours x (1 - mean
+    shrinkage)``); give one of each pair."""
+
+    under_per_hour: float | None = Field(default=None, ge=0.0)
+    over_per_hour: float | None = Field(default=None, ge=0.0)
+    under_per_fte_week: float | None = Field(default=None, ge=0.0)
+    over_per_fte_week: float | None = Field(default=None, ge=0.0)
+
+    @model_validator(mode="after")
+    def _one_of_each(self) -> CapacityCostsBody:
+        for side in ("under", "over"):
+            hour, week = getattr(self, f"{side}_per_hour"), getattr(self, f"{side}_per_fte_week")
+            if (hour is None) == (week is None):
+                raise ValueError(f"give either {side}_per_hour or {side}_per_fte_week")
+        return self
 
 
 class HireClassBody(Strict):

@@ -117,3 +117,15 @@ def test_attrition_bands_take_monthly_or_weekly_rates() -> None:
     both = [{"from_tenure_week": 0, "monthly_rate": 0.06, "weekly_rate": 0.01}]
     with pytest.raises(ValidationError, match="either weekly_rate or monthly_rate"):
         CapacityPlanCreate.model_validate(_body(1, attrition={"bands": both}))
+
+
+def test_costs_per_fte_week_are_per_productive_fte_hour() -> None:
+    costs = {"under_per_fte_week": 2800.0, "over_per_hour": 5.0}
+    body = CapacityPlanCreate.model_validate(
+        _body(1, need_hours=[100.0] * 4, costs=costs) | {"queue_id": None}
+    )
+    inp = plan_input(cast(Session, None), body)
+    assert inp.costs.under_per_hour == pytest.approx(2800.0 / (40 * (1 - 0.3)))  # 100 an hour
+    assert inp.costs.over_per_hour == 5.0
+    with pytest.raises(ValidationError, match="either over_per_hour or over_per_fte_week"):
+        CapacityPlanCreate.model_validate(_body(1, costs={"under_per_hour": 1.0}))
