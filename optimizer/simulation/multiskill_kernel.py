@@ -224,13 +224,15 @@ def _remove(
         ist[0], ist[1], ist[2], ist[5], ist[6], ist[9], ist[10],
     )  # fmt: skip
     n_slots = sizes[N_SLOTS]
-    ids = np.empty(n_slots, dtype=np.int64)
+    keys, ids = np.empty(n_slots), np.empty(n_slots, dtype=np.int64)
     m = 0
-    for x in range(n_slots):
+    for x in range(n_slots):  # the group's agents sorted by free instant (heap sort)
         if slot_group[x] == g and state[x] == ON_STAFF:
-            ids[m] = x
-            m += 1
-    live = ids[:m][np.argsort(free_at[ids[:m]], kind="mergesort")]
+            m = _hpush(keys, ids, m, free_at[x], x)
+    live = np.empty(m, dtype=np.int64)
+    for t in range(m):
+        live[t] = ids[0]
+        _hpop(keys, ids, m - t)
     for t in range(remove):  # partial Fisher-Yates: live[:remove] are the leavers
         j = t + min(int(drop_u[sizes[U_POS]] * (m - t)), m - t - 1)
         sizes[U_POS] += 1
@@ -324,31 +326,30 @@ def _boundary(
                 break
 
 
-@_jit
-def _new_state(agents: IntArray, n_queues: int) -> tuple[Arrays, Arrays]:
-    """Float and integer state arrays, with the first interval's agents idle from 0."""
+def new_state(agents: IntArray, n_queues: int) -> tuple[Arrays, Arrays]:
+    """Float and integer state arrays (see the indices used below), with the first interval's
+    agents idle from 0 (a heap of equal keys needs no order)."""
     n_groups = agents.shape[0]
     cap = int(agents[:, 0].sum() + np.maximum(agents[:, 1:] - agents[:, :-1], 0).sum()) + 1
-    fs = (
-        np.zeros(cap), np.zeros(2 * cap), np.zeros((n_groups, cap)), np.zeros((n_queues, cap)),
-    )  # fmt: skip
+    fs = (np.zeros(cap), np.zeros(2 * cap), np.zeros((n_groups, cap)), np.zeros((n_queues, cap)))
+    ints = [np.zeros(cap, np.int64) for _ in range(3)]  # slot_group, state, slot_queue
     ist = (
-        np.zeros(cap, np.int64), np.zeros(cap, np.int64), np.zeros(cap, np.int64),
-        np.zeros(2 * cap, np.int64), np.zeros((n_groups, cap), np.int64),
+        *ints, np.zeros(2 * cap, np.int64), np.zeros((n_groups, cap), np.int64),
         np.zeros(n_groups, np.int64), np.zeros(n_queues, np.int64),
         np.zeros(n_queues, np.int64), np.zeros(n_queues, np.int64),
         np.zeros(3, np.int64), np.zeros(cap, np.int64),
     )  # fmt: skip
+    first = 0
     for g in range(n_groups):
-        for _ in range(agents[g, 0]):
-            x = ist[9][N_SLOTS]
-            ist[9][N_SLOTS] += 1
-            ist[0][x], ist[1][x] = g, ON_STAFF
-            _push_idle(x, 0.0, fs, ist)
+        count = int(agents[g, 0])
+        slots = np.arange(first, first + count)
+        ist[0][slots], ist[1][slots], ist[10][slots] = g, ON_STAFF, 1
+        ist[4][g, :count], ist[5][g] = slots, count
+        first += count
+    ist[9][N_SLOTS] = first
     return fs, ist
 
 
-@_jit
 def simulate_routing(
     calls: Arrays,
     agents: IntArray,
@@ -369,9 +370,18 @@ def simulate_routing(
     intervals, N_COUNTERS) and group counters (groups, intervals, N_COUNTERS), whose BUSY_S
     column receives busy seconds).
     """
-    fs, ist = _new_state(agents, routing[1].shape[0])
+    fs, ist = new_state(agents, routing[1].shape[0])
+    _event_loop(calls, agents, routing, drop_u, interval_s, strict_stop, outs, fs, ist)
+
+
+@_jit
+def _event_loop(
+    calls: Arrays, agents: IntArray, routing: Arrays, drop_u: FloatArray, interval_s: float,
+    strict_stop: bool, outs: Arrays, fs: Arrays, ist: Arrays,
+) -> None:  # fmt: skip
+    """Events in time order until none is left (see the module docstring)."""
     n_intervals, arrival_s = agents.shape[1], calls[0]
-    next_i, next_j = 0, 1
+    next_i, next_j = np.int64(0), np.int64(1)  # not literals: one compiled signature
     while True:
         ta = arrival_s[next_i] if next_i < arrival_s.shape[0] else np.inf
         tf = fs[1][0] if ist[9][EV_N] > 0 else np.inf
