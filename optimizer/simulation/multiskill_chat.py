@@ -39,8 +39,10 @@ def _advance(
     """Bring agent ``i``'s sessions to time ``t`` (work done, session-seconds counted)."""
     m = cnt[i]
     if m > 0 and t > t_upd[i]:
-        rem[i, :m] -= (t - t_upd[i]) / factors[m - 1]
-        _add_busy(out, t_upd[i], t, interval_s, float(m))
+        done = (t - t_upd[i]) / factors[m - 1]
+        for k in range(m):  # explicit loops compile much faster than slice arithmetic
+            rem[i, k] -= done
+        _add_busy(out, t_upd[i], t, interval_s, 1.0 * m)
     t_upd[i] = t
 
 
@@ -51,13 +53,29 @@ def _next_end(
     m = cnt[i]
     if m == 0:
         return np.inf
-    return float(t_upd[i] + max(rem[i, :m].min(), 0.0) * factors[m - 1])
+    least = rem[i, 0]
+    for k in range(1, m):
+        least = min(least, rem[i, k])
+    return float(t_upd[i] + max(least, 0.0) * factors[m - 1])
+
+
+@_jit
+def _first_min(values: FloatArray | IntArray, n: int) -> int:
+    """Index of the first smallest of ``values[:n]`` (0 when ``n`` is 0)."""
+    best = 0
+    for k in range(1, n):
+        if values[k] < values[best]:
+            best = k
+    return best
 
 
 @_jit
 def _end_session(i: int, rem: FloatArray, cnt: IntArray) -> None:
     m = cnt[i]
-    k = int(np.argmin(rem[i, :m]))
+    k = 0
+    for j in range(1, m):
+        if rem[i, j] < rem[i, k]:
+            k = j
     rem[i, k] = rem[i, m - 1]
     cnt[i] = m - 1
 
@@ -83,7 +101,7 @@ def simulate_chat_one(
     head, next_i, n_calls = 0, 0, arrival_s.shape[0]
     while True:
         ta = arrival_s[next_i] if next_i < n_calls else np.inf
-        i = int(np.argmin(next_end[:agents])) if agents > 0 else 0
+        i = _first_min(next_end, agents)
         tf = next_end[i] if agents > 0 else np.inf
         if ta == np.inf and tf == np.inf:
             break
@@ -103,7 +121,7 @@ def simulate_chat_one(
             next_i += 1
             if agents == 0:
                 continue
-            i = int(np.argmin(cnt[:agents]))
+            i = _first_min(cnt, agents)
             if cnt[i] >= concurrency:
                 continue  # waits
             head = next_i  # a free slot: every older session has been taken or has left
