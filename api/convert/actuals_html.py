@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from html import escape
+from zoneinfo import ZoneInfo
 
 from api.schemas.actuals import ServicePeriod, ServiceReportRead
 
@@ -73,7 +75,8 @@ def sl_chart(periods: list[ServicePeriod], goal: float, width: int = 720, height
         colour = "#5d6d7e" if p.met else "#c0392b"
         sl = p.service_level
         title = f"{p.period}: actual {_pct(sl)}, planned {_pct(p.planned_sl)}"
-        shapes.append(_bar(x + step * 0.15, y(sl), step * 0.7, y(0) - y(sl), colour, title))
+        bar = min(step * 0.7, 48.0)
+        shapes.append(_bar(x + (step - bar) / 2, y(sl), bar, y(0) - y(sl), colour, title))
         if p.planned_sl is not None:
             centre = f'cx="{x + step / 2:.1f}" cy="{y(p.planned_sl):.1f}"'
             shapes.append(f'<circle {centre} r="3.5" fill="#f4d03f" stroke="#000"/>')
@@ -82,24 +85,29 @@ def sl_chart(periods: list[ServicePeriod], goal: float, width: int = 720, height
     return _svg(width, height, "service level per period", shapes)
 
 
-def attribution_bars(parts: dict[str, float], width: int = 320, scale: float = 1.0) -> str:
-    """Horizontal bars, one per factor: left of the axis SL lost, right SL gained."""
-    mid, rows = width / 2, []
+def attribution_bars(parts: dict[str, float], width: int = 240, scale: float = 1.0) -> str:
+    """Horizontal bars, one per factor: left of the axis SL lost, right SL gained; the value
+    in SL points at the right."""
+    chart = width - 44
+    mid, rows = chart / 2, []
     for i, name in enumerate(FACTORS):
         value = parts.get(name, 0.0)
         length = min(mid, abs(value) * mid / scale)
         x = mid - length if value < 0 else mid
         title = f"{name}: {100 * value:+.1f} points"
         rows.append(_bar(x, i * 14, length, 11, COLOURS[name], title))
+        rows.append(f'<text x="{width - 2}" y="{i * 14 + 10}" font-size="10" '
+                    f'text-anchor="end">{100 * value:+.1f}</text>')  # fmt: skip
     height = 14 * len(FACTORS)
     rows.append(f'<line x1="{mid}" y1="0" x2="{mid}" y2="{height}" stroke="#000"/>')
     return _svg(width, height, "attribution of the service-level gap", rows)
 
 
 STYLE = """
-body { font: 13px/1.4 system-ui, sans-serif; margin: 2em; color: #1b2631; }
+body { font: 12px/1.4 system-ui, sans-serif; margin: 1.5em; color: #1b2631; }
 table { border-collapse: collapse; margin: 1em 0; }
-th, td { border-bottom: 1px solid #d5d8dc; padding: 3px 8px; text-align: right; }
+th, td { border-bottom: 1px solid #d5d8dc; padding: 3px 6px; text-align: right;
+         white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; }
 .missed { color: #c0392b; font-weight: 600; } .met { color: #1e8449; }
 .legend span { display: inline-block; margin-right: 1em; }
@@ -127,6 +135,14 @@ def _legend() -> str:
     return f'<p class="legend">{items}</p>'
 
 
+def _days(report: ServiceReportRead) -> str:
+    """The report's local days: first to last (the window's end is exclusive)."""
+    zone = ZoneInfo(report.zone)
+    first = report.start.astimezone(zone).date()
+    last = (report.end - timedelta(seconds=1)).astimezone(zone).date()
+    return f"{first:%Y-%m-%d} to {last:%Y-%m-%d}"
+
+
 def report_html(report: ServiceReportRead) -> str:
     """A print-ready page: header with goal and SL basis, SL chart, the period table with
     attribution bars (SL points lost or gained per factor)."""
@@ -136,7 +152,7 @@ def report_html(report: ServiceReportRead) -> str:
     )
     title = f"Service report: {report.queue} ({report.grain})"
     names = ("period", "offered", "actual SL", "planned SL", "goal", "ASA", "abandoned", "AHT",
-             "forecast", "forecast bias", "goal met", "why (SL points)")  # fmt: skip
+             "forecast", "bias", "goal", "why (SL points)")  # fmt: skip
     head = "".join(f"<th>{n}</th>" for n in names)
     rows = "".join(_row(p, scale) for p in report.periods)
     missed = sum(1 for p in report.periods if not p.met)
@@ -144,7 +160,7 @@ def report_html(report: ServiceReportRead) -> str:
 <html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>
 <style>{STYLE}</style></head><body>
 <h1>{escape(title)}</h1>
-<p>{report.start:%Y-%m-%d} to {report.end:%Y-%m-%d} ({escape(report.zone)}).
+<p>{_days(report)} ({escape(report.zone)}).
 Goal: {_pct(goal.get("service_level"))} answered within {goal.get("answer_within_s"):g} s.
 Service level basis: {escape(report.sl_basis)}. Model: {escape(report.model)}.
 {missed} of {len(report.periods)} periods missed the goal.</p>
