@@ -93,7 +93,8 @@ def test_plan_from_a_queue_in_one_call(client: TestClient, year_queue: int) -> N
     assert other.get("/v1/capacity-plans").json()["total"] == 0
 
 
-def test_queue_plans_are_checked_and_site_bound(client: TestClient, year_queue: int) -> None:
+def test_queue_plans_are_checked_and_site_bound(client: TestClient) -> None:
+    year_queue = create_queue(client, create_site(client, name="NY", zone=ZONE))  # no history
     missing = client.post("/v1/capacity-plans", json=_body(999_999))
     assert_problem(missing, 404)
     both = client.post("/v1/capacity-plans", json=_body(year_queue, need_hours=[1.0]))
