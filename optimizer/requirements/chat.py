@@ -34,7 +34,12 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 from optimizer.errors import InputError, Problem
-from optimizer.requirements import ServiceGoal, UnreachableTargetError
+from optimizer.requirements import (
+    ServiceGoal,
+    StaffingModel,
+    UnreachableTargetError,
+    required_agents,
+)
 from optimizer.requirements.results import scheduled
 
 FloatArray = NDArray[np.float64]
@@ -201,24 +206,46 @@ def _meets(kpis: ChatKpis, goal: ServiceGoal) -> bool:
     return all(checks)
 
 
+def start_guess(sessions: FloatArray, aht_s: FloatArray, interval_min: int, goal: ServiceGoal,
+                model: ChatModel) -> NDArray[np.int64]:  # fmt: skip
+    """Where the search starts: Erlang C (A with patience) on session slots, each slot serving
+    at the full-concurrency pace ``aht_s f(k)``, divided by ``k``; 1 where that fails."""
+    slow = aht_s * float(model.factors()[-1])
+    staffing = StaffingModel("erlang_a", model.patience_s) if model.patience_s else StaffingModel()
+    target = ServiceGoal(goal.service_level, goal.answer_within_s,
+                         service_level_basis=goal.service_level_basis)  # fmt: skip
+    try:
+        slots = required_agents(
+            sessions, slow, interval_min=interval_min, goal=target, model=staffing
+        )
+    except (InputError, UnreachableTargetError):
+        return np.ones(sessions.shape[0], dtype=np.int64)
+    return np.maximum(np.ceil(slots.agents / model.concurrency), 1).astype(np.int64)
+
+
 def _smallest_agents(sessions: float, aht_s: float, interval_min: int, goal: ServiceGoal,
-                     model: ChatModel) -> int:  # fmt: skip
-    """Smallest N meeting ``goal`` (galloping up from the full-concurrency load, bisection)."""
+                     model: ChatModel, guess: int) -> int:  # fmt: skip
+    """Smallest N meeting ``goal``: galloping from ``guess`` (steps 1, 2, 4, ...) to a
+    bracket, then bisection (the figures improve with N)."""
     if sessions <= 0:
         return 0
 
     def ok(agents: int) -> bool:
         kpis = chat_kpis(sessions, aht_s, agents, interval_min=interval_min,
                          answer_within_s=goal.answer_within_s, model=model)  # fmt: skip
-        return _meets(kpis, goal)
+        return agents > 0 and _meets(kpis, goal)
 
-    load = sessions * aht_s * float(model.factors()[-1]) / (interval_min * 60.0)
-    low, high = 0, max(1, int(load / model.concurrency))
-    step = 1
-    while not ok(high):
-        low, high, step = high, high + step, 2 * step
-        if high > MAX_AGENTS:
-            raise UnreachableTargetError(f"no staffing up to {MAX_AGENTS} agents meets the goal")
+    step, low, high = 1, guess, guess
+    if ok(guess):
+        while low > 0 and ok(low):
+            high, low, step = low, max(low - step, 0), 2 * step
+    else:
+        while not ok(high):
+            low, high, step = high, high + step, 2 * step
+            if high > MAX_AGENTS:
+                raise UnreachableTargetError(
+                    f"no staffing up to {MAX_AGENTS} agents meets the goal"
+                )
     while high - low > 1:
         mid = (low + high) // 2
         low, high = (low, mid) if ok(mid) else (mid, high)
@@ -290,10 +317,11 @@ def chat_required_agents(
     (share of session slots in use). Raises :class:`InputError`, :class:`UnreachableTargetError`.
     """
     c, h = _validated(sessions, aht_s, interval_min, shrinkage, goal, model)
+    guesses = start_guess(c, h, interval_min, goal, model)
     agents = np.array(
         [
-            _smallest_agents(float(ci), float(hi), interval_min, goal, model)
-            for ci, hi in zip(c, h, strict=True)
+            _smallest_agents(float(ci), float(hi), interval_min, goal, model, int(n0))
+            for ci, hi, n0 in zip(c, h, guesses, strict=True)
         ],
         dtype=np.int64,
     )
