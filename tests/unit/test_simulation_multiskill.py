@@ -248,3 +248,37 @@ def test_every_call_ends_once_and_busy_time_adds_up_with_cuts(drop: str) -> None
     assert sum(q.calls_simulated for q in result.queues) > 1000
     if drop == "strict_stop":  # capacity ends at the boundary: busy <= staffed per interval
         assert (result.group_busy_s <= result.group_staffed_s[None] + 1e-6).all()
+
+
+def test_pure_python_fallback_matches_the_compiled_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+    import sys
+
+    from optimizer.simulation import kernel, multiskill_kernel
+
+    def load_without_numba(module: object, name: str) -> object:
+        spec = importlib.util.spec_from_file_location(name, module.__file__)  # type: ignore[attr-defined]
+        assert spec is not None and spec.loader is not None
+        pure = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(pure)
+        return pure
+
+    rng = np.random.default_rng(5)
+    queues = [SkillQueue(name, rng.uniform(0, 40, 6), 200.0) for name in "ab"]
+    groups = [SkillGroup("a", ("a",)), SkillGroup("ab", ("b", "a"))]
+    agents = rng.integers(0, 6, (2, 6))
+    config = SimulationConfig(replications=2, seed=3, staffing_drop="strict_stop",
+                              patience="exponential", patience_s=100.0)  # fmt: skip
+    compiled = simulate_multiskill(queues, groups, agents, config)
+    monkeypatch.setitem(sys.modules, "numba", None)  # the import fails: plain-Python functions
+    pure_kernel = load_without_numba(kernel, "kernel_without_numba")
+    assert not pure_kernel.COMPILED  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "optimizer.simulation.kernel", pure_kernel)
+    pure = load_without_numba(multiskill_kernel, "multiskill_kernel_without_numba")
+    assert not hasattr(pure._event_loop, "signatures")  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "optimizer.simulation.multiskill_kernel", pure)
+    plain = simulate_multiskill(queues, groups, agents, config)
+    for a, b in zip(compiled.queues, plain.queues, strict=True):
+        np.testing.assert_array_equal(a.totals, b.totals)
+    np.testing.assert_array_equal(compiled.group_busy_s, plain.group_busy_s)
+    assert sum(q.calls_simulated for q in plain.queues) > 100
