@@ -258,6 +258,11 @@ def _cached(key: tuple[str, str]) -> Principal | None:
     return hit[2]
 
 
+def remembered(engine_url: str, secret: str) -> Principal | None:
+    """The principal of a token checked within the last ``CACHE_S`` seconds, else None."""
+    return _cached((engine_url, token_hash(secret)))
+
+
 def authenticate(session: Session, secret: str | None) -> Principal:
     """The principal of a bearer secret, or 401."""
     if not secret:
@@ -324,7 +329,7 @@ async def require_access(
     found = await access.request_refs(request, route)
     engine: Engine = request.app.state.engine
     secret = credentials.credentials if credentials else None
-    known = _cached((str(engine.url), token_hash(secret))) if secret else None
+    known = remembered(str(engine.url), secret) if secret else None
     if known is not None and known.sites is None and found.method not in WRITE_METHODS:
         request.scope[SCOPE_KEY] = Access(principal=known, route=route, site_id=None)
         check_role(known, found.method, route)  # a remembered token, no site to check: no query

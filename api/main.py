@@ -12,6 +12,7 @@ from api import edge, errors
 from api.audit import AuditMiddleware
 from api.auth import require_access
 from api.db import make_engine, upgrade
+from api.fast_reads import HotReads
 from api.jobs import JobRunner
 from api.routes import (
     actuals,
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     errors.install(app)
     app.add_middleware(AuditMiddleware)  # writes the audit event of every change (api.audit)
+    app.add_middleware(HotReads)  # repeated roster reads answered before routing (api.fast_reads)
     for module in ROUTERS:  # one access check for every /v1 route but /v1/health (api.auth)
         app.include_router(module.router, dependencies=[Depends(require_access)])
     include_planner(app)  # the planner page (api/web), a thin client of the routes above

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlmodel import col, select
 
-from api import bodies
+from api import bodies, fast_reads
 from api.bodies import key_digest
 from api.convert.roster import check_objective, roster_header
 from api.convert.rules import api_field
@@ -172,6 +172,8 @@ def get_roster(roster_id: int, session: ReadSession, request: Request) -> Respon
     """The roster. Sent with an ``ETag`` (``If-None-Match`` -> 304) and gzip when accepted;
     its serialised body is cached (api.bodies): a roster never changes, its agents' contract
     codes may, so they are part of the cache key."""
+    notes = fast_reads.notes_of(request.app)
+    generation = notes.generation()  # before any row is read: a change since forgets the note
     query = select(Roster.site_id, Roster.created_at).where(col(Roster.id) == roster_id)
     found = session.exec(query).first()
     if found is None:
@@ -187,7 +189,9 @@ def get_roster(roster_id: int, session: ReadSession, request: Request) -> Respon
         )  # fmt: skip
 
     key = ("roster", roster_id, found[1], key_digest(sorted(contracts.items())))
-    return bodies.answer(request, bodies.cache_of(request).get(key, build))
+    body = bodies.cache_of(request).get(key, build)
+    notes.note((str(request.app.state.engine.url), roster_id), found[0], body, generation)
+    return bodies.answer(request, body)
 
 
 @router.get("/v1/rosters", operation_id="listRosters")

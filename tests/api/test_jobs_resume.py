@@ -105,7 +105,7 @@ def test_roster_body_is_cached_with_etag_gzip_and_304(
     unchanged = client.get(url, headers={"If-None-Match": etag})
     assert unchanged.status_code == 304 and unchanged.content == b""
     app: Any = client.app
-    assert app.state.body_cache.hits >= 2 and app.state.body_cache.misses == 1
+    assert app.state.body_cache.misses == 1  # built once (later reads: cache or api.fast_reads)
     site_id = plain.json()["site_id"]
     contract = {"code": "FT", "shift_paid_minutes": [240], "min_weekly_paid_minutes": 0,
                 "max_weekly_paid_minutes": 1200, "max_days": 5}  # fmt: skip
