@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.erlang import QueueKpis, log_erlang_b
+from optimizer.erlang import QueueKpis
 from optimizer.validation import FloatArray
 
 __all__ = ["erlang_a_kpis_series"]
@@ -34,12 +34,11 @@ _TOL = 1e-17
 
 
 def _sums(
-    x: FloatArray, y: FloatArray, u: float, wait: bool
+    x: FloatArray, y: FloatArray, u: float
 ) -> tuple[FloatArray, FloatArray, FloatArray, NDArray[np.bool_]]:
     """``sum_(k>=1) q_k`` at ``y`` and at ``y u`` (whose terms are ``q_k u^k``),
-    ``sum_(k>=1) q_k h_k`` at ``y`` (0 unless ``wait``), and where the series converged; terms
-    are summed in blocks of ``_BLOCK``, in place, dropping the converged intervals after each
-    block."""
+    ``sum_(k>=1) q_k h_k`` at ``y``, and where the series converged; terms are summed in blocks
+    of ``_BLOCK``, in place, dropping the converged intervals after each block."""
     size = x.size
     s1, s1u, w = np.zeros(size), np.zeros(size), np.zeros(size)
     ok = y - x < _MAX_TERMS / 2  # the terms grow while k < y - x
@@ -58,12 +57,9 @@ def _sums(
                 q /= d
                 a += q
                 au += np.multiply(q, uk, out=tmp)
-                if wait:
-                    hk += np.divide(1.0, d, out=tmp)
-                    aw += np.multiply(q, hk, out=tmp)
-            going = (ys > d) | (q > _TOL * (1.0 + a))
-            if wait:
-                going |= q * hk > _TOL * aw
+                hk += np.divide(1.0, d, out=tmp)
+                aw += np.multiply(q, hk, out=tmp)
+            going = (ys > d) | (q > _TOL * (1.0 + a)) | (q * hk > _TOL * aw)
             going &= np.isfinite(a)
             done = ~going
             s1[idx[done]], s1u[idx[done]], w[idx[done]] = a[done], au[done], aw[done]
@@ -74,28 +70,18 @@ def _sums(
 
 
 def erlang_a_kpis_series(
-    lam: FloatArray,
-    h: FloatArray,
-    n: FloatArray,
-    t_s: float,
-    patience_s: float,
-    *,
-    log_b: FloatArray | None = None,
-    asa: bool = True,
+    lam: FloatArray, h: FloatArray, n: FloatArray, log_b: FloatArray, t_s: float, patience_s: float
 ) -> tuple[QueueKpis, NDArray[np.bool_]]:
     """Erlang A figures for ``n >= 1``, ``lam > 0`` (inputs as for
-    :func:`optimizer.erlang.erlang_a_kpis_unchecked`; ``log_b``: log Erlang B at ``n`` when
-    the caller has it; without ``asa`` the ASA is not computed: NaN) and where they hold: the
-    series converged (elsewhere the figures are meaningless)."""
+    :func:`optimizer.erlang.erlang_a_kpis_unchecked`, and ``log_b``, the log of Erlang B at
+    ``n``) and where they hold: the series converged (elsewhere the figures are meaningless)."""
     x, y = n * patience_s / h, lam * patience_s
     u = np.exp(-t_s / patience_s)
     gone_by_t = -np.expm1(-t_s / patience_s)  # 1 - u, without cancellation for long patience
-    s1, s1u, w, ok = _sums(x, y, float(u), asa)
+    s1, s1u, w, ok = _sums(x, y, float(u))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         log_s = np.log1p(s1)
         log_e = -x * (t_s / patience_s) + y * gone_by_t - log_s  # log(E / S)
-        if log_b is None:
-            log_b = log_erlang_b(lam * h, n)
         log_odds = np.log(-np.expm1(log_b)) - log_s - log_b
         p_wait = 1.0 / (1.0 + np.exp(np.minimum(log_odds, 700.0)))
         p_wait = np.where(log_b >= 0.0, 1.0, p_wait)
@@ -109,7 +95,6 @@ def erlang_a_kpis_series(
         served_wait = patience_s * x_y * w / (1.0 + s1)
         kept = 1.0 - abandon
         asa_s = np.where(kept > 0, p_wait * served_wait / np.maximum(kept, 1e-300), np.inf)
-        asa_s = asa_s if asa else np.full_like(asa_s, np.nan)
         occupancy = np.clip(lam * h * (1.0 - abandon) / n, 0.0, 1.0)
     figures = QueueKpis(
         p_wait=p_wait,
@@ -120,5 +105,5 @@ def erlang_a_kpis_series(
         abandon_rate=abandon,
         occupancy=occupancy,
     )
-    finite = np.isfinite(sl_all) & np.isfinite(before_t) & (np.isfinite(asa_s) | (not asa))
+    finite = np.isfinite(sl_all) & np.isfinite(before_t) & np.isfinite(asa_s)
     return figures, ok & finite & (n >= 1.0)

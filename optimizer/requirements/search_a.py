@@ -16,7 +16,13 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.erlang import QueueKpis, erlang_a_kpis_unchecked, erlang_b_next, erlang_b_unchecked
+from optimizer.erlang import (
+    QueueKpis,
+    erlang_a_kpis_unchecked,
+    erlang_b_next,
+    erlang_b_unchecked,
+    log_erlang_b,
+)
 from optimizer.erlang_series import erlang_a_kpis_series
 from optimizer.requirements.spec import UnreachableTargetError
 from optimizer.requirements.targets import Target, fraction
@@ -87,19 +93,14 @@ def _gallop(probe: Probe, known_miss: FloatArray, guess: FloatArray, name: str) 
 
 
 def _kpis(
-    queue: _Queue,
-    sub: NDArray[np.intp],
-    agents: FloatArray,
-    log_b: FloatArray | None = None,
-    asa: bool = True,
+    queue: _Queue, sub: NDArray[np.intp], agents: FloatArray, log_b: FloatArray | None = None
 ) -> QueueKpis:
     """Figures at ``agents`` for the intervals ``sub``: the series where it converged, the
-    quadrature elsewhere (``log_b``: log Erlang B at ``agents`` when known; without ``asa``
-    the series leaves the ASA out)."""
+    quadrature elsewhere (``log_b``: log Erlang B at ``agents`` when known)."""
     q = queue
-    figures, ok = erlang_a_kpis_series(
-        q.lam[sub], q.aht_s[sub], agents, q.t_s, q.patience_s, log_b=log_b, asa=asa
-    )
+    if log_b is None:
+        log_b = log_erlang_b(q.traffic[sub], agents)
+    figures, ok = erlang_a_kpis_series(q.lam[sub], q.aht_s[sub], agents, log_b, q.t_s, q.patience_s)
     if not np.all(ok):
         bad = np.flatnonzero(~ok)
         exact = erlang_a_kpis_unchecked(
@@ -130,8 +131,7 @@ def _probe(target: Target, queue: _Queue) -> Probe:
     """The target's value at ``agents`` for the intervals ``sub``, and whether it is met."""
 
     def probe(sub: NDArray[np.intp], agents: FloatArray) -> tuple[NDArray[np.bool_], FloatArray]:
-        figures = _kpis(queue, sub, agents, asa=target.name == "asa")
-        value = _decided(target, queue, sub, agents, target.value(figures))
+        value = _decided(target, queue, sub, agents, target.value(_kpis(queue, sub, agents)))
         return target.met_by(value) & (agents >= 1), value
 
     return probe

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from optimizer.erlang import erlang_a_kpis, erlang_a_kpis_unchecked
+from optimizer.erlang import erlang_a_kpis, erlang_a_kpis_unchecked, log_erlang_b
 from optimizer.erlang_series import erlang_a_kpis_series
 from optimizer.requirements import ServiceGoal, StaffingModel, required_agents
 
@@ -22,7 +22,8 @@ def test_series_agrees_with_the_quadrature(patience_s: float, t_s: float) -> Non
     lam = calls / INTERVAL_S
     agents = np.maximum(1.0, np.round(lam * aht * rng.uniform(0.3, 1.6, 400)))
     exact = erlang_a_kpis_unchecked(lam, aht, agents, t_s, patience_s)
-    series, ok = erlang_a_kpis_series(lam, aht, agents, t_s, patience_s)
+    log_b = log_erlang_b(lam * aht, agents)
+    series, ok = erlang_a_kpis_series(lam, aht, agents, log_b, t_s, patience_s)
     assert ok.mean() > (0.9 if patience_s <= 180.0 else 0.6)
     for name in ("service_level", "service_level_answered", "abandon_rate", "occupancy", "p_wait"):
         gap = np.abs(getattr(series, name) - getattr(exact, name))
