@@ -1,0 +1,191 @@
+"""Intraday actions on the published roster, ranked by service gained per paid hour.
+
+For one day from ``from_min`` (local minutes) on, with the reforecast calls of the day's
+intervals: overtime (a shift ends 30 or 60 minutes later), early release (VTO: ends 30 or 60
+minutes earlier, never before ``from_min``) and moving a break or lunch one or two intervals
+within the shift. A candidate is kept only when ``optimizer.roster.check_roster`` finds no
+broken rule that the published roster did not already break (weekly minutes, rest, activity
+windows, opening hours...). Its effect is the expected number of calls answered within the
+threshold over the rest of the day (the queueing model with the roster's agents on the phone,
+net of ``shrinkage``) and the rest-of-day SL with it. Ranking: overtime by calls gained per
+paid hour, moves by calls gained (no paid time), early release by calls lost per paid hour
+saved (smallest first). Moving cross-trained agents between queues is not proposed yet.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from actuals.types import FloatArray
+from optimizer.erlang import queue_kpis
+from optimizer.requirements import ServiceGoal, StaffingModel
+from optimizer.roster.check import check_roster
+from optimizer.roster.evaluate import staffed_matrix
+from optimizer.roster.problem import Activity, Roster, RosterProblem, Shift
+
+Kind = Literal["overtime", "early_release", "move_activity"]
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """One checked change: ``paid_min`` added (negative: saved), expected calls answered within
+    the threshold gained over the rest of the day (negative: lost), the rest-of-day SL after."""
+
+    kind: Kind
+    agent: str
+    description: str
+    paid_min: int
+    answered_within_gain: float
+    rest_sl: float
+    roster: Roster
+
+    @property
+    def per_paid_hour(self) -> float:
+        """Calls gained per paid hour added (overtime) or lost per paid hour saved (VTO)."""
+        return self.answered_within_gain / (self.paid_min / 60.0) if self.paid_min else np.inf
+
+
+@dataclass(frozen=True, slots=True)
+class DayService:
+    """The day's reforecast and queue: ``calls``/``aht_s`` per interval of the roster grid."""
+
+    day: int
+    from_min: int
+    calls: FloatArray
+    aht_s: FloatArray
+    goal: ServiceGoal
+    model: StaffingModel
+    shrinkage: float = 0.0
+
+
+def answered_within(
+    problem: RosterProblem, roster: Roster, service: DayService
+) -> tuple[float, float]:
+    """Expected calls answered within the threshold from ``from_min`` on, and the SL."""
+    grid = problem.interval_min
+    first = service.from_min // grid
+    agents = staffed_matrix(problem, roster)[service.day, first:] * (1.0 - service.shrinkage)
+    calls, aht = service.calls[first:], service.aht_s[first:]
+    busy = calls > 0
+    if not busy.any():
+        return 0.0, 1.0
+    kpis = queue_kpis(service.model.kind, calls[busy], aht[busy], agents[busy],
+                      interval_s=grid * 60.0, answer_within_s=service.goal.answer_within_s,
+                      patience_s=service.model.patience_s)  # fmt: skip
+    within = float((calls[busy] * kpis.service_level).sum())
+    return within, within / float(calls[busy].sum())
+
+
+STEPS_MIN = (30, 60, 90, 120, 150, 180, 240)  # longer or shorter by these (contract lengths)
+
+
+def _fill(problem: RosterProblem, shift: Shift, from_min: int) -> Shift:
+    """``shift`` with a break / lunch its new length requires and lacks, at the first start
+    (on the grid, not before ``from_min``) its rule allows; unchanged if none fits."""
+    rules = problem.rules
+    for kind, rule in (("break", rules.break_rule), ("lunch", rules.lunch_rule)):
+        if any(a.kind == kind for a in shift.activities) or not rule.required(
+            shift.paid_min(rules) - (0 if rule.paid else rule.duration_min)
+        ):
+            continue
+        first = max(shift.start_min + rule.earliest_start_after_shift_start_min, from_min)
+        last = min(shift.start_min + rule.latest_start_after_shift_start_min,
+                   shift.end_min - rule.min_min_before_shift_end - rule.duration_min)  # fmt: skip
+        grid = problem.interval_min
+        for start in range(-(-first // grid) * grid, last + 1, grid):
+            added = Activity(kind, start, start + rule.duration_min)  # type: ignore[arg-type]
+            trial = dataclasses.replace(
+                shift,
+                activities=tuple(sorted((*shift.activities, added), key=lambda a: a.start_min)),
+            )
+            if not _broken_shift(problem, trial):
+                shift = trial
+                break
+    return shift
+
+
+def _broken_shift(problem: RosterProblem, shift: Shift) -> bool:
+    return any(v.day == shift.day for v in check_roster(problem, Roster(shifts=(shift,))))
+
+
+def _candidates(
+    problem: RosterProblem, shift: Shift, from_min: int
+) -> Iterator[tuple[Kind, Shift, str]]:
+    window = problem.opening_hours[shift.day]
+    close = window[1] if window is not None else shift.end_min
+    for step in STEPS_MIN:
+        if shift.end_min + step <= close and shift.end_min >= from_min:
+            later = _fill(
+                problem, dataclasses.replace(shift, end_min=shift.end_min + step), from_min
+            )
+            yield "overtime", later, f"works {step} min longer (until {_clock(later.end_min)})"
+        end = shift.end_min - step
+        if (
+            end >= from_min
+            and end > shift.start_min
+            and all(a.end_min <= end for a in shift.activities)
+        ):
+            earlier = dataclasses.replace(shift, end_min=end)
+            yield "early_release", earlier, f"leaves {step} min early ({_clock(end)})"
+    yield from _moves(problem, shift, from_min)
+
+
+def _moves(
+    problem: RosterProblem, shift: Shift, from_min: int
+) -> Iterator[tuple[Kind, Shift, str]]:
+    grid = problem.interval_min
+    for index, activity in enumerate(shift.activities):
+        if activity.start_min < from_min:
+            continue
+        for move in (-2 * grid, -grid, grid, 2 * grid):
+            start = activity.start_min + move
+            if start < from_min:
+                continue
+            moved = dataclasses.replace(activity, start_min=start, end_min=activity.end_min + move)
+            activities = (*shift.activities[:index], moved, *shift.activities[index + 1 :])
+            text = f"{activity.kind} at {_clock(start)} instead of {_clock(activity.start_min)}"
+            yield "move_activity", dataclasses.replace(shift, activities=activities), text
+
+
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def _broken(problem: RosterProblem, roster: Roster) -> set[tuple[str, int | None, str]]:
+    return {(v.agent, v.day, v.rule) for v in check_roster(problem, roster)}
+
+
+def propose(problem: RosterProblem, roster: Roster, service: DayService) -> list[Proposal]:
+    """Every checked overtime, early release and activity move of ``service.day``, ranked
+    (module doc): overtime first, then moves, then early releases."""
+    base_within, _sl = answered_within(problem, roster, service)
+    before = _broken(problem, roster)
+    found: list[Proposal] = []
+    for shift in roster.shifts:
+        if shift.day != service.day:
+            continue
+        for kind, changed, text in _candidates(problem, shift, service.from_min):
+            shifts = tuple(changed if s is shift else s for s in roster.shifts)
+            candidate = Roster(shifts=shifts)
+            if _broken(problem, candidate) - before:
+                continue
+            within, sl = answered_within(problem, candidate, service)
+            paid = changed.paid_min(problem.rules) - shift.paid_min(problem.rules)
+            found.append(
+                Proposal(kind, shift.agent, text, paid, within - base_within, sl, candidate)
+            )
+    order = {"overtime": 0, "move_activity": 1, "early_release": 2}
+    return sorted(found, key=lambda p: (order[p.kind], _rank(p)))
+
+
+def _rank(proposal: Proposal) -> float:
+    if proposal.kind == "overtime":
+        return -proposal.per_paid_hour
+    if proposal.kind == "move_activity":
+        return -proposal.answered_within_gain
+    return proposal.per_paid_hour  # calls lost per hour saved (gain < 0, paid < 0: >= 0)
