@@ -22,7 +22,7 @@ from optimizer.roster.evaluate import preference_cost
 from optimizer.roster.site.linear import CostTerms, LinTerms, LpSink, Sink
 from optimizer.roster.site.problem import SiteProblem, SiteRoster
 
-__all__ = ["SiteCost", "add_site_families", "on_phone", "site_cost"]
+__all__ = ["SiteCost", "add_site_families", "allocation_values", "on_phone", "site_cost"]
 
 Key = tuple[frozenset[str], int, int]
 
@@ -108,8 +108,9 @@ def _solve(solver: pywraplp.Solver, terms: CostTerms) -> str:
     return {solver.OPTIMAL: "OPTIMAL", solver.FEASIBLE: "FEASIBLE"}.get(status, "NOT_SOLVED")
 
 
-def site_cost(site: SiteProblem, roster: SiteRoster) -> SiteCost:
-    """The exact cost of ``roster`` (see the module docstring)."""
+def _solved(
+    site: SiteProblem, roster: SiteRoster
+) -> tuple[pywraplp.Solver, AllocationVars, dict[str, BacklogVars], float, str]:
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:  # pragma: no cover - GLOP ships with OR-Tools
         raise RuntimeError("GLOP is not available")
@@ -120,11 +121,24 @@ def site_cost(site: SiteProblem, roster: SiteRoster) -> SiteCost:
     status = _solve(solver, terms)
     if status == "NOT_SOLVED":
         raise RuntimeError("the cost LP of the roster was not solved")
+    return solver, av, backlogs, constant, status
+
+
+def site_cost(site: SiteProblem, roster: SiteRoster) -> SiteCost:
+    """The exact cost of ``roster`` (see the module docstring)."""
+    solver, av, backlogs, constant, status = _solved(site, roster)
     w = site.core.weights
     paid = sum(s.paid_min(site.core.rules) for s in roster.roster.shifts) // site.core.interval_min
     prefs = preference_cost(site.core, roster.roster)[0]
     cost = solver.Objective().Value() + constant + w.paid_per_agent_interval * paid + prefs
     return _figures(site, av, backlogs, (round(cost, 6), status, paid, prefs))
+
+
+def allocation_values(site: SiteProblem, roster: SiteRoster) -> dict[str, float]:
+    """The cost LP's optimal allocation and backlog values by variable name (the same names
+    as in the site model: a hint for it; backlog work in agent-intervals)."""
+    solver = _solved(site, roster)[0]
+    return {v.name(): v.solution_value() for v in solver.variables()}
 
 
 def _figures(

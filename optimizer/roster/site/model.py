@@ -19,6 +19,7 @@ allocation that is exactly its coverage family.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,16 +99,20 @@ def build_site_model(
     types: list[ShiftType],
     agents: tuple[Agent, ...],
     unit: float = 1.0,
+    types_of: Mapping[frozenset[str], list[ShiftType]] | None = None,
 ) -> SiteModel:
     """Build the joined model on ``backend`` (``CpBackend`` or ``LpBackend``) and ``sink``
-    (the same solver seen by the site families); the objective is set (scaled by SCALE)."""
+    (the same solver seen by the site families); the objective is set (scaled by SCALE).
+    ``types_of``: a skill set's own shift types (indexed from 0; default ``types``): a
+    neighbourhood of a known roster, where the full model is too large."""
     objective: Terms = []
     groups: list[SiteGroup] = []
     staffing: dict[tuple[frozenset[str], int, int], tuple[LinTerms, float]] = {}
     for gi, (skills, members) in enumerate(skill_groups(site, agents)):
         problem = _group_problem(site.core, members)
         classes = agent_classes(problem, members)
-        m = build_aggregate(problem, _Prefixed(backend, f"g{gi}:", objective), types, classes)
+        mine = types if types_of is None else types_of[skills]
+        m = build_aggregate(problem, _Prefixed(backend, f"g{gi}:", objective), mine, classes)
         groups.append(SiteGroup(skills, problem, m))
         for (d, t), var in m.over.items():
             staffing[skills, d, t] = ([(var, 1.0)], 0.0)

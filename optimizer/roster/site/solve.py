@@ -2,12 +2,14 @@
 
 1. Agents with no individually valid week are explained and left off (:mod:`explain`).
 2. The LP relaxation of the site model (:mod:`optimizer.roster.site.model`, GLOP, at most
-   :data:`LP_SHARE` of the time) gives the bound and a rounded hint. An LP stopped by its time
-   limit bounds nothing: ``bound`` is then ``None``.
+   :data:`LP_SHARE` of the time) gives the bound and a rounded hint, when the full model has
+   at most :data:`FULL_MODEL_COPIES` shift-type copies. An LP skipped or stopped by its time
+   limit bounds nothing: ``bound`` is then ``None`` (compare with a published bound).
 3. The baseline (every queue summed into one ``/1`` problem, :mod:`baseline`) is solved by
-   today's engine for :data:`BASELINE_SHARE` of the time: a valid roster of known cost, and a
-   hint of the class counts.
-4. CP-SAT searches the site model: first near the LP solution, then near its incumbent.
+   today's engine for :data:`BASELINE_SHARE` of the time: a valid roster of known cost.
+4. CP-SAT searches the site model: first near the LP solution (without one: near the
+   baseline's class counts, in the neighbourhood of its shift types, :mod:`neighbourhood`),
+   then the day LNS of the single-queue engine improves its incumbent.
 5. Each group's class counts go to its named agents (:mod:`named_roster`; skills only decide
    which group an agent is in); breaks and lunches are re-placed where the assignment deviated.
 6. Both rosters are checked (:func:`check_site_roster`) and scored by the exact LP
@@ -32,9 +34,10 @@ from optimizer.roster.problem import Agent, Roster, Shift
 from optimizer.roster.shifts import ShiftType, enumerate_shift_types
 from optimizer.roster.site.baseline import summed_problem
 from optimizer.roster.site.check import check_site_roster
-from optimizer.roster.site.cost import SiteCost, site_cost
+from optimizer.roster.site.cost import SiteCost, allocation_values, site_cost
 from optimizer.roster.site.linear import CpSink, LpSink
 from optimizer.roster.site.model import SiteModel, build_site_model
+from optimizer.roster.site.neighbourhood import neighbour_types, type_copies
 from optimizer.roster.site.problem import SiteProblem, SiteRoster
 from optimizer.roster.solve import solve_roster
 from optimizer.roster.solve_options import SolveOptions
@@ -43,11 +46,13 @@ from optimizer.roster.violation import Violation
 __all__ = ["SiteReport", "SiteResult", "SiteSolveOptions", "solve_site"]
 
 LP_SHARE = 0.3
-BASELINE_SHARE = 0.1  # twice that when the LP gives no hint
+BASELINE_SHARE = 0.1  # three times that when the LP gives no hint
 ASSIGN_SHARE = 0.15
 NEAR_LP_SHARE = 0.3  # of the CP-SAT time: counts within floor..ceil of the hint
 LNS_RADIUS = 4  # then days re-optimised, counts within 4 of the incumbent
-CP_UNIT = 30  # deferred work in CP-SAT: 1/30 agent-interval (30 s of work at 15 min)
+FULL_MODEL_COPIES = 4000  # shift-type copies: MS-S-9 1,017 (LP 8 s), MS-M-9 12,664 (>6 min)
+NEIGHBOUR_STEPS = 1  # larger sites: start times within one step of the baseline's
+CP_UNIT = 50  # deferred work in CP-SAT: 1/50 agent-interval (whole cost coefficients)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,23 +120,47 @@ def site_lp_bound(
     return _Bound(value, "OPTIMAL", seconds, values)
 
 
+def _activity_names(st: ShiftType, shift: Shift) -> list[str]:
+    """The activity count variables a shift of type ``st`` adds one to (aggregate names)."""
+    offsets = {a.kind: a.start_min - shift.start_min for a in shift.activities}
+    brk, lunch = offsets.get("break"), offsets.get("lunch")
+    side = "a" if brk is not None and lunch is not None and brk > lunch else "b"
+    names = [] if brk is None else [f"brk_{side}[{st.index},{brk}]"]
+    return names + ([] if lunch is None else [f"lun_{side}[{st.index},{lunch}]"])
+
+
 def _baseline_hint(site: SiteProblem, sm: SiteModel, roster: Roster) -> dict[str, float]:
-    """Class counts of the baseline roster, by the site model's variable names."""
-    agents = {a.id: gi for gi, g in enumerate(sm.groups) for a in g.problem.agents}
+    """Class, type and activity counts of the baseline roster, by the site model's variable
+    names (every other count of those families at zero)."""
+    group_of = {a.id: gi for gi, g in enumerate(sm.groups) for a in g.problem.agents}
     out: dict[str, float] = {}
-    for gi, g in enumerate(sm.groups):
-        cls_of = {a.id: c.index for c in g.model.classes for a in c.agents}
-        by_key = {(st.day, st.start_min, st.span_min): st.index for st in g.model.types}
-        for s in roster.shifts:
-            if agents.get(s.agent) != gi:
-                continue
-            k = by_key.get((s.day, s.start_min, s.end_min - s.start_min))
-            if k is not None and (cls_of[s.agent], k) in g.model.x:
-                name = f"g{gi}:x[{cls_of[s.agent]},{k}]"
-                out[name] = out.get(name, 0.0) + 1
-    for gi, g in enumerate(sm.groups):  # counts the baseline leaves at zero
-        for c, k in g.model.x:
-            out.setdefault(f"g{gi}:x[{c},{k}]", 0.0)
+    for g in sm.groups:
+        for var, _ in g.model.count_vars():
+            out[var.name] = 0.0
+        for var in g.model.X.values():
+            out[var.name] = 0.0
+    for s in roster.shifts:
+        gi = group_of.get(s.agent)
+        if gi is None:
+            continue
+        m = sm.groups[gi].model
+        cls = next(c.index for c in m.classes if any(a.id == s.agent for a in c.agents))
+        st = next(
+            (
+                t
+                for t in m.types
+                if (t.day, t.start_min, t.end_min) == (s.day, s.start_min, s.end_min)
+            ),
+            None,
+        )
+        if st is None:
+            continue
+        for name in [f"x[{cls},{st.index}]", f"X[{st.index}]", *_activity_names(st, s)]:
+            key = f"g{gi}:{name}"
+            if key in out:
+                out[key] += 1
+    for name, value in allocation_values(site, SiteRoster(roster)).items():
+        out[name] = value * CP_UNIT if name.startswith("b[") else value
     return out
 
 
@@ -213,11 +242,14 @@ def _site_candidate(
     opts: SiteSolveOptions,
 ) -> tuple[Roster | None, str, float | None, int]:
     """The site model's roster (``None`` if CP-SAT found nothing), its aggregate status and
-    objective (cost units), and the classes whose assignment deviated."""
+    objective (cost units), and the classes whose assignment deviated. With a roster as the
+    hint the model is restricted to its neighbourhood (:mod:`neighbourhood`)."""
     backend = CpBackend()
-    sm = build_site_model(
-        site, backend, CpSink(backend.model, backend.variables), types, agents, CP_UNIT
-    )
+    sink = CpSink(backend.model, backend.variables)
+    types_of = None
+    if isinstance(hint, Roster):
+        types_of = neighbour_types(site, types, agents, hint, NEIGHBOUR_STEPS)
+    sm = build_site_model(site, backend, sink, types, agents, CP_UNIT, types_of)
     values = hint if isinstance(hint, dict) else _baseline_hint(site, sm, hint)
     cp_time = (1 - ASSIGN_SHARE) * (deadline - time.monotonic())
     solver = _search(backend, sm, values, max(1.0, cp_time), opts)
@@ -233,6 +265,15 @@ def _scored(site: SiteProblem, roster: Roster) -> tuple[SiteRoster, SiteCost, li
     return sr, site_cost(site, sr), check_site_roster(site, sr)
 
 
+def _bound(
+    site: SiteProblem, types: list[ShiftType], agents: tuple[Agent, ...], limit_s: float
+) -> _Bound:
+    """The LP bound when the full model is small enough to solve in ``limit_s``."""
+    if type_copies(site, types, agents) > FULL_MODEL_COPIES:
+        return _Bound(None, "SKIPPED", 0.0, {})
+    return site_lp_bound(site, types, agents, limit_s)
+
+
 def solve_site(site: SiteProblem, options: SiteSolveOptions | None = None) -> SiteResult:
     """The cheapest valid roster found within ``options.time_limit_s`` (module docstring)."""
     opts = options or SiteSolveOptions()
@@ -242,18 +283,15 @@ def solve_site(site: SiteProblem, options: SiteSolveOptions | None = None) -> Si
     explanations = explain_agents(site.core, types)
     excluded = {e.agent for e in explanations}
     agents = tuple(a for a in site.core.agents if a.id not in excluded)
-    bound = site_lp_bound(site, types, agents, LP_SHARE * opts.time_limit_s)
-    share = BASELINE_SHARE if bound.values else 2 * BASELINE_SHARE
+    bound = _bound(site, types, agents, LP_SHARE * opts.time_limit_s)
+    share = BASELINE_SHARE if bound.values else 3 * BASELINE_SHARE
     base_opts = SolveOptions(
-        time_limit_s=max(2.0, share * opts.time_limit_s),
-        workers=opts.workers,
-        seed=opts.seed,
+        time_limit_s=max(2.0, share * opts.time_limit_s), workers=opts.workers, seed=opts.seed
     )
     baseline = solve_roster(summed_problem(site), base_opts).roster
     hint: dict[str, float] | Roster = bound.values if bound.values else baseline
-    roster, agg_status, agg_obj, deviated = _site_candidate(
-        site, types, agents, hint, deadline, opts
-    )
+    found = _site_candidate(site, types, agents, hint, deadline, opts)
+    roster, agg_status, agg_obj, deviated = found
     base = _scored(site, baseline)
     best, source = base, "baseline"
     if roster is not None:
@@ -261,18 +299,12 @@ def solve_site(site: SiteProblem, options: SiteSolveOptions | None = None) -> Si
         if (not mine[2], -mine[1].cost) >= (not base[2], -base[1].cost):
             best, source = mine, "site_model"
     sr, cost, violations = best
-    gap = (
-        None
-        if bound.value is None
-        else max(0.0, (cost.cost - bound.value) / cost.cost)
-        if cost.cost > 0
-        else 0.0
-    )
-    status = (
-        "INVALID" if violations else "OPTIMAL" if gap is not None and gap <= 1e-9 else "FEASIBLE"
-    )
+    gap = None
+    if bound.value is not None:
+        gap = max(0.0, (cost.cost - bound.value) / cost.cost) if cost.cost > 0 else 0.0
+    status = "FEASIBLE" if gap is None or gap > 1e-9 else "OPTIMAL"
     report = SiteReport(
-        status=status,
+        status="INVALID" if violations else status,
         objective=cost.cost,
         bound=bound.value,
         gap=gap,

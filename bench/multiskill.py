@@ -1,0 +1,145 @@
+"""Site roster benchmark (issue 28): MS-S-9 / MS-M-9 / MS-L-9 (``staffwise-roster-instance/2``).
+
+For each site it prints the exact cost of the roster :func:`solve_site` returns, its own LP
+bound (``-`` when the full site model is too large to solve in the time) and the published
+bound of ``bounds.json``, gap % and gap per unit of load against the published bound
+(load = live requirement + the week's deferred work, both in agent-intervals), the share of
+deferred work due this week finished within its deadline, validity (``check_site_roster``),
+seconds, and the baseline: every queue summed into one ``/1`` problem, skills ignored, solved
+by today's engine with the same time limit and scored by the same exact LP.
+
+Usage: ``.venv/bin/python bench/multiskill.py [--quick] [--only MS-S-9] [--workers 2]``.
+The machine is shared: the load average is printed with the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from optimizer.roster.site.baseline import summed_problem  # noqa: E402
+from optimizer.roster.site.check import check_site_roster  # noqa: E402
+from optimizer.roster.site.cost import site_cost  # noqa: E402
+from optimizer.roster.site.io import load_site_instance  # noqa: E402
+from optimizer.roster.site.problem import SiteProblem, SiteRoster  # noqa: E402
+from optimizer.roster.site.solve import SiteSolveOptions, solve_site  # noqa: E402
+from optimizer.roster.solve import SolveOptions, solve_roster  # noqa: E402
+
+LIMITS = {"MS-S-9": 30.0, "MS-M-9": 120.0, "MS-L-9": 600.0}
+QUICK = {"MS-S-9": 15.0, "MS-M-9": 45.0, "MS-L-9": 120.0}
+
+
+def data_dir() -> Path:
+    shared = Path(os.environ.get("STAFFWISE_SHARED_DIR", REPO.parent / "shared"))
+    return shared / "data" / "rosters" / "contact_center_ms"
+
+
+def load(site: SiteProblem) -> float:
+    """Live requirement plus the week's deferred work (initial backlog and arrivals), in
+    agent-intervals."""
+    grid = site.core.interval_min
+    live = sum(sum(map(sum, q.requirement)) for q in site.live)
+    work = 0.0
+    for e in site.deferred:
+        items = sum(map(sum, e.arrivals)) + sum(b.items for b in e.initial_backlog)
+        work += items * e.work_min / grid
+    return live + work
+
+
+def _baseline(site: SiteProblem, limit: float, workers: int) -> tuple[float, float]:
+    start = time.monotonic()
+    options = SolveOptions(time_limit_s=limit, workers=workers)
+    roster = solve_roster(summed_problem(site), options).roster
+    return site_cost(site, SiteRoster(roster)).cost, time.monotonic() - start
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.2f}"
+
+
+def run(name: str, limit: float, workers: int, published: dict) -> dict:
+    site = load_site_instance(data_dir() / f"{name}.json")
+    result = solve_site(site, SiteSolveOptions(time_limit_s=limit, workers=workers))
+    valid = not check_site_roster(site, result.roster)
+    base_cost, base_s = _baseline(site, limit, workers)
+    bound = published.get(name, {}).get("lp_bound")
+    units = load(site)
+    r = result.report
+
+    def gaps(cost: float) -> tuple[float | None, float | None]:
+        if bound is None:
+            return None, None
+        return (cost - bound) / cost, (cost - bound) / units
+
+    return {
+        "instance": name,
+        "limit_s": limit,
+        "cost": r.objective,
+        "bound_ours": r.bound,
+        "bound_published": bound,
+        "gap": gaps(r.objective)[0],
+        "gap_per_load": gaps(r.objective)[1],
+        "gap_ours": r.gap,
+        "within_deadline": result.cost.within_deadline_share,
+        "valid": valid,
+        "seconds": r.seconds,
+        "source": r.source,
+        "load_agent_intervals": units,
+        "baseline_cost": base_cost,
+        "baseline_gap": gaps(base_cost)[0],
+        "baseline_gap_per_load": gaps(base_cost)[1],
+        "baseline_seconds": base_s,
+    }
+
+
+def print_row(row: dict) -> None:
+    ours = "-" if row["bound_ours"] is None else f"{row['bound_ours']:.3f}"
+    print(
+        f"{row['instance']:<7} {row['limit_s']:>5.0f} {row['cost']:>9.3f} {ours:>9} "
+        f"{row['bound_published']:>9.3f} {_pct(row['gap']):>6} {_pct(row['gap_per_load']):>7} "
+        f"{100 * row['within_deadline']:>6.2f} {row['valid']!s:>5} {row['seconds']:>6.1f} "
+        f"{row['source']:>10} | {row['baseline_cost']:>9.3f} {_pct(row['baseline_gap']):>6} "
+        f"{_pct(row['baseline_gap_per_load']):>7}",
+        flush=True,
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="shorter limits (15/45/120 s)")
+    parser.add_argument("--only", action="append", help="instance name (repeatable)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--json", type=Path, help="also write the rows as JSON")
+    args = parser.parse_args()
+    folder = data_dir()
+    if not (folder / "bounds.json").is_file():
+        print(f"multi-skill instances not found at {folder} (set STAFFWISE_SHARED_DIR)")
+        return 2
+    published = json.loads((folder / "bounds.json").read_text())
+    limits = QUICK if args.quick else LIMITS
+    names = args.only or list(limits)
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (2 cores)")
+    print(
+        "site    limit      cost   LP ours  LP publ   gap%  gap/ld%  in-dl%  valid      s"
+        "     source |  baseline   gap%  gap/ld%"
+    )
+    rows = []
+    for name in names:
+        rows.append(run(name, limits[name], args.workers, published))
+        print_row(rows[-1])
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print("gap% and gap/ld% against the published bound; gap/ld = (cost - bound) / load")
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
