@@ -1,7 +1,8 @@
 """Pooling benchmark: agent-hours for the same simulated per-queue goals, half the agents
 cross-trained vs all dedicated; plus the multi-skill simulator's checks.
 
-Cases: 2-4 voice queues, stationary loads over a block of ``--intervals`` 30-minute intervals,
+Cases: 2-4 voice queues, stationary loads over a block of ``--intervals`` 30-minute intervals
+(the ``day profile`` case: from 30 % of the peak to the peak and back),
 AHT 300 s, goal 80 % within 20 s per queue and interval (one-sided 95 % bound over the
 replications, :func:`optimizer.simulation.goal_met`), exponential handle times, no abandonment
 (case ``2q patience`` adds exponential patience of 180 s).
@@ -54,7 +55,13 @@ CASES = {  # name: (offered load per queue in Erlangs, patience_s)
     "2q 10+10 Erl, patience 180 s": ((10.0, 10.0), 180.0),
     "3q 8+8+8 Erl": ((8.0, 8.0, 8.0), None),
     "4q 6+6+6+6 Erl": ((6.0, 6.0, 6.0, 6.0), None),
+    "2q 10+10 Erl peak, day profile": ((10.0, 10.0), None),
 }
+PROFILED = "day profile"  # loads rise from 30 % of the peak to the peak and back
+
+
+def _profile(n: int) -> np.ndarray:
+    return 0.3 + 0.7 * np.sin(np.linspace(0.0, np.pi, n)) ** 2
 
 
 def _cross_groups(names: list[str]) -> list[SkillGroup]:
@@ -82,7 +89,8 @@ def pooling_row(
     name: str, loads: tuple[float, ...], patience_s: float | None, args: argparse.Namespace
 ) -> str:
     names = ["abcd"[q] for q in range(len(loads))]
-    calls = [np.full(args.intervals, load / AHT_S * INTERVAL_MIN * 60.0) for load in loads]
+    shape = _profile(args.intervals) if PROFILED in name else np.ones(args.intervals)
+    calls = [shape * load / AHT_S * INTERVAL_MIN * 60.0 for load in loads]
     queues = [SkillQueue(n, c, AHT_S) for n, c in zip(names, calls, strict=True)]
     config = SimulationConfig(
         interval_min=INTERVAL_MIN,
