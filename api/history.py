@@ -94,24 +94,29 @@ def upsert_history(
     session: Session, queue_id: int, records: list[dict[str, Any]], import_id: int | None
 ) -> UpsertCounts:
     """Insert or update ``records`` by (queue, interval_start); the caller commits."""
+    keys = ("interval_start",)
+    return upsert_rows(session, HistoryInterval, queue_id, records, keys, "interval_start",
+                       import_id)  # fmt: skip
+
+
+def upsert_rows(session: Session, model: Any, queue_id: int, records: list[dict[str, Any]],
+                keys: tuple[str, ...], span: str,
+                import_id: int | None) -> UpsertCounts:  # fmt: skip
+    """Insert or update ``records`` of table ``model`` by their natural key (queue + ``keys``):
+    the queue's stored rows whose ``span`` column lies in the records' range are read once,
+    changed ones updated, new ones inserted by one multi-row INSERT; the caller commits."""
     if not records:
         return UpsertCounts(0, 0, 0)
-    first = min(r["interval_start"] for r in records)
-    last = max(r["interval_start"] for r in records)
-    query = select(HistoryInterval).where(
-        col(HistoryInterval.queue_id) == queue_id,
-        col(HistoryInterval.interval_start) >= first,
-        col(HistoryInterval.interval_start) <= last,
-    )
-    existing = {row.interval_start: row for row in session.exec(query).all()}
-    inserted = updated = unchanged = 0
-    fields = ("offered", "handled", "abandoned", "aht_s")
-    new_rows = []
+    column = col(getattr(model, span))
+    low, high = min(r[span] for r in records), max(r[span] for r in records)
+    query = select(model).where(col(model.queue_id) == queue_id, column >= low, column <= high)
+    existing = {tuple(getattr(row, k) for k in keys): row for row in session.exec(query).all()}
+    fields = [name for name in records[0] if name not in keys]
+    new_rows, updated, unchanged = [], 0, 0
     for record in records:
-        row = existing.get(record["interval_start"])
+        row = existing.get(tuple(record[k] for k in keys))
         if row is None:
             new_rows.append({"queue_id": queue_id, "import_id": import_id, **record})
-            inserted += 1
         elif all(getattr(row, f) == record[f] for f in fields):
             unchanged += 1
         else:
@@ -121,8 +126,8 @@ def upsert_history(
             session.add(row)
             updated += 1
     if new_rows:  # one multi-row INSERT (executemany), not an ORM object per row
-        session.execute(insert(HistoryInterval), new_rows)
-    return UpsertCounts(inserted, updated, unchanged)
+        session.execute(insert(model), new_rows)
+    return UpsertCounts(len(new_rows), updated, unchanged)
 
 
 BATCH_ROWS = 5000

@@ -8,13 +8,11 @@ roster was built on, the requirement (``required``, scheduled agents) and the ro
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from actuals.attribution import QueueModel
@@ -22,6 +20,7 @@ from actuals.calls import staffed_per_interval
 from actuals.report import PLAN_COLUMNS, Goal, Grain, QueueActuals, ServiceReport, queues_report
 from actuals.types import ACTUAL_COLUMNS, SlBasis
 from api.errors import invalid
+from api.history import UpsertCounts, upsert_rows
 from api.schemas.actuals import MissedInterval, ServicePeriod, ServiceReportRead
 from api.tables import (
     ActualImport,
@@ -34,13 +33,6 @@ from api.tables import (
 )
 
 INTERVAL_FIELDS = ACTUAL_COLUMNS[1:]
-
-
-@dataclass(frozen=True, slots=True)
-class Counts:
-    inserted: int
-    updated: int
-    unchanged: int
 
 
 def _value(value: Any) -> Any:
@@ -56,33 +48,10 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _upsert(session: Session, model: Any, queue_id: int, records: list[dict[str, Any]],
-            keys: tuple[str, ...], import_id: int | None) -> Counts:  # fmt: skip
+            keys: tuple[str, ...], import_id: int | None) -> UpsertCounts:  # fmt: skip
     """Insert or update ``records`` by their natural key (queue + ``keys``)."""
-    if not records:
-        return Counts(0, 0, 0)
-    first_key = keys[-1] if model is ActualInterval else "start"
-    low = min(r[first_key] for r in records)
-    high = max(r[first_key] for r in records)
-    column = col(getattr(model, first_key))
-    query = select(model).where(col(model.queue_id) == queue_id, column >= low, column <= high)
-    existing = {tuple(getattr(row, k) for k in keys): row for row in session.exec(query).all()}
-    fields = [name for name in records[0] if name not in keys]
-    new_rows, updated, unchanged = [], 0, 0
-    for record in records:
-        row = existing.get(tuple(record[k] for k in keys))
-        if row is None:
-            new_rows.append({"queue_id": queue_id, "import_id": import_id, **record})
-        elif all(getattr(row, f) == record[f] for f in fields):
-            unchanged += 1
-        else:
-            for name in fields:
-                setattr(row, name, record[name])
-            row.import_id = import_id
-            session.add(row)
-            updated += 1
-    if new_rows:
-        session.execute(insert(model), new_rows)
-    return Counts(len(new_rows), updated, unchanged)
+    span = keys[-1] if model is ActualInterval else "start"
+    return upsert_rows(session, model, queue_id, records, keys, span, import_id)
 
 
 def find_actual_import(session: Session, queue_id: int, kind: str, sha: str) -> ActualImport | None:
