@@ -30,19 +30,6 @@ class ForecastWarningRead(BaseModel):
     message: str
 
 
-class ForecastRead(BaseModel):
-    id: int
-    queue_id: int
-    job_id: int | None
-    method: str
-    start: datetime
-    weeks: int
-    accuracy: dict[str, Any] | None
-    warnings: list[ForecastWarningRead] = Field(default_factory=list)
-    intervals: ForecastIntervals
-    created_at: datetime
-
-
 class ForecastSummary(BaseModel):
     id: int
     queue_id: int
@@ -53,6 +40,10 @@ class ForecastSummary(BaseModel):
     accuracy: dict[str, Any] | None
     warnings: list[ForecastWarningRead] = Field(default_factory=list)
     created_at: datetime
+
+
+class ForecastRead(ForecastSummary):
+    intervals: ForecastIntervals
 
 
 class ForecastList(Page):
