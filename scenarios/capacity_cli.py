@@ -1,7 +1,8 @@
 """``staffwise capacity from-history HISTORY.csv PLAN.json``: the hiring plan of a queue from
 its interval history (long-range forecast -> weekly need -> plan -> reasons -> risk).
 
-PLAN.json is a capacity plan file (:mod:`scenarios.capacity_io`) without ``need_hours``; the
+PLAN.json is a capacity plan file (:mod:`scenarios.capacity_io`); its ``need_hours``, if any, are
+replaced by the built need and its ``hire_plan`` is ignored (the plan is optimised); the
 queue's figures come from options (zone, interval, goal, AHT, weeks, P50/P80 basis).
 """
 
@@ -34,7 +35,7 @@ def register_from_history(commands: Any, handler: Any) -> None:
     errors the way the other capacity commands do)."""
     cmd = commands.add_parser("from-history", help="hiring plan of a queue from its history")
     cmd.add_argument("history", type=Path, help="interval history CSV (ACD export)")
-    cmd.add_argument("plan", type=Path, help="plan JSON without need_hours (docs/hiring.md)")
+    cmd.add_argument("plan", type=Path, help="plan JSON; its need_hours are replaced")
     cmd.add_argument("--zone", required=True, help="IANA zone of the queue")
     cmd.add_argument("--interval-min", type=int, default=15)
     cmd.add_argument("--weeks", type=int, default=26, help="horizon in weeks")
