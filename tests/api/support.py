@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from api.auth import token_hash
 from api.db import writer
-from api.tables import AccessToken
+from api.tables import AccessToken, Forecast, Requirement
 
 WEEKDAYS = [{"start": "08:00", "end": "20:00"}] * 5
 OPENING_HOURS: list[Any] = [*WEEKDAYS, {"start": "09:00", "end": "17:00"}, None]
@@ -42,6 +43,38 @@ def create_queue(client: TestClient, site_id: int, **changes: Any) -> int:
     response = client.post(f"/v1/sites/{site_id}/queues", json=queue_body(**changes))
     assert response.status_code == 201, response.text
     return int(response.json()["id"])
+
+
+def store_requirement(client: TestClient, queue_id: int, starts: list[str]) -> tuple[int, int]:
+    """(forecast id, requirement id) stored directly: a forecast of 2 calls of 300 s at each of
+    ``starts`` (UTC ISO instants) and a requirement of 2 agents there (Erlang C: 1 agent
+    answers 35 % within 20 s, 2 agents 85 %)."""
+    n = len(starts)
+
+    def col(value: float) -> list[float]:
+        return [value] * n
+
+    intervals: dict[str, list[Any]] = {
+        "interval_start": starts, "calls": col(2.0), "aht_s": col(300.0),
+        "agents_fractional": col(2.0), "agents": [2] * n, "scheduled_fractional": col(2.0),
+        "scheduled": [2] * n, "service_level": col(0.85), "asa_s": col(5.0),
+        "abandon_rate": col(0.0), "occupancy": col(1 / 3),
+    }  # fmt: skip
+    app: Any = client.app
+    with Session(app.state.engine) as session:
+        forecast = Forecast(queue_id=queue_id, method="test", weeks=1,
+                            start=dt.datetime.fromisoformat(starts[0]),
+                            intervals={"interval_start": starts, "calls": col(2.0),
+                                       "aht_s": col(300.0)})  # fmt: skip
+        session.add(forecast)
+        session.flush()
+        assert forecast.id is not None
+        row = Requirement(queue_id=queue_id, forecast_id=forecast.id, goal={}, summary={},
+                          intervals=intervals)  # fmt: skip
+        session.add(row)
+        session.commit()
+        assert row.id is not None
+        return forecast.id, row.id
 
 
 def wait_job(client: TestClient, job_id: int, timeout_s: float = 60.0) -> dict[str, Any]:

@@ -13,12 +13,16 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
 
-from api.tables import Forecast, Requirement
 from forecasting.errors import InvalidInput, Problem
 from tests.api.conftest import ZONE
-from tests.api.support import AdminClient, assert_problem, create_queue, wait_job
+from tests.api.support import (
+    AdminClient,
+    assert_problem,
+    create_queue,
+    store_requirement,
+    wait_job,
+)
 
 WEEK = "2026-11-02"  # a Monday (EST, UTC-5)
 MONDAY: list[Any] = [{"start": "09:00", "end": "13:00"}] + [None] * 6
@@ -37,30 +41,7 @@ def _requirement(client: TestClient, queue_id: int) -> int:
     """A stored forecast and requirement (2 agents, 2 calls per interval on Monday morning)."""
     start = dt.datetime(2026, 11, 2, 14, 0, tzinfo=dt.UTC)  # 09:00 in New York
     starts = [(start + dt.timedelta(minutes=15 * i)).isoformat() for i in range(SLOTS)]
-    ones = [1.0] * SLOTS
-
-    def col(value: float) -> list[float]:
-        return [value] * SLOTS
-
-    intervals = {
-        "interval_start": starts, "calls": col(2.0), "aht_s": col(300.0),
-        "agents_fractional": col(2.0), "agents": [2] * SLOTS, "scheduled_fractional": col(2.0),
-        "scheduled": [2] * SLOTS, "service_level": col(0.85), "asa_s": col(5.0),
-        "abandon_rate": col(0.0), "occupancy": [v / 3 for v in ones],
-    }  # fmt: skip
-    app: Any = client.app
-    with Session(app.state.engine) as session:
-        forecast = Forecast(queue_id=queue_id, method="test", start=start, weeks=1,
-                            intervals={"interval_start": starts, "calls": col(2.0)})  # fmt: skip
-        session.add(forecast)
-        session.flush()
-        assert forecast.id is not None
-        row = Requirement(queue_id=queue_id, forecast_id=forecast.id, goal={}, summary={},
-                          intervals=intervals)  # fmt: skip
-        session.add(row)
-        session.commit()
-        assert row.id is not None
-        return row.id
+    return store_requirement(client, queue_id, starts)[1]
 
 
 def _week(client: TestClient, agents: int) -> dict[str, Any]:

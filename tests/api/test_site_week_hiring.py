@@ -20,10 +20,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
 
-from api.tables import Forecast, Requirement
-from tests.api.support import create_queue, wait_job
+from tests.api.support import create_queue, store_requirement, wait_job
 
 JERUSALEM = "Asia/Jerusalem"
 WINDOW = {"start": "09:00", "end": "13:00"}
@@ -34,8 +32,7 @@ SLOTS = 16  # 09:00-13:00 in quarter-hours
 
 
 def _requirement(client: TestClient, queue_id: int) -> tuple[int, int]:
-    """(forecast id, requirement id): a stored forecast of 2 calls of 300 s and a requirement
-    of 2 agents in every open quarter-hour."""
+    """(forecast id, requirement id): 2 calls of 300 s and 2 agents in every open quarter-hour."""
     zone = ZoneInfo(JERUSALEM)
     starts = [
         (dt.datetime.combine(day, dt.time(9), zone) + dt.timedelta(minutes=15 * i))
@@ -44,32 +41,7 @@ def _requirement(client: TestClient, queue_id: int) -> tuple[int, int]:
         for day in OPEN_DATES
         for i in range(SLOTS)
     ]
-    n = len(starts)
-
-    def col(value: float) -> list[float]:
-        return [value] * n
-
-    intervals: dict[str, list[Any]] = {
-        "interval_start": starts, "calls": col(2.0), "aht_s": col(300.0),
-        "agents_fractional": col(2.0), "agents": [2] * n, "scheduled_fractional": col(2.0),
-        "scheduled": [2] * n, "service_level": col(0.85), "asa_s": col(5.0),
-        "abandon_rate": col(0.0), "occupancy": col(1 / 3),
-    }  # fmt: skip
-    app: Any = client.app
-    with Session(app.state.engine) as session:
-        start = dt.datetime.fromisoformat(starts[0])
-        forecast = Forecast(queue_id=queue_id, method="test", start=start, weeks=1,
-                            intervals={"interval_start": starts, "calls": col(2.0),
-                                       "aht_s": col(300.0)})  # fmt: skip
-        session.add(forecast)
-        session.flush()
-        assert forecast.id is not None
-        row = Requirement(queue_id=queue_id, forecast_id=forecast.id, goal={}, summary={},
-                          intervals=intervals)  # fmt: skip
-        session.add(row)
-        session.commit()
-        assert row.id is not None
-        return forecast.id, row.id
+    return store_requirement(client, queue_id, starts)
 
 
 def _sun_thu_week(client: TestClient) -> tuple[int, int, int]:
