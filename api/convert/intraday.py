@@ -13,6 +13,7 @@ from sqlmodel import Session
 from actuals.intraday import rest_of_day
 from api.convert.actuals import load_actuals, load_plan, report_window
 from api.convert.goals import core_goal
+from api.convert.proposals import day_proposals
 from api.errors import invalid
 from api.tables import Queue, Site
 from optimizer.requirements import StaffingModel
@@ -77,8 +78,12 @@ def intraday_view(
         rostered_agents=plan["rostered"].to_numpy(float) * (1.0 - shrinkage),
         interval_min=queue.interval_min, goal=core_goal(queue), model=model, shrinkage=shrinkage,
     )  # fmt: skip
+    forecast = (starts, result.calls, plan["aht_s"].to_numpy(float))
+    proposals = day_proposals(session, queue, site.zone, day, forecast,
+                              starts.iloc[m0].to_pydatetime(), shrinkage)  # fmt: skip
     return {
         "queue_id": queue.id, "day": day.isoformat(), "observed_intervals": m0,
+        "proposals": proposals,
         "ratio_so_far": result.ratio_so_far, "rest_of_day_sl": result.rest_sl,
         "goal_sl": queue.service_level, "shapes": result.k,
         "intervals": {

@@ -129,6 +129,19 @@ class IntradayIntervals(BaseModel):
     predicted_sl: list[float] = Field(description="with the rostered agents (net of shrinkage)")
 
 
+class IntradayProposal(BaseModel):
+    """A checked change of the published roster (every hard rule kept) and its effect."""
+
+    kind: Literal["overtime", "early_release", "move_activity"]
+    agent: str
+    description: str
+    paid_min: int = Field(description="paid minutes added (negative: saved)")
+    answered_within_gain: float = Field(
+        description="expected calls answered within the threshold gained over the rest of the day"
+    )
+    rest_sl: float = Field(description="rest-of-day SL with the change")
+
+
 class IntradayRead(BaseModel):
     """Today: actuals so far, the reforecast of the rest, requirement, staffing, predicted SL."""
 
@@ -140,3 +153,7 @@ class IntradayRead(BaseModel):
     goal_sl: float
     shapes: int = Field(description="day shapes used by the update (1: the damped ratio)")
     intervals: IntradayIntervals
+    proposals: list[IntradayProposal] = Field(
+        description="best 4 of each kind: overtime by calls gained per paid hour, break/lunch "
+        "moves by calls gained, early release by calls lost per paid hour saved"
+    )
