@@ -49,7 +49,8 @@ def solve_site_cli(args: argparse.Namespace) -> int:
     bound = "-" if r.bound is None else f"{r.bound:.3f}"
     gap = "-" if r.gap is None else f"{100 * r.gap:.2f}%"
     print(f"bound      {bound}  (LP {r.lp_status}, {r.lp_seconds:.1f} s)  gap {gap}")
-    print(f"baseline   {r.baseline_cost:.3f}  (all queues summed into one /1 problem)")
+    if r.baseline_cost is not None:
+        print(f"baseline   {r.baseline_cost:.3f}  (all queues summed into one /1 problem)")
     print(f"seconds    {r.seconds:.1f}")
     print(f"shifts     {len(result.roster.roster.shifts)}  violations {len(result.violations)}")
     for e in result.explanations:

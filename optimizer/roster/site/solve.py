@@ -5,14 +5,16 @@
    :data:`LP_SHARE` of the time) gives the bound and a rounded hint, when the full model has
    at most :data:`FULL_MODEL_COPIES` shift-type copies. An LP skipped or stopped by its time
    limit bounds nothing: ``bound`` is then ``None`` (compare with a published bound).
-3. The baseline (every queue summed into one ``/1`` problem, :mod:`baseline`) is solved by
-   today's engine for :data:`BASELINE_SHARE` of the time: a valid roster of known cost.
+3. Without an LP solution, the baseline (every queue summed into one ``/1`` problem,
+   :mod:`baseline`) is solved by today's engine for :data:`BASELINE_SHARE` of the time: a
+   valid roster of known cost and the start of the search (and the fallback whenever CP-SAT
+   finds nothing).
 4. CP-SAT searches the site model: first near the LP solution (without one: near the
    baseline's class counts, in the neighbourhood of its shift types, :mod:`neighbourhood`),
    then the day LNS of the single-queue engine improves its incumbent.
 5. Each group's class counts go to its named agents (:mod:`named_roster`; skills only decide
    which group an agent is in); breaks and lunches are re-placed where the assignment deviated.
-6. Both rosters are checked (:func:`check_site_roster`) and scored by the exact LP
+6. The rosters are checked (:func:`check_site_roster`) and scored by the exact LP
    (:func:`site_cost`); the cheaper valid one is returned.
 """
 
@@ -46,7 +48,8 @@ from optimizer.roster.violation import Violation
 __all__ = ["SiteReport", "SiteResult", "SiteSolveOptions", "solve_site"]
 
 LP_SHARE = 0.3
-BASELINE_SHARE = 0.1  # three times that when the LP gives no hint
+LP_MIN_S = 5.0  # small sites: up to half the time limit, so that a loaded machine still bounds
+BASELINE_SHARE = 0.3  # of the time, when the LP gives no hint
 ASSIGN_SHARE = 0.15
 NEAR_LP_SHARE = 0.3  # of the CP-SAT time: counts within floor..ceil of the hint
 LNS_RADIUS = 4  # then days re-optimised, counts within 4 of the incumbent
@@ -81,7 +84,7 @@ class SiteReport:
     aggregate_status: str
     aggregate_objective: float | None
     source: str
-    baseline_cost: float
+    baseline_cost: float | None
     skill_sets: int
     assignment_deviation: int
 
@@ -265,6 +268,12 @@ def _scored(site: SiteProblem, roster: Roster) -> tuple[SiteRoster, SiteCost, li
     return sr, site_cost(site, sr), check_site_roster(site, sr)
 
 
+def _baseline(site: SiteProblem, limit_s: float, opts: SiteSolveOptions) -> Roster:
+    """Today's engine on every queue summed into one ``/1`` problem (:mod:`baseline`)."""
+    options = SolveOptions(time_limit_s=max(2.0, limit_s), workers=opts.workers, seed=opts.seed)
+    return solve_roster(summed_problem(site), options).roster
+
+
 def _bound(
     site: SiteProblem, types: list[ShiftType], agents: tuple[Agent, ...], limit_s: float
 ) -> _Bound:
@@ -283,21 +292,22 @@ def solve_site(site: SiteProblem, options: SiteSolveOptions | None = None) -> Si
     explanations = explain_agents(site.core, types)
     excluded = {e.agent for e in explanations}
     agents = tuple(a for a in site.core.agents if a.id not in excluded)
-    bound = _bound(site, types, agents, LP_SHARE * opts.time_limit_s)
-    share = BASELINE_SHARE if bound.values else 3 * BASELINE_SHARE
-    base_opts = SolveOptions(
-        time_limit_s=max(2.0, share * opts.time_limit_s), workers=opts.workers, seed=opts.seed
-    )
-    baseline = solve_roster(summed_problem(site), base_opts).roster
-    hint: dict[str, float] | Roster = bound.values if bound.values else baseline
+    limit = opts.time_limit_s
+    bound = _bound(site, types, agents, max(LP_SHARE * limit, min(0.5 * limit, LP_MIN_S)))
+    baseline = None
+    if not bound.values:  # no LP hint: the baseline is the start
+        baseline = _baseline(site, BASELINE_SHARE * opts.time_limit_s, opts)
+    hint: dict[str, float] | Roster = baseline if baseline is not None else bound.values
     found = _site_candidate(site, types, agents, hint, deadline, opts)
     roster, agg_status, agg_obj, deviated = found
-    base = _scored(site, baseline)
-    best, source = base, "baseline"
+    candidates = []
     if roster is not None:
-        mine = _scored(site, roster)
-        if (not mine[2], -mine[1].cost) >= (not base[2], -base[1].cost):
-            best, source = mine, "site_model"
+        candidates.append((_scored(site, roster), "site_model"))
+    if baseline is None and roster is None:  # the fallback: a valid roster in what is left
+        baseline = _baseline(site, deadline - time.monotonic(), opts)
+    if baseline is not None:
+        candidates.append((_scored(site, baseline), "baseline"))
+    best, source = min(candidates, key=lambda c: (bool(c[0][2]), c[0][1].cost))
     sr, cost, violations = best
     gap = None
     if bound.value is not None:
@@ -314,7 +324,7 @@ def solve_site(site: SiteProblem, options: SiteSolveOptions | None = None) -> Si
         aggregate_status=agg_status,
         aggregate_objective=agg_obj,
         source=source,
-        baseline_cost=base[1].cost,
+        baseline_cost=next((c[0][1].cost for c in candidates if c[1] == "baseline"), None),
         skill_sets=len({site.skill_set(a.id) for a in agents}),
         assignment_deviation=deviated,
     )
