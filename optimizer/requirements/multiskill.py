@@ -66,6 +66,12 @@ class MultiSkillStaffing:
         """Agent-hours of the plan (agents taking calls, before shrinkage)."""
         return float(self.agents.sum()) * interval_min / 60.0
 
+    def queue_agents(self) -> NDArray[np.float64]:
+        """Per-queue requirement that accounts for pooling: agents per queue and interval,
+        fractional, each group's agents split by the busy time it gave each of its queues
+        (:meth:`MultiSkillResult.agents_by_queue`); sums to the plan's agents."""
+        return self.result.agents_by_queue()
+
 
 @dataclass(slots=True)
 class _Search:

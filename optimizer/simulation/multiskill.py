@@ -25,7 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from optimizer.errors import InputError, Problem
 from optimizer.simulation.config import SimulationConfig
-from optimizer.simulation.counters import ARRIVALS, BUSY_S, N_COUNTERS
+from optimizer.simulation.counters import ARRIVALS, N_COUNTERS
 from optimizer.simulation.engine import PlanArrays, validate_plan
 from optimizer.simulation.results import (
     Estimate,
@@ -70,8 +70,10 @@ class MultiSkillResult:
     ``queues``: one :class:`SimulationResult` per queue (same order as given); its ``agents``
     column counts the agents of every group serving the queue and its ``occupancy`` is the
     queue's handle time over their staffed time (the share of that pool spent on the queue).
-    ``group_busy_s``: busy seconds per replication, group and interval; ``group_staffed_s``:
-    staffed seconds per group and interval; :meth:`group_occupancy` summarises them.
+    ``group_busy_s``: busy seconds per replication, group and interval (``group_queue_busy_s``:
+    split by queue, (replications, groups, queues, intervals)); ``group_staffed_s``: staffed
+    seconds per group and interval; :meth:`group_occupancy` summarises them. ``skills``:
+    (groups, queues), whether a group serves a queue.
     """
 
     queue_names: tuple[str, ...]
@@ -80,6 +82,9 @@ class MultiSkillResult:
     group_busy_s: NDArray[np.float64]
     group_staffed_s: NDArray[np.float64]
     confidence: float
+    group_queue_busy_s: NDArray[np.float64]
+    skills: NDArray[np.bool_]
+    interval_s: float
 
     def queue(self, name: str) -> SimulationResult:
         return self.queues[self.queue_names.index(name)]
@@ -92,6 +97,18 @@ class MultiSkillResult:
         samples = busy / staffed if staffed > 0 else np.full(busy.shape, np.nan)
         mean, low, high, n = t_interval(samples[:, None], self.confidence)
         return Estimate(float(mean[0]), float(low[0]), float(high[0]), int(n[0]))
+
+    def agents_by_queue(self) -> NDArray[np.float64]:
+        """Agents per queue and interval (queues, intervals), fractional: each group's agents
+        split among its queues in proportion to the mean busy time it gave each (equally
+        where the group was idle). Sums over queues to the agents staffed."""
+        busy = self.group_queue_busy_s.mean(axis=0)  # (groups, queues, intervals)
+        total = busy.sum(axis=1, keepdims=True)
+        even = (self.skills / self.skills.sum(axis=1, keepdims=True))[:, :, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(total > 0, busy / np.where(total > 0, total, 1.0), even)
+        agents = self.group_staffed_s[:, None, :] / self.interval_s
+        return np.asarray((share * agents).sum(axis=0), dtype=np.float64)
 
     def group_frame(self) -> pd.DataFrame:
         """Per interval (rows) and group (columns): mean occupancy over replications."""
@@ -240,27 +257,25 @@ def _replication_calls(
 
 
 def _run(site: _Site, config: SimulationConfig) -> tuple[NDArray[np.float64], ...]:
-    """Counters per replication: queues (R, Q, n, C), groups' busy seconds (R, G, n)."""
+    """Counters per replication: queues (R, Q, n, C), busy seconds (R, G, Q, n)."""
     from optimizer.simulation.multiskill_kernel import count_queue, simulate_routing
 
     n_q, (n_g, n) = len(site.plans), site.agents.shape
     queue_totals = np.zeros((config.replications, n_q, n, N_COUNTERS))
-    group_busy = np.zeros((config.replications, n_g, n))
+    pair_busy = np.zeros((config.replications, n_g, n_q, n))
     interval_s = float(config.interval_min * 60)
     for r, streams in enumerate(replication_generators(config)):
         calls, per_queue = _replication_calls(site, streams.calls)
         drop_u = drop_uniforms(streams.drops, site.agents)
         start_s = np.full(calls[0].shape[0], np.inf)
-        groups_out = np.zeros((n_g, n, N_COUNTERS))
-        outs = (start_s, queue_totals[r], groups_out)
+        outs = (start_s, queue_totals[r], pair_busy[r])
         routing = (site.group_queues, site.route, site.group_level)
         strict = config.staffing_drop == "strict_stop"
         simulate_routing(calls, site.agents, routing, drop_u, interval_s, strict, outs)
         for q, cfg in enumerate(site.configs):
             within = float(cfg.answer_within_s)
             count_queue(calls[0], start_s, calls[2], per_queue[q], within, interval_s, outs[1][q])
-        group_busy[r] = groups_out[..., BUSY_S]
-    return queue_totals, group_busy
+    return queue_totals, pair_busy
 
 
 def simulate_multiskill(
@@ -274,7 +289,7 @@ def simulate_multiskill(
     replications, seed, service and patience distributions, staffing drop, confidence) are
     ``config``'s; each queue may override ``answer_within_s`` and ``patience_s``."""
     site = _validated(queues, groups, agents, config)
-    queue_totals, group_busy = _run(site, config)
+    queue_totals, pair_busy = _run(site, config)
     interval_s = float(config.interval_min * 60)
     results = []
     for q, (plan, cfg) in enumerate(zip(site.plans, site.configs, strict=True)):
@@ -290,7 +305,10 @@ def simulate_multiskill(
         queue_names=tuple(queue.name for queue in queues),
         queues=tuple(results),
         group_names=tuple(group.name for group in groups),
-        group_busy_s=group_busy,
+        group_busy_s=pair_busy.sum(axis=2),
+        group_queue_busy_s=pair_busy,
+        skills=np.array([[q in row for q in range(len(queues))] for row in site.group_queues]),
+        interval_s=interval_s,
         group_staffed_s=site.agents.astype(np.float64) * interval_s,
         confidence=config.confidence,
     )

@@ -21,7 +21,7 @@ With one queue and one group every step is the single-queue loop of :mod:`.kerne
 same order, so both give identical counters on the same callers and uniforms (tested).
 Per-call start instants are returned; the counters of each queue are filled afterwards, in
 arrival order, by :func:`.kernel.count_call` (the single-queue loop's own counting).
-Busy seconds are added per queue and per group as agents start work. Limit: under
+Busy seconds are added per queue and per (group, queue) as agents start work. Limit: under
 ``strict_stop`` an agent reserved for cut work and cut again at the next boundary returns
 everything it holds to the queue of its last job.
 """
@@ -83,6 +83,17 @@ def _hpop(keys: FloatArray, ids: IntArray, size: int) -> int:
 
 
 @_jit
+def _add_span(out: FloatArray, start: float, end: float, interval_s: float, sign: float) -> None:
+    """Add (sign 1) or remove (sign -1) the span [start, end) to the intervals of ``out``."""
+    j = int(start // interval_s)
+    while start < end and j < out.shape[0]:
+        seg_end = min(end, (j + 1) * interval_s)
+        out[j] += sign * (seg_end - start)
+        start = seg_end
+        j += 1
+
+
+@_jit
 def _start(
     x: int,
     q: int,
@@ -101,7 +112,7 @@ def _start(
     slot_queue[x] = q
     sizes[EV_N] = _hpush(ev_t, ev_id, sizes[EV_N], end, x)
     _add_busy(outs[1][q], t, end, interval_s, 1.0)
-    _add_busy(outs[2][slot_group[x]], t, end, interval_s, 1.0)
+    _add_span(outs[2][slot_group[x], q], t, end, interval_s, 1.0)
 
 
 @_jit
@@ -244,7 +255,7 @@ def _remove(
             bl[q, bl_n[q]] = free_at[x] - b
             bl_n[q] += 1
             _add_busy(outs[1][q], b, free_at[x], interval_s, -1.0)
-            _add_busy(outs[2][g], b, free_at[x], interval_s, -1.0)
+            _add_span(outs[2][g, q], b, free_at[x], interval_s, -1.0)
         elif free_at[x] > b:
             state[x] = LEAVING
         idle[x] = 0
@@ -367,8 +378,8 @@ def simulate_routing(
     priority, -1 padded; route: per queue its groups in routing order, -1 padded;
     group_level: the priority level of each entry of group_queues, non-decreasing per row).
     ``outs``: (start_s per call, filled; inf = never answered; queue counters (queues,
-    intervals, N_COUNTERS) and group counters (groups, intervals, N_COUNTERS), whose BUSY_S
-    column receives busy seconds).
+    intervals, N_COUNTERS) whose BUSY_S column receives busy seconds; busy seconds per group,
+    queue and interval (groups, queues, intervals)).
     """
     fs, ist = new_state(agents, routing[1].shape[0])
     _event_loop(calls, agents, routing, drop_u, interval_s, strict_stop, outs, fs, ist)

@@ -54,6 +54,9 @@ def test_cross_trained_agents_pool_capacity() -> None:
     assert pooled.converged and pooled.met.all()
     assert pooled.agents.sum() < dedicated.agents.sum() - N_INTERVALS  # > one agent per interval
     assert pooled.agent_hours(15) == pooled.agents.sum() / 4
+    per_queue = pooled.queue_agents()  # the pooled plan as a requirement per queue
+    np.testing.assert_allclose(per_queue.sum(axis=0), pooled.agents.sum(axis=0))
+    assert (per_queue >= pooled.agents[:2]).all()
     # the removals kept the cross-trained agents and dropped specialists
     assert pooled.agents[2].sum() >= start[2].sum() - N_INTERVALS
 

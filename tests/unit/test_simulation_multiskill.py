@@ -160,7 +160,7 @@ def _route(
     outs = (
         start,
         np.zeros((n_queues, plan.shape[1], 10)),
-        np.zeros((plan.shape[0], plan.shape[1], 10)),
+        np.zeros((plan.shape[0], n_queues, plan.shape[1])),
     )
     simulate_routing(calls, plan, routing, np.zeros(0), 60.0, False, outs)
     return start
@@ -282,3 +282,24 @@ def test_pure_python_fallback_matches_the_compiled_loop(monkeypatch: pytest.Monk
         np.testing.assert_array_equal(a.totals, b.totals)
     np.testing.assert_array_equal(compiled.group_busy_s, plain.group_busy_s)
     assert sum(q.calls_simulated for q in plain.queues) > 100
+
+
+def test_agents_by_queue_splits_shared_agents_by_their_busy_time() -> None:
+    n = 6
+    queues = [SkillQueue("a", np.full(n, 300.0), 30.0), SkillQueue("b", np.full(n, 100.0), 30.0)]
+    groups = [SkillGroup("a", ("a",)), SkillGroup("ab", ("a", "b"), levels=(0, 0))]
+    agents = np.array([[10] * n, [8] * n])
+    result = simulate_multiskill(queues, groups, agents, SimulationConfig(replications=3))
+    split = result.agents_by_queue()
+    np.testing.assert_allclose(split.sum(axis=0), 18.0)
+    assert (split[0] > 10.0).all() and (split[1] < 8.0).all()  # shared agents also serve a
+    # b's share of the shared agents is close to b's share of their handle time
+    busy = result.group_queue_busy_s.sum(axis=(0, 3))[1]
+    assert split[1].mean() == pytest.approx(8.0 * busy[1] / busy.sum(), rel=0.05)
+    dedicated = simulate_multiskill(
+        queues,
+        [SkillGroup("a", ("a",)), SkillGroup("b", ("b",))],
+        agents,
+        SimulationConfig(replications=2),
+    )
+    np.testing.assert_allclose(dedicated.agents_by_queue(), agents)
