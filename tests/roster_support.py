@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from hypothesis import strategies as st
+
 from optimizer.roster.compose import ActivityCounts, Incumbent
 from optimizer.roster.problem import Roster, RosterProblem
 from optimizer.roster.shifts import ShiftType, enumerate_shift_types
@@ -60,6 +62,29 @@ def agent(aid: str, contract: str = "PT", days: int = 3, **extra: Any) -> dict[s
     }
     base.update(extra)
     return base
+
+
+def drawn_agents(draw: st.DrawFn, days: int) -> list[dict[str, Any]]:
+    """One to four agents (``A0``.., contract PT or FT) for a hypothesis instance: each day off
+    with probability 1/4, else a window of at least 4 hours; a random rest history."""
+    agents = []
+    for i in range(draw(st.integers(1, 4))):
+        windows: list[list[int] | None] = []
+        for _ in range(days):
+            if draw(st.integers(0, 3)) == 0:
+                windows.append(None)
+                continue
+            lo = draw(st.sampled_from([420, 480, 600, 720]))
+            hi = draw(st.sampled_from([900, 1080, 1260]))
+            windows.append([lo, max(hi, lo + 240)])
+        last_end = draw(st.sampled_from([None, -60, -240, -600]))
+        history = {
+            "consecutive_days_worked": draw(st.integers(0, 6)) if last_end else 0,
+            "last_shift_end_minute": last_end,
+        }
+        contract = draw(st.sampled_from(["PT", "FT"]))
+        agents.append(agent(f"A{i}", contract, days, availability=windows, history=history))
+    return agents
 
 
 def requirement(days: int, level: int = 1, open_min: int = 480, close_min: int = 1200) -> list:

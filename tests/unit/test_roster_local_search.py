@@ -15,7 +15,7 @@ from optimizer.roster.io import load_instance
 from optimizer.roster.local_search import LocalSearchOptions, gain_table, local_search
 from optimizer.roster.problem import Activity, Roster, RosterProblem, Shift
 from optimizer.roster.shifts import enumerate_shift_types
-from tests.roster_support import agent, requirement, tiny_instance
+from tests.roster_support import agent, drawn_agents, requirement, tiny_instance
 
 
 def _search(
@@ -204,23 +204,7 @@ DAYS = 3
 
 @st.composite
 def instances(draw: st.DrawFn) -> tuple[dict[str, Any], int]:
-    agents = []
-    for i in range(draw(st.integers(1, 4))):
-        windows = []
-        for _ in range(DAYS):
-            if draw(st.integers(0, 3)) == 0:
-                windows.append(None)
-                continue
-            lo = draw(st.sampled_from([420, 480, 600, 720]))
-            hi = draw(st.sampled_from([900, 1080, 1260]))
-            windows.append([lo, max(hi, lo + 240)])
-        last_end = draw(st.sampled_from([None, -60, -240, -600]))
-        history = {
-            "consecutive_days_worked": draw(st.integers(0, 6)) if last_end else 0,
-            "last_shift_end_minute": last_end,
-        }
-        contract = draw(st.sampled_from(["PT", "FT"]))
-        agents.append(agent(f"A{i}", contract, availability=windows, history=history))
+    agents = drawn_agents(draw, DAYS)
     req = [[draw(st.integers(0, 3)) if 32 <= t < 80 else 0 for t in range(96)] for _ in range(3)]
     doc = tiny_instance(agents, requirement=req)
     doc["rules"]["min_days_off_per_week"] = draw(st.integers(0, 1))  # 0: max_days binds
