@@ -111,13 +111,12 @@ class MultiSkillResult:
         return np.asarray((share * agents).sum(axis=0), dtype=np.float64)
 
     def group_frame(self) -> pd.DataFrame:
-        """Per interval (rows) and group (columns): mean occupancy over replications."""
-        staffed = self.group_staffed_s[None, :, :]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            occ = np.where(
-                staffed > 0, self.group_busy_s / np.where(staffed > 0, staffed, 1), np.nan
-            )
-        frame = pd.DataFrame(np.nanmean(occ, axis=0).T, columns=list(self.group_names))
+        """Per interval (rows) and group (columns): mean occupancy over replications (NaN
+        where the group has no agents)."""
+        staffed = self.group_staffed_s
+        busy = self.group_busy_s.mean(axis=0)
+        occ = np.where(staffed > 0, busy / np.where(staffed > 0, staffed, 1.0), np.nan)
+        frame = pd.DataFrame(occ.T, columns=list(self.group_names))
         frame.index.name = "interval"
         return frame
 

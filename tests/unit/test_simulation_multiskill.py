@@ -303,3 +303,7 @@ def test_agents_by_queue_splits_shared_agents_by_their_busy_time() -> None:
         SimulationConfig(replications=2),
     )
     np.testing.assert_allclose(dedicated.agents_by_queue(), agents)
+    frame = dedicated.group_frame()
+    assert list(frame.columns) == ["a", "b"] and len(frame) == n
+    assert frame["b"].iloc[2] == pytest.approx(dedicated.group_occupancy("b", 2).mean, rel=0.3)
+    assert 0.3 < frame["a"].mean() < 1.0
