@@ -18,6 +18,7 @@ from optimizer import requirements as req
 from scenarios import capacity
 from scenarios import capacity_model as cm
 from scenarios.capacity_hr import NeedSpec
+from scenarios.need import ContractShare
 
 
 def _band_rate(band: AttritionBandBody) -> float:
@@ -132,6 +133,20 @@ def plan_shrinkage(body: CapacityPlanCreate, queue: Queue) -> float | tuple[floa
     return float(queue.shrinkage)
 
 
+def contract_mix(body: CapacityPlanCreate) -> tuple[ContractShare, ...]:
+    """Today's paid hours by contract (the cohorts), else the hireable contracts equally: the
+    mix the need's heads per contract are counted in."""
+    hours = {c.name: c.weekly_hours for c in body.contracts}
+    paid = dict.fromkeys(hours, 0.0)
+    for cohort in body.cohorts:
+        if cohort.contract in paid:
+            paid[cohort.contract] += cohort.headcount * hours[cohort.contract]
+    if sum(paid.values()) <= 0:
+        paid = {c.name: 1.0 for c in body.contracts if c.hireable} or dict.fromkeys(hours, 1.0)
+    total = sum(paid.values())
+    return tuple(ContractShare(n, hours[n], v / total) for n, v in paid.items() if v > 0)
+
+
 def need_spec(session: Session, body: CapacityPlanCreate) -> tuple[pd.DataFrame, NeedSpec]:
     """The queue's stored history and how to build its weekly need (``body.queue_id``)."""
     assert body.queue_id is not None
@@ -148,6 +163,6 @@ def need_spec(session: Session, body: CapacityPlanCreate) -> tuple[pd.DataFrame,
         week_start_day=site.week_start_day,
         known=KnownDays(frozenset(body.closed_days), frozenset(body.event_days)),
         shrinkage=shrink if isinstance(shrink, float) else float(np.mean(shrink)),
-        fte_hours=body.fte_hours,
+        fte_hours=body.fte_hours, mix=contract_mix(body),
     )  # fmt: skip
     return history, spec

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from api.convert.capacity import plan_input
+from api.convert.capacity import contract_mix, plan_input
 from api.schemas import CapacityPlanCreate
 from forecasting.synthetic import synthetic_history, to_acd_csv
 from scenarios.capacity_model import monthly_to_weekly
@@ -73,6 +73,7 @@ def test_plan_from_a_queue_in_one_call(client: TestClient, year_queue: int) -> N
                                                    need["need_hours_hi"], strict=True))  # fmt: skip
     assert plan["forecast"]["history_weeks"] >= 50 and plan["forecast"]["basis"] == "p50"
     assert sum(plan["monthly"]["calls"]) == pytest.approx(sum(need["calls"]))
+    assert need["heads_FT"] == pytest.approx([h / 40 for h in need["paid_hours"]])  # one contract
     # monthly attrition, converted exactly: week 0 loses 30 x 0.70 % of the starting staff
     assert weekly["expected_leavers"][0] == pytest.approx(STAFF * monthly_to_weekly(0.03))
     # the cap of 2 is too low: the reasons name it, with the weeks it binds in
@@ -130,3 +131,16 @@ def test_costs_per_fte_week_are_per_productive_fte_hour() -> None:
     assert inp.costs.over_per_hour == 5.0
     with pytest.raises(ValidationError, match="either over_per_hour or over_per_fte_week"):
         CapacityPlanCreate.model_validate(_body(1, costs={"under_per_hour": 1.0}))
+
+
+def test_contract_mix_follows_todays_paid_hours() -> None:
+    contracts = [{"name": "FT", "weekly_hours": 40}, {"name": "PT", "weekly_hours": 20}]
+    cohorts = [
+        {"contract": "FT", "tenure_weeks": 52, "headcount": 30},
+        {"contract": "PT", "tenure_weeks": 52, "headcount": 10},
+    ]
+    body = CapacityPlanCreate.model_validate(_body(1, contracts=contracts, cohorts=cohorts))
+    shares = {c.name: c.share for c in contract_mix(body)}
+    assert shares == pytest.approx({"FT": 1200 / 1400, "PT": 200 / 1400})
+    nobody = CapacityPlanCreate.model_validate(_body(1, contracts=contracts, cohorts=[]))
+    assert {c.name: c.share for c in contract_mix(nobody)} == {"FT": 0.5, "PT": 0.5}
