@@ -89,10 +89,20 @@ def get_or_404(session: Session, model: type[T], ident: int, kind: str) -> T:
 
 
 def page(
-    session: Session, query: SelectOfScalar[T], order: Any, limit: int, offset: int
+    session: Session,
+    query: SelectOfScalar[T],
+    order: Any,
+    limit: int,
+    offset: int,
+    given: Sequence[tuple[Any, Any]] = (),
 ) -> tuple[int, Sequence[T]]:
     """Row count of ``query`` and its rows ``offset`` .. ``offset + limit`` in ``order``: the
-    one paging rule of every list endpoint (``total`` counts the filtered rows, not the page)."""
+    one paging rule of every list endpoint (``total`` counts the filtered rows, not the page).
+    ``given``: the endpoint's optional filters, ``(column, value)`` pairs narrowing the query
+    to ``column == value`` where the value is given (not None)."""
+    for column, value in given:
+        if value is not None:
+            query = query.where(column == value)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(query.order_by(order).offset(offset).limit(limit)).all()
     return total, rows

@@ -22,13 +22,8 @@ def list_audit_events(
     offset: Offset = 0,
 ) -> AuditEventList:
     """Unsafe requests of callers with a valid token: who, when, what, status, ids."""
-    query = select(AuditEvent)
-    if token_id is not None:
-        query = query.where(col(AuditEvent.token_id) == token_id)
-    if site_id is not None:
-        query = query.where(col(AuditEvent.site_id) == site_id)
-    if resource is not None:
-        query = query.where(col(AuditEvent.resource) == resource)
-    total, rows = page(session, query, col(AuditEvent.id).desc(), limit, offset)
+    given = [(col(AuditEvent.token_id), token_id), (col(AuditEvent.site_id), site_id),
+             (col(AuditEvent.resource), resource)]  # fmt: skip
+    total, rows = page(session, select(AuditEvent), col(AuditEvent.id).desc(), limit, offset, given)
     items = [AuditEventRead.model_validate(r, from_attributes=True) for r in rows]
     return AuditEventList(total=total, limit=limit, offset=offset, items=items)

@@ -84,13 +84,9 @@ def list_hiring_scenarios(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> HiringScenarioList:
-    query = select(HiringScenario)
-    if requirement_id is not None:
-        query = query.where(col(HiringScenario.requirement_id) == requirement_id)
-    if site_id is not None:
-        query = query.where(col(HiringScenario.site_id) == site_id)
-    if kind is not None:
-        query = query.where(col(HiringScenario.kind) == kind)
-    total, rows = page(session, query, col(HiringScenario.id), limit, offset)
+    table = HiringScenario
+    given = [(col(table.requirement_id), requirement_id), (col(table.site_id), site_id),
+             (col(table.kind), kind)]  # fmt: skip
+    total, rows = page(session, select(table), col(table.id), limit, offset, given)
     items = [_summary(r) for r in rows]
     return HiringScenarioList(total=total, limit=limit, offset=offset, items=items)

@@ -70,11 +70,8 @@ def list_jobs(
     offset: Offset = 0,
 ) -> JobList:
     query = visible.restrict(session, select(Job), Job)  # a site-bound token: its sites' jobs
-    if status_ is not None:
-        query = query.where(col(Job.status) == status_)
-    if kind is not None:
-        query = query.where(col(Job.kind) == kind)
-    total, rows = page(session, query, col(Job.id), limit, offset)
+    given = [(col(Job.status), status_), (col(Job.kind), kind)]
+    total, rows = page(session, query, col(Job.id), limit, offset, given)
     return JobList(total=total, limit=limit, offset=offset, items=[job_read(j) for j in rows])
 
 
