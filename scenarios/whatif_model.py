@@ -154,23 +154,23 @@ def _rate(problems: list[Problem], value: float, field: str) -> None:
         problems.append(Problem(None, field, "out_of_range", f"{field} must be in [0, 1)"))
 
 
+# window fields parsed as ISO: (names, parser, code, what a good value looks like)
+_WINDOW_FORMATS = (
+    (("start_date", "end_date"), dt.date.fromisoformat, "bad_date", "an ISO date YYYY-MM-DD"),
+    (("from_time", "to_time"), dt.time.fromisoformat, "bad_time", "a time HH:MM"),
+)
+
+
 def _window_problems(problems: list[Problem], window: Window, field: str) -> None:
-    for name in ("start_date", "end_date"):
-        value = getattr(window, name)
-        if value is not None:
+    for names, parse, code, form in _WINDOW_FORMATS:
+        for name in names:
+            value = getattr(window, name)
             try:
-                dt.date.fromisoformat(value)
+                if value is not None:
+                    parse(value)
             except (TypeError, ValueError):
-                msg = f"{name} must be an ISO date YYYY-MM-DD, got {value!r}"
-                problems.append(Problem(None, f"{field}.{name}", "bad_date", msg))
-    for name in ("from_time", "to_time"):
-        value = getattr(window, name)
-        if value is not None:
-            try:
-                dt.time.fromisoformat(value)
-            except (TypeError, ValueError):
-                msg = f"{name} must be a time HH:MM, got {value!r}"
-                problems.append(Problem(None, f"{field}.{name}", "bad_time", msg))
+                msg = f"{name} must be {form}, got {value!r}"
+                problems.append(Problem(None, f"{field}.{name}", code, msg))
     if window.weekdays is not None and any(not 0 <= d <= 6 for d in window.weekdays):
         msg = "weekdays must be 0 (Monday) .. 6 (Sunday)"
         problems.append(Problem(None, f"{field}.weekdays", "out_of_range", msg))

@@ -188,3 +188,15 @@ def test_sweep_reports_bad_input_from_workers() -> None:
             executor=pool,
         )
     assert info.value.problems[0].field == "scenario 'bad': aht"
+
+
+def test_window_dates_and_times_must_parse() -> None:
+    bad = {"start_date": "2026-13-01", "end_date": "2026-02-01", "from_time": "25:00",
+           "to_time": "09:00"}  # fmt: skip
+    with pytest.raises(InputError) as info:
+        scenario_from_dict({"name": "x", "volume": [{"multiplier": 1, "window": bad}]})
+    assert [(p.field, p.code, p.message) for p in info.value.problems] == [
+        ("volume.window.start_date", "bad_date",
+         "start_date must be an ISO date YYYY-MM-DD, got '2026-13-01'"),
+        ("volume.window.from_time", "bad_time", "from_time must be a time HH:MM, got '25:00'"),
+    ]  # fmt: skip
