@@ -53,11 +53,19 @@ def load(site: SiteProblem) -> float:
     return live + work
 
 
-def _baseline(site: SiteProblem, limit: float, workers: int) -> tuple[float, float]:
+def _baseline(site: SiteProblem, limit: float, workers: int) -> tuple[float | None, float]:
+    """The summed-/1 roster's exact cost (``None`` when today's engine found no roster)."""
     start = time.monotonic()
     options = SolveOptions(time_limit_s=limit, workers=workers)
-    roster = solve_roster(summed_problem(site), options).roster
+    try:
+        roster = solve_roster(summed_problem(site), options).roster
+    except RuntimeError:
+        return None, time.monotonic() - start
     return site_cost(site, SiteRoster(roster)).cost, time.monotonic() - start
+
+
+def _num(x: float | None) -> str:
+    return "-" if x is None else f"{x:.3f}"
 
 
 def _pct(x: float | None) -> str:
@@ -73,8 +81,8 @@ def run(name: str, limit: float, workers: int, published: dict) -> dict:
     units = load(site)
     r = result.report
 
-    def gaps(cost: float) -> tuple[float | None, float | None]:
-        if bound is None:
+    def gaps(cost: float | None) -> tuple[float | None, float | None]:
+        if bound is None or cost is None:
             return None, None
         return (cost - bound) / cost, (cost - bound) / units
 
@@ -105,7 +113,7 @@ def print_row(row: dict) -> None:
         f"{row['instance']:<7} {row['limit_s']:>5.0f} {row['cost']:>9.3f} {ours:>9} "
         f"{row['bound_published']:>9.3f} {_pct(row['gap']):>6} {_pct(row['gap_per_load']):>7} "
         f"{100 * row['within_deadline']:>6.2f} {row['valid']!s:>5} {row['seconds']:>6.1f} "
-        f"{row['source']:>10} | {row['baseline_cost']:>9.3f} {_pct(row['baseline_gap']):>6} "
+        f"{row['source']:>10} | {_num(row['baseline_cost']):>9} {_pct(row['baseline_gap']):>6} "
         f"{_pct(row['baseline_gap_per_load']):>7}",
         flush=True,
     )

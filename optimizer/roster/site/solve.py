@@ -268,10 +268,24 @@ def _scored(site: SiteProblem, roster: Roster) -> tuple[SiteRoster, SiteCost, li
     return sr, site_cost(site, sr), check_site_roster(site, sr)
 
 
-def _baseline(site: SiteProblem, limit_s: float, opts: SiteSolveOptions) -> Roster:
-    """Today's engine on every queue summed into one ``/1`` problem (:mod:`baseline`)."""
+def _baseline(site: SiteProblem, limit_s: float, opts: SiteSolveOptions) -> Roster | None:
+    """Today's engine on every queue summed into one ``/1`` problem (:mod:`baseline`);
+    ``None`` when its aggregate search found nothing in ``limit_s`` (a loaded machine)."""
     options = SolveOptions(time_limit_s=max(2.0, limit_s), workers=opts.workers, seed=opts.seed)
-    return solve_roster(summed_problem(site), options).roster
+    try:
+        return solve_roster(summed_problem(site), options).roster
+    except RuntimeError:
+        return None
+
+
+def _first_baseline(site: SiteProblem, opts: SiteSolveOptions, deadline: float) -> Roster:
+    """The baseline within its share of the time, else with most of what is left."""
+    roster = _baseline(site, BASELINE_SHARE * opts.time_limit_s, opts)
+    if roster is None:
+        roster = _baseline(site, 0.7 * (deadline - time.monotonic()), opts)
+    if roster is None:
+        raise RuntimeError("no roster found: the baseline's aggregate search found nothing")
+    return roster
 
 
 def _bound(
@@ -296,7 +310,7 @@ def solve_site(site: SiteProblem, options: SiteSolveOptions | None = None) -> Si
     bound = _bound(site, types, agents, max(LP_SHARE * limit, min(0.5 * limit, LP_MIN_S)))
     baseline = None
     if not bound.values:  # no LP hint: the baseline is the start
-        baseline = _baseline(site, BASELINE_SHARE * opts.time_limit_s, opts)
+        baseline = _first_baseline(site, opts, deadline)
     hint: dict[str, float] | Roster = baseline if baseline is not None else bound.values
     found = _site_candidate(site, types, agents, hint, deadline, opts)
     roster, agg_status, agg_obj, deviated = found
@@ -304,7 +318,7 @@ def solve_site(site: SiteProblem, options: SiteSolveOptions | None = None) -> Si
     if roster is not None:
         candidates.append((_scored(site, roster), "site_model"))
     if baseline is None and roster is None:  # the fallback: a valid roster in what is left
-        baseline = _baseline(site, deadline - time.monotonic(), opts)
+        baseline = _first_baseline(site, opts, deadline)
     if baseline is not None:
         candidates.append((_scored(site, baseline), "baseline"))
     best, source = min(candidates, key=lambda c: (bool(c[0][2]), c[0][1].cost))
