@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from typing import TypeVar
 
 import numpy as np
 
@@ -15,6 +16,8 @@ from optimizer.roster.problem import (
     RosterProblem,
     Rules,
 )
+
+T = TypeVar("T", int, float)
 
 INTERVAL_MIN = 60
 OPEN = (8 * 60, 14 * 60)
@@ -48,21 +51,11 @@ def tiny_problem(
     calls: Sequence[Sequence[float]] | None = None,
 ) -> RosterProblem:
     """Days x 24 hourly intervals; open 08-14 every day. ``requirement`` rows give 08..14."""
-    full = []
-    for row in requirement:
-        day = [0] * 24
-        for i, v in enumerate(row):
-            day[8 + i] = int(v)
-        full.append(tuple(day))
+    full = tuple(_opening_day(row, int) for row in requirement)
     demand = None
     if calls is not None:
-        grid = []
-        for row in calls:
-            day_calls = [0.0] * 24
-            for i, v in enumerate(row):
-                day_calls[8 + i] = float(v)
-            grid.append(tuple(day_calls))
-        demand = DemandData(tuple(grid), 300.0, 0.8, 20.0)
+        grid = tuple(_opening_day(row, float) for row in calls)
+        demand = DemandData(grid, 300.0, 0.8, 20.0)
     return RosterProblem(
         name="tiny",
         interval_min=INTERVAL_MIN,
@@ -73,6 +66,14 @@ def tiny_problem(
         agents=tuple(agents),
         demand=demand,
     )
+
+
+def _opening_day(row: Sequence[float], kind: type[T]) -> tuple[T, ...]:
+    """24 hourly values of a day: ``row`` from 08:00, zero outside."""
+    day = [kind(0)] * 24
+    for i, v in enumerate(row):
+        day[8 + i] = kind(v)
+    return tuple(day)
 
 
 def valid_weeks(problem: RosterProblem, contract: str) -> list[np.ndarray]:
