@@ -14,6 +14,7 @@ from sqlalchemy import (
     JSON,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -90,6 +91,12 @@ class Queue(SQLModel, table=True):
     max_abandon_rate: float | None = None
     max_occupancy: float | None = None
     shrinkage: float = 0.0
+    # site rosters (migration 0009): under-coverage / lateness weight; deferred queues
+    # (channel "email"): open minutes within which an item must be finished
+    weight: float = Field(
+        default=1.0, sa_column=Column(Float, nullable=False, server_default="1.0")
+    )
+    deadline_minutes: int | None = None
     created_at: datetime = _created()
 
 
@@ -256,6 +263,27 @@ class Roster(SQLModel, table=True):
         default="roster_job",
         sa_column=Column(String(32), nullable=False, server_default="roster_job", index=True),
     )
+    created_at: datetime = _created()
+
+
+class SiteRosterRow(SQLModel, table=True):
+    """A site roster (several queues, agents with skills; migration 0009): the queues and
+    requirements it covers, the agents' skills, shifts with their allocation, the exact cost
+    (coverage per queue, backlog curve, within-deadline share) and the solve report."""
+
+    __tablename__ = "site_roster"
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int | None = _fk("job.id", nullable=True)
+    site_id: int = _fk("site.id")
+    week_start: date
+    queues: list[Any] = _json()
+    requirement_ids: dict[str, Any] = _json()
+    skills: dict[str, Any] = _json()
+    report: dict[str, Any] = _json()
+    cost: dict[str, Any] = _json()
+    shifts: list[Any] = _json()
+    explanations: list[Any] = _json()
+    what_if: dict[str, Any] | None = _json(nullable=True)
     created_at: datetime = _created()
 
 

@@ -31,6 +31,8 @@ def queue_read(queue: Queue) -> QueueRead:
         model=queue.model,  # type: ignore[arg-type]
         goal=goal,
         shrinkage=queue.shrinkage,
+        weight=queue.weight,
+        deadline_minutes=queue.deadline_minutes,
         created_at=queue.created_at,
     )
 

@@ -35,6 +35,16 @@ class QueueBase(Strict):
     model: StaffingKind = "erlang_c"
     goal: ServiceGoal
     shrinkage: float = Field(default=0.0, ge=0.0, lt=1.0)
+    weight: float = Field(
+        default=1.0, gt=0.0, le=100.0,
+        description="site rosters: cost of one uncovered agent-interval (or 15 late "
+        "work-minutes) of this queue, relative to the others",
+    )  # fmt: skip
+    deadline_minutes: int | None = Field(
+        default=None, gt=0, le=20_160,
+        description="deferred queues (channel email): an item must be finished within this "
+        "many of the site's open minutes (site rosters); aht_s is its work",
+    )  # fmt: skip
 
 
 class QueueCreate(QueueBase):
@@ -42,7 +52,7 @@ class QueueCreate(QueueBase):
 
 
 class QueueUpdate(Patch):
-    NULLABLE = frozenset({"patience_s"})
+    NULLABLE = frozenset({"patience_s", "deadline_minutes"})
 
     name: Name | None = None
     aht_s: float | None = Field(default=None, gt=0.0, le=86_400.0)
@@ -52,6 +62,8 @@ class QueueUpdate(Patch):
     model: StaffingKind | None = None
     goal: ServiceGoal | None = None
     shrinkage: float | None = Field(default=None, ge=0.0, lt=1.0)
+    weight: float | None = Field(default=None, gt=0.0, le=100.0)
+    deadline_minutes: int | None = Field(default=None, gt=0, le=20_160)
 
 
 class QueueRead(QueueBase):
