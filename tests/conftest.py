@@ -15,25 +15,24 @@ def shared_dir() -> Path:
     return Path(os.environ.get("STAFFWISE_SHARED_DIR", REPO_ROOT.parent / "shared"))
 
 
+def _shared(what: str, *parts: str) -> Path:
+    """``shared_dir() / parts``; the test is skipped when it is missing."""
+    path = shared_dir().joinpath(*parts)
+    if not path.is_dir():
+        pytest.skip(f"{what} not found at {path} (set STAFFWISE_SHARED_DIR)")
+    return path
+
+
 @pytest.fixture(scope="session")
 def shared_data_dir() -> Path:
-    path = shared_dir() / "data"
-    if not path.is_dir():
-        pytest.skip(f"public call-center data not found at {path} (set STAFFWISE_SHARED_DIR)")
-    return path
+    return _shared("public call-center data", "data")
 
 
 @pytest.fixture(scope="session")
 def reference_dir() -> Path:
-    path = shared_dir() / "reference"
-    if not path.is_dir():
-        pytest.skip(f"reference tables not found at {path} (set STAFFWISE_SHARED_DIR)")
-    return path
+    return _shared("reference tables", "reference")
 
 
 @pytest.fixture(scope="session")
 def roster_instances_dir() -> Path:
-    path = shared_dir() / "data" / "rosters" / "contact_center"
-    if not path.is_dir():
-        pytest.skip(f"roster instances not found at {path} (set STAFFWISE_SHARED_DIR)")
-    return path
+    return _shared("roster instances", "data", "rosters", "contact_center")

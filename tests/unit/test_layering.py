@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -43,25 +44,27 @@ def _imports(path: Path) -> list[str]:
     return names
 
 
+def _offenders(package: str, forbidden: Callable[[str], bool]) -> list[str]:
+    """``path imports name`` for every import of ``package`` whose top-level name is
+    ``forbidden``."""
+    return [
+        f"{path.relative_to(REPO_ROOT)} imports {name}"
+        for path in sorted((REPO_ROOT / package).rglob("*.py"))
+        for name in _imports(path)
+        if forbidden(name.split(".")[0])
+    ]
+
+
 @pytest.mark.parametrize("package", CORE)
 def test_core_never_imports_web_or_database(package: str) -> None:
-    offenders = []
-    for path in sorted((REPO_ROOT / package).rglob("*.py")):
-        for name in _imports(path):
-            top = name.split(".")[0]
-            if top in FORBIDDEN:
-                offenders.append(f"{path.relative_to(REPO_ROOT)} imports {name}")
+    offenders = _offenders(package, lambda top: top in FORBIDDEN)
     assert not offenders, "\n".join(offenders)
 
 
 @pytest.mark.parametrize("package", CORE)
 def test_dependencies_point_one_way(package: str) -> None:
-    offenders = []
-    for path in sorted((REPO_ROOT / package).rglob("*.py")):
-        for name in _imports(path):
-            top = name.split(".")[0]
-            if top in CORE and top != package and top not in LOWER[package]:
-                offenders.append(f"{path.relative_to(REPO_ROOT)} imports {name}")
+    lower = LOWER[package]
+    offenders = _offenders(package, lambda top: top in CORE and top != package and top not in lower)
     assert not offenders, "\n".join(offenders)
 
 
