@@ -180,7 +180,7 @@ def test_cross_training_never_raises_the_bound() -> None:
 
 def test_solve_gives_a_valid_roster_with_its_bound() -> None:
     site = load_site_instance(tiny_site())
-    result = solve_site(site, SiteSolveOptions(time_limit_s=8.0, workers=1))
+    result = solve_site(site, SiteSolveOptions(time_limit_s=10.0, workers=1))
     assert result.violations == () and result.report.status in ("OPTIMAL", "FEASIBLE")
     assert check_site_roster(site, result.roster) == []
     assert result.report.bound is not None

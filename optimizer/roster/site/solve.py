@@ -47,9 +47,9 @@ from optimizer.roster.violation import Violation
 
 __all__ = ["SiteReport", "SiteResult", "SiteSolveOptions", "solve_site"]
 
-LP_SHARE = 0.3
-LP_MIN_S = 5.0  # small sites: up to half the time limit, so that a loaded machine still bounds
-BASELINE_SHARE = 0.3  # of the time, when the LP gives no hint
+LP_SHARE = 0.35
+LP_MIN_S = 8.0  # small sites: up to half the time limit, so that a loaded machine still bounds
+BASELINE_SHARE = 0.5  # of the time, when the LP gives no hint
 ASSIGN_SHARE = 0.15
 NEAR_LP_SHARE = 0.3  # of the CP-SAT time: counts within floor..ceil of the hint
 LNS_RADIUS = 4  # then days re-optimised, counts within 4 of the incumbent
