@@ -25,6 +25,7 @@ from api.schemas import (
     RequirementCreate,
     RosterJobCreate,
 )
+from api.schemas.site_rosters import SiteRosterJobCreate
 from api.tables import (
     Agent,
     CapacityPlan,
@@ -39,6 +40,7 @@ from api.tables import (
     Roster,
     Scenario,
     Site,
+    SiteRosterRow,
     TimeOff,
 )
 
@@ -48,18 +50,20 @@ PARAM_KINDS = {
     "time_off_id": "time_off", "import_id": "import", "forecast_id": "forecast",
     "requirement_id": "requirement", "roster_id": "roster", "scenario_id": "scenario",
     "comparison_id": "comparison", "plan_id": "capacity_plan", "job_id": "job",
+    "site_roster_id": "site_roster",
 }  # fmt: skip
 LABELS = {
     "site": "site", "queue": "queue", "agent": "agent", "contract": "contract",
     "time_off": "time off", "import": "history import", "forecast": "forecast",
     "requirement": "requirement", "roster": "roster", "scenario": "scenario",
     "hiring_scenario": "hiring scenario", "comparison": "comparison",
-    "capacity_plan": "capacity plan", "job": "job",
+    "capacity_plan": "capacity plan", "job": "job", "site_roster": "site roster",
 }  # fmt: skip
 # kinds whose row carries the site / points to a parent kind
 SITE_COLUMNS: dict[str, tuple[type[SQLModel], str]] = {
     "queue": (Queue, "site_id"), "agent": (Agent, "site_id"), "contract": (Contract, "site_id"),
     "roster": (Roster, "site_id"), "hiring_scenario": (HiringScenario, "site_id"),
+    "site_roster": (SiteRosterRow, "site_id"),
 }  # fmt: skip
 PARENTS: dict[str, tuple[type[SQLModel], str, str]] = {
     "import": (HistoryImport, "queue_id", "queue"),
@@ -76,13 +80,14 @@ BODY_REFS: dict[str, tuple[type[BaseModel], str, str]] = {
     "/v1/hiring-scenarios": (HiringScenarioCreate, "requirement_id", "requirement"),
     "/v1/comparisons": (ComparisonCreate, "forecast_id", "forecast"),
     "/v1/capacity-plans": (CapacityPlanCreate, "requirement_id", "requirement"),
+    "/v1/site-roster-jobs": (SiteRosterJobCreate, "site_id", "site"),
 }
 # further body references of a job-creating POST (a capacity plan built from a queue)
 BODY_ALSO: dict[str, tuple[tuple[str, str], ...]] = {"/v1/capacity-plans": (("queue_id", "queue"),)}
 # lists over every site whose route filters rows by the caller's sites (auth.Visible)
 FILTERED_LISTS = frozenset({"/v1/sites", "/v1/jobs", "/v1/capacity-plans"})
 # lists a site-bound token may read only with ?site_id= (one of its sites)
-SITE_PARAM_LISTS = frozenset({"/v1/rosters", "/v1/hiring-scenarios"})
+SITE_PARAM_LISTS = frozenset({"/v1/rosters", "/v1/hiring-scenarios", "/v1/site-rosters"})
 # reports naming their resource by a query parameter: route -> (parameter, kind)
 QUERY_REFS = {"/v1/reports/service": ("queue_id", "queue")}
 # a job's parameters name its resource with one of these (top level or in "body")

@@ -35,6 +35,7 @@ COLLECTION_KINDS = {
     "requirements": "requirement", "rosters": "roster", "scenarios": "scenario",
     "hiring-scenarios": "hiring_scenario", "comparisons": "comparison",
     "capacity-plans": "capacity_plan", "jobs": "job", "tokens": "token", "roster-jobs": "job",
+    "site-rosters": "site_roster", "site-roster-jobs": "job",
 }  # fmt: skip
 SUB_RESOURCES = {"shift-rules": "shift_rules"}  # one per parent: keeps the parent's id
 

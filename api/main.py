@@ -30,6 +30,7 @@ from api.routes import (
     rosters,
     scenarios,
     shift_rules,
+    site_rosters,
     sites,
     tokens,
 )
@@ -41,7 +42,7 @@ API_VERSION = "v1"
 
 ROUTERS = (sites, queues, imports, forecasts, requirements, rosters, scenarios, contracts,
            agents, shift_rules, capacity, hiring, jobs, tokens, audit, actuals,
-           reports)  # fmt: skip
+           reports, site_rosters)  # fmt: skip
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -21,6 +21,7 @@ RESULT_PATHS = {
     "forecast": "/v1/forecasts/{id}",
     "requirement": "/v1/requirements/{id}",
     "roster": "/v1/rosters/{id}",
+    "site_roster": "/v1/site-rosters/{id}",
     "comparison": "/v1/comparisons/{id}",
     "capacity_plan": "/v1/capacity-plans/{id}",
     "hiring_scenario": "/v1/hiring-scenarios/{id}",

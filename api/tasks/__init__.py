@@ -24,6 +24,7 @@ KINDS: dict[str, str] = {
     "hiring_scenario": "api.tasks.hiring",
     "history_import": "api.tasks.history_import",
     "roster": "api.tasks.roster",
+    "site_roster": "api.tasks.site_roster",
 }
 
 

@@ -1,0 +1,171 @@
+"""Site roster jobs: two voice queues, agents skilled on one or both, solved as one site."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from api.convert.site_roster import load_site_input
+from api.schemas.site_rosters import SiteRosterJobCreate
+from api.tables import Forecast, Requirement
+from optimizer.roster.problem import Activity, Roster, Shift
+from optimizer.roster.site.check import check_site_roster
+from optimizer.roster.site.problem import SiteRoster
+from tests.api.conftest import ZONE
+from tests.api.support import assert_problem, create_queue, wait_job
+
+WEEK = "2026-11-02"  # a Monday
+HOURS: list[Any] = [{"start": "09:00", "end": "13:00"}] * 5 + [None, None]
+NEED = {"A": 4, "B": 1}  # agents per open hour
+SKILLS = {"A1": "A", "A2": "A", "AB": "AB", "B1": "B", "B2": "B", "B3": "B"}
+
+
+def _open_starts() -> list[str]:
+    """The UTC instants of the site's open hours in the week (Mon-Fri 09:00-13:00 local)."""
+    out = []
+    for d in range(5):
+        day = dt.date.fromisoformat(WEEK) + dt.timedelta(days=d)
+        for hour in range(9, 13):
+            local = pd.Timestamp(dt.datetime.combine(day, dt.time(hour)), tz=ZONE)
+            out.append(local.tz_convert("UTC").isoformat())
+    return out
+
+
+def _store(client: TestClient, queue_id: int, need: int) -> int:
+    """A forecast and a requirement of ``need`` agents in every open hour; the requirement id."""
+    starts = _open_starts()
+    n = len(starts)
+    app: Any = client.app
+    with Session(app.state.engine) as session:
+        forecast = Forecast(queue_id=queue_id, method="test", weeks=1,
+                            start=dt.datetime.fromisoformat(starts[0]),
+                            intervals={"interval_start": starts, "calls": [6.0] * n,
+                                       "aht_s": [300.0] * n})  # fmt: skip
+        session.add(forecast)
+        session.flush()
+        assert forecast.id is not None
+        intervals = {"interval_start": starts, "calls": [6.0] * n, "aht_s": [300.0] * n,
+                     "scheduled": [need] * n, "agents": [need] * n}  # fmt: skip
+        row = Requirement(queue_id=queue_id, forecast_id=forecast.id, goal={}, summary={},
+                          intervals=intervals)  # fmt: skip
+        session.add(row)
+        session.commit()
+        assert row.id is not None
+        return row.id
+
+
+@pytest.fixture
+def site(client: TestClient) -> dict[str, Any]:
+    """A site open Mon-Fri 09:00-13:00, queues A (4 agents an hour) and B (1), six agents:
+    two on A, three on B, one on both."""
+    body = {"name": "Two queues", "zone": ZONE, "opening_hours": HOURS}
+    site_id = client.post("/v1/sites", json=body).json()["id"]
+    rules = client.get(f"/v1/sites/{site_id}/shift-rules").json()
+    rules.pop("site_id"), rules.pop("updated_at")
+    rules.update(break_rule=None, lunch_rule=None, shift_start_granularity_minutes=60)
+    assert client.put(f"/v1/sites/{site_id}/shift-rules", json=rules).status_code == 200
+    queues = {name: create_queue(client, site_id, name=name, interval_min=60) for name in NEED}
+    requirements = {name: _store(client, queues[name], need) for name, need in NEED.items()}
+    contract = {"code": "PT", "shift_paid_minutes": [120, 180, 240], "max_days": 5,
+                "min_weekly_paid_minutes": 0, "max_weekly_paid_minutes": 1200}  # fmt: skip
+    contract_id = client.post(f"/v1/sites/{site_id}/contracts", json=contract).json()["id"]
+    for code, skills in SKILLS.items():
+        agent = {"code": code, "contract_id": contract_id, "availability": HOURS,
+                 "queue_ids": [queues[s] for s in skills]}  # fmt: skip
+        assert client.post(f"/v1/sites/{site_id}/agents", json=agent).status_code == 201
+    return {"site_id": site_id, "queues": queues, "requirements": requirements}
+
+
+def _solve(client: TestClient, site_id: int, **extra: Any) -> dict[str, Any]:
+    body = {"site_id": site_id, "week_start": WEEK, "time_limit_s": 4, **extra}
+    response = client.post("/v1/site-roster-jobs", json=body)
+    assert response.status_code == 202, response.text
+    job = wait_job(client, response.json()["id"], timeout_s=60)
+    assert job["status"] == "succeeded", job
+    assert job["result_url"].startswith("/v1/site-rosters/")
+    roster: dict[str, Any] = client.get(job["result_url"]).json()
+    return roster
+
+
+def _core_roster(roster: dict[str, Any]) -> SiteRoster:
+    shifts = tuple(
+        Shift(s["agent"], s["day"], s["start"], s["end"],
+              tuple(Activity(a["kind"], a["start"], a["end"]) for a in s["activities"]))
+        for item in roster["schedule"] for s in item["shifts"]
+    )  # fmt: skip
+    return SiteRoster(Roster(shifts))
+
+
+def test_site_roster_job(client: TestClient, site: dict[str, Any]) -> None:
+    roster = _solve(client, site["site_id"])
+    report = roster["report"]
+    assert report["status"] in ("OPTIMAL", "FEASIBLE"), report
+    assert report["violations"] == []
+    assert report["bound"] is not None and report["gap"] is not None
+    assert report["bound"] <= report["objective"] + 1e-6
+    app: Any = client.app
+    body = SiteRosterJobCreate(site_id=site["site_id"], week_start=dt.date.fromisoformat(WEEK))
+    with Session(app.state.engine) as session:  # independent check on the stored rows
+        problem = load_site_input(session, body).problem
+    assert check_site_roster(problem, _core_roster(roster)) == []
+    a, b = (str(site["queues"][n]) for n in ("A", "B"))
+    coverage = roster["cost"]["coverage"]
+    assert set(coverage) == {a, b}
+    assert sum(map(sum, coverage[a])) == pytest.approx(3 * 20, abs=1e-6)  # 3 A-skilled agents
+    assert sum(map(sum, coverage[b])) == pytest.approx(20, abs=1e-6)
+    assert roster["requirement_ids"] == {a: site["requirements"]["A"], b: site["requirements"]["B"]}
+    assert roster["skills"]["AB"] == sorted([a, b]) and roster["skills"]["B1"] == [b]
+    assert all(item["skills"] == roster["skills"][item["agent"]] for item in roster["schedule"])
+    for item in roster["schedule"]:  # allocation blocks on the agent's skills, inside the shift
+        for shift in item["shifts"]:
+            for block in shift["allocation"]:
+                assert block["queue"] in [*item["skills"], "idle"]
+                assert shift["start"] <= block["start"] < block["end"] <= shift["end"]
+    listed = client.get("/v1/site-rosters", params={"site_id": site["site_id"]}).json()
+    assert [r["id"] for r in listed["items"]] == [roster["id"]]
+
+
+def test_cross_training_what_if(client: TestClient, site: dict[str, Any]) -> None:
+    """Queue A is one agent short every hour; giving A to one B agent closes the gap."""
+    qa = site["queues"]["A"]
+    roster = _solve(client, site["site_id"], cross_training=[{"queue_id": qa, "agents": 1}])
+    what_if = roster["what_if"]
+    assert what_if["cross_training"] == {str(qa): ["B1"]}
+    assert what_if["cost"] <= what_if["base_cost"] + 1e-9
+    assert what_if["gain"] == pytest.approx(what_if["base_cost"] - what_if["cost"])
+    assert what_if["gain"] > 10  # 20 uncovered A-hours at weight 1, less the extra paid time
+    assert what_if["under_agent_intervals"] < what_if["base_under_agent_intervals"]
+    base = client.get(f"/v1/site-rosters/{what_if['base_site_roster_id']}").json()
+    assert base["report"]["objective"] == pytest.approx(what_if["base_cost"])
+    assert str(qa) in roster["skills"]["B1"] and str(qa) not in base["skills"]["B1"]
+
+
+def test_bad_input_is_422_naming_fields(client: TestClient, site: dict[str, Any]) -> None:
+    site_id, qa = site["site_id"], site["queues"]["A"]
+
+    def post(**extra: Any) -> Any:
+        body = {"site_id": site_id, "week_start": WEEK, **extra}
+        return client.post("/v1/site-roster-jobs", json=body)
+
+    def fields(response: Any) -> list[str]:
+        return [e["field"] for e in assert_problem(response, 422)["errors"]]
+
+    assert fields(post(queue_ids=[999_999])) == ["queue_ids[0]"]
+    assert fields(post(week_start="2026-11-03")) == ["week_start"]
+    assert fields(post(requirement_ids={str(qa): site["requirements"]["B"]})) == [
+        f"requirement_ids.{qa}"
+    ]
+    later = post(week_start="2026-11-09")  # no requirement covers that week
+    assert fields(later)[0].startswith("requirement_ids.")
+    assert fields(post(cross_training=[{"queue_id": qa, "agents": 9}])) == [
+        "cross_training[0].agents"
+    ]
+    email = create_queue(client, site_id, name="mail", channel="email", interval_min=60)
+    assert fields(post(queue_ids=[email])) == [f"queues.{email}.deadline_minutes"]
+    missing = {"site_id": 999_999, "week_start": WEEK}
+    assert client.post("/v1/site-roster-jobs", json=missing).status_code == 404
