@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from api.db import make_engine, upgrade
 from api.edge import RateLimit
 from api.main import create_app
 from api.settings import Settings
+from bench.api import free_port
 from tests.api.conftest import make_settings
 from tests.api.support import (
     ADMIN_TOKEN,
@@ -38,12 +38,6 @@ SITE = {"name": "Berlin", "zone": "Europe/Berlin", "opening_hours": OPENING_HOUR
 def app_client(database_url: str, **overrides: Any) -> Iterator[TestClient]:
     with AdminClient(create_app(make_settings(database_url, **overrides))) as client:
         yield client
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager

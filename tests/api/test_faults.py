@@ -11,7 +11,6 @@ import datetime as dt
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -37,6 +36,7 @@ from api.main import create_app
 from api.routes.jobs import submit_job
 from api.tables import Job, utcnow
 from api.workers import WorkerDied, WorkerPool
+from bench.api import free_port
 from tests.api.conftest import make_settings
 from tests.api.support import assert_problem, wait_job
 
@@ -228,16 +228,10 @@ ROOT = Path(__file__).resolve().parents[2]
 DEMO_WEEK = "2026-11-09"  # the week after the demo history
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def serving(database_url: str, workers: int = 1, **env: str) -> Iterator[Server]:
     """``staffwise serve`` on a free loopback port; killed at the end if still running."""
-    port = _free_port()
+    port = free_port()
     cmd = [str(ROOT / ".venv/bin/staffwise"), "serve", "--port", str(port), "--database-url",
            database_url, "--workers", str(workers), "--log-level", "warning"]  # fmt: skip
     environ = {**os.environ, tasks.EXTRA_KINDS_ENV: KINDS, "STAFFWISE_JOB_LEASE_S": "2", **env}
