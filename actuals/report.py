@@ -112,6 +112,9 @@ def interval_inputs(joined: pd.DataFrame, shrinkage: float) -> IntervalInputs:
 
 def _joined(actual: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
     plan = plan[list(PLAN_COLUMNS)].rename(columns={"aht_s": "plan_aht_s"})
+    # an empty frame (no roster yet) has object columns: merge on the same dtype
+    plan = plan.assign(interval_start=pd.to_datetime(plan["interval_start"], utc=True))
+    actual = actual.assign(interval_start=pd.to_datetime(actual["interval_start"], utc=True))
     joined = actual.merge(plan, on="interval_start", how="inner")
     return joined[joined["plan_aht_s"] > 0].reset_index(drop=True)
 

@@ -164,3 +164,24 @@ def test_a_clients_queues_in_one_report(client: TestClient, report_queue: tuple[
         "/v1/reports/service", params={**_params(queue_id), "queue_id": [elsewhere, queue_id]}
     )
     assert_problem(reach, 404)  # every queue_id is checked, not only the last
+
+
+def test_a_window_without_actuals_is_an_empty_report_not_a_500(
+    client: TestClient, report_queue: tuple[int, int]
+) -> None:
+    site_id, queue_id = report_queue
+    bare = create_queue(client, site_id, name="bare")  # no roster, no actuals: was a 500
+    for queue in (queue_id, bare):
+        params = {"queue_id": queue, "start": "2000-01-01", "end": "2000-01-01"}
+        response = client.get("/v1/reports/service", params=params)
+        assert response.status_code == 200, response.text
+        assert response.json()["periods"] == [] and response.json()["missed_intervals"] == []
+
+
+def test_actuals_without_any_roster_report_no_plan_not_a_500(client: TestClient) -> None:
+    queue_id = create_queue(client, create_site(client, name="No plan", zone="Europe/Berlin"))
+    files = {"file": ("a.csv", ACTUALS, "text/csv")}
+    assert client.post(f"/v1/queues/{queue_id}/actual-imports", files=files).status_code == 201
+    response = client.get("/v1/reports/service", params=_params(queue_id))
+    assert response.status_code == 200, response.text
+    assert [p["offered"] for p in response.json()["periods"]] == [80, 130]
