@@ -6,6 +6,7 @@ import { ganttChart } from "./gantt.js";
 import { hrModel, hrRequest, renderHr } from "./hr.js";
 import { GAP_TIP, renderRosterReport, statusText } from "./report.js";
 import { installSignIn } from "./signin.js";
+import { installSite } from "./site.js";
 import { clear, dayLabel, fmt, html, localDay, pct, weekday, weekdayName, weekStartOf } from "./svg.js";
 import { errorsTable, scenarioTable, totalsTable, warningsList } from "./tables.js";
 
@@ -461,4 +462,7 @@ function wire() {
 
 installSignIn();
 wire();
+installSite(() => ({
+  site: state.current?.site, week: $("week-input").value, limit: Number($("time-limit").value),
+}));
 guarded(loadQueues)();

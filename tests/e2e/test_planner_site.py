@@ -1,0 +1,116 @@
+"""The planner's site roster view (site.js) in headless Chromium: per-queue coverage, the
+backlog chart of a deferred queue and the agents' skills on the Gantt, drawn from a body shaped
+like ``GET /v1/site-rosters/{id}``, and the site panel's button that reads it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.browser_support import VIEWPORT, console_errors
+from tests.e2e.planner_fake import ORIGIN, FakeApi, install, paged
+from tests.e2e.test_planner_client import JobScript, fake_api
+
+pytestmark = pytest.mark.browser
+OPEN = [[540, 660], [540, 660]] + [None] * 5  # two days 09:00-11:00, 60-minute grid
+
+
+def _grid(values: dict[tuple[int, int], float]) -> list[list[float]]:
+    return [[values.get((d, t), 0.0) for t in range(24)] for d in range(7)]
+
+
+def site_roster_body() -> dict[str, Any]:
+    slots = [(d, t) for d in (0, 1) for t in (9, 10)]
+    shift = {"agent": "AB", "day": 0, "start": 540, "end": 660, "activities": [],
+             "paid_minutes": 120, "allocation": [
+                 {"queue": "1", "start": 540, "end": 600, "share": 1.0},
+                 {"queue": "3", "start": 600, "end": 660, "share": 0.5}]}  # fmt: skip
+    other = {"agent": "A1", "day": 1, "start": 540, "end": 660, "activities": [],
+             "paid_minutes": 120,
+             "allocation": [{"queue": "1", "start": 540, "end": 660, "share": 1.0}]}  # fmt: skip
+    return {
+        "id": 12, "job_id": 4, "site_id": 1, "week_start": "2026-11-02",
+        "created_at": "2026-11-01T00:00:00Z", "requirement_ids": {"1": 8, "2": 9, "3": 10},
+        "queues": [
+            {"id": "1", "name": "Billing", "channel": "voice", "weight": 1.0},
+            {"id": "2", "name": "Sales", "channel": "chat", "weight": 1.0},
+            {"id": "3", "name": "Mail", "channel": "deferred", "weight": 1.0,
+             "deadline_minutes": 240, "work_minutes": 10.0},
+        ],
+        "report": {"status": "FEASIBLE", "objective": 3.25, "bound": 3.0, "gap": 0.077,
+                   "interval_min": 60, "opening_hours": OPEN, "violations": []},
+        "what_if": {"cross_training": {"1": ["B1"]}, "base_cost": 5.0, "cost": 3.25,
+                    "gain": 1.75, "gain_share": 0.35, "base_site_roster_id": 11},
+        "skills": {"AB": ["1", "3"], "A1": ["1"]},
+        "cost": {
+            "cost": 3.25, "within_deadline_share": 0.9,
+            "coverage": {"1": _grid({s: 1.0 for s in slots}), "2": _grid({(0, 9): 1.0}),
+                         "3": _grid({(0, 10): 0.5})},
+            "requirement": {"1": _grid({s: 2.0 for s in slots}), "2": _grid({(0, 9): 1.0})},
+            "backlog": {"intervals": [list(s) for s in slots],
+                        "work_minutes": {"3": [30.0, 0.0, 20.0, 40.0]}},
+        },
+        "schedule": [
+            {"agent": "A1", "skills": ["1"], "paid_minutes": 120, "shifts": [other]},
+            {"agent": "AB", "skills": ["1", "3"], "paid_minutes": 120, "shifts": [shift]},
+        ],
+        "explanations": [],
+    }  # fmt: skip
+
+
+def test_site_roster_view_draws_coverage_backlog_and_skills(chromium: Any) -> None:
+    page = chromium.new_page(viewport=VIEWPORT)
+    errors = console_errors(page)
+    install(page, FakeApi())
+    page.goto(ORIGIN + "/harness")
+    page.evaluate(
+        """async (roster) => {
+             const m = await import("/static/planner/site.js");
+             const node = document.createElement("div");
+             document.body.replaceChildren(node);
+             m.renderSiteRoster(node, roster);
+           }""",
+        site_roster_body(),
+    )
+    assert page.get_attribute("#site-coverage-1", "data-slots") == "4"
+    assert page.locator("#site-coverage-1 rect.site-covered.under").count() == 4  # 1 of 2
+    assert page.locator("#site-coverage-2 rect.site-covered.met").count() == 4
+    assert page.locator("#site-backlog-3 polyline.backlog").count() == 1
+    assert page.locator("#site-coverage-3").count() == 0  # deferred: a backlog, no coverage
+    rows = page.locator("#site-gantt-svg g.site-gantt-row")
+    assert rows.count() == 2
+    assert page.get_attribute("g.site-gantt-row[data-agent=AB]", "data-skills") == "1 3"
+    assert "AB (Billing, Mail)" in (page.text_content("g.site-gantt-row[data-agent=AB]") or "")
+    blocks = page.eval_on_selector_all(
+        "g.site-gantt-row[data-agent=AB] rect.site-block", "rs => rs.map(r => r.dataset.queue)"
+    )
+    assert blocks == ["1", "3"]
+    summary = page.text_content("#site-summary") or ""
+    assert "FEASIBLE" in summary and "gap 7.70%" in summary and "within deadline 90.0%" in summary
+    assert "gain 1.75" in (page.text_content("#site-whatif") or "")
+    page.close()
+    assert errors == []
+
+
+def test_the_site_panel_shows_the_newest_site_roster(chromium: Any) -> None:
+    api = fake_api(JobScript())
+    body = site_roster_body()
+    fields = ("id", "job_id", "site_id", "week_start", "queues", "requirement_ids", "report",
+              "what_if", "created_at")  # fmt: skip
+    summary = {k: body[k] for k in fields}
+    api.on("GET", "/v1/site-rosters", paged([summary]))
+    api.on("GET", "/v1/site-rosters/12", body)
+    page = chromium.new_page(viewport=VIEWPORT)
+    errors = console_errors(page)
+    install(page, api)
+    page.goto(ORIGIN + "/planner")
+    page.wait_for_selector("body[data-ready=true]")
+    page.evaluate("document.getElementById('week-input').value = '2026-11-02'")
+    page.click("#site-latest-button")
+    page.wait_for_selector("#site-gantt-svg")
+    assert page.get_attribute("#site-view", "data-site-roster") == "12"
+    listed = next(s for s in api.sent if s.path == "/v1/site-rosters")
+    assert listed.query["site_id"] == ["1"]
+    page.close()
+    assert errors == []
