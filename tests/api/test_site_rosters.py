@@ -78,7 +78,8 @@ def site(client: TestClient) -> dict[str, Any]:
         agent = {"code": code, "contract_id": contract_id, "availability": HOURS,
                  "queue_ids": [queues[s] for s in skills]}  # fmt: skip
         assert client.post(f"/v1/sites/{site_id}/agents", json=agent).status_code == 201
-    return {"site_id": site_id, "queues": queues, "requirements": requirements}
+    return {"site_id": site_id, "queues": queues, "requirements": requirements,
+            "contract_id": contract_id}  # fmt: skip
 
 
 def _solve(client: TestClient, site_id: int, **extra: Any) -> dict[str, Any]:
@@ -145,6 +146,41 @@ def test_cross_training_what_if(client: TestClient, site: dict[str, Any]) -> Non
     assert str(qa) in roster["skills"]["B1"] and str(qa) not in base["skills"]["B1"]
 
 
+def test_deferred_queue_gets_a_backlog_curve(client: TestClient, site: dict[str, Any]) -> None:
+    """E-mail (3 items of 10 work-minutes an hour, due within 4 open hours) beside queue B,
+    served by two agents skilled on both."""
+    site_id, qb = site["site_id"], site["queues"]["B"]
+    mail = create_queue(client, site_id, name="mail", channel="email", interval_min=60,
+                        aht_s=600, deadline_minutes=240)  # fmt: skip
+    starts = _open_starts()
+    app: Any = client.app
+    with Session(app.state.engine) as session:
+        session.add(Forecast(queue_id=mail, method="test", weeks=1,
+                             start=dt.datetime.fromisoformat(starts[0]),
+                             intervals={"interval_start": starts, "calls": [3.0] * len(starts),
+                                        "aht_s": [600.0] * len(starts)}))  # fmt: skip
+        session.commit()
+    for code in ("M1", "M2"):
+        agent = {"code": code, "contract_id": site["contract_id"], "availability": HOURS,
+                 "queue_ids": [qb, mail]}  # fmt: skip
+        assert client.post(f"/v1/sites/{site_id}/agents", json=agent).status_code == 201
+    roster = _solve(client, site_id, queue_ids=[qb, mail])
+    assert roster["report"]["violations"] == []
+    queue = next(q for q in roster["queues"] if q["id"] == str(mail))
+    assert (queue["channel"], queue["deadline_minutes"], queue["work_minutes"]) == (
+        "deferred",
+        240,
+        10.0,
+    )
+    backlog = roster["cost"]["backlog"]
+    assert len(backlog["work_minutes"][str(mail)]) == len(backlog["intervals"]) == 20
+    processed = sum(map(sum, roster["cost"]["coverage"][str(mail)]))  # agent-hours of mail work
+    left = backlog["work_minutes"][str(mail)][-1]  # waiting at the week's end, not yet due
+    assert processed * 60 + left == pytest.approx(20 * 30)  # 30 work-minutes arrive an hour
+    assert left <= 60 + 1e-6  # at most the last two hours' arrivals
+    assert roster["report"]["within_deadline_share"] == pytest.approx(1.0)
+
+
 def test_bad_input_is_422_naming_fields(client: TestClient, site: dict[str, Any]) -> None:
     site_id, qa = site["site_id"], site["queues"]["A"]
 
@@ -169,3 +205,18 @@ def test_bad_input_is_422_naming_fields(client: TestClient, site: dict[str, Any]
     assert fields(post(queue_ids=[email])) == [f"queues.{email}.deadline_minutes"]
     missing = {"site_id": 999_999, "week_start": WEEK}
     assert client.post("/v1/site-roster-jobs", json=missing).status_code == 404
+
+
+def test_idempotency_key_names_changed_inputs(client: TestClient, site: dict[str, Any]) -> None:
+    body = {"site_id": site["site_id"], "week_start": WEEK, "time_limit_s": 1}
+    key = {"Idempotency-Key": "site-week-1"}
+    first = client.post("/v1/site-roster-jobs", json=body, headers=key)
+    again = client.post("/v1/site-roster-jobs", json=body, headers=key)
+    assert first.status_code == again.status_code == 202
+    assert first.json()["id"] == again.json()["id"]
+    agents = client.get(f"/v1/sites/{site['site_id']}/agents").json()["items"]
+    b1 = next(a for a in agents if a["code"] == "B1")
+    assert client.patch(f"/v1/agents/{b1['id']}", json={"queue_ids": []}).status_code == 200
+    changed = client.post("/v1/site-roster-jobs", json=body, headers=key)
+    assert assert_problem(changed, 409)["changed"] == ["agents"]
+    assert wait_job(client, first.json()["id"])["status"] == "succeeded"
