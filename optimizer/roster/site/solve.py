@@ -29,6 +29,7 @@ from ortools.sat.python import cp_model
 from optimizer.roster import cpsat, named_roster
 from optimizer.roster.aggregate_search import round_s
 from optimizer.roster.backend import CpBackend, LpBackend
+from optimizer.roster.constraints.backlog import open_intervals
 from optimizer.roster.explain import Explanation, explain_agents
 from optimizer.roster.lns import DayNeighbourhoods, restricted_days
 from optimizer.roster.model import SCALE, Objective
@@ -47,7 +48,7 @@ from optimizer.roster.violation import Violation
 
 __all__ = ["SiteReport", "SiteResult", "SiteSolveOptions", "solve_site"]
 
-LP_SHARE = 0.35
+LP_SHARE = 0.45
 LP_MIN_S = 8.0  # small sites: up to half the time limit, so that a loaded machine still bounds
 BASELINE_SHARE = 0.5  # of the time, when the LP gives no hint
 ASSIGN_SHARE = 0.15
@@ -167,6 +168,19 @@ def _baseline_hint(site: SiteProblem, sm: SiteModel, roster: Roster) -> dict[str
     return out
 
 
+def _allocation_days(sm: SiteModel) -> list[tuple[cp_model.IntVar, int]]:
+    """(allocation variable, day): an LNS round fixes the allocation of the days it does not
+    free (the backlog's flow variables stay free), so a round is a few days' problem."""
+    av = sm.allocation
+    out = [(v, key[2]) for key, v in av.live.items()]
+    out += [(v, key[1]) for key, v in av.idle.items()]
+    out += [(v, key[1]) for key, v in av.under.items()]
+    slots = open_intervals(sm.groups[0].problem) if sm.groups else []
+    for per_slot in av.deferred.values():
+        out += [(v, slots[tau][0]) for tau, terms in enumerate(per_slot) for v, _ in terms]
+    return out
+
+
 def _search(
     backend: CpBackend,
     sm: SiteModel,
@@ -190,7 +204,7 @@ def _search(
     if not cpsat.found(solver):
         return make(deadline - time.monotonic())
     counts = [pair for g in sm.groups for pair in restricted_days(g.model)]
-    lns = DayNeighbourhoods(backend, counts, radius=LNS_RADIUS)
+    lns = DayNeighbourhoods(backend, counts + _allocation_days(sm), radius=LNS_RADIUS)
     days = [d for d, o in enumerate(sm.groups[0].problem.opening_hours) if o is not None]
     return lns.run(solver, make, days, deadline, round_s(limit_s / 2))
 
