@@ -12,12 +12,12 @@ from sqlmodel import Session
 
 from api.convert.site_roster import load_site_input
 from api.schemas.site_rosters import SiteRosterJobCreate
-from api.tables import Forecast, Requirement
+from api.tables import Forecast, Requirement, SiteRosterRow
 from optimizer.roster.problem import Activity, Roster, Shift
 from optimizer.roster.site.check import check_site_roster
 from optimizer.roster.site.problem import SiteRoster
 from tests.api.conftest import ZONE
-from tests.api.support import assert_problem, create_queue, wait_job
+from tests.api.support import assert_problem, client_with, create_queue, token_for, wait_job
 
 WEEK = "2026-11-02"  # a Monday
 HOURS: list[Any] = [{"start": "09:00", "end": "13:00"}] * 5 + [None, None]
@@ -220,3 +220,28 @@ def test_idempotency_key_names_changed_inputs(client: TestClient, site: dict[str
     changed = client.post("/v1/site-roster-jobs", json=body, headers=key)
     assert assert_problem(changed, 409)["changed"] == ["agents"]
     assert wait_job(client, first.json()["id"])["status"] == "succeeded"
+
+
+def test_a_token_of_another_site_sees_no_site_roster(
+    client: TestClient, site: dict[str, Any]
+) -> None:
+    site_id = site["site_id"]
+    app: Any = client.app
+    with Session(app.state.engine) as session:
+        row = SiteRosterRow(site_id=site_id, week_start=dt.date.fromisoformat(WEEK), queues=[],
+                            requirement_ids={}, skills={}, report={}, cost={}, shifts=[],
+                            explanations=[])  # fmt: skip
+        session.add(row)
+        session.commit()
+        roster_id = row.id
+    other = client.post("/v1/sites", json={"name": "Other", "zone": ZONE, "opening_hours": HOURS})
+    own = client_with(client, token_for(client, "planner", [site_id]))
+    stranger = client_with(client, token_for(client, "planner", [other.json()["id"]]))
+    assert own.get(f"/v1/site-rosters/{roster_id}").status_code == 200
+    assert stranger.get(f"/v1/site-rosters/{roster_id}").status_code == 404
+    body = {"site_id": site_id, "week_start": WEEK, "queue_ids": [999_999]}
+    assert stranger.post("/v1/site-roster-jobs", json=body).status_code == 404
+    assert own.post("/v1/site-roster-jobs", json=body).status_code == 422  # reaches the route
+    assert stranger.get("/v1/site-rosters").status_code == 403  # a site-bound list: ?site_id=
+    listed = stranger.get("/v1/site-rosters", params={"site_id": site_id})
+    assert listed.status_code == 404
