@@ -49,8 +49,10 @@ def _store(client: TestClient, queue_id: int, need: int) -> int:
         session.add(forecast)
         session.flush()
         assert forecast.id is not None
-        intervals = {"interval_start": starts, "calls": [6.0] * n, "aht_s": [300.0] * n,
-                     "scheduled": [need] * n, "agents": [need] * n}  # fmt: skip
+        intervals: dict[str, list[Any]] = {
+            "interval_start": starts, "calls": [6.0] * n, "aht_s": [300.0] * n,
+            "scheduled": [need] * n, "agents": [need] * n,
+        }  # fmt: skip
         row = Requirement(queue_id=queue_id, forecast_id=forecast.id, goal={}, summary={},
                           intervals=intervals)  # fmt: skip
         session.add(row)
