@@ -30,6 +30,7 @@ from sqlmodel import Session, SQLModel, col, select
 from api.convert.roster import _agent_contracts, _agents, _window, local_week_grid, rotate_week
 from api.convert.rules import api_field, core_rules, core_weights, rules_body
 from api.convert.weeks import week_start_problem
+from api.errors import ID_MAX, ID_MIN
 from api.schemas.site_rosters import CrossTraining, SiteRosterJobCreate
 from api.tables import Agent, Contract, Forecast, Queue, Requirement, ShiftRules, Site, TimeOff
 from forecasting.errors import InvalidInput, Problem
@@ -101,7 +102,7 @@ def _requirement(
     named = body.requirement_ids.get(queue.id)
     field = f"requirement_ids.{queue.id}"
     if named is not None:
-        row = session.get(Requirement, named)
+        row = session.get(Requirement, named) if ID_MIN <= named <= ID_MAX else None
         if row is None or row.queue_id != queue.id:
             raise _fail(field, "unknown", f"queue {queue.id} has no requirement {named}")
         if not _covers(row.intervals, zone, body.week_start):
