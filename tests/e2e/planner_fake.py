@@ -8,12 +8,13 @@ from a :class:`FakeApi`, which records every request so tests can check what the
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from api.web.routes import MEDIA_TYPES, PAGE, STATIC_PREFIX, read_asset
+from tests.e2e.browser_support import VIEWPORT, console_errors
 
 ORIGIN = "http://planner.test"
 HARNESS = "<!doctype html><html><head><meta charset='utf-8'>" + (
@@ -111,3 +112,26 @@ def install(page: Any, api: FakeApi) -> None:
         route.fulfill(status=status, content_type=media, body=json.dumps(payload), headers=headers)
 
     page.route(ORIGIN + "/**", handle)
+
+
+def open_page(
+    chromium: Any, api: FakeApi, ready: bool = True, path: str = "/planner"
+) -> tuple[Any, list[str]]:
+    """A new page answered by ``api`` at ``path``, with the live list of its console errors;
+    with ``ready`` it waits until the planner says it is ready."""
+    page = chromium.new_page(viewport=VIEWPORT)
+    errors = console_errors(page)
+    install(page, api)
+    page.goto(ORIGIN + path)
+    if ready:
+        page.wait_for_selector("body[data-ready=true]")
+    return page, errors
+
+
+def harness_page(chromium: Any) -> Iterator[Any]:
+    """The bare harness page (the planner's stylesheet, an empty body) for a module-scoped
+    fixture that renders one module at a time; no console error by the end."""
+    page, errors = open_page(chromium, FakeApi(), ready=False, path="/harness")
+    yield page
+    page.close()
+    assert errors == []

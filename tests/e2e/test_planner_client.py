@@ -17,8 +17,7 @@ from typing import Any
 import pytest
 
 from tests.e2e import planner_fixtures as fx
-from tests.e2e.browser_support import VIEWPORT, console_errors
-from tests.e2e.planner_fake import ORIGIN, FakeApi, install, paged
+from tests.e2e.planner_fake import FakeApi, open_page, paged
 
 pytestmark = pytest.mark.browser
 
@@ -99,11 +98,7 @@ def fake_api(job: JobScript) -> FakeApi:
 def planner(chromium: Any) -> Iterator[tuple[Any, FakeApi, JobScript]]:
     job = JobScript()
     api = fake_api(job)
-    page = chromium.new_page(viewport=VIEWPORT)
-    errors = console_errors(page)
-    install(page, api)
-    page.goto(ORIGIN + "/planner")
-    page.wait_for_selector("body[data-ready=true]")
+    page, errors = open_page(chromium, api)
     yield page, api, job
     page.close()
     assert [e for e in errors if "status of 422" not in e] == []

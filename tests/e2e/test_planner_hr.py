@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 
 from tests.e2e import planner_fixtures as fx
-from tests.e2e.browser_support import VIEWPORT, console_errors
-from tests.e2e.planner_fake import ORIGIN, FakeApi, install, paged
+from tests.e2e.planner_fake import harness_page, open_page, paged
 from tests.e2e.test_planner_client import JobScript, fake_api
 
 pytestmark = pytest.mark.browser
@@ -57,13 +56,7 @@ def plan_body() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def page(chromium: Any) -> Iterator[Any]:
-    page = chromium.new_page(viewport=VIEWPORT)
-    errors = console_errors(page)
-    install(page, FakeApi())
-    page.goto(ORIGIN + "/harness")
-    yield page
-    page.close()
-    assert errors == []
+    yield from harness_page(chromium)
 
 
 def test_hr_view_draws_the_band_classes_reasons_and_risk(page: Any) -> None:
@@ -119,11 +112,7 @@ def test_the_capacity_panel_plans_hiring_from_the_queue(chromium: Any) -> None:
     api.on("GET", "/v1/jobs/9", done)
     plan = plan_body() | {"id": 4, "name": "Hiring voice", "classes": [], "cost": {}, "cohorts": {}}
     api.on("GET", "/v1/capacity-plans/4", plan)
-    page = chromium.new_page(viewport=VIEWPORT)
-    errors = console_errors(page)
-    install(page, api)
-    page.goto(ORIGIN + "/planner")
-    page.wait_for_selector("body[data-ready=true]")
+    page, errors = open_page(chromium, api)
     page.fill("#hr-attrition", "4")
     page.select_option("#hr-basis", "p80")
     page.click("#hr-form button[type=submit]")

@@ -13,8 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.browser_support import VIEWPORT, console_errors
-from tests.e2e.planner_fake import ORIGIN, FakeApi, install
+from tests.e2e.planner_fake import harness_page
 
 pytestmark = pytest.mark.browser
 
@@ -55,13 +54,7 @@ def coverage_points() -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def page(chromium: Any) -> Iterator[Any]:
-    page = chromium.new_page(viewport=VIEWPORT)
-    errors = console_errors(page)
-    install(page, FakeApi())
-    page.goto(ORIGIN + "/harness")
-    yield page
-    page.close()
-    assert errors == []
+    yield from harness_page(chromium)
 
 
 def render(page: Any, module: str, call: str, *args: Any) -> None:

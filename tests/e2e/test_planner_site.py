@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.browser_support import VIEWPORT, console_errors
-from tests.e2e.planner_fake import ORIGIN, FakeApi, install, paged
+from tests.e2e.planner_fake import FakeApi, open_page, paged
 from tests.e2e.test_planner_client import JobScript, fake_api
 
 pytestmark = pytest.mark.browser
@@ -60,10 +59,7 @@ def site_roster_body() -> dict[str, Any]:
 
 
 def test_site_roster_view_draws_coverage_backlog_and_skills(chromium: Any) -> None:
-    page = chromium.new_page(viewport=VIEWPORT)
-    errors = console_errors(page)
-    install(page, FakeApi())
-    page.goto(ORIGIN + "/harness")
+    page, errors = open_page(chromium, FakeApi(), ready=False, path="/harness")
     page.evaluate(
         """async (roster) => {
              const m = await import("/static/planner/site.js");
@@ -101,11 +97,7 @@ def test_the_site_panel_shows_the_newest_site_roster(chromium: Any) -> None:
     summary = {k: body[k] for k in fields}
     api.on("GET", "/v1/site-rosters", paged([summary]))
     api.on("GET", "/v1/site-rosters/12", body)
-    page = chromium.new_page(viewport=VIEWPORT)
-    errors = console_errors(page)
-    install(page, api)
-    page.goto(ORIGIN + "/planner")
-    page.wait_for_selector("body[data-ready=true]")
+    page, errors = open_page(chromium, api)
     page.evaluate("document.getElementById('week-input').value = '2026-11-02'")
     page.click("#site-latest-button")
     page.wait_for_selector("#site-gantt-svg")

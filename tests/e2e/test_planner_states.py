@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from tests.e2e import planner_fixtures as fx
-from tests.e2e.browser_support import ARTIFACTS_DIR, VIEWPORT, console_errors
-from tests.e2e.planner_fake import ORIGIN, FakeApi, install, paged
+from tests.e2e.browser_support import ARTIFACTS_DIR
+from tests.e2e.planner_fake import FakeApi, open_page, paged
 
 pytestmark = pytest.mark.browser
 
@@ -119,16 +119,6 @@ def two_queue_api(roster_one: dict[str, Any] | None = None) -> FakeApi:
     for method, path, answer in routes:
         api.on(method, path, answer)
     return api
-
-
-def open_page(chromium: Any, api: FakeApi, ready: bool = True) -> tuple[Any, list[str]]:
-    page = chromium.new_page(viewport=VIEWPORT)
-    errors = console_errors(page)
-    install(page, api)
-    page.goto(ORIGIN + "/planner")
-    if ready:
-        page.wait_for_selector("body[data-ready=true]")
-    return page, errors
 
 
 @pytest.fixture()
