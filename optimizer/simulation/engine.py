@@ -10,7 +10,7 @@ from numpy.typing import ArrayLike, NDArray
 from optimizer.errors import InputError, Problem
 from optimizer.simulation.config import SimulationConfig
 from optimizer.simulation.counters import N_COUNTERS
-from optimizer.simulation.results import SimulationResult, interval_frame, summarise
+from optimizer.simulation.results import SimulationResult, simulation_result
 from optimizer.simulation.sampling import (
     CallSample,
     draw_calls,
@@ -143,12 +143,4 @@ def simulate_queue(
         drop_u = drop_uniforms(streams.drops, plan.agents)
         totals[r] = run_replication(sample, plan.agents, config, drop_u)
     staffed_s = plan.agents.astype(np.float64) * float(config.interval_min * 60)
-    totals.setflags(write=False)
-    return SimulationResult(
-        intervals=interval_frame(totals, plan.agents, plan.calls, staffed_s, config.confidence),
-        overall=summarise(totals, staffed_s, config.confidence),
-        totals=totals,
-        staffed_s=staffed_s,
-        config=config,
-        calls_simulated=calls_simulated,
-    )
+    return simulation_result(totals, plan.agents, plan.calls, staffed_s, config, calls_simulated)

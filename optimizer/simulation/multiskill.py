@@ -30,8 +30,7 @@ from optimizer.simulation.engine import PlanArrays, validate_plan
 from optimizer.simulation.results import (
     Estimate,
     SimulationResult,
-    interval_frame,
-    summarise,
+    simulation_result,
     t_interval,
 )
 from optimizer.simulation.sampling import draw_calls, drop_uniforms, replication_generators
@@ -295,11 +294,10 @@ def simulate_multiskill(
         serving = site.agents[[g for g in site.route[q] if g >= 0]].sum(axis=0)
         staffed_s = serving.astype(np.float64) * interval_s
         totals = np.ascontiguousarray(queue_totals[:, q])
-        totals.setflags(write=False)
-        frame = interval_frame(totals, serving, plan.calls, staffed_s, cfg.confidence)
         calls_simulated = int(totals[..., ARRIVALS].sum())
-        overall = summarise(totals, staffed_s, cfg.confidence)
-        results.append(SimulationResult(frame, overall, totals, staffed_s, cfg, calls_simulated))
+        results.append(
+            simulation_result(totals, serving, plan.calls, staffed_s, cfg, calls_simulated)
+        )
     return MultiSkillResult(
         queue_names=tuple(queue.name for queue in queues),
         queues=tuple(results),

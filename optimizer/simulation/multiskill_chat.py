@@ -24,7 +24,7 @@ from optimizer.simulation.counters import N_COUNTERS
 from optimizer.simulation.engine import validate_plan
 from optimizer.simulation.kernel import _add_busy, _jit
 from optimizer.simulation.multiskill_kernel import count_queue
-from optimizer.simulation.results import SimulationResult, interval_frame, summarise
+from optimizer.simulation.results import SimulationResult, simulation_result
 from optimizer.simulation.sampling import draw_calls, replication_generators
 
 FloatArray = NDArray[np.float64]
@@ -167,12 +167,5 @@ def simulate_chat(
             sample.arrival_s, start_s, sample.patience_s, order, within, interval_s, totals[r]
         )
     slots_s = plan.agents.astype(np.float64) * factors.shape[0] * interval_s
-    totals.setflags(write=False)
-    return SimulationResult(
-        intervals=interval_frame(totals, plan.agents, plan.calls, slots_s, config.confidence),
-        overall=summarise(totals, slots_s, config.confidence),
-        totals=totals,
-        staffed_s=slots_s,
-        config=config,
-        calls_simulated=int(totals[..., 0].sum()),
-    )
+    calls_simulated = int(totals[..., 0].sum())
+    return simulation_result(totals, plan.agents, plan.calls, slots_s, config, calls_simulated)

@@ -174,3 +174,24 @@ def interval_frame(
     frame = pd.DataFrame(columns)
     frame.index.name = "interval"
     return frame
+
+
+def simulation_result(
+    totals: NDArray[np.float64],
+    agents: NDArray[np.int64],
+    calls: NDArray[np.float64],
+    staffed_s: NDArray[np.float64],
+    config: SimulationConfig,
+    calls_simulated: int,
+) -> SimulationResult:
+    """Freeze the per-replication ``totals`` and wrap them with their per-interval table and
+    overall KPIs (``agents``, ``calls`` and ``staffed_s`` per interval)."""
+    totals.setflags(write=False)
+    return SimulationResult(
+        intervals=interval_frame(totals, agents, calls, staffed_s, config.confidence),
+        overall=summarise(totals, staffed_s, config.confidence),
+        totals=totals,
+        staffed_s=staffed_s,
+        config=config,
+        calls_simulated=calls_simulated,
+    )
