@@ -104,7 +104,8 @@ def outcome_message(result: SiteResult) -> str:
     bound = "no LP bound" if r.bound is None else f"LP bound {r.bound:.2f}"
     gap = "" if r.gap is None else f", gap {r.gap:.2%}"
     line = f"{r.status}: cost {r.objective:.2f}, {bound}{gap}"
-    line += f"; deferred work within deadline {result.cost.within_deadline_share:.1%}"
+    if result.cost.backlog:  # a deferred queue
+        line += f"; deferred work within deadline {result.cost.within_deadline_share:.1%}"
     if result.violations:
         first = "; ".join(f"{v.agent} {v.rule}: {v.message}" for v in result.violations[:3])
         line += f"; {len(result.violations)} rule violations (report.violations): {first}"

@@ -92,7 +92,7 @@ def _solve(client: TestClient, site_id: int, **extra: Any) -> dict[str, Any]:
     assert job["status"] == "succeeded", job
     assert job["result_url"].startswith("/v1/site-rosters/")
     roster: dict[str, Any] = client.get(job["result_url"]).json()
-    return roster
+    return roster | {"job": job}
 
 
 def _core_roster(roster: dict[str, Any]) -> SiteRoster:
@@ -111,6 +111,9 @@ def test_site_roster_job(client: TestClient, site: dict[str, Any]) -> None:
     assert report["violations"] == []
     assert report["bound"] is not None and report["gap"] is not None
     assert report["bound"] <= report["objective"] + 1e-6
+    message = roster["job"]["message"]
+    assert message.startswith(f"{report['status']}: cost") and "gap" in message
+    assert "deadline" not in message  # no deferred queue
     app: Any = client.app
     body = SiteRosterJobCreate(site_id=site["site_id"], week_start=dt.date.fromisoformat(WEEK))
     with Session(app.state.engine) as session:  # independent check on the stored rows
@@ -181,6 +184,7 @@ def test_deferred_queue_gets_a_backlog_curve(client: TestClient, site: dict[str,
     assert processed * 60 + left == pytest.approx(20 * 30)  # 30 work-minutes arrive an hour
     assert left <= 60 + 1e-6  # at most the last two hours' arrivals
     assert roster["report"]["within_deadline_share"] == pytest.approx(1.0)
+    assert "deferred work within deadline 100.0%" in roster["job"]["message"]
 
 
 def test_bad_input_is_422_naming_fields(client: TestClient, site: dict[str, Any]) -> None:
