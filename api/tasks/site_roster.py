@@ -29,16 +29,46 @@ from forecasting.errors import InvalidInput, Problem
 from optimizer.roster.io import roster_to_json
 from optimizer.roster.site.check import check_site_roster
 from optimizer.roster.site.cost import allocation_values, site_cost
-from optimizer.roster.site.problem import SiteProblem
+from optimizer.roster.site.problem import SiteProblem, SiteRoster
 from optimizer.roster.site.report import cost_json, report_json
-from optimizer.roster.site.solve import SiteResult, SiteSolveOptions, solve_site
+from optimizer.roster.site.solve import SiteReport, SiteResult, SiteSolveOptions, solve_site
+from optimizer.roster.solve import SolveOptions, solve_roster
 
 KIND = "site_roster"
 
 
+def roster_engine(site: SiteProblem, options: SiteSolveOptions) -> SiteResult:
+    """A site of one live queue is today's single-queue problem (its core): solved by today's
+    engine (``solve_roster``), scored by the exact site cost (equal to the ``/1`` cost there)
+    and checked by ``check_site_roster``. ``bound``: the engine's LP bound."""
+    opts = SolveOptions(time_limit_s=options.time_limit_s, workers=options.workers,
+                        seed=options.seed)  # fmt: skip
+    found = solve_roster(site.core, opts)
+    roster = SiteRoster(found.roster)
+    cost = site_cost(site, roster)
+    violations = tuple(check_site_roster(site, roster))
+    r = found.report
+    bound = r.best_bound if math.isfinite(r.best_bound) else None
+    gap = None if bound is None else max(0.0, (cost.cost - bound) / cost.cost) if cost.cost else 0.0
+    status = (
+        "INVALID" if violations else ("OPTIMAL" if gap is not None and gap <= 1e-9 else "FEASIBLE")
+    )
+    report = SiteReport(
+        status=status, objective=cost.cost, bound=bound, gap=gap, seconds=r.seconds,
+        lp_status="ROSTER_ENGINE", lp_seconds=0.0, aggregate_status=r.status,
+        aggregate_objective=r.aggregate_objective, source="roster_engine", baseline_cost=None,
+        skill_sets=len({site.skill_set(a.id) for a in site.core.agents}),
+        assignment_deviation=r.assignment_deviation,
+    )  # fmt: skip
+    return SiteResult(roster, cost, report, violations, tuple(found.explanations))
+
+
 def solve(site: SiteProblem, options: SiteSolveOptions) -> SiteResult:
-    """``solve_site``; no roster at all within the time limit is an ``InvalidInput``."""
+    """``solve_site`` (one live queue and nothing else: :func:`roster_engine`); no roster at
+    all within the time limit is an ``InvalidInput``."""
     try:
+        if len(site.queues) == 1 and site.live:
+            return roster_engine(site, options)
         return solve_site(site, options)
     except RuntimeError as exc:
         message = (

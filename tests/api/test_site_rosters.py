@@ -13,6 +13,7 @@ from sqlmodel import Session
 from api.convert.site_roster import load_site_input
 from api.schemas.site_rosters import SiteRosterJobCreate
 from api.tables import Forecast, Requirement, SiteRosterRow
+from optimizer.roster.evaluate import evaluate_roster
 from optimizer.roster.problem import Activity, Roster, Shift
 from optimizer.roster.site.check import check_site_roster
 from optimizer.roster.site.problem import SiteRoster
@@ -134,6 +135,25 @@ def test_site_roster_job(client: TestClient, site: dict[str, Any]) -> None:
                 assert shift["start"] <= block["start"] < block["end"] <= shift["end"]
     listed = client.get("/v1/site-rosters", params={"site_id": site["site_id"]}).json()
     assert [r["id"] for r in listed["items"]] == [roster["id"]]
+
+
+def test_one_queue_is_todays_roster_engine(client: TestClient, site: dict[str, Any]) -> None:
+    """A site roster of one voice queue is the single-queue problem: today's engine solves it
+    and its exact site cost is the ``/1`` cost of the roster."""
+    qa = site["queues"]["A"]
+    roster = _solve(client, site["site_id"], queue_ids=[qa])
+    report = roster["report"]
+    assert report["source"] == "roster_engine" and report["violations"] == []
+    assert report["bound"] is not None and report["bound"] <= report["objective"] + 1e-6
+    app: Any = client.app
+    body = SiteRosterJobCreate(site_id=site["site_id"], week_start=dt.date.fromisoformat(WEEK),
+                               queue_ids=[qa])  # fmt: skip
+    with Session(app.state.engine) as session:
+        problem = load_site_input(session, body).problem
+    core = _core_roster(roster)
+    assert check_site_roster(problem, core) == []
+    assert evaluate_roster(problem.core, core.roster).cost == pytest.approx(report["objective"])
+    assert set(roster["skills"]) == {"A1", "A2", "AB"}  # the agents serving queue A
 
 
 def test_cross_training_what_if(client: TestClient, site: dict[str, Any]) -> None:
