@@ -10,8 +10,8 @@ from sqlmodel import col, select
 
 from api.auth import Visible
 from api.convert.capacity import hire_classes, plan_input
-from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, get_or_404, page
-from api.routes.jobs import IdempotencyKey, submit_job
+from api.deps import Limit, Offset, ReadSession, get_or_404, page
+from api.routes.jobs import StartJob
 from api.schemas import (
     CapacityPlanCreate,
     CapacityPlanList,
@@ -34,12 +34,7 @@ HR_WEEK_COLUMNS = (
 
 @router.post("/v1/capacity-plans", status_code=202, operation_id="createCapacityPlan")
 def create_capacity_plan(
-    body: CapacityPlanCreate,
-    session: ReadSession,
-    engine: EngineDep,
-    runner: RunnerDep,
-    response: Response,
-    idempotency_key: IdempotencyKey = None,
+    body: CapacityPlanCreate, session: ReadSession, start: StartJob
 ) -> JobRead:
     """Start a capacity-plan job (202 + ``Location`` of the job)."""
     if body.requirement_id is not None:
@@ -51,8 +46,7 @@ def create_capacity_plan(
     if body.mode == "projection":
         cm.validate_hire_plan(inp, hire_classes(body))
     params = body.model_dump(mode="json")
-    session.close()  # release the read connection before the job is written
-    return submit_job(engine, runner, "capacity_plan", params, idempotency_key, response)
+    return start.submit(session, "capacity_plan", params)
 
 
 def _summary(row: CapacityPlan) -> CapacityPlanSummary:

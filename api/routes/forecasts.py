@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
 from sqlmodel import col, func, select
 
 from api.convert.weeks import week_start_problem
-from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, get_or_404, page
+from api.deps import Limit, Offset, ReadSession, get_or_404, page
 from api.errors import invalid
-from api.routes.jobs import IdempotencyKey, submit_job
+from api.routes.jobs import StartJob
 from api.schemas import (
     ForecastCreate,
     ForecastIntervals,
@@ -25,13 +25,7 @@ router = APIRouter(tags=["forecasts"])
 
 @router.post("/v1/queues/{queue_id}/forecasts", status_code=202, operation_id="createForecast")
 def create_forecast(
-    queue_id: int,
-    body: ForecastCreate,
-    session: ReadSession,
-    engine: EngineDep,
-    runner: RunnerDep,
-    response: Response,
-    idempotency_key: IdempotencyKey = None,
+    queue_id: int, body: ForecastCreate, session: ReadSession, start: StartJob
 ) -> JobRead:
     """Start a forecast job for the queue (202 + ``Location`` of the job); ``week_start``
     must fall on the site's ``week_start_day`` (422 naming the expected weekday)."""
@@ -44,8 +38,7 @@ def create_forecast(
     if session.exec(select(func.count()).select_from(HistoryInterval).where(where)).one() == 0:
         raise invalid("history", "no_history", f"queue {queue_id} has no history: import a CSV")
     params = {"queue_id": queue_id, "body": body.model_dump(mode="json")}
-    session.close()  # release the read connection before the job is written
-    return submit_job(engine, runner, "forecast", params, idempotency_key, response)
+    return start.submit(session, "forecast", params)
 
 
 def _summary(row: Forecast) -> ForecastSummary:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
 from sqlmodel import col, select
 
 from api.convert.hiring import check_hiring_input
-from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, SettingsDep, get_or_404, page
-from api.routes.jobs import IdempotencyKey, solver_job_params, submit_job
+from api.deps import Limit, Offset, ReadSession, SettingsDep, get_or_404, page
+from api.routes.jobs import StartJob, solver_job_params
 from api.schemas import (
     HiringScenarioCreate,
     HiringScenarioList,
@@ -27,13 +27,7 @@ router = APIRouter(tags=["hiring scenarios"])
 
 @router.post("/v1/hiring-scenarios", status_code=202, operation_id="createHiringScenario")
 def create_hiring_scenario(
-    body: HiringScenarioCreate,
-    session: ReadSession,
-    engine: EngineDep,
-    runner: RunnerDep,
-    settings: SettingsDep,
-    response: Response,
-    idempotency_key: IdempotencyKey = None,
+    body: HiringScenarioCreate, session: ReadSession, settings: SettingsDep, start: StartJob
 ) -> JobRead:
     """Start a hiring (``hire``, ``minimum_hires``) or ``attrition`` scenario: 202 +
     ``Location: /v1/jobs/{id}``; the job's ``result_url`` is ``/v1/hiring-scenarios/{id}``.
@@ -41,8 +35,7 @@ def create_hiring_scenario(
     get_or_404(session, Requirement, body.requirement_id, "requirement")
     check_hiring_input(session, body)  # the problem itself is built by the worker
     params = solver_job_params(body, settings)
-    session.close()  # release the read connection before the job is written
-    return submit_job(engine, runner, "hiring_scenario", params, idempotency_key, response)
+    return start.submit(session, "hiring_scenario", params)
 
 
 def _summary(row: HiringScenario) -> HiringScenarioSummary:

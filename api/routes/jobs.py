@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, Protocol
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Response, status
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from api.auth import Visible
-from api.deps import Limit, Offset, ReadSession, RunnerDep, WriteSession, get_or_404, page
+from api.deps import (
+    EngineDep,
+    Limit,
+    Offset,
+    ReadSession,
+    RunnerDep,
+    WriteSession,
+    get_or_404,
+    page,
+)
 from api.jobs import FINISHED, JobRunner, create_job, draining_error
 from api.schemas import ImportProblem, JobList, JobRead, JobStatus
 from api.settings import Settings
@@ -163,3 +173,28 @@ IdempotencyKey = Annotated[
     Header(alias="Idempotency-Key", max_length=200,
            description="repeat a job request safely: the same key returns the same job"),
 ]  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class JobStart:
+    """What a job-creating endpoint needs to start its job once the request is checked."""
+
+    engine: Engine
+    runner: JobRunner
+    response: Response
+    idempotency_key: str | None
+
+    def submit(self, session: Session, kind: str, params: dict[str, Any]) -> JobRead:
+        """Release ``session``'s read connection, then :func:`submit_job`."""
+        session.close()  # release the read connection before the job is written
+        key = self.idempotency_key
+        return submit_job(self.engine, self.runner, kind, params, key, self.response)
+
+
+def job_start(
+    engine: EngineDep, runner: RunnerDep, response: Response, idempotency_key: IdempotencyKey = None
+) -> JobStart:
+    return JobStart(engine, runner, response, idempotency_key)
+
+
+StartJob = Annotated[JobStart, Depends(job_start)]

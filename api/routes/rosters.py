@@ -17,10 +17,10 @@ from api import bodies, fast_reads
 from api.bodies import key_digest
 from api.convert.roster import check_objective, roster_header
 from api.convert.rules import api_field
-from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, SettingsDep, get_or_404, page
+from api.deps import Limit, Offset, ReadSession, SettingsDep, get_or_404, page
 from api.errors import ApiError, not_found, problem_response
 from api.fingerprint import INPUTS_KEY, changed_inputs, roster_inputs
-from api.routes.jobs import IdempotencyKey, solver_job_params, submit_job
+from api.routes.jobs import StartJob, solver_job_params
 from api.schemas import (
     AgentSchedule,
     JobRead,
@@ -59,13 +59,7 @@ def check_grid(problem: RosterProblem) -> None:
 @router.post("/v1/roster-jobs", status_code=202, operation_id="createRosterJob",
              response_model=JobRead)  # fmt: skip
 def create_roster_job(
-    body: RosterJobCreate,
-    session: ReadSession,
-    engine: EngineDep,
-    runner: RunnerDep,
-    settings: SettingsDep,
-    response: Response,
-    idempotency_key: IdempotencyKey = None,
+    body: RosterJobCreate, session: ReadSession, settings: SettingsDep, start: StartJob
 ) -> Any:
     """Start a roster solve (202 + ``Location: /v1/jobs/{id}``); poll the job, then read
     ``result_url``. Unsolvable inputs (no agents, week outside the requirement, the
@@ -78,8 +72,9 @@ def create_roster_job(
     check_objective(header, body.objective)
     params = solver_job_params(body, settings)
     params[INPUTS_KEY] = roster_inputs(session, body.requirement_id, body.week_start)
-    session.close()  # release the read connection before the job is written
-    changed = changed_inputs(engine, idempotency_key, params) if idempotency_key else []
+    session.close()  # release the read connection before the inputs are compared
+    key = start.idempotency_key
+    changed = changed_inputs(start.engine, key, params) if key else []
     if changed:
         detail = (
             f"Idempotency-Key was used for a roster of earlier inputs; since then changed: "
@@ -88,7 +83,7 @@ def create_roster_job(
         return problem_response(
             409, "inputs-changed", detail, instance="/v1/roster-jobs", extra={"changed": changed}
         )
-    return submit_job(engine, runner, "roster", params, idempotency_key, response)
+    return start.submit(session, "roster", params)
 
 
 def is_invalid(report: dict[str, Any]) -> bool:

@@ -7,17 +7,15 @@ from sqlmodel import col, func, select
 
 from api.convert.scenarios import base_plan, load_scenarios, scenario_core
 from api.deps import (
-    EngineDep,
     Limit,
     Offset,
     ReadSession,
-    RunnerDep,
     WriteSession,
     commit,
     get_or_404,
     page,
 )
-from api.routes.jobs import IdempotencyKey, submit_job
+from api.routes.jobs import StartJob
 from api.schemas import (
     ComparisonCreate,
     ComparisonRead,
@@ -70,21 +68,13 @@ def list_scenarios(
 
 
 @router.post("/v1/comparisons", status_code=202, operation_id="createComparison")
-def create_comparison(
-    body: ComparisonCreate,
-    session: ReadSession,
-    engine: EngineDep,
-    runner: RunnerDep,
-    response: Response,
-    idempotency_key: IdempotencyKey = None,
-) -> JobRead:
+def create_comparison(body: ComparisonCreate, session: ReadSession, start: StartJob) -> JobRead:
     """Start a comparison job: the base plan and each scenario, side by side in one table."""
     forecast = get_or_404(session, Forecast, body.forecast_id, "forecast")
     base_plan(session, body)
     load_scenarios(session, body.scenario_ids, forecast.queue_id)
     params = body.model_dump(mode="json")
-    session.close()  # release the read connection before the job is written
-    return submit_job(engine, runner, "comparison", params, idempotency_key, response)
+    return start.submit(session, "comparison", params)
 
 
 @router.get("/v1/comparisons/{comparison_id}", operation_id="getComparison")
