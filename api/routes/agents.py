@@ -4,9 +4,19 @@ time off."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
-from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404, page
+from api.deps import (
+    Limit,
+    Offset,
+    ReadSession,
+    WriteSession,
+    children_page,
+    commit,
+    created,
+    deleted,
+    get_or_404,
+)
 from api.errors import invalid
 from api.schemas import (
     AgentCreate,
@@ -58,19 +68,15 @@ def create_agent(
     data["availability"] = week_to_minutes(body.availability)
     data["preferences"] = None if body.preferences is None else body.preferences.stored()
     row = Agent(site_id=site_id, **data)
-    session.add(row)
-    commit(session, f"site {site_id} already has an agent {body.code!r}")
-    response.headers["Location"] = f"/v1/agents/{row.id}"
-    return agent_read(row)
+    conflict = f"site {site_id} already has an agent {body.code!r}"
+    return agent_read(created(session, row, response, "/v1/agents", conflict))
 
 
 @router.get("/v1/sites/{site_id}/agents", operation_id="listAgents")
 def list_agents(
     site_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
 ) -> AgentList:
-    get_or_404(session, Site, site_id, "site")
-    query = select(Agent).where(col(Agent.site_id) == site_id)
-    total, rows = page(session, query, col(Agent.id), limit, offset)
+    total, rows = children_page(session, Site, site_id, "site", Agent, limit, offset)
     items = [agent_read(a) for a in rows]
     return AgentList(total=total, limit=limit, offset=offset, items=items)
 
@@ -101,9 +107,7 @@ def update_agent(agent_id: int, body: AgentUpdate, session: WriteSession) -> Age
     "/v1/agents/{agent_id}", status_code=status.HTTP_204_NO_CONTENT, operation_id="deleteAgent"
 )
 def delete_agent(agent_id: int, session: WriteSession) -> Response:
-    session.delete(get_or_404(session, Agent, agent_id, "agent"))
-    commit(session)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return deleted(session, Agent, agent_id, "agent")
 
 
 @router.post(
@@ -116,9 +120,8 @@ def create_time_off(
 ) -> TimeOffRead:
     get_or_404(session, Agent, agent_id, "agent")
     row = TimeOff(agent_id=agent_id, **body.model_dump())
-    session.add(row)
-    commit(session, f"agent {agent_id} already has time off on {body.day}")
-    response.headers["Location"] = f"/v1/time-off/{row.id}"
+    conflict = f"agent {agent_id} already has time off on {body.day}"
+    row = created(session, row, response, "/v1/time-off", conflict)
     return TimeOffRead.model_validate(row, from_attributes=True)
 
 
@@ -126,9 +129,8 @@ def create_time_off(
 def list_time_off(
     agent_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
 ) -> TimeOffList:
-    get_or_404(session, Agent, agent_id, "agent")
-    query = select(TimeOff).where(col(TimeOff.agent_id) == agent_id)
-    total, rows = page(session, query, col(TimeOff.day), limit, offset)
+    day = col(TimeOff.day)
+    total, rows = children_page(session, Agent, agent_id, "agent", TimeOff, limit, offset, day)
     items = [TimeOffRead.model_validate(t, from_attributes=True) for t in rows]
     return TimeOffList(total=total, limit=limit, offset=offset, items=items)
 
@@ -139,6 +141,4 @@ def list_time_off(
     operation_id="deleteTimeOff",
 )
 def delete_time_off(time_off_id: int, session: WriteSession) -> Response:
-    session.delete(get_or_404(session, TimeOff, time_off_id, "time off"))
-    commit(session)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return deleted(session, TimeOff, time_off_id, "time off")

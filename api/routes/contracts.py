@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
-from sqlmodel import col, select
 
-from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404, page
+from api.deps import (
+    Limit,
+    Offset,
+    ReadSession,
+    WriteSession,
+    children_page,
+    commit,
+    created,
+    deleted,
+    get_or_404,
+)
 from api.schemas import ContractCreate, ContractList, ContractRead
 from api.tables import Contract, Site
 
@@ -27,19 +36,15 @@ def create_contract(
 ) -> ContractRead:
     get_or_404(session, Site, site_id, "site")
     row = Contract(site_id=site_id, **body.model_dump())
-    session.add(row)
-    commit(session, f"site {site_id} already has a contract {body.code!r}")
-    response.headers["Location"] = f"/v1/contracts/{row.id}"
-    return contract_read(row)
+    conflict = f"site {site_id} already has a contract {body.code!r}"
+    return contract_read(created(session, row, response, "/v1/contracts", conflict))
 
 
 @router.get("/v1/sites/{site_id}/contracts", operation_id="listContracts")
 def list_contracts(
     site_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
 ) -> ContractList:
-    get_or_404(session, Site, site_id, "site")
-    query = select(Contract).where(col(Contract.site_id) == site_id)
-    total, rows = page(session, query, col(Contract.id), limit, offset)
+    total, rows = children_page(session, Site, site_id, "site", Contract, limit, offset)
     items = [contract_read(c) for c in rows]
     return ContractList(total=total, limit=limit, offset=offset, items=items)
 
@@ -65,6 +70,4 @@ def replace_contract(contract_id: int, body: ContractCreate, session: WriteSessi
     operation_id="deleteContract",
 )
 def delete_contract(contract_id: int, session: WriteSession) -> Response:
-    session.delete(get_or_404(session, Contract, contract_id, "contract"))
-    commit(session, "agents still hold this contract")
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return deleted(session, Contract, contract_id, "contract", "agents still hold this contract")

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from sqlmodel import col, func, select
 
 from api.convert.weeks import week_start_problem
-from api.deps import Limit, Offset, ReadSession, get_or_404, page
+from api.deps import Limit, Offset, ReadSession, children_page, get_or_404
 from api.errors import invalid
 from api.routes.jobs import StartJob
 from api.schemas import (
@@ -61,8 +61,6 @@ def get_forecast(forecast_id: int, session: ReadSession) -> ForecastRead:
 def list_forecasts(
     queue_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
 ) -> ForecastList:
-    get_or_404(session, Queue, queue_id, "queue")
-    query = select(Forecast).where(col(Forecast.queue_id) == queue_id)
-    total, rows = page(session, query, col(Forecast.id), limit, offset)
+    total, rows = children_page(session, Queue, queue_id, "queue", Forecast, limit, offset)
     items = [_summary(r) for r in rows]
     return ForecastList(total=total, limit=limit, offset=offset, items=items)

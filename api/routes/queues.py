@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from api.convert.goals import goal_problems, queue_goal
 from api.convert.rules import rules_body
-from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404, page
+from api.deps import (
+    Limit,
+    Offset,
+    ReadSession,
+    WriteSession,
+    children_page,
+    commit,
+    created,
+    deleted,
+    get_or_404,
+)
 from api.errors import ApiError
 from api.routes.shift_rules import grid_problems
 from api.schemas import QueueCreate, QueueList, QueueRead, QueueUpdate, ServiceGoal
@@ -71,19 +81,15 @@ def create_queue(
     queue = Queue(site_id=site_id, **body.model_dump(exclude={"goal"}))
     _apply_goal(queue, body.goal)
     _check(queue)
-    session.add(queue)
-    commit(session, f"site {site_id} already has a queue named {body.name!r}")
-    response.headers["Location"] = f"/v1/queues/{queue.id}"
-    return queue_read(queue)
+    conflict = f"site {site_id} already has a queue named {body.name!r}"
+    return queue_read(created(session, queue, response, "/v1/queues", conflict))
 
 
 @router.get("/v1/sites/{site_id}/queues", operation_id="listQueues")
 def list_queues(
     site_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
 ) -> QueueList:
-    get_or_404(session, Site, site_id, "site")
-    query = select(Queue).where(col(Queue.site_id) == site_id)
-    total, rows = page(session, query, col(Queue.id), limit, offset)
+    total, rows = children_page(session, Site, site_id, "site", Queue, limit, offset)
     items = [queue_read(q) for q in rows]
     return QueueList(total=total, limit=limit, offset=offset, items=items)
 
@@ -113,9 +119,7 @@ def update_queue(queue_id: int, body: QueueUpdate, session: WriteSession) -> Que
     "/v1/queues/{queue_id}", status_code=status.HTTP_204_NO_CONTENT, operation_id="deleteQueue"
 )
 def delete_queue(queue_id: int, session: WriteSession) -> Response:
-    session.delete(get_or_404(session, Queue, queue_id, "queue"))
-    commit(session, "the queue is still referenced")
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return deleted(session, Queue, queue_id, "queue", "the queue is still referenced")
 
 
 def load_queue(session: Session, queue_id: int) -> Queue:

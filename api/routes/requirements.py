@@ -12,10 +12,17 @@ from typing import Annotated, Any
 import numpy as np
 import pandas as pd
 from fastapi import APIRouter, Query, Response, status
-from sqlmodel import col, select
 
 from api.convert.goals import core_goal, queue_goal
-from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404, page
+from api.deps import (
+    Limit,
+    Offset,
+    ReadSession,
+    WriteSession,
+    children_page,
+    created,
+    get_or_404,
+)
 from api.schemas import (
     RequirementCreate,
     RequirementIntervals,
@@ -106,10 +113,7 @@ def create_requirement(
     forecast = get_or_404(session, Forecast, body.forecast_id, "forecast")
     queue = get_or_404(session, Queue, forecast.queue_id, "queue")
     row = compute(forecast, queue, body)
-    session.add(row)
-    commit(session)
-    response.headers["Location"] = f"/v1/requirements/{row.id}"
-    return requirement_read(row)
+    return requirement_read(created(session, row, response, "/v1/requirements"))
 
 
 @router.get("/v1/requirements/{requirement_id}", operation_id="getRequirement")
@@ -121,9 +125,7 @@ def get_requirement(requirement_id: int, session: ReadSession) -> RequirementRea
 def list_requirements(
     queue_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
 ) -> RequirementList:
-    get_or_404(session, Queue, queue_id, "queue")
-    query = select(Requirement).where(col(Requirement.queue_id) == queue_id)
-    total, rows = page(session, query, col(Requirement.id), limit, offset)
+    total, rows = children_page(session, Queue, queue_id, "queue", Requirement, limit, offset)
     items = [requirement_summary(r) for r in rows]
     return RequirementList(total=total, limit=limit, offset=offset, items=items)
 

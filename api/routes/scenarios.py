@@ -11,9 +11,9 @@ from api.deps import (
     Offset,
     ReadSession,
     WriteSession,
-    commit,
+    children_page,
+    created,
     get_or_404,
-    page,
 )
 from api.routes.jobs import StartJob
 from api.schemas import (
@@ -45,10 +45,8 @@ def create_scenario(
     changes = body.changes.model_dump(mode="json", exclude_none=True)
     row = Scenario(queue_id=queue_id, name=body.name, version=(latest or 0) + 1, changes=changes)
     scenario_core(row)  # the core validates the changes (422 naming the field)
-    session.add(row)
-    commit(session, f"scenario {body.name!r} was created concurrently; retry")
-    response.headers["Location"] = f"/v1/scenarios/{row.id}"
-    return scenario_read(row)
+    conflict = f"scenario {body.name!r} was created concurrently; retry"
+    return scenario_read(created(session, row, response, "/v1/scenarios", conflict))
 
 
 @router.get("/v1/scenarios/{scenario_id}", operation_id="getScenario")
@@ -60,9 +58,7 @@ def get_scenario(scenario_id: int, session: ReadSession) -> ScenarioRead:
 def list_scenarios(
     queue_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
 ) -> ScenarioList:
-    get_or_404(session, Queue, queue_id, "queue")
-    query = select(Scenario).where(col(Scenario.queue_id) == queue_id)
-    total, rows = page(session, query, col(Scenario.id), limit, offset)
+    total, rows = children_page(session, Queue, queue_id, "queue", Scenario, limit, offset)
     items = [scenario_read(r) for r in rows]
     return ScenarioList(total=total, limit=limit, offset=offset, items=items)
 

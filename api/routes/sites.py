@@ -13,7 +13,17 @@ from fastapi import APIRouter, Response, status
 from sqlmodel import col, select
 
 from api.auth import Visible
-from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404, page
+from api.deps import (
+    Limit,
+    Offset,
+    ReadSession,
+    WriteSession,
+    commit,
+    created,
+    deleted,
+    get_or_404,
+    page,
+)
 from api.schemas import (
     SiteCreate,
     SiteList,
@@ -60,10 +70,8 @@ def create_site(body: SiteCreate, session: WriteSession, response: Response) -> 
         opening_hours=week_to_minutes(body.opening_hours),
         week_start_day=default_week_start_day(body.zone) if start is None else start,
     )
-    session.add(site)
-    commit(session, f"a site named {body.name!r} already exists")
-    response.headers["Location"] = f"/v1/sites/{site.id}"
-    return site_read(site)
+    conflict = f"a site named {body.name!r} already exists"
+    return site_read(created(session, site, response, "/v1/sites", conflict))
 
 
 @router.get("", operation_id="listSites")
@@ -96,6 +104,4 @@ def update_site(site_id: int, body: SiteUpdate, session: WriteSession) -> SiteRe
 
 @router.delete("/{site_id}", status_code=status.HTTP_204_NO_CONTENT, operation_id="deleteSite")
 def delete_site(site_id: int, session: WriteSession) -> Response:
-    session.delete(get_or_404(session, Site, site_id, "site"))
-    commit(session, "the site is still referenced")
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return deleted(session, Site, site_id, "site", "the site is still referenced")

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response, status
 from sqlmodel import col, select
 
 from api.auth import TokenRequestError, forget_tokens, is_active, issue_token
-from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404, page
+from api.deps import Limit, Offset, ReadSession, WriteSession, commit, created, get_or_404, page
 from api.errors import invalid
 from api.schemas import TokenCreate, TokenCreated, TokenList, TokenRead
 from api.tables import AccessToken, utcnow
@@ -30,8 +30,7 @@ def create_token(body: TokenCreate, session: WriteSession, response: Response) -
         row, secret = issue_token(session, body.role, body.sites, body.name, body.expires_days)
     except TokenRequestError as exc:
         raise invalid(exc.field, "invalid_token_request", str(exc)) from exc
-    commit(session)
-    response.headers["Location"] = f"/v1/tokens/{row.id}"
+    created(session, row, response, "/v1/tokens")  # issue_token added the row
     return TokenCreated(**token_read(row).model_dump(), token=secret)
 
 
