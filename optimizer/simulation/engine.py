@@ -143,4 +143,4 @@ def simulate_queue(
         drop_u = drop_uniforms(streams.drops, plan.agents)
         totals[r] = run_replication(sample, plan.agents, config, drop_u)
     staffed_s = plan.agents.astype(np.float64) * float(config.interval_min * 60)
-    return simulation_result(totals, plan.agents, plan.calls, staffed_s, config, calls_simulated)
+    return simulation_result(config, totals, plan.agents, plan.calls, staffed_s, calls_simulated)

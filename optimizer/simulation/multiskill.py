@@ -296,7 +296,7 @@ def simulate_multiskill(
         totals = np.ascontiguousarray(queue_totals[:, q])
         calls_simulated = int(totals[..., ARRIVALS].sum())
         results.append(
-            simulation_result(totals, serving, plan.calls, staffed_s, cfg, calls_simulated)
+            simulation_result(cfg, totals, serving, plan.calls, staffed_s, calls_simulated)
         )
     return MultiSkillResult(
         queue_names=tuple(queue.name for queue in queues),

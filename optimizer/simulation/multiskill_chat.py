@@ -168,4 +168,4 @@ def simulate_chat(
         )
     slots_s = plan.agents.astype(np.float64) * factors.shape[0] * interval_s
     calls_simulated = int(totals[..., 0].sum())
-    return simulation_result(totals, plan.agents, plan.calls, slots_s, config, calls_simulated)
+    return simulation_result(config, totals, plan.agents, plan.calls, slots_s, calls_simulated)

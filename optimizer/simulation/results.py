@@ -177,15 +177,15 @@ def interval_frame(
 
 
 def simulation_result(
+    config: SimulationConfig,
     totals: NDArray[np.float64],
     agents: NDArray[np.int64],
     calls: NDArray[np.float64],
     staffed_s: NDArray[np.float64],
-    config: SimulationConfig,
     calls_simulated: int,
 ) -> SimulationResult:
-    """Freeze the per-replication ``totals`` and wrap them with their per-interval table and
-    overall KPIs (``agents``, ``calls`` and ``staffed_s`` per interval)."""
+    """The result of a run with ``config``: its per-replication ``totals`` frozen, with their
+    per-interval table and overall KPIs (``agents``, ``calls`` and ``staffed_s`` per interval)."""
     totals.setflags(write=False)
     return SimulationResult(
         intervals=interval_frame(totals, agents, calls, staffed_s, config.confidence),
