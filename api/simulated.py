@@ -8,6 +8,7 @@ all days with confidence intervals over replications.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import numpy as np
@@ -44,15 +45,18 @@ def _config(queue: Queue, params: SimulationParams) -> SimulationConfig:
 
 
 def simulated_kpis(
-    starts: pd.Series,
-    calls: np.ndarray,
-    aht_s: np.ndarray,
-    agents: np.ndarray,
+    columns: Mapping[str, Any],
+    agents_column: str,
     zone: str,
     queue: Queue,
     params: SimulationParams,
 ) -> dict[str, Any]:
-    """Per-interval and overall simulated KPIs; ``starts`` are the intervals' UTC starts."""
+    """Per-interval and overall simulated KPIs of a stored plan's per-interval ``columns``:
+    ``interval_start`` (UTC), ``calls``, ``aht_s`` and the agents in ``agents_column``."""
+    starts = pd.Series(columns["interval_start"])
+    calls = np.asarray(columns["calls"], dtype=float)
+    aht_s = np.asarray(columns["aht_s"], dtype=float)
+    agents = np.asarray(columns[agents_column], dtype=np.int64)
     config = _config(queue, params)
     local_day = pd.DatetimeIndex(pd.to_datetime(starts, utc=True)).tz_convert(zone).date
     frames, totals, staffed = [], [], []

@@ -10,7 +10,6 @@ import math
 from typing import Annotated, Any
 
 import numpy as np
-import pandas as pd
 from fastapi import APIRouter, Query, Response, status
 
 from api.convert.goals import core_goal, queue_goal
@@ -139,11 +138,4 @@ def get_requirement_simulated_kpis(
     row = get_or_404(session, Requirement, requirement_id, "requirement")
     queue = get_or_404(session, Queue, row.queue_id, "queue")
     site = get_or_404(session, Site, queue.site_id, "site")
-    result = simulated_kpis(
-        pd.Series(row.intervals["interval_start"]),
-        np.asarray(row.intervals["calls"], dtype=float),
-        np.asarray(row.intervals["aht_s"], dtype=float),
-        np.asarray(row.intervals["agents"], dtype=np.int64),
-        site.zone, queue, params,
-    )  # fmt: skip
-    return SimulatedKpisRead(**result)
+    return SimulatedKpisRead(**simulated_kpis(row.intervals, "agents", site.zone, queue, params))

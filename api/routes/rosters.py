@@ -7,8 +7,6 @@ import datetime as dt
 import io
 from typing import Annotated, Any, Literal
 
-import numpy as np
-import pandas as pd
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlmodel import col, select
@@ -283,10 +281,4 @@ def get_roster_simulated_kpis(
     requirement = get_or_404(session, Requirement, row.requirement_id, "requirement")
     queue = get_or_404(session, Queue, requirement.queue_id, "queue")
     site = get_or_404(session, Site, row.site_id, "site")
-    cov = row.coverage
-    result = simulated_kpis(
-        pd.Series(cov["interval_start"]), np.asarray(cov["calls"], dtype=float),
-        np.asarray(cov["aht_s"], dtype=float), np.asarray(cov["staffed"], dtype=np.int64),
-        site.zone, queue, params,
-    )  # fmt: skip
-    return SimulatedKpisRead(**result)
+    return SimulatedKpisRead(**simulated_kpis(row.coverage, "staffed", site.zone, queue, params))
