@@ -52,7 +52,7 @@ class QueueCreate(QueueBase):
 
 
 class QueueUpdate(Patch):
-    NULLABLE = frozenset({"patience_s", "deadline_minutes"})
+    NULLABLE = frozenset({"patience_s"})
 
     name: Name | None = None
     aht_s: float | None = Field(default=None, gt=0.0, le=86_400.0)
