@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
 from sqlmodel import col, select
 
 from api.convert.site_roster import load_site_input, site_inputs
-from api.deps import EngineDep, Limit, Offset, ReadSession, RunnerDep, SettingsDep, get_or_404, page
+from api.deps import Limit, Offset, ReadSession, SettingsDep, get_or_404, page
 from api.errors import problem_response
 from api.fingerprint import INPUTS_KEY, changed_inputs
-from api.routes.jobs import IdempotencyKey, solver_job_params, submit_job
+from api.routes.jobs import StartJob, solver_job_params
 from api.schemas import JobRead
 from api.schemas.site_rosters import (
     SiteAgentSchedule,
@@ -28,13 +28,7 @@ router = APIRouter(tags=["site rosters"])
 @router.post("/v1/site-roster-jobs", status_code=202, operation_id="createSiteRosterJob",
              response_model=JobRead)  # fmt: skip
 def create_site_roster_job(
-    body: SiteRosterJobCreate,
-    session: ReadSession,
-    engine: EngineDep,
-    runner: RunnerDep,
-    settings: SettingsDep,
-    response: Response,
-    idempotency_key: IdempotencyKey = None,
+    body: SiteRosterJobCreate, session: ReadSession, settings: SettingsDep, start: StartJob
 ) -> Any:
     """Start a site roster solve (202 + ``Location: /v1/jobs/{id}``); poll the job, then read
     ``result_url`` (``/v1/site-rosters/{id}``). Inputs no roster can be built from (a queue
@@ -46,8 +40,8 @@ def create_site_roster_job(
     data = load_site_input(session, body)  # the checks; the worker builds it again
     params = solver_job_params(body, settings)
     params[INPUTS_KEY] = site_inputs(session, data, body.week_start)
-    session.close()  # release the read connection before the job is written
-    changed = changed_inputs(engine, idempotency_key, params) if idempotency_key else []
+    key = start.idempotency_key
+    changed = changed_inputs(start.engine, key, params) if key else []
     if changed:
         detail = (
             f"Idempotency-Key was used for a site roster of earlier inputs; since then changed: "
@@ -57,7 +51,7 @@ def create_site_roster_job(
             409, "inputs-changed", detail, instance="/v1/site-roster-jobs",
             extra={"changed": changed},
         )  # fmt: skip
-    return submit_job(engine, runner, "site_roster", params, idempotency_key, response)
+    return start.submit(session, "site_roster", params)
 
 
 def _summary(row: SiteRosterRow) -> SiteRosterSummary:
