@@ -22,6 +22,7 @@ T = TypeVar("T", int, float)
 INTERVAL_MIN = 60
 OPEN = (8 * 60, 14 * 60)
 NEVER = ActivityRule(15, True, 10**6, 60, 120, 60)
+REQ = [[1, 2, 3, 3, 2, 1], [2, 2, 1, 1, 2, 2]]  # agents per hour, two days of six hours
 
 
 def tiny_rules(min_rest_min: int = 0) -> Rules:

@@ -68,6 +68,17 @@ def render(page: Any, module: str, call: str, *args: Any) -> None:
     )
 
 
+def render_service_chart(page: Any, points: list[dict[str, Any]]) -> None:
+    """The service chart of ``points`` (Berlin time) against SL 80 %, ASA 30 s, abandon 3 %."""
+    targets = {"sl": 0.8, "asa_s": 30.0, "abandon": 0.03}
+    render(
+        page,
+        "charts.js",
+        "serviceChart",
+        {"zone": "Europe/Berlin", "points": points, "targets": targets},
+    )
+
+
 def test_net_staffing_draws_one_bar_per_interval_with_its_status(page: Any) -> None:
     points = coverage_points()
     render(page, "charts.js", "netStaffingChart", {"zone": "Europe/Berlin", "points": points})
@@ -153,13 +164,7 @@ def test_forecast_chart_draws_band_lines_and_interval_columns(page: Any) -> None
 
 def test_service_chart_marks_intervals_missing_each_target(page: Any) -> None:
     points = coverage_points()[:96]
-    targets = {"sl": 0.8, "asa_s": 30.0, "abandon": 0.03}
-    render(
-        page,
-        "charts.js",
-        "serviceChart",
-        {"zone": "Europe/Berlin", "points": points, "targets": targets},
-    )
+    render_service_chart(page, points)
     assert page.locator("#service-svg rect.hit[data-interval]").count() == 96
     for key, bad in (
         ("sl", lambda p: p["sl"] < 0.8 - 1e-9),
@@ -303,13 +308,7 @@ def strip_ticks(page: Any, metric: str) -> list[tuple[str, float]]:
 
 def test_service_axes_read_0_to_100_percent_with_the_targets_labelled(page: Any) -> None:
     points = [p | {"abandon": 0.004 * (i % 5)} for i, p in enumerate(coverage_points()[:96])]
-    targets = {"sl": 0.8, "asa_s": 30.0, "abandon": 0.03}
-    render(
-        page,
-        "charts.js",
-        "serviceChart",
-        {"zone": "Europe/Berlin", "points": points, "targets": targets},
-    )
+    render_service_chart(page, points)
     sl = strip_ticks(page, "sl")
     assert [label for label, _ in sl] == ["0%", "50%", "100%"]  # never a scale above 100 %
     assert page.get_attribute("g[data-metric=sl]", "data-top") == "1"

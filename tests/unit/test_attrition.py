@@ -18,10 +18,9 @@ from optimizer.roster.attrition import (
 )
 from optimizer.roster.problem import RosterProblem
 from optimizer.roster.solve import SolveOptions
-from tests.hiring_support import tiny_agent, tiny_problem
+from tests.hiring_support import REQ, tiny_agent, tiny_problem
 
 FAST = SolveOptions(time_limit_s=5, workers=1)
-REQ = [[1, 2, 3, 3, 2, 1], [2, 2, 1, 1, 2, 2]]
 CALLS = [[1, 4, 8, 8, 4, 1], [4, 4, 2, 2, 4, 4]]
 
 

@@ -20,12 +20,9 @@ from optimizer.roster.hiring import (
 from optimizer.roster.problem import Agent, RosterProblem
 from optimizer.roster.solve import SolveOptions
 from scenarios.hiring_scenario import hired_problem, hiring_scenario
-from tests.hiring_support import brute_min_hires, tiny_agent, tiny_problem
+from tests.hiring_support import REQ, brute_min_hires, tiny_agent, tiny_problem
 
 FAST = HiringOptions(time_limit_s=10, workers=1)
-
-
-REQ = [[1, 2, 3, 3, 2, 1], [2, 2, 1, 1, 2, 2]]
 
 
 def base_problem() -> RosterProblem:

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from optimizer.roster.hiring import (
-    HeadcountTarget,
-    HiringOptions,
-    Vacancy,
-)
+from optimizer.roster.hiring import HeadcountTarget, HiringOptions, Vacancy
 from optimizer.roster.problem import Roster, RosterProblem
 from optimizer.roster.solve import SolveOptions, solve_roster
 from scenarios.capacity import project_plan
@@ -16,10 +12,9 @@ from scenarios.capacity_model import HireClass
 from scenarios.errors import InputError
 from scenarios.hiring import calibrate_week, required_fte, week_plan_input
 from scenarios.hiring_scenario import hired_problem, hiring_scenario
-from tests.hiring_support import tiny_agent, tiny_problem
+from tests.hiring_support import REQ, tiny_agent, tiny_problem
 
 FAST = SolveOptions(time_limit_s=5, workers=1)
-REQ = [[1, 2, 3, 3, 2, 1], [2, 2, 1, 1, 2, 2]]
 
 
 def staff() -> RosterProblem:
