@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import json
+from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
@@ -115,6 +117,16 @@ def tiny_instance(
     }
     doc.update(overrides)
     return doc
+
+
+def cli_solve(tmp_path: Path, doc: dict[str, Any], name: str) -> tuple[list[str], Path, Path]:
+    """``roster solve`` arguments (5 s, one worker) for ``doc`` written to ``tmp_path/name``,
+    the roster going to ``tmp_path/roster.json``; with the instance and roster paths."""
+    instance = tmp_path / name
+    instance.write_text(json.dumps(doc))
+    out = tmp_path / "roster.json"
+    args = ["roster", "solve", str(instance), "--time-limit", "5", "-o", str(out), "--workers", "1"]
+    return args, instance, out
 
 
 def incumbent_of(problem: RosterProblem, roster: Roster) -> tuple[list[ShiftType], Incumbent]:

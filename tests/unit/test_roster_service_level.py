@@ -27,7 +27,7 @@ from optimizer.roster.io import load_instance
 from optimizer.roster.polish import PolishOptions, polish_roster
 from optimizer.roster.problem import RosterProblem
 from optimizer.roster.solve import RosterResult, SolveOptions, solve_roster
-from tests.roster_support import agent, incumbent_of, tiny_instance
+from tests.roster_support import agent, cli_solve, incumbent_of, tiny_instance
 
 FAST = SolveOptions(time_limit_s=5, workers=1)
 SL = SolveOptions(time_limit_s=5, workers=1, objective="service_level")
@@ -148,10 +148,7 @@ def test_service_level_objective_needs_demand() -> None:
 def test_cli_solves_with_the_service_level_objective(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    instance = tmp_path / "scarce.json"
-    instance.write_text(json.dumps(_scarce_doc()))
-    out = tmp_path / "roster.json"
-    args = ["roster", "solve", str(instance), "--time-limit", "5", "-o", str(out), "--workers", "1"]
+    args, instance, out = cli_solve(tmp_path, _scarce_doc(), "scarce.json")
     assert main([*args, "--objective", "service_level"]) == 0
     printed = capsys.readouterr().out
     assert "(service level)" in printed and "predicted" in printed

@@ -17,7 +17,7 @@ from optimizer.roster.evaluate import evaluate_roster
 from optimizer.roster.io import load_instance, load_roster, roster_to_json
 from optimizer.roster.lns import DayNeighbourhoods
 from optimizer.roster.solve import SolveOptions, SolverProgress, solve_roster
-from tests.roster_support import agent, requirement, tiny_instance
+from tests.roster_support import agent, cli_solve, requirement, tiny_instance
 
 FAST = SolveOptions(time_limit_s=5, workers=1)
 
@@ -124,13 +124,8 @@ def test_bad_instance_names_field_and_reason() -> None:
 def test_cli_solve_writes_a_valid_roster(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    instance = tmp_path / "tiny.json"
-    instance.write_text(json.dumps(tiny_instance()))
-    out = tmp_path / "roster.json"
-    code = main(
-        ["roster", "solve", str(instance), "--time-limit", "5", "-o", str(out), "--workers", "1"]
-    )
-    assert code == 0
+    args, instance, out = cli_solve(tmp_path, tiny_instance(), "tiny.json")
+    assert main(args) == 0
     printed = capsys.readouterr().out
     assert "gap" in printed and "status" in printed
     assert main(["roster", "check", str(instance), str(out)]) == 0
