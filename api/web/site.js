@@ -181,9 +181,10 @@ export async function latestSiteRoster(site, week) {
   return item ? call("GET", `/v1/site-rosters/${item.id}`) : null;
 }
 
-/** Post a site roster job for the site and week, wait for it, return the roster. */
-export async function runSiteRoster(site, week, timeLimitS, onProgress = () => {}) {
-  let job = await call("POST", "/v1/site-roster-jobs", { site_id: site.id, week_start: week, time_limit_s: timeLimitS });
+/** Post a site roster job (`extra`: e.g. `cross_training`), wait for it, return the roster. */
+export async function runSiteRoster(site, week, timeLimitS, onProgress = () => {}, extra = {}) {
+  const body = { site_id: site.id, week_start: week, time_limit_s: timeLimitS, ...extra };
+  let job = await call("POST", "/v1/site-roster-jobs", body);
   while (job.status === "queued" || job.status === "running") {
     onProgress(job);
     await new Promise((resolve) => { setTimeout(resolve, POLL_MS); });
@@ -193,6 +194,24 @@ export async function runSiteRoster(site, week, timeLimitS, onProgress = () => {
   return call("GET", job.result_url);
 }
 
+/** The cross-training what-if form under a shown roster: give a queue to N more agents. */
+function whatIfForm(roster, run) {
+  const select = html("select", { id: "site-whatif-queue", "aria-label": "Queue to train agents on" },
+    roster.queues.map((q) => html("option", { value: q.id }, [q.name || q.id])));
+  const count = html("input", { id: "site-whatif-agents", type: "number", min: 1, max: 1000, value: 1,
+    "aria-label": "Agents to train" });
+  const form = html("form", { id: "site-whatif-form", class: "whatif" }, [
+    html("strong", {}, ["What-if: cross-train"]), html("label", {}, [" give ", select]),
+    html("label", {}, [" to ", count, " more agents "]),
+    html("button", { type: "submit" }, ["Compare"]),
+  ]);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run({ cross_training: [{ queue_id: Number(select.value), agents: Number(count.value) }] });
+  });
+  return form;
+}
+
 /**
  * Wire the site panel (read on demand, so that the queue view loads nothing more):
  * `current()` gives {site, week, limit} of the planner's selection.
@@ -200,26 +219,29 @@ export async function runSiteRoster(site, week, timeLimitS, onProgress = () => {
 export function installSite(current) {
   const view = document.getElementById("site-view");
   const meta = document.getElementById("site-meta");
-  document.getElementById("site-latest-button")?.addEventListener("click", async () => {
-    const { site, week } = current();
-    if (!view || !site) return;
-    try {
-      const roster = await latestSiteRoster(site, week || null);
-      renderSiteRoster(view, roster);
-      meta.textContent = roster ? "" : "no site roster for this week yet: “Start site roster” plans every queue of the site";
-    } catch (error) {
-      meta.textContent = error.message;
-    }
-  });
-  document.getElementById("site-roster-button")?.addEventListener("click", async () => {
+  const show = (roster) => {
+    renderSiteRoster(view, roster);
+    meta.textContent = roster ? "" : "no site roster for this week yet: “Start site roster” plans every queue of the site";
+    if (roster) view.append(whatIfForm(roster, solve));
+  };
+  const solve = async (extra = {}) => {
     const { site, week, limit } = current();
     if (!site || !week) return;
     meta.textContent = "site roster job running…";
     try {
-      renderSiteRoster(view, await runSiteRoster(site, week, limit, (job) => { meta.textContent = job.message; }));
-      meta.textContent = "";
+      show(await runSiteRoster(site, week, limit, (job) => { meta.textContent = job.message; }, extra));
+    } catch (error) {
+      meta.textContent = error.message;
+    }
+  };
+  document.getElementById("site-latest-button")?.addEventListener("click", async () => {
+    const { site, week } = current();
+    if (!view || !site) return;
+    try {
+      show(await latestSiteRoster(site, week || null));
     } catch (error) {
       meta.textContent = error.message;
     }
   });
+  document.getElementById("site-roster-button")?.addEventListener("click", () => solve());
 }

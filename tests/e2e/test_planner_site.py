@@ -4,10 +4,12 @@ like ``GET /v1/site-rosters/{id}``, and the site panel's button that reads it.""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
+from tests.e2e import planner_fixtures as fx
 from tests.e2e.planner_fake import FakeApi, open_page, paged
 from tests.e2e.test_planner_client import JobScript, fake_api
 
@@ -104,5 +106,22 @@ def test_the_site_panel_shows_the_newest_site_roster(chromium: Any) -> None:
     assert page.get_attribute("#site-view", "data-site-roster") == "12"
     listed = next(s for s in api.sent if s.path == "/v1/site-rosters")
     assert listed.query["site_id"] == ["1"]
+    # the cross-training what-if: a site roster job with cross_training, its gain shown
+    done = fx.job("succeeded", progress=1.0) | {
+        "id": 9, "kind": "site_roster", "result_kind": "site_roster", "result_id": 13,
+        "result_url": "/v1/site-rosters/13",
+    }  # fmt: skip
+    api.on("POST", "/v1/site-roster-jobs", (202, done | {"_location": "/v1/jobs/9"}))
+    what_if = body | {"id": 13, "what_if": body["what_if"] | {"gain": 2.5}}
+    api.on("GET", "/v1/site-rosters/13", what_if)
+    page.select_option("#site-whatif-queue", "1")
+    page.fill("#site-whatif-agents", "2")
+    page.click("#site-whatif-form button[type=submit]")
+    page.wait_for_selector("#site-view[data-site-roster='13']")
+    assert "gain 2.50" in (page.text_content("#site-whatif") or "")
+    posted = next(s for s in api.sent if s.path == "/v1/site-roster-jobs")
+    sent = json.loads(posted.body or b"{}")
+    assert sent["cross_training"] == [{"queue_id": 1, "agents": 2}]
+    assert (sent["site_id"], sent["week_start"]) == (1, "2026-11-02")
     page.close()
     assert errors == []
