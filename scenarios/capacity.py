@@ -36,7 +36,7 @@ from scenarios.capacity_model import (
     validate_hire_plan,
     validate_plan_input,
 )
-from scenarios.cohorts import CohortSeries, cohort_series
+from scenarios.cohorts import CohortSeries, cohort_series, starting_series
 
 __all__ = [
     "CapacityProjection",
@@ -92,12 +92,7 @@ def _all_series(
 ) -> list[tuple[str, str, CohortSeries]]:
     out = []
     for cohort in inp.cohorts:
-        series = cohort_series(
-            inp,
-            contract=cohort.contract,
-            tenure_at_start=cohort.tenure_weeks,
-            headcount=cohort.headcount,
-        )
+        series = starting_series(inp, cohort)
         out.append((f"{cohort.contract} tenure {cohort.tenure_weeks}w", cohort.contract, series))
     for cls in classes:
         series = cohort_series(

@@ -47,7 +47,7 @@ import pulp
 
 from scenarios.capacity import CapacityProjection, merge_classes, project_plan
 from scenarios.capacity_model import CapacityPlanInput, HireClass, validate_plan_input
-from scenarios.cohorts import cohort_series
+from scenarios.cohorts import cohort_series, starting_series
 from scenarios.errors import InputError, Problem
 
 __all__ = [
@@ -119,12 +119,7 @@ def _columns(inp: CapacityPlanInput) -> _Columns:
     base = np.zeros(inp.horizon_weeks)
     constant = 0.0
     for cohort in inp.cohorts:
-        s = cohort_series(
-            inp,
-            contract=cohort.contract,
-            tenure_at_start=cohort.tenure_weeks,
-            headcount=cohort.headcount,
-        )
+        s = starting_series(inp, cohort)
         base += s.productive_hours
         constant += inp.contract(cohort.contract).cost_per_paid_hour * float(s.paid_hours.sum())
     prod = np.asarray(prods).reshape(len(keys), inp.horizon_weeks)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from scenarios.capacity_model import Attrition, CapacityPlanInput, HiringPolicy
+from scenarios.capacity_model import Attrition, CapacityPlanInput, Cohort, HiringPolicy
 
 __all__ = ["CohortSeries", "attrition_rates", "cohort_series", "productivity"]
 
@@ -72,4 +72,14 @@ def cohort_series(
         productivity=prod,
         productive_hours=paid * prod * productive_share,
         paid_hours=paid,
+    )
+
+
+def starting_series(inp: CapacityPlanInput, cohort: Cohort) -> CohortSeries:
+    """Series of one of the plan's starting cohorts (its tenure and head count at week 0)."""
+    return cohort_series(
+        inp,
+        contract=cohort.contract,
+        tenure_at_start=cohort.tenure_weeks,
+        headcount=cohort.headcount,
     )
