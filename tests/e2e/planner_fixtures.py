@@ -237,14 +237,9 @@ def schedule() -> list[dict[str, Any]]:
     return out
 
 
-def roster(
-    id: int = 21,
-    site_id: int = 1,
-    requirement_id: int = 8,
-    week: dt.date = WEEK_START,
-    **report_fields: Any,
-) -> dict[str, Any]:
-    """A roster body; ``report_fields`` override the report (status, violations, warnings)."""
+def roster(week: dt.date = WEEK_START, **fields: Any) -> dict[str, Any]:
+    """A roster body; ``fields`` as :func:`roster_summary`'s (ids, and report fields that
+    override the report: status, violations, warnings)."""
     rows = intervals(week)
     coverage: dict[str, list[Any]] = {
         "interval_start": [t.isoformat() for *_, t in rows],
@@ -256,7 +251,7 @@ def roster(
         "calls": [calls(k) for k in range(len(rows))],
         "aht_s": [240.0] * len(rows),
     }
-    summary = roster_summary(id, site_id, requirement_id, week, **report_fields)
+    summary = roster_summary(week=week, **fields)
     body = summary | {"coverage": coverage, "schedule": schedule(), "explanations": []}
     return dump(RosterRead.model_validate(body))
 
