@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from typing import Annotated, Any, Protocol, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Query, Request, Response, status
-from sqlalchemy import inspect as sa_inspect
+from fastapi import Depends, Query, Request
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, col, func, select
+from sqlmodel import Session, SQLModel, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from api.db import writer
@@ -18,14 +17,6 @@ from api.jobs import JobRunner
 from api.settings import Settings
 
 T = TypeVar("T", bound=SQLModel)
-
-
-class _Keyed(Protocol):
-    @property
-    def id(self) -> int | None: ...
-
-
-K = TypeVar("K", bound=_Keyed)
 
 
 def get_settings(request: Request) -> Settings:
@@ -115,49 +106,3 @@ def page(
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(query.order_by(order).offset(offset).limit(limit)).all()
     return total, rows
-
-
-def created(
-    session: Session,
-    row: K,
-    response: Response,
-    path: str,
-    conflict_detail: str = "conflicts with an existing resource",
-) -> K:
-    """Insert ``row`` (a 409 on a conflict) and answer ``Location: {path}/{id}``: the end of
-    every create endpoint."""
-    session.add(row)
-    commit(session, conflict_detail)
-    response.headers["Location"] = f"{path}/{row.id}"
-    return row
-
-
-def deleted(
-    session: Session,
-    model: type[T],
-    ident: int,
-    kind: str,
-    conflict_detail: str = "conflicts with an existing resource",
-) -> Response:
-    """Delete the row (a 404 when missing, a 409 while others refer to it): 204."""
-    session.delete(get_or_404(session, model, ident, kind))
-    commit(session, conflict_detail)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-
-def children_page(
-    session: Session,
-    parent: type[SQLModel],
-    parent_id: int,
-    kind: str,
-    model: type[T],
-    limit: int,
-    offset: int,
-    order: Any = None,
-) -> tuple[int, Sequence[T]]:
-    """:func:`page` of ``model``'s rows whose ``{kind}_id`` is ``parent_id``, in ``order``
-    (default: the primary key); a 404 when there is no such ``kind`` (``parent``)."""
-    get_or_404(session, parent, parent_id, kind)
-    query = select(model).where(col(getattr(model, f"{kind}_id")) == parent_id)
-    order = sa_inspect(model).primary_key[0] if order is None else order
-    return page(session, query, order, limit, offset)

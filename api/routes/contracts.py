@@ -4,17 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from api.deps import (
-    Limit,
-    Offset,
-    ReadSession,
-    WriteSession,
-    children_page,
-    commit,
-    created,
-    deleted,
-    get_or_404,
-)
+from api.crud import children_page, created, deleted
+from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404
 from api.schemas import ContractCreate, ContractList, ContractRead
 from api.tables import Contract, Site
 

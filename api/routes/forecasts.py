@@ -6,7 +6,8 @@ from fastapi import APIRouter
 from sqlmodel import col, func, select
 
 from api.convert.weeks import week_start_problem
-from api.deps import Limit, Offset, ReadSession, children_page, get_or_404
+from api.crud import children_page
+from api.deps import Limit, Offset, ReadSession, get_or_404
 from api.errors import invalid
 from api.routes.jobs import StartJob
 from api.schemas import (

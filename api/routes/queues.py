@@ -7,17 +7,8 @@ from sqlmodel import Session
 
 from api.convert.goals import goal_problems, queue_goal
 from api.convert.rules import rules_body
-from api.deps import (
-    Limit,
-    Offset,
-    ReadSession,
-    WriteSession,
-    children_page,
-    commit,
-    created,
-    deleted,
-    get_or_404,
-)
+from api.crud import children_page, created, deleted
+from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404
 from api.errors import ApiError
 from api.routes.shift_rules import grid_problems
 from api.schemas import QueueCreate, QueueList, QueueRead, QueueUpdate, ServiceGoal

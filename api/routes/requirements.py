@@ -13,15 +13,8 @@ import numpy as np
 from fastapi import APIRouter, Query, Response, status
 
 from api.convert.goals import core_goal, queue_goal
-from api.deps import (
-    Limit,
-    Offset,
-    ReadSession,
-    WriteSession,
-    children_page,
-    created,
-    get_or_404,
-)
+from api.crud import children_page, created
+from api.deps import Limit, Offset, ReadSession, WriteSession, get_or_404
 from api.schemas import (
     RequirementCreate,
     RequirementIntervals,

@@ -6,15 +6,8 @@ from fastapi import APIRouter, Response, status
 from sqlmodel import col, func, select
 
 from api.convert.scenarios import base_plan, load_scenarios, scenario_core
-from api.deps import (
-    Limit,
-    Offset,
-    ReadSession,
-    WriteSession,
-    children_page,
-    created,
-    get_or_404,
-)
+from api.crud import children_page, created
+from api.deps import Limit, Offset, ReadSession, WriteSession, get_or_404
 from api.routes.jobs import StartJob
 from api.schemas import (
     ComparisonCreate,

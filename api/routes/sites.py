@@ -13,17 +13,8 @@ from fastapi import APIRouter, Response, status
 from sqlmodel import col, select
 
 from api.auth import Visible
-from api.deps import (
-    Limit,
-    Offset,
-    ReadSession,
-    WriteSession,
-    commit,
-    created,
-    deleted,
-    get_or_404,
-    page,
-)
+from api.crud import created, deleted
+from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404, page
 from api.schemas import (
     SiteCreate,
     SiteList,

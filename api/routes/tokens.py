@@ -6,7 +6,8 @@ from fastapi import APIRouter, Response, status
 from sqlmodel import col, select
 
 from api.auth import TokenRequestError, forget_tokens, is_active, issue_token
-from api.deps import Limit, Offset, ReadSession, WriteSession, commit, created, get_or_404, page
+from api.crud import created
+from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404, page
 from api.errors import invalid
 from api.schemas import TokenCreate, TokenCreated, TokenList, TokenRead
 from api.tables import AccessToken, utcnow
