@@ -20,6 +20,8 @@ from api.deps import (
     get_or_404,
     page,
 )
+from api.errors import problem_response
+from api.fingerprint import changed_inputs
 from api.jobs import FINISHED, JobRunner, create_job, draining_error
 from api.schemas import ImportProblem, JobList, JobRead, JobStatus
 from api.settings import Settings
@@ -189,6 +191,23 @@ class JobStart:
         session.close()  # release the read connection before the job is written
         key = self.idempotency_key
         return submit_job(self.engine, self.runner, kind, params, key, self.response)
+
+    def submit_fresh(
+        self, session: Session, kind: str, params: dict[str, Any], what: str, instance: str
+    ) -> Any:
+        """:meth:`submit`, or a 409 ``inputs-changed`` naming the inputs (``params``'
+        fingerprints) that changed since the ``Idempotency-Key`` was used for ``what``."""
+        session.close()  # release the read connection before the inputs are compared
+        key = self.idempotency_key
+        changed = changed_inputs(self.engine, key, params) if key else []
+        if not changed:
+            return self.submit(session, kind, params)
+        detail = (
+            f"Idempotency-Key was used for {what} of earlier inputs; since then changed: "
+            f"{', '.join(changed)}. Send a new key to roster the current inputs."
+        )
+        extra = {"changed": changed}
+        return problem_response(409, "inputs-changed", detail, instance=instance, extra=extra)
 
 
 def job_start(

@@ -16,8 +16,8 @@ from api.bodies import key_digest
 from api.convert.roster import check_objective, roster_header
 from api.convert.rules import api_field
 from api.deps import Limit, Offset, ReadSession, SettingsDep, get_or_404, page
-from api.errors import ApiError, not_found, problem_response
-from api.fingerprint import INPUTS_KEY, changed_inputs, roster_inputs
+from api.errors import ApiError, not_found
+from api.fingerprint import INPUTS_KEY, roster_inputs
 from api.routes.jobs import StartJob, solver_job_params
 from api.schemas import (
     AgentSchedule,
@@ -70,18 +70,7 @@ def create_roster_job(
     check_objective(header, body.objective)
     params = solver_job_params(body, settings)
     params[INPUTS_KEY] = roster_inputs(session, body.requirement_id, body.week_start)
-    session.close()  # release the read connection before the inputs are compared
-    key = start.idempotency_key
-    changed = changed_inputs(start.engine, key, params) if key else []
-    if changed:
-        detail = (
-            f"Idempotency-Key was used for a roster of earlier inputs; since then changed: "
-            f"{', '.join(changed)}. Send a new key to roster the current inputs."
-        )
-        return problem_response(
-            409, "inputs-changed", detail, instance="/v1/roster-jobs", extra={"changed": changed}
-        )
-    return start.submit(session, "roster", params)
+    return start.submit_fresh(session, "roster", params, "a roster", "/v1/roster-jobs")
 
 
 def is_invalid(report: dict[str, Any]) -> bool:
