@@ -17,6 +17,8 @@ from api.tables import Job
 from tests.api.support import wait_job
 from tests.api.test_rosters import WEEK, requirement_id, tiny  # noqa: F401 - fixtures
 
+Solved = tuple[dict[str, Any], dict[str, Any]]
+
 
 def _roster_job(client: TestClient, requirement_id: int) -> dict[str, Any]:  # noqa: F811
     body = {"requirement_id": requirement_id, "week_start": WEEK, "time_limit_s": 5}
@@ -44,13 +46,17 @@ def _checkpoint(client: TestClient, job_id: int) -> dict[str, Any]:
         return dict(row.checkpoint)
 
 
-def test_a_complete_checkpoint_is_the_result_without_a_second_solve(
-    client: TestClient,
-    requirement_id: int,  # noqa: F811
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.fixture
+def solved(client: TestClient, requirement_id: int) -> Solved:  # noqa: F811
+    """A finished roster job and its saved checkpoint."""
     first = _roster_job(client, requirement_id)
-    saved = _checkpoint(client, first["id"])
+    return first, _checkpoint(client, first["id"])
+
+
+def test_a_complete_checkpoint_is_the_result_without_a_second_solve(
+    client: TestClient, solved: Solved, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, saved = solved
     assert saved["complete"] and saved["attempt"] == 1 and saved["spent_s"] > 0
 
     def no_solve(*args: Any, **kwargs: Any) -> Any:
@@ -66,12 +72,9 @@ def test_a_complete_checkpoint_is_the_result_without_a_second_solve(
 
 
 def test_an_interrupted_checkpoint_resumes_for_the_time_left_and_keeps_the_cheaper(
-    client: TestClient,
-    requirement_id: int,  # noqa: F811
-    monkeypatch: pytest.MonkeyPatch,
+    client: TestClient, solved: Solved, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = _roster_job(client, requirement_id)
-    saved = _checkpoint(client, first["id"])
+    first, saved = solved
     cheaper = {**saved, "complete": False, "spent_s": 3.0,
                "outcome": {**saved["outcome"], "objective": -1.0}}  # fmt: skip
     limits: list[float] = []
