@@ -43,6 +43,8 @@ def register(subparsers: Any) -> None:
     whatif.add_argument("scenarios", type=Path, help='JSON: {"base": {...}, "scenarios": [...]}')
     whatif.add_argument("--zone", required=True, help="IANA zone of the queue")
     whatif.add_argument("--interval-min", type=int, default=15)
+    whatif.add_argument("--week-start-day", type=int, default=0,
+                        help="first day of the site's week: 0 = Monday .. 6 = Sunday")  # fmt: skip
     whatif.add_argument("--workers", type=int, default=1, help="processes (1 = serial)")
     whatif.add_argument("--out", type=Path, default=None, help="write the comparison CSV")
     whatif.set_defaults(handler=_whatif)
@@ -133,6 +135,7 @@ def _whatif(args: argparse.Namespace) -> int:
             zone=args.zone,
             interval_min=args.interval_min,
             settings=settings_from_dict(spec.get("base", {})),
+            week_start_day=args.week_start_day,
         )
         scenarios = [scenario_from_dict(s) for s in spec.get("scenarios", [])]
         executor: Executor | None = None

@@ -94,3 +94,15 @@ def test_whatif_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "service_level" in capsys.readouterr().out
     scenarios.write_text(json.dumps({"scenarios": [{"name": "x", "shrinkage": 2}]}))
     assert main(args) == 2
+
+
+def test_whatif_command_takes_the_sites_week_start_day(tmp_path: Path) -> None:
+    forecast = tmp_path / "forecast.csv"
+    synthetic_forecast(days=2).to_csv(forecast, index=False)
+    scenarios = tmp_path / "scenarios.json"
+    scenarios.write_text(
+        json.dumps({"scenarios": [{"name": "vol+15", "volume": [{"multiplier": 1.15}]}]})
+    )
+    args = ["whatif", str(forecast), str(scenarios), "--zone", "Europe/Paris"]
+    assert main([*args, "--week-start-day", "6"]) == 0
+    assert main([*args, "--week-start-day", "7"]) == 2  # out of range: named, not a traceback
