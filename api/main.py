@@ -27,6 +27,7 @@ from api.routes import (
     queues,
     reports,
     requirements,
+    roster_edits,
     rosters,
     scenarios,
     shift_rules,
@@ -42,7 +43,7 @@ API_VERSION = "v1"
 
 ROUTERS = (sites, queues, imports, forecasts, requirements, rosters, scenarios, contracts,
            agents, shift_rules, capacity, hiring, jobs, tokens, audit, actuals,
-           reports, site_rosters)  # fmt: skip
+           reports, site_rosters, roster_edits)  # fmt: skip
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -433,3 +433,41 @@ class AttendanceSpan(SQLModel, table=True):
     start: datetime = Field(sa_column=Column(UTCDateTime(), primary_key=True))
     end: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     import_id: int | None = _fk("actual_import.id", nullable=True, index=False)
+
+
+class RosterVersion(SQLModel, table=True):
+    """A saved hand edit (or undo) of a roster (migration 0010): version ``number`` (the solved
+    roster itself is version 1, not stored here), who saved it, its shifts, the rule violations
+    found by ``check_roster`` (empty: valid) and the recomputed KPIs and coverage."""
+
+    __tablename__ = "roster_version"
+    __table_args__ = (UniqueConstraint("roster_id", "number", name="uq_roster_version_number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    roster_id: int = _fk("roster.id")
+    number: int
+    kind: str = Field(max_length=16)  # "edit" or "undo"
+    edit: dict[str, Any] | None = _json(nullable=True)
+    author_token_id: int | None = None  # no FK: versions outlive tokens
+    author: str = Field(default="", max_length=200)
+    shifts: list[Any] = _json()
+    violations: list[Any] = _json()
+    kpis: dict[str, Any] = _json()
+    coverage: dict[str, list[Any]] = _json()
+    created_at: datetime = _created()
+
+
+class SchedulePublication(SQLModel, table=True):
+    """A roster version published as its site's schedule for the week (migration 0010); the
+    newest publication of a site and week is the schedule agents see. ``changes``: what moved
+    since the previous publication of that week (null for the first)."""
+
+    __tablename__ = "schedule_publication"
+    id: int | None = Field(default=None, primary_key=True)
+    roster_id: int = _fk("roster.id")
+    site_id: int = _fk("site.id")
+    week_start: date = Field(index=True)
+    version: int
+    author_token_id: int | None = None
+    author: str = Field(default="", max_length=200)
+    changes: list[Any] | None = _json(nullable=True)
+    published_at: datetime = _created()
