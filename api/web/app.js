@@ -2,6 +2,7 @@
 
 import * as client from "./client.js";
 import { capacityChart, forecastChart, netStaffingChart, serviceChart } from "./charts.js";
+import { installActuals, syncActualsQueues } from "./actuals.js";
 import { ganttChart } from "./gantt.js";
 import { hrModel, hrRequest, renderHr } from "./hr.js";
 import { GAP_TIP, renderRosterReport, statusText } from "./report.js";
@@ -259,6 +260,7 @@ const weekOfInstant = (ms, site) => client.localWeek(new Date(ms).toISOString(),
 async function loadQueue() {
   document.body.dataset.ready = "false"; // true again once everything is drawn
   const { queue, site } = state.current;
+  syncActualsQueues(state.queues, state.current);
   const week = $("week-input").value || null;
   const found = await client.latestForecast(queue, site, week).catch(reportError);
   const forecast = found?.forecast ?? null;
@@ -465,4 +467,5 @@ wire();
 installSite(() => ({
   site: state.current?.site, week: $("week-input").value, limit: Number($("time-limit").value),
 }));
+installActuals(() => state.current);
 guarded(loadQueues)();

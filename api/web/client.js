@@ -515,3 +515,40 @@ export async function startWhatIf(queue, forecastId, change, keep = 6) {
   const ids = [...newestByName.values()].sort((a, b) => a.id - b.id).slice(-keep).map((s) => s.id);
   return submitJob("/v1/comparisons", { forecast_id: forecastId, scenario_ids: ids });
 }
+
+// ---- actuals: service report and intraday -----------------------------------------------
+
+function reportParams({ queueIds, start, end, grain }, format = "json") {
+  const query = new URLSearchParams();
+  for (const id of queueIds) query.append("queue_id", String(id));
+  query.set("start", start);
+  query.set("end", end);
+  query.set("grain", grain);
+  if (format !== "json") query.set("format", format);
+  return query;
+}
+
+/** `GET /v1/reports/service` as JSON: {queueIds, start, end (inclusive), grain}. */
+export async function getServiceReport(q) {
+  return get(`/v1/reports/service?${reportParams(q)}`);
+}
+
+/**
+ * The report as a Blob (`format` "csv" or "html"), fetched with the Authorization header
+ * (the token never goes into a URL); a refused request throws its problem as an ApiError.
+ */
+export async function serviceReportFile(q, format) {
+  const headers = { Accept: format === "csv" ? "text/csv" : "text/html" };
+  const token = getToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const response = await fetch(`/v1/reports/service?${reportParams(q, format)}`, { headers });
+  if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
+  return response.blob();
+}
+
+/** `GET /v1/queues/{id}/intraday` for a local day, observing intervals ended by `nowIso`. */
+export async function getIntraday(queue, day, nowIso = null) {
+  const query = new URLSearchParams({ day });
+  if (nowIso) query.set("now", nowIso);
+  return get(`/v1/queues/${queue.id}/intraday?${query}`);
+}
