@@ -51,7 +51,7 @@ export function serviceLevelChart(model, width = 900, height = 220) {
       x: x(i) + (column - bar) / 2, y: y(sl), width: bar, height: y(0) - y(sl),
       class: `bar ${p.met ? "met" : "under"}`, "data-period": p.period, "data-met": String(p.met),
     }, [tip(`${p.period}\nactual ${pct(p.service_level)} · planned ${pct(p.planned_sl)} · goal ${pct(p.goal_sl)}`
-      + `\n${fmt(p.offered)} calls offered${p.met ? "" : `\nmissed (${p.missedIntervals} intervals below goal)`}`)]));
+      + `\n${fmt(p.offered)} calls offered${p.met ? "" : `\nmissed${p.missedIntervals ? ` (${p.missedIntervals} planned intervals below goal)` : ""}`}`)]));
     if (p.planned_sl !== null && p.planned_sl !== undefined) {
       chart.append(svg("circle", { cx: x(i) + column / 2, cy: y(p.planned_sl), r: 3.5, class: "planned-dot",
         "data-period": p.period }));
