@@ -76,6 +76,10 @@ ROUTE_GROUPS: dict[str, str] = {
     "/v1/rosters/{roster_id}/versions": "rosters",
     "/v1/rosters/{roster_id}/versions/{number}": "rosters",
     "/v1/rosters/{roster_id}/compare": "rosters",
+    "/v1/rosters/{roster_id}/publications": "schedules",
+    "/v1/published-schedules/{site_id}/export.csv": "schedules",
+    "/v1/published-schedules/{site_id}/agents/{agent_code}": "schedules",
+    "/v1/published-schedules/{site_id}/agents/{agent_code}/calendar.ics": "schedules",
     "/v1/queues/{queue_id}/scenarios": "scenarios",
     "/v1/scenarios/{scenario_id}": "scenarios",
     "/v1/comparisons": "scenarios",
@@ -102,13 +106,13 @@ ROUTE_GROUPS: dict[str, str] = {
 PUBLIC_PATHS = frozenset({"/v1/health"})
 SITE_DATA = (
     "sites", "queues", "history", "staff", "forecasts", "requirements", "rosters", "scenarios",
-    "capacity", "hiring", "jobs", "actuals", "reports",
+    "capacity", "hiring", "jobs", "actuals", "reports", "schedules",
 )  # fmt: skip
 
 
 PLANNER_WRITES = (
     "queues", "history", "staff", "forecasts", "requirements", "rosters", "scenarios", "hiring",
-    "jobs", "actuals",
+    "jobs", "actuals", "schedules",
 )  # fmt: skip
 
 
@@ -120,7 +124,8 @@ def _rules(
     return frozenset(pairs | set(extra))
 
 
-HR_READS = ("sites", "queues", "staff", "requirements", "rosters", "capacity", "hiring", "jobs")
+HR_READS = ("sites", "queues", "staff", "requirements", "rosters", "capacity", "hiring", "jobs",
+            "schedules")  # fmt: skip
 
 
 # The one table of roles: the (method, route group) pairs each role may call. Site scoping

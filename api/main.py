@@ -24,6 +24,7 @@ from api.routes import (
     hiring,
     imports,
     jobs,
+    publish,
     queues,
     reports,
     requirements,
@@ -43,7 +44,7 @@ API_VERSION = "v1"
 
 ROUTERS = (sites, queues, imports, forecasts, requirements, rosters, scenarios, contracts,
            agents, shift_rules, capacity, hiring, jobs, tokens, audit, actuals,
-           reports, site_rosters, roster_edits)  # fmt: skip
+           reports, site_rosters, roster_edits, publish)  # fmt: skip
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

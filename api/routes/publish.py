@@ -1,0 +1,129 @@
+"""Publishing a roster week and the published schedule (docs/schedule.md).
+
+``POST /v1/rosters/{roster_id}/publications`` freezes a valid version as its site's schedule
+for the roster's week; versions never change, so later edits make new drafts and the schedule
+stays until the week is published again, with the change list since the previous
+publication. The newest publication of a site and week is what agents see, as JSON (local
+times of the site's zone), CSV or an iCalendar file per agent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+from sqlmodel import col, select
+
+from api.auth import CurrentAccess
+from api.convert import publish as cp
+from api.convert import roster_edits as ce
+from api.deps import ReadSession, WriteSession, commit, get_or_404
+from api.errors import ApiError
+from api.schemas.roster_edits import AgentScheduleView, PublicationRead, PublishCreate
+from api.tables import Roster, SchedulePublication
+from forecasting.errors import Problem
+
+router = APIRouter(tags=["published schedules"])
+WeekStart = Annotated[
+    dt.date | None, Query(description="local first day of the week (default: the newest)")
+]
+
+
+def _read(row: SchedulePublication) -> PublicationRead:
+    assert row.id is not None
+    return PublicationRead(
+        id=row.id, roster_id=row.roster_id, site_id=row.site_id, week_start=row.week_start,
+        version=row.version, author=row.author, published_at=row.published_at,
+        changes=row.changes,
+    )  # fmt: skip
+
+
+def _refuse_invalid(roster_id: int, version: ce.Version) -> None:
+    if not version.violations:
+        return
+    problems = [Problem(None, "violations", str(v.get("rule")),
+                        f"{v.get('agent')} day {v.get('day')}: {v.get('message')}")
+                for v in version.violations[:50]]  # fmt: skip
+    raise ApiError(409, "roster-invalid", f"version {version.number} of roster {roster_id} "
+                   f"breaks {len(version.violations)} rules: fix them before publishing",
+                   errors=problems)  # fmt: skip
+
+
+def _changes(session: Any, row: Roster, shifts: list[Any]) -> list[Any] | None:
+    previous = cp.newest(session, row.site_id, row.week_start)
+    if previous is None:
+        return None
+    before = get_or_404(session, Roster, previous.roster_id, "roster")
+    return ce.shift_changes(ce.version_of(session, before, previous.version).shifts, shifts)
+
+
+@router.post("/v1/rosters/{roster_id}/publications", status_code=201,
+             operation_id="publishRosterWeek")  # fmt: skip
+def publish(
+    roster_id: int, body: PublishCreate, session: WriteSession, who: CurrentAccess,
+    response: Response,
+) -> PublicationRead:  # fmt: skip
+    """Publish version ``version`` (default: the current one) as the site's schedule for the
+    roster's week; a version breaking rules is a 409 naming them. A re-publication carries
+    ``changes``: the shifts added, removed or changed since the previous one."""
+    row = get_or_404(session, Roster, roster_id, "roster")
+    assert row.id is not None
+    number = body.version if body.version is not None else ce.current_number(session, row.id)
+    version = ce.version_of(session, row, number)
+    _refuse_invalid(roster_id, version)
+    publication = SchedulePublication(
+        roster_id=row.id, site_id=row.site_id, week_start=row.week_start, version=number,
+        author_token_id=who.principal.token_id, author=who.principal.name,
+        changes=_changes(session, row, version.shifts),
+    )  # fmt: skip
+    session.add(publication)
+    commit(session)
+    response.headers["Location"] = f"/v1/published-schedules/{row.site_id}"
+    return _read(publication)
+
+
+@router.get("/v1/rosters/{roster_id}/publications", operation_id="listRosterPublications")
+def list_publications(roster_id: int, session: ReadSession) -> list[PublicationRead]:
+    """The roster's publications, oldest first, with their change lists."""
+    get_or_404(session, Roster, roster_id, "roster")
+    query = select(SchedulePublication).where(col(SchedulePublication.roster_id) == roster_id)
+    return [_read(r) for r in session.exec(query.order_by(col(SchedulePublication.id))).all()]
+
+
+@router.get("/v1/published-schedules/{site_id}/export.csv", response_class=Response,
+            operation_id="exportPublishedScheduleCsv")  # fmt: skip
+def export_csv(site_id: int, session: ReadSession, week_start: WeekStart = None) -> Response:
+    """The published week: one line per shift (local date and times of the site)."""
+    found = cp.published(session, site_id, week_start)
+    name = f"schedule-{site_id}-{found.publication.week_start}.csv"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(cp.schedule_csv(found), media_type="text/csv", headers=headers)
+
+
+@router.get("/v1/published-schedules/{site_id}/agents/{agent_code}",
+            operation_id="getAgentPublishedSchedule")  # fmt: skip
+def agent_view(
+    site_id: int, agent_code: str, session: ReadSession, week_start: WeekStart = None
+) -> AgentScheduleView:
+    """One agent's published shifts, breaks and lunches in the site's local time (read only)."""
+    found = cp.published(session, site_id, week_start, agent_code)
+    pub = found.publication
+    assert pub.id is not None
+    return AgentScheduleView(
+        site_id=site_id, agent=agent_code, zone=found.site.zone, week_start=pub.week_start,
+        publication_id=pub.id, version=pub.version, published_at=pub.published_at,
+        shifts=cp.agent_shifts(found, agent_code),  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+@router.get("/v1/published-schedules/{site_id}/agents/{agent_code}/calendar.ics",
+            response_class=Response, operation_id="getAgentCalendar")  # fmt: skip
+def agent_calendar(
+    site_id: int, agent_code: str, session: ReadSession, week_start: WeekStart = None
+) -> Response:
+    """The agent's published week as an iCalendar file (RFC 5545, UTC times)."""
+    found = cp.published(session, site_id, week_start, agent_code)
+    name = f"{agent_code}-{found.publication.week_start}.ics"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(cp.agent_calendar(found, agent_code), media_type="text/calendar",
+                    headers=headers)  # fmt: skip
