@@ -80,6 +80,8 @@ ROUTE_GROUPS: dict[str, str] = {
     "/v1/published-schedules/{site_id}/export.csv": "schedules",
     "/v1/published-schedules/{site_id}/agents/{agent_code}": "schedules",
     "/v1/published-schedules/{site_id}/agents/{agent_code}/calendar.ics": "schedules",
+    "/v1/agents/{agent_id}/schedule-links": "schedules",
+    "/v1/agents/{agent_id}/schedule-links/{link_id}": "schedules",
     "/v1/queues/{queue_id}/scenarios": "scenarios",
     "/v1/scenarios/{scenario_id}": "scenarios",
     "/v1/comparisons": "scenarios",
@@ -102,8 +104,10 @@ ROUTE_GROUPS: dict[str, str] = {
     "/v1/queues/{queue_id}/intraday": "actuals",
     "/v1/reports/service": "reports",
 }
-# Routes anyone may call, without a token.
-PUBLIC_PATHS = frozenset({"/v1/health"})
+# Routes anyone may call, without a token (an agent's schedule link holds its own secret).
+PUBLIC_PATHS = frozenset(
+    {"/v1/health", "/v1/my-schedule/{secret}", "/v1/my-schedule/{secret}/calendar.ics"}
+)
 SITE_DATA = (
     "sites", "queues", "history", "staff", "forecasts", "requirements", "rosters", "scenarios",
     "capacity", "hiring", "jobs", "actuals", "reports", "schedules",

@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HotReads)  # repeated roster reads answered before routing (api.fast_reads)
     for module in ROUTERS:  # one access check for every /v1 route but /v1/health (api.auth)
         app.include_router(module.router, dependencies=[Depends(require_access)])
+    app.include_router(publish.public_router)  # agents' schedule links: the secret is the key
     include_planner(app)  # the planner page (api/web), a thin client of the routes above
     edge.install(app, settings)  # added last: outermost (host, origin, rate, body size)
 

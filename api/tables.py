@@ -471,3 +471,16 @@ class SchedulePublication(SQLModel, table=True):
     author: str = Field(default="", max_length=200)
     changes: list[Any] | None = _json(nullable=True)
     published_at: datetime = _created()
+
+
+class AgentScheduleLink(SQLModel, table=True):
+    """A per-agent read-only link to the agent's published schedule (migration 0010): only the
+    secret's SHA-256 is stored; a revoked link answers 404."""
+
+    __tablename__ = "agent_schedule_link"
+    id: int | None = Field(default=None, primary_key=True)
+    agent_id: int = _fk("agent.id")
+    secret_sha256: str = Field(max_length=64, unique=True)
+    hint: str = Field(default="", max_length=16)
+    created_at: datetime = _created()
+    revoked_at: datetime | None = _ts(nullable=True)

@@ -12,10 +12,11 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from api import ics
+from api.auth import token_hash
 from api.convert import roster_edits as ce
 from api.errors import not_found
 from api.schemas import minute_to_hhmm
-from api.tables import Agent, Roster, SchedulePublication, Site
+from api.tables import Agent, AgentScheduleLink, Roster, SchedulePublication, Site
 from forecasting.calendar import local_instant
 
 
@@ -112,3 +113,16 @@ def schedule_csv(p: Published) -> str:
                          minute_to_hhmm(s["start"]), minute_to_hhmm(s["end"]),
                          acts.get("break", ""), acts.get("lunch", "")])  # fmt: skip
     return buffer.getvalue()
+
+
+def link_agent(session: Session, secret: str) -> Agent:
+    """The agent of an active schedule link (404 for an unknown or revoked secret, as for a
+    page that does not exist)."""
+    query = select(AgentScheduleLink).where(
+        col(AgentScheduleLink.secret_sha256) == token_hash(secret)
+    )
+    link = session.exec(query).first()
+    agent = None if link is None or link.revoked_at else session.get(Agent, link.agent_id)
+    if agent is None:
+        raise not_found("schedule link", "given")
+    return agent

@@ -9,18 +9,25 @@ times of the site's zone), CSV or an iCalendar file per agent."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from sqlmodel import col, select
 
-from api.auth import CurrentAccess
+from api.auth import CurrentAccess, token_hash
 from api.convert import publish as cp
 from api.convert import roster_edits as ce
 from api.deps import ReadSession, WriteSession, commit, get_or_404
-from api.errors import ApiError
-from api.schemas.roster_edits import AgentScheduleView, PublicationRead, PublishCreate
-from api.tables import Roster, SchedulePublication
+from api.errors import ID_MAX, ID_MIN, ApiError, not_found
+from api.schemas.roster_edits import (
+    AgentScheduleView,
+    PublicationRead,
+    PublishCreate,
+    ScheduleLinkCreated,
+    ScheduleLinkRead,
+)
+from api.tables import Agent, AgentScheduleLink, Roster, SchedulePublication, utcnow
 from forecasting.errors import Problem
 
 router = APIRouter(tags=["published schedules"])
@@ -127,3 +134,70 @@ def agent_calendar(
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(cp.agent_calendar(found, agent_code), media_type="text/calendar",
                     headers=headers)  # fmt: skip
+
+
+# ---- per-agent links: the agent's view without a token ---------------------------------------
+
+public_router = APIRouter(tags=["published schedules"])
+LINK_PREFIX = "sl_"
+
+
+def _link_read(row: AgentScheduleLink) -> dict[str, Any]:
+    assert row.id is not None
+    return {"id": row.id, "agent_id": row.agent_id, "hint": row.hint,
+            "created_at": row.created_at, "revoked_at": row.revoked_at}  # fmt: skip
+
+
+@router.post("/v1/agents/{agent_id}/schedule-links", status_code=201,
+             operation_id="createScheduleLink")  # fmt: skip
+def create_link(agent_id: int, session: WriteSession, response: Response) -> ScheduleLinkCreated:
+    """A read-only link to the agent's published schedule; its secret is shown once (only its
+    SHA-256 is stored). Anyone holding the link sees that agent's published weeks."""
+    get_or_404(session, Agent, agent_id, "agent")
+    secret = LINK_PREFIX + secrets.token_urlsafe(32)
+    row = AgentScheduleLink(agent_id=agent_id, secret_sha256=token_hash(secret),
+                            hint=secret[: len(LINK_PREFIX) + 4])  # fmt: skip
+    session.add(row)
+    commit(session)
+    response.headers["Location"] = f"/v1/agents/{agent_id}/schedule-links/{row.id}"
+    url = f"/v1/my-schedule/{secret}"
+    return ScheduleLinkCreated(**_link_read(row), secret=secret, url=url,
+                               calendar_url=f"{url}/calendar.ics")  # fmt: skip
+
+
+@router.get("/v1/agents/{agent_id}/schedule-links", operation_id="listScheduleLinks")
+def list_links(agent_id: int, session: ReadSession) -> list[ScheduleLinkRead]:
+    get_or_404(session, Agent, agent_id, "agent")
+    query = select(AgentScheduleLink).where(col(AgentScheduleLink.agent_id) == agent_id)
+    rows = session.exec(query.order_by(col(AgentScheduleLink.id))).all()
+    return [ScheduleLinkRead(**_link_read(r)) for r in rows]
+
+
+@router.delete("/v1/agents/{agent_id}/schedule-links/{link_id}", status_code=204,
+               operation_id="revokeScheduleLink")  # fmt: skip
+def revoke_link(agent_id: int, link_id: int, session: WriteSession) -> Response:
+    """Revoke a link: it answers 404 from now on."""
+    row = session.get(AgentScheduleLink, link_id) if ID_MIN <= link_id <= ID_MAX else None
+    if row is None or row.agent_id != agent_id:
+        raise not_found("schedule link", link_id)
+    row.revoked_at = row.revoked_at or utcnow()
+    session.add(row)
+    commit(session)
+    return Response(status_code=204)
+
+
+@public_router.get("/v1/my-schedule/{secret}", operation_id="getMySchedule")
+def my_schedule(
+    secret: str, session: ReadSession, week_start: WeekStart = None
+) -> AgentScheduleView:
+    """The link's agent's published schedule (as ``getAgentPublishedSchedule``), no token."""
+    agent = cp.link_agent(session, secret)
+    return agent_view(agent.site_id, agent.code, session, week_start)
+
+
+@public_router.get("/v1/my-schedule/{secret}/calendar.ics", response_class=Response,
+                   operation_id="getMyCalendar")  # fmt: skip
+def my_calendar(secret: str, session: ReadSession, week_start: WeekStart = None) -> Response:
+    """The link's agent's published week as iCalendar (a calendar client can subscribe)."""
+    agent = cp.link_agent(session, secret)
+    return agent_calendar(agent.site_id, agent.code, session, week_start)

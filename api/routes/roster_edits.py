@@ -9,15 +9,15 @@ that names no shift or gives times that end before they start is refused (422)."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Path, Query, Response
 from sqlmodel import Session, col, select
 
 from api.auth import CurrentAccess
 from api.convert import roster_edits as ce
 from api.deps import ReadSession, WriteSession, commit, get_or_404
-from api.errors import ApiError
+from api.errors import ID_MAX, ApiError
 from api.schemas.roster_edits import (
     EditCreate,
     UndoCreate,
@@ -30,6 +30,15 @@ from api.tables import Roster, RosterVersion, SchedulePublication
 from optimizer.roster import problem as rp
 
 router = APIRouter(tags=["roster edits"])
+PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+SAVE_ANSWERS: dict[int | str, dict[str, Any]] = {
+    409: {"description": "Another save came first: the current version is in the detail and "
+          "the ETag", "content": PROBLEM},
+    428: {"description": "The save names no version (body 'version' or If-Match)",
+          "content": PROBLEM},
+}  # fmt: skip
+VersionNumber = Annotated[int, Path(ge=1, le=ID_MAX)]
+VersionQuery = Annotated[int, Query(ge=1, le=ID_MAX)]
 
 
 def etag(number: int) -> str:
@@ -119,7 +128,8 @@ def _answer(response: Response, roster_id: int, version: RosterVersion) -> Versi
     return VersionRead(**_summary(roster_id, v, set()), shifts=v.shifts, coverage=v.coverage)
 
 
-@router.post("/v1/rosters/{roster_id}/edits", status_code=201, operation_id="editRoster")
+@router.post("/v1/rosters/{roster_id}/edits", status_code=201, operation_id="editRoster",
+             responses=SAVE_ANSWERS)  # fmt: skip
 def edit_roster(
     roster_id: int, body: EditCreate, session: WriteSession, who: CurrentAccess,
     response: Response, if_match: str | None = Header(default=None),
@@ -134,7 +144,8 @@ def edit_roster(
     return _answer(response, roster_id, version)
 
 
-@router.post("/v1/rosters/{roster_id}/undo", status_code=201, operation_id="undoRosterEdits")
+@router.post("/v1/rosters/{roster_id}/undo", status_code=201, operation_id="undoRosterEdits",
+             responses=SAVE_ANSWERS)  # fmt: skip
 def undo_roster(
     roster_id: int, body: UndoCreate, session: WriteSession, who: CurrentAccess,
     response: Response, if_match: str | None = Header(default=None),
@@ -161,7 +172,7 @@ def list_versions(roster_id: int, session: ReadSession, response: Response) -> V
 
 @router.get("/v1/rosters/{roster_id}/versions/{number}", operation_id="getRosterVersion")
 def get_version(
-    roster_id: int, number: int, session: ReadSession, response: Response
+    roster_id: int, number: VersionNumber, session: ReadSession, response: Response
 ) -> VersionRead:
     row = get_or_404(session, Roster, roster_id, "roster")
     v = ce.version_of(session, row, number)
@@ -178,7 +189,7 @@ def _difference(a: dict[str, Any], b: dict[str, Any], key: str) -> Any:
 
 @router.get("/v1/rosters/{roster_id}/compare", operation_id="compareRosterVersions")
 def compare_versions(
-    roster_id: int, base: int, other: int, session: ReadSession
+    roster_id: int, base: VersionQuery, other: VersionQuery, session: ReadSession
 ) -> VersionComparison:
     """Shifts changed from version ``base`` to ``other`` and the differences (other - base)
     of cost, under/over-covered agent-intervals, paid hours and agents staffed per day."""

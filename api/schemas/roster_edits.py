@@ -84,19 +84,21 @@ Edit = Annotated[
 class EditCreate(Strict):
     """One edit of version ``version`` (or the ``If-Match`` header, ``"v<version>"``)."""
 
-    version: int | None = Field(default=None, ge=1)
+    version: int | None = Field(default=None, ge=1, le=2**31 - 1)
     edit: Edit
 
 
 class UndoCreate(Strict):
     """A new version with the shifts of version ``to``; ``version``: the version it replaces."""
 
-    version: int | None = Field(default=None, ge=1)
-    to: int = Field(ge=1)
+    version: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    to: int = Field(ge=1, le=2**31 - 1)
 
 
 class PublishCreate(Strict):
-    version: int | None = Field(default=None, ge=1, description="default: the current version")
+    version: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="default: the current version"
+    )
 
 
 class VersionSummary(BaseModel):
@@ -171,3 +173,20 @@ class AgentScheduleView(BaseModel):
     version: int
     published_at: datetime
     shifts: list[AgentShift]
+
+
+class ScheduleLinkRead(BaseModel):
+    id: int
+    agent_id: int
+    hint: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class ScheduleLinkCreated(ScheduleLinkRead):
+    """The link's secret is shown once: ``url`` (JSON view) and ``calendar_url`` (iCalendar,
+    to subscribe to) work without a token."""
+
+    secret: str
+    url: str
+    calendar_url: str

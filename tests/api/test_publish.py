@@ -122,6 +122,29 @@ def test_the_agent_view_and_calendar_show_the_published_week_in_local_time(
     assert len({e["UID"] for e in events}) == len(events)
 
 
+@SQLITE
+def test_a_per_agent_link_shows_the_published_week_without_a_token_until_revoked(
+    client: TestClient, anon_client: TestClient
+) -> None:
+    site_id, rid = solved_roster(client)
+    assert publish(client, rid).status_code == 201
+    agents = client.get(f"/v1/sites/{site_id}/agents").json()["items"]
+    agent_id, code = agents[0]["id"], agents[0]["code"]
+    created = client.post(f"/v1/agents/{agent_id}/schedule-links")
+    assert created.status_code == 201, created.text
+    link = created.json()
+    assert link["secret"] not in str(client.get(f"/v1/agents/{agent_id}/schedule-links").json())
+    view = anon_client.get(link["url"])
+    assert view.status_code == 200, view.text
+    assert view.json()["agent"] == code
+    assert view.json() == client.get(f"/v1/published-schedules/{site_id}/agents/{code}").json()
+    assert parse_ics(anon_client.get(link["calendar_url"]).text)
+    assert_problem(anon_client.get("/v1/my-schedule/sl_not-a-link"), 404)
+    revoked = client.delete(f"/v1/agents/{agent_id}/schedule-links/{link['id']}")
+    assert revoked.status_code == 204
+    assert_problem(anon_client.get(link["url"]), 404)
+
+
 def test_ics_folds_long_lines_and_escapes_text() -> None:
     when = dt.datetime(2026, 11, 2, 14, 0, tzinfo=dt.UTC)
     event = ics.Event("u@x", when, when, "a, b; c\\d", "x" * 200)

@@ -1,4 +1,4 @@
-"""roster versions and schedule publications
+"""roster versions, schedule publications and agents' schedule links
 
 Revision ID: 0010
 Revises: 0009
@@ -58,9 +58,26 @@ def upgrade() -> None:
         batch_op.create_index("ix_schedule_publication_roster_id", ["roster_id"], unique=False)
         batch_op.create_index("ix_schedule_publication_site_id", ["site_id"], unique=False)
         batch_op.create_index("ix_schedule_publication_week_start", ["week_start"], unique=False)
+    op.create_table(
+        "agent_schedule_link",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("agent_id", sa.Integer(), nullable=False),
+        sa.Column("secret_sha256", sa.String(length=64), nullable=False),
+        sa.Column("hint", sa.String(length=16), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("revoked_at", UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["agent_id"], ["agent.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("secret_sha256"),
+    )
+    with op.batch_alter_table("agent_schedule_link", schema=None) as batch_op:
+        batch_op.create_index("ix_agent_schedule_link_agent_id", ["agent_id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("agent_schedule_link", schema=None) as batch_op:
+        batch_op.drop_index("ix_agent_schedule_link_agent_id")
+    op.drop_table("agent_schedule_link")
     with op.batch_alter_table("schedule_publication", schema=None) as batch_op:
         batch_op.drop_index("ix_schedule_publication_week_start")
         batch_op.drop_index("ix_schedule_publication_site_id")
