@@ -27,10 +27,12 @@ import threading
 import time
 from dataclasses import dataclass
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api import auth
-from api.bodies import GZIP_MIN_BYTES, Body
+from api import auth, bodies
+from api.bodies import Body
+from api.errors import ApiError
 
 TTL_S = 2.0
 ROUTE = "/v1/rosters/{roster_id}"
@@ -89,12 +91,8 @@ def notes_of(app: object) -> HotNotes:
     return notes
 
 
-def _headers(scope: Scope) -> dict[bytes, bytes]:
-    return {name.lower(): value for name, value in scope["headers"]}
-
-
-def _principal(engine_url: str, headers: dict[bytes, bytes]) -> auth.Principal | None:
-    value = headers.get(b"authorization", b"").decode("latin-1")
+def _principal(engine_url: str, request: Request) -> auth.Principal | None:
+    value = request.headers.get("authorization", "")
     scheme, _, secret = value.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         return None
@@ -104,27 +102,9 @@ def _principal(engine_url: str, headers: dict[bytes, bytes]) -> auth.Principal |
 def _allowed(principal: auth.Principal, site_id: int) -> bool:
     try:
         auth.check_role(principal, "GET", ROUTE)
-    except Exception:  # the route answers the refusal, with its problem+json
+    except ApiError:  # the route answers the refusal, with its problem+json
         return False
     return principal.sees(site_id)
-
-
-async def _send(send: Send, body: Body, headers: dict[bytes, bytes]) -> None:
-    """What :func:`api.bodies.answer` sends: 304 when the client has it, gzip when accepted."""
-    out = [(b"etag", body.etag.encode()), (b"cache-control", b"no-cache"),
-           (b"vary", b"Accept-Encoding")]  # fmt: skip
-    if body.etag.encode() in headers.get(b"if-none-match", b""):
-        await send({"type": "http.response.start", "status": 304, "headers": out})
-        await send({"type": "http.response.body", "body": b""})
-        return
-    payload = body.raw
-    if b"gzip" in headers.get(b"accept-encoding", b"") and len(payload) >= GZIP_MIN_BYTES:
-        payload = body.gzipped()
-        out.append((b"content-encoding", b"gzip"))
-    out += [(b"content-length", str(len(payload)).encode()),
-            (b"content-type", b"application/json")]  # fmt: skip
-    await send({"type": "http.response.start", "status": 200, "headers": out})
-    await send({"type": "http.response.body", "body": payload})
 
 
 class HotReads:
@@ -149,9 +129,9 @@ class HotReads:
             return await self.app(scope, receive, send)
         engine_url = str(scope["app"].state.engine.url)
         note = notes.find((engine_url, int(match.group(1))))
-        headers = _headers(scope)
-        principal = _principal(engine_url, headers) if note is not None else None
+        request = Request(scope)
+        principal = _principal(engine_url, request) if note is not None else None
         if note is None or principal is None or not _allowed(principal, note.site_id):
             return await self.app(scope, receive, send)
         notes.answered += 1
-        await _send(send, note.body, headers)
+        await bodies.answer(request, note.body)(scope, receive, send)
