@@ -52,7 +52,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	@for f in bench/*.py; do \
 	    case "$$f" in bench/__init__.py|bench/peers.py) continue;; esac; \
-	    echo "== $$f"; $(BIN)/python $$f || exit 1; \
+	    m=$$(basename $$f .py); echo "== bench.$$m"; $(BIN)/python -m bench.$$m || exit 1; \
 	done
 
 clean:

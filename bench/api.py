@@ -14,7 +14,7 @@ Phases (``--phases``, default all):
 
 The server runs with a 5 s job lease (a killed server's jobs are taken over sooner), a 200 MB
 upload limit (the 1M-row CSV is about 45 MB) and no per-token rate limit (the bench's bursts).
-Prints one table. Run: ``.venv/bin/python bench/api.py [--phases import,kill-server]``.
+Prints one table. Run: ``.venv/bin/python -m bench.api [--phases import,kill-server]``.
 """
 
 from __future__ import annotations
@@ -33,10 +33,9 @@ from typing import Any
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench import REPO
 from bench import api_faults as faults
 
-ROOT = Path(__file__).resolve().parents[1]
 WEEK = "2026-11-09"  # the week after the demo history
 
 
@@ -47,20 +46,20 @@ def free_port() -> int:
 
 
 def start_server(db: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
-    cmd = [str(ROOT / ".venv/bin/staffwise"), "serve", "--demo", "--port", str(port),
+    cmd = [str(REPO / ".venv/bin/staffwise"), "serve", "--demo", "--port", str(port),
            "--database-url", f"sqlite:///{db}", "--workers", str(workers),
            "--log-level", "warning"]  # fmt: skip
     env = {**os.environ, "STAFFWISE_SOLVER_WORKERS": "1", "STAFFWISE_JOB_LEASE_S": "5",
            "STAFFWISE_MAX_UPLOAD_BYTES": str(200 * 1024 * 1024),
            "STAFFWISE_RATE_LIMIT_PER_S": "0"}  # fmt: skip
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    return subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL)
 
 
 def admin_token(db: Path) -> dict[str, str]:
     """An admin bearer token (``staffwise token create``), or no header without sign-in."""
-    cmd = [str(ROOT / ".venv/bin/staffwise"), "token", "create", "--role", "admin",
+    cmd = [str(REPO / ".venv/bin/staffwise"), "token", "create", "--role", "admin",
            "--name", "bench", "--database-url", f"sqlite:///{db}"]  # fmt: skip
-    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
     lines = done.stdout.strip().splitlines()
     return {"Authorization": f"Bearer {lines[-1]}"} if done.returncode == 0 and lines else {}
 

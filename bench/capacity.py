@@ -10,7 +10,7 @@
    ``ProcessPoolExecutor``, once including the workers' start-up and once on the started
    pool (the API keeps a long-lived pool). Goal: speed-up >= 1.7x.
 
-Run: ``.venv/bin/python bench/capacity.py [--time-limit 10] [--scenarios 30] [--weeks 52]``.
+Run: ``.venv/bin/python -m bench.capacity [--time-limit 10] [--scenarios 30] [--weeks 52]``.
 The machine may be shared: the load average is printed next to the figures.
 """
 
@@ -24,24 +24,19 @@ import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-from forecasting.synthetic import synthetic_history  # noqa: E402
-from optimizer.requirements import ServiceGoal  # noqa: E402
-from scenarios.capacity_milp import (  # noqa: E402
+from forecasting.synthetic import synthetic_history
+from optimizer.requirements import ServiceGoal
+from scenarios.capacity_milp import (
     CapacityPlan,
     MilpSettings,
     lp_relaxation_bound,
     optimise_plan,
 )
-from scenarios.capacity_model import (  # noqa: E402
+from scenarios.capacity_model import (
     Attrition,
     AttritionBand,
     CapacityCosts,
@@ -50,11 +45,11 @@ from scenarios.capacity_model import (  # noqa: E402
     ContractType,
     HiringPolicy,
 )
-from scenarios.capacity_reasons import explain_shortfall  # noqa: E402
-from scenarios.capacity_risk import plan_risk  # noqa: E402
-from scenarios.sweep import SweepResult, run_sweep, volume_target_grid  # noqa: E402
-from scenarios.whatif import Base  # noqa: E402
-from scenarios.whatif_model import PlanSettings  # noqa: E402
+from scenarios.capacity_reasons import explain_shortfall
+from scenarios.capacity_risk import plan_risk
+from scenarios.sweep import SweepResult, run_sweep, volume_target_grid
+from scenarios.whatif import Base
+from scenarios.whatif_model import PlanSettings
 
 
 def plan_input(weeks: int = 104) -> CapacityPlanInput:

@@ -20,7 +20,7 @@ agent at a time from ``ceil(A)`` until 80/20 is met, on the intervals still shor
 best of ``--repeats`` each; goal <= 0.1 s for Staffwise.
 
 Goals: Erlang C year >= 100x faster than pyworkforce; Erlang A week >= 1,000x faster.
-Run: ``.venv/bin/python bench/erlang.py [--repeats 3] [--patience-s 180] [--peer-budget-s 300]
+Run: ``.venv/bin/python -m bench.erlang [--repeats 3] [--patience-s 180] [--peer-budget-s 300]
 [--no-peer]`` (``--no-peer``: only the Erlang A requirement row, no pyworkforce).
 The machine may be shared: the load average is printed next to the figures.
 """
@@ -32,18 +32,13 @@ import os
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-from bench.peers import peer_version, run_peer  # noqa: E402
-from optimizer.erlang import erlang_a_kpis, erlang_c_kpis  # noqa: E402
-from optimizer.requirements import ServiceGoal, StaffingModel, required_agents  # noqa: E402
+from bench.peers import peer_version, run_peer
+from optimizer.erlang import erlang_a_kpis, erlang_c_kpis
+from optimizer.requirements import ServiceGoal, StaffingModel, required_agents
 
 INTERVAL_MIN = 15
 WEEK, YEAR = 672, 35_040

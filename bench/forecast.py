@@ -13,7 +13,7 @@ WAPE, MASE (vs same-weekday seasonal naive), bias, 80% interval coverage, interv
 baselines in the same run. Then the 80 % coverage of the default method on held-out data
 nobody tuned on, the acceptance figure (the Israeli bank's 1999 arrivals, same protocol).
 
-Run: ``.venv/bin/python bench/forecast.py [--tuning] [--files 30 5] [--calibration 6,20]
+Run: ``.venv/bin/python -m bench.forecast [--tuning] [--files 30 5] [--calibration 6,20]
 [--held-out [30] [6]]``
 """
 
@@ -23,40 +23,32 @@ import argparse
 import dataclasses
 import datetime as dt
 import itertools
-import os
 import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-# One BLAS thread: the SVDs are small and a shared machine's cores are better used by one.
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+import numpy as np
+import pandas as pd
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from forecasting.backtest import (  # noqa: E402
+from bench import shared_dir
+from forecasting.backtest import (
     MethodScore,
     OriginForecast,
     choose_method,
     score,
     seasonal_naive_scale,
 )
-from forecasting.calendar import missing_days  # noqa: E402
-from forecasting.io import read_history_csv  # noqa: E402
-from forecasting.models import (  # noqa: E402
+from forecasting.calendar import missing_days
+from forecasting.io import read_history_csv
+from forecasting.models import (
     DEFAULT_METHOD,
     benchmark_methods,
     is_benchmark,
     staffwise_methods,
 )
-from forecasting.models.base import (  # noqa: E402
+from forecasting.models.base import (
     DayMatrix,
     PointMethod,
     build_day_matrix,
@@ -65,12 +57,12 @@ from forecasting.models.base import (  # noqa: E402
     open_weekdays_of,
     target_days,
 )
-from forecasting.models.intervals import (  # noqa: E402
+from forecasting.models.intervals import (
     DEFAULT_CALIBRATION,
     CalibrationSettings,
     calibrate,
 )
-from forecasting.special_days import SpecialDays, clean_matrix  # noqa: E402
+from forecasting.special_days import SpecialDays, clean_matrix
 
 ZONE = "America/New_York"
 GOALS = {30: 0.068, 5: 0.087}
@@ -86,8 +78,7 @@ PLANNER_HOLIDAYS = {
 
 
 def data_dir() -> Path:
-    shared = Path(os.environ.get("STAFFWISE_SHARED_DIR", REPO.parent / "shared"))
-    return shared / "data"
+    return shared_dir() / "data"
 
 
 @dataclass(frozen=True, slots=True)

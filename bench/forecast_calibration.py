@@ -14,36 +14,28 @@ protocol ``bench/forecast.py`` used then. ``bench/forecast.py`` now follows the 
 protocol of issue 21 (one origin per week, each open day scored once, no closure after the
 origin known) and judges the coverage on held-out data (docs/forecasting.md).
 
-Run: ``.venv/bin/python bench/forecast_calibration.py [--per-origin]``
+Run: ``.venv/bin/python -m bench.forecast_calibration [--per-origin]``
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-import numpy as np  # noqa: E402
-
-from bench.forecast import data_dir  # noqa: E402
-from forecasting.backtest import MethodScore, backtest  # noqa: E402
-from forecasting.calendar import missing_days  # noqa: E402
-from forecasting.io import read_history_csv  # noqa: E402
-from forecasting.models import method_by_name  # noqa: E402
-from forecasting.models.base import DayMatrix, build_day_matrix  # noqa: E402
-from forecasting.models.intervals import CalibrationSettings  # noqa: E402
-from forecasting.special_days import SpecialDays  # noqa: E402
+from bench.forecast import data_dir
+from forecasting.backtest import MethodScore, backtest
+from forecasting.calendar import missing_days
+from forecasting.io import read_history_csv
+from forecasting.models import method_by_name
+from forecasting.models.base import DayMatrix, build_day_matrix
+from forecasting.models.intervals import CalibrationSettings
+from forecasting.special_days import SpecialDays
 
 #: First origin of the scored weeks: nothing on or after it is run here.
 FIRST_SCORED = dt.date(2003, 9, 1)

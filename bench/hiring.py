@@ -17,41 +17,36 @@ On ``rosters/contact_center/M-1.json`` (150 agents):
 Baseline named in the table: re-hiring every leaver like-for-like (the head count lost).
 The machine may be shared: the load average is printed next to the figures.
 
-Run: ``.venv/bin/python bench/hiring.py [--hire-limit 280] [--roster-limit 90] [--seed 7]``
+Run: ``.venv/bin/python -m bench.hiring [--hire-limit 280] [--roster-limit 90] [--seed 7]``
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-from optimizer.roster.attrition import (  # noqa: E402
+from bench import shared_dir
+from optimizer.roster.attrition import (
     compare_coverage,
     select_random_share,
     week_service_level,
     without_agents,
 )
-from optimizer.roster.hiring import (  # noqa: E402
+from optimizer.roster.hiring import (
     HeadcountTarget,
     HiringOptions,
     Vacancy,
     minimum_hires,
 )
-from optimizer.roster.io import load_instance  # noqa: E402
-from optimizer.roster.solve import SolveOptions, solve_roster  # noqa: E402
-from scenarios.hiring_scenario import hired_problem  # noqa: E402
+from optimizer.roster.io import load_instance
+from optimizer.roster.solve import SolveOptions, solve_roster
+from scenarios.hiring_scenario import hired_problem
 
 
 def instances_dir() -> Path:
-    shared = Path(os.environ.get("STAFFWISE_SHARED_DIR", REPO.parent / "shared"))
-    return shared / "data" / "rosters" / "contact_center"
+    return shared_dir() / "data" / "rosters" / "contact_center"
 
 
 def _row(label: str, value: object) -> None:

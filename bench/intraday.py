@@ -16,36 +16,29 @@ tuning WAPE by more than 2 % (else ``k = 1``, which is the damped ratio with wei
 half a call). Figure: WAPE of the remaining intervals (sum |actual - forecast| / sum actual over
 the scored days).
 
-Run: ``.venv/bin/python bench/intraday.py``
+Run: ``.venv/bin/python -m bench.intraday``
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-import os
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+import numpy as np
+import pandas as pd
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from actuals.intraday import (  # noqa: E402
+from actuals.intraday import (
     damped_ratio_update,
     no_update,
     penalised_update,
     ratio_update,
 )
+from bench import shared_dir
 
 WEEKS = 8
 HISTORY_DAYS = 60
@@ -79,8 +72,7 @@ SERIES = (
 
 
 def data_dir() -> Path:
-    shared = Path(os.environ.get("STAFFWISE_SHARED_DIR", REPO.parent / "shared"))
-    return shared / "data"
+    return shared_dir() / "data"
 
 
 def day_matrix(series: Series) -> tuple[list[dt.date], np.ndarray]:

@@ -12,26 +12,22 @@ volume of the chosen method, of the seasonal naive (last week's total; a year ba
 more than a year of history) and of the mean of the last 4 weeks' totals, and the coverage of
 the 80 % interval. Goal: below both baselines in every band, coverage 0.75-0.85.
 
-Run: ``.venv/bin/python bench/longrange.py``.
+Run: ``.venv/bin/python -m bench.longrange``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-from forecasting.longrange import KnownDays, weekly_from_daily  # noqa: E402
-from forecasting.longrange_fit import forecast_from_weeks  # noqa: E402
+from bench import REPO
+from forecasting.longrange import KnownDays, weekly_from_daily
+from forecasting.longrange_fit import forecast_from_weeks
 
 HORIZON = 26
 MIN_TRAIN = 10

@@ -8,7 +8,7 @@ deferred work due this week finished within its deadline, validity (``check_site
 seconds, and the baseline: every queue summed into one ``/1`` problem, skills ignored, solved
 by today's engine with the same time limit and scored by the same exact LP.
 
-Usage: ``.venv/bin/python bench/multiskill.py [--quick] [--only MS-S-9] [--workers 2]``.
+Usage: ``.venv/bin/python -m bench.multiskill [--quick] [--only MS-S-9] [--workers 2]``.
 The machine is shared: the load average is printed with the table.
 """
 
@@ -17,20 +17,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from optimizer.roster.site.baseline import summed_problem  # noqa: E402
-from optimizer.roster.site.check import check_site_roster  # noqa: E402
-from optimizer.roster.site.cost import site_cost  # noqa: E402
-from optimizer.roster.site.io import load_site_instance  # noqa: E402
-from optimizer.roster.site.problem import SiteProblem, SiteRoster  # noqa: E402
-from optimizer.roster.site.solve import SiteSolveOptions, solve_site  # noqa: E402
-from optimizer.roster.solve import SolveOptions, solve_roster  # noqa: E402
+from bench import REPO
+from optimizer.roster.site.baseline import summed_problem
+from optimizer.roster.site.check import check_site_roster
+from optimizer.roster.site.cost import site_cost
+from optimizer.roster.site.io import load_site_instance
+from optimizer.roster.site.problem import SiteProblem, SiteRoster
+from optimizer.roster.site.solve import SiteSolveOptions, solve_site
+from optimizer.roster.solve import SolveOptions, solve_roster
 
 LIMITS = {"MS-S-9": 30.0, "MS-M-9": 120.0, "MS-L-9": 600.0}
 QUICK = {"MS-S-9": 15.0, "MS-M-9": 45.0, "MS-L-9": 120.0}

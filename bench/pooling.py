@@ -19,32 +19,26 @@ one queue vs Erlang C / Erlang A (simulated mean and 95 % interval vs the closed
 identical pooled queues vs one queue of double volume, and the exact reduction to the
 single-queue simulator. Common random numbers: every plan of a case uses the same seed.
 
-Run: ``.venv/bin/python bench/pooling.py [--replications R] [--intervals N] [--seed S]``
+Run: ``.venv/bin/python -m bench.pooling [--replications R] [--intervals N] [--seed S]``
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-from optimizer.erlang import erlang_a_kpis, erlang_c_kpis  # noqa: E402
-from optimizer.requirements import ServiceGoal  # noqa: E402
-from optimizer.requirements.multiskill import multiskill_staffing  # noqa: E402
-from optimizer.simulation import SimulationConfig, simulate_queue  # noqa: E402
-from optimizer.simulation.multiskill import (  # noqa: E402
+from optimizer.erlang import erlang_a_kpis, erlang_c_kpis
+from optimizer.requirements import ServiceGoal
+from optimizer.requirements.multiskill import multiskill_staffing
+from optimizer.simulation import SimulationConfig, simulate_queue
+from optimizer.simulation.multiskill import (
     SkillGroup,
     SkillQueue,
     simulate_multiskill,
 )
-from optimizer.simulation.results import summarise  # noqa: E402
+from optimizer.simulation.results import summarise
 
 INTERVAL_MIN = 30
 AHT_S = 300.0

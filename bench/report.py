@@ -13,35 +13,31 @@ goal is not in the data). No roster is solved: the plan staffs exactly the requi
 staffing part is 0 and the attendance part compares the agents the log shows with it.
 Reports the per-day table and the seconds to build it.
 
-Run: ``.venv/bin/python bench/report.py``
+Run: ``.venv/bin/python -m bench.report``
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+import numpy as np
+import pandas as pd
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from actuals.attribution import FACTORS, QueueModel  # noqa: E402
-from actuals.calls import (  # noqa: E402
+from actuals.attribution import FACTORS, QueueModel
+from actuals.calls import (
     agent_attendance,
     interval_actuals,
     staffed_per_interval,
     technion_calls,
 )
-from actuals.report import Goal, service_report  # noqa: E402
-from actuals.types import SlBasis  # noqa: E402
-from forecasting.forecast import forecast_history  # noqa: E402
-from optimizer.requirements import ServiceGoal, StaffingModel, required_agents  # noqa: E402
+from actuals.report import Goal, service_report
+from actuals.types import SlBasis
+from bench import shared_dir
+from forecasting.forecast import forecast_history
+from optimizer.requirements import ServiceGoal, StaffingModel, required_agents
 
 ZONE = "Asia/Jerusalem"
 GOAL = Goal(service_level=0.8, answer_within_s=20.0)
@@ -49,8 +45,7 @@ BASIS = SlBasis(answer_within_s=20.0, short_abandon_s=5.0)
 
 
 def data_dir() -> Path:
-    shared = Path(os.environ.get("STAFFWISE_SHARED_DIR", REPO.parent / "shared"))
-    return shared / "data"
+    return shared_dir() / "data"
 
 
 def actuals() -> tuple[pd.DataFrame, pd.DataFrame]:

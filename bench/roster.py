@@ -9,7 +9,7 @@ day, minimum weekly hours per agent class, at most 5 working days, availability 
 shifts. Its roster is costed with the same formula (no breaks, so optimistic for the peer) and
 checked with ``check_roster`` (which flags, among others, the missing breaks).
 
-Usage: ``.venv/bin/python bench/roster.py [--only S-1] [--time-limit S] [--no-peer]``.
+Usage: ``.venv/bin/python -m bench.roster [--only S-1] [--time-limit S] [--no-peer]``.
 """
 
 from __future__ import annotations
@@ -17,21 +17,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from bench.peers import run_peer  # noqa: E402
-from optimizer.roster.check import check_roster  # noqa: E402
-from optimizer.roster.evaluate import evaluate_roster  # noqa: E402
-from optimizer.roster.io import load_instance  # noqa: E402
-from optimizer.roster.problem import Roster, RosterProblem, Shift  # noqa: E402
-from optimizer.roster.shifts import span_of  # noqa: E402
-from optimizer.roster.solve import SolveOptions, solve_roster  # noqa: E402
+from bench import REPO
+from bench.peers import run_peer
+from optimizer.roster.check import check_roster
+from optimizer.roster.evaluate import evaluate_roster
+from optimizer.roster.io import load_instance
+from optimizer.roster.problem import Roster, RosterProblem, Shift
+from optimizer.roster.shifts import span_of
+from optimizer.roster.solve import SolveOptions, solve_roster
 
 GOALS = {"S-1": (0.02, 30.0), "M-1": (0.05, 120.0), "L-1": (0.10, 600.0)}
 PEER_STEP_MIN = {"S-1": 30, "M-1": 60}

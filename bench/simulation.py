@@ -17,14 +17,12 @@ replay of the Technion "Anonymous Bank" per-call log (Brown et al. 2005, JASA 10
    apart while nobody waited (an idle agent while callers wait was not available to this
    queue: wrap-up, which the log does not record, other work, breaks), averaged and rounded.
 
-Run: ``.venv/bin/python bench/simulation.py [--days N] [--replications R]``
+Run: ``.venv/bin/python -m bench.simulation [--days N] [--replications R]``
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 import time
 import warnings
 from pathlib import Path
@@ -34,19 +32,16 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-from optimizer.requirements import ServiceGoal, StaffingModel, required_agents  # noqa: E402
-from optimizer.simulation import (  # noqa: E402
+from bench import shared_dir
+from optimizer.requirements import ServiceGoal, StaffingModel, required_agents
+from optimizer.simulation import (
     SimulationConfig,
     patience_samples_from_waits,
     simulate_queue,
 )
-from optimizer.simulation import counters as k  # noqa: E402
-from optimizer.simulation.engine import run_replication  # noqa: E402
-from optimizer.simulation.sampling import CallSample, draw_calls, replication_generators  # noqa: E402
+from optimizer.simulation import counters as k
+from optimizer.simulation.engine import run_replication
+from optimizer.simulation.sampling import CallSample, draw_calls, replication_generators
 
 INTERVAL_S = 900
 DAY_INTERVALS = 96
@@ -56,8 +51,7 @@ MIN_HOUR_CALLS = 20  # hours with fewer observed calls are too noisy to compare
 
 
 def data_dir() -> Path:
-    shared = Path(os.environ.get("STAFFWISE_SHARED_DIR", REPO.parent / "shared"))
-    return shared / "data"
+    return shared_dir() / "data"
 
 
 # ------------------------------------------------------------------------------------------
