@@ -9,8 +9,7 @@ from sqlmodel import col, select
 
 from api.convert.site_roster import load_site_input, site_inputs
 from api.deps import Limit, Offset, ReadSession, SettingsDep, get_or_404, page
-from api.errors import problem_response
-from api.fingerprint import INPUTS_KEY, changed_inputs
+from api.fingerprint import INPUTS_KEY
 from api.routes.jobs import StartJob, solver_job_params
 from api.schemas import JobRead
 from api.schemas.site_rosters import (
@@ -40,18 +39,9 @@ def create_site_roster_job(
     data = load_site_input(session, body)  # the checks; the worker builds it again
     params = solver_job_params(body, settings)
     params[INPUTS_KEY] = site_inputs(session, data, body.week_start)
-    key = start.idempotency_key
-    changed = changed_inputs(start.engine, key, params) if key else []
-    if changed:
-        detail = (
-            f"Idempotency-Key was used for a site roster of earlier inputs; since then changed: "
-            f"{', '.join(changed)}. Send a new key to roster the current inputs."
-        )
-        return problem_response(
-            409, "inputs-changed", detail, instance="/v1/site-roster-jobs",
-            extra={"changed": changed},
-        )  # fmt: skip
-    return start.submit(session, "site_roster", params)
+    return start.submit_fresh(
+        session, "site_roster", params, "a site roster", "/v1/site-roster-jobs"
+    )
 
 
 def _summary(row: SiteRosterRow) -> SiteRosterSummary:

@@ -17,10 +17,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, SQLModel
 
+from api import checkpoints
 from api.convert.site_roster import SiteInput, load_site_input, shift_allocation, trained_skills
 from api.job_context import JobContext, JobOutcome
 from api.schemas.site_rosters import SiteRosterJobCreate
@@ -29,47 +33,21 @@ from forecasting.errors import InvalidInput, Problem
 from optimizer.roster.io import roster_to_json
 from optimizer.roster.site.check import check_site_roster
 from optimizer.roster.site.cost import allocation_values, site_cost
-from optimizer.roster.site.problem import SiteProblem, SiteRoster
+from optimizer.roster.site.problem import SiteProblem
 from optimizer.roster.site.report import cost_json, report_json
-from optimizer.roster.site.solve import SiteReport, SiteResult, SiteSolveOptions, solve_site
-from optimizer.roster.solve import SolveOptions, solve_roster
+from optimizer.roster.site.result import site_gap
+from optimizer.roster.site.solve import SiteResult, SiteSolveOptions, solve_site
 
 KIND = "site_roster"
 
 
-def roster_engine(site: SiteProblem, options: SiteSolveOptions) -> SiteResult:
-    """A site of one live queue is today's single-queue problem (its core): solved by today's
-    engine (``solve_roster``), scored by the exact site cost (equal to the ``/1`` cost there)
-    and checked by ``check_site_roster``. ``bound``: the engine's LP bound."""
-    opts = SolveOptions(time_limit_s=options.time_limit_s, workers=options.workers,
-                        seed=options.seed)  # fmt: skip
-    found = solve_roster(site.core, opts)
-    roster = SiteRoster(found.roster)
-    cost = site_cost(site, roster)
-    violations = tuple(check_site_roster(site, roster))
-    r = found.report
-    bound = r.best_bound if math.isfinite(r.best_bound) else None
-    gap = None if bound is None else max(0.0, (cost.cost - bound) / cost.cost) if cost.cost else 0.0
-    status = (
-        "INVALID" if violations else ("OPTIMAL" if gap is not None and gap <= 1e-9 else "FEASIBLE")
-    )
-    report = SiteReport(
-        status=status, objective=cost.cost, bound=bound, gap=gap, seconds=r.seconds,
-        lp_status="ROSTER_ENGINE", lp_seconds=0.0, aggregate_status=r.status,
-        aggregate_objective=r.aggregate_objective, source="roster_engine", baseline_cost=None,
-        skill_sets=len({site.skill_set(a.id) for a in site.core.agents}),
-        assignment_deviation=r.assignment_deviation,
-    )  # fmt: skip
-    return SiteResult(roster, cost, report, violations, tuple(found.explanations))
-
-
-def solve(site: SiteProblem, options: SiteSolveOptions) -> SiteResult:
-    """``solve_site`` (one live queue and nothing else: :func:`roster_engine`); no roster at
-    all within the time limit is an ``InvalidInput``."""
+def solve(
+    site: SiteProblem, options: SiteSolveOptions, should_stop: Callable[[], bool] | None = None
+) -> SiteResult:
+    """``solve_site`` (one live queue: today's engine, inside it); no roster at all within the
+    time limit is an ``InvalidInput``."""
     try:
-        if len(site.queues) == 1 and site.live:
-            return roster_engine(site, options)
-        return solve_site(site, options)
+        return solve_site(site, options, should_stop)
     except RuntimeError as exc:
         message = (
             f"no site roster found within time_limit_s={options.time_limit_s:g} ({exc}); "
@@ -146,9 +124,10 @@ def outcome_message(result: SiteResult) -> str:
 
 def _outcome(row: SiteRosterRow, result: SiteResult, **extra: Any) -> JobOutcome:
     r = result.report
+    extra = {"stopped_early": r.stopped_early, "message": outcome_message(result), **extra}
     return JobOutcome(
-        row=row, kind=KIND, message=outcome_message(result), objective=r.objective,
-        best_bound=r.bound, gap=r.gap, seconds=r.seconds, **extra,
+        row=row, kind=KIND, objective=r.objective, best_bound=r.bound, gap=r.gap,
+        seconds=r.seconds, **extra,
     )  # fmt: skip
 
 
@@ -159,8 +138,7 @@ def _with_base(trained: SiteProblem, base: SiteResult, solved: SiteResult) -> Si
     violations = check_site_roster(trained, base.roster)
     if violations or cost.cost >= solved.cost.cost - 1e-9:
         return solved
-    bound = solved.report.bound
-    gap = None if bound is None else max(0.0, (cost.cost - bound) / cost.cost) if cost.cost else 0.0
+    gap = site_gap(cost.cost, solved.report.bound)
     report = dataclasses.replace(solved.report, objective=cost.cost, gap=gap, source="base_roster")
     return SiteResult(base.roster, cost, report, (), solved.explanations)
 
@@ -185,25 +163,118 @@ def _link(row: SQLModel, related: tuple[SQLModel, ...]) -> None:
     row.what_if = {**row.what_if, "base_site_roster_id": getattr(related[0], "id", None)}
 
 
+ROW_FIELDS = ("site_id", "week_start", "queues", "requirement_ids", "skills", "report", "cost",
+              "shifts", "explanations", "what_if")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SiteCheckpoint:
+    """The best site roster of earlier attempts (``head``: row, outcome, spent seconds; its
+    ``row`` is the result row) and, for a what-if, the base roster's row (``related``)."""
+
+    head: checkpoints.RosterCheckpoint
+    related: tuple[dict[str, Any], ...]
+
+    def to_outcome(self, job_id: int) -> JobOutcome:
+        rows = [_row(job_id, values) for values in (self.head.row, *self.related)]
+        note = f"kept from attempt {self.head.attempt}'s checkpoint: "
+        outcome = {**self.head.outcome, "message": (note + self.head.outcome["message"])[:500]}
+        link = _link if rows[0].what_if is not None else None
+        return JobOutcome(row=rows[0], kind=KIND, related=tuple(rows[1:]), link=link, **outcome)
+
+
+def _row(job_id: int, values: dict[str, Any]) -> SiteRosterRow:
+    return SiteRosterRow(job_id=job_id, **{**values,
+                         "week_start": dt.date.fromisoformat(values["week_start"])})  # fmt: skip
+
+
+def _stored(row: SQLModel | None) -> dict[str, Any]:
+    assert isinstance(row, SiteRosterRow)
+    values = {name: getattr(row, name) for name in ROW_FIELDS}
+    return {**values, "week_start": row.week_start.isoformat()}
+
+
+def earlier(ctx: JobContext) -> SiteCheckpoint | None:
+    """The checkpoint an earlier attempt of this job stored, if any."""
+    data = ctx.resume
+    if not data or data.get("kind") != KIND:
+        return None
+    head = checkpoints.RosterCheckpoint(
+        row=data["row"], outcome=data["outcome"], complete=bool(data["complete"]),
+        spent_s=float(data["spent_s"]), attempt=int(data["attempt"]),
+    )  # fmt: skip
+    return SiteCheckpoint(head, tuple(data.get("related", ())))
+
+
+def _cheaper(before: SiteCheckpoint, outcome: JobOutcome) -> bool:
+    """The checkpoint is cheaper than ``outcome`` and of the same kind (a what-if or not: a
+    what-if stopped before its second solve is its base roster alone)."""
+    old, new = before.head.objective, outcome.objective
+    what_if = isinstance(outcome.row, SiteRosterRow) and outcome.row.what_if is not None
+    same = (before.head.row.get("what_if") is not None) == what_if
+    return same and old is not None and new is not None and old < new
+
+
+def keep_best(
+    ctx: JobContext, outcome: JobOutcome, before: SiteCheckpoint | None, seconds: float
+) -> JobOutcome:
+    """The cheaper of ``outcome`` and the checkpoint, stored as the job's new checkpoint
+    (``complete`` unless a stop request ended the solve early)."""
+    chosen = outcome
+    if before is not None and _cheaper(before, outcome):
+        chosen = dataclasses.replace(before.to_outcome(ctx.job_id),
+                                     stopped_early=outcome.stopped_early)  # fmt: skip
+    ctx.checkpoint({
+        "kind": KIND, "row": _stored(chosen.row), "related": [_stored(r) for r in chosen.related],
+        "outcome": {name: getattr(chosen, name) for name in checkpoints.OUTCOME_FIELDS},
+        "complete": not outcome.stopped_early, "attempt": ctx.attempt,
+        "spent_s": (before.head.spent_s if before else 0.0) + seconds,
+    })  # fmt: skip
+    return chosen
+
+
+def _solved(
+    ctx: JobContext, data: SiteInput, body: SiteRosterJobCreate, options: SiteSolveOptions
+) -> JobOutcome:
+    """The site roster (or the cross-training what-if and its base) solved within
+    ``options`` (half of it each for a what-if)."""
+    site = data.problem
+    share = 0.5 if body.cross_training else 1.0
+    options = dataclasses.replace(options, time_limit_s=share * options.time_limit_s)
+    base = solve(site, options, ctx.should_stop)
+    base_row = site_roster_row(data, site, base, ctx.job_id, body.week_start)
+    if not body.cross_training:
+        return _outcome(base_row, base)
+    if base.report.stopped_early:  # no time for the what-if: the base roster alone
+        note = "stopped before the what-if: "
+        return _outcome(base_row, base, message=(note + outcome_message(base))[:500])
+    trained, given = trained_skills(site, body.cross_training)
+    ctx.report(0.5, f"what-if: solving with {sum(map(len, given.values()))} agents cross-trained",
+               objective=base.report.objective, force=True)  # fmt: skip
+    solved = _with_base(trained, base, solve(trained, options, ctx.should_stop))
+    row = site_roster_row(data, trained, solved, ctx.job_id, body.week_start)
+    row.what_if = _what_if(given, base, solved)
+    stopped = base.report.stopped_early or solved.report.stopped_early
+    return _outcome(row, solved, related=(base_row,), link=_link, stopped_early=stopped)
+
+
 def run(ctx: JobContext) -> JobOutcome:
+    """Solve for the time left by earlier attempts (a complete checkpoint is the result);
+    the cheaper of the new roster and the checkpoint's is kept and stored as the checkpoint
+    (as :mod:`api.checkpoints` does for roster jobs)."""
     body = SiteRosterJobCreate.model_validate(ctx.params["body"])
     limit_s = float(ctx.params["time_limit_s"])
     with Session(ctx.engine) as session:
         data = load_site_input(session, body)
-    site = data.problem
-    share = 0.5 if body.cross_training else 1.0
-    options = SiteSolveOptions(time_limit_s=share * limit_s, workers=int(ctx.params["workers"]),
+    before = earlier(ctx)
+    budget_s = checkpoints.time_left(limit_s, None if before is None else before.head)
+    if budget_s <= 0 and before is not None:
+        ctx.report(1.0, f"resuming from attempt {before.head.attempt}'s checkpoint", force=True)
+        return before.to_outcome(ctx.job_id)
+    options = SiteSolveOptions(time_limit_s=budget_s, workers=int(ctx.params["workers"]),
                                seed=body.seed)  # fmt: skip
-    what = f"{len(site.core.agents)} agents, {len(site.queues)} queues"
-    ctx.report(0.0, f"solving the site: {what}, limit {limit_s:g} s", force=True)
-    base = solve(site, options)
-    base_row = site_roster_row(data, site, base, ctx.job_id, body.week_start)
-    if not body.cross_training:
-        return _outcome(base_row, base)
-    trained, given = trained_skills(site, body.cross_training)
-    ctx.report(0.5, f"what-if: solving with {sum(map(len, given.values()))} agents cross-trained",
-               objective=base.report.objective, force=True)  # fmt: skip
-    solved = _with_base(trained, base, solve(trained, options))
-    row = site_roster_row(data, trained, solved, ctx.job_id, body.week_start)
-    row.what_if = _what_if(given, base, solved)
-    return _outcome(row, solved, related=(base_row,), link=_link)
+    what = f"{len(data.problem.core.agents)} agents, {len(data.problem.queues)} queues"
+    ctx.report(0.0, f"solving the site: {what}, limit {budget_s:g} s", force=True)
+    start = time.monotonic()
+    outcome = _solved(ctx, data, body, options)
+    return keep_best(ctx, outcome, before, time.monotonic() - start)

@@ -1,5 +1,7 @@
 """Solve a site roster: LP bound, aggregate CP-SAT by skill set, named assignment, exact cost.
 
+0. One live queue and nothing else is today's problem: today's engine solves it
+   (:mod:`single`), so the result is exactly the single-queue one.
 1. Agents with no individually valid week are explained and left off (:mod:`explain`).
 2. The LP relaxation of the site model (:mod:`optimizer.roster.site.model`, GLOP, at most
    :data:`LP_SHARE` of the time) gives the bound, when the full model has at most
@@ -16,21 +18,29 @@
    which group an agent is in); breaks and lunches are re-placed where the assignment deviated.
 6. The rosters are checked (:func:`check_site_roster`) and scored by the exact LP
    (:func:`site_cost`); the cheaper valid one is returned.
+
+A ``should_stop`` callback (a cancel, a shutdown) interrupts the LP, the baseline's engine and
+CP-SAT; the counts found so far are named quickly (:data:`STOPPED_ASSIGN_S`, at least a second
+per skill group) and the cheaper valid roster so far is returned with ``report.stopped_early``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from optimizer.roster import cpsat, named_roster
 from optimizer.roster.aggregate_search import round_s
 from optimizer.roster.backend import CpBackend, LpBackend
 from optimizer.roster.constraints.backlog import open_intervals
-from optimizer.roster.explain import Explanation, explain_agents
+from optimizer.roster.explain import explain_agents
 from optimizer.roster.lns import DayNeighbourhoods, restricted_days
 from optimizer.roster.model import SCALE, Objective
 from optimizer.roster.problem import Agent, Roster, Shift
@@ -42,11 +52,19 @@ from optimizer.roster.site.linear import CpSink, LpSink
 from optimizer.roster.site.model import SiteModel, build_site_model
 from optimizer.roster.site.neighbourhood import neighbour_types, type_copies
 from optimizer.roster.site.problem import SiteProblem, SiteRoster
+from optimizer.roster.site.result import (
+    SiteReport,
+    SiteResult,
+    SiteSolveOptions,
+    site_gap,
+    site_status,
+)
+from optimizer.roster.site.single import is_single_queue, solve_single_queue
 from optimizer.roster.solve import solve_roster
 from optimizer.roster.solve_options import SolveOptions
 from optimizer.roster.violation import Violation
 
-__all__ = ["SiteReport", "SiteResult", "SiteSolveOptions", "solve_site"]
+__all__ = ["SiteReport", "SiteResult", "SiteSolveOptions", "site_lp_bound", "solve_site"]
 
 LP_SHARE = 0.45
 LP_MIN_S = 8.0  # small sites: up to half the time limit, so that a loaded machine still bounds
@@ -57,46 +75,34 @@ LNS_RADIUS = 4  # then days re-optimised, counts within 4 of the incumbent
 FULL_MODEL_COPIES = 4000  # shift-type copies: MS-S-9 1,017 (LP 8 s), MS-M-9 12,664 (>6 min)
 NEIGHBOUR_STEPS = 1  # larger sites: start times within one step of the baseline's
 CP_UNIT = 50  # deferred work in CP-SAT: 1/50 agent-interval (whole cost coefficients)
+STOPPED_ASSIGN_S = 2.0  # after a stop request: naming the counts found so far
 
 
-@dataclass(frozen=True, slots=True)
-class SiteSolveOptions:
-    time_limit_s: float = 60.0
-    workers: int = 2
-    seed: int = 0
+Stop = Callable[[], bool]
 
 
-@dataclass(frozen=True, slots=True)
-class SiteReport:
-    """``objective``: the exact cost of the returned roster; ``bound``: the LP relaxation of
-    the site model (``None`` when GLOP did not finish in its share of the time);
-    ``gap = (objective - bound) / objective``; ``status``: OPTIMAL (cost at the bound),
-    FEASIBLE, or INVALID when the check finds violations; ``source``: ``site_model`` or
-    ``baseline`` (which candidate was cheaper); ``baseline_cost``: the summed-``/1`` roster's
-    exact cost."""
-
-    status: str
-    objective: float
-    bound: float | None
-    gap: float | None
-    seconds: float
-    lp_status: str
-    lp_seconds: float
-    aggregate_status: str
-    aggregate_objective: float | None
-    source: str
-    baseline_cost: float | None
-    skill_sets: int
-    assignment_deviation: int
+def never() -> bool:
+    return False
 
 
-@dataclass(frozen=True, slots=True)
-class SiteResult:
-    roster: SiteRoster
-    cost: SiteCost
-    report: SiteReport
-    violations: tuple[Violation, ...]
-    explanations: tuple[Explanation, ...]
+@contextmanager
+def _interrupting(solver: pywraplp.Solver, should_stop: Stop) -> Iterator[None]:
+    """Interrupt ``solver``'s ``Solve`` when ``should_stop`` turns true (polled every 0.2 s)."""
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(cpsat.WATCH_S):
+            if should_stop():
+                solver.InterruptSolve()
+                return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,14 +114,20 @@ class _Bound:
 
 
 def site_lp_bound(
-    site: SiteProblem, types: list[ShiftType], agents: tuple[Agent, ...], limit_s: float
+    site: SiteProblem,
+    types: list[ShiftType],
+    agents: tuple[Agent, ...],
+    limit_s: float,
+    should_stop: Stop = never,
 ) -> _Bound:
-    """LP relaxation of the site model within ``limit_s`` (no bound if it does not finish)."""
+    """LP relaxation of the site model within ``limit_s`` (no bound if it does not finish or
+    ``should_stop`` interrupts it)."""
     start = time.monotonic()
     backend = LpBackend()
     sm = build_site_model(site, backend, LpSink(backend.solver), types, agents)
     backend.solver.SetTimeLimit(max(1, int(1000 * (limit_s - (time.monotonic() - start)))))
-    status = backend.solver.Solve()
+    with _interrupting(backend.solver, should_stop):
+        status = backend.solver.Solve()
     seconds = time.monotonic() - start
     if status != backend.solver.OPTIMAL:
         return _Bound(None, "NOT_FINISHED", seconds, {})
@@ -187,6 +199,7 @@ def _search(
     hint: dict[str, float],
     limit_s: float,
     opts: SiteSolveOptions,
+    should_stop: Stop,
 ) -> cp_model.CpSolver:
     """CP-SAT near ``hint`` (LP values or baseline counts), then the day LNS of the
     single-queue engine (:mod:`lns`) over every group's counts."""
@@ -197,16 +210,17 @@ def _search(
     cpsat.hint_near(model, variables, hint, restricted, 0)
 
     def make(limit: float) -> cp_model.CpSolver:
-        return cpsat.run(model, limit, workers=opts.workers, seed=opts.seed, linearization_level=2)
+        return cpsat.run(model, limit, workers=opts.workers, seed=opts.seed,
+                         should_stop=should_stop, linearization_level=2)  # fmt: skip
 
     solver = make(NEAR_LP_SHARE * limit_s)
     cpsat.restore_domains(model, variables, domains)
-    if not cpsat.found(solver):
-        return make(deadline - time.monotonic())
+    if not cpsat.found(solver) or should_stop():
+        return solver if should_stop() else make(deadline - time.monotonic())
     counts = [pair for g in sm.groups for pair in restricted_days(g.model)]
     lns = DayNeighbourhoods(backend, counts + _allocation_days(sm), radius=LNS_RADIUS)
     days = [d for d, o in enumerate(sm.groups[0].problem.opening_hours) if o is not None]
-    return lns.run(solver, make, days, deadline, round_s(limit_s / 2))
+    return lns.run(solver, make, days, deadline, round_s(limit_s / 2), should_stop)
 
 
 def _named(
@@ -257,6 +271,7 @@ def _site_candidate(
     hint: dict[str, float] | Roster,
     deadline: float,
     opts: SiteSolveOptions,
+    should_stop: Stop = never,
 ) -> tuple[Roster | None, str, float | None, int]:
     """The site model's roster (``None`` if CP-SAT found nothing), its aggregate status and
     objective (cost units), and the classes whose assignment deviated. With a roster as the
@@ -269,10 +284,12 @@ def _site_candidate(
     sm = build_site_model(site, backend, sink, types, agents, CP_UNIT, types_of)
     values = hint if isinstance(hint, dict) else _baseline_hint(site, sm, hint)
     cp_time = (1 - ASSIGN_SHARE) * (deadline - time.monotonic())
-    solver = _search(backend, sm, values, max(1.0, cp_time), opts)
+    solver = _search(backend, sm, values, max(1.0, cp_time), opts, should_stop)
     if not cpsat.found(solver):
         return None, cpsat.status(solver), None, 0
     aggregate = solver.objective_value / SCALE + sm.constant
+    if should_stop():  # name the counts found so far, quickly
+        deadline = min(deadline, time.monotonic() + STOPPED_ASSIGN_S)
     roster, deviated = _named(site, sm, solver, opts, deadline)
     return roster, cpsat.status(solver), aggregate, deviated
 
@@ -282,38 +299,57 @@ def _scored(site: SiteProblem, roster: Roster) -> tuple[SiteRoster, SiteCost, li
     return sr, site_cost(site, sr), check_site_roster(site, sr)
 
 
-def _baseline(site: SiteProblem, limit_s: float, opts: SiteSolveOptions) -> Roster | None:
+def _baseline(
+    site: SiteProblem, limit_s: float, opts: SiteSolveOptions, should_stop: Stop
+) -> Roster | None:
     """Today's engine on every queue summed into one ``/1`` problem (:mod:`baseline`);
     ``None`` when its aggregate search found nothing in ``limit_s`` (a loaded machine)."""
     options = SolveOptions(time_limit_s=max(2.0, limit_s), workers=opts.workers, seed=opts.seed)
     try:
-        return solve_roster(summed_problem(site), options).roster
+        return solve_roster(summed_problem(site), options, should_stop=should_stop).roster
     except RuntimeError:
         return None
 
 
-def _first_baseline(site: SiteProblem, opts: SiteSolveOptions, deadline: float) -> Roster:
+def _first_baseline(
+    site: SiteProblem, opts: SiteSolveOptions, deadline: float, should_stop: Stop
+) -> Roster:
     """The baseline within its share of the time, else with most of what is left."""
-    roster = _baseline(site, BASELINE_SHARE * (deadline - time.monotonic()), opts)
-    if roster is None:
-        roster = _baseline(site, 0.7 * (deadline - time.monotonic()), opts)
+    roster = _baseline(site, BASELINE_SHARE * (deadline - time.monotonic()), opts, should_stop)
+    if roster is None and not should_stop():
+        roster = _baseline(site, 0.7 * (deadline - time.monotonic()), opts, should_stop)
     if roster is None:
         raise RuntimeError("no roster found: the baseline's aggregate search found nothing")
     return roster
 
 
 def _bound(
-    site: SiteProblem, types: list[ShiftType], agents: tuple[Agent, ...], limit_s: float
+    site: SiteProblem,
+    types: list[ShiftType],
+    agents: tuple[Agent, ...],
+    limit_s: float,
+    should_stop: Stop,
 ) -> _Bound:
     """The LP bound when the full model is small enough to solve in ``limit_s``."""
     if type_copies(site, types, agents) > FULL_MODEL_COPIES:
         return _Bound(None, "SKIPPED", 0.0, {})
-    return site_lp_bound(site, types, agents, limit_s)
+    return site_lp_bound(site, types, agents, limit_s, should_stop)
 
 
-def solve_site(site: SiteProblem, options: SiteSolveOptions | None = None) -> SiteResult:
-    """The cheapest valid roster found within ``options.time_limit_s`` (module docstring)."""
+def solve_site(
+    site: SiteProblem,
+    options: SiteSolveOptions | None = None,
+    should_stop: Stop | None = None,
+) -> SiteResult:
+    """The cheapest valid roster found within ``options.time_limit_s`` (module docstring).
+
+    One live queue and nothing else is today's problem: :func:`solve_single_queue`.
+    ``should_stop`` (polled) ends the solve early with the best valid roster found so far
+    (``report.stopped_early``); a stop before the baseline has a roster is a ``RuntimeError``."""
     opts = options or SiteSolveOptions()
+    stop = should_stop or never
+    if is_single_queue(site):
+        return solve_single_queue(site, opts, should_stop)
     start = time.monotonic()
     deadline = start + opts.time_limit_s
     types = enumerate_shift_types(site.core)
@@ -321,10 +357,11 @@ def solve_site(site: SiteProblem, options: SiteSolveOptions | None = None) -> Si
     excluded = {e.agent for e in explanations}
     agents = tuple(a for a in site.core.agents if a.id not in excluded)
     limit = opts.time_limit_s
-    bound = _bound(site, types, agents, max(LP_SHARE * limit, min(0.5 * limit, LP_MIN_S)))
-    baseline = _first_baseline(site, opts, deadline)  # the start (the LP only bounds)
-    hint: dict[str, float] | Roster = baseline
-    found = _site_candidate(site, types, agents, hint, deadline, opts)
+    bound = _bound(site, types, agents, max(LP_SHARE * limit, min(0.5 * limit, LP_MIN_S)), stop)
+    baseline = _first_baseline(site, opts, deadline, stop)  # the start (the LP only bounds)
+    found: tuple[Roster | None, str, float | None, int] = (None, "NOT_RUN", None, 0)
+    if not stop():
+        found = _site_candidate(site, types, agents, baseline, deadline, opts, stop)
     roster, agg_status, agg_obj, deviated = found
     candidates = []
     if roster is not None:
@@ -332,23 +369,13 @@ def solve_site(site: SiteProblem, options: SiteSolveOptions | None = None) -> Si
     candidates.append((_scored(site, baseline), "baseline"))
     best, source = min(candidates, key=lambda c: (bool(c[0][2]), c[0][1].cost))
     sr, cost, violations = best
-    gap = None
-    if bound.value is not None:
-        gap = max(0.0, (cost.cost - bound.value) / cost.cost) if cost.cost > 0 else 0.0
-    status = "FEASIBLE" if gap is None or gap > 1e-9 else "OPTIMAL"
+    gap = site_gap(cost.cost, bound.value)
     report = SiteReport(
-        status="INVALID" if violations else status,
-        objective=cost.cost,
-        bound=bound.value,
-        gap=gap,
-        seconds=time.monotonic() - start,
-        lp_status=bound.status,
-        lp_seconds=bound.seconds,
-        aggregate_status=agg_status,
-        aggregate_objective=agg_obj,
-        source=source,
+        status=site_status(violations, gap), objective=cost.cost, bound=bound.value, gap=gap,
+        seconds=time.monotonic() - start, lp_status=bound.status, lp_seconds=bound.seconds,
+        aggregate_status=agg_status, aggregate_objective=agg_obj, source=source,
         baseline_cost=next((c[0][1].cost for c in candidates if c[1] == "baseline"), None),
-        skill_sets=len({site.skill_set(a.id) for a in agents}),
-        assignment_deviation=deviated,
-    )
+        skill_sets=len({site.skill_set(a.id) for a in agents}), assignment_deviation=deviated,
+        stopped_early=stop(),
+    )  # fmt: skip
     return SiteResult(sr, cost, report, tuple(violations), tuple(explanations))
