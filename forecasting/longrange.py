@@ -13,6 +13,15 @@ nearby horizons (beyond the backtested horizons widened by sqrt(h / h_max)).
 Event days: their share of a normal day is the median over the history's event days of the
 day's volume / (its weekday share x its week's normal-day rate); ``EVENT_SHARE_PRIOR`` when the
 history holds none.
+
+Known closed days on an open weekday (a bank holiday) do not take their whole share off the
+week: part of their calls come on the week's other days. Their *carry-over* (the share of the
+closed day's volume the week keeps) is the median over the history's weeks with a known
+closed day of (week volume / reference rate - open days' weight) / closed days' share, the
+reference rate being the median rate of the nearest whole normal weeks (up to two each side,
+inside the history), clipped to [0, 1]; ``CARRY_PRIOR`` (0: the old rule, the whole share
+lost) while the history holds none. A day missing from the history that was not known closed
+still counts 0 (a data gap is not a holiday).
 """
 
 from __future__ import annotations
@@ -39,6 +48,7 @@ __all__ = [
 ]
 
 EVENT_SHARE_PRIOR = 0.5
+CARRY_PRIOR = 0.5
 MIN_WEIGHT = 0.2  # weeks holding less than a fifth of a normal week are not fitted
 
 
@@ -56,13 +66,15 @@ class WeeklyHistory:
     """Whole weeks of history: ``frame`` has ``week_start`` (local date), ``calls``,
     ``aht_s`` (calls-weighted, NaN without AHT), ``weight`` (normal-day equivalents as a share
     of a normal week) and ``rate`` (calls / weight, NaN below ``MIN_WEIGHT``).
-    ``weekday_share`` (Mon = 0) sums to 1 over the open weekdays."""
+    ``weekday_share`` (Mon = 0) sums to 1 over the open weekdays; ``carry`` is the share of a
+    known closed day's volume its week keeps (module docstring)."""
 
     frame: pd.DataFrame
     weekday_share: FloatArray
     event_share: float
     week_start_day: int
     open_weekdays: frozenset[int]
+    carry: float = CARRY_PRIOR
 
 
 def daily_totals(history: pd.DataFrame, zone: str) -> pd.DataFrame:
@@ -147,15 +159,42 @@ def _span_days(daily: pd.DataFrame, known: KnownDays, week_start_day: int) -> pd
 
 
 def _kind(day: dt.date, known: KnownDays, present: bool, open_days: frozenset[int]) -> str:
-    if day in known.closed or day.weekday() not in open_days or not present:
+    if day.weekday() not in open_days:
+        return "closed"
+    if day in known.closed:
+        return "shut"  # a known closure of an open weekday: its week keeps ``carry`` of it
+    if not present:
         return "closed"
     return "event" if day in known.events else "normal"
 
 
-def day_weights(days: pd.DataFrame, share: FloatArray, event_share: float) -> FloatArray:
-    """Each day's share of a normal week: weekday share x (1 normal, event share, 0 closed)."""
-    factor = days["kind"].map({"normal": 1.0, "event": event_share, "closed": 0.0})
+def day_weights(
+    days: pd.DataFrame, share: FloatArray, event_share: float, carry: float = CARRY_PRIOR
+) -> FloatArray:
+    """Each day's share of a normal week: weekday share x (1 normal, event share, carry for a
+    known closure, 0 closed or missing)."""
+    factor = days["kind"].map({"normal": 1.0, "event": event_share, "shut": carry, "closed": 0.0})
     return np.asarray(share[days["weekday"].to_numpy()] * factor.to_numpy(), dtype=np.float64)
+
+
+def _carry(days: pd.DataFrame, weeks: pd.DataFrame) -> float:
+    """Share of a known closed day's volume its week keeps (module docstring)."""
+    kinds = days.groupby("week_start", sort=True)["kind"].agg(set)
+    normal = np.array([k <= {"normal", "closed"} for k in kinds]) & (weeks["weight"] > 0.999)
+    rate = weeks["calls"].to_numpy() / weeks["weight"].clip(lower=1e-9).to_numpy()
+    shut_share = days.assign(s=days["shut_share"]).groupby("week_start", sort=True)["s"].sum()
+    ratios = []
+    for i, kind in enumerate(kinds):
+        if "shut" not in kind or not kind <= {"normal", "closed", "shut"}:
+            continue
+        before = [j for j in range(i - 1, -1, -1) if normal[j]][:2]
+        after = [j for j in range(i + 1, len(kinds)) if normal[j]][:2]
+        if not before + after or shut_share.iloc[i] <= 0:
+            continue
+        ref = float(np.median(rate[before + after]))
+        kept = weeks["calls"].iloc[i] / ref - weeks["weight"].iloc[i]
+        ratios.append(min(max(kept / shut_share.iloc[i], 0.0), 1.0))
+    return float(np.median(ratios)) if ratios else CARRY_PRIOR
 
 
 def weekly_history(
@@ -181,16 +220,19 @@ def weekly_from_daily(
     normal = np.array([k == "normal" for k in days.set_index("day").loc[in_span["day"], "kind"]])
     share = _weekday_share(in_span.reset_index(drop=True), open_days, normal)
     event = _event_share(days, share)
-    days["weight"] = day_weights(days, share, event)
+    days["weight"] = day_weights(days, share, event, 0.0)
+    days["shut_share"] = np.where(days["kind"] == "shut", share[days["weekday"].to_numpy()], 0.0)
     weeks = days.groupby("week_start", sort=True).agg(
         calls=("calls", "sum"), weight=("weight", "sum")
     )
+    carry = _carry(days, weeks.reset_index())
+    weeks["weight"] += carry * days.groupby("week_start", sort=True)["shut_share"].sum()
     aht = _weekly_aht(daily, week_start_day)
     frame = weeks.reset_index().merge(aht, on="week_start", how="left")
     frame["rate"] = np.where(
         frame["weight"] >= MIN_WEIGHT, frame["calls"] / frame["weight"].clip(lower=1e-9), np.nan
     )
-    return WeeklyHistory(frame, share, event, week_start_day, open_days)
+    return WeeklyHistory(frame, share, event, week_start_day, open_days, carry)
 
 
 def _weekly_aht(daily: pd.DataFrame, week_start_day: int) -> pd.DataFrame:
@@ -217,5 +259,5 @@ def future_days(
             "kind": [_kind(d, known, True, weekly.open_weekdays) for d in span],
         }
     )
-    days["weight"] = day_weights(days, weekly.weekday_share, weekly.event_share)
+    days["weight"] = day_weights(days, weekly.weekday_share, weekly.event_share, weekly.carry)
     return days

@@ -2,10 +2,14 @@
 
 The steps and the calendar weights are described in :mod:`forecasting.longrange`. Here: the
 rolling-origin backtest of the candidates on the history's own weeks (each origin trains on
-the weeks strictly before it and forecasts up to ``BACKTEST_HORIZON`` weeks; WAPE of weekly
-volume pooled over origins and horizons; the benchmarks ``naive`` and ``mean_4`` are listed
-first and win ties), the prediction interval from the chosen method's backtest log errors at
-nearby horizons, and the forecast itself.
+the weeks strictly before it and forecasts up to ``BACKTEST_HORIZON`` weeks), the choice of a
+method per horizon band (``BANDS`` of :mod:`forecasting.longrange_interval`: WAPE of weekly
+volume over the band's backtest errors; the benchmarks ``naive`` and ``mean_4`` are listed
+first and win ties; a band with fewer than ``MIN_ERRORS`` errors per method gets the
+benchmark ``mean_4``: without evidence no method is preferred to it, as a tie goes to the
+benchmark; horizons beyond the last band keep its method), the
+prediction interval from the chosen methods' backtest log errors calibrated per band on past
+origins (:mod:`forecasting.longrange_interval`), and the forecast itself.
 """
 
 from __future__ import annotations
@@ -24,9 +28,11 @@ from forecasting.longrange import (
     future_days,
     weekly_history,
 )
+from forecasting.longrange_interval import BANDS, MIN_ERRORS, band_of, calibrated_width
 from forecasting.longrange_models import (
     FloatArray,
     LongRangeMethod,
+    RecentMean,
     candidate_methods,
     method_named,
 )
@@ -43,8 +49,7 @@ __all__ = [
 MIN_WEEKS = 6  # fewer whole weeks of history: no long-range forecast
 MIN_TRAIN_WEEKS = 8  # training weeks of the first backtest origin
 MAX_ORIGINS = 40
-BACKTEST_HORIZON = 13
-MIN_ERRORS = 12  # fewer backtest errors near a horizon: the window widens
+BACKTEST_HORIZON = 26  # the last band's end: every band is backtested where history allows
 AHT_WEEKS = 8
 
 
@@ -63,7 +68,9 @@ class LongRangeForecast:
     history), ``calls``, ``calls_lo``/``calls_hi`` (central ``coverage`` interval), ``aht_s``
     (NaN without AHT in the history), ``weight`` (normal-week share under the calendar).
     ``days``: the target days with their ``weight`` (to spread a week over its days).
-    ``selection``: backtest scores of the candidates (empty when too short to backtest)."""
+    ``selection``: backtest scores of the candidates (empty when too short to backtest).
+    ``band_methods``: the method of each band of ``BANDS`` (``method`` names them all when
+    they differ); ``interval_scale``: the calibration multiplier of each band's interval."""
 
     frame: pd.DataFrame
     days: pd.DataFrame
@@ -73,6 +80,8 @@ class LongRangeForecast:
     history_weeks: int
     yearly: bool
     event_share: float
+    band_methods: tuple[str, ...] = ()
+    interval_scale: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,13 +126,14 @@ def _predict_log(
 
 
 def backtest_weekly(
-    s: _Series, method: LongRangeMethod, horizon: int = BACKTEST_HORIZON
-) -> pd.DataFrame:
+    s: _Series, method: LongRangeMethod, horizon: int = BACKTEST_HORIZON,
+    first: int = MIN_TRAIN_WEEKS,
+) -> pd.DataFrame:  # fmt: skip
     """Rolling-origin errors: one row per (origin, horizon) with ``forecast``, ``actual``
     (weekly volume) and ``log_error`` (log actual rate - log forecast rate)."""
     n = len(s.days)
     rows = []
-    for origin in range(max(MIN_TRAIN_WEEKS, n - MAX_ORIGINS), n):
+    for origin in range(max(first, n - MAX_ORIGINS), n):
         stop = min(origin + horizon, n)
         pred = _predict_log(method, s.days[:origin], s.log_rate[:origin], s.days[origin:stop])
         for h, t in enumerate(range(origin, stop), start=1):
@@ -142,46 +152,80 @@ def _wape(errors: pd.DataFrame) -> float:
     )
 
 
-def _select(
-    s: _Series, method: str
-) -> tuple[LongRangeMethod, tuple[MethodScore, ...], pd.DataFrame]:
+@dataclass(frozen=True, slots=True)
+class _Choice:
+    """The method of each band of ``BANDS`` and the backtest errors behind the interval (each
+    band's rows from its own method)."""
+
+    methods: tuple[LongRangeMethod, ...]
+    scores: tuple[MethodScore, ...]
+    errors: pd.DataFrame
+
+
+def _band_pick(scored: list[tuple[LongRangeMethod, pd.DataFrame]], lo: int, hi: int) -> int | None:
+    """Index of the lowest band WAPE (earlier wins ties); ``None`` with too few errors."""
+    band = [e[(e["horizon"] >= lo) & (e["horizon"] <= hi)] for _, e in scored]
+    if min(len(b) for b in band) < MIN_ERRORS:
+        return None
+    wapes = [np.nan_to_num(_wape(b), nan=np.inf) for b in band]
+    return min(range(len(scored)), key=lambda i: (wapes[i], i))
+
+
+def _select(s: _Series, method: str) -> _Choice:
     candidates = candidate_methods() if method == "auto" else (method_named(method),)
     scored = [(m, backtest_weekly(s, m)) for m in candidates]
     scores = tuple(MethodScore(m.name, _wape(e), len(e)) for m, e in scored)
+    benchmark = 1 if method == "auto" else 0  # mean_4
     if not scored[0][1].size:
-        fallback = candidates[1] if method == "auto" else candidates[0]
-        return fallback, (), scored[0][1]
-    best = min(range(len(scored)), key=lambda i: (np.nan_to_num(scores[i].wape, nan=np.inf), i))
-    return scored[best][0], scores, scored[best][1]
+        return _Choice((candidates[benchmark],) * len(BANDS), (), scored[0][1])
+    found = [_band_pick(scored, lo, hi) for lo, hi in BANDS]
+    picks = [benchmark if i is None else i for i in found]
+    parts = []
+    for b, i in enumerate(picks):
+        errors = scored[i][1]
+        bands = np.array([band_of(int(h)) for h in errors["horizon"]], dtype=np.int64)
+        parts.append(errors[bands == b])
+    errors = pd.concat(parts, ignore_index=True)
+    return _Choice(tuple(scored[i][0] for i in picks), scores, errors)
 
 
 def _bounds(
     errors: pd.DataFrame, horizons: np.ndarray, coverage: float, s: _Series
-) -> tuple[FloatArray, FloatArray]:
-    """Half-width of the log interval per target horizon: Student-t quantile (degrees of
-    freedom: the origins behind the errors, less one) x root mean square of the backtest log
-    errors within +-2 weeks of the horizon (wider until ``MIN_ERRORS``) x sqrt(1 + 1/origins),
-    widened by sqrt(h / h_max) beyond the backtested horizons. The RMS keeps a method's bias
-    in the width; the t quantile and the 1/origins term make up for the few, overlapping
-    errors a short history offers (plain empirical quantiles covered 50-70 % of 80 %)."""
-    upper = (1.0 + coverage) / 2.0
-    if len(errors) < MIN_ERRORS:  # too short to backtest: spread of week-to-week changes
+) -> tuple[FloatArray, FloatArray, tuple[float, ...]]:
+    """Log interval per target horizon (:mod:`forecasting.longrange_interval`). Too short a
+    backtest (the benchmark ``mean_4`` was chosen): the errors of ``mean_4`` backtested from
+    ``RecentMean.weeks`` training weeks on (it needs no more); shorter still: the spread of
+    week-to-week changes x sqrt(h)."""
+    if len(errors) < MIN_ERRORS:
+        errors = backtest_weekly(s, RecentMean(), first=RecentMean().weeks)
+    if len(errors) < MIN_ERRORS:
         step = np.diff(s.log_rate[s.valid]) if s.valid.sum() > 2 else np.array([0.1, -0.1])
-        width = stats.norm.ppf(upper) * float(np.std(step)) * np.sqrt(horizons)
-        return -width, width
-    h_max = int(errors["horizon"].max())
-    width = np.zeros(horizons.size)
-    for i, h in enumerate(horizons):
-        near = min(int(h), h_max)
-        for reach in range(2, h_max + 1):
-            pick = errors[(errors["horizon"] - near).abs() <= reach]
-            if len(pick) >= MIN_ERRORS:
-                break
-        origins = pick["origin"].nunique()
-        rms = float(np.sqrt(np.mean(pick["log_error"].to_numpy() ** 2)))
-        t = float(stats.t.ppf(upper, df=max(origins - 1, 1)))
-        width[i] = t * rms * np.sqrt(1.0 + 1.0 / origins) * np.sqrt(max(float(h) / h_max, 1.0))
-    return -width, width
+        width = stats.norm.ppf((1.0 + coverage) / 2.0) * float(np.std(step)) * np.sqrt(horizons)
+        return -width, width, ()
+    width, scale = calibrated_width(errors, horizons, coverage)
+    return -width, width, tuple(float(x) for x in scale)
+
+
+def _predict_bands(
+    methods: tuple[LongRangeMethod, ...], s: _Series, targets: list[dt.date],
+    horizons: np.ndarray,
+) -> FloatArray:  # fmt: skip
+    """Log rates of ``targets``, each from the method of its horizon's band."""
+    out = np.zeros(len(targets))
+    bands = np.array([band_of(int(h)) for h in horizons], dtype=np.int64)
+    for m in dict.fromkeys(methods):
+        use = np.isin(bands, [b for b, x in enumerate(methods) if x is m])
+        if use.any():
+            out[use] = _predict_log(m, s.days, s.log_rate, targets)[use]
+    return out
+
+
+def _name(methods: tuple[LongRangeMethod, ...]) -> str:
+    names = [m.name for m in methods]
+    if len(set(names)) == 1:
+        return names[0]
+    labels = [f"{lo}-{hi}" for lo, hi in BANDS[:-1]] + [f"{BANDS[-1][0]}+"]
+    return ", ".join(f"{label}: {n}" for label, n in zip(labels, names, strict=True))
 
 
 def _aht(weekly: WeeklyHistory) -> float:
@@ -207,13 +251,13 @@ def forecast_from_weeks(
         raise ValueError("coverage must be in (0, 1)")
     after = s.days[-1] + dt.timedelta(days=7)
     first = first_week or after
-    chosen, scores, errors = _select(s, method)
+    choice = _select(s, method)
     days = future_days(weekly, first, weeks, known or KnownDays())
     targets = [first + dt.timedelta(weeks=i) for i in range(weeks)]
     weight = days.groupby("week_start", sort=True)["weight"].sum().to_numpy()
-    log_rate = _predict_log(chosen, s.days, s.log_rate, targets)
     horizons = np.array([(t - s.days[-1]).days // 7 for t in targets])
-    lo, hi = _bounds(errors, horizons, coverage, s)
+    log_rate = _predict_bands(choice.methods, s, targets, horizons)
+    lo, hi, scale = _bounds(choice.errors, horizons, coverage, s)
     calls = np.exp(log_rate) * weight
     frame = pd.DataFrame({
         "week_start": targets, "horizon": horizons, "calls": calls, "calls_lo": calls * np.exp(lo),
@@ -221,7 +265,16 @@ def forecast_from_weeks(
     })  # fmt: skip
     yearly = yearly_index(s.days, s.log_rate) is not None
     return LongRangeForecast(
-        frame, days, chosen.name, coverage, scores, len(s.days), yearly, weekly.event_share
+        frame,
+        days,
+        _name(choice.methods),
+        coverage,
+        choice.scores,
+        len(s.days),
+        yearly,
+        weekly.event_share,
+        tuple(m.name for m in choice.methods),
+        scale,
     )
 
 

@@ -10,7 +10,7 @@ import pytest
 from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
 from forecasting.errors import InsufficientHistoryError
-from forecasting.longrange import KnownDays, weekly_history
+from forecasting.longrange import CARRY_PRIOR, KnownDays, weekly_history
 from forecasting.longrange_fit import forecast_weekly, monthly_totals
 from forecasting.longrange_models import Smoothing
 
@@ -57,13 +57,31 @@ def test_weekday_centre_keeps_its_last_week_and_weights_closures() -> None:
 
 
 def test_a_known_closure_takes_its_weekday_share_off_the_week() -> None:
-    history = daily_history(weekday_series(20))
+    past = MONDAY + dt.timedelta(weeks=5)  # closed, its calls lost: the week keeps none of them
+    history = daily_history(weekday_series(20, skip=frozenset({past})))
     closed = MONDAY + dt.timedelta(weeks=21)
-    fc = forecast_weekly(history, 3, zone="UTC", known=KnownDays(closed=frozenset({closed})))
+    known = KnownDays(closed=frozenset({past, closed}))
+    fc = forecast_weekly(history, 3, zone="UTC", known=known)
     calls = fc.frame["calls"].to_numpy()
     assert calls[0] == pytest.approx(6000.0)
     assert calls[1] == pytest.approx(6000.0 * 4 / 6)  # Monday closed: a third of the week gone
     assert fc.frame["calls_lo"].iloc[1] <= calls[1] <= fc.frame["calls_hi"].iloc[1]
+
+
+def test_the_calls_a_closed_day_moves_into_its_week_are_learned() -> None:
+    past = MONDAY + dt.timedelta(weeks=5)
+    days = weekday_series(20, skip=frozenset({past}))
+    days[past + dt.timedelta(days=1)] += 1500.0  # 3/4 of the closed Monday's 2000 come Tuesday
+    closed = MONDAY + dt.timedelta(weeks=21)
+    known = KnownDays(closed=frozenset({past, closed}))
+    weekly = weekly_history(daily_history(days), zone="UTC", known=known)
+    assert weekly.carry == pytest.approx(0.75)
+    assert weekly.frame["rate"].iloc[5] == pytest.approx(6000.0)  # the week's rate stays normal
+    fc = forecast_weekly(daily_history(days), 2, zone="UTC", known=known)
+    assert fc.frame["calls"].iloc[1] == pytest.approx(6000.0 - 0.25 * 2000.0)
+    only_future = KnownDays(closed=frozenset({closed}))  # no closure in the history: the prior
+    without = forecast_weekly(daily_history(weekday_series(20)), 2, zone="UTC", known=only_future)
+    assert without.frame["calls"].iloc[1] == pytest.approx(6000.0 - CARRY_PRIOR * 2000.0)
 
 
 def test_event_share_is_learned_from_past_events() -> None:
