@@ -1,16 +1,20 @@
 """The shared steps of the resource endpoints: create (201 + ``Location``), delete (204) and
-list the rows of one parent (a page, after a 404 for a missing parent)."""
+list the rows of one parent (a page, after a 404 for a missing parent); and the two read
+endpoints every resource has the same way, registered by :func:`add_get` and
+:func:`add_children_list` (grep their ``operation_id``, e.g. ``listAgents``, to find them)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import inspect
+import re
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
-from fastapi import Response, status
+from fastapi import APIRouter, Response, status
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, SQLModel, col, select
 
-from api.deps import commit, get_or_404, page
+from api.deps import Limit, Offset, ReadSession, commit, get_or_404, page
 
 T = TypeVar("T", bound=SQLModel)
 
@@ -67,3 +71,71 @@ def children_page(
     query = select(model).where(col(getattr(model, f"{kind}_id")) == parent_id)
     order = sa_inspect(model).primary_key[0] if order is None else order
     return page(session, query, order, limit, offset)
+
+
+def _endpoint(
+    call: Callable[..., Any], operation_id: str, params: list[inspect.Parameter], answer: type
+) -> Callable[..., Any]:
+    """``call`` as FastAPI sees a route function: named after ``operation_id`` in snake case
+    (``listAgents`` -> ``list_agents``, the OpenAPI summary "List Agents"), with ``params``."""
+    call.__name__ = call.__qualname__ = re.sub(r"([A-Z])", r"_\1", operation_id).lower()
+    signature = inspect.Signature(params, return_annotation=answer)
+    call.__signature__ = signature  # type: ignore[attr-defined]
+    return call
+
+
+def _path_key(path: str) -> str:
+    """The last path parameter of ``path`` (``/v1/sites/{site_id}/agents`` -> ``site_id``)."""
+    return re.findall(r"{(\w+)}", path)[-1]
+
+
+def add_get(
+    router: APIRouter, path: str, operation_id: str, model: type[T], read: Callable[[T], Any]
+) -> None:
+    """``GET path``: ``read`` of the ``model`` row named by the path's ``{<kind>_id}`` (404
+    naming the kind when missing), answered as ``read``'s return type."""
+    key = _path_key(path)
+    answer = inspect.signature(read, eval_str=True).return_annotation
+
+    def get_one(session: Session, **ids: int) -> Any:
+        return read(get_or_404(session, model, ids[key], key.removesuffix("_id")))
+
+    params = [_path_param(key), inspect.Parameter("session", _KEYWORD, annotation=ReadSession)]
+    router.get(path, operation_id=operation_id)(_endpoint(get_one, operation_id, params, answer))
+
+
+def add_children_list(
+    router: APIRouter,
+    path: str,
+    operation_id: str,
+    rows: tuple[type[SQLModel], type[T]],
+    read: Callable[[T], Any],
+    answer: type,
+    order: Any = None,
+) -> None:
+    """``GET path`` with ``limit``/``offset``: ``answer`` (``total``, ``limit``, ``offset``,
+    ``items``) holding ``read`` of a :func:`children_page` of ``rows`` (parent, child): the
+    children of the parent named by the path's ``{<kind>_id}``."""
+    key = _path_key(path)
+    parent, model = rows
+
+    def list_children(session: Session, limit: int, offset: int, **ids: int) -> Any:
+        kind = key.removesuffix("_id")
+        total, found = children_page(session, parent, ids[key], kind, model, limit, offset, order)
+        return answer(total=total, limit=limit, offset=offset, items=[read(r) for r in found])
+
+    params = [
+        _path_param(key),
+        inspect.Parameter("session", _KEYWORD, annotation=ReadSession),
+        inspect.Parameter("limit", _KEYWORD, annotation=Limit, default=100),
+        inspect.Parameter("offset", _KEYWORD, annotation=Offset, default=0),
+    ]
+    endpoint = _endpoint(list_children, operation_id, params, answer)
+    router.get(path, operation_id=operation_id)(endpoint)
+
+
+_KEYWORD = inspect.Parameter.POSITIONAL_OR_KEYWORD
+
+
+def _path_param(key: str) -> inspect.Parameter:
+    return inspect.Parameter(key, _KEYWORD, annotation=int)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 from sqlmodel import Session, col
 
-from api.crud import children_page, created, deleted
-from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404
+from api.crud import add_children_list, add_get, created, deleted
+from api.deps import WriteSession, commit, get_or_404
 from api.errors import invalid
 from api.schemas import (
     AgentCreate,
@@ -63,18 +63,9 @@ def create_agent(
     return agent_read(created(session, row, response, "/v1/agents", conflict))
 
 
-@router.get("/v1/sites/{site_id}/agents", operation_id="listAgents")
-def list_agents(
-    site_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
-) -> AgentList:
-    total, rows = children_page(session, Site, site_id, "site", Agent, limit, offset)
-    items = [agent_read(a) for a in rows]
-    return AgentList(total=total, limit=limit, offset=offset, items=items)
-
-
-@router.get("/v1/agents/{agent_id}", operation_id="getAgent")
-def get_agent(agent_id: int, session: ReadSession) -> AgentRead:
-    return agent_read(get_or_404(session, Agent, agent_id, "agent"))
+add_children_list(router, "/v1/sites/{site_id}/agents", "listAgents", (Site, Agent),
+                  agent_read, AgentList)  # fmt: skip
+add_get(router, "/v1/agents/{agent_id}", "getAgent", Agent, agent_read)
 
 
 @router.patch("/v1/agents/{agent_id}", operation_id="updateAgent")
@@ -112,18 +103,15 @@ def create_time_off(
     get_or_404(session, Agent, agent_id, "agent")
     row = TimeOff(agent_id=agent_id, **body.model_dump())
     conflict = f"agent {agent_id} already has time off on {body.day}"
-    row = created(session, row, response, "/v1/time-off", conflict)
+    return time_off_read(created(session, row, response, "/v1/time-off", conflict))
+
+
+def time_off_read(row: TimeOff) -> TimeOffRead:
     return TimeOffRead.model_validate(row, from_attributes=True)
 
 
-@router.get("/v1/agents/{agent_id}/time-off", operation_id="listTimeOff")
-def list_time_off(
-    agent_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
-) -> TimeOffList:
-    day = col(TimeOff.day)
-    total, rows = children_page(session, Agent, agent_id, "agent", TimeOff, limit, offset, day)
-    items = [TimeOffRead.model_validate(t, from_attributes=True) for t in rows]
-    return TimeOffList(total=total, limit=limit, offset=offset, items=items)
+add_children_list(router, "/v1/agents/{agent_id}/time-off", "listTimeOff",
+                  (Agent, TimeOff), time_off_read, TimeOffList, col(TimeOff.day))  # fmt: skip
 
 
 @router.delete(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from api.crud import children_page, created, deleted
-from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404
+from api.crud import add_children_list, add_get, created, deleted
+from api.deps import WriteSession, commit, get_or_404
 from api.schemas import ContractCreate, ContractList, ContractRead
 from api.tables import Contract, Site
 
@@ -31,18 +31,9 @@ def create_contract(
     return contract_read(created(session, row, response, "/v1/contracts", conflict))
 
 
-@router.get("/v1/sites/{site_id}/contracts", operation_id="listContracts")
-def list_contracts(
-    site_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
-) -> ContractList:
-    total, rows = children_page(session, Site, site_id, "site", Contract, limit, offset)
-    items = [contract_read(c) for c in rows]
-    return ContractList(total=total, limit=limit, offset=offset, items=items)
-
-
-@router.get("/v1/contracts/{contract_id}", operation_id="getContract")
-def get_contract(contract_id: int, session: ReadSession) -> ContractRead:
-    return contract_read(get_or_404(session, Contract, contract_id, "contract"))
+add_children_list(router, "/v1/sites/{site_id}/contracts", "listContracts",
+                  (Site, Contract), contract_read, ContractList)  # fmt: skip
+add_get(router, "/v1/contracts/{contract_id}", "getContract", Contract, contract_read)
 
 
 @router.put("/v1/contracts/{contract_id}", operation_id="replaceContract")

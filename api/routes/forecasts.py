@@ -6,8 +6,8 @@ from fastapi import APIRouter
 from sqlmodel import col, func, select
 
 from api.convert.weeks import week_start_problem
-from api.crud import children_page
-from api.deps import Limit, Offset, ReadSession, get_or_404
+from api.crud import add_children_list
+from api.deps import ReadSession, get_or_404
 from api.errors import invalid
 from api.routes.jobs import StartJob
 from api.schemas import (
@@ -58,10 +58,5 @@ def get_forecast(forecast_id: int, session: ReadSession) -> ForecastRead:
     return ForecastRead(**_summary(row).model_dump(), intervals=intervals)
 
 
-@router.get("/v1/queues/{queue_id}/forecasts", operation_id="listForecasts")
-def list_forecasts(
-    queue_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
-) -> ForecastList:
-    total, rows = children_page(session, Queue, queue_id, "queue", Forecast, limit, offset)
-    items = [_summary(r) for r in rows]
-    return ForecastList(total=total, limit=limit, offset=offset, items=items)
+add_children_list(router, "/v1/queues/{queue_id}/forecasts", "listForecasts",
+                  (Queue, Forecast), _summary, ForecastList)  # fmt: skip

@@ -7,8 +7,8 @@ from sqlmodel import Session
 
 from api.convert.goals import goal_problems, queue_goal
 from api.convert.rules import rules_body
-from api.crud import children_page, created, deleted
-from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404
+from api.crud import add_children_list, add_get, created, deleted
+from api.deps import WriteSession, commit, get_or_404
 from api.errors import ApiError
 from api.routes.shift_rules import grid_problems
 from api.schemas import QueueCreate, QueueList, QueueRead, QueueUpdate, ServiceGoal
@@ -76,18 +76,9 @@ def create_queue(
     return queue_read(created(session, queue, response, "/v1/queues", conflict))
 
 
-@router.get("/v1/sites/{site_id}/queues", operation_id="listQueues")
-def list_queues(
-    site_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
-) -> QueueList:
-    total, rows = children_page(session, Site, site_id, "site", Queue, limit, offset)
-    items = [queue_read(q) for q in rows]
-    return QueueList(total=total, limit=limit, offset=offset, items=items)
-
-
-@router.get("/v1/queues/{queue_id}", operation_id="getQueue")
-def get_queue(queue_id: int, session: ReadSession) -> QueueRead:
-    return queue_read(get_or_404(session, Queue, queue_id, "queue"))
+add_children_list(router, "/v1/sites/{site_id}/queues", "listQueues", (Site, Queue),
+                  queue_read, QueueList)  # fmt: skip
+add_get(router, "/v1/queues/{queue_id}", "getQueue", Queue, queue_read)
 
 
 @router.patch("/v1/queues/{queue_id}", operation_id="updateQueue")

@@ -13,8 +13,8 @@ import numpy as np
 from fastapi import APIRouter, Query, Response, status
 
 from api.convert.goals import core_goal, queue_goal
-from api.crud import children_page, created
-from api.deps import Limit, Offset, ReadSession, WriteSession, get_or_404
+from api.crud import add_children_list, add_get, created
+from api.deps import ReadSession, WriteSession, get_or_404
 from api.schemas import (
     RequirementCreate,
     RequirementIntervals,
@@ -108,18 +108,10 @@ def create_requirement(
     return requirement_read(created(session, row, response, "/v1/requirements"))
 
 
-@router.get("/v1/requirements/{requirement_id}", operation_id="getRequirement")
-def get_requirement(requirement_id: int, session: ReadSession) -> RequirementRead:
-    return requirement_read(get_or_404(session, Requirement, requirement_id, "requirement"))
-
-
-@router.get("/v1/queues/{queue_id}/requirements", operation_id="listRequirements")
-def list_requirements(
-    queue_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
-) -> RequirementList:
-    total, rows = children_page(session, Queue, queue_id, "queue", Requirement, limit, offset)
-    items = [requirement_summary(r) for r in rows]
-    return RequirementList(total=total, limit=limit, offset=offset, items=items)
+add_get(router, "/v1/requirements/{requirement_id}", "getRequirement", Requirement,
+        requirement_read)  # fmt: skip
+add_children_list(router, "/v1/queues/{queue_id}/requirements", "listRequirements",
+                  (Queue, Requirement), requirement_summary, RequirementList)  # fmt: skip
 
 
 @router.get("/v1/requirements/{requirement_id}/simulated-kpis",

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Response, status
 from sqlmodel import col, func, select
 
 from api.convert.scenarios import base_plan, load_scenarios, scenario_core
-from api.crud import children_page, created
-from api.deps import Limit, Offset, ReadSession, WriteSession, get_or_404
+from api.crud import add_children_list, add_get, created
+from api.deps import ReadSession, WriteSession, get_or_404
 from api.routes.jobs import StartJob
 from api.schemas import (
     ComparisonCreate,
@@ -42,18 +42,9 @@ def create_scenario(
     return scenario_read(created(session, row, response, "/v1/scenarios", conflict))
 
 
-@router.get("/v1/scenarios/{scenario_id}", operation_id="getScenario")
-def get_scenario(scenario_id: int, session: ReadSession) -> ScenarioRead:
-    return scenario_read(get_or_404(session, Scenario, scenario_id, "scenario"))
-
-
-@router.get("/v1/queues/{queue_id}/scenarios", operation_id="listScenarios")
-def list_scenarios(
-    queue_id: int, session: ReadSession, limit: Limit = 100, offset: Offset = 0
-) -> ScenarioList:
-    total, rows = children_page(session, Queue, queue_id, "queue", Scenario, limit, offset)
-    items = [scenario_read(r) for r in rows]
-    return ScenarioList(total=total, limit=limit, offset=offset, items=items)
+add_get(router, "/v1/scenarios/{scenario_id}", "getScenario", Scenario, scenario_read)
+add_children_list(router, "/v1/queues/{queue_id}/scenarios", "listScenarios",
+                  (Queue, Scenario), scenario_read, ScenarioList)  # fmt: skip
 
 
 @router.post("/v1/comparisons", status_code=202, operation_id="createComparison")

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Response, status
 from sqlmodel import col, select
 
 from api.auth import Visible
-from api.crud import created, deleted
+from api.crud import add_get, created, deleted
 from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404, page
 from api.schemas import (
     SiteCreate,
@@ -74,9 +74,7 @@ def list_sites(
     return SiteList(total=total, limit=limit, offset=offset, items=[site_read(s) for s in rows])
 
 
-@router.get("/{site_id}", operation_id="getSite")
-def get_site(site_id: int, session: ReadSession) -> SiteRead:
-    return site_read(get_or_404(session, Site, site_id, "site"))
+add_get(router, "/{site_id}", "getSite", Site, site_read)
 
 
 @router.patch("/{site_id}", operation_id="updateSite")
