@@ -19,6 +19,7 @@ from api.routes import (
     agents,
     audit,
     capacity,
+    clients,
     contracts,
     forecasts,
     hiring,
@@ -44,7 +45,7 @@ API_VERSION = "v1"
 
 ROUTERS = (sites, queues, imports, forecasts, requirements, rosters, scenarios, contracts,
            agents, shift_rules, capacity, hiring, jobs, tokens, audit, actuals,
-           reports, site_rosters, roster_edits, publish)  # fmt: skip
+           reports, site_rosters, roster_edits, publish, clients)  # fmt: skip
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
