@@ -76,6 +76,15 @@ ROUTE_GROUPS: dict[str, str] = {
     "/v1/rosters/{roster_id}/versions": "rosters",
     "/v1/rosters/{roster_id}/versions/{number}": "rosters",
     "/v1/rosters/{roster_id}/compare": "rosters",
+    "/v1/rosters/{roster_id}/locks": "rosters",
+    "/v1/rosters/{roster_id}/locks/{lock_id}": "rosters",
+    "/v1/rosters/{roster_id}/reoptimise": "rosters",
+    "/v1/rosters/{roster_id}/swaps": "rosters",
+    "/v1/agents/{agent_id}/time-off-requests": "staff",
+    "/v1/agents/{agent_id}/time-off-requests/{request_id}": "staff",
+    "/v1/agents/{agent_id}/time-off-requests/{request_id}/impact": "staff",
+    "/v1/agents/{agent_id}/time-off-requests/{request_id}/cover": "staff",
+    "/v1/agents/{agent_id}/time-off-requests/{request_id}/decision": "staff",
     "/v1/rosters/{roster_id}/publications": "schedules",
     "/v1/published-schedules/{site_id}/export.csv": "schedules",
     "/v1/published-schedules/{site_id}/agents/{agent_code}": "schedules",
@@ -103,8 +112,6 @@ ROUTE_GROUPS: dict[str, str] = {
     "/v1/queues/{queue_id}/actuals": "actuals",
     "/v1/queues/{queue_id}/intraday": "actuals",
     "/v1/reports/service": "reports",
-    "/v1/clients": "queues",  # a client's targets and queues: planned as the queues are
-    "/v1/clients/{client_id}": "queues",
 }
 # Routes anyone may call, without a token (an agent's schedule link holds its own secret).
 PUBLIC_PATHS = frozenset(

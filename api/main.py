@@ -19,7 +19,6 @@ from api.routes import (
     agents,
     audit,
     capacity,
-    clients,
     contracts,
     forecasts,
     hiring,
@@ -30,11 +29,13 @@ from api.routes import (
     reports,
     requirements,
     roster_edits,
+    roster_locks,
     rosters,
     scenarios,
     shift_rules,
     site_rosters,
     sites,
+    time_off,
     tokens,
 )
 from api.settings import Settings
@@ -45,7 +46,7 @@ API_VERSION = "v1"
 
 ROUTERS = (sites, queues, imports, forecasts, requirements, rosters, scenarios, contracts,
            agents, shift_rules, capacity, hiring, jobs, tokens, audit, actuals,
-           reports, site_rosters, roster_edits, publish, clients)  # fmt: skip
+           reports, site_rosters, roster_edits, publish, roster_locks, time_off)  # fmt: skip
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -141,6 +141,11 @@ class Contract(SQLModel, table=True):
     max_weekly_paid_minutes: int
     max_days: int
     hourly_cost: float = 0.0
+    # paid minutes an approved day of leave counts toward the week (0: leave is not counted;
+    # migration 0012)
+    leave_paid_minutes: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default="0")
+    )
     created_at: datetime = _created()
 
 
@@ -183,6 +188,11 @@ class TimeOff(SQLModel, table=True):
     day: date
     kind: str = Field(default="leave", max_length=20)
     note: str = Field(default="", max_length=300)
+    # an absence of some hours of the day (local minutes; null: the whole day) and the
+    # time-off request it was approved from (migration 0012)
+    start_minute: int | None = None
+    end_minute: int | None = None
+    request_id: int | None = None  # no FK: the absence outlives its request
     created_at: datetime = _created()
 
 
@@ -473,6 +483,39 @@ class SchedulePublication(SQLModel, table=True):
     published_at: datetime = _created()
 
 
+class RosterLock(SQLModel, table=True):
+    """What a re-optimisation of a roster keeps (migration 0012): an agent's whole week
+    (``day`` null), a day of every agent (``agent`` null) or one agent-day."""
+
+    __tablename__ = "roster_lock"
+    id: int | None = Field(default=None, primary_key=True)
+    roster_id: int = _fk("roster.id")
+    agent: str | None = Field(default=None, max_length=40)
+    day: int | None = None
+    author: str = Field(default="", max_length=200)
+    created_at: datetime = _created()
+
+
+class TimeOffRequest(SQLModel, table=True):
+    """An agent's request for time off (migration 0012): whole days ``first_day`` ..
+    ``last_day`` or, on one day, the hours ``start_minute`` .. ``end_minute`` (local); status
+    ``requested``, ``approved`` (its days are ``time_off`` rows) or ``refused``."""
+
+    __tablename__ = "time_off_request"
+    id: int | None = Field(default=None, primary_key=True)
+    agent_id: int = _fk("agent.id")
+    first_day: date
+    last_day: date
+    start_minute: int | None = None
+    end_minute: int | None = None
+    reason: str = Field(default="", max_length=300)
+    status: str = Field(default="requested", max_length=16, index=True)
+    author: str = Field(default="", max_length=200)
+    decided_by: str | None = Field(default=None, max_length=200)
+    decided_at: datetime | None = _ts(nullable=True)
+    created_at: datetime = _created()
+
+
 class AgentScheduleLink(SQLModel, table=True):
     """A per-agent read-only link to the agent's published schedule (migration 0010): only the
     secret's SHA-256 is stored; a revoked link answers 404."""
@@ -484,31 +527,3 @@ class AgentScheduleLink(SQLModel, table=True):
     hint: str = Field(default="", max_length=16)
     created_at: datetime = _created()
     revoked_at: datetime | None = _ts(nullable=True)
-
-
-class Client(SQLModel, table=True):
-    """A client the centre reports to, with its service targets (migration 0013); its queues
-    are linked by ``client_queue`` (a queue belongs to at most one client)."""
-
-    __tablename__ = "client"
-    id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=200, unique=True)
-    service_level: float
-    answer_within_s: float
-    max_asa_s: float | None = None
-    max_abandon_rate: float | None = None
-    created_at: datetime = _created()
-
-
-class ClientQueue(SQLModel, table=True):
-    """A queue owned by a client (migration 0013)."""
-
-    __tablename__ = "client_queue"
-    client_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("client.id", ondelete="CASCADE"), primary_key=True)
-    )
-    queue_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("queue.id", ondelete="CASCADE"), primary_key=True, unique=True
-        )
-    )

@@ -177,7 +177,7 @@ def day_weights(
     return np.asarray(share[days["weekday"].to_numpy()] * factor.to_numpy(), dtype=np.float64)
 
 
-def _carry(days: pd.DataFrame, weeks: pd.DataFrame, prior: float) -> float:
+def _carry(days: pd.DataFrame, weeks: pd.DataFrame) -> float:
     """Share of a known closed day's volume its week keeps (module docstring)."""
     kinds = days.groupby("week_start", sort=True)["kind"].agg(set)
     normal = np.array([k <= {"normal", "closed"} for k in kinds]) & (weeks["weight"] > 0.999)
@@ -194,7 +194,7 @@ def _carry(days: pd.DataFrame, weeks: pd.DataFrame, prior: float) -> float:
         ref = float(np.median(rate[before + after]))
         kept = weeks["calls"].iloc[i] / ref - weeks["weight"].iloc[i]
         ratios.append(min(max(kept / shut_share.iloc[i], 0.0), 1.0))
-    return float(np.median(ratios)) if ratios else prior
+    return float(np.median(ratios)) if ratios else CARRY_PRIOR
 
 
 def weekly_history(
@@ -207,11 +207,10 @@ def weekly_history(
 
 
 def weekly_from_daily(
-    daily: pd.DataFrame, *, week_start_day: int = 0, known: KnownDays | None = None,
-    carry_prior: float = CARRY_PRIOR,
-) -> WeeklyHistory:  # fmt: skip
+    daily: pd.DataFrame, *, week_start_day: int = 0, known: KnownDays | None = None
+) -> WeeklyHistory:
     """:func:`weekly_history` from :func:`daily_totals` (``day``, ``calls``, ``aht_w``,
-    ``aht_n``); ``carry_prior``: the carry while the history holds no known closed day."""
+    ``aht_n``)."""
     known = known or KnownDays()
     if daily.empty:
         raise InsufficientHistoryError("the history has no rows")
@@ -226,7 +225,7 @@ def weekly_from_daily(
     weeks = days.groupby("week_start", sort=True).agg(
         calls=("calls", "sum"), weight=("weight", "sum")
     )
-    carry = _carry(days, weeks.reset_index(), carry_prior)
+    carry = _carry(days, weeks.reset_index())
     weeks["weight"] += carry * days.groupby("week_start", sort=True)["shut_share"].sum()
     aht = _weekly_aht(daily, week_start_day)
     frame = weeks.reset_index().merge(aht, on="week_start", how="left")

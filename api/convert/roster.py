@@ -22,10 +22,11 @@ import numpy as np
 import pandas as pd
 from sqlmodel import Session, col, select
 
+from api.convert.absences import absent_agent, leave_credits, week_absences
 from api.convert.rules import core_rules, core_weights, rules_body
 from api.convert.weeks import week_start_problem
 from api.schemas import RosterJobCreate
-from api.tables import Agent, Contract, Queue, Requirement, ShiftRules, Site, TimeOff
+from api.tables import Agent, Contract, Queue, Requirement, ShiftRules, Site
 from forecasting.errors import InvalidInput, Problem
 from optimizer.errors import InputError
 from optimizer.roster import problem as rp
@@ -97,34 +98,26 @@ def _agents(
 ) -> list[rp.Agent]:
     """The agents of ``rows`` with their week in day order from ``week_start``."""
     start_day = week_start.weekday()
-    week_end = week_start + dt.timedelta(days=7)
-    off_query = select(TimeOff).where(
-        col(TimeOff.agent_id).in_([a.id for a in rows]),
-        col(TimeOff.day) >= week_start,
-        col(TimeOff.day) < week_end,
-    )
-    off: dict[int, set[int]] = {}
-    for item in session.exec(off_query).all():
-        off.setdefault(item.agent_id, set()).add((item.day - week_start).days)
+    off = week_absences(session, rows, week_start)  # whole days or hours (api.convert.absences)
+    credits = leave_credits(session, rows)
     agents = []
     for row in rows:
         assert row.id is not None
         contract = contracts[row.contract_id]
-        days_off = off.get(row.id, set())
         week = rotate_week(row.availability, start_day)
-        availability = tuple(None if d in days_off else _window(p) for d, p in enumerate(week))
-        agents.append(
-            rp.Agent(
-                id=row.code,
-                contract=contract.id,
-                availability=availability,
-                min_weekly_paid_min=contract.min_weekly_paid_min,
-                max_weekly_paid_min=contract.max_weekly_paid_min,
-                max_days=min(contract.max_days, sum(w is not None for w in availability)),
-                history=rp.History(row.consecutive_days_worked, row.last_shift_end_minute),
-                preferences=core_preferences(row.preferences, start_day),
-            )
+        availability = tuple(_window(p) for p in week)
+        agent = rp.Agent(
+            id=row.code,
+            contract=contract.id,
+            availability=availability,
+            min_weekly_paid_min=contract.min_weekly_paid_min,
+            max_weekly_paid_min=contract.max_weekly_paid_min,
+            max_days=min(contract.max_days, sum(w is not None for w in availability)),
+            history=rp.History(row.consecutive_days_worked, row.last_shift_end_minute),
+            preferences=core_preferences(row.preferences, start_day),
         )
+        absences = off.get(row.id, [])
+        agents.append(absent_agent(agent, contract, credits[row.contract_id], absences))
     return agents
 
 

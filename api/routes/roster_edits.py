@@ -15,6 +15,7 @@ from fastapi import APIRouter, Header, Path, Query, Response
 from sqlmodel import Session, col, select
 
 from api.auth import CurrentAccess
+from api.convert import reoptimise as cr
 from api.convert import roster_edits as ce
 from api.deps import ReadSession, WriteSession, commit, get_or_404
 from api.errors import ID_MAX, ApiError
@@ -106,13 +107,8 @@ def _save(
     """Check and store ``roster`` as version ``number`` of ``row``."""
     assert row.id is not None
     data = ce.roster_input(session, row)
-    found = ce.assess(data, roster, row.week_start)
-    version = RosterVersion(
-        roster_id=row.id, number=number, kind=kind, edit=edit,
-        author_token_id=who.principal.token_id, author=who.principal.name,
-        shifts=ce.shifts_json(data.problem, roster), violations=found.violations,
-        kpis=found.kpis, coverage=found.coverage,
-    )  # fmt: skip
+    author = (who.principal.name, who.principal.token_id)
+    version = cr.version_row(data, row, number, roster, author, kind, edit)
     session.add(version)
     try:
         commit(session)
@@ -121,7 +117,7 @@ def _save(
     return version
 
 
-def _answer(response: Response, roster_id: int, version: RosterVersion) -> VersionRead:
+def answer_version(response: Response, roster_id: int, version: RosterVersion) -> VersionRead:
     response.headers["ETag"] = etag(version.number)
     response.headers["Location"] = f"/v1/rosters/{roster_id}/versions/{version.number}"
     v = ce.version_of_row(version)
@@ -141,7 +137,7 @@ def edit_roster(
     base = ce.version_of(session, row, current)
     edited = ce.apply_edit(ce.core_roster(base.shifts), body.edit)
     version = _save(session, row, current + 1, edited, who, "edit", body.edit.model_dump())
-    return _answer(response, roster_id, version)
+    return answer_version(response, roster_id, version)
 
 
 @router.post("/v1/rosters/{roster_id}/undo", status_code=201, operation_id="undoRosterEdits",
@@ -156,7 +152,7 @@ def undo_roster(
     older = ce.version_of(session, row, body.to)
     older_roster = ce.core_roster(older.shifts)
     version = _save(session, row, current + 1, older_roster, who, "undo", {"to": body.to})
-    return _answer(response, roster_id, version)
+    return answer_version(response, roster_id, version)
 
 
 @router.get("/v1/rosters/{roster_id}/versions", operation_id="listRosterVersions")

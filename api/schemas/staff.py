@@ -35,6 +35,10 @@ class ContractBase(Strict):
     max_weekly_paid_minutes: int = Field(ge=0, le=7 * 1440)
     max_days: int = Field(ge=1, le=7)
     hourly_cost: float = Field(default=0.0, ge=0.0)
+    leave_paid_minutes: int = Field(
+        default=0, ge=0, le=1440,
+        description="paid minutes an approved day of leave counts toward the week (0: none)",
+    )  # fmt: skip
 
     @field_validator("shift_paid_minutes")
     @classmethod

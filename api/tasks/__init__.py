@@ -23,6 +23,7 @@ KINDS: dict[str, str] = {
     "forecast": "api.tasks.forecast",
     "hiring_scenario": "api.tasks.hiring",
     "history_import": "api.tasks.history_import",
+    "reoptimise": "api.tasks.reoptimise",
     "roster": "api.tasks.roster",
     "site_roster": "api.tasks.site_roster",
 }

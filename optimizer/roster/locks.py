@@ -1,0 +1,255 @@
+"""Re-optimise a roster around locks: locked shifts (and locked days off) stay exactly as they
+are, the rest of the week is solved again by :func:`optimizer.roster.solve.solve_roster`.
+
+A lock names an agent (all its week), a day (every agent's shift that day) or one agent-day.
+A locked agent-day keeps what the base roster has there: its shift, or no shift (a locked day
+off). The locks become a smaller problem of the same kind (:func:`reduce_problem`):
+
+- agents locked all week leave the problem; their shifts are fixed;
+- an agent with some locked days has those days unavailable, its weekly paid minutes and
+  working-day limit lowered by its locked shifts, and the days beside a locked shift narrowed
+  so the minimum rest to it holds;
+- the requirement is what the locked shifts leave uncovered (``max(0, need - locked)``).
+
+The cost of any completion equals the reduced problem's deviation cost plus a constant (the
+locked shifts' paid time, preferences and their over-coverage), so the reduced LP bound plus
+that constant is a lower bound of every roster that keeps the locks: bound and gap are
+reported as a solve's are. Consecutive-day runs through a locked working day are not in the
+reduced problem: the merged roster is checked with :func:`check_roster` and an agent whose
+merged week breaks a rule gets back its base shifts on its unlocked days when that week is
+valid (else the roster is ``INVALID``, as a solve reports it). The re-optimisation minimises
+the deviation cost (the service-level objective is not decomposable); the service level is
+evaluated on the whole roster.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizer.errors import InputError
+from optimizer.roster.check import check_roster
+from optimizer.roster.constraints.working_days import day_limit
+from optimizer.roster.evaluate import (
+    evaluate_roster,
+    evaluate_service_level,
+    objective_cost,
+    staffed_matrix,
+)
+from optimizer.roster.problem import Agent, Roster, RosterProblem, Shift, Window
+from optimizer.roster.solve import (
+    RosterResult,
+    SolveOptions,
+    SolverProgress,
+    SolverReport,
+    solve_roster,
+)
+
+__all__ = ["Locks", "Reduction", "locked_changes", "reduce_problem", "solve_with_locks"]
+
+AgentDay = tuple[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Locks:
+    """What must not change: whole agents, whole days, single agent-days."""
+
+    agents: frozenset[str] = frozenset()
+    days: frozenset[int] = frozenset()
+    shifts: frozenset[AgentDay] = frozenset()
+
+    def covers(self, agent: str, day: int) -> bool:
+        return agent in self.agents or day in self.days or (agent, day) in self.shifts
+
+    def locked_days(self, agent: str, days: int) -> frozenset[int]:
+        return frozenset(d for d in range(days) if self.covers(agent, d))
+
+
+@dataclass(frozen=True, slots=True)
+class Reduction:
+    """The problem left to solve, the shifts that are fixed, and the agents fully locked."""
+
+    problem: RosterProblem
+    fixed: tuple[Shift, ...]
+    frozen_agents: frozenset[str]
+
+
+def _narrow(window: Window | None, lo: int | None, hi: int | None) -> Window | None:
+    if window is None:
+        return None
+    start = window[0] if lo is None else max(window[0], lo)
+    end = window[1] if hi is None else min(window[1], hi)
+    return (start, end) if start < end else None
+
+
+def _free_availability(
+    problem: RosterProblem, agent: Agent, locked: frozenset[int], fixed: dict[int, Shift]
+) -> tuple[Window | None, ...]:
+    """The agent's availability with locked days removed and the days beside a locked shift
+    narrowed to keep the minimum rest to it."""
+    rest = problem.rules.min_rest_min
+    out: list[Window | None] = []
+    for day, window in enumerate(agent.availability):
+        if day in locked:
+            out.append(None)
+            continue
+        before, after = fixed.get(day - 1), fixed.get(day + 1)
+        lo = None if before is None else before.end_min + rest - 1440
+        hi = None if after is None else after.start_min + 1440 - rest
+        out.append(_narrow(window, lo, hi))
+    return tuple(out)
+
+
+def _free_agent(
+    problem: RosterProblem, agent: Agent, locked: frozenset[int], fixed: list[Shift]
+) -> Agent:
+    """``agent`` on its unlocked days only, its weekly bounds less its locked shifts."""
+    paid = sum(s.paid_min(problem.rules) for s in fixed)
+    by_day = {s.day: s for s in fixed}
+    return dataclasses.replace(
+        agent,
+        availability=_free_availability(problem, agent, locked, by_day),
+        min_weekly_paid_min=max(0, agent.min_weekly_paid_min - paid),
+        max_weekly_paid_min=max(0, agent.max_weekly_paid_min - paid),
+        max_days=max(0, day_limit(problem, agent) - len(by_day)),
+        fixed_cost=0.0 if fixed else agent.fixed_cost,
+    )
+
+
+def _residual(problem: RosterProblem, fixed: Iterable[Shift]) -> tuple[tuple[int, ...], ...]:
+    staffed = staffed_matrix(problem, Roster(tuple(fixed)))
+    need = np.maximum(0, np.asarray(problem.requirement, dtype=np.int64) - staffed)
+    return tuple(tuple(int(v) for v in row) for row in need)
+
+
+def reduce_problem(problem: RosterProblem, base: Roster, locks: Locks) -> Reduction:
+    """The problem of the unlocked part of ``base`` (see the module docstring)."""
+    by_agent = base.by_agent()
+    fixed: list[Shift] = []
+    agents: list[Agent] = []
+    frozen: set[str] = set()
+    for agent in problem.agents:
+        locked = locks.locked_days(agent.id, problem.days)
+        mine = [s for s in by_agent.get(agent.id, []) if s.day in locked]
+        fixed.extend(mine)
+        if len(locked) == problem.days:
+            frozen.add(agent.id)
+        else:
+            agents.append(_free_agent(problem, agent, locked, mine) if locked else agent)
+    reduced = dataclasses.replace(
+        problem,
+        name=f"{problem.name}-locked",
+        requirement=_residual(problem, fixed),
+        agents=tuple(agents),
+        demand=None,
+    )
+    return Reduction(reduced, tuple(fixed), frozenset(frozen))
+
+
+def locked_changes(base: Roster, roster: Roster, locks: Locks) -> list[AgentDay]:
+    """Locked agent-days whose shift (or absence of one) differs between the two rosters."""
+    old = {(s.agent, s.day): s for s in base.shifts}
+    new = {(s.agent, s.day): s for s in roster.shifts}
+    keys = {k for k in old.keys() | new.keys() if locks.covers(*k)}
+    return sorted(k for k in keys if old.get(k) != new.get(k))
+
+
+def _repair(problem: RosterProblem, base: Roster, merged: Roster, locks: Locks) -> Roster:
+    """Agents whose merged week breaks a rule get their base week back (locked days are the
+    base's already) when that week is valid; the others stay as they are."""
+    broken = {v.agent for v in check_roster(problem, merged)}
+    if not broken:
+        return merged
+    base_by_agent = base.by_agent()
+    shifts = [s for s in merged.shifts if s.agent not in broken]
+    for agent in sorted(broken):
+        own = tuple(base_by_agent.get(agent, []))
+        mine = own if not _agent_violations(problem, agent, own) else ()
+        if not mine:
+            mine = tuple(s for s in merged.shifts if s.agent == agent)
+        shifts.extend(mine)
+    return Roster(tuple(shifts))
+
+
+def _agent_violations(problem: RosterProblem, agent: str, shifts: tuple[Shift, ...]) -> bool:
+    one = dataclasses.replace(problem, agents=tuple(a for a in problem.agents if a.id == agent))
+    return bool(check_roster(one, Roster(shifts)))
+
+
+def solve_with_locks(
+    problem: RosterProblem,
+    base: Roster,
+    locks: Locks,
+    options: SolveOptions,
+    *,
+    on_progress: Callable[[SolverProgress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> RosterResult:
+    """A roster of ``problem`` that keeps every locked agent-day of ``base`` as it is and
+    re-solves the rest (deviation cost), with the bound and gap of that restricted problem."""
+    start = time.monotonic()
+    reduction = reduce_problem(problem, base, locks)
+    options = dataclasses.replace(options, objective="deviation")
+    part: RosterResult | None = None
+    free = Roster()
+    if reduction.problem.agents:
+        part = solve_roster(
+            reduction.problem, options, on_progress=on_progress, should_stop=should_stop
+        )
+        free = part.roster
+    merged = Roster((*reduction.fixed, *free.shifts))
+    roster = _repair(problem, base, merged, locks)
+    constant = objective_cost(problem, merged, "deviation") - objective_cost(
+        reduction.problem, free, "deviation"
+    )
+    return _full_result(problem, roster, part, constant, time.monotonic() - start)
+
+
+def _full_result(
+    problem: RosterProblem,
+    roster: Roster,
+    part: RosterResult | None,
+    constant: float,
+    seconds: float,
+) -> RosterResult:
+    """``roster``'s result on the whole problem: KPIs, coverage and a report whose bound is
+    the reduced problem's bound plus the locked part's constant cost."""
+    kpis = evaluate_roster(problem, roster)
+    staffed = staffed_matrix(problem, roster)
+    need = np.asarray(problem.requirement, dtype=np.int64)
+    violations = tuple(check_roster(problem, roster))
+    bound = kpis.cost if part is None else constant + part.report.best_bound
+    report = _report(kpis.cost, bound, part, seconds, valid=not violations)
+    try:
+        service = evaluate_service_level(problem, roster) if problem.demand else None
+    except InputError:  # demand data the SL model cannot use: no SL figures
+        service = None
+    return RosterResult(
+        roster=roster,
+        coverage=tuple(tuple(int(v) for v in row) for row in staffed),
+        unmet=tuple(tuple(int(v) for v in row) for row in np.maximum(0, need - staffed)),
+        kpis=kpis,
+        report=report,
+        explanations=() if part is None else part.explanations,
+        violations=violations,
+        service_level=service,
+        warnings=() if part is None else part.warnings,
+    )
+
+
+def _report(
+    cost: float, bound: float, part: RosterResult | None, seconds: float, valid: bool
+) -> SolverReport:
+    gap = max(0.0, (cost - bound) / cost) if cost > 0 else 0.0
+    final = "OPTIMAL" if gap <= 1e-9 else "FEASIBLE"
+    if part is None:  # everything locked: nothing to solve
+        return SolverReport(final if valid else "INVALID", cost, bound, gap, seconds, bound,
+                            cost, 0, False, "", 0.0, final)  # fmt: skip
+    return dataclasses.replace(
+        part.report, status=final if valid else "INVALID", objective=cost, best_bound=bound,
+        gap=gap, seconds=seconds, lp_bound=bound, solver_status=final,
+    )  # fmt: skip
