@@ -16,6 +16,11 @@ tuning WAPE by more than 2 % (else ``k = 1``, which is the damped ratio with wei
 half a call). Figure: WAPE of the remaining intervals (sum |actual - forecast| / sum actual over
 the scored days).
 
+Design check (the method's design was settled while looking at the scored weeks): the design
+variants tried (``DESIGNS``: where the shapes come from, the 2 % rule, one shape only) are
+compared without the scored weeks, tuned on weeks 17-24 before the end and scored on weeks 9-16;
+the one with the lowest mean WAPE / ratio is then run on the scored weeks as above.
+
 Run: ``.venv/bin/python -m bench.intraday``
 """
 
@@ -78,10 +83,11 @@ def data_dir() -> Path:
 def day_matrix(series: Series) -> tuple[list[dt.date], np.ndarray]:
     frame = pd.read_csv(data_dir() / series.file, parse_dates=["timestamp"])
     frame["day"] = frame["timestamp"].dt.date
-    days, rows = [], []
+    days: list[dt.date] = []
+    rows = []
     for day, group in frame.groupby("day", sort=True):
         if len(group) == series.per_day:
-            days.append(day)
+            days.append(dt.date.fromisoformat(str(day)))
             rows.append(group["calls"].to_numpy(float))
     return days, np.vstack(rows)
 
@@ -95,12 +101,17 @@ class Case:
     shapes: np.ndarray  # all right singular vectors of the past days
 
 
-def cases(days: list[dt.date], matrix: np.ndarray, scored: list[int]) -> list[Case]:
+def cases(
+    days: list[dt.date], matrix: np.ndarray, scored: list[int], source: str = "weekday"
+) -> list[Case]:
+    """``source``: day shapes from the same weekday's last 12 days (``weekday``; the 60 days
+    before while fewer) or from the 60 days before (``recent``)."""
     out = []
     for i in scored:
         same = [j for j in range(i) if days[j].weekday() == days[i].weekday()][-SAME_WEEKDAYS:]
         alike = [j for j in range(i) if days[j].weekday() == days[i].weekday()][-SHAPE_WEEKS:]
-        past = matrix[alike] if len(alike) >= SHAPE_WEEKS else matrix[max(0, i - HISTORY_DAYS) : i]
+        weekday = source == "weekday" and len(alike) >= SHAPE_WEEKS
+        past = matrix[alike] if weekday else matrix[max(0, i - HISTORY_DAYS) : i]
         _u, _s, vt = np.linalg.svd(past, full_matrices=False)
         out.append(Case(matrix[i], matrix[same].mean(axis=0), vt))
     return out
@@ -130,7 +141,9 @@ def methods(weight: float, k: int, level: float, shape: float) -> dict[str, Meth
     }
 
 
-def tune(tuning: list[Case], m0: int) -> tuple[float, int, float, float]:
+def tune(
+    tuning: list[Case], m0: int, parsimony: float = PARSIMONY
+) -> tuple[float, int, float, float]:
     weight = min(WEIGHTS, key=lambda w: wape(tuning, m0, methods(w, 1, 1.0, 1.0)["damped"]))
     level = 1.0 / weight - 1.0 if weight > 0 else 1e6
     # the level penalty of the tuned damped ratio; k and the shape penalty tuned on top
@@ -138,24 +151,46 @@ def tune(tuning: list[Case], m0: int) -> tuple[float, int, float, float]:
     scores = [wape(tuning, m0, methods(0, k, level, shape)["staffwise"]) for k, shape in grid]
     base = wape(tuning, m0, methods(0, 1, level, 1.0)["staffwise"])
     best = int(np.argmin(scores))
-    if scores[best] > base * (1.0 - PARSIMONY):  # more shapes only when they clearly help
+    if scores[best] > base * (1.0 - parsimony):  # more shapes only when they clearly help
         return float(weight), 1, level, 0.0
     return float(weight), grid[best][0], level, grid[best][1]
 
 
-def run(series: Series) -> list[str]:
+# Design variants of Staffwise's update that were tried (docs/actuals.md): where its day shapes
+# come from and when it takes more than one shape. "damped" never does (k = 1).
+DESIGNS = {
+    "staffwise": ("weekday", PARSIMONY),
+    "no 2 % rule": ("weekday", 0.0),
+    "shapes from 60 days": ("recent", PARSIMONY),
+    "damped (k = 1)": ("weekday", np.inf),
+}
+
+
+def cutoff_index(series: Series, cutoff: str) -> int:
+    hour, minute = map(int, cutoff.split(":"))
+    return (hour * 60 + minute - series.first_minute) // series.interval_min
+
+
+def weeks_back(days: list[dt.date], first: int, last: int) -> list[int]:
+    """Indices of the days ``first`` to ``last`` weeks (1-based, inclusive) before the end."""
+    end = days[-1]
+    return [i for i, d in enumerate(days) if 7 * (first - 1) <= (end - d).days < 7 * last]
+
+
+def run(series: Series, design: str = "staffwise") -> list[str]:
+    """The issue's protocol: scored on the last 8 weeks, tuned on the 8 weeks before."""
+    source, parsimony = DESIGNS[design]
     days, matrix = day_matrix(series)
     last = days[-1]
-    scored = [i for i, d in enumerate(days) if (last - d).days < 7 * WEEKS]
-    tuning = [i for i, d in enumerate(days) if 7 * WEEKS <= (last - d).days < 14 * WEEKS]
-    test_cases, tune_cases = cases(days, matrix, scored), cases(days, matrix, tuning)
-    lines = [f"\n{series.name}: {len(scored)} scored days ({days[scored[0]]} to {last}), "
-             f"{len(tuning)} tuning days"]  # fmt: skip
+    scored, tuning = weeks_back(days, 1, WEEKS), weeks_back(days, WEEKS + 1, 2 * WEEKS)
+    test_cases = cases(days, matrix, scored, source)
+    tune_cases = cases(days, matrix, tuning, source)
+    lines = [f"\n{series.name} ({design}): {len(scored)} scored days ({days[scored[0]]} to "
+             f"{last}), {len(tuning)} tuning days"]  # fmt: skip
     lines.append("cut-off  none    ratio   damped (w)      staffwise (k, shape penalty)  vs ratio")
     for cutoff in series.cutoffs:
-        hour, minute = map(int, cutoff.split(":"))
-        m0 = (hour * 60 + minute - series.first_minute) // series.interval_min
-        weight, k, level, shape = tune(tune_cases, m0)
+        m0 = cutoff_index(series, cutoff)
+        weight, k, level, shape = tune(tune_cases, m0, parsimony)
         figures = {n: wape(test_cases, m0, f) for n, f in methods(weight, k, level, shape).items()}
         gain = 100 * (figures["staffwise"] / figures["ratio"] - 1)
         lines.append(
@@ -166,10 +201,52 @@ def run(series: Series) -> list[str]:
     return lines
 
 
+def design_scores(series: Series) -> dict[str, list[float]]:
+    """Each design's WAPE / ratio WAPE per cut-off on weeks 9-16 before the end (the weeks the
+    main protocol tunes on), its parameters tuned on weeks 17-24: the scored weeks unseen."""
+    days, matrix = day_matrix(series)
+    inner, outer = weeks_back(days, 17, 24), weeks_back(days, 9, 16)
+    out: dict[str, list[float]] = {}
+    for name, (source, parsimony) in DESIGNS.items():
+        fit, check = cases(days, matrix, inner, source), cases(days, matrix, outer, source)
+        out[name] = []
+        for cutoff in series.cutoffs:
+            m0 = cutoff_index(series, cutoff)
+            chosen = methods(*tune(fit, m0, parsimony))
+            out[name].append(
+                wape(check, m0, chosen["staffwise"]) / wape(check, m0, chosen["ratio"])
+            )
+    return out
+
+
+def design_check() -> tuple[str, list[str]]:
+    """The design picked without the scored weeks (lowest mean WAPE / ratio over every series
+    and cut-off of ``design_scores``) and the table of what each scored."""
+    per_series = {s.name: design_scores(s) for s in SERIES}
+    lines = ["\ndesign chosen on weeks 9-16 (tuned on 17-24), mean WAPE / ratio WAPE - 1:"]
+    lines.append(
+        "design                 " + "  ".join(f"{s.name:>15s}" for s in SERIES) + "      all"
+    )
+    means = {}
+    for name in DESIGNS:
+        rows = [per_series[s.name][name] for s in SERIES]
+        means[name] = float(np.mean([v for row in rows for v in row]))
+        cells = "  ".join(f"{100 * (np.mean(row) - 1):+14.1f}%" for row in rows)
+        lines.append(f"{name:22s} {cells}  {100 * (means[name] - 1):+6.1f}%")
+    picked = min(means, key=lambda n: means[n])
+    lines.append(f"picked: {picked}")
+    return picked, lines
+
+
 def main() -> int:
     started = time.perf_counter()
     for series in SERIES:
         print("\n".join(run(series)), flush=True)
+    picked, lines = design_check()
+    print("\n".join(lines), flush=True)
+    if picked != "staffwise":  # the scored weeks with the design chosen without them
+        for series in SERIES:
+            print("\n".join(run(series, picked)), flush=True)
     print(f"\n{time.perf_counter() - started:.1f} s")
     return 0
 
