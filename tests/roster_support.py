@@ -138,7 +138,7 @@ def incumbent_of(problem: RosterProblem, roster: Roster) -> tuple[list[ShiftType
     for s in roster.shifts:
         st_ = by_key[s.day, s.start_min, s.end_min - s.start_min]
         shifts.setdefault(s.agent, {})[s.day] = st_
-        counts = acts.setdefault(st_.index, ({}, {}, {}, {}))
+        counts = acts.setdefault(st_.index, ({},))
         for a in s.activities:
             offset = a.start_min - s.start_min
             counts[0][offset] = counts[0].get(offset, 0) + 1

@@ -8,6 +8,7 @@ from typing import Any
 from api.schemas import BreakRule, ShiftRulesBody
 from api.tables import ShiftRules
 from optimizer.roster import problem as rp
+from optimizer.roster.break_rules import two_breaks_and_lunch
 
 OBJECTIVE_FIELDS = (
     "under_per_agent_interval",
@@ -40,13 +41,18 @@ def core_activity(rule: BreakRule | None) -> rp.ActivityRule:
 
 
 def core_rules(body: ShiftRulesBody) -> rp.Rules:
-    """The shift rules as the core's :class:`~optimizer.roster.problem.Rules`."""
-    return rp.Rules(
+    """The shift rules as the core's :class:`~optimizer.roster.problem.Rules` (with the
+    two-breaks-and-lunch rule set for long shifts when the body asks for it)."""
+    rules = rp.Rules(
         body.shift_start_granularity_minutes, body.min_rest_between_shifts_minutes,
         body.max_consecutive_working_days, body.min_days_off_per_week,
         body.min_work_between_activities_minutes, core_activity(body.break_rule),
         core_activity(body.lunch_rule),
     )  # fmt: skip
+    start = body.two_breaks_and_lunch_from_paid_minutes
+    if start is None:
+        return rules
+    return two_breaks_and_lunch(rules, start, body.min_work_between_activities_minutes)
 
 
 def core_weights(body: ShiftRulesBody) -> rp.ObjectiveWeights:

@@ -236,6 +236,14 @@ class ShiftRulesBody(Strict):
             min_minutes_before_shift_end=60,
         )
     )
+    two_breaks_and_lunch_from_paid_minutes: int | None = Field(
+        default=None,
+        ge=60,
+        le=1440,
+        description="shifts of at least this paid length take a 15-min break (60-150 min after "
+        "the start), an unpaid 30-60 min lunch (180-300 min after the start) and a second 15-min "
+        "break (ending 60-150 min before the end); null: break_rule and lunch_rule only",
+    )
     under_per_agent_interval: float = Field(default=1.0, ge=0.0)
     over_per_agent_interval: float = Field(default=0.1, ge=0.0)
     paid_per_agent_interval: float = Field(default=0.002, ge=0.0)

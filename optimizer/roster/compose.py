@@ -10,29 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from optimizer.roster.constraints.activities import pair_activities
-from optimizer.roster.problem import Activity, Roster, RosterProblem, Shift
+from optimizer.roster.constraints.activities import pair_activities, shift_activities
+from optimizer.roster.problem import Roster, RosterProblem, Shift
 from optimizer.roster.shifts import ShiftType
 
-ActivityCounts = tuple[dict[int, int], dict[int, int], dict[int, int], dict[int, int]]
+ActivityCounts = tuple[dict[int, int], ...]
+"""Activity start counts per offset of one shift type, as :meth:`ActivityVars.groups`."""
 Shifts = dict[str, dict[int, ShiftType]]  # agent -> day -> shift type
 
 __all__ = ["ActivityCounts", "Incumbent", "Shifts", "compose_shifts"]
-
-
-def _activities(
-    problem: RosterProblem, st: ShiftType, pair: tuple[int | None, int | None]
-) -> tuple[Activity, ...]:
-    rules = problem.rules
-    out = []
-    brk, lunch = pair
-    if brk is not None:
-        start = st.start_min + brk
-        out.append(Activity("break", start, start + rules.break_rule.duration_min))
-    if lunch is not None:
-        start = st.start_min + lunch
-        out.append(Activity("lunch", start, start + rules.lunch_rule.duration_min))
-    return tuple(sorted(out, key=lambda a: a.start_min))
 
 
 def compose_shifts(
@@ -50,11 +36,11 @@ def compose_shifts(
     shifts = []
     for k, agents in by_type.items():
         st = types[k]
-        pairs = pair_activities(activity_counts[k]) if k in activity_counts else []
-        if len(pairs) < len(agents) and (st.has_break or st.has_lunch):
+        pairs = pair_activities(st, activity_counts[k]) if k in activity_counts else []
+        if len(pairs) < len(agents) and st.slots:
             raise RuntimeError(f"activity counts of shift type {k} do not cover its shifts")
         for i, agent in enumerate(sorted(agents)):
-            acts = _activities(problem, st, pairs[i]) if pairs else ()
+            acts = shift_activities(st, pairs[i]) if pairs else ()
             shifts.append(Shift(agent, st.day, st.start_min, st.end_min, acts))
     return shifts
 

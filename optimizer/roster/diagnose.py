@@ -98,6 +98,14 @@ def grid_conflicts(
     for kind, rule in (("break", rules.break_rule), ("lunch", rules.lunch_rule)):
         if _applies(rule, lengths):
             out.extend(_activity_conflicts(kind, rule, grid))
+    for i, band in enumerate(rules.rule_sets or ()):
+        for j, spec in enumerate(band.activities):
+            if any(n % grid for n in spec.durations_min):
+                field = f"rules.break_rule_sets[{i}].activities[{j}].minutes"
+                message = (
+                    f"{spec.kind} lengths {spec.durations_min} min are off the {grid}-min grid"
+                )
+                out.append(GridConflict(field, "off_grid", message))
     for contract in contracts:
         off = [m for m in contract.shift_paid_min if m % grid]
         if off:

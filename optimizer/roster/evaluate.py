@@ -74,13 +74,16 @@ class ServiceLevelKpis:
 
 
 def staffed_matrix(problem: RosterProblem, roster: Roster) -> NDArray[np.int64]:
-    """Agents on the phone per day and interval (days x intervals per day)."""
-    grid = problem.interval_min
-    staffed = np.zeros((problem.days, problem.intervals_per_day), dtype=np.int64)
+    """Agents on the phone per day and interval (days x intervals per day); the part of an
+    overnight shift past midnight counts on the next day (past the last day: not counted)."""
+    grid, per_day = problem.interval_min, problem.intervals_per_day
+    flat = np.zeros((problem.days + 1) * per_day, dtype=np.int64)
     for s in roster.shifts:
-        staffed[s.day, s.start_min // grid : s.end_min // grid] += 1
+        at = s.day * per_day
+        flat[at + s.start_min // grid : at + s.end_min // grid] += 1
         for a in s.activities:
-            staffed[s.day, a.start_min // grid : a.end_min // grid] -= 1
+            flat[at + a.start_min // grid : at + a.end_min // grid] -= 1
+    staffed: NDArray[np.int64] = flat[: problem.days * per_day].reshape(problem.days, per_day)
     return staffed
 
 

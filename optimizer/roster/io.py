@@ -1,4 +1,11 @@
-"""Interchange formats: ``staffwise-roster-instance/1`` in, ``staffwise-roster/1`` in and out.
+"""Interchange formats: ``staffwise-roster-instance/1`` and ``/3`` in, ``staffwise-roster/1``
+and ``/2`` in and out.
+
+``/3`` instances add overnight shifts (``overnight_shifts: true``: times up to 2880, i.e. the
+next day's 24:00, for opening closes and availability ends, ``history.last_shift_end_minute``
+up to 1440) and break rule sets (``rules.break_rule_sets``, :mod:`optimizer.roster.break_rules`;
+``rules.break`` / ``rules.lunch`` then optional). Rosters with a shift ending after midnight are
+written as ``staffwise-roster/2`` (times up to 2880); others stay ``/1``.
 
 Both formats are documented in ``docs/roster.md``. Malformed input raises
 :class:`optimizer.errors.InputError` whose problems name the field (JSON path) and reason.
@@ -12,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from optimizer.errors import InputError, Problem
+from optimizer.roster.break_rules import parse_rule_sets
 from optimizer.roster.problem import (
     Activity,
     ActivityRule,
@@ -29,7 +37,10 @@ from optimizer.roster.problem import (
 )
 
 INSTANCE_SCHEMA = "staffwise-roster-instance/1"
+INSTANCE_SCHEMA_3 = "staffwise-roster-instance/3"
 ROSTER_SCHEMA = "staffwise-roster/1"
+ROSTER_SCHEMA_2 = "staffwise-roster/2"
+NEVER = ActivityRule(15, True, 10**6, 0, 1440, 0)  # no such activity (rule sets replace it)
 
 __all__ = ["load_instance", "load_roster", "roster_from_json", "roster_to_json"]
 
@@ -52,8 +63,9 @@ def _read(source: Path | str | Mapping[str, Any]) -> Mapping[str, Any]:
 class _Reader:
     """Collects every problem while reading nested JSON values."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_minute: int = 1440) -> None:
         self.problems: list[Problem] = []
+        self.max_minute = max_minute
 
     def fail(self, path: str, code: str, message: str) -> None:
         self.problems.append(Problem(None, path, code, message))
@@ -72,8 +84,8 @@ class _Reader:
 
     def minutes(self, value: Any, path: str, interval_min: int) -> int | None:
         minute = _parse_minute(value)
-        if minute is None or not 0 <= minute <= 1440:
-            self.fail(path, "time", "expected minutes 0..1440 or 'HH:MM'")
+        if minute is None or not 0 <= minute <= self.max_minute:
+            self.fail(path, "time", f"expected minutes 0..{self.max_minute} or 'HH:MM'")
             return None
         if minute % interval_min:
             self.fail(path, "grid", f"{minute} is not a multiple of {interval_min} minutes")
@@ -143,9 +155,13 @@ def _activity_rule(r: _Reader, raw: Any, path: str) -> ActivityRule | None:
     return ActivityRule(vals[0], paid, vals[1], vals[2], vals[3], vals[4])
 
 
-def _rules(r: _Reader, raw: Any) -> Rules | None:
+def _rules(r: _Reader, raw: Any, grid: int = 1, v3: bool = False) -> Rules | None:
     if not r.is_object(raw, "rules"):
         return None
+    sets = None
+    if v3 and "break_rule_sets" in raw:
+        sets = parse_rule_sets(raw["break_rule_sets"], "rules.break_rule_sets", grid, r.fail)
+        raw = {"break": NEVER_JSON, "lunch": NEVER_JSON, **raw}
     names = (
         "shift_start_granularity_minutes",
         "min_rest_between_shifts_minutes",
@@ -161,7 +177,17 @@ def _rules(r: _Reader, raw: Any) -> Rules | None:
     if vals[0] <= 0:
         r.fail("rules.shift_start_granularity_minutes", "range", "must be positive")
         return None
-    return Rules(vals[0], vals[1], vals[2], vals[3], vals[4], brk, lunch)
+    return Rules(vals[0], vals[1], vals[2], vals[3], vals[4], brk, lunch, sets)
+
+
+NEVER_JSON = {
+    "duration_minutes": NEVER.duration_min,
+    "paid": NEVER.paid,
+    "required_if_paid_minutes_at_least": NEVER.required_if_paid_min_at_least,
+    "earliest_start_after_shift_start_minutes": 0,
+    "latest_start_after_shift_start_minutes": 1440,
+    "min_minutes_before_shift_end": 0,
+}
 
 
 def _contract(r: _Reader, raw: Any, path: str) -> Contract | None:
@@ -192,8 +218,9 @@ def _history(r: _Reader, raw: Any, path: str) -> History:
     if not isinstance(consecutive, int) or consecutive < 0:
         r.fail(f"{path}.consecutive_days_worked", "range", "expected a non-negative integer")
         consecutive = 0
-    if last_end is not None and (not isinstance(last_end, int) or last_end > 0):
-        r.fail(f"{path}.last_shift_end_minute", "range", "expected a non-positive integer")
+    limit = r.max_minute - 1440  # /3 overnight: last week's night shift may end on day 0
+    if last_end is not None and (not isinstance(last_end, int) or last_end > limit):
+        r.fail(f"{path}.last_shift_end_minute", "range", f"expected an integer <= {limit}")
         last_end = None
     return History(consecutive, last_end)
 
@@ -318,18 +345,20 @@ def _demand(raw: Any) -> DemandData | None:
 
 
 def load_instance(source: Path | str | Mapping[str, Any]) -> RosterProblem:
-    """Read a ``staffwise-roster-instance/1`` document (path, JSON text or parsed dict)."""
+    """Read a ``staffwise-roster-instance/1`` or ``/3`` document (path, JSON text or dict)."""
     data = _read(source)
-    r = _Reader()
-    if data.get("schema") != INSTANCE_SCHEMA:
-        r.fail("schema", "schema", f"expected {INSTANCE_SCHEMA!r}")
+    v3 = data.get("schema") == INSTANCE_SCHEMA_3
+    overnight = v3 and data.get("overnight_shifts") is True
+    r = _Reader(2880 if overnight else 1440)
+    if data.get("schema") != INSTANCE_SCHEMA and not v3:
+        r.fail("schema", "schema", f"expected {INSTANCE_SCHEMA!r} or {INSTANCE_SCHEMA_3!r}")
         raise InputError(r.problems)
     grid = r.get(data, "interval_minutes", "$", int)
     days = r.get(data, "days", "$", int)
     if grid is None or days is None or grid <= 0 or 1440 % grid or days <= 0:
         r.fail("interval_minutes", "range", "must divide 1440; days must be positive")
         raise InputError(r.problems)
-    rules = _rules(r, data.get("rules"))
+    rules = _rules(r, data.get("rules"), grid, v3)
     contracts_raw = r.get(data, "contracts", "$", list) or []
     contracts = [_contract(r, c, f"contracts[{i}]") for i, c in enumerate(contracts_raw)]
     by_id = {c.id: c for c in contracts if c is not None}
@@ -355,6 +384,7 @@ def load_instance(source: Path | str | Mapping[str, Any]) -> RosterProblem:
         agents=tuple(a for a in agents if a is not None),
         weights=_weights(data.get("objective")),
         demand=_demand(data.get("demand_provenance")),
+        overnight_shifts=overnight,
     )
 
 
@@ -379,8 +409,9 @@ def roster_to_json(
         }
         for s in sorted(roster.shifts, key=lambda s: (s.agent, s.day, s.start_min))
     ]
+    overnight = any(s.end_min > 1440 for s in roster.shifts)
     return {
-        "schema": ROSTER_SCHEMA,
+        "schema": ROSTER_SCHEMA_2 if overnight else ROSTER_SCHEMA,
         "instance": problem.name,
         "solver": dict(solver or {"name": "staffwise"}),
         "shifts": shifts,
@@ -415,10 +446,11 @@ def _shift(r: _Reader, raw: Any, path: str) -> Shift | None:
 
 
 def roster_from_json(data: Mapping[str, Any]) -> Roster:
-    """Parse a ``staffwise-roster/1`` document (times as minutes or ``"HH:MM"``)."""
-    r = _Reader()
-    if data.get("schema") != ROSTER_SCHEMA:
-        r.fail("schema", "schema", f"expected {ROSTER_SCHEMA!r}")
+    """Parse a ``staffwise-roster/1`` or ``/2`` document (times as minutes or ``"HH:MM"``;
+    ``/2``: up to 2880, overnight shifts)."""
+    r = _Reader(2880 if data.get("schema") == ROSTER_SCHEMA_2 else 1440)
+    if data.get("schema") not in (ROSTER_SCHEMA, ROSTER_SCHEMA_2):
+        r.fail("schema", "schema", f"expected {ROSTER_SCHEMA!r} or {ROSTER_SCHEMA_2!r}")
         raise InputError(r.problems)
     raw_shifts = r.get(data, "shifts", "$", list) or []
     shifts = [_shift(r, s, f"shifts[{i}]") for i, s in enumerate(raw_shifts)]

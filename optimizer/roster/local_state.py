@@ -1,10 +1,10 @@
 """The state of the agent-level local search (:mod:`optimizer.roster.local_search`).
 
-The roster as one choice (shift type, break offset, lunch offset) per agent and day, with its
-staffed matrix; the gain of one more agent on the phone per interval; the shift geometries of
-one (day, paid length) with their valid activity pairs; an agent's rules for the shift of one
-day (the rule families' pure checks, the rest of the week fixed); and every valid shift of a
-day valued at once from prefix sums of the gains.
+The roster as one choice (shift type, activity offsets) per agent and day, with its staffed
+matrix; the gain of one more agent on the phone per interval; the shift geometries of one (day,
+paid length, activity lengths) with their valid activity patterns; an agent's rules for the
+shift of one day (the rule families' pure checks, the rest of the week fixed); and every valid
+shift of a day valued at once from prefix sums of the gains.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.roster.constraints.activities import activities_apart
+from optimizer.roster.constraints.activities import shift_activities
 from optimizer.roster.constraints.consecutive_days import consecutive_days_violations
 from optimizer.roster.constraints.preferences import preference_penalty
 from optimizer.roster.constraints.rest import rest_window
@@ -24,8 +24,8 @@ from optimizer.roster.constraints.weekly_minutes import weekly_minutes_violation
 from optimizer.roster.constraints.working_days import working_days_violations
 from optimizer.roster.evaluate import staffed_matrix
 from optimizer.roster.model import SCALE, Objective, scaled_weights
-from optimizer.roster.problem import Activity, Agent, Roster, RosterProblem, Shift
-from optimizer.roster.shifts import ShiftType
+from optimizer.roster.problem import Agent, Roster, RosterProblem, Shift
+from optimizer.roster.shifts import ShiftType, valid_patterns
 
 __all__ = [
     "Blocks",
@@ -41,63 +41,77 @@ __all__ = [
     "gain_table",
 ]
 
-Choice = tuple[int, int | None, int | None]  # (shift type, break offset, lunch offset) minutes
+Choice = tuple[int, tuple[int, ...]]  # (shift type, activity offsets in slot order) minutes
 Week = list[Choice | None]
 Blocks = list[tuple["Geometry", NDArray[np.int64]]]
 
 
 @dataclass(frozen=True, slots=True)
 class Geometry:
-    """The shift types of one (day, paid length), every start, with the valid (break, lunch)
-    offset pairs; arrays in intervals (-1: no such activity)."""
+    """The shift types of one (day, paid length, activity lengths), every start, with the
+    valid activity patterns (offsets per slot); arrays in intervals."""
 
     types: tuple[ShiftType, ...]
     start_min: NDArray[np.int64]
     first: NDArray[np.int64]
     span: int
-    pairs: tuple[tuple[int | None, int | None], ...]
-    brk: NDArray[np.int64]
-    lun: NDArray[np.int64]
-    brk_len: int
-    lun_len: int
+    patterns: tuple[tuple[int, ...], ...]
+    offsets: NDArray[np.int64]  # patterns x slots
+    lengths: tuple[int, ...]
 
 
-def activity_pairs(problem: RosterProblem, st: ShiftType) -> list[tuple[int | None, int | None]]:
-    """(break, lunch) offsets a shift of this geometry may have (windows and the gap)."""
-    breaks: list[int | None] = list(st.break_offsets) if st.has_break else [None]
-    lunches: list[int | None] = list(st.lunch_offsets) if st.has_lunch else [None]
-    return [
-        (b, x)
-        for b in breaks
-        for x in lunches
-        if b is None or x is None or activities_apart(problem.rules, b, x)
-    ]
+def activity_pairs(problem: RosterProblem, st: ShiftType) -> list[tuple[int, ...]]:
+    """Activity offsets (slot order) a shift of this geometry may have (windows and gaps)."""
+    return valid_patterns(st)
 
 
-def _geometries(problem: RosterProblem, types: list[ShiftType]) -> dict[tuple[int, int], Geometry]:
+def _shape(st: ShiftType) -> tuple[int, int, tuple[int, ...]]:
+    return st.day, st.paid_min, tuple(s.duration_min for s in st.slots)
+
+
+def _geometries(
+    problem: RosterProblem, types: list[ShiftType]
+) -> dict[tuple[int, int], list[Geometry]]:
     grid = problem.interval_min
-    groups: dict[tuple[int, int], list[ShiftType]] = {}
+    groups: dict[tuple[int, int, tuple[int, ...]], list[ShiftType]] = {}
     for st in types:
-        groups.setdefault((st.day, st.paid_min), []).append(st)
-    out = {}
-    for key, sts in groups.items():
+        groups.setdefault(_shape(st), []).append(st)
+    out: dict[tuple[int, int], list[Geometry]] = {}
+    for (day, paid, _), sts in groups.items():
         sts.sort(key=lambda s: s.start_min)
-        pairs = activity_pairs(problem, sts[0])
-        if not pairs:
+        patterns = valid_patterns(sts[0])
+        if not patterns:
             continue
         starts = np.array([s.start_min for s in sts], dtype=np.int64)
-        out[key] = Geometry(
-            tuple(sts),
-            starts,
-            starts // grid,
-            sts[0].span_min // grid,
-            tuple(pairs),
-            np.array([-1 if b is None else b // grid for b, _ in pairs], dtype=np.int64),
-            np.array([-1 if x is None else x // grid for _, x in pairs], dtype=np.int64),
-            problem.rules.break_rule.duration_min // grid,
-            problem.rules.lunch_rule.duration_min // grid,
+        offsets = np.array(patterns, dtype=np.int64).reshape(len(patterns), len(sts[0].slots))
+        out.setdefault((day, paid), []).append(
+            Geometry(
+                tuple(sts),
+                starts,
+                starts // grid,
+                sts[0].span_min // grid,
+                tuple(patterns),
+                offsets // grid,
+                tuple(s.duration_min // grid for s in sts[0].slots),
+            )
         )
     return out
+
+
+def _choice_of(st: ShiftType, s: Shift) -> tuple[int, ...] | None:
+    """Offsets (slot order) of the activities of ``s`` in one of the type's orders."""
+    acts = sorted(s.activities, key=lambda a: a.start_min)
+    for order in st.orders or ((),):
+        if len(order) != len(acts):
+            continue
+        slots = [st.slots[i] for i in order]
+        if all(sl.kind == a.kind and sl.duration_min == a.end_min - a.start_min
+               for sl, a in zip(slots, acts, strict=True)):  # fmt: skip
+            offsets = [0] * len(order)
+            for i, a in zip(order, acts, strict=True):
+                offsets[i] = a.start_min - s.start_min
+            return tuple(offsets)
+    return None
 
 
 def gain_table(problem: RosterProblem, objective: Objective, most: int) -> NDArray[np.float64]:
@@ -135,28 +149,32 @@ class State:
         self.cells = np.arange(problem.intervals_per_day)
         self.w_paid = problem.weights.paid_per_agent_interval / problem.interval_min
         self.geo = _geometries(problem, types)
-        index = {(st.day, st.start_min, st.paid_min): st.index for st in types}
+        self.overnight = any(st.end_min > 1440 for st in types)
         self.week: dict[str, Week] = {a.id: [None] * problem.days for a in agents}
         for s in roster.shifts:
             if s.agent not in self.week:
                 raise ValueError(f"{s.agent} has shifts but is not among the agents searched")
-            k = index.get((s.day, s.start_min, s.paid_min(problem.rules)))
-            if k is None:
-                raise ValueError(f"the shift of {s.agent} on day {s.day} is not a shift type")
-            start = {a.kind: a.start_min - s.start_min for a in s.activities}
-            self.week[s.agent][s.day] = (k, start.get("break"), start.get("lunch"))
+            self.week[s.agent][s.day] = self._choice(s)
+
+    def _choice(self, s: Shift) -> Choice:
+        paid = s.paid_min(self.problem.rules)
+        for geo in self.geo.get((s.day, paid), []):
+            hit = np.flatnonzero(geo.start_min == s.start_min)
+            st = geo.types[int(hit[0])] if hit.size else None
+            offsets = None if st is None or st.end_min != s.end_min else _choice_of(st, s)
+            if st is not None and offsets is not None:
+                return st.index, offsets
+        raise ValueError(f"the shift of {s.agent} on day {s.day} is not a shift type")
 
     def covered(self, choice: Choice) -> list[tuple[int, int]]:
-        """Interval ranges ``[a, b)`` on the phone for a choice, on its day."""
-        grid, rules = self.problem.interval_min, self.problem.rules
+        """Interval ranges ``[a, b)`` on the phone for a choice, from its day's first interval
+        (past the day's last one: the next day)."""
+        grid = self.problem.interval_min
         st = self.types[choice[0]]
         cuts = []
-        if choice[1] is not None:
-            b = (st.start_min + choice[1]) // grid
-            cuts.append((b, b + rules.break_rule.duration_min // grid))
-        if choice[2] is not None:
-            x = (st.start_min + choice[2]) // grid
-            cuts.append((x, x + rules.lunch_rule.duration_min // grid))
+        for slot, offset in zip(st.slots, choice[1], strict=True):
+            b = (st.start_min + offset) // grid
+            cuts.append((b, b + slot.duration_min // grid))
         out, at = [], st.start_min // grid
         for a, b in sorted(cuts):
             out.append((at, a))
@@ -165,15 +183,25 @@ class State:
         return [(a, b) for a, b in out if b > a]
 
     def apply(self, day: int, choice: Choice | None, sign: int) -> None:
-        if choice is not None:
-            for a, b in self.covered(choice):
-                self.staffed[day, a:b] += sign
+        if choice is None:
+            return
+        per_day = self.problem.intervals_per_day
+        for a, b in self.covered(choice):
+            self.staffed[day, a : min(b, per_day)] += sign
+            if b > per_day and day + 1 < self.problem.days:  # overnight: the next day's part
+                self.staffed[day + 1, max(0, a - per_day) : b - per_day] += sign
 
     def gains(self, day: int) -> NDArray[np.float64]:
-        """Cost decrease of one more agent on the phone in each interval of ``day``."""
+        """Cost decrease of one more agent on the phone in each interval of ``day`` and, past
+        its last interval, of the next day (zero past the last day: not this week's)."""
         k = np.minimum(self.staffed[day], self.table.shape[2] - 1)
         gains: NDArray[np.float64] = self.table[day, self.cells, k]
-        return gains
+        if not self.overnight:
+            return gains
+        if day + 1 < self.problem.days:
+            k = np.minimum(self.staffed[day + 1], self.table.shape[2] - 1)
+            return np.concatenate((gains, self.table[day + 1, self.cells, k]))
+        return np.concatenate((gains, np.zeros_like(gains)))
 
     def contribution(self, agent: Agent, day: int, choice: Choice | None) -> float:
         """Cost the choice adds to the roster without it (``staffed`` must exclude it)."""
@@ -186,22 +214,14 @@ class State:
         return self.w_paid * st.paid_min - value + pref
 
     def roster(self) -> Roster:
-        rules = self.problem.rules
         shifts = []
         for agent, week in self.week.items():
             for day, c in enumerate(week):
                 if c is None:
                     continue
                 st = self.types[c[0]]
-                acts = []
-                if c[1] is not None:
-                    b = st.start_min + c[1]
-                    acts.append(Activity("break", b, b + rules.break_rule.duration_min))
-                if c[2] is not None:
-                    x = st.start_min + c[2]
-                    acts.append(Activity("lunch", x, x + rules.lunch_rule.duration_min))
-                acts.sort(key=lambda a: a.start_min)
-                shifts.append(Shift(agent, day, st.start_min, st.end_min, tuple(acts)))
+                acts = shift_activities(st, c[1])
+                shifts.append(Shift(agent, day, st.start_min, st.end_min, acts))
         return Roster(tuple(shifts))
 
 
@@ -272,21 +292,16 @@ def day_options(
     lo, hi = bounds
     prefix = np.concatenate(([0.0], np.cumsum(state.gains(day))))
     grid = state.problem.interval_min
-    for paid in sorted(lengths):
-        geo = state.geo.get((day, paid))
-        if geo is None:
-            continue
+    for geo in (g for paid in sorted(lengths) for g in state.geo.get((day, paid), [])):
+        paid = geo.types[0].paid_min
         sel = np.flatnonzero((geo.start_min >= lo) & (geo.start_min + geo.span * grid <= hi))
         if sel.size == 0:
             continue
         i0 = geo.first[sel][:, None]
-        value = np.repeat(prefix[i0 + geo.span] - prefix[i0], len(geo.pairs), axis=1)
-        if geo.brk[0] >= 0:
-            b = i0 + geo.brk[None, :]
-            value -= prefix[b + geo.brk_len] - prefix[b]
-        if geo.lun[0] >= 0:
-            x = i0 + geo.lun[None, :]
-            value -= prefix[x + geo.lun_len] - prefix[x]
+        value = np.repeat(prefix[i0 + geo.span] - prefix[i0], len(geo.patterns), axis=1)
+        for j, length in enumerate(geo.lengths):
+            b = i0 + geo.offsets[None, :, j]
+            value -= prefix[b + length] - prefix[b]
         cost = state.w_paid * paid - value
         if agent.preferences.active:
             pref = [preference_penalty(agent.preferences, day, int(m)) for m in geo.start_min[sel]]
@@ -298,11 +313,10 @@ def day_options(
 
 def decode(blocks: Blocks, index: int) -> Choice:
     for geo, sel in blocks:
-        size = sel.size * len(geo.pairs)
+        size = sel.size * len(geo.patterns)
         if index < size:
-            s, j = divmod(index, len(geo.pairs))
-            brk, lun = geo.pairs[j]
-            return geo.types[int(sel[s])].index, brk, lun
+            s, j = divmod(index, len(geo.patterns))
+            return geo.types[int(sel[s])].index, geo.patterns[j]
         index -= size
     raise IndexError(index)
 

@@ -36,16 +36,14 @@ AgentDayVars = dict[int, dict[ShiftType, cp_model.IntVar]]
 
 @dataclass
 class ActivityVars:
-    """Activity start counts per offset for one shift type."""
+    """Activity start counts per offset for one shift type: ``by_order[o][i]`` counts the
+    shifts in the type's order ``o`` whose slot ``i`` starts at each offset."""
 
-    break_before: dict[int, Any] = field(default_factory=dict)
-    lunch_before: dict[int, Any] = field(default_factory=dict)
-    break_after: dict[int, Any] = field(default_factory=dict)
-    lunch_after: dict[int, Any] = field(default_factory=dict)
+    by_order: list[list[dict[int, Any]]] = field(default_factory=list)
 
-    def groups(self) -> tuple[dict[int, Any], dict[int, Any], dict[int, Any], dict[int, Any]]:
-        """(break before, lunch before, break after, lunch after), in creation order."""
-        return (self.break_before, self.lunch_before, self.break_after, self.lunch_after)
+    def groups(self) -> tuple[dict[int, Any], ...]:
+        """Every count group, order-major and slot-minor (creation order)."""
+        return tuple(group for groups in self.by_order for group in groups)
 
 
 @dataclass

@@ -35,11 +35,7 @@ def activity_counts(m: AggregateModel, solver: cp_model.CpSolver) -> dict[int, A
     def read(group: dict[int, cp_model.IntVar]) -> dict[int, int]:
         return {o: int(solver.value(v)) for o, v in group.items()}
 
-    out: dict[int, ActivityCounts] = {}
-    for k, av in m.acts.items():
-        bb, lb, ba, la = av.groups()
-        out[k] = (read(bb), read(lb), read(ba), read(la))
-    return out
+    return {k: tuple(read(group) for group in av.groups()) for k, av in m.acts.items()}
 
 
 def _class_counts(
@@ -118,7 +114,7 @@ def replace_activities(
         problem, backend, m.types, [], fixed_type_counts=fixed, objective=objective
     )
     old = {
-        var.index: before.get(k, ({}, {}, {}, {}))[g].get(o)
+        var.index: before[k][g].get(o) if k in before else None
         for k, av in placed.acts.items()
         for g, group in enumerate(av.groups())
         for o, var in group.items()

@@ -252,8 +252,8 @@ def _hint(problem: RosterProblem, rnd: _Round, inc: Incumbent, days: frozenset[i
     for k, total in rnd.aggregate.X.items():
         model.add_hint(total, counts.get(k, 0))
     for k, av in rnd.aggregate.acts.items():
-        have = inc.acts.get(k, ({}, {}, {}, {}))
-        groups = (av.break_before, av.lunch_before, av.break_after, av.lunch_after)
+        groups = av.groups()
+        have = inc.acts.get(k) or tuple({} for _ in groups)
         for group, values in zip(groups, have, strict=True):
             for offset, var in group.items():
                 model.add_hint(var, values.get(offset, 0) if counts.get(k, 0) else 0)
@@ -273,8 +273,7 @@ def _read(
     acts = {k: v for k, v in inc.acts.items() if k not in rnd.aggregate.acts}
     for k, av in rnd.aggregate.acts.items():
         acts[k] = tuple(  # type: ignore[assignment]
-            {o: int(solver.value(v)) for o, v in group.items()}
-            for group in (av.break_before, av.lunch_before, av.break_after, av.lunch_after)
+            {o: int(solver.value(v)) for o, v in group.items()} for group in av.groups()
         )
     return Incumbent({a: by for a, by in shifts.items() if by}, acts)
 
@@ -328,8 +327,10 @@ def polish_roster(
     rng = random.Random(options.seed)
     choices = _choices(problem, types)
     open_days = [d for d, o in enumerate(problem.opening_hours) if o is not None]
-    plans = _plans(open_days, rng)
     all_days = frozenset(open_days)
+    # overnight shifts cover the next day too: a round on some days would misprice them
+    overnight = any(st.end_min > 1440 for st in types)
+    plans = [all_days] if overnight else _plans(open_days, rng)
     inc = start
     before = _scaled_cost(problem, inc, all_days, options.objective)
     rounds = improved = since_best = 0

@@ -2,8 +2,9 @@
 
 Times are integer minutes from midnight of the day (0..1440); days are 0..``days - 1``
 (0 = the first day of the site's week, e.g. Sunday for a Sun-Thu site; day ``d`` is the date
-``week_start + d``); every time lies on the ``interval_min`` grid and no shift crosses
-midnight.
+``week_start + d``); every time lies on the ``interval_min`` grid. A shift belongs to the day it
+starts; with ``RosterProblem.overnight_shifts`` it may end after midnight (``end_min`` up to
+``start_min + 1440``, see :meth:`RosterProblem.open_until`), otherwise it ends by midnight.
 ``requirement[d][t]`` is the number of agents needed *on the phone* in interval ``t`` of day
 ``d`` (breaks and lunches do not count as staffed).
 """
@@ -11,9 +12,11 @@ midnight.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 ActivityKind = Literal["break", "lunch"]
+Anchor = Literal["start", "end"]
 Window = tuple[int, int]
 
 
@@ -110,6 +113,68 @@ class ActivityRule:
 
 
 @dataclass(frozen=True, slots=True)
+class ActivitySpec:
+    """One activity of a break rule set (all minutes).
+
+    ``window``: with ``anchor="start"``, earliest and latest start after the shift start; with
+    ``anchor="end"``, least and most minutes between the activity's end and the shift end.
+    ``min_to_other_end_min``: the activity ends at least this long before the shift end
+    (anchor start) or starts at least this long after the shift start (anchor end).
+    ``durations_min``: the lengths allowed (e.g. ``(30, 45, 60)`` for a 30-60 min lunch).
+    """
+
+    kind: ActivityKind
+    durations_min: tuple[int, ...]
+    paid: bool
+    anchor: Anchor
+    window: Window
+    min_to_other_end_min: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class BreakRuleSet:
+    """The activities of every shift whose paid length lies in ``[min_paid_min, max_paid_min)``
+    (``None``: no upper bound), in this order (``any_order``: in any order), each pair of
+    consecutive activities at least ``min_work_between_min`` apart."""
+
+    min_paid_min: int
+    max_paid_min: int | None
+    activities: tuple[ActivitySpec, ...]
+    min_work_between_min: int
+    any_order: bool = False
+
+    def applies(self, paid_min: int) -> bool:
+        return self.min_paid_min <= paid_min and (
+            self.max_paid_min is None or paid_min < self.max_paid_min
+        )
+
+
+def _spec(kind: ActivityKind, rule: ActivityRule) -> ActivitySpec:
+    window = (rule.earliest_start_after_shift_start_min, rule.latest_start_after_shift_start_min)
+    return ActivitySpec(
+        kind, (rule.duration_min,), rule.paid, "start", window, rule.min_min_before_shift_end
+    )
+
+
+@lru_cache(maxsize=64)
+def legacy_rule_sets(
+    break_rule: ActivityRule, lunch_rule: ActivityRule, gap_min: int
+) -> tuple[BreakRuleSet, ...]:
+    """Today's one break + one lunch (in either order) as rule sets by paid-length band."""
+    rules = (("break", break_rule), ("lunch", lunch_rule))
+    cuts = sorted(
+        {0, break_rule.required_if_paid_min_at_least, lunch_rule.required_if_paid_min_at_least}
+    )
+    out = []
+    for i, lo in enumerate(cuts):
+        hi = cuts[i + 1] if i + 1 < len(cuts) else None
+        specs = tuple(_spec(kind, rule) for kind, rule in rules if rule.required(lo))  # type: ignore[arg-type]
+        if specs:
+            out.append(BreakRuleSet(lo, hi, specs, gap_min, any_order=len(specs) > 1))
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
 class Rules:
     """Labour rules common to every agent."""
 
@@ -120,6 +185,27 @@ class Rules:
     min_work_between_activities_min: int
     break_rule: ActivityRule
     lunch_rule: ActivityRule
+    rule_sets: tuple[BreakRuleSet, ...] | None = None
+
+    def bands(self) -> tuple[BreakRuleSet, ...]:
+        """The break rule sets: ``rule_sets`` when given, else ``break_rule`` + ``lunch_rule``
+        expressed as rule sets (:func:`legacy_rule_sets`)."""
+        if self.rule_sets is not None:
+            return self.rule_sets
+        return legacy_rule_sets(
+            self.break_rule, self.lunch_rule, self.min_work_between_activities_min
+        )
+
+    def band(self, paid_min: int) -> BreakRuleSet | None:
+        """The rule set of a shift of ``paid_min`` paid minutes (``None``: no activities)."""
+        return next((b for b in self.bands() if b.applies(paid_min)), None)
+
+    def unpaid_kinds(self) -> frozenset[str]:
+        """Activity kinds that are not paid (a kind is paid or unpaid in every rule set)."""
+        if self.rule_sets is None:
+            pairs = (("break", self.break_rule.paid), ("lunch", self.lunch_rule.paid))
+            return frozenset(kind for kind, paid in pairs if not paid)
+        return frozenset(a.kind for b in self.rule_sets for a in b.activities if not a.paid)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,10 +246,30 @@ class RosterProblem:
     agents: tuple[Agent, ...]
     weights: ObjectiveWeights = ObjectiveWeights()
     demand: DemandData | None = None
+    overnight_shifts: bool = False
 
     @property
     def days(self) -> int:
         return len(self.requirement)
+
+    def open_until(self, day: int) -> int:
+        """Latest end (minutes of ``day``) of a shift starting on ``day`` (day open).
+
+        Without ``overnight_shifts``: the closing time. With it, a closing time past 1440 is
+        kept, and a day open until midnight continues into the next day when that one opens
+        at 00:00 (the day after the last one of a 7-day week is next week's day 0, assumed
+        to open as this week's day 0)."""
+        window = self.opening_hours[day]
+        if window is None:
+            return 0
+        close = window[1]
+        if not self.overnight_shifts or close != 1440:
+            return close
+        following = day + 1 if day + 1 < self.days else (0 if self.days == 7 else None)
+        nxt = None if following is None else self.opening_hours[following]
+        if nxt is None or nxt[0] > 0:
+            return close
+        return 1440 + min(nxt[1], 1440)
 
     @property
     def intervals_per_day(self) -> int:
@@ -197,8 +303,8 @@ class Shift:
 
     def paid_min(self, rules: Rules) -> int:
         """On-site minutes minus the unpaid activities under ``rules``."""
-        unpaid = {"break": not rules.break_rule.paid, "lunch": not rules.lunch_rule.paid}
-        off = sum(a.end_min - a.start_min for a in self.activities if unpaid[a.kind])
+        unpaid = rules.unpaid_kinds()
+        off = sum(a.end_min - a.start_min for a in self.activities if a.kind in unpaid)
         return self.end_min - self.start_min - off
 
 

@@ -76,7 +76,7 @@ def test_chunk_that_finds_nothing_is_assigned_one_agent_at_a_time(monkeypatch) -
     deadline), every member still gets a valid week: no agent is left without shifts."""
     import optimizer.roster.assign as assign
     from optimizer.roster.check import check_roster
-    from optimizer.roster.compose import _activities
+    from optimizer.roster.constraints.activities import shift_activities
     from optimizer.roster.local_search import _pairs
     from optimizer.roster.problem import Roster, Shift
 
@@ -103,7 +103,7 @@ def test_chunk_that_finds_nothing_is_assigned_one_agent_at_a_time(monkeypatch) -
                 st.day,
                 st.start_min,
                 st.end_min,
-                _activities(problem, st, _pairs(problem, st)[0]),
+                shift_activities(st, _pairs(problem, st)[0]),
             )
             for a, by in result.shifts.items()
             for st in by.values()

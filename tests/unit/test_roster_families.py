@@ -95,8 +95,8 @@ def _shift_type(problem: RosterProblem, paid: int, start_min: int = 480) -> Shif
 def test_activity_pairing_respects_windows_and_gap() -> None:
     problem = _problem()
     st = _shift_type(problem, 360)
-    counts = ({60: 1, 75: 1}, {180: 1, 195: 1}, {}, {})
-    pairs = pair_activities(counts)
+    counts: tuple[dict[int, int], ...] = ({60: 1, 75: 1}, {180: 1, 195: 1}, {}, {})
+    pairs = pair_activities(st, counts)
     assert sorted(pairs) == [(60, 180), (75, 195)]
     for brk, lunch in pairs:
         assert brk is not None and lunch is not None

@@ -30,7 +30,8 @@ def agent_shift_types(
 
 def availability_violations(problem: RosterProblem, agent: Agent, s: Shift) -> list[Violation]:
     """Breaches of one shift ``s`` (``0 <= day < days``) of ``agent``: times off the interval
-    grid, a start off the start grid, a shift outside one day, the opening hours or the
+    grid, a start off the start grid, a shift outside its day (or past the next day's part
+    an overnight shift may take), the opening hours (:meth:`RosterProblem.open_until`) or the
     agent's availability, a paid length not in the contract."""
     out: list[Violation] = []
     times = [s.start_min, s.end_min] + [t for a in s.activities for t in (a.start_min, a.end_min)]
@@ -40,10 +41,20 @@ def availability_violations(problem: RosterProblem, agent: Agent, s: Shift) -> l
     if s.start_min % problem.rules.start_granularity_min:
         message = f"start {s.start_min} not allowed"
         out.append(Violation(s.agent, s.day, "start_granularity", message))
-    if not 0 <= s.start_min < s.end_min <= 1440:
-        out.append(Violation(s.agent, s.day, "grid", "shift must lie within one day, start < end"))
+    if (
+        not 0
+        <= s.start_min
+        < s.end_min
+        <= (s.start_min + 1440 if problem.overnight_shifts else 1440)
+    ):
+        message = "a shift starts on its day, start < end, and ends by midnight (or 24 h later)"
+        out.append(Violation(s.agent, s.day, "grid", message))
     opening = problem.opening_hours[s.day]
-    if opening is None or s.start_min < opening[0] or s.end_min > opening[1]:
+    if (
+        opening is None
+        or not opening[0] <= s.start_min < opening[1]
+        or s.end_min > problem.open_until(s.day)
+    ):
         out.append(Violation(s.agent, s.day, "opening_hours", "shift outside opening hours"))
     window = agent.availability[s.day]
     if window is None or s.start_min < window[0] or s.end_min > window[1]:

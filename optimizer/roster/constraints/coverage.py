@@ -6,6 +6,8 @@ constraint ``staffed - requirement = over - under`` returns the weighted penalty
 
 from __future__ import annotations
 
+from typing import Any
+
 from optimizer.roster.backend import Terms
 from optimizer.roster.model import AggregateModel, scaled_weights
 
@@ -17,26 +19,29 @@ def _span(start_min: int, length_min: int, grid: int) -> range:
 
 
 def coverage_terms(m: AggregateModel) -> dict[tuple[int, int], Terms]:
-    """Linear terms of ``staffed[d, t]`` for every interval some shift may cover."""
+    """Linear terms of ``staffed[d, t]`` for every interval some shift may cover; the part of
+    an overnight shift past midnight counts on the next day (past the last day: not counted,
+    next week's requirement is not this problem's)."""
     grid = m.problem.interval_min
-    rules = m.problem.rules
+    per_day, days = m.problem.intervals_per_day, m.problem.days
     out: dict[tuple[int, int], Terms] = {}
+
+    def add(day: int, t: int, term: tuple[Any, int]) -> None:
+        if day + t // per_day < days:
+            out.setdefault((day + t // per_day, t % per_day), []).append(term)
+
     for k, total in m.X.items():
         st = m.types[k]
         for t in _span(st.start_min, st.span_min, grid):
-            out.setdefault((st.day, t), []).append((total, 1))
+            add(st.day, t, (total, 1))
         av = m.acts.get(k)
         if av is None:
             continue
-        for group, length in (
-            (av.break_before, rules.break_rule.duration_min),
-            (av.break_after, rules.break_rule.duration_min),
-            (av.lunch_before, rules.lunch_rule.duration_min),
-            (av.lunch_after, rules.lunch_rule.duration_min),
-        ):
-            for offset, var in group.items():
-                for t in _span(st.start_min + offset, length, grid):
-                    out.setdefault((st.day, t), []).append((var, -1))
+        for i, slot in enumerate(st.slots):
+            for groups in av.by_order:
+                for offset, var in groups[i].items():
+                    for t in _span(st.start_min + offset, slot.duration_min, grid):
+                        add(st.day, t, (var, -1))
     return out
 
 
