@@ -68,6 +68,8 @@ def api_field(field: str) -> str:
     """A :func:`grid_conflicts` field as the shift rules name it (``rules.break.x`` ->
     ``break_rule.x``); contract fields stay as they are."""
     name = field.removeprefix("rules.")
+    if name.startswith("break_rule_sets"):  # only the two-breaks-and-lunch set comes from here
+        return "two_breaks_and_lunch_from_paid_minutes"
     for kind in ("break", "lunch"):
         if name.startswith(f"{kind}."):
             name = f"{kind}_rule." + name.removeprefix(f"{kind}.")
