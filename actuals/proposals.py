@@ -9,7 +9,7 @@ windows, opening hours...). Its effect is the expected number of calls answered 
 threshold over the rest of the day (the queueing model with the roster's agents on the phone,
 net of ``shrinkage``) and the rest-of-day SL with it. Ranking: overtime by calls gained per
 paid hour, moves by calls gained (no paid time), early release by calls lost per paid hour
-saved (smallest first). Moving cross-trained agents between queues is not proposed yet.
+saved (smallest first). Moves of cross-trained agents between queues: ``actuals.cross_moves``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from optimizer.roster.check import check_roster
 from optimizer.roster.evaluate import staffed_matrix
 from optimizer.roster.problem import Activity, Roster, RosterProblem, Shift
 
-Kind = Literal["overtime", "early_release", "move_activity"]
+Kind = Literal["overtime", "early_release", "move_activity", "cross_queue"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +64,16 @@ class DayService:
 
 
 def answered_within(
-    problem: RosterProblem, roster: Roster, service: DayService
+    problem: RosterProblem, roster: Roster, service: DayService, delta: FloatArray | None = None
 ) -> tuple[float, float]:
-    """Expected calls answered within the threshold from ``from_min`` on, and the SL."""
+    """Expected calls answered within the threshold from ``from_min`` on, and the SL;
+    ``delta``: agents added (scheduled, per interval of the day) to the roster's."""
     grid = problem.interval_min
     first = service.from_min // grid
-    agents = staffed_matrix(problem, roster)[service.day, first:] * (1.0 - service.shrinkage)
+    staffed = staffed_matrix(problem, roster)[service.day].astype(float)
+    if delta is not None:
+        staffed = np.maximum(staffed + delta, 0.0)
+    agents = staffed[first:] * (1.0 - service.shrinkage)
     calls, aht = service.calls[first:], service.aht_s[first:]
     busy = calls > 0
     if not busy.any():
@@ -123,7 +127,7 @@ def _candidates(
             later = _fill(
                 problem, dataclasses.replace(shift, end_min=shift.end_min + step), from_min
             )
-            yield "overtime", later, f"works {step} min longer (until {_clock(later.end_min)})"
+            yield "overtime", later, f"works {step} min longer (until {clock(later.end_min)})"
         end = shift.end_min - step
         if (
             end >= from_min
@@ -131,7 +135,7 @@ def _candidates(
             and all(a.end_min <= end for a in shift.activities)
         ):
             earlier = dataclasses.replace(shift, end_min=end)
-            yield "early_release", earlier, f"leaves {step} min early ({_clock(end)})"
+            yield "early_release", earlier, f"leaves {step} min early ({clock(end)})"
     yield from _moves(problem, shift, from_min)
 
 
@@ -148,11 +152,11 @@ def _moves(
                 continue
             moved = dataclasses.replace(activity, start_min=start, end_min=activity.end_min + move)
             activities = (*shift.activities[:index], moved, *shift.activities[index + 1 :])
-            text = f"{activity.kind} at {_clock(start)} instead of {_clock(activity.start_min)}"
+            text = f"{activity.kind} at {clock(start)} instead of {clock(activity.start_min)}"
             yield "move_activity", dataclasses.replace(shift, activities=activities), text
 
 
-def _clock(minute: int) -> str:
+def clock(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 

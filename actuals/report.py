@@ -23,6 +23,9 @@ from actuals.types import SlBasis
 
 Grain = Literal["day", "week", "month"]
 PLAN_COLUMNS = ("interval_start", "calls", "aht_s", "required", "rostered")
+# optional plan columns: the forecast's prediction interval (bounds and nominal level) and its
+# lead time (days from the forecast's making to the interval), for the accuracy figures
+FORECAST_COLUMNS = ("calls_lo", "calls_hi", "pi_level", "lead_days")
 SUMS = ("offered", "answered", "abandoned", "abandoned_short", "answered_within")
 
 
@@ -111,7 +114,8 @@ def interval_inputs(joined: pd.DataFrame, shrinkage: float) -> IntervalInputs:
 
 
 def _joined(actual: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
-    plan = plan[list(PLAN_COLUMNS)].rename(columns={"aht_s": "plan_aht_s"})
+    extra = [c for c in FORECAST_COLUMNS if c in plan.columns]
+    plan = plan[[*PLAN_COLUMNS, *extra]].rename(columns={"aht_s": "plan_aht_s"})
     # an empty frame (no roster yet) has object columns: merge on the same dtype
     plan = plan.assign(interval_start=pd.to_datetime(plan["interval_start"], utc=True))
     actual = actual.assign(interval_start=pd.to_datetime(actual["interval_start"], utc=True))
@@ -134,6 +138,23 @@ def _planned(values: dict, labels: np.ndarray, offered: np.ndarray) -> pd.DataFr
     frame["forecast_wape"] = frame["error"] / actual
     frame["forecast_bias"] = (frame["forecast_calls"] - frame["offered"]) / actual
     return frame[["forecast_calls", "planned_sl", "forecast_wape", "forecast_bias"]]
+
+
+def forecast_coverage(joined: pd.DataFrame, labels: np.ndarray) -> pd.DataFrame:
+    """Per period: ``forecast_coverage``, the share of planned intervals (with bounds) whose
+    offered calls fell inside the forecast's prediction interval; ``forecast_pi_level``, its
+    nominal level (mean); ``forecast_lead_days``, the mean lead time."""
+    names = ["forecast_coverage", "forecast_pi_level", "forecast_lead_days"]
+    frame = pd.DataFrame(index=joined.index)
+    if {"calls_lo", "calls_hi"} <= set(joined.columns):
+        lo, hi = joined["calls_lo"].astype(float), joined["calls_hi"].astype(float)
+        known = lo.notna() & hi.notna()
+        offered = joined["offered"].astype(float)
+        frame["forecast_coverage"] = ((offered >= lo - 1e-9) & (offered <= hi + 1e-9)).where(known)
+    for source, name in (("pi_level", "forecast_pi_level"), ("lead_days", "forecast_lead_days")):
+        if source in joined.columns:
+            frame[name] = joined[source].astype(float)
+    return frame.astype(float).groupby(labels).mean().reindex(columns=names)
 
 
 def _interval_sl(joined: pd.DataFrame, basis: SlBasis) -> pd.Series:
@@ -230,6 +251,7 @@ def queues_report(
         joined_labels = period_labels(joined["interval_start"], zone, grain, week_start_day)
         offered = joined["offered"].to_numpy(float)
         periods = periods.join(_planned(values, joined_labels.to_numpy(), offered))
+        periods = periods.join(forecast_coverage(joined, joined_labels.to_numpy()))
         measured = _actual_figures(joined, joined_labels, basis)["service_level"]
         parts = attribution_frame(values, joined_labels, measured).set_index("group")
         periods = periods.join(parts.add_prefix("attr_"))

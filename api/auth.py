@@ -112,6 +112,8 @@ ROUTE_GROUPS: dict[str, str] = {
     "/v1/queues/{queue_id}/actuals": "actuals",
     "/v1/queues/{queue_id}/intraday": "actuals",
     "/v1/reports/service": "reports",
+    "/v1/clients": "queues",  # a client's targets and queues: planned as the queues are
+    "/v1/clients/{client_id}": "queues",
 }
 # Routes anyone may call, without a token (an agent's schedule link holds its own secret).
 PUBLIC_PATHS = frozenset(

@@ -19,6 +19,7 @@ from api.routes import (
     agents,
     audit,
     capacity,
+    clients,
     contracts,
     forecasts,
     hiring,
@@ -46,7 +47,8 @@ API_VERSION = "v1"
 
 ROUTERS = (sites, queues, imports, forecasts, requirements, rosters, scenarios, contracts,
            agents, shift_rules, capacity, hiring, jobs, tokens, audit, actuals,
-           reports, site_rosters, roster_edits, publish, roster_locks, time_off)  # fmt: skip
+           reports, site_rosters, roster_edits, publish, clients, roster_locks,
+           time_off)  # fmt: skip
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

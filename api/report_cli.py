@@ -1,5 +1,5 @@
 """``staffwise report service``: the service report of a queue from the stored data, as JSON,
-CSV or print-ready HTML (the same document as ``GET /v1/reports/service``)."""
+CSV, print-ready HTML or PDF (the same document as ``GET /v1/reports/service``)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,10 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("report", help="client reports from the stored data")
     kinds = parser.add_subparsers(dest="report_kind", metavar="REPORT", required=True)
     service = kinds.add_parser("service", help="actual vs goal vs planned service, and why")
-    service.add_argument("--queue-id", type=int, required=True, action="append",
-                         help="repeat for a client's queues (one report)")  # fmt: skip
+    service.add_argument("--queue-id", type=int, action="append", default=[],
+                         help="repeat for several queues (one report)")  # fmt: skip
+    service.add_argument("--client-id", type=int, default=None,
+                         help="a client's queues against its targets")  # fmt: skip
     service.add_argument("--start", type=dt.date.fromisoformat, required=True, help="YYYY-MM-DD")
     service.add_argument(
         "--end",
@@ -26,7 +28,7 @@ def register(subparsers: Any) -> None:
         help="YYYY-MM-DD, last local day (inclusive)",
     )
     service.add_argument("--grain", choices=("day", "week", "month"), default="day")
-    service.add_argument("--format", choices=("json", "csv", "html"), default="csv")
+    service.add_argument("--format", choices=("json", "csv", "html", "pdf"), default="csv")
     service.add_argument(
         "--answered-only",
         action="store_true",
@@ -53,22 +55,20 @@ def service_report(args: argparse.Namespace) -> int:
     from actuals.types import SlBasis
     from api.convert.actuals import service_report_read
     from api.convert.actuals_html import report_csv, report_html
+    from api.convert.clients import report_subject
+    from api.convert.report_pdf import report_pdf
     from api.db import make_engine, upgrade
     from api.errors import ApiError
-    from api.tables import Queue
 
     settings = Settings(**({"database_url": args.database_url} if args.database_url else {}))
     engine = make_engine(settings.database_url)
     upgrade(engine)
     with Session(engine) as session:
-        queues = [session.get(Queue, ident) for ident in dict.fromkeys(args.queue_id)]
-        found = [q for q in queues if q is not None]
-        if len(found) < len(queues):
-            print(f"error: a queue of {args.queue_id} does not exist", file=sys.stderr)
-            return 2
-        basis = SlBasis(found[0].answer_within_s, not args.answered_only, args.short_abandon_s)
         try:
-            report = service_report_read(session, found, (args.start, args.end), args.grain, basis)
+            found, client = report_subject(session, args.queue_id, args.client_id)
+            basis = SlBasis(found[0].answer_within_s, not args.answered_only, args.short_abandon_s)
+            days = (args.start, args.end)
+            report = service_report_read(session, found, days, args.grain, basis, client)
         except ApiError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
@@ -76,9 +76,10 @@ def service_report(args: argparse.Namespace) -> int:
         text = report.model_dump_json(indent=2)
     else:
         text = report_csv(report) if args.format == "csv" else report_html(report)
+    data = report_pdf(report) if args.format == "pdf" else text.encode("utf-8")
     if args.output is None:
-        sys.stdout.write(text)
+        sys.stdout.buffer.write(data)
     else:
-        args.output.write_text(text, encoding="utf-8")
+        args.output.write_bytes(data)
         print(f"{len(report.periods)} periods -> {args.output}", file=sys.stderr)
     return 0

@@ -527,3 +527,31 @@ class AgentScheduleLink(SQLModel, table=True):
     hint: str = Field(default="", max_length=16)
     created_at: datetime = _created()
     revoked_at: datetime | None = _ts(nullable=True)
+
+
+class Client(SQLModel, table=True):
+    """A client the centre reports to, with its service targets (migration 0013); its queues
+    are linked by ``client_queue`` (a queue belongs to at most one client)."""
+
+    __tablename__ = "client"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    service_level: float
+    answer_within_s: float
+    max_asa_s: float | None = None
+    max_abandon_rate: float | None = None
+    created_at: datetime = _created()
+
+
+class ClientQueue(SQLModel, table=True):
+    """A queue owned by a client (migration 0013)."""
+
+    __tablename__ = "client_queue"
+    client_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("client.id", ondelete="CASCADE"), primary_key=True)
+    )
+    queue_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("queue.id", ondelete="CASCADE"), primary_key=True, unique=True
+        )
+    )

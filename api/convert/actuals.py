@@ -26,6 +26,7 @@ from api.tables import (
     ActualImport,
     ActualInterval,
     AttendanceSpan,
+    Forecast,
     Queue,
     Requirement,
     Roster,
@@ -146,10 +147,11 @@ def load_plan(
     frames, shrinkage = [], queue.shrinkage
     for roster, requirement in session.exec(query).all():
         cover = roster.coverage
+        starts = pd.to_datetime(cover["interval_start"], utc=True)
         frames.append(pd.DataFrame({
-            "interval_start": pd.to_datetime(cover["interval_start"], utc=True),
-            "calls": cover["calls"], "aht_s": cover["aht_s"],
+            "interval_start": starts, "calls": cover["calls"], "aht_s": cover["aht_s"],
             "required": cover["required"], "rostered": cover["staffed"],
+            **forecast_bounds(session.get(Forecast, requirement.forecast_id), starts),
         }))  # fmt: skip
         shrinkage = float(requirement.summary.get("shrinkage", shrinkage))
     if not frames:
@@ -157,6 +159,27 @@ def load_plan(
     plan = pd.concat(frames).drop_duplicates("interval_start", keep="last")  # newest roster
     window = (plan["interval_start"] >= start) & (plan["interval_start"] < end)
     return plan[window].sort_values("interval_start").reset_index(drop=True), shrinkage
+
+
+def forecast_bounds(forecast: Forecast | None, starts: pd.DatetimeIndex) -> dict[str, Any]:
+    """The prediction interval (``calls_lo``, ``calls_hi``), its nominal level and the lead
+    time in days of the forecast a roster was built on, at the roster's ``starts`` (NaN where
+    the forecast has none)."""
+    nan = np.full(len(starts), np.nan)
+    if forecast is None or "calls_lo" not in forecast.intervals:
+        return {"calls_lo": nan, "calls_hi": nan, "pi_level": nan, "lead_days": nan}
+    table = pd.DataFrame({
+        "calls_lo": np.asarray(forecast.intervals["calls_lo"], dtype=float),
+        "calls_hi": np.asarray(forecast.intervals["calls_hi"], dtype=float),
+    }, index=pd.to_datetime(forecast.intervals["interval_start"], utc=True))  # fmt: skip
+    table = table[~table.index.duplicated()].reindex(starts)
+    level = (forecast.accuracy or {}).get("coverage")
+    made = pd.Timestamp(forecast.created_at)
+    return {
+        "calls_lo": table["calls_lo"].to_numpy(), "calls_hi": table["calls_hi"].to_numpy(),
+        "pi_level": np.full(len(starts), np.nan if level is None else float(level)),
+        "lead_days": ((starts - made) / pd.Timedelta(days=1)).to_numpy(float),
+    }  # fmt: skip
 
 
 def queue_goal(queue: Queue) -> Goal:
@@ -177,15 +200,17 @@ def queue_actuals(
     return QueueActuals(actual, plan, model, shrinkage, str(queue.id))
 
 
-def _report_site(session: Session, queues: list[Queue]) -> Site:
-    """The one zone, week and goal the queues of one report share (else 422)."""
+def _report_site(session: Session, queues: list[Queue], same_goal: bool = True) -> Site:
+    """The one zone, week and goal the queues of one report share (else 422); a client's
+    queues (``same_goal`` False) share the answered-within threshold only."""
     sites = [session.get(Site, q.site_id) for q in queues]
     first = sites[0]
     assert first is not None
     if any(s is None or (s.zone, s.week_start_day) != (first.zone, first.week_start_day)
            for s in sites):  # fmt: skip
         raise invalid("queue_id", "mixed_sites", "the queues of one report share a zone and week")
-    if len({(q.service_level, q.answer_within_s) for q in queues}) > 1:
+    goals = {(q.service_level if same_goal else 0, q.answer_within_s) for q in queues}
+    if len(goals) > 1:
         raise invalid("queue_id", "mixed_goals", "the queues of one report share their SL goal")
     return first
 
@@ -238,20 +263,29 @@ def report_window(zone: str, first: date, last: date) -> tuple[datetime, datetim
 
 
 def service_report_read(
-    session: Session, queues: list[Queue], days: tuple[date, date], grain: Grain, basis: SlBasis
+    session: Session,
+    queues: list[Queue],
+    days: tuple[date, date],
+    grain: Grain,
+    basis: SlBasis,
+    client: tuple[int, str, Goal] | None = None,
 ) -> ServiceReportRead:
-    """The service report of ``queues`` (one, or a client's several sharing zone and goal) over
-    local days ``days`` (inclusive), for the API and the CLI alike."""
-    site = _report_site(session, queues)
+    """The service report of ``queues`` (one, or several sharing zone and goal) over local
+    days ``days`` (inclusive), for the API and the CLI alike; with ``client`` (id, name,
+    targets) the client's queues against the client's targets."""
+    site = _report_site(session, queues, same_goal=client is None)
     window = report_window(site.zone, *days)
     parts = [queue_actuals(session, q, window, basis) for q in queues]
-    report = queues_report(parts, goal=queue_goal(queues[0]), basis=basis, zone=site.zone,
+    target = queue_goal(queues[0]) if client is None else client[2]
+    report = queues_report(parts, goal=target, basis=basis, zone=site.zone,
                            grain=grain, week_start_day=site.week_start_day)  # fmt: skip
     goal, model = report.goal, report.model
     patience = "" if model.patience_s is None else f" (patience {model.patience_s:g} s)"
     return ServiceReportRead(
         queue_id=int(parts[0].label), queue_ids=[int(p.label) for p in parts],
         queue=", ".join(q.name for q in queues), zone=site.zone, grain=grain,
+        client_id=None if client is None else client[0],
+        client=None if client is None else client[1],
         start=window[0], end=window[1], sl_basis=basis.describe(),
         model=model.kind + patience,
         goal={"service_level": goal.service_level, "answer_within_s": goal.answer_within_s,

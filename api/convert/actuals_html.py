@@ -16,7 +16,7 @@ COLOURS = {"volume": "#c0392b", "handle_time": "#d68910", "staffing": "#2471a3",
 CSV_COLUMNS = (
     "period", "offered", "answered", "abandoned", "service_level", "goal_sl", "planned_sl",
     "met", "asa_s", "abandon_rate", "aht_s", "forecast_calls", "forecast_wape", "forecast_bias",
-    "sl_trend",
+    "sl_trend", "forecast_coverage", "forecast_pi_level", "forecast_lead_days",
 )  # fmt: skip
 ATTRIBUTION_COLUMNS = ("baseline_sl", "modelled_sl", *FACTORS, "total")
 
@@ -122,7 +122,7 @@ def _row(p: ServicePeriod, scale: float) -> str:
              _pct(p.goal_sl), "" if p.asa_s is None else f"{p.asa_s:.0f} s",
              _pct(p.abandon_rate), "" if p.aht_s is None else f"{p.aht_s:.0f} s",
              f"{p.forecast_calls:,.0f}" if p.forecast_calls is not None else "",
-             _pct(p.forecast_bias)]  # fmt: skip
+             _pct(p.forecast_bias), _pct(p.forecast_coverage)]  # fmt: skip
     bars = attribution_bars(p.attribution, scale=scale) if p.attribution else ""
     return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + verdict + f"<td>{bars}</td></tr>"
 
@@ -135,7 +135,7 @@ def _legend() -> str:
     return f'<p class="legend">{items}</p>'
 
 
-def _days(report: ServiceReportRead) -> str:
+def report_days(report: ServiceReportRead) -> str:
     """The report's local days: first to last (the window's end is exclusive)."""
     zone = ZoneInfo(report.zone)
     first = report.start.astimezone(zone).date()
@@ -150,9 +150,10 @@ def report_html(report: ServiceReportRead) -> str:
     scale = max(
         [abs(v) for p in report.periods if p.attribution for v in p.attribution.values()] + [0.01]
     )
-    title = f"Service report: {report.queue} ({report.grain})"
+    subject = report.queue if report.client is None else f"{report.client} ({report.queue})"
+    title = f"Service report: {subject} ({report.grain})"
     names = ("period", "offered", "actual SL", "planned SL", "goal", "ASA", "abandoned", "AHT",
-             "forecast", "bias", "goal", "why (SL points)")  # fmt: skip
+             "forecast", "bias", "in PI", "goal", "why (SL points)")  # fmt: skip
     head = "".join(f"<th>{n}</th>" for n in names)
     rows = "".join(_row(p, scale) for p in report.periods)
     missed = sum(1 for p in report.periods if not p.met)
@@ -160,7 +161,7 @@ def report_html(report: ServiceReportRead) -> str:
 <html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>
 <style>{STYLE}</style></head><body>
 <h1>{escape(title)}</h1>
-<p>{_days(report)} ({escape(report.zone)}).
+<p>{report_days(report)} ({escape(report.zone)}).
 Goal: {_pct(goal.get("service_level"))} answered within {goal.get("answer_within_s"):g} s.
 Service level basis: {escape(report.sl_basis)}. Model: {escape(report.model)}.
 {missed} of {len(report.periods)} periods missed the goal.</p>

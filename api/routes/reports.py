@@ -1,4 +1,4 @@
-"""Client reports: ``GET /v1/reports/service`` (JSON, CSV or print-ready HTML)."""
+"""Client reports: ``GET /v1/reports/service`` (JSON, CSV, print-ready HTML or PDF)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Res
 from actuals.types import SlBasis
 from api.convert.actuals import service_report_read
 from api.convert.actuals_html import report_csv, report_html
-from api.deps import ReadSession, get_or_404
+from api.convert.clients import report_subject
+from api.convert.report_pdf import report_pdf
+from api.deps import ReadSession
 from api.errors import invalid
 from api.schemas.actuals import ServiceReportRead
-from api.tables import Queue
 
 router = APIRouter(tags=["reports"])
 MAX_DAYS = 400
@@ -24,23 +25,26 @@ MAX_DAYS = 400
     "/v1/reports/service",
     operation_id="getServiceReport",
     response_model=ServiceReportRead,
-    responses={200: {"content": {"text/csv": {}, "text/html": {}}}},
+    responses={200: {"content": {"text/csv": {}, "text/html": {}, "application/pdf": {}}}},
 )
 def get_service_report(
     session: ReadSession,
+    start: Annotated[date, Query(description="first local day")],
+    end: Annotated[date, Query(description="last local day (inclusive)")],
     queue_id: Annotated[
         list[int],
         Query(
-            description="the queue reported on; repeat for a client's queues (one report, "
+            description="the queue reported on; repeat for several queues (one report, "
             "same zone and SL goal)",
-            min_length=1,
             max_length=20,
         ),
-    ],
-    start: Annotated[date, Query(description="first local day")],
-    end: Annotated[date, Query(description="last local day (inclusive)")],
+    ] = [],  # noqa: B006 - FastAPI copies the default
+    client_id: Annotated[
+        int | None,
+        Query(description="a client: its queues against its targets (instead of queue_id)"),
+    ] = None,
     grain: Literal["day", "week", "month"] = "day",
-    format: Literal["json", "csv", "html"] = "json",
+    format: Literal["json", "csv", "html", "pdf"] = "json",
     abandoned_in_denominator: Annotated[
         bool, Query(description="abandoned calls count in the SL denominator")
     ] = True,
@@ -60,13 +64,15 @@ def get_service_report(
         raise invalid("end", "before_start", "end must not be before start")
     if (end - start).days >= MAX_DAYS:
         raise invalid("end", "too_long", f"a report covers at most {MAX_DAYS} days")
-    queues = [get_or_404(session, Queue, ident, "queue") for ident in dict.fromkeys(queue_id)]
+    queues, client = report_subject(session, queue_id, client_id)
     basis = SlBasis(queues[0].answer_within_s, abandoned_in_denominator, short_abandon_s)
-    report = service_report_read(session, queues, (start, end), grain, basis)
+    report = service_report_read(session, queues, (start, end), grain, basis, client)
+    name = f"service-{'-'.join(map(str, report.queue_ids))}-{start}-{end}-{grain}.{format}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if format == "csv":
-        name = f"service-{'-'.join(map(str, report.queue_ids))}-{start}-{end}-{grain}.csv"
-        headers = {"Content-Disposition": f'attachment; filename="{name}"'}
         return PlainTextResponse(report_csv(report), media_type="text/csv", headers=headers)
+    if format == "pdf":
+        return Response(report_pdf(report), media_type="application/pdf", headers=headers)
     if format == "html":
         return HTMLResponse(report_html(report))
     return JSONResponse(report.model_dump(mode="json"))

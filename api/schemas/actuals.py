@@ -89,6 +89,17 @@ class ServicePeriod(BaseModel):
     forecast_bias: float | None = Field(
         default=None, description="(sum forecast - sum offered) / sum offered (> 0: over)"
     )
+    forecast_coverage: float | None = Field(
+        default=None,
+        description="share of planned intervals whose offered calls fell inside the "
+        "prediction interval of the forecast the roster was built on",
+    )
+    forecast_pi_level: float | None = Field(
+        default=None, description="that interval's nominal coverage (e.g. 0.8)"
+    )
+    forecast_lead_days: float | None = Field(
+        default=None, description="mean days from the forecast's making to the interval"
+    )
     attendance_known: int | None = None
     attribution: dict[str, float] | None = Field(
         default=None,
@@ -108,6 +119,8 @@ class ServiceReportRead(BaseModel):
     queue_id: int = Field(description="the first queue reported on")
     queue_ids: list[int]
     queue: str = Field(description="the queues' names")
+    client_id: int | None = Field(default=None, description="the client reported to")
+    client: str | None = Field(default=None, description="the client's name")
     zone: str
     grain: Literal["day", "week", "month"]
     start: datetime

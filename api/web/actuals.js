@@ -342,12 +342,18 @@ export function installActuals(current) {
       renderServiceReport(node, serviceReportModel(await client.getServiceReport(reportQuery())));
     } catch (error) { failed(node, error); }
   });
-  $("report-csv")?.addEventListener("click", async () => {
+  const download = (format) => async () => {
     const q = reportQuery();
     try {
-      saveBlob(await client.serviceReportFile(q, "csv"), `service-${q.queueIds.join("-")}-${q.start}-${q.end}-${q.grain}.csv`);
+      saveBlob(await client.serviceReportFile(q, format), `service-${q.queueIds.join("-")}-${q.start}-${q.end}-${q.grain}.${format}`);
     } catch (error) { failed($("report-view"), error); }
-  });
+  };
+  $("report-csv")?.addEventListener("click", download("csv"));
+  if ($("report-html") && !$("report-pdf")) { // the client-ready PDF (api/convert/report_pdf.py)
+    const pdf = html("button", { id: "report-pdf", type: "button" }, ["PDF"]);
+    $("report-html").after(pdf);
+    pdf.addEventListener("click", download("pdf"));
+  }
   $("report-html")?.addEventListener("click", async () => {
     const win = window.open("", "_blank"); // opened by the click itself: no pop-up blocker
     try {
@@ -368,6 +374,29 @@ export function installActuals(current) {
     const now = Number.isFinite(h) ? new Date(zonedInstant(day, h * 60 + (m || 0), site.zone)).toISOString() : null;
     try {
       renderIntraday(node, intradayModel(await client.getIntraday(queue, day, now), site.zone));
+      node.dataset.loads = String(Number(node.dataset.loads || 0) + 1);
+      const meta = $("intraday-meta");
+      if (meta) meta.textContent = `updated ${localTime(Date.now(), site.zone)}`;
     } catch (error) { failed(node, error); }
   });
+  installIntradayRefresh($("intraday-form"));
+}
+
+export const INTRADAY_REFRESH_S = 60;
+
+/**
+ * Refresh the intraday view by itself every `seconds` while its box is ticked (the default),
+ * once it has been shown, with "Now" empty (the live day: every stored actual) and the page
+ * visible: new actuals, the reforecast and the proposals come without a click.
+ */
+export function installIntradayRefresh(form, seconds = INTRADAY_REFRESH_S) {
+  if (!form) return null;
+  const box = html("input", { id: "intraday-auto", type: "checkbox", checked: "" });
+  form.insertBefore(html("label", {}, [box, ` refresh every ${seconds} s`]), form.querySelector("button"));
+  return setInterval(() => {
+    const shown = $("intraday-view")?.childElementCount > 0;
+    if (box.checked && shown && !$("intraday-now").value && document.visibilityState !== "hidden") {
+      form.requestSubmit();
+    }
+  }, seconds * 1000);
 }

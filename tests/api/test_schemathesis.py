@@ -54,6 +54,12 @@ DOCUMENTED_REJECTIONS: dict[str, str] = {
     "value_error": r"(opening_hours|availability)\.\d+|vacancies\.\d+\.availability|"
     r"attrition|costs|hiring|cross_training\.\d+|body|zone|",
     "no_plan": r"day",  # the intraday view needs a roster covering the day (stored data)
+    # a client's queues: at its answered-within threshold, one zone and week (stored data);
+    # a service report names queues or a client, and a client's report needs its queues
+    "threshold_mismatch": r"queue_ids",
+    "mixed_sites": r"queue_ids|queue_id",
+    "queue_or_client": r"queue_id",
+    "no_queues": r"client_id",
     # a swap needs a shift on one side; a time-off request's impact or cover needs a day of
     # the roster's week (stored data)
     "no_shift": r"day",

@@ -1,0 +1,74 @@
+"""The service report as PDF (parsed back) and the coverage of the forecast's prediction
+interval in the report's accuracy figures."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from api.tables import Forecast
+from tests.api import test_reports
+from tests.api.test_reports import STARTS, _params
+from tests.unit.test_actuals_pdf import parse_pdf
+
+report_queue = test_reports.report_queue  # the fixture: a queue with a plan and actuals
+
+
+def _bounds(client: TestClient, queue_id: int) -> None:
+    """The plan's forecast gets an 80 % interval [35, 45] on each of the four intervals."""
+    with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        forecast = session.exec(select(Forecast).where(Forecast.queue_id == queue_id)).one()
+        forecast.intervals = {"interval_start": STARTS, "calls": [40.0] * 4,
+                              "calls_lo": [35.0] * 4, "calls_hi": [45.0] * 4,
+                              "aht_s": [300.0] * 4}  # fmt: skip
+        forecast.accuracy = {"coverage": 0.8}
+        session.add(forecast)
+        session.commit()
+
+
+def test_the_report_tracks_prediction_interval_coverage(
+    client: TestClient, report_queue: tuple[int, int]
+) -> None:
+    _site, queue_id = report_queue
+    before = client.get("/v1/reports/service", params=_params(queue_id)).json()
+    assert before["periods"][0]["forecast_coverage"] is None  # no interval stored
+    _bounds(client, queue_id)
+    first, second = client.get("/v1/reports/service", params=_params(queue_id)).json()["periods"]
+    # offered 40, 40 inside [35, 45]; 70, 60 outside
+    assert (first["forecast_coverage"], second["forecast_coverage"]) == (1.0, 0.0)
+    assert first["forecast_pi_level"] == 0.8 and first["forecast_lead_days"] is not None
+    csv = client.get("/v1/reports/service", params=_params(queue_id, format="csv")).text
+    head, row = csv.splitlines()[:2]
+    assert dict(zip(head.split(","), row.split(","), strict=True))["forecast_coverage"] == "1"
+
+
+def test_the_report_as_a_pdf_parses_back(client: TestClient, report_queue: tuple[int, int]) -> None:
+    _site, queue_id = report_queue
+    _bounds(client, queue_id)
+    response = client.get("/v1/reports/service", params=_params(queue_id, format="pdf"))
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"].endswith('.pdf"')
+    parsed = parse_pdf(response.content)
+    assert parsed["pages"] == 1
+    text = parsed["text"][0]
+    assert text[0] == "Service report: voice" and "2026-10-06" in text
+    assert "missed" in text and "met" in text  # day 1 met, day 2 missed
+    assert "88.8 %" in text and "34.6 %" in text  # SL 71/80 and 45/130
+    assert "100.0 %" in text and "0.0 %" in text  # in PI: day 1, day 2
+    ops = parsed["ops"][0]
+    assert ops.count(" re f") >= 2 + 5 and "[6 3] 0 d" in ops  # bars, why bars; goal line
+
+
+def test_a_long_report_continues_on_more_pages(
+    client: TestClient, report_queue: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.convert import report_pdf
+
+    _site, queue_id = report_queue
+    monkeypatch.setattr(report_pdf, "ROW", 120.0)  # two rows cannot share the first page
+    response = client.get("/v1/reports/service", params=_params(queue_id, format="pdf"))
+    parsed = parse_pdf(response.content)
+    assert parsed["pages"] == 2 and "2026-10-06" in parsed["text"][1]
+    assert parsed["text"][1][0] == "period"  # the table's head again
