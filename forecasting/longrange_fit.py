@@ -214,7 +214,7 @@ def _predict_bands(
     out = np.zeros(len(targets))
     bands = np.array([band_of(int(h)) for h in horizons], dtype=np.int64)
     for m in dict.fromkeys(methods):
-        use = np.isin(bands, [b for b, x in enumerate(methods) if x is m])
+        use = np.isin(bands, [b for b, x in enumerate(methods) if x == m])
         if use.any():
             out[use] = _predict_log(m, s.days, s.log_rate, targets)[use]
     return out
