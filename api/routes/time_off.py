@@ -2,7 +2,8 @@
 reason) is ``requested`` until a planner approves it (its days become the agent's time off,
 which every later roster of those weeks respects) or refuses it. Before deciding, the planner
 reads its predicted effect on a roster version's week and may start a cover proposal: a
-re-optimisation around the absence with every other day locked (a new draft version)."""
+re-optimisation around the absence, the other agents locked on the other days (a new draft
+version)."""
 
 from __future__ import annotations
 
@@ -113,15 +114,18 @@ def cover_request(
     who: CurrentAccess, settings: SettingsDep, start: StartJob,
 ) -> Any:  # fmt: skip
     """A cover proposal: a ``reoptimise`` job on the roster's current version with the
-    absence applied, the agent's shifts it takes away removed, the absent days solved again
-    and every other day locked. Its result is a new draft version."""
+    absence applied, the agent's shifts it takes away removed, and the other agents locked
+    on every day without the absence (the absent agent's week and the absent days are solved
+    again). Its result is a new draft version."""
     request, row, absences = _week_of(session, agent_id, request_id, body.roster_id)
     if request.status == "refused":
         raise ApiError(409, "refused", f"time-off request {request_id} was refused")
     check_version(session, row, body.version, None)
     whole = {a["day"] for a in absences if a["hours"] is None}
+    query = select(Agent.code).where(col(Agent.site_id) == row.site_id)
+    others = [c for c in session.exec(query).all() if c != absences[0]["agent"]]
     options = {
-        "locks": [{"agent": None, "day": d} for d in range(7) if d not in whole],
+        "locks": [{"agent": c, "day": d} for c in others for d in range(7) if d not in whole],
         "absences": absences if request.status == "requested" else [],
         "clear": [[a["agent"], a["day"]] for a in absences if a["hours"] is None],
         "time_limit_s": body.time_limit_s, "workers": settings.solver_workers,

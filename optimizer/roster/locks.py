@@ -110,14 +110,17 @@ def _free_agent(
     """``agent`` on its unlocked days only, its weekly bounds less its locked shifts."""
     paid = sum(s.paid_min(problem.rules) for s in fixed)
     by_day = {s.day: s for s in fixed}
+    availability = _free_availability(problem, agent, locked, by_day)
+    days = min(day_limit(problem, agent) - len(by_day), sum(w is not None for w in availability))
+    most = max(0, agent.max_weekly_paid_min - paid)
+    # what the free days can hold at most: a week the locks make impossible still gets them
+    # (the merged week then breaks its minimum and is reported, not left without shifts)
+    longest = max(problem.contract(agent.contract).shift_paid_min)
+    least = min(max(0, agent.min_weekly_paid_min - paid), most, max(0, days) * longest)
     return dataclasses.replace(
-        agent,
-        availability=_free_availability(problem, agent, locked, by_day),
-        min_weekly_paid_min=max(0, agent.min_weekly_paid_min - paid),
-        max_weekly_paid_min=max(0, agent.max_weekly_paid_min - paid),
-        max_days=max(0, day_limit(problem, agent) - len(by_day)),
-        fixed_cost=0.0 if fixed else agent.fixed_cost,
-    )
+        agent, availability=availability, min_weekly_paid_min=least, max_weekly_paid_min=most,
+        max_days=max(0, days), fixed_cost=0.0 if fixed else agent.fixed_cost,
+    )  # fmt: skip
 
 
 def _residual(problem: RosterProblem, fixed: Iterable[Shift]) -> tuple[tuple[int, ...], ...]:

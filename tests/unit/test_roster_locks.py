@@ -75,3 +75,16 @@ def test_leave_on_a_fixed_contract_is_credited_or_at_least_leaves_a_possible_wee
     hours = absent_agent(WEEK, FIXED, 240, [Absence(1, (540, 600))])
     assert hours.availability[1] == (600, 780) and hours.min_weekly_paid_min == 1140
     assert absent_agent(WEEK, FIXED, 240, []) is WEEK
+
+
+def test_an_agent_whose_free_days_cannot_hold_its_minimum_still_works_them() -> None:
+    """F1 (2 x 8 h fixed) locked off on days 0 and 1: day 2 is all it has left. It works day 2
+    and the week's minimum is reported broken (before: left without any shift)."""
+    problem = _problem()
+    base = rp.Roster(tuple(s for s in solve_roster(problem, FAST).roster.shifts
+                           if (s.agent, s.day) not in {("F1", 0), ("F1", 1)}))  # fmt: skip
+    locks = Locks(shifts=frozenset({("F1", 0), ("F1", 1)}))
+    result = solve_with_locks(problem, base, locks, FAST)
+    assert [s.day for s in result.roster.shifts if s.agent == "F1"] == [2]
+    assert {(v.agent, v.rule) for v in result.violations} == {("F1", "weekly_minutes")}
+    assert result.report.status == "INVALID"
