@@ -1,7 +1,8 @@
 """The shared steps of the resource endpoints: create (201 + ``Location``), delete (204) and
-list the rows of one parent (a page, after a 404 for a missing parent); and the two read
-endpoints every resource has the same way, registered by :func:`add_get` and
-:func:`add_children_list` (grep their ``operation_id``, e.g. ``listAgents``, to find them)."""
+list the rows of one parent (a page, after a 404 for a missing parent); and the endpoints
+every resource has the same way, registered by :func:`add_create` (a child of a parent),
+:func:`add_get` and :func:`add_children_list` (grep their ``operation_id``, e.g.
+``listAgents``, to find them)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from fastapi import APIRouter, Response, status
+from pydantic import BaseModel
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, SQLModel, col, select
 
-from api.deps import Limit, Offset, ReadSession, commit, get_or_404, page
+from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404, page
 
 T = TypeVar("T", bound=SQLModel)
 
@@ -87,6 +89,47 @@ def _endpoint(
 def _path_key(path: str) -> str:
     """The last path parameter of ``path`` (``/v1/sites/{site_id}/agents`` -> ``site_id``)."""
     return re.findall(r"{(\w+)}", path)[-1]
+
+
+def add_create(
+    router: APIRouter,
+    path: str,
+    operation_id: str,
+    rows: tuple[type[SQLModel], type[K]],
+    body_read: tuple[type[BaseModel], Callable[[K], Any]],
+    conflict: str,
+    build: Callable[[Session, int, Any], K] | None = None,
+) -> None:
+    """``POST path`` (201) with a ``body_read[0]`` body: a child of ``rows`` (parent, child)
+    under the parent named by the path's ``{<kind>_id}`` (404 naming the kind when missing),
+    made by ``build(session, parent_id, body)`` (which may answer 422; default: the child with
+    the parent's id and the body's fields), inserted as :func:`created` does and answered as
+    ``body_read[1]`` of it. ``Location``: ``/v1/<the path's last segment>/{id}``; a 409 says
+    ``conflict`` formatted with the parent id and the body (``"site {site_id} already has a
+    contract {body.code!r}"``)."""
+    key = _path_key(path)
+    parent, model = rows
+    body_type, read = body_read
+    answer = inspect.signature(read, eval_str=True).return_annotation
+    location = "/v1/" + re.sub(r"{\w+}", "", path).rstrip("/").rsplit("/", 1)[-1]
+
+    def create_child(session: Session, body: Any, response: Response, **ids: int) -> Any:
+        get_or_404(session, parent, ids[key], key.removesuffix("_id"))
+        if build is None:
+            row = model(**{key: ids[key]}, **body.model_dump())
+        else:
+            row = build(session, ids[key], body)
+        detail = conflict.format(body=body, **ids)
+        return read(created(session, row, response, location, detail))
+
+    params = [
+        _path_param(key),
+        inspect.Parameter("body", _KEYWORD, annotation=body_type),
+        inspect.Parameter("session", _KEYWORD, annotation=WriteSession),
+        inspect.Parameter("response", _KEYWORD, annotation=Response),
+    ]
+    endpoint = _endpoint(create_child, operation_id, params, answer)
+    router.post(path, status_code=status.HTTP_201_CREATED, operation_id=operation_id)(endpoint)
 
 
 def add_get(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 from sqlmodel import Session, col
 
-from api.crud import add_children_list, add_get, created, deleted
+from api.crud import add_children_list, add_create, add_get, deleted
 from api.deps import WriteSession, commit, get_or_404
 from api.errors import invalid
 from api.schemas import (
@@ -47,22 +47,17 @@ def _check_refs(session: Session, site_id: int, contract_id: int | None, queues:
                           row=i)  # fmt: skip
 
 
-@router.post(
-    "/v1/sites/{site_id}/agents", status_code=status.HTTP_201_CREATED, operation_id="createAgent"
-)
-def create_agent(
-    site_id: int, body: AgentCreate, session: WriteSession, response: Response
-) -> AgentRead:
-    get_or_404(session, Site, site_id, "site")
+def _new_agent(session: Session, site_id: int, body: AgentCreate) -> Agent:
     _check_refs(session, site_id, body.contract_id, body.queue_ids)
     data = body.model_dump()
     data["availability"] = week_to_minutes(body.availability)
     data["preferences"] = None if body.preferences is None else body.preferences.stored()
-    row = Agent(site_id=site_id, **data)
-    conflict = f"site {site_id} already has an agent {body.code!r}"
-    return agent_read(created(session, row, response, "/v1/agents", conflict))
+    return Agent(site_id=site_id, **data)
 
 
+add_create(router, "/v1/sites/{site_id}/agents", "createAgent", (Site, Agent),
+           (AgentCreate, agent_read), "site {site_id} already has an agent {body.code!r}",
+           _new_agent)  # fmt: skip
 add_children_list(router, "/v1/sites/{site_id}/agents", "listAgents", (Site, Agent),
                   agent_read, AgentList)  # fmt: skip
 add_get(router, "/v1/agents/{agent_id}", "getAgent", Agent, agent_read)
@@ -92,24 +87,13 @@ def delete_agent(agent_id: int, session: WriteSession) -> Response:
     return deleted(session, Agent, agent_id, "agent")
 
 
-@router.post(
-    "/v1/agents/{agent_id}/time-off",
-    status_code=status.HTTP_201_CREATED,
-    operation_id="createTimeOff",
-)
-def create_time_off(
-    agent_id: int, body: TimeOffCreate, session: WriteSession, response: Response
-) -> TimeOffRead:
-    get_or_404(session, Agent, agent_id, "agent")
-    row = TimeOff(agent_id=agent_id, **body.model_dump())
-    conflict = f"agent {agent_id} already has time off on {body.day}"
-    return time_off_read(created(session, row, response, "/v1/time-off", conflict))
-
-
 def time_off_read(row: TimeOff) -> TimeOffRead:
     return TimeOffRead.model_validate(row, from_attributes=True)
 
 
+add_create(router, "/v1/agents/{agent_id}/time-off", "createTimeOff", (Agent, TimeOff),
+           (TimeOffCreate, time_off_read),
+           "agent {agent_id} already has time off on {body.day}")  # fmt: skip
 add_children_list(router, "/v1/agents/{agent_id}/time-off", "listTimeOff",
                   (Agent, TimeOff), time_off_read, TimeOffList, col(TimeOff.day))  # fmt: skip
 

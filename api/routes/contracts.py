@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from api.crud import add_children_list, add_get, created, deleted
+from api.crud import add_children_list, add_create, add_get, deleted
 from api.deps import WriteSession, commit, get_or_404
 from api.schemas import ContractCreate, ContractList, ContractRead
 from api.tables import Contract, Site
@@ -17,20 +17,9 @@ def contract_read(row: Contract) -> ContractRead:
     return ContractRead.model_validate(row, from_attributes=True)
 
 
-@router.post(
-    "/v1/sites/{site_id}/contracts",
-    status_code=status.HTTP_201_CREATED,
-    operation_id="createContract",
-)
-def create_contract(
-    site_id: int, body: ContractCreate, session: WriteSession, response: Response
-) -> ContractRead:
-    get_or_404(session, Site, site_id, "site")
-    row = Contract(site_id=site_id, **body.model_dump())
-    conflict = f"site {site_id} already has a contract {body.code!r}"
-    return contract_read(created(session, row, response, "/v1/contracts", conflict))
-
-
+add_create(router, "/v1/sites/{site_id}/contracts", "createContract", (Site, Contract),
+           (ContractCreate, contract_read),
+           "site {site_id} already has a contract {body.code!r}")  # fmt: skip
 add_children_list(router, "/v1/sites/{site_id}/contracts", "listContracts",
                   (Site, Contract), contract_read, ContractList)  # fmt: skip
 add_get(router, "/v1/contracts/{contract_id}", "getContract", Contract, contract_read)

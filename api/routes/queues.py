@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from api.convert.goals import goal_problems, queue_goal
 from api.convert.rules import rules_body
-from api.crud import add_children_list, add_get, created, deleted
+from api.crud import add_children_list, add_create, add_get, deleted
 from api.deps import WriteSession, commit, get_or_404
 from api.errors import ApiError
 from api.routes.shift_rules import grid_problems
@@ -62,20 +62,16 @@ def check_interval(session: Session, queue: Queue) -> None:
         raise InvalidInput(problems)
 
 
-@router.post(
-    "/v1/sites/{site_id}/queues", status_code=status.HTTP_201_CREATED, operation_id="createQueue"
-)
-def create_queue(
-    site_id: int, body: QueueCreate, session: WriteSession, response: Response
-) -> QueueRead:
-    get_or_404(session, Site, site_id, "site")
+def _new_queue(session: Session, site_id: int, body: QueueCreate) -> Queue:
     queue = Queue(site_id=site_id, **body.model_dump(exclude={"goal"}))
     _apply_goal(queue, body.goal)
     _check(queue)
-    conflict = f"site {site_id} already has a queue named {body.name!r}"
-    return queue_read(created(session, queue, response, "/v1/queues", conflict))
+    return queue
 
 
+add_create(router, "/v1/sites/{site_id}/queues", "createQueue", (Site, Queue),
+           (QueueCreate, queue_read), "site {site_id} already has a queue named {body.name!r}",
+           _new_queue)  # fmt: skip
 add_children_list(router, "/v1/sites/{site_id}/queues", "listQueues", (Site, Queue),
                   queue_read, QueueList)  # fmt: skip
 add_get(router, "/v1/queues/{queue_id}", "getQueue", Queue, queue_read)
