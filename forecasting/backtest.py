@@ -86,14 +86,17 @@ def forecast_origin(
     *,
     horizon_days: int,
     special: SpecialDays,
-    clean: bool,
+    clean: bool | None = None,
     coverage: float | None,
     calibration: CalibrationSettings = DEFAULT_CALIBRATION,
 ) -> OriginForecast:
-    """Fit on rows before ``origin_row`` (cleaned of outlier days if ``clean``), forecast the
-    next ``horizon_days`` rows and bound them with the interval calibrated on the rolling
-    errors of the same procedure inside ``train`` (no bounds, NaN, when ``coverage`` is None)."""
+    """Fit on rows before ``origin_row`` (cleaned of outlier days if ``clean``; by default
+    unless ``method`` is a benchmark, which sees the raw history), forecast the next
+    ``horizon_days`` rows and bound them with the interval calibrated on the rolling errors of
+    the same procedure inside ``train`` (no bounds, NaN, when ``coverage`` is None)."""
     train = matrix.take(np.arange(origin_row))
+    if clean is None:
+        clean = not is_benchmark(method)
     fit_on = clean_matrix(train, special)[0] if clean else train
     rows = np.arange(origin_row, min(origin_row + horizon_days, matrix.days.size))
     mean = method.predict(fit_on, targets_of(matrix, rows))
@@ -169,12 +172,13 @@ def backtest(
     *,
     horizon_days: int = 5,
     special: SpecialDays | None = None,
-    clean: bool = True,
+    clean: bool | None = None,
     coverage: float | None = 0.8,
     calibration: CalibrationSettings = DEFAULT_CALIBRATION,
 ) -> MethodScore:
-    """Rolling-origin backtest of ``method`` (benchmarks: ``clean=False``, raw history;
-    ``calibration``: window of the interval calibration)."""
+    """Rolling-origin backtest of ``method`` (``clean`` as in :func:`forecast_origin`: by
+    default benchmarks see the raw history; ``calibration``: window of the interval
+    calibration)."""
     special = special or SpecialDays()
     started = time.perf_counter()
     forecasts = [
@@ -214,13 +218,7 @@ def choose_method(
         return method_by_name("mean_last_4_weekdays"), ()
     scores = {
         m.name: backtest(
-            m,
-            matrix,
-            origins,
-            horizon_days=horizon_days,
-            special=special,
-            clean=not is_benchmark(m),
-            coverage=None,
+            m, matrix, origins, horizon_days=horizon_days, special=special, coverage=None
         )
         for m in (*benchmark_methods(), *own)
     }
@@ -255,7 +253,6 @@ def backtest_auto(
                 row,
                 horizon_days=horizon_days,
                 special=special,
-                clean=not is_benchmark(chosen),
                 coverage=coverage,
                 calibration=calibration,
             )
@@ -308,7 +305,7 @@ def compare_methods(
         "coverage": coverage,
         "calibration": calibration,
     }
-    scores = [backtest(m, matrix, chosen, clean=False, **common) for m in benchmark_methods()]
-    scores += [backtest(m, matrix, chosen, **common) for m in staffwise_methods()]
+    methods = (*benchmark_methods(), *staffwise_methods())
+    scores = [backtest(m, matrix, chosen, **common) for m in methods]
     scores.append(backtest_auto(matrix, chosen, **common))
     return tuple(scores)

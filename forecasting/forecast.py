@@ -270,7 +270,6 @@ def _recent_accuracy(
         origins,
         horizon_days=horizon_days,
         special=special,
-        clean=not is_benchmark(chosen),
         coverage=coverage,
     )
 
