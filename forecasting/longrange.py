@@ -177,7 +177,7 @@ def day_weights(
     return np.asarray(share[days["weekday"].to_numpy()] * factor.to_numpy(), dtype=np.float64)
 
 
-def _carry(days: pd.DataFrame, weeks: pd.DataFrame) -> float:
+def _carry(days: pd.DataFrame, weeks: pd.DataFrame, prior: float) -> float:
     """Share of a known closed day's volume its week keeps (module docstring)."""
     kinds = days.groupby("week_start", sort=True)["kind"].agg(set)
     normal = np.array([k <= {"normal", "closed"} for k in kinds]) & (weeks["weight"] > 0.999)
@@ -194,7 +194,7 @@ def _carry(days: pd.DataFrame, weeks: pd.DataFrame) -> float:
         ref = float(np.median(rate[before + after]))
         kept = weeks["calls"].iloc[i] / ref - weeks["weight"].iloc[i]
         ratios.append(min(max(kept / shut_share.iloc[i], 0.0), 1.0))
-    return float(np.median(ratios)) if ratios else CARRY_PRIOR
+    return float(np.median(ratios)) if ratios else prior
 
 
 def weekly_history(
@@ -207,10 +207,11 @@ def weekly_history(
 
 
 def weekly_from_daily(
-    daily: pd.DataFrame, *, week_start_day: int = 0, known: KnownDays | None = None
-) -> WeeklyHistory:
+    daily: pd.DataFrame, *, week_start_day: int = 0, known: KnownDays | None = None,
+    carry_prior: float = CARRY_PRIOR,
+) -> WeeklyHistory:  # fmt: skip
     """:func:`weekly_history` from :func:`daily_totals` (``day``, ``calls``, ``aht_w``,
-    ``aht_n``)."""
+    ``aht_n``); ``carry_prior``: the carry while the history holds no known closed day."""
     known = known or KnownDays()
     if daily.empty:
         raise InsufficientHistoryError("the history has no rows")
@@ -225,7 +226,7 @@ def weekly_from_daily(
     weeks = days.groupby("week_start", sort=True).agg(
         calls=("calls", "sum"), weight=("weight", "sum")
     )
-    carry = _carry(days, weeks.reset_index())
+    carry = _carry(days, weeks.reset_index(), carry_prior)
     weeks["weight"] += carry * days.groupby("week_start", sort=True)["shut_share"].sum()
     aht = _weekly_aht(daily, week_start_day)
     frame = weeks.reset_index().merge(aht, on="week_start", how="left")
@@ -260,4 +261,18 @@ def future_days(
         }
     )
     days["weight"] = day_weights(days, weekly.weekday_share, weekly.event_share, weekly.carry)
-    return days
+    return _onto_open_days(days)
+
+
+def _onto_open_days(days: pd.DataFrame) -> pd.DataFrame:
+    """The calls a closed day's week keeps come on the week's open days: the closed day's
+    weight moves onto them in proportion to theirs (the week's total is unchanged, none
+    where the whole week is closed), so a week spread by day weights puts nothing on it."""
+    shut = (days["kind"] == "shut").to_numpy()
+    weight = days["weight"].to_numpy(dtype=np.float64)
+    week = days["week_start"]
+    moved = pd.Series(np.where(shut, weight, 0.0), index=days.index).groupby(week).transform("sum")
+    base = pd.Series(np.where(shut, 0.0, weight), index=days.index).groupby(week).transform("sum")
+    base_v, moved_v = base.to_numpy(), moved.to_numpy()
+    scale = np.divide(base_v + moved_v, base_v, out=np.zeros_like(base_v), where=base_v > 0)
+    return days.assign(weight=np.where(shut, 0.0, weight * scale))

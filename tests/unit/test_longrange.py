@@ -79,6 +79,9 @@ def test_the_calls_a_closed_day_moves_into_its_week_are_learned() -> None:
     assert weekly.frame["rate"].iloc[5] == pytest.approx(6000.0)  # the week's rate stays normal
     fc = forecast_weekly(daily_history(days), 2, zone="UTC", known=known)
     assert fc.frame["calls"].iloc[1] == pytest.approx(6000.0 - 0.25 * 2000.0)
+    week = fc.days[fc.days["week_start"] == closed]  # spread over the days: none on the closed one
+    assert week["weight"].to_numpy()[list(week["day"]).index(closed)] == 0.0
+    assert week["weight"].sum() == pytest.approx(fc.frame["weight"].iloc[1])
     only_future = KnownDays(closed=frozenset({closed}))  # no closure in the history: the prior
     without = forecast_weekly(daily_history(weekday_series(20)), 2, zone="UTC", known=only_future)
     assert without.frame["calls"].iloc[1] == pytest.approx(6000.0 - CARRY_PRIOR * 2000.0)
