@@ -8,8 +8,14 @@ deferred work due this week finished within its deadline, validity (``check_site
 seconds, and the baseline: every queue summed into one ``/1`` problem, skills ignored, solved
 by today's engine with the same time limit and scored by the same exact LP.
 
-Usage: ``.venv/bin/python -m bench.multiskill [--quick] [--only MS-S-9] [--workers 2]``.
-The machine is shared: the load average is printed with the table.
+Each site is solved with ``--seeds`` seeds (default 3: 0, 1, 2); a summary line per site gives
+min / median / max of the cost and of the gap per unit of load. Where the gap is: each row
+also gives the roster's cost components (uncovered live agent-intervals, idle agent-intervals,
+paid agent-intervals, carried-over work-minutes) and the polish gain; the published bound's
+own components are in ``bounds.json``.
+
+Usage: ``.venv/bin/python -m bench.multiskill [--quick] [--only MS-S-9] [--seeds 3]
+[--workers 2]``. The machine is shared: the 1-minute load average is printed with each row.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import time
 from pathlib import Path
 
@@ -69,9 +76,12 @@ def _pct(x: float | None) -> str:
     return "-" if x is None else f"{100 * x:.2f}"
 
 
-def run(name: str, limit: float, workers: int, published: dict, baseline: bool = True) -> dict:
+def run(
+    name: str, limit: float, workers: int, published: dict, baseline: bool = True, seed: int = 0
+) -> dict:
     site = load_site_instance(data_dir() / f"{name}.json")
-    result = solve_site(site, SiteSolveOptions(time_limit_s=limit, workers=workers))
+    options = SiteSolveOptions(time_limit_s=limit, workers=workers, seed=seed)
+    result = solve_site(site, options)
     valid = not check_site_roster(site, result.roster)
     base_cost, base_s = _baseline(site, limit, workers) if baseline else (None, 0.0)
     bound = published.get(name, {}).get("lp_bound")
@@ -83,8 +93,17 @@ def run(name: str, limit: float, workers: int, published: dict, baseline: bool =
             return None, None
         return (cost - bound) / cost, (cost - bound) / units
 
+    c = result.cost
     return {
         "instance": name,
+        "seed": seed,
+        "load_average": os.getloadavg()[0],
+        "under": sum(c.under.values()),
+        "idle": c.over_idle,
+        "paid": c.paid_agent_intervals,
+        "carry_over_min": c.carry_over_work_min,
+        "late_min": c.late_work_min,
+        "polish_gain": r.polish_gain,
         "limit_s": limit,
         "cost": r.objective,
         "bound_ours": r.bound,
@@ -107,11 +126,31 @@ def run(name: str, limit: float, workers: int, published: dict, baseline: bool =
 def print_row(row: dict) -> None:
     ours = "-" if row["bound_ours"] is None else f"{row['bound_ours']:.3f}"
     print(
-        f"{row['instance']:<7} {row['limit_s']:>5.0f} {row['cost']:>9.3f} {ours:>9} "
-        f"{row['bound_published']:>9.3f} {_pct(row['gap']):>6} {_pct(row['gap_per_load']):>7} "
-        f"{100 * row['within_deadline']:>6.2f} {row['valid']!s:>5} {row['seconds']:>6.1f} "
-        f"{row['source']:>10} | {_num(row['baseline_cost']):>9} {_pct(row['baseline_gap']):>6} "
-        f"{_pct(row['baseline_gap_per_load']):>7}",
+        f"{row['instance']:<7} {row['seed']:>2} {row['limit_s']:>5.0f} {row['cost']:>9.3f} "
+        f"{ours:>9} {row['bound_published']:>9.3f} {_pct(row['gap']):>6} "
+        f"{_pct(row['gap_per_load']):>7} {100 * row['within_deadline']:>6.2f} "
+        f"{row['valid']!s:>5} {row['seconds']:>6.1f} {row['source']:>10} "
+        f"{row['under']:>6.1f} {row['idle']:>6.1f} {row['paid']:>6} {row['carry_over_min']:>8.1f} "
+        f"{row['polish_gain']:>7.3f} {row['load_average']:>5.2f} | {_num(row['baseline_cost']):>9} "
+        f"{_pct(row['baseline_gap']):>6} {_pct(row['baseline_gap_per_load']):>7}",
+        flush=True,
+    )
+
+
+def print_summary(rows: list[dict]) -> None:
+    """Min / median / max of cost and gap per load over the seeds of one site."""
+
+    def spread(key: str, scale: float = 1.0) -> str:
+        values = sorted(scale * r[key] for r in rows if r[key] is not None)
+        if not values:
+            return "-"
+        picks = (values[0], statistics.median(values), values[-1])
+        return " / ".join(f"{v:.3f}" for v in picks)
+
+    print(
+        f"  {rows[0]['instance']} over {len(rows)} seeds (min / median / max): cost "
+        f"{spread('cost')}; gap/load % {spread('gap_per_load', 100)}; valid "
+        f"{sum(r['valid'] for r in rows)}/{len(rows)}",
         flush=True,
     )
 
@@ -123,6 +162,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", type=Path, help="also write the rows as JSON")
     parser.add_argument("--no-baseline", action="store_true", help="skip the summed-/1 column")
+    parser.add_argument("--seeds", type=int, default=3, help="seeds 0..N-1 per site (default 3)")
     args = parser.parse_args()
     folder = data_dir()
     if not (folder / "bounds.json").is_file():
@@ -133,13 +173,18 @@ def main() -> int:
     names = args.only or list(limits)
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (2 cores)")
     print(
-        "site    limit      cost   LP ours  LP publ   gap%  gap/ld%  in-dl%  valid      s"
-        "     source |  baseline   gap%  gap/ld%"
+        "site   sd limit      cost   LP ours   LP publ   gap% gap/ld%  in-dl% valid      s"
+        "     source  under   idle   paid carry-min  polish  load |  baseline   gap%  gap/ld%"
     )
     rows = []
     for name in names:
-        rows.append(run(name, limits[name], args.workers, published, not args.no_baseline))
-        print_row(rows[-1])
+        mine = []
+        for seed in range(args.seeds):
+            base = not args.no_baseline and seed == 0  # the summed-/1 column: seed 0 only
+            mine.append(run(name, limits[name], args.workers, published, base, seed))
+            print_row(mine[-1])
+        print_summary(mine)
+        rows += mine
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print("gap% and gap/ld% against the published bound; gap/ld = (cost - bound) / load")
     if args.json:

@@ -32,7 +32,8 @@ class SiteReport:
     ``baseline`` (which candidate was cheaper) or ``roster_engine`` (one live queue: today's
     single-queue engine); ``baseline_cost``: the summed-``/1`` roster's exact cost;
     ``stopped_early``: a stop request (cancel, shutdown) ended the solve before its time
-    limit (the roster is the best found until then)."""
+    limit (the roster is the best found until then); ``polish_gain``: the exact cost the
+    LP-guided agent-level polish (:mod:`.polish`) took off the cheaper candidate."""
 
     status: str
     objective: float
@@ -48,6 +49,7 @@ class SiteReport:
     skill_sets: int
     assignment_deviation: int
     stopped_early: bool = False
+    polish_gain: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
