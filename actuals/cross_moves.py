@@ -3,12 +3,12 @@ skilled on this one answers this queue's calls for a block of the rest of the da
 
 The agent's shift does not change (start, end, breaks and lunch stay), so every rule
 ``check_roster`` checks on either roster still holds; the rules a move adds are checked here:
-the agent is skilled on this queue, is on the phone (not on a break or lunch) on the other
-queue during the whole block, the block starts no earlier than ``from_min`` and this queue is
-open during it. Its effect is the expected calls answered within the threshold gained on this
-queue minus those lost on the other (each queue's own model and reforecast); a move is
-proposed only when the sum is positive. Paid time does not change, so moves rank by net calls
-gained.
+the agent is skilled on this queue and has no shift on this queue's roster that day, is on
+the phone (not on a break or lunch) on the other queue during the whole block, the block
+starts no earlier than ``from_min`` and this queue is open during it. Its effect is the
+expected calls answered within the threshold gained on this queue minus those lost on the
+other (each queue's own model and reforecast); a move is proposed only when the sum is
+positive. Paid time does not change, so moves rank by net calls gained.
 """
 
 from __future__ import annotations
@@ -58,13 +58,14 @@ def cross_moves(problem: RosterProblem, roster: Roster, service: DayService,
     roster to this queue for a block (30, 60 or 120 minutes) with a positive net gain, best
     first. ``answered_within_gain`` is the net gain (this queue's minus the lender's loss)."""
     base_here, _ = answered_within(problem, roster, service)
+    here_today = {s.agent for s in roster.shifts if s.day == service.day}  # already here
     found: list[Proposal] = []
     for lender in lenders:
         if lender.problem.interval_min != problem.interval_min:
             continue  # another grid: not compared
         base_there, _ = answered_within(lender.problem, lender.roster, lender.service)
         for shift in lender.roster.shifts:
-            if shift.day != service.day or shift.agent not in skilled:
+            if shift.day != service.day or shift.agent not in skilled - here_today:
                 continue
             for start, end in _blocks(problem, lender, shift, service.from_min):
                 delta = np.zeros(problem.intervals_per_day)

@@ -3,18 +3,20 @@ weekday's earlier actuals, and ``actuals.intraday.rest_of_day`` on them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
+from actuals.cross_moves import Lender
 from actuals.intraday import rest_of_day
 from api.convert.actuals import load_actuals, load_plan, report_window
 from api.convert.goals import core_goal
-from api.convert.proposals import day_proposals
-from api.errors import invalid
+from api.convert.proposals import day_proposals, lender
+from api.errors import ApiError, invalid
 from api.tables import Queue, Site
 from optimizer.requirements import StaffingModel
 
@@ -53,13 +55,24 @@ def _observed(
     return count
 
 
-def intraday_view(
-    session: Session, queue: Queue, day: date, now: datetime | None
-) -> dict[str, Any]:
-    """The day's intervals: day-ahead calls, actuals so far, reforecast, requirement, rostered
-    agents and predicted SL, and a summary; 422 when nothing or everything is observed."""
-    site = session.get(Site, queue.site_id)
-    assert site is not None
+@dataclass(frozen=True)
+class Reforecast:
+    """A queue's day: its plan, shrinkage, observed intervals and ``rest_of_day`` result."""
+
+    plan: pd.DataFrame
+    shrinkage: float
+    observed: np.ndarray
+    result: Any
+
+    @property
+    def forecast(self) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+        return self.plan["interval_start"], self.result.calls, self.plan["aht_s"].to_numpy(float)
+
+
+def reforecast(session: Session, queue: Queue, site: Site, day: date,
+               now: datetime | None) -> Reforecast:  # fmt: skip
+    """The rest of ``day`` from the actuals ended by ``now``; 422 without a plan, or when
+    nothing or everything is observed."""
     window = report_window(site.zone, day, day)
     plan, shrinkage = load_plan(session, queue, *window)
     if plan.empty:
@@ -78,9 +91,46 @@ def intraday_view(
         rostered_agents=plan["rostered"].to_numpy(float) * (1.0 - shrinkage),
         interval_min=queue.interval_min, goal=core_goal(queue), model=model, shrinkage=shrinkage,
     )  # fmt: skip
-    forecast = (starts, result.calls, plan["aht_s"].to_numpy(float))
-    proposals = day_proposals(session, queue, site.zone, day, forecast,
-                              starts.iloc[m0].to_pydatetime(), shrinkage)  # fmt: skip
+    return Reforecast(plan, shrinkage, observed, result)
+
+
+def _lenders(
+    session: Session, queue: Queue, site: Site, day: date, from_instant: datetime
+) -> list[tuple[Lender, date]]:
+    """The site's other queues with a roster for ``day``, reforecast from their actuals ended
+    by ``from_instant`` (the day-ahead forecast where they have none yet)."""
+    query = select(Queue).where(col(Queue.site_id) == site.id, col(Queue.id) != queue.id)
+    found = []
+    for other in session.exec(query).all():
+        plan, shrinkage = load_plan(session, other, *report_window(site.zone, day, day))
+        if plan.empty:
+            continue
+        try:
+            forecast = reforecast(session, other, site, day, from_instant).forecast
+        except ApiError:  # nothing observed yet (or all): the day-ahead forecast
+            forecast = (plan["interval_start"], plan["calls"].to_numpy(float),
+                        plan["aht_s"].to_numpy(float))  # fmt: skip
+        lend = lender(session, other, site.zone, day, forecast, from_instant, shrinkage)
+        if lend is not None:
+            found.append(lend)
+    return found
+
+
+def intraday_view(
+    session: Session, queue: Queue, day: date, now: datetime | None
+) -> dict[str, Any]:
+    """The day's intervals: day-ahead calls, actuals so far, reforecast, requirement, rostered
+    agents and predicted SL, proposals (cross-queue moves too) and a summary; 422 when nothing
+    or everything is observed."""
+    site = session.get(Site, queue.site_id)
+    assert site is not None
+    today = reforecast(session, queue, site, day, now)
+    plan, shrinkage, observed, result = today.plan, today.shrinkage, today.observed, today.result
+    starts, m0 = plan["interval_start"], len(observed)
+    from_instant = starts.iloc[m0].to_pydatetime()
+    lenders = _lenders(session, queue, site, day, from_instant)
+    proposals = day_proposals(session, queue, site.zone, day, today.forecast, from_instant,
+                              shrinkage, lenders)  # fmt: skip
     return {
         "queue_id": queue.id, "day": day.isoformat(), "observed_intervals": m0,
         "proposals": proposals,

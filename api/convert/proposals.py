@@ -1,5 +1,6 @@
 """Intraday proposals at the API edge: the day's newest roster and its weekly problem (as the
-roster job built it, from today's rows) into ``actuals.proposals.propose``."""
+roster job built it, from today's rows) into ``actuals.proposals.propose``, and the other
+queues of the site (their rosters and reforecasts) into ``actuals.cross_moves``."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ import numpy as np
 import pandas as pd
 from sqlmodel import Session, col, select
 
+from actuals.cross_moves import Lender, cross_moves
 from actuals.proposals import DayService, propose
 from api.convert.roster import build_problem
-from api.tables import Queue, Requirement, Roster
+from api.tables import Agent, Queue, Requirement, Roster
 from forecasting.errors import InvalidInput
 from optimizer.requirements import ServiceGoal, StaffingModel
 from optimizer.roster.io import ROSTER_SCHEMA, roster_from_json
+from optimizer.roster.problem import Roster as CoreRoster
+from optimizer.roster.problem import RosterProblem
 
 PER_KIND = 4  # best proposals of each kind
 
@@ -44,40 +48,84 @@ def _day_grid(
     return grid
 
 
-def day_proposals(
-    session: Session,
-    queue: Queue,
-    zone: str,
-    day: date,
-    forecast: tuple[pd.Series, np.ndarray, np.ndarray],
-    from_instant: datetime,
-    shrinkage: float,
-) -> list[dict[str, Any]]:
-    """The best 4 checked proposals of each kind for the rest of ``day`` (``forecast``:
-    interval starts, reforecast calls, AHT); none when the day has no roster job or its
-    problem cannot be built from today's rows (agents or contracts removed since)."""
+Forecast = tuple[pd.Series, np.ndarray, np.ndarray]  # interval starts, calls, AHT
+
+
+def _day_plan(
+    session: Session, queue: Queue, day: date
+) -> tuple[RosterProblem, CoreRoster, date] | None:
+    """The weekly problem and roster of the day's newest roster job, and its week start; None
+    without one or when its problem cannot be built from today's rows (agents or contracts
+    removed since)."""
     found = day_roster(session, queue, day)
     if found is None:
-        return []
+        return None
     row, requirement = found
     try:
         problem = build_problem(session, requirement, row.week_start).problem
     except InvalidInput:
-        return []
+        return None
     roster = roster_from_json({"schema": ROSTER_SCHEMA, "shifts": row.shifts})
+    return problem, roster, row.week_start
+
+
+def _service(
+    problem: RosterProblem, queue: Queue, zone: str, days: tuple[date, date],
+    forecast: Forecast, from_instant: datetime, shrinkage: float,
+) -> DayService:  # fmt: skip
+    """The reforecast of ``days[0]`` (in the week starting ``days[1]``) on the roster grid."""
     starts, calls, aht = forecast
     step, slots = problem.interval_min, problem.intervals_per_day
     local = pd.Timestamp(from_instant).tz_convert(zone)
-    service = DayService(
-        day=(day - row.week_start).days, from_min=local.hour * 60 + local.minute,
+    return DayService(
+        day=(days[0] - days[1]).days, from_min=local.hour * 60 + local.minute,
         calls=_day_grid(calls, starts, zone, slots, step),
         aht_s=np.maximum(_day_grid(aht, starts, zone, slots, step), 1.0),
         goal=ServiceGoal(queue.service_level, queue.answer_within_s),
         model=StaffingModel(kind=queue.model, patience_s=queue.patience_s),  # type: ignore[arg-type]
         shrinkage=shrinkage,
     )  # fmt: skip
+
+
+def lender(session: Session, queue: Queue, zone: str, day: date, forecast: Forecast,
+           from_instant: datetime, shrinkage: float) -> tuple[Lender, date] | None:  # fmt: skip
+    """Another queue of the site as a source of cross-trained agents (its week start too)."""
+    plan = _day_plan(session, queue, day)
+    if plan is None:
+        return None
+    problem, roster, week_start = plan
+    service = _service(problem, queue, zone, (day, week_start), forecast, from_instant, shrinkage)
+    return Lender(queue.name, problem, roster, service), week_start
+
+
+def skilled_codes(session: Session, queue: Queue) -> frozenset[str]:
+    """Codes of the site's active agents skilled on ``queue``."""
+    query = select(Agent).where(col(Agent.site_id) == queue.site_id, col(Agent.active))
+    return frozenset(a.code for a in session.exec(query).all() if queue.id in a.queue_ids)
+
+
+def day_proposals(
+    session: Session,
+    queue: Queue,
+    zone: str,
+    day: date,
+    forecast: Forecast,
+    from_instant: datetime,
+    shrinkage: float,
+    lenders: list[tuple[Lender, date]] | None = None,
+) -> list[dict[str, Any]]:
+    """The best 4 checked proposals of each kind for the rest of ``day`` (``forecast``:
+    interval starts, reforecast calls, AHT; ``lenders``: the site's other queues, with their
+    week starts); none when the day has no roster job or its problem cannot be built."""
+    plan = _day_plan(session, queue, day)
+    if plan is None:
+        return []
+    problem, roster, week_start = plan
+    service = _service(problem, queue, zone, (day, week_start), forecast, from_instant, shrinkage)
+    same_week = [lend for lend, start in lenders or [] if start == week_start]
     ranked = propose(problem, roster, service)
-    kept = [p for kind in ("overtime", "move_activity", "early_release")
+    ranked += cross_moves(problem, roster, service, same_week, skilled_codes(session, queue))
+    kept = [p for kind in ("overtime", "cross_queue", "move_activity", "early_release")
             for p in [q for q in ranked if q.kind == kind][:PER_KIND]]  # fmt: skip
     return [
         {"kind": p.kind, "agent": p.agent, "description": p.description,

@@ -145,7 +145,7 @@ class IntradayIntervals(BaseModel):
 class IntradayProposal(BaseModel):
     """A checked change of the published roster (every hard rule kept) and its effect."""
 
-    kind: Literal["overtime", "early_release", "move_activity"]
+    kind: Literal["overtime", "early_release", "move_activity", "cross_queue"]
     agent: str
     description: str
     paid_min: int = Field(description="paid minutes added (negative: saved)")
@@ -167,6 +167,8 @@ class IntradayRead(BaseModel):
     shapes: int = Field(description="day shapes used by the update (1: the damped ratio)")
     intervals: IntradayIntervals
     proposals: list[IntradayProposal] = Field(
-        description="best 4 of each kind: overtime by calls gained per paid hour, break/lunch "
-        "moves by calls gained, early release by calls lost per paid hour saved"
+        description="best 4 of each kind: overtime by calls gained per paid hour, moves of "
+        "cross-trained agents from the site's other queues (cross_queue; the gain is net of the "
+        "other queue's loss) and break/lunch moves by calls gained, early release by calls lost "
+        "per paid hour saved"
     )

@@ -281,7 +281,10 @@ export function intradaySlChart(model, width = 420, height = 220) {
   return f.chart;
 }
 
-const KIND_LABEL = { overtime: "overtime", early_release: "early release (VTO)", move_activity: "move break/lunch" };
+const KIND_LABEL = {
+  overtime: "overtime", early_release: "early release (VTO)", move_activity: "move break/lunch",
+  cross_queue: "from another queue",
+};
 
 /** Proposals with their predicted effect on the rest-of-day SL. */
 export function proposalsTable(model) {

@@ -15,7 +15,7 @@ from optimizer.roster.problem import Activity, Roster, Shift
 from tests.roster_support import tiny_instance
 from tests.unit.test_actuals_proposals import ROSTER, SERVICE
 
-LENT = Shift("A1", 2, 480, 960, (Activity("break", 720, 735), Activity("lunch", 780, 810)))
+LENT = Shift("B1", 2, 480, 960, (Activity("break", 720, 735), Activity("lunch", 780, 810)))
 
 
 def _lender(calls: float) -> Lender:
@@ -27,7 +27,7 @@ def _lender(calls: float) -> Lender:
 def test_a_cross_trained_agent_moves_when_the_net_gain_is_positive() -> None:
     problem = load_instance(tiny_instance())
     lender = _lender(0.05)  # the other queue is nearly idle
-    moves = cross_moves(problem, ROSTER, SERVICE, [lender], frozenset({"A1"}))
+    moves = cross_moves(problem, ROSTER, SERVICE, [lender], frozenset({"B1"}))
     assert moves and all(m.kind == "cross_queue" and m.paid_min == 0 for m in moves)
     gains = [m.answered_within_gain for m in moves]
     assert gains == sorted(gains, reverse=True) and gains[-1] > 0
@@ -51,7 +51,12 @@ def test_a_cross_trained_agent_moves_when_the_net_gain_is_positive() -> None:
 def test_no_move_without_the_skill_or_a_net_gain() -> None:
     problem = load_instance(tiny_instance())
     assert cross_moves(problem, ROSTER, SERVICE, [_lender(0.05)], frozenset()) == []
+    nine = dataclasses.replace(LENT, agent="A9")
+    here = Roster(shifts=(*ROSTER.shifts, nine))  # A9 also works on this queue today
+    both = dataclasses.replace(_lender(0.05), roster=Roster(shifts=(LENT, nine)))
+    moved = cross_moves(problem, here, SERVICE, [both], frozenset({"B1", "A9"}))
+    assert moved and {m.agent for m in moved} == {"B1"}
     # this queue is well staffed all day: the other queue needs its one agent more
     crowded = Roster(shifts=tuple(Shift(f"X{i}", 2, 480, 1080, ()) for i in range(6)))
-    assert cross_moves(problem, crowded, SERVICE, [_lender(0.5)], frozenset({"A1"})) == []
-    assert cross_moves(problem, ROSTER, SERVICE, [_lender(0.5)], frozenset({"A1"}))
+    assert cross_moves(problem, crowded, SERVICE, [_lender(0.5)], frozenset({"B1"})) == []
+    assert cross_moves(problem, ROSTER, SERVICE, [_lender(0.5)], frozenset({"B1"}))
