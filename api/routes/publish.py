@@ -13,11 +13,13 @@ import secrets
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
+from fastapi.responses import HTMLResponse
 from sqlmodel import col, select
 
 from api.auth import CurrentAccess, token_hash
 from api.convert import publish as cp
 from api.convert import roster_edits as ce
+from api.convert.schedule_print import agent_teams, team_schedule_html
 from api.deps import ReadSession, WriteSession, commit, get_or_404
 from api.errors import ID_MAX, ID_MIN, ApiError, not_found
 from api.schemas.roster_edits import (
@@ -105,6 +107,19 @@ def export_csv(site_id: int, session: ReadSession, week_start: WeekStart = None)
     name = f"schedule-{site_id}-{found.publication.week_start}.csv"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(cp.schedule_csv(found), media_type="text/csv", headers=headers)
+
+
+@router.get("/v1/published-schedules/{site_id}/print.html", response_class=HTMLResponse,
+            operation_id="printPublishedSchedule")  # fmt: skip
+def print_schedule(
+    site_id: int, session: ReadSession, week_start: WeekStart = None,
+    team: Annotated[str | None, Query(max_length=200, description="one team only")] = None,
+) -> HTMLResponse:  # fmt: skip
+    """The published week as a printable page: a table per team (the agents sharing a
+    contract), an agent per row, a day per column, shifts with their break and lunch in the
+    site's local time (A4 landscape, a team per page)."""
+    found = cp.published(session, site_id, week_start)
+    return HTMLResponse(team_schedule_html(found, agent_teams(session, site_id), team))
 
 
 @router.get("/v1/published-schedules/{site_id}/agents/{agent_code}",
