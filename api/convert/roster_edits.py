@@ -13,11 +13,11 @@ from typing import Any
 import numpy as np
 from sqlmodel import Session, col, func, select
 
+from api.convert.coverage import coverage_slots
 from api.convert.roster import RosterInput, build_problem
 from api.errors import not_found
 from api.schemas.roster_edits import AddShift, DeleteShift, Edit, MoveActivity, MoveShift
 from api.tables import Requirement, Roster, RosterVersion
-from forecasting.calendar import local_instant
 from forecasting.errors import InvalidInput, Problem
 from optimizer.errors import InputError
 from optimizer.roster import problem as rp
@@ -142,18 +142,11 @@ def coverage(data: RosterInput, roster: rp.Roster, week_start: dt.date) -> dict[
     staffed = staffed_matrix(problem, roster)
     names = ("interval_start", "day", "minute", "required", "staffed", "unmet")
     columns: dict[str, list[Any]] = {name: [] for name in names}
-    for day in range(problem.days):
-        window = problem.opening_hours[day]
-        for slot in range(problem.intervals_per_day):
-            minute = slot * problem.interval_min
-            is_open = window is not None and window[0] <= minute < window[1]
-            need, have = int(required[day, slot]), int(staffed[day, slot])
-            if not (is_open or need or have):
-                continue
-            start = local_instant(week_start + dt.timedelta(days=day), minute, data.site.zone)
-            row = (start.isoformat(), day, minute, need, have, max(0, need - have))
-            for name, value in zip(names, row, strict=True):
-                columns[name].append(value)
+    for start, day, slot, minute in coverage_slots(data, staffed, week_start):
+        need, have = int(required[day, slot]), int(staffed[day, slot])
+        row = (start, day, minute, need, have, max(0, need - have))
+        for name, value in zip(names, row, strict=True):
+            columns[name].append(value)
     return columns
 
 

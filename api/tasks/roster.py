@@ -20,11 +20,11 @@ import numpy as np
 from sqlmodel import Session
 
 from api import checkpoints
+from api.convert.coverage import coverage_slots
 from api.convert.roster import RosterInput, check_objective, load_input
 from api.job_context import JobContext, JobOutcome
 from api.schemas import RosterJobCreate
 from api.tables import Roster
-from forecasting.calendar import local_instant
 from forecasting.errors import InvalidInput, Problem
 from optimizer.roster.check import Violation
 from optimizer.roster.diagnose import ShortfallWarning
@@ -47,24 +47,16 @@ def coverage_columns(
     data: RosterInput, result: RosterResult, week_start: dt.date
 ) -> dict[str, list[Any]]:
     """One row per interval that is open, required or staffed (local day order)."""
-    problem, zone = data.problem, data.site.zone
-    required = np.asarray(problem.requirement)
+    required = np.asarray(data.problem.requirement)
     staffed = np.asarray(result.coverage)
     unmet = np.asarray(result.unmet)
     columns: dict[str, list[Any]] = {name: [] for name in COVERAGE_COLUMNS}
-    for day in range(problem.days):
-        window = problem.opening_hours[day]
-        for slot in range(problem.intervals_per_day):
-            minute = slot * problem.interval_min
-            is_open = window is not None and window[0] <= minute < window[1]
-            if not (is_open or required[day, slot] or staffed[day, slot]):
-                continue
-            start = local_instant(week_start + dt.timedelta(days=day), minute, zone)
-            row = (start.isoformat(), day, minute, int(required[day, slot]),
-                   int(staffed[day, slot]), int(unmet[day, slot]),
-                   float(data.calls[day, slot]), float(data.aht_s[day, slot]))  # fmt: skip
-            for name, value in zip(columns, row, strict=True):
-                columns[name].append(value)
+    for start, day, slot, minute in coverage_slots(data, staffed, week_start):
+        row = (start, day, minute, int(required[day, slot]), int(staffed[day, slot]),
+               int(unmet[day, slot]), float(data.calls[day, slot]),
+               float(data.aht_s[day, slot]))  # fmt: skip
+        for name, value in zip(columns, row, strict=True):
+            columns[name].append(value)
     return columns
 
 
