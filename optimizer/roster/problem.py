@@ -37,8 +37,8 @@ class History:
     """Last week's tail: consecutive days worked up to the last day of the previous week and
     the last shift end.
 
-    ``last_shift_end_min`` is relative to 00:00 of this week's first day (day 0; negative) or
-    ``None``.
+    ``last_shift_end_min`` is relative to 00:00 of this week's first day (day 0; negative, or
+    positive when last week's last-night shift ended on day 0) or ``None``.
     """
 
     consecutive_days_worked: int = 0
