@@ -112,6 +112,7 @@ ROUTE_GROUPS: dict[str, str] = {
     "/v1/queues/{queue_id}/attendance-imports": "actuals",
     "/v1/queues/{queue_id}/actuals": "actuals",
     "/v1/queues/{queue_id}/intraday": "actuals",
+    "/v1/queues/{queue_id}/adherence": "actuals",
     "/v1/reports/service": "reports",
     "/v1/clients": "queues",  # a client's targets and queues: planned as the queues are
     "/v1/clients/{client_id}": "queues",

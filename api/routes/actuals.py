@@ -20,12 +20,14 @@ from sqlmodel import col, select
 
 from actuals.io import parse_attendance, parse_interval_actuals
 from api.convert.actuals import as_utc, load_actuals, store_actuals
+from api.convert.adherence import adherence_view
 from api.convert.intraday import intraday_view
 from api.deps import ReadSession, SettingsDep, WriteSession, get_or_404
 from api.errors import ApiError
 from api.schemas.actuals import (
     ActualImportReport,
     ActualIntervalsUpload,
+    AdherenceRead,
     AttendanceUpload,
     IntradayRead,
 )
@@ -188,3 +190,14 @@ def get_intraday(
     queue = get_or_404(session, Queue, queue_id, "queue")
     view = intraday_view(session, queue, day, as_utc(now) if now is not None else None)
     return IntradayRead.model_validate(view)
+
+
+@router.get("/v1/queues/{queue_id}/adherence", operation_id="getAdherence")
+def get_adherence(
+    queue_id: int, session: ReadSession, day: Annotated[date, Query(description="the local day")]
+) -> AdherenceRead:
+    """Scheduled vs actual attendance per agent: minutes scheduled on the phone (the day's
+    roster, breaks and lunches out), logged in and available (the attendance import), both;
+    adherence = both / scheduled, conformance = available / scheduled (docs/actuals.md)."""
+    queue = get_or_404(session, Queue, queue_id, "queue")
+    return AdherenceRead.model_validate(adherence_view(session, queue, day))

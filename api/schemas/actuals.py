@@ -172,3 +172,30 @@ class IntradayRead(BaseModel):
         "other queue's loss) and break/lunch moves by calls gained, early release by calls lost "
         "per paid hour saved"
     )
+
+
+class AgentAdherence(BaseModel):
+    agent: str
+    scheduled_min: float = Field(description="minutes scheduled on the phone (shift minus breaks)")
+    actual_min: float = Field(description="minutes logged in and available (attendance import)")
+    adherent_min: float = Field(description="minutes available while scheduled to be")
+    adherence: float | None = Field(description="adherent / scheduled (null: not scheduled)")
+    conformance: float | None = Field(description="actual / scheduled (null: not scheduled)")
+
+
+class AdherenceTotals(BaseModel):
+    scheduled_min: float
+    actual_min: float
+    adherent_min: float
+    adherence: float | None
+    conformance: float | None
+
+
+class AdherenceRead(BaseModel):
+    """Scheduled vs actual attendance of a queue's agents on a local day."""
+
+    queue_id: int
+    day: str
+    roster_id: int = Field(description="the roster job whose shifts are the schedule")
+    agents: list[AgentAdherence]
+    totals: AdherenceTotals
