@@ -19,6 +19,7 @@ from sqlmodel import Session, SQLModel, col, select
 from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404, page
 
 T = TypeVar("T", bound=SQLModel)
+M = TypeVar("M", bound=BaseModel)
 
 
 class _Keyed(Protocol):
@@ -27,6 +28,14 @@ class _Keyed(Protocol):
 
 
 K = TypeVar("K", bound=_Keyed)
+
+
+def from_row(schema: type[M], row: SQLModel, **computed: Any) -> M:
+    """``schema`` (validated) of ``row``: each of its fields from the row's attribute of the
+    same name, but those given in ``computed`` (fields the row does not hold as they are
+    answered); a field neither holds keeps its default."""
+    names = [name for name in schema.model_fields if name not in computed and hasattr(row, name)]
+    return schema(**{name: getattr(row, name) for name in names}, **computed)
 
 
 def created(

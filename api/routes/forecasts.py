@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from sqlmodel import col, func, select
 
 from api.convert.weeks import week_start_problem
-from api.crud import add_children_list
+from api.crud import add_children_list, from_row
 from api.deps import ReadSession, get_or_404
 from api.errors import invalid
 from api.routes.jobs import StartJob
@@ -44,11 +44,8 @@ def create_forecast(
 
 def _summary(row: Forecast) -> ForecastSummary:
     assert row.id is not None
-    return ForecastSummary(
-        id=row.id, queue_id=row.queue_id, job_id=row.job_id, method=row.method, start=row.start,
-        weeks=row.weeks, accuracy=row.accuracy, created_at=row.created_at,
-        warnings=[ForecastWarningRead.model_validate(w) for w in row.warnings or []],
-    )  # fmt: skip
+    warnings = [ForecastWarningRead.model_validate(w) for w in row.warnings or []]
+    return from_row(ForecastSummary, row, warnings=warnings)
 
 
 @router.get("/v1/forecasts/{forecast_id}", operation_id="getForecast")

@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from sqlmodel import col, select
 
 from api.convert.hiring import check_hiring_input
+from api.crud import from_row
 from api.deps import Limit, Offset, ReadSession, SettingsDep, get_or_404, page
 from api.routes.jobs import StartJob, solver_job_params
 from api.schemas import (
@@ -40,14 +41,8 @@ def create_hiring_scenario(
 
 def _summary(row: HiringScenario) -> HiringScenarioSummary:
     assert row.id is not None
-    result = row.result
-    return HiringScenarioSummary(
-        id=row.id, job_id=row.job_id, name=row.name, kind=row.kind, site_id=row.site_id,
-        requirement_id=row.requirement_id, week_start=row.week_start, report=row.report,
-        hires_by_contract=result["hires_by_contract"], total_hires=result["total_hires"],
-        removed=result["removed"], base_roster_id=row.base_roster_id, roster_id=row.roster_id,
-        created_at=row.created_at,
-    )  # fmt: skip
+    computed = {name: row.result[name] for name in ("hires_by_contract", "total_hires", "removed")}
+    return from_row(HiringScenarioSummary, row, **computed)
 
 
 def _rosters(row: HiringScenario) -> dict[str, dict[str, Any]]:

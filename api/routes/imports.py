@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from sqlmodel import Session, col, func, select
 
 from api.convert.history import parse_upload
+from api.crud import from_row
 from api.deps import (
     EngineDep,
     Limit,
@@ -65,23 +66,8 @@ def _problems(items: list[Problem] | tuple[Problem, ...]) -> list[ImportProblem]
 
 
 def import_report(row: HistoryImport, *, already: bool = False) -> ImportReport:
-    return ImportReport(
-        id=row.id,
-        queue_id=row.queue_id,
-        dry_run=False,
-        file_sha256=row.file_sha256,
-        filename=row.filename,
-        rows=row.rows,
-        valid=True,
-        problems=[],
-        inserted=row.inserted,
-        updated=row.updated,
-        unchanged=row.unchanged,
-        first_interval=row.first_interval,
-        last_interval=row.last_interval,
-        already_imported=already,
-        created_at=row.created_at,
-    )
+    done = {"dry_run": False, "valid": True, "problems": [], "already_imported": already}
+    return from_row(ImportReport, row, **done)
 
 
 def store_import(

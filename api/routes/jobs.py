@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from api.auth import Visible
+from api.crud import from_row
 from api.deps import (
     EngineDep,
     Limit,
@@ -47,30 +48,8 @@ def job_read(job: Job) -> JobRead:
     if job.result_kind in RESULT_PATHS and job.result_id is not None:
         url = RESULT_PATHS[job.result_kind].format(id=job.result_id)
     errors = None if job.problems is None else [ImportProblem(**p) for p in job.problems]
-    return JobRead(
-        id=job.id,
-        kind=job.kind,
-        status=job.status,  # type: ignore[arg-type]
-        progress=job.progress,
-        message=job.message,
-        objective=job.objective,
-        best_bound=job.best_bound,
-        gap=job.gap,
-        seconds=job.seconds,
-        cancel_requested=job.cancel_requested,
-        params=job.params,
-        errors=errors,
-        error=job.error,
-        result_kind=job.result_kind,
-        result_id=job.result_id,
-        result_url=url,
-        created_at=job.created_at,
-        started_at=job.started_at,
-        finished_at=job.finished_at,
-        updated_at=job.updated_at,
-        attempt=job.attempt,
-        has_checkpoint=job.checkpoint is not None,
-    )
+    checkpoint = job.checkpoint is not None
+    return from_row(JobRead, job, errors=errors, result_url=url, has_checkpoint=checkpoint)
 
 
 @router.get("", operation_id="listJobs")

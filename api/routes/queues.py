@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from api.convert.goals import goal_problems, queue_goal
 from api.convert.rules import rules_body
-from api.crud import add_children_list, add_create, add_get, deleted
+from api.crud import add_children_list, add_create, add_get, deleted, from_row
 from api.deps import WriteSession, commit, get_or_404
 from api.errors import ApiError
 from api.routes.shift_rules import grid_problems
@@ -20,22 +20,7 @@ router = APIRouter(tags=["queues"])
 
 def queue_read(queue: Queue) -> QueueRead:
     assert queue.id is not None
-    goal = queue_goal(queue)
-    return QueueRead(
-        id=queue.id,
-        site_id=queue.site_id,
-        name=queue.name,
-        channel=queue.channel,  # type: ignore[arg-type]
-        interval_min=queue.interval_min,  # type: ignore[arg-type]
-        aht_s=queue.aht_s,
-        patience_s=queue.patience_s,
-        model=queue.model,  # type: ignore[arg-type]
-        goal=goal,
-        shrinkage=queue.shrinkage,
-        weight=queue.weight,
-        deadline_minutes=queue.deadline_minutes,
-        created_at=queue.created_at,
-    )
+    return from_row(QueueRead, queue, goal=queue_goal(queue))
 
 
 def _apply_goal(queue: Queue, goal: ServiceGoal) -> None:

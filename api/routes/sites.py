@@ -13,7 +13,7 @@ from fastapi import APIRouter, Response, status
 from sqlmodel import col, select
 
 from api.auth import Visible
-from api.crud import add_get, created, deleted
+from api.crud import add_get, created, deleted, from_row
 from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404, page
 from api.schemas import (
     SiteCreate,
@@ -42,14 +42,7 @@ def default_week_start_day(zone: str) -> int:
 
 def site_read(site: Site) -> SiteRead:
     assert site.id is not None
-    return SiteRead(
-        id=site.id,
-        name=site.name,
-        zone=site.zone,
-        opening_hours=week_from_minutes(site.opening_hours),
-        week_start_day=site.week_start_day,
-        created_at=site.created_at,
-    )
+    return from_row(SiteRead, site, opening_hours=week_from_minutes(site.opening_hours))
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, operation_id="createSite")
