@@ -19,6 +19,7 @@ from actuals.attribution import QueueModel
 from actuals.calls import staffed_per_interval
 from actuals.report import PLAN_COLUMNS, Goal, Grain, QueueActuals, ServiceReport, queues_report
 from actuals.types import ACTUAL_COLUMNS, SlBasis
+from api.convert.schedule_source import scheduled_coverage
 from api.errors import invalid
 from api.history import UpsertCounts, upsert_rows
 from api.schemas.actuals import MissedInterval, ServicePeriod, ServiceReportRead
@@ -146,7 +147,7 @@ def load_plan(
     )
     frames, shrinkage = [], queue.shrinkage
     for roster, requirement in session.exec(query).all():
-        cover = roster.coverage
+        cover = scheduled_coverage(session, roster)  # the published version's staffing
         starts = pd.to_datetime(cover["interval_start"], utc=True)
         frames.append(pd.DataFrame({
             "interval_start": starts, "calls": cover["calls"], "aht_s": cover["aht_s"],

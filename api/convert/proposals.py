@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from actuals.cross_moves import Lender, cross_moves
 from actuals.proposals import DayService, propose
 from api.convert.roster import build_problem
+from api.convert.schedule_source import publication_of, schedule
 from api.tables import Agent, Queue, Requirement, Roster
 from forecasting.errors import InvalidInput
 from optimizer.requirements import ServiceGoal, StaffingModel
@@ -25,7 +26,8 @@ PER_KIND = 4  # best proposals of each kind
 
 
 def day_roster(session: Session, queue: Queue, day: date) -> tuple[Roster, Requirement] | None:
-    """The newest roster job of the queue whose week holds ``day``."""
+    """The newest published roster job of the queue whose week holds ``day``, else its newest
+    roster job (``api.convert.schedule_source``)."""
     query = (
         select(Roster, Requirement)
         .where(col(Roster.requirement_id) == Requirement.id)
@@ -33,10 +35,10 @@ def day_roster(session: Session, queue: Queue, day: date) -> tuple[Roster, Requi
         .where(col(Roster.week_start) <= day)
         .order_by(col(Roster.id).desc())
     )
-    for roster, requirement in session.exec(query).all():
-        if (day - roster.week_start).days < 7:
-            return roster, requirement
-    return None
+    holding = [(r, q) for r, q in session.exec(query).all() if (day - r.week_start).days < 7]
+    published = [(r, q) for r, q in holding if publication_of(session, r) is not None]
+    ranked = published or holding
+    return ranked[0] if ranked else None
 
 
 def _day_grid(
@@ -65,7 +67,8 @@ def _day_plan(
         problem = build_problem(session, requirement, row.week_start).problem
     except InvalidInput:
         return None
-    roster = roster_from_json({"schema": ROSTER_SCHEMA, "shifts": row.shifts})
+    shifts = schedule(session, row).shifts  # the version agents were given
+    roster = roster_from_json({"schema": ROSTER_SCHEMA, "shifts": shifts})
     return problem, roster, row.week_start
 
 

@@ -197,5 +197,6 @@ class AdherenceRead(BaseModel):
     queue_id: int
     day: str
     roster_id: int = Field(description="the roster job whose shifts are the schedule")
+    version: int = Field(description="its version agents were given (newest published, else 1)")
     agents: list[AgentAdherence]
     totals: AdherenceTotals

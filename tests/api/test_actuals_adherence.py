@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select
 
+from api.tables import Requirement, Roster, RosterVersion, SchedulePublication
 from tests.api import test_actuals_intraday as intraday
 from tests.api.support import assert_problem
 from tests.api.test_actuals_intraday import DAY
@@ -31,3 +33,28 @@ def test_adherence_of_the_days_agents(client: TestClient, today: int) -> None:
     assert body["totals"]["actual_min"] == 235
     missing = client.get(f"/v1/queues/{today}/adherence", params={"day": "2026-11-02"})
     assert assert_problem(missing, 422)["errors"][0]["code"] == "no_plan"
+
+
+def test_the_published_version_is_the_schedule(client: TestClient, today: int) -> None:
+    """An edited version published to the agents replaces the solved roster: in adherence and
+    in the intraday view's rostered agents and proposals."""
+    with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        query = select(Roster).join(Requirement, col(Roster.requirement_id) == Requirement.id)
+        roster = session.exec(query.where(col(Requirement.queue_id) == today)).one()
+        shorter = [{"agent": "A001", "day": 0, "start": 540, "end": 720,
+                    "activities": [{"kind": "break", "start": 630, "end": 645}]}]  # fmt: skip
+        cover = {"interval_start": roster.coverage["interval_start"],
+                 "staffed": [17] * len(roster.coverage["interval_start"])}  # fmt: skip
+        session.add(RosterVersion(roster_id=roster.id, number=2, kind="edit", shifts=shorter,
+                                  violations=[], kpis={}, coverage=cover))  # fmt: skip
+        session.add(SchedulePublication(roster_id=roster.id, site_id=roster.site_id,
+                                        week_start=roster.week_start, version=2))  # fmt: skip
+        session.commit()
+    body = client.get(f"/v1/queues/{today}/adherence", params={"day": DAY.isoformat()}).json()
+    assert body["version"] == 2
+    assert body["totals"]["scheduled_min"] == 90 + 75  # 09:00-12:00 less the break
+    view = client.get(f"/v1/queues/{today}/intraday", params={"day": DAY.isoformat()}).json()
+    assert set(view["intervals"]["rostered"]) == {17.0}
+    # the published shift ends at 12:00: an hour's overtime brings it to 13:00 (the solved
+    # roster's end, so no proposal could say so without the published version)
+    assert any("(until 13:00)" in p["description"] for p in view["proposals"])
