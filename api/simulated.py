@@ -22,6 +22,8 @@ from optimizer.simulation.results import summarise
 
 
 class SimulationParams(BaseModel):
+    """The query's :class:`SimulationConfig` fields (the queue gives the others)."""
+
     replications: int = Field(default=10, ge=2, le=100)
     seed: int = Field(default=0, ge=0)
     service: Literal["exponential", "lognormal"] = "exponential"
@@ -32,14 +34,10 @@ class SimulationParams(BaseModel):
 def _config(queue: Queue, params: SimulationParams) -> SimulationConfig:
     patience = "exponential" if queue.model == "erlang_a" and queue.patience_s else "none"
     return SimulationConfig(
+        **params.model_dump(),
         interval_min=queue.interval_min,
-        replications=params.replications,
-        seed=params.seed,
-        service=params.service,
-        service_cv=params.service_cv,
         patience=patience,  # type: ignore[arg-type]
         patience_s=queue.patience_s if patience == "exponential" else None,
-        staffing_drop=params.staffing_drop,
         answer_within_s=queue.answer_within_s,
     )
 
