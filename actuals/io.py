@@ -3,13 +3,18 @@
 Interval actuals: ``interval_start`` (ISO 8601; without an offset: local time in the queue's
 zone), ``offered``, ``answered``, ``abandoned``, ``answered_within`` (answered within the
 goal's threshold) and optionally ``abandoned_short``, ``aht_s``, ``asa_s``,
-``agents_staffed``. Attendance: ``agent``, ``start``, ``end``. Every problem is reported with
-its 1-based data row and field, like the history import.
+``agents_staffed``. Instead of ``answered_within`` a wait distribution may be given:
+columns ``answered_within_<N>s`` (calls answered within N seconds, cumulative, e.g.
+``answered_within_10s``, ``answered_within_30s``); the count at the goal's threshold is then
+derived, exactly when it is one of the Ns, else by linear interpolation between the two Ns
+around it (0 calls within 0 s). Attendance: ``agent``, ``start``, ``end``. Every problem is
+reported with its 1-based data row and field, like the history import.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,6 +34,35 @@ BOUNDS = (
     ("answered_within", "answered"),
     ("abandoned_short", "abandoned"),
 )
+
+
+WAIT_COLUMN = re.compile(r"^answered_within_(\d+(?:\.\d+)?)s$")
+
+
+def wait_columns(frame: pd.DataFrame) -> list[tuple[float, str]]:
+    """The wait distribution's (seconds, column) pairs, by seconds."""
+    found = [(float(m.group(1)), str(c)) for c in frame.columns if (m := WAIT_COLUMN.match(str(c)))]
+    return sorted(found)
+
+
+def derived_within(frame: pd.DataFrame, threshold: float, answered: np.ndarray,
+                   problems: list[Problem]) -> np.ndarray | None:  # fmt: skip
+    """Answered within ``threshold`` seconds from the wait columns (module doc); None when
+    the columns end before it. Each column is a count <= answered, non-decreasing in N."""
+    waits = wait_columns(frame)
+    if not waits or threshold > waits[-1][0]:
+        return None
+    matrix = np.vstack([_numbers(frame, name, True, problems) for _s, name in waits])
+    for (_s, name), counts in zip(waits, matrix, strict=True):
+        for row in np.flatnonzero(counts > answered + 1e-9):
+            problems.append(Problem(int(row) + 1, name, "inconsistent", f"{name} exceeds answered"))
+    for step, (_s, name) in enumerate(waits[1:]):
+        for row in np.flatnonzero(matrix[step + 1] < matrix[step] - 1e-9):
+            message = f"{name} is below the count of a shorter wait"
+            problems.append(Problem(int(row) + 1, name, "inconsistent", message))
+    seconds = [0.0, *(s for s, _name in waits)]
+    return np.array([np.interp(threshold, seconds, [0.0, *matrix[:, r]])
+                     for r in range(matrix.shape[1])])  # fmt: skip
 
 
 def read_records(data: bytes | Sequence[dict[str, Any]]) -> pd.DataFrame:
@@ -116,22 +150,43 @@ def _raise(problems: list[Problem]) -> None:
 
 
 def parse_interval_actuals(
-    data: bytes | Sequence[dict[str, Any]], *, zone: str, interval_min: int
+    data: bytes | Sequence[dict[str, Any]],
+    *,
+    zone: str,
+    interval_min: int,
+    answer_within_s: float | None = None,
 ) -> pd.DataFrame:
-    """Validated interval actuals (``ACTUAL_COLUMNS``, sorted); raises ``InvalidInput``."""
+    """Validated interval actuals (``ACTUAL_COLUMNS``, sorted); ``answered_within`` may come
+    from a wait distribution at ``answer_within_s`` (module doc); raises ``InvalidInput``."""
     frame = read_records(data)
-    _missing(frame, REQUIRED)
+    waits = answer_within_s is not None and bool(wait_columns(frame))
+    required = [c for c in REQUIRED if not (waits and c == "answered_within")]
+    _missing(frame, required)
     problems: list[Problem] = []
     starts = _instants(frame["interval_start"], "interval_start", zone, problems)
     columns = {
-        name: _numbers(frame, name, name in REQUIRED, problems) for name in ACTUAL_COLUMNS[1:]
+        name: _numbers(frame, name, name in required, problems) for name in ACTUAL_COLUMNS[1:]
     }
+    if waits:
+        _fill_within(frame, float(answer_within_s or 0.0), columns, problems)
     columns["abandoned_short"] = np.nan_to_num(columns["abandoned_short"], nan=0.0)
     _check_keys(starts, interval_min, problems)
     _check_bounds(columns, problems)
     _raise(problems)
     out = pd.DataFrame({"interval_start": starts, **columns})
     return out.sort_values("interval_start", kind="stable").reset_index(drop=True)
+
+
+def _fill_within(frame: pd.DataFrame, threshold: float, columns: dict[str, np.ndarray],
+                 problems: list[Problem]) -> None:  # fmt: skip
+    """``answered_within`` from the wait columns where a row does not give it."""
+    derived = derived_within(frame, threshold, columns["answered"], problems)
+    if derived is None:
+        message = f"answered_within is needed: the wait columns end before {threshold:g} s"
+        problems.append(Problem(None, "answered_within", "missing_column", message))
+        return
+    given = columns["answered_within"]
+    columns["answered_within"] = np.where(np.isnan(given), derived, given)
 
 
 def parse_attendance(data: bytes | Sequence[dict[str, Any]], *, zone: str) -> pd.DataFrame:

@@ -87,9 +87,10 @@ def _report(row: ActualImport, *, already: bool = False) -> ActualImportReport:
     )  # fmt: skip
 
 
-def _parse(kind: Kind, data: Any, zone: str, interval_min: int) -> Any:
-    if kind == "intervals":
-        return parse_interval_actuals(data, zone=zone, interval_min=interval_min)
+def _parse(kind: Kind, data: Any, zone: str, queue: Queue) -> Any:
+    if kind == "intervals":  # answered_within from a wait distribution at the goal's threshold
+        return parse_interval_actuals(data, zone=zone, interval_min=queue.interval_min,
+                                      answer_within_s=queue.answer_within_s)  # fmt: skip
     return parse_attendance(data, zone=zone)
 
 
@@ -104,14 +105,14 @@ async def _import(kind: Kind, queue_id: int, request: Request, session: Any, set
         response.status_code = status.HTTP_200_OK
         session.rollback()
         try:
-            frame = await run_in_threadpool(_parse, kind, data, site.zone, queue.interval_min)
+            frame = await run_in_threadpool(_parse, kind, data, site.zone, queue)
         except InvalidInput as exc:
             problems = [ImportProblem(row=p.row, field=p.field, code=p.code, message=p.message)
                         for p in exc.problems]  # fmt: skip
             return ActualImportReport(**base, dry_run=True, rows=0, valid=False,
                                       problems=problems, truncated=exc.truncated)  # fmt: skip
         return ActualImportReport(**base, dry_run=True, rows=len(frame), valid=True)
-    frame = await run_in_threadpool(_parse, kind, data, site.zone, queue.interval_min)
+    frame = await run_in_threadpool(_parse, kind, data, site.zone, queue)
     row, created = await run_in_threadpool(
         store_actuals, session, queue.id, kind, frame, sha, filename
     )
