@@ -84,9 +84,16 @@ def plan(inputs: dict[str, float]) -> pd.DataFrame:
         model=StaffingModel("erlang_a", patience_s=inputs["patience_s"]),
     )  # fmt: skip
     print(f"forecast method {forecast.method}; {len(calls)} intervals", file=sys.stderr)
-    return pd.DataFrame({"interval_start": forecast.frame["interval_start"], "calls": calls,
+    starts = pd.to_datetime(forecast.frame["interval_start"], utc=True)
+    made = pd.Timestamp("1999-10-01", tz=ZONE)  # the data end on September 30
+    share = inputs["agent_share"]  # the arrivals' interval times it (its own variation left out)
+    return pd.DataFrame({"interval_start": starts, "calls": calls,
                          "aht_s": inputs["aht_s"], "required": need.agents.astype(float),
-                         "rostered": need.agents.astype(float)})  # fmt: skip
+                         "rostered": need.agents.astype(float),
+                         "calls_lo": forecast.frame["calls_lo"].to_numpy(float) * share,
+                         "calls_hi": forecast.frame["calls_hi"].to_numpy(float) * share,
+                         "pi_level": forecast.coverage,
+                         "lead_days": (starts - made) / pd.Timedelta(days=1)})  # fmt: skip
 
 
 def main() -> int:
@@ -113,6 +120,12 @@ def main() -> int:
     )
     mean_parts = days[[f"attr_{f}" for f in FACTORS]].mean().round(4).to_dict()
     print(f"mean attribution per day (SL points): {mean_parts}")
+    month = service_report(october, planned, goal=GOAL, basis=BASIS, model=model, zone=ZONE,
+                           grain="month").periods.iloc[0]  # fmt: skip
+    print(f"October forecast of agent requests: WAPE {month['forecast_wape']:.3f}, bias "
+          f"{month['forecast_bias']:+.3f}, inside the {month['forecast_pi_level']:.0%} "
+          f"prediction interval {month['forecast_coverage']:.1%} of planned intervals "
+          f"(mean lead {month['forecast_lead_days']:.1f} days)")  # fmt: skip
     print(f"actuals + plan {built - started:.1f} s, report {done - built:.2f} s")
     return 0 if np.isfinite(days["service_level"]).all() else 1
 
