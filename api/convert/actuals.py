@@ -19,7 +19,7 @@ from actuals.attribution import QueueModel
 from actuals.calls import staffed_per_interval
 from actuals.report import PLAN_COLUMNS, Goal, Grain, QueueActuals, ServiceReport, queues_report
 from actuals.types import ACTUAL_COLUMNS, SlBasis
-from api.convert.schedule_source import scheduled_coverage
+from api.convert.schedule_source import publication_of, scheduled_coverage
 from api.errors import invalid
 from api.history import UpsertCounts, upsert_rows
 from api.schemas.actuals import MissedInterval, ServicePeriod, ServiceReportRead
@@ -138,7 +138,9 @@ def load_attendance(session: Session, queue: Queue, start: datetime, end: dateti
 def load_plan(
     session: Session, queue: Queue, start: datetime, end: datetime
 ) -> tuple[pd.DataFrame, float]:
-    """Plan frame (``actuals.report.PLAN_COLUMNS``) of the window and the shrinkage used."""
+    """Plan frame (``actuals.report.PLAN_COLUMNS``) of the window and the shrinkage used: per
+    interval the newest published roster job covering it, else the newest roster job, with
+    the staffing of the version agents were given (``api.convert.schedule_source``)."""
     query = (
         select(Roster, Requirement)
         .where(col(Roster.requirement_id) == Requirement.id)
@@ -146,7 +148,9 @@ def load_plan(
         .order_by(col(Roster.id))
     )
     frames, shrinkage = [], queue.shrinkage
-    for roster, requirement in session.exec(query).all():
+    rows = session.exec(query).all()  # published rosters last: they win where they overlap
+    ordered = sorted(rows, key=lambda r: (publication_of(session, r[0]) is not None, r[0].id))
+    for roster, requirement in ordered:
         cover = scheduled_coverage(session, roster)  # the published version's staffing
         starts = pd.to_datetime(cover["interval_start"], utc=True)
         frames.append(pd.DataFrame({

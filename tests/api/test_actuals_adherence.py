@@ -49,6 +49,11 @@ def test_the_published_version_is_the_schedule(client: TestClient, today: int) -
                                   violations=[], kpis={}, coverage=cover))  # fmt: skip
         session.add(SchedulePublication(roster_id=roster.id, site_id=roster.site_id,
                                         week_start=roster.week_start, version=2))  # fmt: skip
+        newer = Roster(site_id=roster.site_id, requirement_id=roster.requirement_id,
+                       week_start=roster.week_start, report={}, kpis={}, explanations=[],
+                       coverage={**roster.coverage, "staffed": [20] * len(cover["staffed"])},
+                       shifts=[{**shorter[0], "agent": "Z9"}])  # fmt: skip
+        session.add(newer)  # solved later, never published: not what agents follow
         session.commit()
     body = client.get(f"/v1/queues/{today}/adherence", params={"day": DAY.isoformat()}).json()
     assert body["version"] == 2
