@@ -72,3 +72,26 @@ def test_a_long_report_continues_on_more_pages(
     parsed = parse_pdf(response.content)
     assert parsed["pages"] == 2 and "2026-10-06" in parsed["text"][1]
     assert parsed["text"][1][0] == "period"  # the table's head again
+
+
+def test_the_cli_writes_the_same_pdf_for_a_client(
+    client: TestClient,
+    report_queue: tuple[int, int],
+    settings,
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    from api.cli import main
+
+    _site, queue_id = report_queue
+    body = {"name": "Acme", "targets": {"service_level": 0.9, "answer_within_s": 20},
+            "queue_ids": [queue_id]}  # fmt: skip
+    client_id = client.post("/v1/clients", json=body).json()["id"]
+    out = tmp_path / "acme.pdf"
+    argv = ["report", "service", "--client-id", str(client_id), "--start", "2026-10-05",
+            "--end", "2026-10-06", "--format", "pdf", "--output", str(out),
+            "--database-url", settings.database_url]  # fmt: skip
+    assert main(argv) == 0
+    params = {"client_id": client_id, "start": "2026-10-05", "end": "2026-10-06", "format": "pdf"}
+    api = client.get("/v1/reports/service", params=params)
+    assert out.read_bytes() == api.content
+    assert parse_pdf(api.content)["text"][0][0] == "Service report: Acme (voice)"
