@@ -29,7 +29,7 @@ def test_polish_lowers_the_exact_cost_of_the_summed_baseline_and_keeps_it_valid(
     assert cost < before - 1.0
 
 
-def test_polish_never_returns_a_costlier_roster_and_stops_on_request() -> None:
+def test_polish_stops_on_request_and_keeps_shifts_it_cannot_search() -> None:
     site = load_site_instance(tiny_site())
     base = solve_roster(summed_problem(site), SolveOptions(time_limit_s=3.0, workers=1)).roster
     types = enumerate_shift_types(site.core)
@@ -38,3 +38,6 @@ def test_polish_never_returns_a_costlier_roster_and_stops_on_request() -> None:
     same, cost = polish_site(site, base, types, site.core.agents, far, lambda: True)
     assert same == base and cost == site_cost(site, SiteRoster(base)).cost
     assert time.monotonic() - start < 5.0
+    # no shift of the roster is among the types searched: every skill set keeps its shifts
+    kept, _ = polish_site(site, base, [], site.core.agents, time.monotonic() + 3.0)
+    assert set(kept.shifts) == set(base.shifts) and len(kept.shifts) == len(base.shifts)

@@ -83,8 +83,11 @@ def _round(
         own = Roster(tuple(s for s in roster.shifts if s.agent in mine))
         problem = _group_problem(site, skills, members, values)
         end = time.monotonic() + max(0.2, (deadline - time.monotonic()) / (len(groups) - i))
-        better, _ = local_search(problem, types, members, own, end, LocalSearchOptions(),
-                                 should_stop)  # fmt: skip
+        try:
+            better, _ = local_search(problem, types, members, own, end, LocalSearchOptions(),
+                                     should_stop)  # fmt: skip
+        except ValueError:  # a shift that is not an enumerated type: the set keeps its shifts
+            better = own
         shifts += better.shifts
     return Roster(tuple(shifts))
 
