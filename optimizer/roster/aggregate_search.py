@@ -43,6 +43,7 @@ __all__ = [
 
 RADIUS = 0  # counts of the first search within this of the LP solution (floor..ceil)
 FIRST_SHARE = 0.25  # of the aggregate share: the LP rounding neighbourhood
+FIRST_MIN_S = 1.0  # at least (the LP and the model's construction count in the share)
 LNS_RADIUS = 4  # counts of a freed day move within 4 of the incumbent (M-1: 4 beat 2 and 7)
 CHECKPOINT_SHARE = 0.7  # of the LNS time: assign to agents, freeze classes that deviate
 
@@ -157,21 +158,23 @@ def search_aggregate(
     progress: ProgressRelay,
     should_stop: Callable[[], bool] | None,
 ) -> AggregateSearch:
-    """Search the aggregate model for ``time_limit_s`` (see the module docstring)."""
+    """Search the aggregate model for ``time_limit_s`` from the call, the LP and the model's
+    construction included (see the module docstring)."""
+    deadline = time.monotonic() + time_limit_s
     agents = tuple(a for c in classes for a in c.agents)
-    lp_bound, lp_values, _ = lp_solution(problem, agents, options.objective)
+    lp_bound, lp_values, _ = lp_solution(problem, agents, options.objective, classes)
     backend = CpBackend()
     m = build_aggregate(problem, backend, types, classes, objective=options.objective)
     domains = cpsat.save_domains(backend.model, backend.variables)
     restricted = {var.index for var, _ in m.count_vars()}
     cpsat.hint_near(backend.model, backend.variables, lp_values, restricted, RADIUS)
     progress.lp_bound = lp_bound
-    deadline = time.monotonic() + time_limit_s
     run = _Run(backend, options, progress, should_stop)
-    solver = run(FIRST_SHARE * time_limit_s)
+    first = max(FIRST_MIN_S, FIRST_SHARE * (deadline - time.monotonic()))
+    solver = run(first)
     if not cpsat.found(solver):  # the LP neighbourhood holds no solution: search everywhere
         cpsat.restore_domains(backend.model, backend.variables, domains)
-        solver = run(FIRST_SHARE * time_limit_s)
+        solver = run(max(first, deadline - time.monotonic()))  # until found: the share left
     floor = scaled_floor(lp_bound)
     if not cpsat.found(solver) or run.stopped() or solver.objective_value <= floor:
         return AggregateSearch(m, solver, lp_bound, NO_CHECKPOINT)  # nothing left to search

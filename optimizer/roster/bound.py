@@ -23,10 +23,13 @@ def lp_solution(
     problem: RosterProblem,
     agents: tuple[Agent, ...] | None = None,
     objective: Objective = "deviation",
+    classes: list[AgentClass] | None = None,
 ) -> tuple[float, dict[str, float], list[AgentClass]]:
-    """LP optimum (in cost units) and the value of every variable by name."""
+    """LP optimum (in cost units) and the value of every variable by name; ``classes``: the
+    agent classes of the model (default :func:`agent_classes` of ``agents``)."""
     types = enumerate_shift_types(problem)
-    classes = agent_classes(problem, problem.agents if agents is None else agents)
+    if classes is None:
+        classes = agent_classes(problem, problem.agents if agents is None else agents)
     backend = LpBackend()
     build_aggregate(problem, backend, types, classes, objective=objective)
     status = backend.solver.Solve()
