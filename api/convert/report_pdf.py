@@ -104,10 +104,16 @@ def _why(page: Page, x: float, y: float, parts: dict[str, float], scale: float) 
     page.text(x + 2 * half + 38, y + 2, f"{100 * parts.get('total', 0.0):+.1f}", 7, align="right")
 
 
+def _left(x: float, width: float, right: bool) -> float:
+    """Where a cell's text is anchored: right-aligned 3 pt inside, left-aligned 6 pt past the
+    column before (none for the first)."""
+    return x + width - 3 if right else x + (6.0 if x > MARGIN else 0.0)
+
+
 def _table_head(page: Page, y: float) -> float:
     x = MARGIN
     for name, width, right in COLUMNS:
-        page.text(x + width - 3 if right else x, y, name, 8, bold=True,
+        page.text(_left(x, width, right), y, name, 8, bold=True,
                   align="right" if right else "left")  # fmt: skip
         x += width
     page.line(MARGIN, y - 4, LANDSCAPE[0] - MARGIN, y - 4, width=0.8)
@@ -118,7 +124,7 @@ def _row(page: Page, p: ServicePeriod, y: float, scale: float) -> None:
     x = MARGIN
     for (_name, width, right), cell in zip(COLUMNS, _cells(p), strict=False):
         colour = (GREEN if p.met else RED) if cell in ("met", "missed") else (0.0, 0.0, 0.0)
-        page.text(x + width - 3 if right else x, y, cell, 8, colour=colour,
+        page.text(_left(x, width, right), y, cell, 8, colour=colour,
                   align="right" if right else "left")  # fmt: skip
         x += width
     if p.attribution:
