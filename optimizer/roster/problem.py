@@ -161,14 +161,17 @@ def legacy_rule_sets(
     break_rule: ActivityRule, lunch_rule: ActivityRule, gap_min: int
 ) -> tuple[BreakRuleSet, ...]:
     """Today's one break + one lunch (in either order) as rule sets by paid-length band."""
-    rules = (("break", break_rule), ("lunch", lunch_rule))
+    rules: tuple[tuple[ActivityKind, ActivityRule], ...] = (
+        ("break", break_rule),
+        ("lunch", lunch_rule),
+    )
     cuts = sorted(
         {0, break_rule.required_if_paid_min_at_least, lunch_rule.required_if_paid_min_at_least}
     )
     out = []
     for i, lo in enumerate(cuts):
         hi = cuts[i + 1] if i + 1 < len(cuts) else None
-        specs = tuple(_spec(kind, rule) for kind, rule in rules if rule.required(lo))  # type: ignore[arg-type]
+        specs = tuple(_spec(kind, rule) for kind, rule in rules if rule.required(lo))
         if specs:
             out.append(BreakRuleSet(lo, hi, specs, gap_min, any_order=len(specs) > 1))
     return tuple(out)

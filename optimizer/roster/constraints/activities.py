@@ -202,8 +202,9 @@ def _per_kind(s: Shift, band: BreakRuleSet | None, acts: list[Activity]) -> list
         if have != expected:
             out.append(Violation(s.agent, s.day, kind, f"{have} {kind}(s), expected {expected}"))
         spec = next((a for a in specs if a.kind == kind), None)
-        for act in (a for a in acts if a.kind == kind and spec is not None):
-            out.extend(_placement(s, spec, act))  # type: ignore[arg-type]
+        if spec is not None:
+            for act in (a for a in acts if a.kind == kind):
+                out.extend(_placement(s, spec, act))
     return out
 
 
