@@ -14,12 +14,17 @@ off). The locks become a smaller problem of the same kind (:func:`reduce_problem
 The cost of any completion equals the reduced problem's deviation cost plus a constant (the
 locked shifts' paid time, preferences and their over-coverage), so the reduced LP bound plus
 that constant is a lower bound of every roster that keeps the locks: bound and gap are
-reported as a solve's are. Consecutive-day runs through a locked working day are not in the
-reduced problem: the merged roster is checked with :func:`check_roster` and an agent whose
-merged week breaks a rule gets back its base shifts on its unlocked days when that week is
-valid (else the roster is ``INVALID``, as a solve reports it). The re-optimisation minimises
-the deviation cost (the service-level objective is not decomposable); the service level is
-evaluated on the whole roster.
+reported as a solve's are. A free day that would make, alone, a run of working days too long
+with the locked shifts beside it is unavailable; longer combinations are not in the reduced
+problem: the merged roster is checked with :func:`check_roster` and an agent whose merged week
+breaks a rule loses the unlocked shifts on the days named if its week is then valid, else gets
+back its base week when that one is valid (else the roster is ``INVALID``, as a solve reports
+it). The unlocked part is solved by ``solve_roster`` and, when the base's own unlocked shifts
+are valid in the reduced problem, also improved from them by the agent-level local search; of
+the two merged and repaired rosters the valid, cheaper one is kept, so a re-optimisation of a
+valid base never returns a costlier roster. The re-optimisation minimises the deviation cost
+(the service-level objective is not decomposable); the service level is evaluated on the whole
+roster.
 """
 
 from __future__ import annotations
@@ -40,7 +45,9 @@ from optimizer.roster.evaluate import (
     objective_cost,
     staffed_matrix,
 )
+from optimizer.roster.local_search import LocalSearchOptions, local_search
 from optimizer.roster.problem import Agent, Roster, RosterProblem, Shift, Window
+from optimizer.roster.shifts import enumerate_shift_types
 from optimizer.roster.solve import (
     RosterResult,
     SolveOptions,
@@ -50,6 +57,8 @@ from optimizer.roster.solve import (
 )
 
 __all__ = ["Locks", "Reduction", "locked_changes", "reduce_problem", "solve_with_locks"]
+
+FROM_BASE_SHARE = 0.4  # of the time limit: the local search from the base's unlocked shifts
 
 AgentDay = tuple[str, int]
 
@@ -94,7 +103,10 @@ def _free_availability(
     rest = problem.rules.min_rest_min
     out: list[Window | None] = []
     for day, window in enumerate(agent.availability):
-        if day in locked:
+        if (
+            day in locked
+            or _run_through(problem, agent, fixed, day) > problem.rules.max_consecutive_days
+        ):
             out.append(None)
             continue
         before, after = fixed.get(day - 1), fixed.get(day + 1)
@@ -102,6 +114,20 @@ def _free_availability(
         hi = None if after is None else after.start_min + 1440 - rest
         out.append(_narrow(window, lo, hi))
     return tuple(out)
+
+
+def _run_through(problem: RosterProblem, agent: Agent, fixed: dict[int, Shift], day: int) -> int:
+    """The run of consecutive working days a shift on ``day`` would make with the locked
+    shifts beside it (and last week's tail when the run reaches day 0)."""
+    left = 0
+    while day - left - 1 >= 0 and (day - left - 1) in fixed:
+        left += 1
+    if day - left == 0:
+        left += agent.history.consecutive_days_worked
+    right = 0
+    while (day + right + 1) in fixed:
+        right += 1
+    return left + 1 + right
 
 
 def _free_agent(
@@ -162,19 +188,22 @@ def locked_changes(base: Roster, roster: Roster, locks: Locks) -> list[AgentDay]
 
 
 def _repair(problem: RosterProblem, base: Roster, merged: Roster, locks: Locks) -> Roster:
-    """Agents whose merged week breaks a rule get their base week back (locked days are the
-    base's already) when that week is valid; the others stay as they are."""
-    broken = {v.agent for v in check_roster(problem, merged)}
-    if not broken:
+    """An agent whose merged week breaks a rule loses the unlocked shifts on the days named
+    (a run of working days too long) when that leaves a valid week, else gets its base week
+    back (locked days are the base's already) when that one is valid; else it stays."""
+    found = check_roster(problem, merged)
+    if not found:
         return merged
     base_by_agent = base.by_agent()
+    broken = {v.agent for v in found}
     shifts = [s for s in merged.shifts if s.agent not in broken]
     for agent in sorted(broken):
+        days = {v.day for v in found if v.agent == agent and v.day is not None}
+        week = tuple(s for s in merged.shifts if s.agent == agent)
+        trimmed = tuple(s for s in week if s.day not in days or locks.covers(agent, s.day))
         own = tuple(base_by_agent.get(agent, []))
-        mine = own if not _agent_violations(problem, agent, own) else ()
-        if not mine:
-            mine = tuple(s for s in merged.shifts if s.agent == agent)
-        shifts.extend(mine)
+        options = [w for w in (trimmed, own) if not _agent_violations(problem, agent, w)]
+        shifts.extend(options[0] if options else week)
     return Roster(tuple(shifts))
 
 
@@ -196,20 +225,49 @@ def solve_with_locks(
     re-solves the rest (deviation cost), with the bound and gap of that restricted problem."""
     start = time.monotonic()
     reduction = reduce_problem(problem, base, locks)
-    options = dataclasses.replace(options, objective="deviation")
     part: RosterResult | None = None
-    free = Roster()
+    frees = [Roster()]
     if reduction.problem.agents:
-        part = solve_roster(
-            reduction.problem, options, on_progress=on_progress, should_stop=should_stop
-        )
-        free = part.roster
-    merged = Roster((*reduction.fixed, *free.shifts))
-    roster = _repair(problem, base, merged, locks)
-    constant = objective_cost(problem, merged, "deviation") - objective_cost(
-        reduction.problem, free, "deviation"
+        part, frees = _solve_free(reduction, base, options, on_progress, should_stop)
+    merged = [Roster((*reduction.fixed, *free.shifts)) for free in frees]
+    constant = objective_cost(problem, merged[0], "deviation") - objective_cost(
+        reduction.problem, frees[0], "deviation"
     )
+    repaired = [_repair(problem, base, m, locks) for m in merged]
+    roster = min(repaired, key=lambda r: (bool(check_roster(problem, r)),
+                                          objective_cost(problem, r, "deviation")))  # fmt: skip
     return _full_result(problem, roster, part, constant, time.monotonic() - start)
+
+
+def _solve_free(
+    reduction: Reduction,
+    base: Roster,
+    options: SolveOptions,
+    on_progress: Callable[[SolverProgress], None] | None,
+    should_stop: Callable[[], bool] | None,
+) -> tuple[RosterResult, list[Roster]]:
+    """Candidates for the unlocked part: when the base's own unlocked shifts are valid in the
+    reduced problem, the local search's from them (first :data:`FROM_BASE_SHARE` of the
+    time), then ``solve_roster``'s on the reduced problem (the rest)."""
+    reduced = reduction.problem
+    start = time.monotonic()
+    fixed = set(reduction.fixed)
+    mine = Roster(tuple(s for s in base.shifts if s not in fixed
+                        and s.agent not in reduction.frozen_agents))  # fmt: skip
+    found = []
+    if not check_roster(reduced, mine):
+        try:
+            types = enumerate_shift_types(reduced)
+            walk = LocalSearchOptions(seed=options.seed)
+            until = start + FROM_BASE_SHARE * options.time_limit_s
+            found.append(local_search(reduced, types, reduced.agents, mine, until, walk,
+                                      should_stop)[0])  # fmt: skip
+        except (KeyError, ValueError):  # base shifts off the enumerated types (hand edits)
+            found.append(mine)
+    limit = max(1.0, options.time_limit_s - (time.monotonic() - start))
+    solve = dataclasses.replace(options, objective="deviation", time_limit_s=limit)
+    part = solve_roster(reduced, solve, on_progress=on_progress, should_stop=should_stop)
+    return part, [part.roster, *found]
 
 
 def _full_result(
