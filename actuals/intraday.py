@@ -63,6 +63,31 @@ def damped_ratio_update(day_ahead: ArrayLike, observed: ArrayLike, weight: float
     return forecast[m0:] * (1.0 + weight * (observed_ratio(day_ahead, observed) - 1.0))
 
 
+WEIGHTS = tuple(np.round(np.arange(0.0, 1.0001, 0.05), 2))
+SAME_DAYS = 4  # a past day's day-ahead forecast: the mean of the 4 days before it
+
+
+def tune_level_penalty(past: ArrayLike, m0: int) -> tuple[float, int]:
+    """The level penalty tuned on a queue's own past days (rows oldest first, e.g. the same
+    weekday of earlier weeks): each day with ``SAME_DAYS`` days before it is replayed (its
+    day-ahead forecast the mean of those, its first ``m0`` intervals observed) and the damped
+    ratio's weight ``w`` with the lowest WAPE of the remaining intervals kept; the penalty is
+    ``1 / w - 1`` (``penalised_update`` with ``k = 1`` is that damped ratio). Returns (penalty,
+    days replayed); (1.0, 0), i.e. ``w = 1/2``, with too few days."""
+    days = np.atleast_2d(np.asarray(past, dtype=float))
+    replays = [(days[i - SAME_DAYS : i].mean(axis=0), days[i]) for i in range(SAME_DAYS, len(days))]
+    actual = sum(float(day[m0:].sum()) for _ahead, day in replays)
+    if not replays or actual <= 0:
+        return 1.0, 0
+
+    def error(weight: float) -> float:
+        return sum(float(np.abs(day[m0:] - damped_ratio_update(ahead, day[:m0], weight)).sum())
+                   for ahead, day in replays)  # fmt: skip
+
+    weight = min(WEIGHTS, key=error)
+    return (1.0 / weight - 1.0 if weight > 0 else 1e6), len(replays)
+
+
 def day_shapes(past: ArrayLike, k: int) -> FloatArray:
     """The ``k`` leading day shapes (``k x m``, orthonormal rows: right singular vectors) of the
     ``days x m`` matrix ``past``."""

@@ -12,7 +12,7 @@ import pandas as pd
 from sqlmodel import Session, col, select
 
 from actuals.cross_moves import Lender
-from actuals.intraday import rest_of_day
+from actuals.intraday import rest_of_day, tune_level_penalty
 from api.convert.actuals import load_actuals, load_plan, report_window
 from api.convert.goals import core_goal
 from api.convert.proposals import day_proposals, lender
@@ -63,6 +63,7 @@ class Reforecast:
     shrinkage: float
     observed: np.ndarray
     result: Any
+    tuning: tuple[float, int] = (1.0, 0)  # level penalty, past days replayed to tune it
 
     @property
     def forecast(self) -> tuple[pd.Series, np.ndarray, np.ndarray]:
@@ -85,13 +86,16 @@ def reforecast(session: Session, queue: Queue, site: Site, day: date,
         raise invalid("day", "nothing_to_update", f"{what} for {day}")
     observed = actual.set_index("interval_start")["offered"].reindex(starts[:m0]).to_numpy(float)
     model = StaffingModel(kind=queue.model, patience_s=queue.patience_s)  # type: ignore[arg-type]
+    past = _past_days(session, queue, site.zone, starts)
+    level, replayed = (1.0, 0) if past is None else tune_level_penalty(past[::-1], m0)
     result = rest_of_day(
-        plan["calls"].to_numpy(float), observed, _past_days(session, queue, site.zone, starts),
+        plan["calls"].to_numpy(float), observed, past,
         aht_s=plan["aht_s"].to_numpy(float),
         rostered_agents=plan["rostered"].to_numpy(float) * (1.0 - shrinkage),
         interval_min=queue.interval_min, goal=core_goal(queue), model=model, shrinkage=shrinkage,
+        level_penalty=level,
     )  # fmt: skip
-    return Reforecast(plan, shrinkage, observed, result)
+    return Reforecast(plan, shrinkage, observed, result, (level, replayed))
 
 
 def _lenders(
@@ -136,6 +140,7 @@ def intraday_view(
         "proposals": proposals,
         "ratio_so_far": result.ratio_so_far, "rest_of_day_sl": result.rest_sl,
         "goal_sl": queue.service_level, "shapes": result.k,
+        "level_penalty": today.tuning[0], "tuned_on_days": today.tuning[1],
         "intervals": {
             "interval_start": [t.isoformat() for t in starts],
             "day_ahead_calls": plan["calls"].astype(float).tolist(),

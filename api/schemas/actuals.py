@@ -165,6 +165,12 @@ class IntradayRead(BaseModel):
     rest_of_day_sl: float
     goal_sl: float
     shapes: int = Field(description="day shapes used by the update (1: the damped ratio)")
+    level_penalty: float = Field(
+        default=1.0,
+        description="the update's level penalty, tuned on the queue's own past days (the same "
+        "weekday of earlier weeks replayed at this cut-off); 1 (weight 1/2) without 5 such days",
+    )
+    tuned_on_days: int = Field(default=0, description="past days replayed to tune it")
     intervals: IntradayIntervals
     proposals: list[IntradayProposal] = Field(
         description="best 4 of each kind: overtime by calls gained per paid hour, moves of "
