@@ -6,6 +6,7 @@ import { installActuals, syncActualsQueues } from "./actuals.js";
 import { ganttChart } from "./gantt.js";
 import { hrModel, hrRequest, renderHr } from "./hr.js";
 import { GAP_TIP, renderRosterReport, statusText } from "./report.js";
+import { installSchedule } from "./schedule.js";
 import { installSignIn } from "./signin.js";
 import { installSite } from "./site.js";
 import { clear, dayLabel, fmt, html, localDay, pct, weekday, weekdayName, weekStartOf } from "./svg.js";
@@ -468,4 +469,5 @@ installSite(() => ({
   site: state.current?.site, week: $("week-input").value, limit: Number($("time-limit").value),
 }));
 installActuals(() => state.current);
+installSchedule();
 guarded(loadQueues)();

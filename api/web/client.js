@@ -95,6 +95,10 @@ async function request(method, url, options = {}) {
 
 const get = async (url) => (await request("GET", url)).body;
 
+/** Any JSON call of the API (the schedule panel): its body; a problem answer throws ApiError. */
+export const callApi = async (method, url, body) => (
+  await request(method, url, body === undefined ? {} : { body })).body;
+
 /** Every item of a paged list endpoint ({total, limit, offset, items}). */
 async function listAll(url, pageSize = 200) {
   const items = [];

@@ -4,6 +4,8 @@ agents keep every rule, and approved leave lowers a contract's week as it says."
 
 from __future__ import annotations
 
+import dataclasses
+
 from api.convert.absences import Absence, absent_agent
 from optimizer.roster import problem as rp
 from optimizer.roster.check import check_roster
@@ -88,3 +90,14 @@ def test_an_agent_whose_free_days_cannot_hold_its_minimum_still_works_them() -> 
     assert [s.day for s in result.roster.shifts if s.agent == "F1"] == [2]
     assert {(v.agent, v.rule) for v in result.violations} == {("F1", "weekly_minutes")}
     assert result.report.status == "INVALID"
+
+
+def test_a_free_day_that_would_make_too_long_a_run_with_locked_shifts_is_unavailable() -> None:
+    problem = _problem()
+    base = rp.Roster((rp.Shift("F1", 0, 480, 1020), rp.Shift("F1", 1, 480, 1020)))
+    locks = Locks(shifts=frozenset({("F1", 0), ("F1", 1)}))
+    for limit, free in ((2, None), (3, (420, 1260))):
+        rules = dataclasses.replace(problem.rules, max_consecutive_days=limit)
+        reduced = reduce_problem(dataclasses.replace(problem, rules=rules), base, locks).problem
+        f1 = next(a for a in reduced.agents if a.id == "F1")
+        assert f1.availability[2] == free
