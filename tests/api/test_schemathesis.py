@@ -42,7 +42,8 @@ DOCUMENTED_REJECTIONS: dict[str, str] = {
     "no_history": r"history",  # a forecast needs an imported history
     "empty_file": r".*",  # an upload without data rows
     "unreadable": r"",  # an actuals upload that is not CSV text (e.g. a PNG)
-    "off_grid": r"(break_rule|lunch_rule)\..*|shift_.*",  # shift rules on the queue's grid
+    # shift rules on the queue's grid (the two-breaks-and-lunch set: 15-min breaks)
+    "off_grid": r"(break_rule|lunch_rule)\..*|shift_.*|two_breaks_and_lunch_from_paid_minutes",
     "invalid": r"cursor",  # a history cursor is opaque: only one the service issued
     "invalid_token_request": r"sites|role",  # token sites must exist; admin tokens take none
     "bad_date_format": r"date_format",  # a strftime format that reads day, month and year
