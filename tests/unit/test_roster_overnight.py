@@ -119,3 +119,15 @@ def test_generated_24_7_instance_is_solved_and_checked() -> None:
     assert any(s.end_min > 1440 for s in result.roster.shifts)
     long = [s for s in result.roster.shifts if s.paid_min(problem.rules) == 480]
     assert long and all(len(s.activities) == 3 for s in long)
+
+
+def test_a_night_only_site_open_past_midnight() -> None:
+    """Open 18:00 -> 06:00 next morning (close 1800): shifts may run to 06:00, not later."""
+    doc = _night_doc()
+    doc["opening_hours"] = [[1080, 1800]] * 7
+    problem = load_instance(doc)
+    assert problem.open_until(3) == 1800
+    assert max(st.end_min for st in enumerate_shift_types(problem)) == 1800
+    late = {v.rule for v in check_roster(problem, Roster((_night(0),)))}  # ends 06:30
+    early = {v.rule for v in check_roster(problem, Roster((_night(0, 1260),)))}  # ends 05:30
+    assert "opening_hours" in late and "opening_hours" not in early
