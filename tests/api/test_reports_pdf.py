@@ -7,6 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from api.convert import report_pdf
 from api.tables import Forecast
 from tests.api import test_reports
 from tests.api.test_reports import STARTS, _params
@@ -43,7 +44,9 @@ def test_the_report_tracks_prediction_interval_coverage(
     assert dict(zip(head.split(","), row.split(","), strict=True))["forecast_coverage"] == "1"
 
 
-def test_the_report_as_a_pdf_parses_back(client: TestClient, report_queue: tuple[int, int]) -> None:
+def test_the_report_as_a_pdf_parses_back(
+    client: TestClient, report_queue: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
     _site, queue_id = report_queue
     _bounds(client, queue_id)
     response = client.get("/v1/reports/service", params=_params(queue_id, format="pdf"))
@@ -59,19 +62,13 @@ def test_the_report_as_a_pdf_parses_back(client: TestClient, report_queue: tuple
     assert "100.0 %" in text and "0.0 %" in text  # in PI: day 1, day 2
     ops = parsed["ops"][0]
     assert ops.count(" re f") >= 2 + 5 and "[6 3] 0 d" in ops  # bars, why bars; goal line
-
-
-def test_a_long_report_continues_on_more_pages(
-    client: TestClient, report_queue: tuple[int, int], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from api.convert import report_pdf
-
-    _site, queue_id = report_queue
+    # a long report continues on more pages, the table's head repeated
     monkeypatch.setattr(report_pdf, "ROW", 120.0)  # two rows cannot share the first page
-    response = client.get("/v1/reports/service", params=_params(queue_id, format="pdf"))
-    parsed = parse_pdf(response.content)
-    assert parsed["pages"] == 2 and "2026-10-06" in parsed["text"][1]
-    assert parsed["text"][1][0] == "period"  # the table's head again
+    paged = parse_pdf(
+        client.get("/v1/reports/service", params=_params(queue_id, format="pdf")).content
+    )
+    assert paged["pages"] == 2 and "2026-10-06" in paged["text"][1]
+    assert paged["text"][1][0] == "period"
 
 
 def test_the_cli_writes_the_same_pdf_for_a_client(
