@@ -3,14 +3,16 @@
 Follows ``shared/data/rosters/contact_center/README.md``: M = 150 agents and L = 600 agents,
 extended hours (Mon-Fri 07-22, Sat 08-20, Sun 09-18), 15-minute starts; contracts FT40 / PT30 /
 PT20 (about 68 / 17 / 15 %), availability templates (any, no_weekend, morning, evening, early,
-weekday_daytime, student) in the shared instances' proportions, one absent day for about one
+weekday_daytime, student) per contract in the shared L-1's proportions, one absent day for about one
 agent in eight (weekly bounds and day limit reduced), last week's tail (consecutive days and a
 Sunday shift end) for about half the agents. Demand: a call curve with a weekday double peak and
 a weekend single peak, day factors Mon 1.12 ... Sun 0.45, 6 % noise, turned into agents on the
 phone by Erlang C (80 % in 20 s) and scaled so that the requirement is ``u`` ~ U(0.95, 1.05)
 times the workforce's mid-range productive capacity. Lunch 30 or 60 min, consecutive-day
-limit 5 or 6, per instance. The LP bound of each generated instance comes from our own LP
-(:func:`optimizer.roster.bound.lp_lower_bound`), not from a published list.
+limit 5 or 6, per instance. As in the README, every agent has a valid week (checked with the
+exact pricing of :mod:`optimizer.roster.pricing`); a last week's tail that leaves none is
+emptied (``summary.agents_with_history_relaxed``). The LP bound of each generated instance
+comes from our own LP (:func:`optimizer.roster.bound.lp_lower_bound`), not a published list.
 
 Usage: ``.venv/bin/python -m bench.generate_roster M 2 [-o bench/instances/M-2.json]``.
 """
@@ -26,19 +28,30 @@ import numpy as np
 
 from bench import REPO
 from optimizer.requirements.compute import required_agents
+from optimizer.roster.constraints.availability import agent_shift_types
+from optimizer.roster.io import load_instance
+from optimizer.roster.pricing import WeekPricer
+from optimizer.roster.shifts import enumerate_shift_types
 
 SIZES = {"M": 150, "L": 600}
 OPENING = [[420, 1320]] * 5 + [[480, 1200], [540, 1080]]
 DAY_FACTOR = [1.12, 1.05, 1.0, 1.0, 0.98, 0.6, 0.45]
-TEMPLATES = {  # template: (weekday window, Saturday, Sunday); share of agents
-    "any": ((420, 1320), (480, 1200), (540, 1080), 0.60),
-    "no_weekend": ((420, 1320), None, None, 0.09),
-    "morning": ((420, 900), (480, 900), (540, 900), 0.085),
-    "evening": ((780, 1320), (780, 1200), (780, 1080), 0.07),
-    "early": ((420, 1080), (480, 1080), (540, 1080), 0.065),
-    "weekday_daytime": ((480, 1020), None, None, 0.045),
-    "student": ((900, 1320), (480, 1200), (540, 1080), 0.045),
+TEMPLATES = {  # template: (weekday window, Saturday, Sunday)
+    "any": ((420, 1320), (480, 1200), (540, 1080)),
+    "no_weekend": ((420, 1320), None, None),
+    "morning": ((420, 900), (480, 900), (540, 900)),
+    "evening": ((780, 1320), (780, 1200), (780, 1080)),
+    "early": ((420, 1080), (480, 1080), (540, 1080)),
+    "weekday_daytime": ((480, 1020), None, None),
+    "student": ((900, 1320), (480, 1200), (540, 1080)),
 }
+TEMPLATE_SHARES = {  # per contract, as in the shared L-1 (full-timers: long windows only)
+    "FT40": {"any": 0.77, "no_weekend": 0.13, "early": 0.10},
+    "PT30": {"morning": 0.26, "evening": 0.22, "any": 0.22, "weekday_daytime": 0.18,
+             "student": 0.12},
+    "PT20": {"morning": 0.32, "evening": 0.25, "any": 0.18, "student": 0.16,
+             "weekday_daytime": 0.09},
+}  # fmt: skip
 CONTRACTS: list[dict[str, Any]] = [
     {"id": "FT40", "label": "full-time 5 x 8h", "shift_paid_minutes": [480],
      "min_weekly_paid_minutes": 2400, "max_weekly_paid_minutes": 2400, "max_days": 5},
@@ -63,9 +76,9 @@ def _activity(duration: int, paid: bool, at_least: int, lo: int, hi: int) -> dic
 
 def _agent(rng: np.random.Generator, number: int) -> dict[str, Any]:
     contract = str(rng.choice(list(SHARES), p=list(SHARES.values())))
-    names = list(TEMPLATES)
-    template = str(rng.choice(names, p=[TEMPLATES[n][3] for n in names]))
-    weekday, saturday, sunday = TEMPLATES[template][:3]
+    shares = TEMPLATE_SHARES[contract]
+    template = str(rng.choice(list(shares), p=list(shares.values())))
+    weekday, saturday, sunday = TEMPLATES[template]
     availability: list[Any] = [list(weekday)] * 5 + [saturday and list(saturday)]
     availability.append(sunday and list(sunday))
     spec = next(c for c in CONTRACTS if c["id"] == contract)
@@ -82,7 +95,7 @@ def _agent(rng: np.random.Generator, number: int) -> dict[str, Any]:
         cut_low, cut_high = ABSENT[contract]
         low, high, days = low - cut_low, high - cut_high, days - 1
     history: dict[str, Any] = {"consecutive_days_worked": 0, "last_shift_end_minute": None}
-    if rng.random() < 0.5:
+    if rng.random() < 0.5 and sunday is not None:  # worked last Sunday
         history = {
             "consecutive_days_worked": int(rng.integers(1, 6)),
             "last_shift_end_minute": -15 * int(rng.integers(24, 45)),  # Sun 13:00-18:45
@@ -97,8 +110,8 @@ def _agent(rng: np.random.Generator, number: int) -> dict[str, Any]:
 def _curve(rng: np.random.Generator) -> np.ndarray:
     """Relative call volume per day x 15-minute interval (0 outside the opening hours)."""
     t = np.arange(96) / 4.0 + 0.125
-    weekday = 1.0 * np.exp(-(((t - 10.5) / 1.8) ** 2)) + 0.8 * np.exp(-(((t - 14.5) / 2.2) ** 2))
-    weekday += 0.25 * np.exp(-(((t - 19.0) / 3.0) ** 2))
+    weekday = 1.0 * np.exp(-(((t - 10.5) / 2.4) ** 2)) + 0.8 * np.exp(-(((t - 14.5) / 2.8) ** 2))
+    weekday += 0.35 * np.exp(-(((t - 19.0) / 3.0) ** 2))
     weekend = np.exp(-(((t - 13.0) / 3.0) ** 2)) + 0.1
     out = np.zeros((7, 96))
     for d, (lo, hi) in enumerate(OPENING):
@@ -140,7 +153,7 @@ def generate(size: str, seed: int) -> dict[str, Any]:
     curve = _curve(rng)
     scale, need = _scaled(curve, aht, u * capacity)
     calls = np.round(curve * scale, 2)
-    return {
+    data = {
         "schema": "staffwise-roster-instance/1", "name": f"{size}-{seed}", "size": size,
         "seed": seed, "generator": "bench/generate_roster.py", "interval_minutes": 15, "days": 7,
         "day_names": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], "opening_hours": OPENING,
@@ -164,6 +177,35 @@ def generate(size: str, seed: int) -> dict[str, Any]:
         "summary": {"agents": len(agents), "required_agent_intervals": int(need.sum()),
                     "expected_productive_capacity_intervals": round(capacity, 1)},
     }  # fmt: skip
+    data["summary"]["agents_with_history_relaxed"] = _relax_histories(data)
+    return data
+
+
+def _stuck(data: dict[str, Any]) -> list[int]:
+    """Indices of the agents without any valid week (exact pricing with zero prices)."""
+    problem = load_instance(data)
+    types = enumerate_shift_types(problem)
+    out = []
+    for i, person in enumerate(problem.agents):
+        own = agent_shift_types(problem, types, person)
+        value, _ = WeekPricer(problem, person, own).cheapest({st.index: 0.0 for st in own})
+        if not np.isfinite(value):
+            out.append(i)
+    return out
+
+
+def _relax_histories(data: dict[str, Any]) -> int:
+    """As the README's generator: an agent whose last week's tail leaves no valid week gets
+    an empty tail; returns how many. An agent still without one is a generator error."""
+    stuck = _stuck(data)
+    for i in stuck:
+        data["agents"][i]["history"] = {"consecutive_days_worked": 0, "last_shift_end_minute": None}
+    left = _stuck(data) if stuck else []
+    if left:
+        raise RuntimeError(
+            f"agents without a valid week: {[data['agents'][i]['id'] for i in left]}"
+        )
+    return len(stuck)
 
 
 def main() -> int:

@@ -104,10 +104,8 @@ def test_small_sites_split_large_classes_whose_counts_may_not_decompose() -> Non
     assert [c.index for c in split] == list(range(len(split)))
 
 
-def test_small_classes_and_large_sites_keep_their_classes() -> None:
+def test_large_sites_keep_their_classes() -> None:
     days = 3
-    pair = load_instance(tiny_instance([agent("P1", days=days), agent("P2", days=days)], days=days))
-    assert [c.size for c in search_classes(pair, pair.agents)] == [2]
     many = [agent(f"P{i}", days=days) for i in range(SPLIT_AGENTS + 1)]
     big = load_instance(tiny_instance(many, days=days))
     assert [c.size for c in search_classes(big, big.agents)] == [SPLIT_AGENTS + 1]
