@@ -106,10 +106,10 @@ def polish_site(
     start = time.monotonic()
     best, cost = roster, site_cost(site, SiteRoster(roster)).cost
     lp_s = max(0.1, time.monotonic() - start)  # one exact cost LP on this machine now
-    while deadline - time.monotonic() > 5 * lp_s:
+    while deadline - time.monotonic() > 6 * lp_s:
         if should_stop is not None and should_stop():
             break
-        search_end = deadline - 2.5 * lp_s  # its cost LP and the caller's scoring
+        search_end = deadline - 3.5 * lp_s  # its cost LP, the caller's scoring and check
         candidate = _round(site, best, types, agents, search_end, should_stop)
         new = site_cost(site, SiteRoster(candidate)).cost
         if new >= cost - 1e-9:
