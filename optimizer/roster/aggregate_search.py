@@ -243,7 +243,7 @@ def _checkpoint(
         return solver, Checkpoint({}, named)
     frozen, known = _frozen_counts(m, shifts, bad)
     days = [d for d, o in enumerate(problem.opening_hours) if o is not None]
-    limit = min(4 * each, deadline - time.monotonic())
+    limit = max(2 * each, min(4 * each, deadline - time.monotonic()))  # a repair needs time
     worst = round(objective_cost(problem, named, options.objective) * SCALE)
     repaired = lns.repair(solver, run, frozen, days, max(1.0, limit), worst)
     if repaired is None:
