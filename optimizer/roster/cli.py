@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,7 @@ from optimizer.errors import InputError
 
 if TYPE_CHECKING:
     from optimizer.roster.evaluate import ServiceLevelKpis
+    from optimizer.roster.problem import RosterProblem
 
 __all__ = ["register"]
 
@@ -47,20 +49,30 @@ def _print_problems(exc: InputError) -> int:
     return 2
 
 
-def _solve(args: argparse.Namespace) -> int:
-    from optimizer.roster.io import load_instance, roster_to_json
-    from optimizer.roster.site.cli import is_site, solve_site_cli
-    from optimizer.roster.solve import SolveOptions, solve_roster
+def _load_or_site(
+    args: argparse.Namespace, site_handler: Callable[[argparse.Namespace], int]
+) -> RosterProblem | int:
+    """The ``/1`` instance of ``args``; for a ``/2`` site, ``site_handler(args)``'s exit code;
+    on input errors (either kind), 2 with the problems printed."""
+    from optimizer.roster.io import load_instance
+    from optimizer.roster.site.cli import is_site
 
-    if is_site(args.instance):
-        try:
-            return solve_site_cli(args)
-        except InputError as exc:
-            return _print_problems(exc)
     try:
-        problem = load_instance(args.instance)
+        if is_site(args.instance):
+            return site_handler(args)
+        return load_instance(args.instance)
     except InputError as exc:
         return _print_problems(exc)
+
+
+def _solve(args: argparse.Namespace) -> int:
+    from optimizer.roster.io import roster_to_json
+    from optimizer.roster.site.cli import print_outcome, solve_site_cli
+    from optimizer.roster.solve import SolveOptions, solve_roster
+
+    problem = _load_or_site(args, solve_site_cli)
+    if isinstance(problem, int):
+        return problem
     options = SolveOptions(
         time_limit_s=args.time_limit, workers=args.workers, seed=args.seed, objective=args.objective
     )
@@ -85,27 +97,20 @@ def _solve(args: argparse.Namespace) -> int:
     print(f"bound      {r.best_bound:.3f}  (LP {r.lp_bound:.3f})  gap {100 * r.gap:.2f}%")
     if result.service_level is not None:
         _print_service_level(result.service_level)
-    print(f"seconds    {r.seconds:.1f}")
-    print(f"shifts     {len(result.roster.shifts)}  violations {len(result.violations)}")
-    for e in result.explanations:
-        print(f"infeasible {e.agent}: {e.message}")
-    print(f"written    {args.output}")
-    return 0 if not result.violations else 1
+    shifts = len(result.roster.shifts)
+    return print_outcome(r.seconds, shifts, result.violations, result.explanations, args.output)
 
 
 def _check(args: argparse.Namespace) -> int:
     from optimizer.roster.check import check_roster
     from optimizer.roster.evaluate import evaluate_roster, evaluate_service_level
-    from optimizer.roster.io import load_instance, load_roster
-    from optimizer.roster.site.cli import check_site, is_site
+    from optimizer.roster.io import load_roster
+    from optimizer.roster.site.cli import check_site
 
-    if is_site(args.instance):
-        try:
-            return check_site(args)
-        except InputError as exc:
-            return _print_problems(exc)
+    problem = _load_or_site(args, check_site)
+    if isinstance(problem, int):
+        return problem
     try:
-        problem = load_instance(args.instance)
         roster = load_roster(args.roster)
     except InputError as exc:
         return _print_problems(exc)

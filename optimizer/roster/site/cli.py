@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from optimizer.roster.site.io import SITE_SCHEMA
 
-__all__ = ["check_site", "is_site", "solve_site_cli"]
+__all__ = ["check_site", "is_site", "print_outcome", "solve_site_cli"]
 
 
 def is_site(path: Path) -> bool:
@@ -27,6 +28,19 @@ def _print_cost(cost: Any) -> None:
     print(f"paid {cost.paid_agent_intervals} agent-intervals)")
     print(f"deferred   {100 * cost.within_deadline_share:.2f}% within deadline; late ", end="")
     print(f"{cost.late_work_min:g} work-min; carried over {cost.carry_over_work_min:g} work-min")
+
+
+def print_outcome(
+    seconds: float, shifts: int, violations: Sequence[Any], explanations: Sequence[Any], out: Path
+) -> int:
+    """The last lines of ``roster solve`` (/1 and /2): time, shifts, violations, agents without
+    a feasible week, the file written; the exit code (1 with violations)."""
+    print(f"seconds    {seconds:.1f}")
+    print(f"shifts     {shifts}  violations {len(violations)}")
+    for e in explanations:
+        print(f"infeasible {e.agent}: {e.message}")
+    print(f"written    {out}")
+    return 0 if not violations else 1
 
 
 def solve_site_cli(args: argparse.Namespace) -> int:
@@ -51,12 +65,8 @@ def solve_site_cli(args: argparse.Namespace) -> int:
     print(f"bound      {bound}  (LP {r.lp_status}, {r.lp_seconds:.1f} s)  gap {gap}")
     if r.baseline_cost is not None:
         print(f"baseline   {r.baseline_cost:.3f}  (all queues summed into one /1 problem)")
-    print(f"seconds    {r.seconds:.1f}")
-    print(f"shifts     {len(result.roster.roster.shifts)}  violations {len(result.violations)}")
-    for e in result.explanations:
-        print(f"infeasible {e.agent}: {e.message}")
-    print(f"written    {args.output}")
-    return 0 if not result.violations else 1
+    shifts = len(result.roster.roster.shifts)
+    return print_outcome(r.seconds, shifts, result.violations, result.explanations, args.output)
 
 
 def check_site(args: argparse.Namespace) -> int:
