@@ -4,11 +4,14 @@ and print-ready HTML; who may read it."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from api.settings import Settings
 from api.tables import Forecast, Requirement, Roster
 from tests.api.support import assert_problem, client_with, create_queue, create_site, token_for
 
@@ -53,6 +56,23 @@ def report_queue(client: TestClient) -> tuple[int, int]:
     files = {"file": ("a.csv", ACTUALS, "text/csv")}
     assert client.post(f"/v1/queues/{queue_id}/actual-imports", files=files).status_code == 201
     return site_id, queue_id
+
+
+@pytest.fixture
+def report_cli(settings: Settings, tmp_path: Path) -> Callable[[list[str], str], Path]:
+    """``staffwise report service`` over 2026-10-05..06 on the test database: ``run(subject,
+    format)`` (subject: ``["--queue-id", "7"]``...) asserts exit 0 and gives the file."""
+    from api.cli import main
+
+    def run(subject: list[str], fmt: str) -> Path:
+        out = tmp_path / f"report.{fmt}"
+        dates = ["--start", "2026-10-05", "--end", "2026-10-06"]
+        argv = ["report", "service", *subject, *dates, "--format", fmt, "--output", str(out),
+                "--database-url", settings.database_url]  # fmt: skip
+        assert main(argv) == 0
+        return out
+
+    return run
 
 
 def _params(queue_id: int, **more: str) -> dict[str, str | int]:
@@ -121,19 +141,10 @@ def test_who_may_import_actuals_and_read_reports(
 
 
 def test_the_report_cli_prints_the_same_report(
-    client: TestClient,
-    report_queue: tuple[int, int],
-    settings,
-    tmp_path,  # type: ignore[no-untyped-def]
+    client: TestClient, report_queue: tuple[int, int], report_cli: Callable[[list[str], str], Path]
 ) -> None:
-    from api.cli import main
-
     _site, queue_id = report_queue
-    out = tmp_path / "report.csv"
-    argv = ["report", "service", "--queue-id", str(queue_id), "--start", "2026-10-05",
-            "--end", "2026-10-06", "--format", "csv", "--output", str(out),
-            "--database-url", settings.database_url]  # fmt: skip
-    assert main(argv) == 0
+    out = report_cli(["--queue-id", str(queue_id)], "csv")
     api = client.get("/v1/reports/service", params=_params(queue_id, format="csv"))
     assert out.read_text() == api.text
 

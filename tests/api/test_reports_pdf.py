@@ -3,6 +3,9 @@ interval in the report's accuracy figures."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -14,6 +17,7 @@ from tests.api.test_reports import STARTS, _params
 from tests.unit.test_actuals_pdf import parse_pdf
 
 report_queue = test_reports.report_queue  # the fixture: a queue with a plan and actuals
+report_cli = test_reports.report_cli  # the fixture: runs ``staffwise report service``
 
 
 def _bounds(client: TestClient, queue_id: int) -> None:
@@ -72,22 +76,13 @@ def test_the_report_as_a_pdf_parses_back(
 
 
 def test_the_cli_writes_the_same_pdf_for_a_client(
-    client: TestClient,
-    report_queue: tuple[int, int],
-    settings,
-    tmp_path,  # type: ignore[no-untyped-def]
+    client: TestClient, report_queue: tuple[int, int], report_cli: Callable[[list[str], str], Path]
 ) -> None:
-    from api.cli import main
-
     _site, queue_id = report_queue
     body = {"name": "Acme", "targets": {"service_level": 0.9, "answer_within_s": 20},
             "queue_ids": [queue_id]}  # fmt: skip
     client_id = client.post("/v1/clients", json=body).json()["id"]
-    out = tmp_path / "acme.pdf"
-    argv = ["report", "service", "--client-id", str(client_id), "--start", "2026-10-05",
-            "--end", "2026-10-06", "--format", "pdf", "--output", str(out),
-            "--database-url", settings.database_url]  # fmt: skip
-    assert main(argv) == 0
+    out = report_cli(["--client-id", str(client_id)], "pdf")
     params = {"client_id": client_id, "start": "2026-10-05", "end": "2026-10-06", "format": "pdf"}
     api = client.get("/v1/reports/service", params=params)
     assert out.read_bytes() == api.content
