@@ -14,9 +14,12 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
+from sqlmodel import Session
 
+from api.deps import get_or_404
 from api.frames import frame_columns
-from api.tables import Queue
+from api.schemas import SimulatedKpisRead
+from api.tables import Queue, Site
 from optimizer.simulation import SimulationConfig, simulate_queue
 from optimizer.simulation.results import summarise
 
@@ -76,3 +79,19 @@ def simulated_kpis(
         "overall": dataclasses.asdict(overall),
         "intervals": frame_columns(pd.concat(frames, ignore_index=True)),
     }
+
+
+def simulated_read(
+    session: Session,
+    columns: Mapping[str, Any],
+    agents_column: str,
+    queue_id: int,
+    params: SimulationParams,
+    site_id: int | None = None,
+) -> SimulatedKpisRead:
+    """:func:`simulated_kpis` of a stored plan's ``columns`` and ``agents_column`` for the queue
+    ``queue_id`` in the zone of ``site_id`` (default: the queue's site); 404 naming the queue
+    or the site when missing."""
+    queue = get_or_404(session, Queue, queue_id, "queue")
+    site = get_or_404(session, Site, queue.site_id if site_id is None else site_id, "site")
+    return SimulatedKpisRead(**simulated_kpis(columns, agents_column, site.zone, queue, params))

@@ -23,8 +23,8 @@ from api.schemas import (
     RequirementSummary,
     SimulatedKpisRead,
 )
-from api.simulated import SimulationParams, simulated_kpis
-from api.tables import Forecast, Queue, Requirement, Site
+from api.simulated import SimulationParams, simulated_read
+from api.tables import Forecast, Queue, Requirement
 from optimizer import requirements as req
 
 router = APIRouter(tags=["requirements"])
@@ -121,6 +121,4 @@ def get_requirement_simulated_kpis(
 ) -> SimulatedKpisRead:
     """Discrete-event simulation of the requirement's integer agents against its calls."""
     row = get_or_404(session, Requirement, requirement_id, "requirement")
-    queue = get_or_404(session, Queue, row.queue_id, "queue")
-    site = get_or_404(session, Site, queue.site_id, "site")
-    return SimulatedKpisRead(**simulated_kpis(row.intervals, "agents", site.zone, queue, params))
+    return simulated_read(session, row.intervals, "agents", row.queue_id, params)

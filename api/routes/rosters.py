@@ -29,8 +29,8 @@ from api.schemas import (
     SimulatedKpisRead,
     minute_to_hhmm,
 )
-from api.simulated import SimulationParams, simulated_kpis
-from api.tables import Agent, Contract, Queue, Requirement, Roster, Site
+from api.simulated import SimulationParams, simulated_read
+from api.tables import Agent, Contract, Requirement, Roster
 from forecasting.errors import InvalidInput, Problem
 from optimizer.roster.diagnose import grid_conflicts
 from optimizer.roster.io import ROSTER_SCHEMA
@@ -268,6 +268,6 @@ def get_roster_simulated_kpis(
     """Discrete-event simulation of the rostered agents (on the phone) against the calls."""
     row = get_or_404(session, Roster, roster_id, "roster")
     requirement = get_or_404(session, Requirement, row.requirement_id, "requirement")
-    queue = get_or_404(session, Queue, requirement.queue_id, "queue")
-    site = get_or_404(session, Site, row.site_id, "site")
-    return SimulatedKpisRead(**simulated_kpis(row.coverage, "staffed", site.zone, queue, params))
+    return simulated_read(
+        session, row.coverage, "staffed", requirement.queue_id, params, site_id=row.site_id
+    )
