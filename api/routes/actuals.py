@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -125,34 +126,37 @@ async def _import(kind: Kind, queue_id: int, request: Request, session: Any, set
 DRY_RUN = Query(description="validate only, store nothing")
 
 
-@router.post(
-    "/v1/queues/{queue_id}/actual-imports",
-    operation_id="createActualImport",
-    status_code=status.HTTP_201_CREATED,
-    openapi_extra=_body_doc(ActualIntervalsUpload),
-)
-async def create_actual_import(
-    queue_id: int, request: Request, session: WriteSession, settings: SettingsDep,
-    response: Response, dry_run: Annotated[bool, DRY_RUN] = False,
-) -> ActualImportReport:  # fmt: skip
+def _add_import_route(
+    kind: Kind, path: str, operation_id: str, upload: type[Any], description: str
+) -> None:
+    """``POST path``: an import of ``kind`` (body: ``upload`` rows or a CSV file); 201, or 200
+    when the same file was imported before. The route function is named after
+    ``operation_id`` in snake case (the OpenAPI summary) and documented by ``description``."""
+
+    async def create_import(
+        queue_id: int, request: Request, session: WriteSession, settings: SettingsDep,
+        response: Response, dry_run: Annotated[bool, DRY_RUN] = False,
+    ) -> ActualImportReport:  # fmt: skip
+        return await _import(kind, queue_id, request, session, settings, response, dry_run)
+
+    create_import.__doc__ = description
+    create_import.__name__ = re.sub(r"([A-Z])", r"_\1", operation_id).lower()
+    create_import.__qualname__ = create_import.__name__
+    router.post(path, operation_id=operation_id, status_code=status.HTTP_201_CREATED,
+                openapi_extra=_body_doc(upload))(create_import)  # fmt: skip
+
+
+_add_import_route(
+    "intervals", "/v1/queues/{queue_id}/actual-imports", "createActualImport",
+    ActualIntervalsUpload,
     """Import actual interval statistics (offered, answered, abandoned, answered within the
     goal's threshold; optional abandoned_short, aht_s, asa_s, agents_staffed): 201, or 200
-    when the same file was imported before."""
-    return await _import("intervals", queue_id, request, session, settings, response, dry_run)
-
-
-@router.post(
-    "/v1/queues/{queue_id}/attendance-imports",
-    operation_id="createAttendanceImport",
-    status_code=status.HTTP_201_CREATED,
-    openapi_extra=_body_doc(AttendanceUpload),
-)
-async def create_attendance_import(
-    queue_id: int, request: Request, session: WriteSession, settings: SettingsDep,
-    response: Response, dry_run: Annotated[bool, DRY_RUN] = False,
-) -> ActualImportReport:  # fmt: skip
-    """Import agent attendance spans (agent, start, end: logged in and available)."""
-    return await _import("attendance", queue_id, request, session, settings, response, dry_run)
+    when the same file was imported before.""",
+)  # fmt: skip
+_add_import_route(
+    "attendance", "/v1/queues/{queue_id}/attendance-imports", "createAttendanceImport",
+    AttendanceUpload, "Import agent attendance spans (agent, start, end: logged in and available).",
+)  # fmt: skip
 
 
 @router.get("/v1/queues/{queue_id}/actual-imports", operation_id="listActualImports")
