@@ -8,6 +8,7 @@ from datetime import date
 from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -32,6 +33,25 @@ DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 def hhmm_to_minute(text: str) -> int:
     hours, minutes = text.split(":")
     return int(hours) * 60 + int(minutes)
+
+
+def _grid_time(value: str, *, start: bool = False) -> str:
+    """``value`` when it is a local ``HH:MM`` on the 15-minute grid (``start``: a start time,
+    before ``24:00``); else a ``ValueError`` naming the rule it breaks."""
+    kind, last = ("start time", "23:45") if start else ("time", "24:00")
+    if not _HHMM.match(value) or (start and value == "24:00"):
+        raise ValueError(f"expected a local {kind} HH:MM between 00:00 and {last}")
+    if hhmm_to_minute(value) % 15:
+        raise ValueError("times must be on the 15-minute grid")
+    return value
+
+
+def _grid_start(value: str) -> str:
+    return _grid_time(value, start=True)
+
+
+GridTime = Annotated[str, AfterValidator(_grid_time)]  # 00:00 ... 24:00
+GridStart = Annotated[str, AfterValidator(_grid_start)]  # 00:00 ... 23:45
 
 
 def minute_to_hhmm(minute: int) -> str:
@@ -152,17 +172,8 @@ PlanDate = Annotated[
 class TimeWindow(Strict):
     """A local time window ``[start, end)`` of one day, on the 15-minute grid."""
 
-    start: str = Field(examples=["08:00"], json_schema_extra={"pattern": _GRID_TIME})
-    end: str = Field(examples=["20:00"], json_schema_extra={"pattern": _GRID_TIME})
-
-    @field_validator("start", "end")
-    @classmethod
-    def _hhmm(cls, value: str) -> str:
-        if not _HHMM.match(value):
-            raise ValueError("expected a local time HH:MM between 00:00 and 24:00")
-        if hhmm_to_minute(value) % 15:
-            raise ValueError("times must be on the 15-minute grid")
-        return value
+    start: GridTime = Field(examples=["08:00"], json_schema_extra={"pattern": _GRID_TIME})
+    end: GridTime = Field(examples=["20:00"], json_schema_extra={"pattern": _GRID_TIME})
 
     @model_validator(mode="after")
     def _ordered(self) -> TimeWindow:

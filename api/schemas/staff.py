@@ -13,8 +13,8 @@ from pydantic import (
 
 from api.schemas.common import (
     _GRID_START,
-    _HHMM,
     Code,
+    GridStart,
     Page,
     Patch,
     PlanDate,
@@ -74,17 +74,8 @@ class StartWindow(Strict):
     """Preferred local shift start times, both ends included (``earliest == latest``: one
     preferred start time), on the 15-minute grid."""
 
-    earliest: str = Field(examples=["08:00"], json_schema_extra={"pattern": _GRID_START})
-    latest: str = Field(examples=["09:00"], json_schema_extra={"pattern": _GRID_START})
-
-    @field_validator("earliest", "latest")
-    @classmethod
-    def _hhmm(cls, value: str) -> str:
-        if not _HHMM.match(value) or value == "24:00":
-            raise ValueError("expected a local start time HH:MM between 00:00 and 23:45")
-        if hhmm_to_minute(value) % 15:
-            raise ValueError("times must be on the 15-minute grid")
-        return value
+    earliest: GridStart = Field(examples=["08:00"], json_schema_extra={"pattern": _GRID_START})
+    latest: GridStart = Field(examples=["09:00"], json_schema_extra={"pattern": _GRID_START})
 
     @model_validator(mode="after")
     def _ordered(self) -> StartWindow:
