@@ -123,6 +123,18 @@ def _resume_backlog(
 
 
 @_jit
+def draw_leavers(live: NDArray[Any], remove: int, drop_u: NDArray[np.float64], u_pos: int) -> int:
+    """Partial Fisher-Yates: move ``remove`` entries of ``live`` drawn at random (the uniforms
+    of ``drop_u`` from ``u_pos`` on) to ``live[:remove]``; return the next ``u_pos``."""
+    n = live.shape[0]
+    for t in range(remove):
+        j = t + min(int(drop_u[u_pos] * (n - t)), n - t - 1)
+        u_pos += 1
+        live[t], live[j] = live[j], live[t]
+    return u_pos
+
+
+@_jit
 def _remove_agents(
     heap: NDArray[np.float64],
     size: int,
@@ -142,10 +154,8 @@ def _remove_agents(
     stands) or are cut (``strict_stop``: the rest of the call joins the backlog).
     """
     live = np.sort(heap[:size])
-    for t in range(remove):  # partial Fisher-Yates: live[:remove] are the leavers
-        j = t + min(int(drop_u[u_pos] * (size - t)), size - t - 1)
-        u_pos += 1
-        live[t], live[j] = live[j], live[t]
+    u_pos = draw_leavers(live, remove, drop_u, u_pos)
+    for t in range(remove):
         if strict_stop and live[t] > boundary_s:
             backlog[n_backlog] = live[t] - boundary_s
             n_backlog += 1

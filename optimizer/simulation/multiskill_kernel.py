@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.simulation.kernel import _add_busy, _jit, count_call
+from optimizer.simulation.kernel import _add_busy, _jit, count_call, draw_leavers
 
 GONE, ON_STAFF, LEAVING = 0, 1, 2
 N_SLOTS, EV_N, U_POS = 0, 1, 2  # entries of the ``sizes`` array
@@ -244,10 +244,8 @@ def _remove(
     for t in range(m):
         live[t] = ids[0]
         _hpop(keys, ids, m - t)
-    for t in range(remove):  # partial Fisher-Yates: live[:remove] are the leavers
-        j = t + min(int(drop_u[sizes[U_POS]] * (m - t)), m - t - 1)
-        sizes[U_POS] += 1
-        live[t], live[j] = live[j], live[t]
+    sizes[U_POS] = draw_leavers(live, remove, drop_u, sizes[U_POS])
+    for t in range(remove):
         x = live[t]
         state[x] = GONE
         if free_at[x] > b and strict_stop:
