@@ -308,8 +308,18 @@ def _report(
     gap = max(0.0, (cost - bound) / cost) if cost > 0 else 0.0
     final = "OPTIMAL" if gap <= 1e-9 else "FEASIBLE"
     if part is None:  # everything locked: nothing to solve
-        return SolverReport(final if valid else "INVALID", cost, bound, gap, seconds, bound,
-                            cost, 0, False, "", 0.0, final)  # fmt: skip
+        return SolverReport(
+            status=final if valid else "INVALID",
+            objective=cost,
+            best_bound=bound,
+            gap=gap,
+            seconds=seconds,
+            lp_bound=bound,
+            aggregate_objective=cost,
+            assignment_deviation=0,
+            stopped_early=False,
+            solver_status=final,
+        )
     return dataclasses.replace(
         part.report, status=final if valid else "INVALID", objective=cost, best_bound=bound,
         gap=gap, seconds=seconds, lp_bound=bound, solver_status=final,
