@@ -36,12 +36,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.errors import InputError
 from optimizer.roster.check import check_roster
 from optimizer.roster.constraints.working_days import day_limit
 from optimizer.roster.evaluate import (
-    evaluate_roster,
-    evaluate_service_level,
     objective_cost,
     staffed_matrix,
 )
@@ -53,6 +50,8 @@ from optimizer.roster.solve import (
     SolveOptions,
     SolverProgress,
     SolverReport,
+    bounded_report,
+    roster_result,
     solve_roster,
 )
 
@@ -277,27 +276,19 @@ def _full_result(
     constant: float,
     seconds: float,
 ) -> RosterResult:
-    """``roster``'s result on the whole problem: KPIs, coverage and a report whose bound is
-    the reduced problem's bound plus the locked part's constant cost."""
-    kpis = evaluate_roster(problem, roster)
-    staffed = staffed_matrix(problem, roster)
-    need = np.asarray(problem.requirement, dtype=np.int64)
-    violations = tuple(check_roster(problem, roster))
-    bound = kpis.cost if part is None else constant + part.report.best_bound
-    report = _report(kpis.cost, bound, part, seconds, valid=not violations)
-    try:
-        service = evaluate_service_level(problem, roster) if problem.demand else None
-    except InputError:  # demand data the SL model cannot use: no SL figures
-        service = None
-    return RosterResult(
-        roster=roster,
-        coverage=tuple(tuple(int(v) for v in row) for row in staffed),
-        unmet=tuple(tuple(int(v) for v in row) for row in np.maximum(0, need - staffed)),
-        kpis=kpis,
-        report=report,
+    """``roster``'s result on the whole problem (deviation cost): KPIs, coverage and a report
+    whose bound is the reduced problem's bound plus the locked part's constant cost."""
+
+    def report(cost: float, valid: bool) -> SolverReport:
+        bound = cost if part is None else constant + part.report.best_bound
+        return _report(cost, bound, part, seconds, valid=valid)
+
+    return roster_result(
+        problem,
+        roster,
+        SolveOptions(objective="deviation"),
+        report,
         explanations=() if part is None else part.explanations,
-        violations=violations,
-        service_level=service,
         warnings=() if part is None else part.warnings,
     )
 
@@ -305,22 +296,17 @@ def _full_result(
 def _report(
     cost: float, bound: float, part: RosterResult | None, seconds: float, valid: bool
 ) -> SolverReport:
-    gap = max(0.0, (cost - bound) / cost) if cost > 0 else 0.0
-    final = "OPTIMAL" if gap <= 1e-9 else "FEASIBLE"
     if part is None:  # everything locked: nothing to solve
-        return SolverReport(
-            status=final if valid else "INVALID",
+        base = SolverReport(
+            status="",
             objective=cost,
             best_bound=bound,
-            gap=gap,
+            gap=0.0,
             seconds=seconds,
             lp_bound=bound,
             aggregate_objective=cost,
             assignment_deviation=0,
             stopped_early=False,
-            solver_status=final,
         )
-    return dataclasses.replace(
-        part.report, status=final if valid else "INVALID", objective=cost, best_bound=bound,
-        gap=gap, seconds=seconds, lp_bound=bound, solver_status=final,
-    )  # fmt: skip
+        return bounded_report(base, cost, bound, seconds, valid)
+    return bounded_report(part.report, cost, bound, seconds, valid)

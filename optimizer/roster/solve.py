@@ -135,24 +135,34 @@ def _report(
 ) -> SolverReport:
     """The report of a roster of ``cost``; ``stage``: classes whose assignment deviated,
     stopped early, local search gain."""
-    lp_bound = search.lp_bound
-    gap = max(0.0, (cost - lp_bound) / cost) if cost > 0 else 0.0
-    final = "OPTIMAL" if gap <= 1e-9 else "FEASIBLE"
     deviation, stopped, gain = stage
-    return SolverReport(
-        status=final if valid else "INVALID",
+    base = SolverReport(
+        status="",
         objective=cost,
-        best_bound=lp_bound,
-        gap=gap,
+        best_bound=search.lp_bound,
+        gap=0.0,
         seconds=seconds,
-        lp_bound=lp_bound,
+        lp_bound=search.lp_bound,
         aggregate_objective=search.solver.objective_value / SCALE,
         assignment_deviation=deviation,
         stopped_early=stopped,
         aggregate_status=cpsat.status(search.solver),
         local_search_gain=gain,
-        solver_status=final,
     )
+    return bounded_report(base, cost, search.lp_bound, seconds, valid)
+
+
+def bounded_report(
+    base: SolverReport, cost: float, bound: float, seconds: float, valid: bool
+) -> SolverReport:
+    """``base`` with the figures of a roster of ``cost`` against ``bound``: gap, and status
+    ``OPTIMAL`` at the bound, else ``FEASIBLE`` (``INVALID`` for a roster that breaks a rule)."""
+    gap = max(0.0, (cost - bound) / cost) if cost > 0 else 0.0
+    final = "OPTIMAL" if gap <= 1e-9 else "FEASIBLE"
+    return dataclasses.replace(
+        base, status=final if valid else "INVALID", objective=cost, best_bound=bound,
+        gap=gap, seconds=seconds, lp_bound=bound, solver_status=final,
+    )  # fmt: skip
 
 
 def solve_roster(
@@ -300,6 +310,24 @@ def _result(
     start: float,
     options: SolveOptions,
 ) -> RosterResult:
+    def report(cost: float, valid: bool) -> SolverReport:
+        return _report(cost, search, stage, time.monotonic() - start, valid=valid)
+
+    return roster_result(problem, roster, options, report)
+
+
+def roster_result(
+    problem: RosterProblem,
+    roster: Roster,
+    options: SolveOptions,
+    report: Callable[[float, bool], SolverReport],
+    *,
+    explanations: tuple[Explanation, ...] = (),
+    warnings: tuple[ShortfallWarning, ...] = (),
+) -> RosterResult:
+    """``roster``'s figures on ``problem`` (KPIs, coverage, unmet, violations, SL where the
+    demand allows) with the report ``report(cost, valid)`` makes; the cost is the objective's
+    (the SL objective's value under ``service_level``, else the deviation cost)."""
     kpis = evaluate_roster(problem, roster)
     service = _service_level(problem, roster, options)
     cost = kpis.cost if service is None or options.objective == "deviation" else service.objective
@@ -309,16 +337,16 @@ def _result(
         for req, row in zip(problem.requirement, staffed, strict=True)
     ]
     violations = tuple(check_roster(problem, roster))
-    seconds = time.monotonic() - start
     return RosterResult(
         roster=roster,
         coverage=tuple(tuple(int(v) for v in row) for row in staffed),
         unmet=tuple(unmet),
         kpis=kpis,
-        report=_report(cost, search, stage, seconds, valid=not violations),
-        explanations=(),
+        report=report(cost, not violations),
+        explanations=explanations,
         violations=violations,
         service_level=service,
+        warnings=warnings,
     )
 
 
