@@ -97,6 +97,8 @@ def _solve(args: argparse.Namespace) -> int:
     print(f"bound      {r.best_bound:.3f}  (LP {r.lp_bound:.3f})  gap {100 * r.gap:.2f}%")
     if result.service_level is not None:
         _print_service_level(result.service_level)
+    for w in result.warnings:
+        print(f"warning    {w.cause}: {w.message}")
     shifts = len(result.roster.shifts)
     return print_outcome(r.seconds, shifts, result.violations, result.explanations, args.output)
 

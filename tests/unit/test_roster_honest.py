@@ -4,17 +4,19 @@ structural shortfall warnings, progress events that say whether they are estimat
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from api.cli import main as cli_main
 from optimizer.roster import aggregate_search, named_roster
 from optimizer.roster.diagnose import grid_conflicts, structural_shortfalls
 from optimizer.roster.io import load_instance
 from optimizer.roster.problem import RosterProblem
 from optimizer.roster.shifts import enumerate_shift_types
 from optimizer.roster.solve import SolveOptions, SolverProgress, solve_roster
-from tests.roster_support import agent, requirement, tiny_instance
+from tests.roster_support import agent, cli_solve, requirement, tiny_instance
 
 FAST = SolveOptions(time_limit_s=5, workers=1)
 
@@ -68,12 +70,16 @@ def test_a_roster_with_violations_is_reported_invalid() -> None:
     assert result.report.solver_status in ("OPTIMAL", "FEASIBLE")
 
 
-def _short_day_problem() -> RosterProblem:
+def _short_day_doc() -> dict[str, Any]:
     """Day 2 is open 07:00-10:00 only: no contract's shift (4 h at least) fits."""
     doc = tiny_instance([agent("A1"), agent("A2"), agent("F1", "FT")])
     doc["opening_hours"] = [[420, 1260], [420, 1260], [420, 600]]
     doc["requirement"] = requirement(2) + requirement(1, open_min=420, close_min=600)
-    return load_instance(doc)
+    return doc
+
+
+def _short_day_problem() -> RosterProblem:
+    return load_instance(_short_day_doc())
 
 
 def test_a_day_no_shift_fits_is_a_structural_shortfall_warning() -> None:
@@ -87,6 +93,17 @@ def test_a_day_no_shift_fits_is_a_structural_shortfall_warning() -> None:
     )
     assert warning.hours_short == warning.structural_hours == 3.0
     assert "07:00-10:00" in warning.message and "4-8 h" in warning.message
+
+
+def test_roster_cli_prints_the_structural_shortfall(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`staffwise roster solve` printed cost and gap but dropped the day no roster can cover."""
+    args, _, _ = cli_solve(tmp_path, _short_day_doc(), "short.json")
+    assert cli_main(args) == 0
+    lines = [x for x in capsys.readouterr().out.splitlines() if x.startswith("warning")]
+    assert len(lines) == 1
+    assert "no_shift_fits_opening_hours" in lines[0] and "day 2: 3.0 agent-hours short" in lines[0]
 
 
 def test_shortfall_causes_no_agent_available_and_not_enough_agents() -> None:
