@@ -7,8 +7,11 @@ goal's threshold) and optionally ``abandoned_short``, ``aht_s``, ``asa_s``,
 columns ``answered_within_<N>s`` (calls answered within N seconds, cumulative, e.g.
 ``answered_within_10s``, ``answered_within_30s``); the count at the goal's threshold is then
 derived, exactly when it is one of the Ns, else by linear interpolation between the two Ns
-around it (0 calls within 0 s). Attendance: ``agent``, ``start``, ``end``. Every problem is
-reported with its 1-based data row and field, like the history import.
+around it (0 calls within 0 s). A deferred queue (e-mail, tickets) needs ``interval_start``,
+``offered`` (items arrived), ``resolved`` and ``resolved_within_deadline``, the call columns
+being optional; any queue may give ``resolved``/``resolved_within_deadline`` (together) and
+``backlog``. Attendance: ``agent``, ``start``, ``end``. Every problem is reported with its
+1-based data row and field, like the history import.
 """
 
 from __future__ import annotations
@@ -21,10 +24,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from actuals.types import ACTUAL_COLUMNS, ATTENDANCE_COLUMNS
+from actuals.types import ACTUAL_COLUMNS, ATTENDANCE_COLUMNS, DEFERRED_COLUMNS
 from forecasting.errors import InvalidInput, Problem
 
 REQUIRED = ("interval_start", "offered", "answered", "abandoned", "answered_within")
+DEFERRED_REQUIRED = ("interval_start", "offered", "resolved", "resolved_within_deadline")
 OPTIONAL = ("abandoned_short", "aht_s", "asa_s", "agents_staffed")
 MAX_PROBLEMS = 100
 # (smaller, larger): the smaller count may not exceed the larger one
@@ -33,7 +37,9 @@ BOUNDS = (
     ("abandoned", "offered"),
     ("answered_within", "answered"),
     ("abandoned_short", "abandoned"),
+    ("resolved_within_deadline", "resolved"),
 )
+PAIRED = ("resolved", "resolved_within_deadline")  # given together or not at all
 
 
 WAIT_COLUMN = re.compile(r"^answered_within_(\d+(?:\.\d+)?)s$")
@@ -143,6 +149,17 @@ def _check_bounds(columns: dict[str, np.ndarray], problems: list[Problem]) -> No
             problems.append(Problem(int(row) + 1, small, "inconsistent", message))
 
 
+def _check_pairs(frame: pd.DataFrame, problems: list[Problem]) -> None:
+    """``resolved`` and ``resolved_within_deadline`` come together in a row (a share needs
+    both)."""
+    given = {n: frame[n].replace({"": None}).notna().to_numpy() if n in frame.columns
+             else np.zeros(len(frame), dtype=bool) for n in PAIRED}  # fmt: skip
+    for name, other in (PAIRED, PAIRED[::-1]):
+        for row in np.flatnonzero(given[other] & ~given[name]):
+            message = f"{name} is required where {other} is given"
+            problems.append(Problem(int(row) + 1, name, "invalid", message))
+
+
 def _raise(problems: list[Problem]) -> None:
     if problems:
         ordered = sorted(problems, key=lambda p: (p.row is None, p.row or 0))
@@ -155,18 +172,23 @@ def parse_interval_actuals(
     zone: str,
     interval_min: int,
     answer_within_s: float | None = None,
+    deferred: bool = False,
 ) -> pd.DataFrame:
-    """Validated interval actuals (``ACTUAL_COLUMNS``, sorted); ``answered_within`` may come
-    from a wait distribution at ``answer_within_s`` (module doc); raises ``InvalidInput``."""
+    """Validated interval actuals (``ACTUAL_COLUMNS`` and ``DEFERRED_COLUMNS``, sorted);
+    ``answered_within`` may come from a wait distribution at ``answer_within_s``; a
+    ``deferred`` queue's rows need the resolution counts instead of the call counts (module
+    doc); raises ``InvalidInput``."""
     frame = read_records(data)
-    waits = answer_within_s is not None and bool(wait_columns(frame))
-    required = [c for c in REQUIRED if not (waits and c == "answered_within")]
+    waits = answer_within_s is not None and bool(wait_columns(frame)) and not deferred
+    required = [c for c in (DEFERRED_REQUIRED if deferred else REQUIRED)
+                if not (waits and c == "answered_within")]  # fmt: skip
     _missing(frame, required)
     problems: list[Problem] = []
     starts = _instants(frame["interval_start"], "interval_start", zone, problems)
-    columns = {
-        name: _numbers(frame, name, name in required, problems) for name in ACTUAL_COLUMNS[1:]
-    }
+    columns = {name: _numbers(frame, name, name in required, problems)
+               for name in (*ACTUAL_COLUMNS[1:], *DEFERRED_COLUMNS)}  # fmt: skip
+    if not deferred:  # (required in a deferred queue's rows: reported as such)
+        _check_pairs(frame, problems)
     if waits:
         _fill_within(frame, float(answer_within_s or 0.0), columns, problems)
     columns["abandoned_short"] = np.nan_to_num(columns["abandoned_short"], nan=0.0)

@@ -7,6 +7,12 @@ scheduled, i.e. before shrinkage: the requirement and the roster's coverage).
 Agents on the phones are these times ``1 - shrinkage``; staffed agents from the actuals are
 already on the phones. Where ``agents_staffed`` is not known the interval is taken as staffed
 as rostered (its attendance part is 0) and ``attendance_known`` says how many were known.
+
+Deferred queues (``QueueActuals.deferred``: e-mail, tickets) have no service level in seconds:
+their figure is the share of items resolved within their deadline (``resolution_*`` columns,
+``resolution_figures``); their rows count in no call figure, SL, attribution or plan. A report
+of deferred queues only has null SL, ASA, abandonment and goal columns, and ``met`` is the
+resolution verdict (None where no target judges it).
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import pandas as pd
 
 from actuals.attribution import FACTORS, IntervalInputs, QueueModel, attribution_frame
 from actuals.attribution import coalition_values as _values
-from actuals.types import SlBasis
+from actuals.types import DEFERRED_COLUMNS, SlBasis
 
 Grain = Literal["day", "week", "month"]
 PLAN_COLUMNS = ("interval_start", "calls", "aht_s", "required", "rostered")
@@ -65,7 +71,7 @@ def period_labels(starts: pd.Series, zone: str, grain: Grain, week_start_day: in
 
 
 def _actual_figures(actual: pd.DataFrame, labels: pd.Series, basis: SlBasis) -> pd.DataFrame:
-    frame = actual[list(SUMS)].astype(float).copy()
+    frame = actual[list(SUMS)].astype(float).fillna(0.0)
     frame["denominator"] = basis.denominator(
         frame["answered"].to_numpy(), frame["abandoned"].to_numpy(),
         frame["abandoned_short"].to_numpy(),
@@ -192,6 +198,8 @@ class QueueActuals:
     model: QueueModel
     shrinkage: float = 0.0
     label: str = ""
+    deferred: bool = False
+    resolution_target: float | None = None
 
 
 def _combined(queues: list[QueueActuals]) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
@@ -230,23 +238,86 @@ def service_report(
                          week_start_day=week_start_day)  # fmt: skip
 
 
-def queues_report(
-    queues: list[QueueActuals],
-    *,
-    goal: Goal,
-    basis: SlBasis,
-    zone: str = "UTC",
-    grain: Grain = "day",
-    week_start_day: int = 0,
-) -> ServiceReport:
-    """One report over several queues sharing ``goal`` (a client's queues): calls and
-    answers summed per period, the attribution over all their planned intervals (each queue's
-    own model), missed intervals per queue (``queue`` = its label)."""
+RESOLUTION_COLUMNS = (
+    "items", "resolved", "resolved_within_deadline", "resolution_share", "resolution_target",
+    "resolution_met", "resolution_trend", "backlog",
+)  # fmt: skip
+RESOLUTION_SUMS = ["offered", "resolved", "resolved_within_deadline"]
+
+
+def _queue_resolution(queue: QueueActuals, labels: np.ndarray) -> pd.DataFrame:
+    """One deferred queue's items arrived, resolved and resolved within the deadline per
+    period, its backlog at the period's end (its last interval giving one) and its target."""
+    frame = queue.actual.reindex(columns=["offered", *DEFERRED_COLUMNS]).astype(float)
+    groups = frame.groupby(labels, sort=True)
+    out = groups[RESOLUTION_SUMS].sum().rename(columns={"offered": "items"})
+    out["backlog"] = groups["backlog"].last()  # last non-NaN of the (sorted) period
+    target = queue.resolution_target
+    out["target"] = np.nan if target is None else float(target)
+    return out
+
+
+def resolution_figures(
+    queues: list[QueueActuals], zone: str, grain: Grain, week_start_day: int = 0
+) -> pd.DataFrame:
+    """Per period over the deferred ``queues`` (indexed by period): ``items`` (arrived),
+    ``resolved``, ``resolved_within_deadline``, ``resolution_share`` (within / resolved, NaN
+    without items resolved), ``resolution_target`` (the queues' targets weighted by their
+    items resolved, equally in a period without any; NaN when a weighing queue has none),
+    ``resolution_met`` (share >= target; None when either is NaN), ``resolution_trend``
+    (change of the share from the previous period) and ``backlog`` (items open at the
+    period's end, summed over the queues; NaN where none gave one)."""
+    parts = []
+    for queue in queues:
+        ordered = QueueActuals(queue.actual.sort_values("interval_start"), queue.plan,
+                               queue.model, resolution_target=queue.resolution_target)  # fmt: skip
+        labels = period_labels(ordered.actual["interval_start"], zone, grain, week_start_day)
+        parts.append(_queue_resolution(ordered, labels.to_numpy()))
+    if not parts:
+        return pd.DataFrame(columns=list(RESOLUTION_COLUMNS))
+    frame = pd.concat(parts)
+    any_resolved = frame.groupby(level=0)["resolved"].transform("sum") > 0
+    weight = frame["resolved"].where(any_resolved, 1.0)
+    frame = frame.assign(weight=weight, weighted=(frame["target"] * weight).fillna(0.0),
+                         untargeted=frame["target"].isna() & (weight > 0))  # fmt: skip
+    groups = frame.groupby(level=0, sort=True)
+    out = groups[["items", "resolved", "resolved_within_deadline"]].sum()
+    out["resolution_share"] = (out["resolved_within_deadline"] / out["resolved"]).where(
+        out["resolved"] > 0
+    )
+    target = groups["weighted"].sum() / groups["weight"].sum()
+    out["resolution_target"] = target.mask(groups["untargeted"].any())
+    known = out["resolution_share"].notna() & out["resolution_target"].notna()
+    met = out["resolution_share"] >= out["resolution_target"] - 1e-12
+    out["resolution_met"] = [bool(m) if k else None for m, k in zip(met, known, strict=True)]
+    out["resolution_trend"] = out["resolution_share"].diff()
+    out["backlog"] = groups["backlog"].sum(min_count=1)
+    return out[list(RESOLUTION_COLUMNS)]
+
+
+def _verdict(periods: pd.DataFrame, goal: Goal, live: bool) -> pd.Series:
+    """``met``: the SL goal (where the period has calls) and the resolution target (where
+    judged); without live queues the resolution verdict alone (None: not judged)."""
+    resolution = periods.get("resolution_met", pd.Series(None, index=periods.index, dtype=object))
+    if not live:
+        return resolution.astype(object).where(resolution.notna(), None)
+    calls = _met(periods, goal).where(periods["service_level"].notna(), True)
+    return calls & (resolution.fillna(True) != False)  # noqa: E712 - None/NaN: not judged
+
+
+def _live_report(
+    queues: list[QueueActuals], goal: Goal, basis: SlBasis, zone: str, grain: Grain,
+    week_start_day: int,
+) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    """The call figures, plan and attribution per period of the live queues, and their
+    missed intervals."""
+    missed = pd.DataFrame(columns=MISSED_COLUMNS)
+    if not queues:
+        empty = pd.DataFrame(columns=["interval_start", *SUMS, "aht_s", "asa_s"], dtype=float)
+        return _actual_figures(empty, pd.Series([], dtype=str), basis), missed
     actual, joined, values = _combined(queues)
     labels = period_labels(actual["interval_start"], zone, grain, week_start_day)
     periods = _actual_figures(actual, labels, basis)
-    periods["goal_sl"] = goal.service_level
-    missed = pd.DataFrame(columns=MISSED_COLUMNS)
     if len(joined):
         joined_labels = period_labels(joined["interval_start"], zone, grain, week_start_day)
         offered = joined["offered"].to_numpy(float)
@@ -258,7 +329,33 @@ def queues_report(
         known = joined["agents_staffed"].notna().groupby(joined_labels.to_numpy()).sum()
         periods["attendance_known"] = known
         missed = _missed(joined, values, basis, goal)
-    periods["met"] = _met(periods, goal)
+    return periods, missed
+
+
+def queues_report(
+    queues: list[QueueActuals],
+    *,
+    goal: Goal,
+    basis: SlBasis,
+    zone: str = "UTC",
+    grain: Grain = "day",
+    week_start_day: int = 0,
+) -> ServiceReport:
+    """One report over several queues sharing ``goal`` (a client's queues): calls and
+    answers summed per period, the attribution over all their planned intervals (each queue's
+    own model), missed intervals per queue (``queue`` = its label); the deferred queues'
+    resolution within deadline beside (``resolution_figures``, module doc)."""
+    live = [q for q in queues if not q.deferred]
+    periods, missed = _live_report(live, goal, basis, zone, grain, week_start_day)
+    deferred = [q for q in queues if q.deferred]
+    if deferred:
+        resolution = resolution_figures(deferred, zone, grain, week_start_day)
+        periods = periods.join(resolution, how="outer")
+        periods[["offered", "answered", "abandoned"]] = periods[
+            ["offered", "answered", "abandoned"]
+        ].fillna(0.0)
+    periods["goal_sl"] = goal.service_level if live else np.nan
+    periods["met"] = _verdict(periods, goal, bool(live))
     periods["sl_trend"] = periods["service_level"].diff()
     periods.index.name = "period"
     model = queues[0].model

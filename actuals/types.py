@@ -12,6 +12,12 @@ Interval actuals frame (one row per interval, ``interval_start`` tz-aware UTC, s
 * ``agents_staffed``: agents logged in and available, averaged over the interval (NaN when not
   known).
 
+Deferred queues (e-mail, tickets) add ``DEFERRED_COLUMNS`` (NaN when not given): ``resolved``
+(items finished in the interval), ``resolved_within_deadline`` (of those, finished within the
+queue's deadline, counted by the source system) and ``backlog`` (items open at the interval's
+end). Their ``offered`` is the items that arrived; ``answered``, ``abandoned`` and
+``answered_within`` may be NaN (a deferred item is not answered within seconds).
+
 Attendance frame (one row per agent span logged in and available): ``agent`` (str),
 ``start`` and ``end`` (tz-aware UTC, half-open ``[start, end)``).
 """
@@ -34,6 +40,7 @@ ACTUAL_COLUMNS = (
     "asa_s",
     "agents_staffed",
 )
+DEFERRED_COLUMNS = ("resolved", "resolved_within_deadline", "backlog")
 ATTENDANCE_COLUMNS = ("agent", "start", "end")
 FloatArray = NDArray[np.float64]
 

@@ -76,6 +76,8 @@ class Queue(SQLModel, table=True):
         default=1.0, sa_column=Column(Float, nullable=False, server_default="1.0")
     )
     deadline_minutes: int | None = None
+    # deferred queues: desired share of items resolved within the deadline (migration 0014)
+    resolution_target: float | None = None
     created_at: datetime = created_field()
 
 

@@ -42,19 +42,24 @@ class ActualImport(ImportCounts, table=True):
 
 
 class ActualInterval(SQLModel, table=True):
-    """Actual service of a queue's interval (actuals.types: the interval-actuals columns)."""
+    """Actual service of a queue's interval (actuals.types: the interval-actuals columns);
+    a deferred queue's rows may leave the call counts out and give the resolution counts
+    (migration 0014)."""
 
     __tablename__ = "actual_interval"
     queue_id: int = queue_key()
     interval_start: datetime = instant_key()
     offered: float
-    answered: float
-    abandoned: float
+    answered: float | None = None
+    abandoned: float | None = None
     abandoned_short: float
-    answered_within: float
+    answered_within: float | None = None
     aht_s: float | None = None
     asa_s: float | None = None
     agents_staffed: float | None = None
+    resolved: float | None = None
+    resolved_within_deadline: float | None = None
+    backlog: float | None = None
     import_id: int | None = fk_field("actual_import.id", nullable=True, index=False)
 
 

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from actuals.attribution import QueueModel
 from actuals.calls import staffed_per_interval
 from actuals.report import PLAN_COLUMNS, Goal, Grain, QueueActuals, ServiceReport, queues_report
-from actuals.types import ACTUAL_COLUMNS, SlBasis
+from actuals.types import ACTUAL_COLUMNS, DEFERRED_COLUMNS, SlBasis
 from api.convert.schedule_source import publication_of, scheduled_coverage
 from api.errors import invalid
 from api.history import UpsertCounts, upsert_rows
@@ -34,7 +34,20 @@ from api.tables import (
     Site,
 )
 
-INTERVAL_FIELDS = ACTUAL_COLUMNS[1:]
+INTERVAL_FIELDS = (*ACTUAL_COLUMNS[1:], *DEFERRED_COLUMNS)
+DEFERRED_CHANNELS = frozenset({"email"})  # as site rosters (api.convert.site_roster) take them
+
+
+RESOLUTION_BASIS = (
+    "deferred queues: items resolved within their queue's deadline / items resolved in the "
+    "period (counted by the source system); no SL, ASA or abandonment for them"
+)
+
+
+def is_deferred(queue: Queue) -> bool:
+    """A deferred queue (e-mail, tickets): items due within a deadline, not calls answered
+    within seconds; its actuals carry resolution counts."""
+    return queue.channel in DEFERRED_CHANNELS
 
 
 def _value(value: Any) -> Any:
@@ -94,7 +107,7 @@ def store_actuals(session: Session, queue_id: int, kind: str, frame: pd.DataFram
 
 
 def load_actuals(session: Session, queue: Queue, start: datetime, end: datetime) -> pd.DataFrame:
-    """Stored interval actuals of ``[start, end)`` (``ACTUAL_COLUMNS``, sorted); where an
+    """Stored interval actuals of ``[start, end)`` (``INTERVAL_FIELDS``, sorted); where an
     interval has no ``agents_staffed`` and attendance spans overlap the window, the agents
     staffed are counted from the spans."""
     query = (
@@ -202,7 +215,8 @@ def queue_actuals(
         interval_min=queue.interval_min, answer_within_s=queue.answer_within_s,
         patience_s=queue.patience_s, measure=basis.model_measure,
     )  # fmt: skip
-    return QueueActuals(actual, plan, model, shrinkage, str(queue.id))
+    return QueueActuals(actual, plan, model, shrinkage, str(queue.id), is_deferred(queue),
+                        queue.resolution_target)  # fmt: skip
 
 
 def _report_site(session: Session, queues: list[Queue], same_goal: bool = True) -> Site:
@@ -241,8 +255,10 @@ def period_records(report: ServiceReport) -> list[dict[str, Any]]:
         for key, value in row.items():
             if str(key).startswith("attr_"):
                 continue
-            if key in ("period", "met"):
-                record[str(key)] = str(value) if key == "period" else bool(value)
+            if key == "period":
+                record[str(key)] = str(value)
+            elif key in ("met", "resolution_met"):  # None: not judged
+                record[str(key)] = None if value is None or value != value else bool(value)
             else:
                 record[str(key)] = _number(value)
         out.append(record)
@@ -265,6 +281,17 @@ def report_window(zone: str, first: date, last: date) -> tuple[datetime, datetim
     start = pd.Timestamp(first).tz_localize(zone).tz_convert("UTC").to_pydatetime()
     after = pd.Timestamp(last + timedelta(days=1)).tz_localize(zone).tz_convert("UTC")
     return start, after.to_pydatetime()
+
+
+def deferred_goal(queues: list[Queue]) -> dict[str, float | None]:
+    """The deferred queues' ``resolution_target`` and ``deadline_minutes`` where they share
+    one (else None; per period the target is weighted by items: ``actuals.report``)."""
+    deferred = [q for q in queues if is_deferred(q)]
+    out: dict[str, float | None] = {}
+    for name in ("resolution_target", "deadline_minutes"):
+        values = {getattr(q, name) for q in deferred}
+        out[name] = float(next(iter(values))) if len(values) == 1 and None not in values else None
+    return out
 
 
 def service_report_read(
@@ -292,9 +319,11 @@ def service_report_read(
         client_id=None if client is None else client[0],
         client=None if client is None else client[1],
         start=window[0], end=window[1], sl_basis=basis.describe(),
+        resolution_basis=RESOLUTION_BASIS if any(map(is_deferred, queues)) else None,
         model=model.kind + patience,
         goal={"service_level": goal.service_level, "answer_within_s": goal.answer_within_s,
-              "max_asa_s": goal.max_asa_s, "max_abandon_rate": goal.max_abandon_rate},
+              "max_asa_s": goal.max_asa_s, "max_abandon_rate": goal.max_abandon_rate,
+              **deferred_goal(queues)},
         periods=[ServicePeriod(**r) for r in period_records(report)],
         missed_intervals=[MissedInterval(**r) for r in missed_records(report)],
     )  # fmt: skip

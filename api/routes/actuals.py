@@ -20,7 +20,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlmodel import col, select
 
 from actuals.io import parse_attendance, parse_interval_actuals
-from api.convert.actuals import as_utc, load_actuals, store_actuals
+from api.convert.actuals import as_utc, is_deferred, load_actuals, store_actuals
 from api.convert.adherence import adherence_view
 from api.convert.intraday import intraday_view
 from api.deps import ReadSession, SettingsDep, WriteSession, get_or_404
@@ -91,7 +91,8 @@ def _report(row: ActualImport, *, already: bool = False) -> ActualImportReport:
 def _parse(kind: Kind, data: Any, zone: str, queue: Queue) -> Any:
     if kind == "intervals":  # answered_within from a wait distribution at the goal's threshold
         return parse_interval_actuals(data, zone=zone, interval_min=queue.interval_min,
-                                      answer_within_s=queue.answer_within_s)  # fmt: skip
+                                      answer_within_s=queue.answer_within_s,
+                                      deferred=is_deferred(queue))  # fmt: skip
     return parse_attendance(data, zone=zone)
 
 
@@ -150,8 +151,9 @@ _add_import_route(
     "intervals", "/v1/queues/{queue_id}/actual-imports", "createActualImport",
     ActualIntervalsUpload,
     """Import actual interval statistics (offered, answered, abandoned, answered within the
-    goal's threshold; optional abandoned_short, aht_s, asa_s, agents_staffed): 201, or 200
-    when the same file was imported before.""",
+    goal's threshold; optional abandoned_short, aht_s, asa_s, agents_staffed; deferred queues:
+    offered, resolved, resolved_within_deadline, optional backlog): 201, or 200 when the same
+    file was imported before.""",
 )  # fmt: skip
 _add_import_route(
     "attendance", "/v1/queues/{queue_id}/attendance-imports", "createAttendanceImport",

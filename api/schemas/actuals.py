@@ -17,16 +17,32 @@ class ActualIntervalIn(BaseModel):
     local time in the site's zone."""
 
     interval_start: str = Field(max_length=40)
-    offered: float = _COUNT
-    answered: float = _COUNT
-    abandoned: float = _COUNT
-    answered_within: float = Field(
-        ge=0, allow_inf_nan=False, description="answered within the goal's threshold"
+    offered: float = Field(ge=0, allow_inf_nan=False, description="calls (or items) arrived")
+    answered: float | None = Field(
+        default=None, ge=0, allow_inf_nan=False, description="required but for deferred queues"
     )
+    abandoned: float | None = Field(
+        default=None, ge=0, allow_inf_nan=False, description="required but for deferred queues"
+    )
+    answered_within: float | None = Field(
+        default=None, ge=0, allow_inf_nan=False,
+        description="answered within the goal's threshold (required but for deferred queues)",
+    )  # fmt: skip
     abandoned_short: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     aht_s: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     asa_s: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     agents_staffed: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    resolved: float | None = Field(
+        default=None, ge=0, allow_inf_nan=False,
+        description="items finished in the interval (required for deferred queues)",
+    )  # fmt: skip
+    resolved_within_deadline: float | None = Field(
+        default=None, ge=0, allow_inf_nan=False,
+        description="of those, finished within the queue's deadline (<= resolved)",
+    )  # fmt: skip
+    backlog: float | None = Field(
+        default=None, ge=0, allow_inf_nan=False, description="items open at the interval's end"
+    )
 
 
 class ActualIntervalsUpload(BaseModel):
@@ -71,16 +87,40 @@ class ServicePeriod(BaseModel):
     """One day, week or month: actual vs goal vs planned, and the attribution of the gap."""
 
     period: str = Field(description="local first day of the period (ISO date)")
-    offered: float
+    offered: float = Field(description="calls of the live queues")
     answered: float
     abandoned: float
-    service_level: float
+    service_level: float | None = Field(description="null without live queues (deferred only)")
     asa_s: float | None
-    abandon_rate: float
+    abandon_rate: float | None
     aht_s: float | None
-    goal_sl: float
-    met: bool
+    goal_sl: float | None
+    met: bool | None = Field(
+        description="SL goal (and ASA, abandonment ceilings) met and resolution target not "
+        "missed; deferred queues only: the resolution verdict (null: no target)"
+    )
     sl_trend: float | None
+    items: float | None = Field(default=None, description="deferred queues: items arrived")
+    resolved: float | None = Field(default=None, description="deferred queues: items finished")
+    resolved_within_deadline: float | None = Field(
+        default=None, description="of those, finished within their queue's deadline"
+    )
+    resolution_share: float | None = Field(
+        default=None, description="resolved_within_deadline / resolved (null: none resolved)"
+    )
+    resolution_target: float | None = Field(
+        default=None,
+        description="the queues' targets weighted by items resolved (null: a queue without one)",
+    )
+    resolution_met: bool | None = Field(
+        default=None, description="share >= target (null: not judged)"
+    )
+    resolution_trend: float | None = Field(
+        default=None, description="change of the share from the previous period"
+    )
+    backlog: float | None = Field(
+        default=None, description="items open at the period's end (its last interval giving it)"
+    )
     forecast_calls: float | None = None
     planned_sl: float | None = None
     forecast_wape: float | None = Field(
@@ -126,6 +166,10 @@ class ServiceReportRead(BaseModel):
     start: datetime
     end: datetime
     sl_basis: str
+    resolution_basis: str | None = Field(
+        default=None,
+        description="deferred queues: how the resolution share is counted (null: none)",
+    )
     model: str
     goal: dict[str, float | None]
     periods: list[ServicePeriod]

@@ -26,6 +26,14 @@ Channel = Literal["voice", "chat", "email", "callback"]
 StaffingKind = Literal["erlang_c", "erlang_a"]
 
 
+RESOLUTION_TARGET = Field(
+    default=None, ge=0.0, le=1.0, examples=[0.8],
+    description="deferred queues (channel email): desired share of items resolved within "
+    "their deadline (service report); absent: the report shows the actual share and judges "
+    "no met/missed",
+)  # fmt: skip
+
+
 class QueueBase(Strict):
     name: Name
     channel: Channel = "voice"
@@ -45,6 +53,7 @@ class QueueBase(Strict):
         description="deferred queues (channel email): an item must be finished within this "
         "many of the site's open minutes (site rosters); aht_s is its work",
     )  # fmt: skip
+    resolution_target: float | None = RESOLUTION_TARGET
 
 
 class QueueCreate(QueueBase):
@@ -52,7 +61,7 @@ class QueueCreate(QueueBase):
 
 
 class QueueUpdate(Patch):
-    NULLABLE = frozenset({"patience_s"})
+    NULLABLE = frozenset({"patience_s", "resolution_target"})
 
     name: Name | None = None
     aht_s: float | None = Field(default=None, gt=0.0, le=86_400.0)
@@ -64,6 +73,9 @@ class QueueUpdate(Patch):
     shrinkage: float | None = Field(default=None, ge=0.0, lt=1.0)
     weight: float | None = Field(default=None, gt=0.0, le=100.0)
     deadline_minutes: int | None = Field(default=None, gt=0, le=20_160)
+    resolution_target: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="null removes it"
+    )
 
 
 class QueueRead(QueueBase):
