@@ -4,6 +4,7 @@
 // vs rostered agents, predicted SL, proposals). Both are read on demand from their forms.
 
 import * as client from "./client.js";
+import { clientRollup } from "./clients.js";
 import { addDays, clear, fmt, html, linear, localDay, localTime, pct, svg, tip, zonedInstant } from "./svg.js";
 
 export const FACTORS = ["volume", "handle_time", "staffing", "attendance", "model_gap"];
@@ -26,6 +27,7 @@ export function serviceReportModel(report) {
   const periods = report.periods.map((p) => ({ ...p, missedIntervals: missedBy.get(p.period) ?? 0 }));
   return {
     queue: report.queue, queueIds: report.queue_ids, grain: report.grain, zone: report.zone,
+    client: report.client ?? null, clientId: report.client_id ?? null,
     goal: report.goal, basis: report.sl_basis, model: report.model, periods,
     missed: periods.filter((p) => !p.met).length,
   };
@@ -114,6 +116,7 @@ export function renderServiceReport(node, model) {
   node.append(
     html("p", { id: "service-report-summary" }, [`${model.queue} · ${model.missed} of ${model.periods.length}`
       + ` ${model.grain}s missed the goal (${pct(g.service_level, 0)} in ${fmt(g.answer_within_s)} s) · SL basis: ${model.basis}`]),
+    clientRollup(model) ?? "",
     serviceLevelChart(model),
     html("p", { class: "chart-note" }, [html("i", { class: "key under" }), " missed · ",
       html("i", { class: "key met-key" }), " met · dots: planned (predicted for the roster) · dashed: goal. "
@@ -122,10 +125,11 @@ export function renderServiceReport(node, model) {
   );
 }
 
-/** Query of the report form: queue ids, window, grain. */
+/** Query of the report form: queue ids or a client (clients.js fills it), window, grain. */
 function reportQuery() {
   const ids = [...$("report-queues").selectedOptions].map((o) => Number(o.value));
-  return { queueIds: ids, start: $("report-start").value, end: $("report-end").value, grain: $("report-grain").value };
+  const clientId = Number($("report-client")?.value) || null;
+  return { queueIds: clientId ? [] : ids, clientId, start: $("report-start").value, end: $("report-end").value, grain: $("report-grain").value };
 }
 
 function saveBlob(blob, name) {
@@ -348,7 +352,7 @@ export function installActuals(current) {
   const download = (format) => async () => {
     const q = reportQuery();
     try {
-      saveBlob(await client.serviceReportFile(q, format), `service-${q.queueIds.join("-")}-${q.start}-${q.end}-${q.grain}.${format}`);
+      saveBlob(await client.serviceReportFile(q, format), `service-${q.clientId ? `client-${q.clientId}` : q.queueIds.join("-")}-${q.start}-${q.end}-${q.grain}.${format}`);
     } catch (error) { failed($("report-view"), error); }
   };
   $("report-csv")?.addEventListener("click", download("csv"));

@@ -3,6 +3,7 @@
 import * as client from "./client.js";
 import { capacityChart, forecastChart, netStaffingChart, serviceChart } from "./charts.js";
 import { installActuals, syncActualsQueues } from "./actuals.js";
+import { installClients, syncClientQueues } from "./clients.js";
 import { ganttChart } from "./gantt.js";
 import { hrModel, hrRequest, renderHr } from "./hr.js";
 import { GAP_TIP, renderRosterReport, statusText } from "./report.js";
@@ -280,6 +281,7 @@ async function loadQueue() {
 
 async function loadQueues() {
   state.queues = await client.listQueues();
+  syncClientQueues(state.queues); // the clients panel names queues by site and name
   const select = clear($("queue-select"));
   state.queues.forEach(({ queue, site }, i) => {
     select.append(html("option", { value: i, "data-queue": queue.id }, [`${site.name} · ${queue.name}`]));
@@ -470,4 +472,5 @@ installSite(() => ({
 }));
 installActuals(() => state.current);
 installSchedule();
+installClients();
 guarded(loadQueues)();

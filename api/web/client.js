@@ -100,7 +100,7 @@ export const callApi = async (method, url, body) => (
   await request(method, url, body === undefined ? {} : { body })).body;
 
 /** Every item of a paged list endpoint ({total, limit, offset, items}). */
-async function listAll(url, pageSize = 200) {
+export async function listAll(url, pageSize = 200) {
   const items = [];
   for (let offset = 0; ; offset += pageSize) {
     const sep = url.includes("?") ? "&" : "?";
@@ -522,9 +522,10 @@ export async function startWhatIf(queue, forecastId, change, keep = 6) {
 
 // ---- actuals: service report and intraday -----------------------------------------------
 
-function reportParams({ queueIds, start, end, grain }, format = "json") {
+function reportParams({ queueIds, clientId, start, end, grain }, format = "json") {
   const query = new URLSearchParams();
-  for (const id of queueIds) query.append("queue_id", String(id));
+  if (clientId) query.set("client_id", String(clientId)); // a client: its queues, its targets
+  else for (const id of queueIds) query.append("queue_id", String(id));
   query.set("start", start);
   query.set("end", end);
   query.set("grain", grain);
@@ -532,7 +533,7 @@ function reportParams({ queueIds, start, end, grain }, format = "json") {
   return query;
 }
 
-/** `GET /v1/reports/service` as JSON: {queueIds, start, end (inclusive), grain}. */
+/** `GET /v1/reports/service` as JSON: {queueIds or clientId, start, end (inclusive), grain}. */
 export async function getServiceReport(q) {
   return get(`/v1/reports/service?${reportParams(q)}`);
 }

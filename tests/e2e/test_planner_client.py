@@ -85,6 +85,7 @@ def fake_api(job: JobScript) -> FakeApi:
         ("GET", "/v1/rosters/21/simulated-kpis", fx.simulated()),
         ("GET", "/v1/jobs", paged([])),
         ("GET", "/v1/capacity-plans", paged([])),
+        ("GET", "/v1/clients", paged([])),  # the clients panel (clients.js)
         ("POST", "/v1/queues/3/history-imports", (422, PROBLEM)),
         ("POST", "/v1/roster-jobs", (202, fx.job("queued") | {"_location": "/v1/jobs/7"})),
         ("GET", "/v1/jobs/7", job),

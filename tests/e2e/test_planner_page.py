@@ -327,7 +327,9 @@ def test_planner_page_end_to_end(chromium: Any, service: Service, tmp_path: Path
     page.screenshot(path=str(ARTIFACTS_DIR / "planner-print.png"), full_page=True)
     page.pdf(path=str(ARTIFACTS_DIR / "planner-print.pdf"), landscape=True, print_background=True)
     page.close()
-    # the browser logs the bad upload's 422 (and a 401 before signing in) as failed loads
+    # the browser logs the bad upload's 422 (and a 401 before signing in) as failed loads, and
+    # the 403s of the clients list: the demo's planner token is bound to its site, clients to none
     expected = [e for e in errors if "status of 422" in e]
     assert len(expected) == 1
-    assert [e for e in errors if e not in expected and "status of 401" not in e] == []
+    allowed = ("status of 401", "status of 403")
+    assert [e for e in errors if e not in expected and not any(s in e for s in allowed)] == []

@@ -70,6 +70,7 @@ def two_queue_api(roster_one: dict[str, Any] | None = None) -> FakeApi:
         ("GET", "/v1/sites/2/queues", paged([fx.queue(4, 2, "Support")])),
         ("GET", "/v1/sites/1/agents", paged(fx.agents())),
         ("GET", "/v1/sites/2/agents", paged(fx.agents())),
+        ("GET", "/v1/clients", paged([])),  # the clients panel (clients.js)
         ("GET", "/v1/queues/3/forecasts", paged([fx.forecast_summary()])),
         ("GET", "/v1/queues/4/forecasts", paged([fx.forecast_summary(6, 4, SUNDAY_WEEK)])),
         ("GET", "/v1/forecasts/5", fx.forecast()),
