@@ -108,6 +108,14 @@ def _report(page: Any, api: httpx.Client, acme: str) -> list[str]:
     assert path is not None and Path(path).read_bytes() == expected.content
     name = f"service-client-{acme}-{DAYS['start']}-{DAYS['end']}-day.csv"
     assert download.value.suggested_filename == name
+    # the PDF's request only (its rendering is api/convert/report_pdf.py's, tested there)
+    page.route(
+        "**/v1/reports/service?*format=pdf*",
+        lambda route: route.fulfill(status=200, content_type="application/pdf", body=b"%PDF-1.4"),
+    )
+    with page.expect_download() as pdf:
+        page.click("#report-pdf")
+    assert pdf.value.suggested_filename == name.replace(".csv", ".pdf")
     return urls
 
 
@@ -144,8 +152,8 @@ def test_a_client_made_on_the_page_gets_its_report(chromium: Any, tmp_path: Path
             row = f"#clients-table tr[data-client='{acme}']"
             assert "SL 90% in 20 s · abandonment ≤ 5.0%" in (page.text_content(row) or "")
             urls = _report(page, api, acme)
-            # the JSON and the CSV named the client, never its queues
-            assert len(urls) == 2 and all(f"client_id={acme}" in u for u in urls)
+            # the JSON, CSV and PDF named the client, never its queues
+            assert len(urls) == 3 and all(f"client_id={acme}" in u for u in urls)
             assert not any("queue_id" in u for u in urls)
             page.click(f"{row} button[data-unassign='{ids['voice']}']")
             page.wait_for_selector(f"{row} button[data-report][disabled]")
