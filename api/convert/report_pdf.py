@@ -4,8 +4,20 @@ with one attribution bar chart per period, continued on further pages as needed.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from functools import partial
+
 from actuals.pdf import Colour, Document, Page
-from api.convert.actuals_html import FACTORS, report_days
+from api.convert.actuals_html import (
+    FACTORS,
+    RESOLUTION_HEAD,
+    Bar,
+    has_calls,
+    report_days,
+    resolution_cells,
+    resolution_text,
+    verdict_word,
+)
 from api.schemas.actuals import ServicePeriod, ServiceReportRead
 
 LANDSCAPE = (842.0, 595.0)
@@ -26,6 +38,9 @@ COLUMNS = (("period", 62, False), ("offered", 48, True), ("actual SL", 50, True)
            ("abandoned", 52, True), ("AHT", 40, True), ("forecast", 50, True),
            ("WAPE", 42, True), ("bias", 44, True), ("in PI", 40, True), ("", 42, False),
            ("why (SL points)", 160, False))  # fmt: skip
+# the deferred queues' table: (width, right-aligned) of RESOLUTION_HEAD's columns
+RESOLUTION_WIDTHS = ((62, False), (60, True), (60, True), (80, True), (56, True), (56, True),
+                     (62, False), (60, True), (60, True))  # fmt: skip
 
 
 def _pct(value: float | None) -> str:
@@ -41,32 +56,41 @@ def _cells(p: ServicePeriod) -> list[str]:
     return [p.period, f"{p.offered:,.0f}", _pct(p.service_level), _pct(p.planned_sl),
             _pct(p.goal_sl), _seconds(p.asa_s), _pct(p.abandon_rate), _seconds(p.aht_s),
             forecast, _pct(p.forecast_wape), _pct(p.forecast_bias),
-            _pct(p.forecast_coverage), "met" if p.met else "missed"]  # fmt: skip
+            _pct(p.forecast_coverage), verdict_word(p.met)]  # fmt: skip
 
 
 def _header(page: Page, report: ServiceReportRead, top: float) -> float:
     goal = report.goal
     subject = report.queue if report.client is None else f"{report.client} ({report.queue})"
     page.text(MARGIN, top, f"Service report: {subject}", 16, bold=True)
-    missed = sum(1 for p in report.periods if not p.met)
+    missed = sum(1 for p in report.periods if p.met is False)
     target = f"Goal: {_pct(goal.get('service_level'))} answered within "
     target += f"{goal.get('answer_within_s') or 0:g} s"
     if goal.get("max_asa_s") is not None:
         target += f", ASA at most {goal['max_asa_s']:g} s"
     if goal.get("max_abandon_rate") is not None:
         target += f", abandonment at most {_pct(goal['max_abandon_rate'])}"
-    lines = [f"{report_days(report)} ({report.zone}), per {report.grain}. {target}.",
-             f"Service level basis: {report.sl_basis}. Model: {report.model}.",
-             f"{missed} of {len(report.periods)} periods missed the goal."]  # fmt: skip
+    days = f"{report_days(report)} ({report.zone}), per {report.grain}."
+    lines = [days, "Deferred queues only: no service level in seconds."]
+    if has_calls(report):
+        lines = [
+            f"{days} {target}.",
+            f"Service level basis: {report.sl_basis}. Model: {report.model}.",
+        ]
+    resolution = resolution_text(report)
+    if resolution:  # the target, then its basis
+        head, basis = resolution.split(" Resolution basis: ")
+        lines += [head, "Resolution basis: " + basis]
+    lines.append(f"{missed} of {len(report.periods)} periods missed the goal.")
     for i, line in enumerate(lines):
         page.text(MARGIN, top - 18 - 12 * i, line, 9)
     return top - 18 - 12 * len(lines) - 8
 
 
-def _chart(page: Page, report: ServiceReportRead, top: float, height: float = 150.0) -> float:
-    """Actual SL bars (red: missed), the goal as a dashed green line, planned SL marks."""
+def _chart(page: Page, bars: list[Bar], legend: str, top: float, height: float = 150.0) -> float:
+    """Bars (period, actual, target, met, planned) of a share: red where missed, the target
+    as a dashed green line, planned marks (``actuals_html.share_chart``'s bars)."""
     left, right, bottom = MARGIN + 34, LANDSCAPE[0] - MARGIN, top - height
-    periods = report.periods
 
     def y(value: float) -> float:
         return bottom + height * max(0.0, min(1.0, value))
@@ -74,22 +98,39 @@ def _chart(page: Page, report: ServiceReportRead, top: float, height: float = 15
     for tick in (0.0, 0.5, 1.0):
         page.text(left - 4, y(tick) - 3, _pct(tick), 7, align="right")
         page.line(left, y(tick), right, y(tick), colour=LIGHT)
-    step = (right - left) / max(1, len(periods))
+    step = (right - left) / max(1, len(bars))
     bar = min(step * 0.7, 36.0)
-    label_every = max(1, int(len(periods) * 40 / (right - left)) + 1)
-    for i, p in enumerate(periods):
+    label_every = max(1, int(len(bars) * 40 / (right - left)) + 1)
+    for i, (period, actual, target, met, planned) in enumerate(bars):
         x = left + i * step + (step - bar) / 2
-        page.rect(x, bottom, bar, y(p.service_level) - bottom, GREY if p.met else RED)
-        if p.planned_sl is not None:
-            mark = y(p.planned_sl)
-            page.rect(x + bar / 2 - 2.5, mark - 2.5, 5, 5, YELLOW)
+        if actual is not None:
+            page.rect(x, bottom, bar, y(actual) - bottom, RED if met is False else GREY)
+        if planned is not None:
+            page.rect(x + bar / 2 - 2.5, y(planned) - 2.5, 5, 5, YELLOW)
+        if target is not None:
+            mark = y(target)
+            page.line(left + i * step, mark, left + (i + 1) * step, mark, width=1.5,
+                      colour=GREEN, dash=(6, 3))  # fmt: skip
         if i % label_every == 0:
-            page.text(x + bar / 2, bottom - 9, p.period[5:], 6, align="center")
-    goal = y(float(report.goal.get("service_level") or 0.0))
-    page.line(left, goal, right, goal, width=1.5, colour=GREEN, dash=(6, 3))
-    legend = "bars: actual SL (red: missed)   dashed line: goal   squares: planned SL"
-    page.text(left, bottom - 20, legend + " (predicted for the roster)", 7)
+            page.text(x + bar / 2, bottom - 9, period[5:], 6, align="center")
+    page.text(left, bottom - 20, legend, 7)
     return bottom - 36
+
+
+def _sl_bars(report: ServiceReportRead) -> list[Bar]:
+    goal = float(report.goal.get("service_level") or 0.0)
+    return [(p.period, p.service_level, goal, p.met, p.planned_sl) for p in report.periods]
+
+
+def _resolution_bars(report: ServiceReportRead) -> list[Bar]:
+    return [(p.period, p.resolution_share, p.resolution_target, p.resolution_met, None)
+            for p in report.periods]  # fmt: skip
+
+
+SL_LEGEND = ("bars: actual SL (red: missed)   dashed line: goal   squares: planned SL "
+             "(predicted for the roster)")  # fmt: skip
+RESOLUTION_LEGEND = ("bars: share of items resolved within the deadline (red: below target)   "
+                     "dashed line: target (deferred queues)")  # fmt: skip
 
 
 def _why(page: Page, x: float, y: float, parts: dict[str, float], scale: float) -> None:
@@ -120,10 +161,10 @@ def _table_head(page: Page, y: float) -> float:
     return y - ROW
 
 
-def _row(page: Page, p: ServicePeriod, y: float, scale: float) -> None:
+def _row(page: Page, y: float, p: ServicePeriod, scale: float) -> None:
     x = MARGIN
     for (_name, width, right), cell in zip(COLUMNS, _cells(p), strict=False):
-        colour = (GREEN if p.met else RED) if cell in ("met", "missed") else (0.0, 0.0, 0.0)
+        colour = {"met": GREEN, "missed": RED}.get(cell, (0.0, 0.0, 0.0))
         page.text(_left(x, width, right), y, cell, 8, colour=colour,
                   align="right" if right else "left")  # fmt: skip
         x += width
@@ -151,23 +192,61 @@ def _legend(page: Page, y: float) -> float:
     return y - 12 - 10 * len(notes) - 10
 
 
+def _resolution_head(page: Page, y: float) -> float:
+    x = MARGIN
+    for name, (width, right) in zip(RESOLUTION_HEAD, RESOLUTION_WIDTHS, strict=True):
+        page.text(_left(x, width, right), y, name, 8, bold=True,
+                  align="right" if right else "left")  # fmt: skip
+        x += width
+    page.line(MARGIN, y - 4, LANDSCAPE[0] - MARGIN, y - 4, width=0.8)
+    return y - ROW
+
+
+def _resolution_row(page: Page, y: float, p: ServicePeriod) -> None:
+    x = MARGIN
+    for (width, right), cell in zip(RESOLUTION_WIDTHS, resolution_cells(p), strict=True):
+        colour = {"met": GREEN, "missed": RED}.get(cell, (0.0, 0.0, 0.0))
+        page.text(_left(x, width, right), y, cell, 8, colour=colour,
+                  align="right" if right else "left")  # fmt: skip
+        x += width
+    page.line(MARGIN, y - 5, LANDSCAPE[0] - MARGIN, y - 5, width=0.3, colour=LIGHT)
+
+
+def _table(document: Document, page: Page, y: float, head: Callable[[Page, float], float],
+           rows: Sequence[Callable[[Page, float], None]]) -> tuple[Page, float]:  # fmt: skip
+    """A table from ``y`` down, continued on new pages (its head repeated on each)."""
+    y = head(page, y)
+    for row in rows:
+        if y < MARGIN:
+            page = document.new_page()
+            y = head(page, LANDSCAPE[1] - MARGIN)
+        row(page, y)
+        y -= ROW
+    return page, y
+
+
 def report_pdf(report: ServiceReportRead) -> bytes:
     """The report as PDF bytes: header, chart, legend, then the table over as many pages as
-    it takes (its head repeated on each)."""
+    it takes (its head repeated on each); for deferred queues the share resolved within
+    deadline (chart and table) instead of or after it."""
     document = Document(title=f"Service report: {report.client or report.queue}",
                         size=LANDSCAPE)  # fmt: skip
     page = document.new_page()
     top = LANDSCAPE[1] - MARGIN
-    y = _legend(page, _chart(page, report, _header(page, report, top) - 10))
-    y = _table_head(page, y)
-    scale = max([abs(v) for p in report.periods if p.attribution
-                 for k, v in p.attribution.items() if k in FACTORS] + [0.01])  # fmt: skip
-    for p in report.periods:
-        if y < MARGIN:
-            page = document.new_page()
-            y = _table_head(page, top)
-        _row(page, p, y, scale)
-        y -= ROW
+    y = _header(page, report, top) - 10
+    if has_calls(report):
+        y = _legend(page, _chart(page, _sl_bars(report), SL_LEGEND, y))
+        scale = max([abs(v) for p in report.periods if p.attribution
+                     for k, v in p.attribution.items() if k in FACTORS] + [0.01])  # fmt: skip
+        rows = [partial(_row, p=p, scale=scale) for p in report.periods]
+        page, y = _table(document, page, y, _table_head, rows)
+    if report.resolution_basis is not None and report.periods:
+        if y < MARGIN + 150 + 36 + 3 * ROW:  # the chart and a few rows
+            page, y = document.new_page(), top
+        page.text(MARGIN, y, "Resolution within deadline (deferred queues)", 11, bold=True)
+        y = _chart(page, _resolution_bars(report), RESOLUTION_LEGEND, y - 16)
+        rows = [partial(_resolution_row, p=p) for p in report.periods]
+        page, y = _table(document, page, y, _resolution_head, rows)
     if not report.periods:
         page.text(MARGIN, y, "No actuals in this window.", 9)
     return document.render()
