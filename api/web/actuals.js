@@ -29,7 +29,10 @@ export function serviceReportModel(report) {
     queue: report.queue, queueIds: report.queue_ids, grain: report.grain, zone: report.zone,
     client: report.client ?? null, clientId: report.client_id ?? null,
     goal: report.goal, basis: report.sl_basis, model: report.model, periods,
-    missed: periods.filter((p) => !p.met).length,
+    missed: periods.filter((p) => p.met === false).length,
+    // deferred queues (e-mail, tickets): resolution within deadline instead of (or beside) SL
+    resolutionBasis: report.resolution_basis ?? null,
+    hasCalls: !report.resolution_basis || periods.some((p) => p.service_level !== null && p.service_level !== undefined),
   };
 }
 
@@ -109,20 +112,70 @@ export function serviceTable(model) {
   ]);
 }
 
-/** The report view into `node`: summary line, chart, legend and table. */
+/** The report view into `node`: summary line, chart, legend and table; for deferred queues
+ * the share resolved within deadline against the target (no SL in seconds for them). */
 export function renderServiceReport(node, model) {
   clear(node);
   const g = model.goal;
+  const goal = model.hasCalls ? `the goal (${pct(g.service_level, 0)} in ${fmt(g.answer_within_s)} s) · SL basis: ${model.basis}`
+    : "the resolution target · deferred queues only: no service level in seconds";
   node.append(
     html("p", { id: "service-report-summary" }, [`${model.queue} · ${model.missed} of ${model.periods.length}`
-      + ` ${model.grain}s missed the goal (${pct(g.service_level, 0)} in ${fmt(g.answer_within_s)} s) · SL basis: ${model.basis}`]),
+      + ` ${model.grain}s missed ${goal}`]),
     clientRollup(model) ?? "",
-    serviceLevelChart(model),
-    html("p", { class: "chart-note" }, [html("i", { class: "key under" }), " missed · ",
-      html("i", { class: "key met-key" }), " met · dots: planned (predicted for the roster) · dashed: goal. "
-      + "Why: Shapley parts of actual minus planned-as-required SL; model gap is what the queueing model does not explain."]),
-    serviceTable(model),
+    ...(model.hasCalls ? [serviceLevelChart(model),
+      html("p", { class: "chart-note" }, [html("i", { class: "key under" }), " missed · ",
+        html("i", { class: "key met-key" }), " met · dots: planned (predicted for the roster) · dashed: goal. "
+        + "Why: Shapley parts of actual minus planned-as-required SL; model gap is what the queueing model does not explain."]),
+      serviceTable(model)] : []),
+    ...(model.resolutionBasis ? resolutionSection(model) : []),
   );
+}
+
+// ---- resolution within deadline (deferred queues) ----------------------------------------
+
+const verdict = (met) => (met === null || met === undefined ? "not judged" : met ? "met" : "missed");
+const points = (v) => (v === null || v === undefined ? "–" : `${v >= 0 ? "+" : ""}${(v * 100).toFixed(1)} pt`);
+
+/** One period's share resolved within deadline as a bar (red below target), the target a tick. */
+export function shareBar(p, width = 160) {
+  const node = svg("svg", { viewBox: `0 0 ${width} 12`, width, height: 12, class: "chart share",
+    "data-period": p.period, role: "img", "aria-label": `Share resolved within deadline, ${p.period}` });
+  if (p.resolution_share !== null && p.resolution_share !== undefined) {
+    node.append(svg("rect", { x: 0, y: 1, width: Math.min(1, p.resolution_share) * width, height: 10,
+      class: `bar ${p.resolution_met === false ? "under" : "met"}`, "data-share": p.resolution_share },
+    [tip(`${p.period}: ${pct(p.resolution_share)} within deadline · target ${pct(p.resolution_target)}`)]));
+  }
+  if (p.resolution_target !== null && p.resolution_target !== undefined) {
+    const x = p.resolution_target * width;
+    node.append(svg("line", { x1: x, x2: x, y1: 0, y2: 12, class: "target", "data-target": p.resolution_target }));
+  }
+  return node;
+}
+
+/** Per period: items arrived, resolved, within deadline, share vs target, verdict, trend, backlog. */
+export function resolutionSection(model) {
+  const head = ["period", "items", "resolved", "within deadline", "share", "target", "", "trend", "backlog", "share vs target"];
+  const rows = model.periods.map((p) => html("tr", { "data-period": p.period, "data-met": String(p.resolution_met) }, [
+    html("th", { scope: "row" }, [p.period]), html("td", {}, [fmt(p.items)]), html("td", {}, [fmt(p.resolved)]),
+    html("td", {}, [fmt(p.resolved_within_deadline)]),
+    html("td", { class: p.resolution_met === false ? "under" : "" }, [pct(p.resolution_share)]),
+    html("td", {}, [pct(p.resolution_target, 0)]),
+    html("td", { class: p.resolution_met === false ? "under" : "met" }, [verdict(p.resolution_met)]),
+    html("td", {}, [points(p.resolution_trend)]), html("td", {}, [fmt(p.backlog)]),
+    html("td", { class: "text" }, [shareBar(p)]),
+  ]));
+  return [
+    html("h3", {}, ["Resolution within deadline"]),
+    html("p", { class: "chart-note", id: "resolution-basis" }, [model.resolutionBasis
+      + (model.goal.resolution_target === null || model.goal.resolution_target === undefined ? ""
+        : ` · target ${pct(model.goal.resolution_target, 0)}`)
+      + (model.goal.deadline_minutes ? ` within ${fmt(model.goal.deadline_minutes)} open minutes` : "")]),
+    html("table", { id: "resolution-table", class: "service-report" }, [
+      html("thead", {}, [html("tr", {}, head.map((h) => html("th", { scope: "col" }, [h])))]),
+      html("tbody", {}, rows),
+    ]),
+  ];
 }
 
 /** Query of the report form: queue ids or a client (clients.js fills it), window, grain. */
