@@ -1,5 +1,6 @@
 """``staffwise report service``: the service report of a queue from the stored data, as JSON,
-CSV, print-ready HTML or PDF (the same document as ``GET /v1/reports/service``)."""
+CSV, print-ready HTML or PDF (the same document as ``GET /v1/reports/service``, with the
+deferred queues' resolution within deadline)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,11 @@ from api.settings import Settings
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("report", help="client reports from the stored data")
     kinds = parser.add_subparsers(dest="report_kind", metavar="REPORT", required=True)
-    service = kinds.add_parser("service", help="actual vs goal vs planned service, and why")
+    service = kinds.add_parser(
+        "service",
+        help="actual vs goal vs planned service, and why; deferred (e-mail) queues: the share "
+        "resolved within deadline vs their target",
+    )
     service.add_argument("--queue-id", type=int, action="append", default=[],
                          help="repeat for several queues (one report)")  # fmt: skip
     service.add_argument("--client-id", type=int, default=None,

@@ -49,15 +49,9 @@ def deferred_body() -> dict[str, Any]:
 
 
 def test_a_deferred_queue_shows_its_share_against_the_target_not_an_sl(page: Any) -> None:
-    page.evaluate(
-        """async (body) => {
-             const m = await import("/static/planner/actuals.js");
-             const node = document.createElement("div");
-             document.body.replaceChildren(node);
-             m.renderServiceReport(node, m.serviceReportModel(body));
-           }""",
-        deferred_body(),
-    )
+    render = "async (b) => (await import('/static/planner/actuals.js')).renderServiceReport("
+    render += "document.body, (await import('/static/planner/actuals.js')).serviceReportModel(b))"
+    page.evaluate(render, deferred_body())
     assert page.locator("#service-report-svg").count() == 0  # no SL chart for e-mail
     assert page.locator("#service-report-table").count() == 0
     summary = page.text_content("#service-report-summary") or ""
