@@ -153,7 +153,8 @@ def test_null_in_site_and_queue_patches_is_422(client: TestClient, kind: str, fi
 
 def test_the_documented_patch_bodies_do_not_offer_null(client: TestClient) -> None:
     schemas = client.get("/openapi.json").json()["components"]["schemas"]
-    for name, nullable in [("AgentUpdate", {"preferences"}), ("QueueUpdate", {"patience_s"}),
+    queue = {"patience_s", "resolution_target"}  # null removes them
+    for name, nullable in [("AgentUpdate", {"preferences"}), ("QueueUpdate", queue),
                            ("SiteUpdate", set())]:  # fmt: skip
         for field, prop in schemas[name]["properties"].items():
             offers_null = {"type": "null"} in prop.get("anyOf", [])
