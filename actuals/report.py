@@ -358,5 +358,5 @@ def queues_report(
     periods["met"] = _verdict(periods, goal, bool(live))
     periods["sl_trend"] = periods["service_level"].diff()
     periods.index.name = "period"
-    model = queues[0].model
+    model = (live or queues)[0].model
     return ServiceReport(grain, zone, goal, basis, model, periods.reset_index(), missed)

@@ -58,7 +58,7 @@ def service_report(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
     from actuals.types import SlBasis
-    from api.convert.actuals import service_report_read
+    from api.convert.actuals import lead_queue, service_report_read
     from api.convert.actuals_html import report_csv, report_html
     from api.convert.clients import report_subject
     from api.convert.report_pdf import report_pdf
@@ -71,7 +71,8 @@ def service_report(args: argparse.Namespace) -> int:
     with Session(engine) as session:
         try:
             found, client = report_subject(session, args.queue_id, args.client_id)
-            basis = SlBasis(found[0].answer_within_s, not args.answered_only, args.short_abandon_s)
+            lead = lead_queue(found)  # the first live queue (deferred ones have no SL)
+            basis = SlBasis(lead.answer_within_s, not args.answered_only, args.short_abandon_s)
             days = (args.start, args.end)
             report = service_report_read(session, found, days, args.grain, basis, client)
         except ApiError as exc:

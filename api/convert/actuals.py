@@ -228,7 +228,8 @@ def _report_site(session: Session, queues: list[Queue], same_goal: bool = True) 
     if any(s is None or (s.zone, s.week_start_day) != (first.zone, first.week_start_day)
            for s in sites):  # fmt: skip
         raise invalid("queue_id", "mixed_sites", "the queues of one report share a zone and week")
-    goals = {(q.service_level if same_goal else 0, q.answer_within_s) for q in queues}
+    goals = {(q.service_level if same_goal else 0, q.answer_within_s)
+             for q in queues if not is_deferred(q)}  # deferred queues have no SL goal  # fmt: skip
     if len(goals) > 1:
         raise invalid("queue_id", "mixed_goals", "the queues of one report share their SL goal")
     return first
@@ -283,6 +284,12 @@ def report_window(zone: str, first: date, last: date) -> tuple[datetime, datetim
     return start, after.to_pydatetime()
 
 
+def lead_queue(queues: list[Queue]) -> Queue:
+    """The queue whose goal and answered-within threshold a report of ``queues`` uses: the
+    first live one (deferred queues have no SL goal), else the first."""
+    return next((q for q in queues if not is_deferred(q)), queues[0])
+
+
 def deferred_goal(queues: list[Queue]) -> dict[str, float | None]:
     """The deferred queues' ``resolution_target`` and ``deadline_minutes`` where they share
     one (else None; per period the target is weighted by items: ``actuals.report``)."""
@@ -308,7 +315,7 @@ def service_report_read(
     site = _report_site(session, queues, same_goal=client is None)
     window = report_window(site.zone, *days)
     parts = [queue_actuals(session, q, window, basis) for q in queues]
-    target = queue_goal(queues[0]) if client is None else client[2]
+    target = queue_goal(lead_queue(queues)) if client is None else client[2]
     report = queues_report(parts, goal=target, basis=basis, zone=site.zone,
                            grain=grain, week_start_day=site.week_start_day)  # fmt: skip
     goal, model = report.goal, report.model

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
 from actuals.types import SlBasis
-from api.convert.actuals import service_report_read
+from api.convert.actuals import lead_queue, service_report_read
 from api.convert.actuals_html import report_csv, report_html
 from api.convert.clients import report_subject
 from api.convert.report_pdf import report_pdf
@@ -65,7 +65,7 @@ def get_service_report(
     if (end - start).days >= MAX_DAYS:
         raise invalid("end", "too_long", f"a report covers at most {MAX_DAYS} days")
     queues, client = report_subject(session, queue_id, client_id)
-    basis = SlBasis(queues[0].answer_within_s, abandoned_in_denominator, short_abandon_s)
+    basis = SlBasis(lead_queue(queues).answer_within_s, abandoned_in_denominator, short_abandon_s)
     report = service_report_read(session, queues, (start, end), grain, basis, client)
     name = f"service-{'-'.join(map(str, report.queue_ids))}-{start}-{end}-{grain}.{format}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}

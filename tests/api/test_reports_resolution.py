@@ -21,6 +21,7 @@ from tests.api.test_agent_preferences import _migrate, empty_database_url  # noq
 from tests.unit.test_actuals_pdf import parse_pdf
 
 report_cli = test_reports.report_cli  # the fixture: runs ``staffwise report service``
+report_queue = test_reports.report_queue  # the fixture: a voice queue with a plan and actuals
 # Day 1: 17 of 20 resolved within the deadline (85 %); day 2: 10 of 15 (66.7 %, below 80 %).
 ROWS = b"""interval_start,offered,resolved,resolved_within_deadline,backlog
 2026-10-05 09:00,12,10,9,5
@@ -145,6 +146,25 @@ def test_a_clients_deferred_queues_roll_up_by_items(client: TestClient, email_qu
     assert second["resolution_share"] == pytest.approx(0.75)
     assert second["resolution_target"] == pytest.approx(0.825) and second["met"] is False
     assert body["goal"]["resolution_target"] is None  # the queues' targets differ
+
+
+def test_live_and_deferred_queues_in_one_report(
+    client: TestClient, report_queue: tuple[int, int]
+) -> None:
+    site_id, voice = report_queue
+    other_goal = {"service_level": 0.5, "answer_within_s": 3600}  # no SL goal for e-mail
+    email = _email_queue(client, site_id, goal=other_goal)
+    assert _import(client, email, ROWS).status_code == 201
+    both = client.get("/v1/reports/service", params={**PARAMS, "queue_id": [email, voice]})
+    assert both.status_code == 200, both.text  # not mixed_goals
+    body = both.json()
+    alone = client.get("/v1/reports/service", params={**PARAMS, "queue_id": voice}).json()
+    assert body["goal"]["service_level"] == 0.8 and "within 20 s" in body["sl_basis"]
+    for mixed, calls in zip(body["periods"], alone["periods"], strict=True):
+        for name in ("offered", "service_level", "planned_sl", "abandon_rate", "met"):
+            assert mixed[name] == calls[name], name  # the e-mail items count in no call figure
+    assert [p["resolution_share"] for p in body["periods"]] == pytest.approx([0.85, 10 / 15])
+    assert body["model"] == alone["model"]
 
 
 def test_migration_0014_keeps_existing_queues_and_actuals(empty_database_url: str) -> None:  # noqa: F811
