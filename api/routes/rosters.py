@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from api import bodies, fast_reads
 from api.bodies import key_digest
 from api.convert.roster import check_objective, roster_header
-from api.convert.rules import api_field
+from api.convert.rules import api_field, own_rule_sets
 from api.deps import Limit, Offset, ReadSession, SettingsDep, get_or_404, page
 from api.errors import ApiError, not_found
 from api.fingerprint import INPUTS_KEY, roster_inputs
@@ -46,8 +46,11 @@ def check_grid(problem: RosterProblem) -> None:
     ``shift_rules.break_rule.duration_minutes``, ``contracts[PT].shift_paid_minutes``."""
     conflicts = grid_conflicts(problem.interval_min, problem.rules, problem.contracts)
     problems = []
+    own = own_rule_sets(problem.rules)
     for c in conflicts:
-        field = "shift_rules." + api_field(c.field) if c.field.startswith("rules.") else c.field
+        field = (
+            "shift_rules." + api_field(c.field, own) if c.field.startswith("rules.") else c.field
+        )
         message = f"queue interval {problem.interval_min} min: {c.message}"
         problems.append(Problem(None, field, c.code, message))
     if problems:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlmodel import Session, col, select
 
-from api.convert.rules import api_field, core_rules, rules_body, split_rules
+from api.convert.rules import api_field, core_rules, rule_set_problems, rules_body, split_rules
 from api.deps import ReadSession, WriteSession, commit, get_or_404
 from api.schemas import ShiftRulesBody, ShiftRulesRead
 from api.tables import Contract, Queue, ShiftRules, Site, utcnow
@@ -29,10 +29,11 @@ def grid_problems(
     rows = session.exec(select(Contract).where(col(Contract.site_id) == site_id)).all()
     contracts = [rp.Contract(r.code, tuple(r.shift_paid_minutes), 0, 0, 0) for r in rows]
     problems: dict[str, Problem] = {}
+    own_sets = body.break_rule_sets is not None
     for grid in sorted(set(intervals)):
         for c in grid_conflicts(grid, core_rules(body), contracts):
             if c.field.startswith("rules."):
-                field = prefix + api_field(c.field)
+                field = prefix + api_field(c.field, own_sets)
                 message = f"queue interval {grid} min: {c.message}"
                 problems.setdefault(field, Problem(None, field, c.code, message))
     return list(problems.values())
@@ -57,7 +58,9 @@ def replace_shift_rules(
     site_id: int, body: ShiftRulesBody, session: WriteSession
 ) -> ShiftRulesRead:
     get_or_404(session, Site, site_id, "site")
-    problems = grid_problems(session, site_id, body, site_intervals(session, site_id))
+    problems = rule_set_problems(body) or grid_problems(
+        session, site_id, body, site_intervals(session, site_id)
+    )
     if problems:
         raise InvalidInput(problems)
     rules, objective = split_rules(body)

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    ConfigDict,
     Field,
     field_validator,
     model_validator,
@@ -199,6 +200,42 @@ class BreakRule(Strict):
     min_minutes_before_shift_end: int = Field(ge=0, le=1440)
 
 
+ActivityMinutes = Annotated[int, Field(ge=1, le=480)]
+
+
+class ActivityWindowBody(Strict):
+    """When an activity may start (``from: start``: minutes after the shift start) or end
+    (``from: end``: minutes before the shift end)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    from_: Literal["start", "end"] = Field(alias="from")
+    earliest: int = Field(ge=0, le=1440)
+    latest: int = Field(ge=0, le=1440)
+
+
+class BreakActivityBody(Strict):
+    """One activity of a rule set: a break or a lunch of one length or a choice of lengths."""
+
+    kind: Literal["break", "lunch"]
+    minutes: ActivityMinutes | list[ActivityMinutes] = Field(
+        description="one length or a list of allowed lengths, multiples of the queues' interval"
+    )
+    paid: bool
+    window: ActivityWindowBody
+    min_minutes_to_other_end: int = Field(default=0, ge=0, le=1440)
+
+
+class BreakRuleSetBody(Strict):
+    """The activities, in order, of every shift whose paid length lies in
+    ``[min_paid_minutes, max_paid_minutes)`` (``null``: no upper end)."""
+
+    min_paid_minutes: int = Field(ge=0, le=1440)
+    max_paid_minutes: int | None = Field(default=None, ge=1, le=1440)
+    min_work_between_activities_minutes: int = Field(default=0, ge=0, le=480)
+    any_order: bool = False
+    activities: list[BreakActivityBody] = Field(max_length=4)
+
+
 class ShiftRulesBody(Strict):
     """Shift rules of a site (the roster instance ``rules`` block) and objective weights."""
 
@@ -234,6 +271,13 @@ class ShiftRulesBody(Strict):
         description="shifts of at least this paid length take a 15-min break (60-150 min after "
         "the start), an unpaid 30-60 min lunch (180-300 min after the start) and a second 15-min "
         "break (ending 60-150 min before the end); null: break_rule and lunch_rule only",
+    )
+    break_rule_sets: list[BreakRuleSetBody] | None = Field(
+        default=None,
+        max_length=8,
+        description="break rules as data, one set per band of paid shift lengths in ascending "
+        "order (the roster instance's rules.break_rule_sets); when given, break_rule and "
+        "lunch_rule are ignored and two_breaks_and_lunch_from_paid_minutes must be null",
     )
     under_per_agent_interval: float = Field(default=1.0, ge=0.0)
     over_per_agent_interval: float = Field(default=0.1, ge=0.0)

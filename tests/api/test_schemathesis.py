@@ -43,7 +43,14 @@ DOCUMENTED_REJECTIONS: dict[str, str] = {
     "empty_file": r".*",  # an upload without data rows
     "unreadable": r"",  # an actuals upload that is not CSV text (e.g. a PNG)
     # shift rules on the queue's grid (the two-breaks-and-lunch set: 15-min breaks)
-    "off_grid": r"(break_rule|lunch_rule)\..*|shift_.*|two_breaks_and_lunch_from_paid_minutes",
+    "off_grid": r"(break_rule|lunch_rule)\..*|shift_.*|two_breaks_and_lunch_from_paid_minutes|"
+    r"break_rule_sets\..*",
+    # a site's own break rule sets: bands ascending and apart, a window's latest not before its
+    # earliest, a kind paid in every set or none, and not with the two-breaks shortcut
+    "order": r"break_rule_sets\.\d+\..*",
+    "overlap": r"break_rule_sets",
+    "paid": r"break_rule_sets",
+    "conflict": r"two_breaks_and_lunch_from_paid_minutes",
     "invalid": r"cursor",  # a history cursor is opaque: only one the service issued
     "invalid_token_request": r"sites|role",  # token sites must exist; admin tokens take none
     "bad_date_format": r"date_format",  # a strftime format that reads day, month and year
