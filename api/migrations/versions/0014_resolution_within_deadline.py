@@ -37,5 +37,6 @@ def downgrade() -> None:
             batch_op.drop_column(name)
         for name in CALL_COUNTS:
             batch_op.alter_column(name, existing_type=sa.Float(), nullable=False)
-    with op.batch_alter_table("queue", schema=None) as batch_op:
-        batch_op.drop_column("resolution_target")
+    # natively (SQLite >= 3.35): a batch copy of `queue` would drop the old table and, with
+    # foreign keys on, delete every row that cascades from it
+    op.drop_column("queue", "resolution_target")
