@@ -120,9 +120,9 @@ export function renderServiceReport(node, model) {
   const goal = model.hasCalls ? `the goal (${pct(g.service_level, 0)} in ${fmt(g.answer_within_s)} s) · SL basis: ${model.basis}`
     : "the resolution target · deferred queues only: no service level in seconds";
   node.append(
-    html("p", { id: "service-report-summary" }, [`${model.queue} · ${model.missed} of ${model.periods.length}`
-      + ` ${model.grain}s missed ${goal}`]),
-    clientRollup(model) ?? "",
+    html("p", { id: "service-report-summary" }, [`${model.client && !model.hasCalls ? `Client ${model.client}: ` : ""}`
+      + `${model.queue} · ${model.missed} of ${model.periods.length} ${model.grain}s missed ${goal}`]),
+    (model.hasCalls && clientRollup(model)) || "", // its SL / ASA / abandonment counts: calls only
     ...(model.hasCalls ? [serviceLevelChart(model),
       html("p", { class: "chart-note" }, [html("i", { class: "key under" }), " missed · ",
         html("i", { class: "key met-key" }), " met · dots: planned (predicted for the roster) · dashed: goal. "

@@ -38,6 +38,7 @@ def deferred_body() -> dict[str, Any]:
         })  # fmt: skip
     body = ServiceReportRead.model_validate({
         "queue_id": 4, "queue_ids": [4], "queue": "E-mail", "zone": "Europe/Berlin",
+        "client_id": 1, "client": "Acme",
         "grain": "day", "start": "2026-10-04T22:00:00Z", "end": "2026-10-06T22:00:00Z",
         "sl_basis": "answered within 20 s / answered + abandoned calls", "model": "erlang_c",
         "resolution_basis": "deferred queues: items resolved within their queue's deadline",
@@ -56,6 +57,8 @@ def test_a_deferred_queue_shows_its_share_against_the_target_not_an_sl(page: Any
     assert page.locator("#service-report-table").count() == 0
     summary = page.text_content("#service-report-summary") or ""
     assert "1 of 2 days missed the resolution target" in summary and "no service level" in summary
+    assert summary.startswith("Client Acme: E-mail")
+    assert page.locator("#service-report-client").count() == 0  # its counts are of calls only
     assert "target 80% within 2,880 open minutes" in (page.text_content("#resolution-basis") or "")
     rows = page.eval_on_selector_all(
         "#resolution-table tbody tr", "rs => rs.map(r => [...r.cells].map(c => c.textContent))"
