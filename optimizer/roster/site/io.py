@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from optimizer.errors import InputError, Problem
-from optimizer.roster.io import INSTANCE_SCHEMA, _read, load_instance, roster_from_json
+from optimizer.roster.io import (
+    INSTANCE_SCHEMA,
+    INSTANCE_SCHEMA_3,
+    _read,
+    load_instance,
+    roster_from_json,
+)
 from optimizer.roster.io import roster_to_json as core_roster_to_json
 from optimizer.roster.problem import RosterProblem
 from optimizer.roster.site.problem import (
@@ -127,7 +133,10 @@ def _core_document(data: Mapping[str, Any], queues: list[Queue]) -> dict[str, An
                 for t, v in enumerate(row):
                     total[d][t] += v
     doc = {k: v for k, v in data.items() if k not in ("queues", "demand_provenance")}
-    return {**doc, "schema": INSTANCE_SCHEMA, "requirement": total}
+    rules = data.get("rules")
+    own_sets = isinstance(rules, Mapping) and "break_rule_sets" in rules
+    schema = INSTANCE_SCHEMA_3 if own_sets else INSTANCE_SCHEMA  # /3 reads the rule sets
+    return {**doc, "schema": schema, "requirement": total}
 
 
 def load_site_instance(source: Path | str | Mapping[str, Any]) -> SiteProblem:
@@ -142,6 +151,9 @@ def load_site_instance(source: Path | str | Mapping[str, Any]) -> SiteProblem:
     if not isinstance(grid, int) or not isinstance(days, int) or grid <= 0 or 1440 % grid:
         raise InputError([Problem(None, "interval_minutes", "range", "must divide 1440")])
     problems: list[Problem] = []
+    if data.get("overnight_shifts") is True:
+        message = "site rosters do not take overnight shifts yet (single-queue /3 instances do)"
+        problems.append(Problem(None, "overnight_shifts", "unsupported", message))
     raw_queues = data.get("queues")
     if not isinstance(raw_queues, list) or not raw_queues:
         raise InputError([Problem(None, "queues", "missing", "expected a list of queues")])
