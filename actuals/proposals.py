@@ -15,6 +15,7 @@ saved (smallest first). Moves of cross-trained agents between queues: ``actuals.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
@@ -26,7 +27,14 @@ from optimizer.erlang import queue_kpis
 from optimizer.requirements import ServiceGoal, StaffingModel
 from optimizer.roster.check import check_roster
 from optimizer.roster.evaluate import staffed_matrix
-from optimizer.roster.problem import Activity, Roster, RosterProblem, Shift
+from optimizer.roster.problem import (
+    Activity,
+    ActivitySpec,
+    BreakRuleSet,
+    Roster,
+    RosterProblem,
+    Shift,
+)
 
 Kind = Literal["overtime", "early_release", "move_activity", "cross_queue"]
 
@@ -88,29 +96,83 @@ def answered_within(
 STEPS_MIN = (30, 60, 90, 120, 150, 180, 240)  # longer or shorter by these (contract lengths)
 
 
+LEAF_CHECKS = 40  # full rule checks per band when placing a longer shift's activities
+
+
 def _fill(problem: RosterProblem, shift: Shift, from_min: int) -> Shift:
-    """``shift`` with a break / lunch its new length requires and lacks, at the first start
-    (on the grid, not before ``from_min``) its rule allows; unchanged if none fits."""
-    rules = problem.rules
-    for kind, rule in (("break", rules.break_rule), ("lunch", rules.lunch_rule)):
-        if any(a.kind == kind for a in shift.activities) or not rule.required(
-            shift.paid_min(rules) - (0 if rule.paid else rule.duration_min)
-        ):
-            continue
-        first = max(shift.start_min + rule.earliest_start_after_shift_start_min, from_min)
-        last = min(shift.start_min + rule.latest_start_after_shift_start_min,
-                   shift.end_min - rule.min_min_before_shift_end - rule.duration_min)  # fmt: skip
-        grid = problem.interval_min
-        for start in range(-(-first // grid) * grid, last + 1, grid):
-            added = Activity(kind, start, start + rule.duration_min)  # type: ignore[arg-type]
-            trial = dataclasses.replace(
-                shift,
-                activities=tuple(sorted((*shift.activities, added), key=lambda a: a.start_min)),
+    """``shift`` with the activities its new paid length's break rule set requires and it
+    lacks (the site's own rule sets or break + lunch), each at the first start on the grid,
+    not before ``from_min``, its window allows; unchanged if none fits (the candidate is
+    then refused by the rule check)."""
+    for band in problem.rules.bands():
+        orders = itertools.permutations(band.activities) if band.any_order else [band.activities]
+        for order in orders:
+            filled = _fill_band(
+                problem, shift, from_min, dataclasses.replace(band, activities=order)
             )
-            if not _broken_shift(problem, trial):
-                shift = trial
-                break
+            if filled is not None:
+                return filled
     return shift
+
+
+def _fill_band(
+    problem: RosterProblem, shift: Shift, from_min: int, band: BreakRuleSet
+) -> Shift | None:
+    """``shift`` completed to ``band``'s activities (its own kept, in the band's order), or
+    ``None`` when it has an activity the band lacks or no placement passes the check."""
+    kept = sorted(shift.activities, key=lambda a: a.start_min)
+    todo: list[int] = []
+    for i, spec in enumerate(band.activities):
+        if len(kept) > i - len(todo) and kept[i - len(todo)].kind == spec.kind:
+            continue
+        todo.append(i)
+    if len(band.activities) - len(todo) != len(kept):
+        return None
+    checks = [LEAF_CHECKS]
+    return _place(problem, shift, from_min, band, todo, checks)
+
+
+def _starts(shift: Shift, spec: ActivitySpec, length: int, grid: int, from_min: int) -> range:
+    """Grid starts of an activity of ``length`` minutes that its window allows."""
+    lo, hi = spec.window
+    if spec.anchor == "start":
+        first, last = shift.start_min + lo, shift.start_min + hi
+        last = min(last, shift.end_min - spec.min_to_other_end_min - length)
+    else:
+        first, last = shift.end_min - hi - length, shift.end_min - lo - length
+        first = max(first, shift.start_min + spec.min_to_other_end_min)
+    first = max(first, from_min)
+    return range(-(-first // grid) * grid, last + 1, grid)
+
+
+def _place(
+    problem: RosterProblem, shift: Shift, from_min: int, band: BreakRuleSet, todo: list[int],
+    checks: list[int],
+) -> Shift | None:  # fmt: skip
+    """Depth-first placement of the band's activities ``todo`` (indices, in order)."""
+    rules, grid = problem.rules, problem.interval_min
+    if not todo:
+        if not band.applies(shift.paid_min(rules)) or checks[0] <= 0:
+            return None
+        checks[0] -= 1
+        return None if _broken_shift(problem, shift) else shift
+    spec = band.activities[todo[0]]
+    ordered = sorted(shift.activities, key=lambda a: a.start_min)
+    before = ordered[: todo[0]]
+    after = ordered[todo[0] :]
+    gap = band.min_work_between_min
+    for length in spec.durations_min:
+        for start in _starts(shift, spec, length, grid, from_min):
+            if before and start < before[-1].end_min + gap:
+                continue
+            if after and start + length + gap > after[0].start_min:
+                break
+            added = Activity(spec.kind, start, start + length)
+            trial = dataclasses.replace(shift, activities=(*before, added, *after))
+            found = _place(problem, trial, from_min, band, todo[1:], checks)
+            if found is not None or checks[0] <= 0:
+                return found
+    return None
 
 
 def _broken_shift(problem: RosterProblem, shift: Shift) -> bool:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from actuals.proposals import DayService, answered_within, propose
 from optimizer.requirements import ServiceGoal, StaffingModel
+from optimizer.roster.break_rules import two_breaks_and_lunch
 from optimizer.roster.check import check_roster
 from optimizer.roster.io import load_instance
 from optimizer.roster.problem import Activity, Roster, Shift
@@ -51,3 +54,26 @@ def test_no_overtime_beyond_the_weekly_maximum() -> None:
     proposals = propose(problem, ROSTER, SERVICE)
     assert not [p for p in proposals if p.kind == "overtime"]
     assert all(check_roster(problem, p.roster) == [] for p in proposals)
+
+
+def test_overtime_gets_the_activities_of_the_sites_own_rule_set() -> None:
+    """With break rules as data (two breaks and a lunch from 7.5 paid hours), a 6-hour shift
+    made 8 hours long takes its second break in the window before the shift's end; before,
+    proposals placed only the old break and lunch, so that overtime was never proposed."""
+    doc = tiny_instance([agent("A1", days=3)])
+    doc["schema"] = "staffwise-roster-instance/3"
+    part_time = next(c for c in doc["contracts"] if c["id"] == "PT")
+    part_time.update(shift_paid_minutes=[240, 360, 480], max_weekly_paid_minutes=1200)
+    problem = load_instance(doc)
+    problem = dataclasses.replace(problem, rules=two_breaks_and_lunch(problem.rules, 450))
+    six = Shift("A1", 2, 600, 990, (Activity("break", 660, 675), Activity("lunch", 780, 810)))
+    roster = Roster(shifts=(ROSTER.shifts[0], six))
+    assert check_roster(problem, roster) == []
+    proposals = propose(problem, roster, SERVICE)
+    assert all(check_roster(problem, p.roster) == [] for p in proposals)
+    longer = [p for p in proposals if p.kind == "overtime" and p.paid_min == 120]
+    assert longer, "6 h -> 8 h with a second break"
+    [shift] = [s for s in longer[0].roster.shifts if s.day == 2]
+    kinds = [a.kind for a in shift.activities]
+    assert kinds == ["break", "lunch", "break"]
+    assert 60 <= shift.end_min - shift.activities[2].end_min <= 150
