@@ -12,7 +12,7 @@ Deferred queues (``QueueActuals.deferred``: e-mail, tickets) have no service lev
 their figure is the share of items resolved within their deadline (``resolution_*`` columns,
 ``resolution_figures``); their rows count in no call figure, SL, attribution or plan. A report
 of deferred queues only has null SL, ASA, abandonment and goal columns, and ``met`` is the
-resolution verdict (None where no target judges it).
+resolution verdict (None where no target judges it); beside live queues ``met`` stays theirs.
 """
 
 from __future__ import annotations
@@ -245,13 +245,16 @@ RESOLUTION_COLUMNS = (
 RESOLUTION_SUMS = ["offered", "resolved", "resolved_within_deadline"]
 
 
-def _queue_resolution(queue: QueueActuals, labels: np.ndarray) -> pd.DataFrame:
+def _queue_resolution(queue: QueueActuals, zone: str, grain: Grain, week_start_day: int
+                      ) -> pd.DataFrame:  # fmt: skip
     """One deferred queue's items arrived, resolved and resolved within the deadline per
     period, its backlog at the period's end (its last interval giving one) and its target."""
-    frame = queue.actual.reindex(columns=["offered", *DEFERRED_COLUMNS]).astype(float)
-    groups = frame.groupby(labels, sort=True)
+    actual = queue.actual.sort_values("interval_start")
+    labels = period_labels(actual["interval_start"], zone, grain, week_start_day)
+    frame = actual.reindex(columns=["offered", *DEFERRED_COLUMNS]).astype(float)
+    groups = frame.groupby(labels.to_numpy(), sort=True)
     out = groups[RESOLUTION_SUMS].sum().rename(columns={"offered": "items"})
-    out["backlog"] = groups["backlog"].last()  # last non-NaN of the (sorted) period
+    out["backlog"] = groups["backlog"].last()  # the last non-NaN of the period
     target = queue.resolution_target
     out["target"] = np.nan if target is None else float(target)
     return out
@@ -267,12 +270,7 @@ def resolution_figures(
     ``resolution_met`` (share >= target; None when either is NaN), ``resolution_trend``
     (change of the share from the previous period) and ``backlog`` (items open at the
     period's end, summed over the queues; NaN where none gave one)."""
-    parts = []
-    for queue in queues:
-        ordered = QueueActuals(queue.actual.sort_values("interval_start"), queue.plan,
-                               queue.model, resolution_target=queue.resolution_target)  # fmt: skip
-        labels = period_labels(ordered.actual["interval_start"], zone, grain, week_start_day)
-        parts.append(_queue_resolution(ordered, labels.to_numpy()))
+    parts = [_queue_resolution(q, zone, grain, week_start_day) for q in queues]
     if not parts:
         return pd.DataFrame(columns=list(RESOLUTION_COLUMNS))
     frame = pd.concat(parts)
@@ -296,13 +294,15 @@ def resolution_figures(
 
 
 def _verdict(periods: pd.DataFrame, goal: Goal, live: bool) -> pd.Series:
-    """``met``: the SL goal (where the period has calls) and the resolution target (where
-    judged); without live queues the resolution verdict alone (None: not judged)."""
-    resolution = periods.get("resolution_met", pd.Series(None, index=periods.index, dtype=object))
+    """``met``: the live queues' goal (SL, ASA and abandonment ceilings; None in a period
+    without calls), the deferred queues' verdict being ``resolution_met`` beside it; without
+    live queues the resolution verdict (None: not judged)."""
     if not live:
+        resolution = periods["resolution_met"]
         return resolution.astype(object).where(resolution.notna(), None)
-    calls = _met(periods, goal).where(periods["service_level"].notna(), True)
-    return calls & (resolution.fillna(True) != False)  # noqa: E712 - None/NaN: not judged
+    calls = _met(periods, goal)
+    known = periods["service_level"].notna()
+    return calls if known.all() else calls.astype(object).where(known, None)
 
 
 def _live_report(

@@ -196,6 +196,9 @@ def resolution_text(report: ServiceReportRead) -> str:
         head = "No resolution target: the share is reported, met/missed not judged."
     else:
         head = f"Resolution target: {_pct(target)} of items resolved within {within}."
+    judged = [p.resolution_met for p in report.periods if p.resolution_met is not None]
+    if judged:
+        head += f" {judged.count(False)} of {len(judged)} judged periods below it."
     return f"{head} Resolution basis: {report.resolution_basis}."
 
 

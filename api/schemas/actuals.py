@@ -96,8 +96,9 @@ class ServicePeriod(BaseModel):
     aht_s: float | None
     goal_sl: float | None
     met: bool | None = Field(
-        description="SL goal (and ASA, abandonment ceilings) met and resolution target not "
-        "missed; deferred queues only: the resolution verdict (null: no target)"
+        description="live queues: SL goal (and ASA, abandonment ceilings) met (null in a "
+        "period without calls; the deferred queues' verdict is resolution_met); deferred "
+        "queues only: the resolution verdict (null: no target)"
     )
     sl_trend: float | None
     items: float | None = Field(default=None, description="deferred queues: items arrived")

@@ -166,7 +166,8 @@ export function resolutionSection(model) {
     html("td", { class: "text" }, [shareBar(p)]),
   ]));
   return [
-    html("h3", {}, ["Resolution within deadline"]),
+    html("h3", { id: "resolution-head" }, [`Resolution within deadline · ${model.periods.filter((p) => p.resolution_met === false).length}`
+      + ` of ${model.periods.filter((p) => p.resolution_met === true || p.resolution_met === false).length} judged ${model.grain}s below target`]),
     html("p", { class: "chart-note", id: "resolution-basis" }, [model.resolutionBasis
       + (model.goal.resolution_target === null || model.goal.resolution_target === undefined ? ""
         : ` · target ${pct(model.goal.resolution_target, 0)}`)

@@ -58,6 +58,9 @@ def test_a_deferred_queue_shows_its_share_against_the_target_not_an_sl(page: Any
     summary = page.text_content("#service-report-summary") or ""
     assert "1 of 2 days missed the resolution target" in summary and "no service level" in summary
     assert summary.startswith("Client Acme: E-mail")
+    assert page.text_content("#resolution-head") == (
+        "Resolution within deadline · 1 of 2 judged days below target"
+    )
     assert page.locator("#service-report-client").count() == 0  # its counts are of calls only
     assert "target 80% within 2,880 open minutes" in (page.text_content("#resolution-basis") or "")
     rows = page.eval_on_selector_all(
