@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, WithJsonSchema, model_validator
 
 from api.schemas.common import Page, PlanDate, Strict
+
+# JSON object keys are strings: the schema states that they are queue ids (digits) and that no
+# other key is taken; the body's keys arrive as ints.
+RequirementIds = Annotated[
+    dict[int, Annotated[int, Field(ge=1)]],
+    WithJsonSchema(
+        {
+            "type": "object",
+            "patternProperties": {"^[1-9][0-9]{0,17}$": {"type": "integer", "minimum": 1}},
+            "additionalProperties": False,
+        }
+    ),
+]
 
 
 class CrossTraining(Strict):
@@ -41,7 +54,7 @@ class SiteRosterJobCreate(Strict):
     queue_ids: list[int] | None = Field(
         default=None, min_length=1, max_length=64, description="default: every queue of the site"
     )
-    requirement_ids: dict[int, int] = Field(
+    requirement_ids: RequirementIds = Field(
         default_factory=dict, description="queue id -> requirement id (default: the newest)"
     )
     cross_training: list[CrossTraining] = Field(default_factory=list, max_length=64)
