@@ -9,8 +9,13 @@ agent-level local search (:func:`local_search`: breaks, lunches, starts, days, l
 on its agents' shifts. Beyond that requirement an agent's time is worth
 :data:`DEFERRED_VALUE` when the set has a deferred queue (e-mail work waiting: the carry-over
 price is 0.05 per 15 work-minutes) and costs the idle price otherwise. All skill sets move at
-once; the exact cost of the result decides (a round that is not cheaper is dropped and the
-polish stops). Every move keeps the agent's rules, so a valid roster stays valid.
+once; the exact cost of the result decides (a round that is not cheaper is dropped).
+
+With deferred work, these ``live`` rounds alternate with ``trade`` rounds
+(:mod:`optimizer.roster.site.trade`): sets without deferred work move their idle time to where
+they can take live cover over from e-mail-skilled agents, which the per-set need cannot see.
+The polish stops when neither kind gains. Every move keeps the agent's rules, so a valid
+roster stays valid.
 """
 
 from __future__ import annotations
@@ -27,15 +32,18 @@ from optimizer.roster.shifts import ShiftType
 from optimizer.roster.site.cost import allocation_values, site_cost
 from optimizer.roster.site.model import skill_groups
 from optimizer.roster.site.problem import SiteProblem, SiteRoster
+from optimizer.roster.site.trade import RoundRun, trade_round
 
 __all__ = ["polish_site"]
 
 DEFERRED_VALUE = 0.01  # per agent-interval beyond the live need, for a set with deferred work
+ROUND_SHARE = 0.35  # of the time left: a round after the first
 
 
-def _live_need(
-    site: SiteProblem, skills: frozenset[str], values: dict[str, float]
-) -> tuple[tuple[int, ...], ...]:
+Need = dict[frozenset[str], tuple[tuple[int, ...], ...]]
+
+
+def _live_need(site: SiteProblem, skills: frozenset[str], values: dict[str, float]) -> Need:
     """Per day and interval: the set's live cover in the LP plus the uncovered requirement of
     its live queues, rounded."""
     core = site.core
@@ -51,18 +59,29 @@ def _live_need(
                     need += values.get(f"under[{q.id},{d},{t}]", 0.0)
             row.append(math.floor(need + 0.5))
         rows.append(tuple(row))
-    return tuple(rows)
+    return {skills: tuple(rows)}
+
+
+def live_needs(site: SiteProblem, roster: Roster, agents: tuple[Agent, ...]) -> Need:
+    """Every skill set's need from the exact cost LP of ``roster``: its own live cover plus
+    the uncovered requirement of its live queues."""
+    values = allocation_values(site, SiteRoster(roster))
+    out: Need = {}
+    for skills, _ in skill_groups(site, agents):
+        out.update(_live_need(site, skills, values))
+    return out
 
 
 def _group_problem(
-    site: SiteProblem, skills: frozenset[str], members: tuple[Agent, ...], values: dict[str, float]
+    site: SiteProblem, skills: frozenset[str], members: tuple[Agent, ...], need: Need
 ) -> RosterProblem:
     core = site.core
     deferred = any(e.id in skills for e in site.deferred)
     over = -DEFERRED_VALUE if deferred else core.weights.over_per_agent_interval
     weights = replace(core.weights, over_per_agent_interval=over)
-    need = _live_need(site, skills, values)
-    return dataclasses.replace(core, agents=members, requirement=need, weights=weights)
+    zero = tuple((0,) * core.intervals_per_day for _ in range(core.days))
+    requirement = need.get(skills, zero)
+    return dataclasses.replace(core, agents=members, requirement=requirement, weights=weights)
 
 
 def _round(
@@ -72,16 +91,16 @@ def _round(
     agents: tuple[Agent, ...],
     deadline: float,
     should_stop: Callable[[], bool] | None,
+    need: Need,
 ) -> Roster:
-    """Every skill set's agents searched against its LP-guided need; the joined roster."""
-    values = allocation_values(site, SiteRoster(roster))
+    """Every skill set's agents searched against its ``need``; the joined roster."""
     groups = skill_groups(site, agents)
     ids = {a.id for a in agents}
     shifts = [s for s in roster.shifts if s.agent not in ids]
     for i, (skills, members) in enumerate(groups):
         mine = {a.id for a in members}
         own = Roster(tuple(s for s in roster.shifts if s.agent in mine))
-        problem = _group_problem(site, skills, members, values)
+        problem = _group_problem(site, skills, members, need)
         end = time.monotonic() + max(0.2, (deadline - time.monotonic()) / (len(groups) - i))
         try:
             better, _ = local_search(problem, types, members, own, end, LocalSearchOptions(),
@@ -90,6 +109,15 @@ def _round(
             better = own
         shifts += better.shifts
     return Roster(tuple(shifts))
+
+
+def _next(site: SiteProblem, best: Roster, kind: str, run: RoundRun) -> Roster:
+    """One round of ``kind``: ``live`` (each set against its own live need) or ``trade``
+    (sets without deferred work take live cover over, :mod:`trade`)."""
+    if kind == "trade":
+        return trade_round(site, best, run)
+    need = live_needs(site, best, run.agents)
+    return _round(site, best, run.types, run.agents, run.deadline, run.should_stop, need)
 
 
 def polish_site(
@@ -101,18 +129,32 @@ def polish_site(
     should_stop: Callable[[], bool] | None = None,
 ) -> tuple[Roster, float]:
     """The cheapest roster of the rounds (``roster`` itself when none is cheaper) and its
-    exact cost; rounds run while there is time for one (two cost LPs and a search) and leave
-    the caller time for one more cost LP before ``deadline``."""
+    exact cost. Rounds alternate ``live`` and, with deferred work, ``trade``
+    (:func:`_next`); the first gets half the time (all of it without deferred work), later
+    ones :data:`ROUND_SHARE` of what is left (a trade round's targets are worth re-solving
+    often); a kind that does not gain is skipped until the other gains, and the polish stops
+    when neither does. Rounds run while
+    there is time for one (about three cost LPs and a search) and leave the caller time for
+    one more cost LP before ``deadline``."""
     start = time.monotonic()
     best, cost = roster, site_cost(site, SiteRoster(roster)).cost
     lp_s = max(0.1, time.monotonic() - start)  # one exact cost LP on this machine now
-    while deadline - time.monotonic() > 6 * lp_s:
+    kinds = ["live", "trade"] if site.deferred else ["live"]
+    failed: set[str] = set()
+    share = 0.5 if len(kinds) > 1 else 1.0
+    while deadline - time.monotonic() > 8 * lp_s and len(failed) < len(kinds):
         if should_stop is not None and should_stop():
             break
-        search_end = deadline - 3.5 * lp_s  # its cost LP, the caller's scoring and check
-        candidate = _round(site, best, types, agents, search_end, should_stop)
+        kind = next(k for k in kinds if k not in failed)
+        room = deadline - 3.5 * lp_s - time.monotonic()  # its cost LP, the caller's scoring
+        search_end = time.monotonic() + max(share * room, min(room, 6 * lp_s))
+        candidate = _next(site, best, kind, RoundRun(types, agents, search_end, should_stop))
         new = site_cost(site, SiteRoster(candidate)).cost
+        share = ROUND_SHARE
         if new >= cost - 1e-9:
-            break
+            failed.add(kind)
+            continue
         best, cost = candidate, new
+        failed = set()
+        kinds = kinds[1:] + kinds[:1] if kind == kinds[0] else kinds
     return best, cost

@@ -1,0 +1,153 @@
+"""A polish round that trades between skill sets: sets without deferred work move their idle
+time to where they can take live cover over from e-mail-skilled agents.
+
+The exact cost LP of a roster allocates each interval's agents on the phone; an agent whose
+skill set has no deferred queue sits idle (0.1 per agent-interval) wherever its live queues are
+covered, while agents with the e-mail skill may be covering those same queues with e-mail
+waiting (0.05 per 15 work-minutes carried over). The per-set polish
+(:mod:`optimizer.roster.site.polish`) cannot see that trade: a set's need there is its own live
+cover. The redistributing LP (:mod:`optimizer.roster.site.targets`) says where each set's time
+on the phone would take cover over; here each set without deferred work gets a gain table of
+three levels per interval (its agent-level search is today's, :mod:`local_search`, on that
+table):
+
+* up to its live cover in the roster's LP: the under-coverage weight (keep what it covers);
+* then, up to its live cover in the redistributing LP: :data:`TAKEOVER_VALUE` (an e-mail-skilled
+  agent freed for the work waiting);
+* beyond: the idle price.
+
+E-mail-skilled sets keep their shifts in this round; the exact LP moves them to e-mail where
+they were relieved. The caller keeps the round only if the exact cost falls.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from optimizer.roster import local_search as ls
+from optimizer.roster.local_state import DayRules, State
+from optimizer.roster.problem import Agent, Roster, RosterProblem
+from optimizer.roster.shifts import ShiftType
+from optimizer.roster.site.cost import allocation_values
+from optimizer.roster.site.model import skill_groups
+from optimizer.roster.site.problem import SiteProblem, SiteRoster
+from optimizer.roster.site.targets import redistributed_values
+
+__all__ = ["TAKEOVER_VALUE", "RoundRun", "live_cover", "trade_round"]
+
+TAKEOVER_VALUE = 0.05  # per agent-interval of live cover taken over (carry-over price)
+BAND = 6  # the redistributing LP's counts: within this many agents of the roster's
+
+Rows = NDArray[np.float64]
+
+
+def live_cover(site: SiteProblem, skills: frozenset[str], values: dict[str, float]) -> Rows:
+    """Per day and interval: the set's live cover in an LP solution plus the uncovered
+    requirement of its live queues."""
+    core = site.core
+    label = str(sorted(skills))
+    out = np.zeros((core.days, core.intervals_per_day))
+    for q in site.live:
+        if q.id not in skills:
+            continue
+        for d, row in enumerate(q.requirement):
+            for t, req in enumerate(row):
+                if req > 0:
+                    out[d, t] += values.get(f"a[{label},{q.id},{d},{t}]", 0.0)
+                    out[d, t] += values.get(f"under[{q.id},{d},{t}]", 0.0)
+    return out
+
+
+def _table(problem: RosterProblem, need: Rows, extra: Rows, most: int) -> Rows:
+    """``table[d, t, k]``: gain of the ``k+1``-th agent (three levels, module docstring)."""
+    w = problem.weights
+    k = np.arange(most + 1)[None, None, :]
+    low = np.floor(need + 0.5)[:, :, None]
+    high = low + extra[:, :, None]
+    table = np.full((problem.days, problem.intervals_per_day, most + 1), -w.over_per_agent_interval)
+    table = np.where(k < high, TAKEOVER_VALUE, table)
+    return np.where(k < low, w.under_per_agent_interval, table)
+
+
+def search_on_table(
+    problem: RosterProblem,
+    types: list[ShiftType],
+    members: tuple[Agent, ...],
+    roster: Roster,
+    table: Rows,
+    deadline: float,
+    should_stop: Callable[[], bool] | None = None,
+) -> Roster:
+    """Today's agent-level search (:func:`local_search`: annealing, then descent; its moves
+    and state, used as they are) on a given gain table instead of the problem's requirement;
+    never a costlier roster on that table."""
+    options = ls.LocalSearchOptions()
+    state = State(problem, types, members, roster, options.objective)
+    state.table = table
+    search = ls._Search(state, DayRules(problem, types), members, options.seed)
+    start = time.monotonic()
+    ls._anneal(search, members, start + options.anneal_share * (deadline - start), options,
+               should_stop)  # fmt: skip
+    order = list(members)
+    while time.monotonic() < deadline and not (should_stop is not None and should_stop()):
+        search.rng.shuffle(order)
+        if sum(search.descend(a) for a in order if time.monotonic() < deadline) > -1e-9:
+            break
+    return state.roster()
+
+
+def _capped(site: SiteProblem, members: tuple[Agent, ...], own: Roster) -> tuple[Agent, ...]:
+    """The agents with their weekly paid time capped at the roster's: a move gains by leaving
+    idle intervals, never by adding paid time (its extra cover would mostly be idle)."""
+    paid: dict[str, int] = {}
+    for s in own.shifts:
+        paid[s.agent] = paid.get(s.agent, 0) + s.paid_min(site.core.rules)
+    return tuple(
+        dataclasses.replace(a, max_weekly_paid_min=min(a.max_weekly_paid_min, paid.get(a.id, 0)))
+        for a in members
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RoundRun:
+    """What a polish round searches with: shift types, agents, its deadline, a stop poll."""
+
+    types: list[ShiftType]
+    agents: tuple[Agent, ...]
+    deadline: float
+    should_stop: Callable[[], bool] | None = None
+
+
+def trade_round(site: SiteProblem, roster: Roster, run: RoundRun) -> Roster:
+    """Every set without deferred work that can take cover over searched on its three-level
+    table (weekly paid time capped at the roster's); the joined roster."""
+    types, agents, deadline, should_stop = run.types, run.agents, run.deadline, run.should_stop
+    now = allocation_values(site, SiteRoster(roster))
+    deferred = frozenset(e.id for e in site.deferred)
+    moved = redistributed_values(site, SiteRoster(roster), BAND, deferred)
+    tables = []
+    for skills, members in skill_groups(site, agents):
+        need = live_cover(site, skills, now)
+        extra = np.floor(np.maximum(0.0, live_cover(site, skills, moved) - need) + 0.5)
+        if not skills & deferred and extra.any():  # only sets that can take cover over
+            tables.append((members, need, extra))
+    ids = {a.id for members, _, _ in tables for a in members}
+    shifts = [s for s in roster.shifts if s.agent not in ids]
+    for i, (members, need, extra) in enumerate(tables):
+        mine = {a.id for a in members}
+        own = Roster(tuple(s for s in roster.shifts if s.agent in mine))
+        capped = _capped(site, members, own)
+        problem = dataclasses.replace(site.core, agents=capped)
+        end = time.monotonic() + max(0.2, (deadline - time.monotonic()) / (len(tables) - i))
+        table = _table(problem, need, extra, len(members))
+        with contextlib.suppress(ValueError):  # a shift that is not a type: the set keeps it
+            own = search_on_table(problem, types, capped, own, table, end, should_stop)
+        shifts += own.shifts
+    return Roster(tuple(shifts))
