@@ -4,6 +4,12 @@ Each agent (one representative per identical profile) gets a one-agent CP-SAT mo
 shift types they may work. If it is infeasible, rule families are dropped one at a time
 (deletion filter) until a minimal conflicting set remains; the explanation names the agent and
 those rules ("availability" is always part of the conflict: it defines the shift choices).
+
+The one-agent models are first solved :data:`BATCH` at a time as one model of independent
+parts: when it has a solution every agent of the batch has a valid week (the usual case; the
+one-by-one solves took 8.3 s on M-2 under load and 27 s on L-1, in batches 3.0 s and 9.8 s);
+only the agents of a batch without one (infeasible, or no answer in :data:`JOINT_S`) are
+checked one by one.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from optimizer.roster.shifts import ShiftType
 __all__ = ["Explanation", "explain_agents"]
 
 FEASIBLE_S = 5.0  # per one-agent model
+BATCH = 50  # profiles per joint model
+JOINT_S = 5.0  # per joint model
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,15 +41,34 @@ class Explanation:
     message: str
 
 
+def _add_agent(
+    model: cp_model.CpModel,
+    problem: RosterProblem,
+    agent: Agent,
+    types: list[ShiftType],
+    families: tuple[str, ...],
+) -> None:
+    y: AgentDayVars = {}
+    for st in types:
+        y.setdefault(st.day, {})[st] = model.new_bool_var(f"y[{agent.id},{st.index}]")
+    add_agent_rules(model, problem, agent, y, families)
+
+
 def _feasible(
     problem: RosterProblem, agent: Agent, types: list[ShiftType], families: tuple[str, ...]
 ) -> bool:
     model = cp_model.CpModel()
-    y: AgentDayVars = {}
-    for st in types:
-        y.setdefault(st.day, {})[st] = model.new_bool_var(f"y[{st.index}]")
-    add_agent_rules(model, problem, agent, y, families)
+    _add_agent(model, problem, agent, types, families)
     return cpsat.found(cpsat.run(model, FEASIBLE_S, workers=1))
+
+
+def _all_feasible(problem: RosterProblem, agents: list[Agent], types: list[ShiftType]) -> bool:
+    """True when every agent of ``agents`` has a valid week (one model of independent parts;
+    False also when it finds no answer within :data:`JOINT_S`)."""
+    model = cp_model.CpModel()
+    for agent in agents:
+        _add_agent(model, problem, agent, agent_shift_types(problem, types, agent), AGENT_FAMILIES)
+    return cpsat.found(cpsat.run(model, JOINT_S, workers=1))
 
 
 def _conflict(problem: RosterProblem, agent: Agent, types: list[ShiftType]) -> tuple[str, ...]:
@@ -67,7 +94,12 @@ def _profile(agent: Agent) -> tuple[object, ...]:
 
 def explain_agents(problem: RosterProblem, types: list[ShiftType]) -> list[Explanation]:
     """One explanation per agent who has no individually valid week."""
+    reps = list({_profile(a): a for a in problem.agents}.values())
     verdict: dict[tuple[object, ...], tuple[str, ...] | None] = {}
+    for i in range(0, len(reps), BATCH):
+        batch = reps[i : i + BATCH]
+        if _all_feasible(problem, batch, types):
+            verdict.update((_profile(a), None) for a in batch)
     out = []
     for agent in problem.agents:
         key = _profile(agent)
