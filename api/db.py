@@ -8,7 +8,7 @@ through psycopg 3 (``postgresql+psycopg://``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from typing import Any
@@ -16,7 +16,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -89,7 +89,46 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest revision (``alembic upgrade head``)."""
+    migrate(engine, command.upgrade, "head")
+
+
+def migrate(engine: Engine, action: Callable[[Config, str], None], revision: str) -> None:
+    """``action`` (``command.upgrade`` or ``command.downgrade``) to ``revision`` in one
+    transaction, SQLite's foreign keys off while it runs (:func:`foreign_keys_off`)."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
+    with engine.connect() as connection, foreign_keys_off(connection), connection.begin():
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        action(config, revision)
+        check_foreign_keys(connection)
+
+
+@contextmanager
+def foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """SQLite's foreign keys off on ``connection`` (not yet in a transaction: the pragma is a
+    no-op inside one) until the block ends; nothing elsewhere. Alembic's batch mode needs it:
+    a batch step copies a table and drops the old one, and with the keys on, dropping a parent
+    table (queue, job, contract) deleted every row that cascades from it."""
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        _foreign_keys(connection, "OFF")
+    try:
+        yield
+    finally:
+        if sqlite:
+            _foreign_keys(connection, "ON")
+
+
+def _foreign_keys(connection: Connection, state: str) -> None:
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    raw.execute(f"PRAGMA foreign_keys = {state}")
+
+
+def check_foreign_keys(connection: Connection) -> None:
+    """On SQLite, raise (rolling the migration back) when a row points at no parent
+    (``PRAGMA foreign_key_check``); PostgreSQL checks its keys itself."""
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"migration left {len(broken)} broken foreign keys, first {broken[0]}")

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import api.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
-from api.db import make_engine
+from api.db import check_foreign_keys, foreign_keys_off, make_engine
 from api.settings import Settings
 
 target_metadata = SQLModel.metadata
@@ -34,8 +34,13 @@ def run_migrations_online() -> None:
         _run(connection)
         return
     engine = make_engine(Settings().database_url)
-    with engine.begin() as own_connection:
-        _run(own_connection)
+    with (
+        engine.connect() as own,
+        foreign_keys_off(own),
+        own.begin(),
+    ):
+        _run(own)
+        check_foreign_keys(own)
     engine.dispose()
 
 
