@@ -35,7 +35,9 @@ from api.tables import (
 )
 
 INTERVAL_FIELDS = (*ACTUAL_COLUMNS[1:], *DEFERRED_COLUMNS)
-DEFERRED_CHANNELS = frozenset({"email"})  # as site rosters (api.convert.site_roster) take them
+DEFERRED_CHANNELS = frozenset(
+    {"email"}
+)  # also site rosters' deferred work (api.convert.site_roster)
 
 
 RESOLUTION_BASIS = (

@@ -8,9 +8,10 @@ from typing import Any
 
 from api.schemas import BreakRule, ShiftRulesBody
 from api.tables import ShiftRules
-from forecasting.errors import Problem
+from forecasting.errors import InvalidInput, Problem
 from optimizer.roster import problem as rp
 from optimizer.roster.break_rules import parse_rule_sets, two_breaks_and_lunch
+from optimizer.roster.diagnose import grid_conflicts
 
 OBJECTIVE_FIELDS = (
     "under_per_agent_interval",
@@ -128,3 +129,19 @@ def api_field(field: str, own_sets: bool = False) -> str:
         if name.startswith(f"{kind}."):
             name = f"{kind}_rule." + name.removeprefix(f"{kind}.")
     return name
+
+
+def check_grid(problem: rp.RosterProblem) -> None:
+    """A 422 naming the fields when the queue's interval and the site's shift rules or the
+    agents' contracts cannot give a valid roster (e.g. a 15-min break on a 30-min queue):
+    ``shift_rules.break_rule.duration_minutes``, ``contracts[PT].shift_paid_minutes``."""
+    own = own_rule_sets(problem.rules)
+    problems = []
+    for c in grid_conflicts(problem.interval_min, problem.rules, problem.contracts):
+        field = c.field
+        if field.startswith("rules."):
+            field = "shift_rules." + api_field(field, own)
+        message = f"queue interval {problem.interval_min} min: {c.message}"
+        problems.append(Problem(None, field, c.code, message))
+    if problems:
+        raise InvalidInput(problems)

@@ -27,19 +27,17 @@ import numpy as np
 import pandas as pd
 from sqlmodel import Session, SQLModel, col, select
 
+from api.convert.actuals import is_deferred
 from api.convert.roster import _agent_contracts, _agents, _window, local_week_grid, rotate_week
-from api.convert.rules import api_field, core_rules, core_weights, rules_body
+from api.convert.rules import check_grid, core_rules, core_weights, rules_body
 from api.convert.weeks import week_start_problem
 from api.errors import ID_MAX, ID_MIN
 from api.schemas.site_rosters import CrossTraining, SiteRosterJobCreate
 from api.tables import Agent, Contract, Forecast, Queue, Requirement, ShiftRules, Site, TimeOff
 from forecasting.errors import InvalidInput, Problem
 from optimizer.roster import problem as rp
-from optimizer.roster.diagnose import grid_conflicts
 from optimizer.roster.site.cost import on_phone
 from optimizer.roster.site.problem import DeferredQueue, LiveQueue, SiteProblem, SiteRoster
-
-DEFERRED_CHANNELS = frozenset({"email"})
 
 
 @dataclass(frozen=True)
@@ -149,7 +147,7 @@ def _core_queue(
     session: Session, site: Site, queue: Queue, body: SiteRosterJobCreate
 ) -> tuple[LiveQueue | DeferredQueue, SQLModel]:
     """The core queue and the requirement or forecast row it was built from."""
-    if queue.channel in DEFERRED_CHANNELS:
+    if is_deferred(queue):
         if queue.deadline_minutes is None:
             raise _fail(f"queues.{queue.id}.deadline_minutes", "missing",
                         f"e-mail queue {queue.id} ({queue.name}) needs deadline_minutes "
@@ -183,18 +181,6 @@ def _site_agents(session: Session, site_id: int, queue_ids: set[int]) -> list[Ag
     return [a for a in rows if queue_ids & set(a.queue_ids)]
 
 
-def _check_grid(problem: rp.RosterProblem) -> None:
-    """A 422 naming the fields when the rules or contracts are off the queues' grid."""
-    conflicts = grid_conflicts(problem.interval_min, problem.rules, problem.contracts)
-    problems = [
-        Problem(None, "shift_rules." + api_field(c.field) if c.field.startswith("rules.")
-                else c.field, c.code, f"queue interval {problem.interval_min} min: {c.message}")
-        for c in conflicts
-    ]  # fmt: skip
-    if problems:
-        raise InvalidInput(problems)
-
-
 def _core(session: Session, site: Site, grid: int, agents: list[Agent],
           body: SiteRosterJobCreate) -> rp.RosterProblem:  # fmt: skip
     """The site's core problem with the need at zero (set by :func:`load_site_input`)."""
@@ -209,7 +195,7 @@ def _core(session: Session, site: Site, grid: int, agents: list[Agent],
         agents=tuple(_agents(session, agents, contracts, body.week_start)),
         weights=core_weights(rules),
     )  # fmt: skip
-    _check_grid(problem)
+    check_grid(problem)
     return problem
 
 

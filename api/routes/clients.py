@@ -1,10 +1,11 @@
 """Clients: who the centre reports to, with the service targets agreed with them (SL X % in
 Y s, optional ASA and abandonment ceilings) and the queues they own. A queue belongs to at
 most one client (409 otherwise); a client's queues share a zone and week (the report's days)
-and count answered-within at the client's threshold (422 ``mixed_sites`` /
-``threshold_mismatch`` naming ``queue_ids``). ``GET /v1/reports/service?client_id=`` reports
-on them against the client's targets. Clients are bound to no site: a site-bound token
-cannot reach them (403)."""
+and their calls count answered-within at the client's threshold (422 ``mixed_sites`` /
+``threshold_mismatch`` naming ``queue_ids``; deferred queues count items resolved within their
+deadline instead, so any threshold of theirs is not compared).
+``GET /v1/reports/service?client_id=`` reports on them against the client's targets. Clients
+are bound to no site: a site-bound token cannot reach them (403)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from fastapi import APIRouter, Response, status
 from sqlmodel import Session, col, delete, select
 
+from api.convert.actuals import is_deferred
 from api.convert.clients import client_queue_ids
 from api.crud import deleted
 from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404, page
@@ -42,7 +44,7 @@ def _check_queues(session: Session, ids: Sequence[int], client: Client) -> list[
         queue = session.get(Queue, queue_id) if ID_MIN <= queue_id <= ID_MAX else None
         if queue is None:
             raise invalid("queue_ids", "unknown_queue", f"there is no queue {queue_id}")
-        if queue.answer_within_s != client.answer_within_s:
+        if not is_deferred(queue) and queue.answer_within_s != client.answer_within_s:
             within = f"{queue.answer_within_s:g} s, the client's in {client.answer_within_s:g} s"
             raise invalid("queue_ids", "threshold_mismatch",
                           f"queue {queue_id} counts calls answered in {within}")  # fmt: skip

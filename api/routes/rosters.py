@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from api import bodies, fast_reads
 from api.bodies import key_digest
 from api.convert.roster import check_objective, roster_header
-from api.convert.rules import api_field, own_rule_sets
+from api.convert.rules import check_grid
 from api.deps import Limit, Offset, ReadSession, SettingsDep, get_or_404, page
 from api.errors import ApiError, not_found
 from api.fingerprint import INPUTS_KEY, roster_inputs
@@ -31,30 +31,10 @@ from api.schemas import (
 )
 from api.simulated import SimulationParams, simulated_read
 from api.tables import Agent, Contract, Requirement, Roster
-from forecasting.errors import InvalidInput, Problem
-from optimizer.roster.diagnose import grid_conflicts
 from optimizer.roster.io import ROSTER_SCHEMA
-from optimizer.roster.problem import RosterProblem
 
 router = APIRouter(tags=["rosters"])
 RosterSource = Literal["roster_job", "hiring_scenario", "all"]
-
-
-def check_grid(problem: RosterProblem) -> None:
-    """A 422 naming the fields when the queue's interval and the site's shift rules or the
-    agents' contracts cannot give a valid roster (e.g. a 15-min break on a 30-min queue):
-    ``shift_rules.break_rule.duration_minutes``, ``contracts[PT].shift_paid_minutes``."""
-    conflicts = grid_conflicts(problem.interval_min, problem.rules, problem.contracts)
-    problems = []
-    own = own_rule_sets(problem.rules)
-    for c in conflicts:
-        field = (
-            "shift_rules." + api_field(c.field, own) if c.field.startswith("rules.") else c.field
-        )
-        message = f"queue interval {problem.interval_min} min: {c.message}"
-        problems.append(Problem(None, field, c.code, message))
-    if problems:
-        raise InvalidInput(problems)
 
 
 @router.post("/v1/roster-jobs", status_code=202, operation_id="createRosterJob",

@@ -56,6 +56,11 @@ def test_client_rules(client: TestClient, report_queue: tuple[int, int]) -> None
         bad = client.patch(f"/v1/clients/{acme['id']}", json={"queue_ids": ids})
         problem = assert_problem(bad, 422)["errors"][0]
         assert (problem["field"], problem["code"]) == ("queue_ids", code)
+    # an e-mail queue is judged on resolution within its deadline: its goal's seconds are not
+    email = create_queue(client, site_id, name="mail", channel="email", goal={
+        "service_level": 0.8, "answer_within_s": 60})  # fmt: skip
+    both = client.patch(f"/v1/clients/{acme['id']}", json={"queue_ids": [queue_id, email]})
+    assert both.status_code == 200, both.text
     far = create_queue(client, create_site(client, name="Far", zone="Asia/Tokyo"), name="far")
     mixed = client.patch(f"/v1/clients/{acme['id']}", json={"queue_ids": [queue_id, far]})
     assert assert_problem(mixed, 422)["errors"][0]["code"] == "mixed_sites"
