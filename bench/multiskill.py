@@ -15,7 +15,8 @@ paid agent-intervals, carried-over work-minutes) and the polish gain; the publis
 own components are in ``bounds.json``.
 
 Usage: ``.venv/bin/python -m bench.multiskill [--quick] [--only MS-S-9] [--seeds 3]
-[--workers 2]``. The machine is shared: the 1-minute load average is printed with each row.
+[--first-seed 0] [--limit 300] [--workers 2]``. The machine is shared: the 1-minute load
+average is printed with each row.
 """
 
 from __future__ import annotations
@@ -163,6 +164,8 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the rows as JSON")
     parser.add_argument("--no-baseline", action="store_true", help="skip the summed-/1 column")
     parser.add_argument("--seeds", type=int, default=3, help="seeds 0..N-1 per site (default 3)")
+    parser.add_argument("--first-seed", type=int, default=0, help="the first seed (default 0)")
+    parser.add_argument("--limit", type=float, help="time limit per solve (s) for every site")
     args = parser.parse_args()
     folder = data_dir()
     if not (folder / "bounds.json").is_file():
@@ -179,9 +182,10 @@ def main() -> int:
     rows = []
     for name in names:
         mine = []
-        for seed in range(args.seeds):
-            base = not args.no_baseline and seed == 0  # the summed-/1 column: seed 0 only
-            mine.append(run(name, limits[name], args.workers, published, base, seed))
+        for seed in range(args.first_seed, args.first_seed + args.seeds):
+            base = not args.no_baseline and seed == args.first_seed  # summed-/1: first seed
+            limit = args.limit or limits[name]
+            mine.append(run(name, limit, args.workers, published, base, seed))
             print_row(mine[-1])
         print_summary(mine)
         rows += mine

@@ -6,15 +6,19 @@ skill set has no deferred queue sits idle (0.1 per agent-interval) wherever its 
 covered, while agents with the e-mail skill may be covering those same queues with e-mail
 waiting (0.05 per 15 work-minutes carried over). The per-set polish
 (:mod:`optimizer.roster.site.polish`) cannot see that trade: a set's need there is its own live
-cover. The redistributing LP (:mod:`optimizer.roster.site.targets`) says where each set's time
-on the phone would take cover over; here each set without deferred work gets a gain table of
-three levels per interval (its agent-level search is today's, :mod:`local_search`, on that
-table):
+cover. The cover duals of the roster's LP (:mod:`optimizer.roster.site.marginal`) say where
+one more agent on one of a set's live queues is worth something; here each set without
+deferred work gets a gain table of three levels per interval (its agent-level search is
+today's, :mod:`local_search`, on that table):
 
 * up to its live cover in the roster's LP: the under-coverage weight (keep what it covers);
-* then, up to its live cover in the redistributing LP: :data:`TAKEOVER_VALUE` (an e-mail-skilled
-  agent freed for the work waiting);
+* then, where one of its live queues' duals is at least :data:`MIN_GAIN` (a cover worth
+  taking over), for as many agents as e-mail-skilled agents cover live queues there:
+  :data:`TAKEOVER_VALUE` (an e-mail-skilled agent freed for the work waiting);
 * beyond: the idle price.
+
+Its agents' weekly paid time is capped at the roster's, so a move gains by leaving idle
+intervals, not by adding paid time.
 
 E-mail-skilled sets keep their shifts in this round; the exact LP moves them to e-mail where
 they were relieved. The caller keeps the round only if the exact cost falls.
@@ -35,15 +39,14 @@ from optimizer.roster import local_search as ls
 from optimizer.roster.local_state import DayRules, State
 from optimizer.roster.problem import Agent, Roster, RosterProblem
 from optimizer.roster.shifts import ShiftType
-from optimizer.roster.site.cost import allocation_values
+from optimizer.roster.site.marginal import Marginals, marginals
 from optimizer.roster.site.model import skill_groups
 from optimizer.roster.site.problem import SiteProblem, SiteRoster
-from optimizer.roster.site.targets import redistributed_values
 
 __all__ = ["TAKEOVER_VALUE", "RoundRun", "live_cover", "trade_round"]
 
 TAKEOVER_VALUE = 0.05  # per agent-interval of live cover taken over (carry-over price)
-BAND = 6  # the redistributing LP's counts: within this many agents of the roster's
+MIN_GAIN = 0.01  # a queue's cover dual from which taking its cover over is worth something
 
 Rows = NDArray[np.float64]
 
@@ -103,6 +106,15 @@ def search_on_table(
     return state.roster()
 
 
+def _takeover(m: Marginals, skills: frozenset[str]) -> Rows:
+    """Agents of the set whose cover would relieve e-mail-skilled agents, per interval."""
+    worth = np.zeros_like(m.relief, dtype=bool)
+    for qid, gain in m.gain.items():
+        if qid in skills:
+            worth |= gain >= MIN_GAIN
+    return np.where(worth, np.floor(m.relief + 0.5), 0.0)
+
+
 def _capped(site: SiteProblem, members: tuple[Agent, ...], own: Roster) -> tuple[Agent, ...]:
     """The agents with their weekly paid time capped at the roster's: a move gains by leaving
     idle intervals, never by adding paid time (its extra cover would mostly be idle)."""
@@ -129,14 +141,15 @@ def trade_round(site: SiteProblem, roster: Roster, run: RoundRun) -> Roster:
     """Every set without deferred work that can take cover over searched on its three-level
     table (weekly paid time capped at the roster's); the joined roster."""
     types, agents, deadline, should_stop = run.types, run.agents, run.deadline, run.should_stop
-    now = allocation_values(site, SiteRoster(roster))
+    m = marginals(site, SiteRoster(roster))
     deferred = frozenset(e.id for e in site.deferred)
-    moved = redistributed_values(site, SiteRoster(roster), BAND, deferred)
     tables = []
     for skills, members in skill_groups(site, agents):
-        need = live_cover(site, skills, now)
-        extra = np.floor(np.maximum(0.0, live_cover(site, skills, moved) - need) + 0.5)
-        if not skills & deferred and extra.any():  # only sets that can take cover over
+        if skills & deferred:
+            continue
+        need = live_cover(site, skills, m.values)
+        extra = _takeover(m, skills)
+        if extra.any():  # only sets that can take cover over
             tables.append((members, need, extra))
     ids = {a.id for members, _, _ in tables for a in members}
     shifts = [s for s in roster.shifts if s.agent not in ids]
