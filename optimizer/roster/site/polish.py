@@ -131,10 +131,10 @@ def polish_site(
     """The cheapest roster of the rounds (``roster`` itself when none is cheaper) and its
     exact cost. Rounds alternate ``live`` and, with deferred work, ``trade``
     (:func:`_next`); the first gets half the time (all of it without deferred work), later
-    ones :data:`ROUND_SHARE` of what is left (a trade round's targets are worth re-solving
-    often); a kind that does not gain is skipped until the other gains, and the polish stops
-    when neither does. Rounds run while
-    there is time for one (about three cost LPs and a search) and leave the caller time for
+    ones :data:`ROUND_SHARE` of what is left (a trade round's cover duals are worth solving
+    again often), and a round after which no other would fit gets all that is left. A kind
+    that does not gain is skipped until the other gains; the polish stops when neither does.
+    Rounds run while there is time for one (about six cost LPs) and leave the caller time for
     one more cost LP before ``deadline``."""
     start = time.monotonic()
     best, cost = roster, site_cost(site, SiteRoster(roster)).cost
@@ -142,12 +142,13 @@ def polish_site(
     kinds = ["live", "trade"] if site.deferred else ["live"]
     failed: set[str] = set()
     share = 0.5 if len(kinds) > 1 else 1.0
-    while deadline - time.monotonic() > 8 * lp_s and len(failed) < len(kinds):
+    while deadline - time.monotonic() > 6 * lp_s and len(failed) < len(kinds):
         if should_stop is not None and should_stop():
             break
         kind = next(k for k in kinds if k not in failed)
         room = deadline - 3.5 * lp_s - time.monotonic()  # its cost LP, the caller's scoring
-        search_end = time.monotonic() + max(share * room, min(room, 6 * lp_s))
+        part = share * room if room - share * room > 6 * lp_s else room  # else: no next round
+        search_end = time.monotonic() + part
         candidate = _next(site, best, kind, RoundRun(types, agents, search_end, should_stop))
         new = site_cost(site, SiteRoster(candidate)).cost
         share = ROUND_SHARE
