@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -206,3 +207,31 @@ def test_a_deviating_final_assignment_falls_back_to_the_checkpoint_roster(
     assert result.roster.shifts  # the checkpoint's roster, not the empty one
     assert result.violations == ()
     assert result.kpis.cost < evaluate_roster(problem, solve_mod.Roster()).cost
+
+
+def test_a_starved_aggregate_search_is_tried_again_not_a_crash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first aggregate search finds nothing (as under load 7 on 2 cores: "aggregate
+    roster model returned UNKNOWN"): the plain classes are searched once more in the time
+    left, and the roster is valid."""
+    from ortools.sat.python import cp_model
+
+    import optimizer.roster.solve as solve_mod
+
+    real = solve_mod.search_aggregate
+    calls: list[int] = []
+    nothing = cp_model.CpModel()
+    nothing.add(nothing.new_int_var(0, 0, "x") >= 1)
+    empty = cp_model.CpSolver()
+    empty.solve(nothing)  # no solution, as a starved search
+
+    def starved_once(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        found = real(*args, **kwargs)
+        return dataclasses.replace(found, solver=empty) if len(calls) == 1 else found
+
+    monkeypatch.setattr(solve_mod, "search_aggregate", starved_once)
+    problem = load_instance(tiny_instance([agent("A1"), agent("F1", "FT")]))
+    result = solve_roster(problem, FAST)
+    assert len(calls) == 2 and result.violations == ()
