@@ -60,10 +60,13 @@ async function send(method, url, { body, headers = {} }, token) {
     init.body = JSON.stringify(body);
     init.headers["Content-Type"] = "application/json";
   }
-  const response = await fetch(url, init);
+  return fetch(url, init);
+}
+
+/** The JSON body of a response (null when it is not JSON). */
+async function jsonOf(response) {
   const type = (response.headers.get("Content-Type") ?? "").split(";")[0].trim();
-  const payload = JSON_TYPES.includes(type) ? await response.json() : null;
-  return { response, payload };
+  return JSON_TYPES.includes(type) ? response.json() : null;
 }
 
 const MAX_RATE_RETRIES = 5;
@@ -74,13 +77,17 @@ function retryAfter(response) {
   return Number.isFinite(seconds) ? Math.min(Math.max(seconds, 1), 30) : 1;
 }
 
-async function request(method, url, options = {}) {
+/**
+ * `attempt(token)` (a fetch) sent again after a 401 once the page has signed in, and after a
+ * 429 once its Retry-After has passed; the last response.
+ */
+async function authorized(attempt) {
   for (let limited = 0; ;) {
     const token = getToken();
-    const { response, payload } = await send(method, url, options, token);
+    const response = await attempt(token);
     if (response.status === 401 && signInHandler) {
       // signed in meanwhile by another request's prompt: just send again
-      if (!getToken() || getToken() === token) await signIn(Boolean(token), payload);
+      if (!getToken() || getToken() === token) await signIn(Boolean(token), await jsonOf(response));
       continue;
     }
     if (response.status === 429 && limited < MAX_RATE_RETRIES) { // rate limited: wait, send again
@@ -88,9 +95,28 @@ async function request(method, url, options = {}) {
       await new Promise((resolve) => { setTimeout(resolve, retryAfter(response) * 1000); });
       continue;
     }
-    if (!response.ok) throw new ApiError(response.status, payload);
-    return { status: response.status, body: payload, location: response.headers.get("Location") };
+    return response;
   }
+}
+
+async function request(method, url, options = {}) {
+  const response = await authorized((token) => send(method, url, options, token));
+  const payload = await jsonOf(response);
+  if (!response.ok) throw new ApiError(response.status, payload);
+  return { status: response.status, body: payload, location: response.headers.get("Location") };
+}
+
+/**
+ * A file answer (CSV, HTML, PDF) of `url` as a Blob, with the page's token; a 401 asks the
+ * page to sign in and fetches again, as every JSON call does (the report and hiring-calendar
+ * buttons used to fail there with the 401).
+ */
+export async function fetchFile(url, accept) {
+  const response = await authorized((token) => fetch(url, {
+    headers: token ? { Accept: accept, Authorization: `Bearer ${token}` } : { Accept: accept },
+  }));
+  if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
+  return response.blob();
 }
 
 const get = async (url) => (await request("GET", url)).body;
@@ -543,12 +569,8 @@ export async function getServiceReport(q) {
  * (the token never goes into a URL); a refused request throws its problem as an ApiError.
  */
 export async function serviceReportFile(q, format) {
-  const headers = { Accept: format === "csv" ? "text/csv" : "text/html" };
-  const token = getToken();
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const response = await fetch(`/v1/reports/service?${reportParams(q, format)}`, { headers });
-  if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
-  return response.blob();
+  const accept = { csv: "text/csv", pdf: "application/pdf" }[format] ?? "text/html";
+  return fetchFile(`/v1/reports/service?${reportParams(q, format)}`, accept);
 }
 
 /** `GET /v1/queues/{id}/intraday` for a local day, observing intervals ended by `nowIso`. */

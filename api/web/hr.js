@@ -3,7 +3,7 @@
 // and productive weeks, leavers expected, why the plan stays short, attrition risk, and the
 // hiring calendar as CSV (GET /v1/capacity-plans/{id}/hr.csv).
 
-import { getToken } from "./client.js";
+import { fetchFile } from "./client.js";
 import { clear, fmt, html, linear, niceTicks, svg, tip } from "./svg.js";
 
 /**
@@ -79,15 +79,14 @@ function table(id, header, rows) {
 }
 
 async function downloadCalendar(planId, button) {
-  const headers = { Accept: "text/csv" };
-  const token = getToken();
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const response = await fetch(`/v1/capacity-plans/${planId}/hr.csv`, { headers });
-  if (!response.ok) {
-    button.textContent = `Hiring calendar: error ${response.status}`;
+  let blob;
+  try {
+    blob = await fetchFile(`/v1/capacity-plans/${planId}/hr.csv`, "text/csv");
+  } catch (error) {
+    button.textContent = `Hiring calendar: error ${error.status ?? error.message}`;
     return;
   }
-  const url = URL.createObjectURL(await response.blob());
+  const url = URL.createObjectURL(blob);
   const link = html("a", { href: url, download: `hiring-plan-${planId}.csv` });
   document.body.append(link);
   link.click();

@@ -4,7 +4,7 @@
 // skills on a Gantt whose blocks are coloured by the queue each interval is allocated to.
 // "Start site roster" posts a site roster job (POST /v1/site-roster-jobs) and shows its result.
 
-import { getToken } from "./client.js";
+import { callApi } from "./client.js";
 import { addDays, clear, fmt, html, linear, niceTicks, pct, svg, tip, weekday } from "./svg.js";
 
 const PALETTE = ["#2b6cb0", "#dd6b20", "#38a169", "#805ad5", "#d53f8c", "#319795", "#b7791f", "#718096"];
@@ -163,16 +163,8 @@ export function renderSiteRoster(node, roster) {
     html("div", { class: "gantt-box" }, [skillGantt(model)]));
 }
 
-async function call(method, url, body) {
-  const headers = { Accept: "application/json" };
-  const token = getToken();
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body) headers["Content-Type"] = "application/json";
-  const response = await fetch(url, { method, headers, body: body ? JSON.stringify(body) : undefined });
-  const payload = await response.json().catch(() => null);
-  if (!response.ok) throw new Error(payload?.detail ?? `${method} ${url}: ${response.status}`);
-  return payload;
-}
+/** A JSON call through the page's client (sign-in on 401, retry on 429, problem details). */
+const call = (method, url, body) => callApi(method, url, body);
 
 /** The site's newest site roster (of `week` when given), or null. */
 export async function latestSiteRoster(site, week) {

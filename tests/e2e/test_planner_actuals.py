@@ -207,3 +207,30 @@ def test_report_and_intraday_views(chromium: Any) -> None:
     assert cells[1][0] == "move break/lunch" and cells[1][-1] == "+2.0 pt"
     page.close()
     assert errors == []
+
+
+def test_an_expired_token_on_the_csv_button_asks_to_sign_in_then_downloads(chromium: Any) -> None:
+    """The report's file buttons fetched outside the page's client: a 401 (token revoked after
+    the page loaded) left "HTTP 401" in the view instead of the sign-in the JSON calls get."""
+    api = fake_api(JobScript())
+    api.token = TOKEN
+    report = report_body()
+    seen: list[Any] = []
+    page, errors = signed_in_page(chromium, api)
+    route_report(page, report, seen)
+    page.goto(ORIGIN + "/planner")
+    page.wait_for_selector("body[data-ready=true]")
+    page.fill("#report-start", DAYS[0].isoformat())
+    page.fill("#report-end", DAYS[-1].isoformat())
+    page.evaluate("sessionStorage.setItem('staffwise.token', 'revoked')")
+    with page.expect_download() as download:
+        page.click("#report-csv")
+        page.wait_for_selector("#signin:not([hidden])")
+        page.fill("#signin-token", TOKEN)
+        page.click("#signin-submit")
+    path = download.value.path()
+    assert path is not None and Path(path).read_text(encoding="utf-8") == report_csv(report)
+    tokens = [headers.get("authorization") for _url, headers in seen]
+    assert tokens == ["Bearer revoked", f"Bearer {TOKEN}"]
+    page.close()
+    assert [e for e in errors if "401" not in e] == []
