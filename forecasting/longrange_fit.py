@@ -70,7 +70,9 @@ class LongRangeForecast:
     ``days``: the target days with their ``weight`` (to spread a week over its days).
     ``selection``: backtest scores of the candidates (empty when too short to backtest).
     ``band_methods``: the method of each band of ``BANDS`` (``method`` names them all when
-    they differ); ``interval_scale``: the calibration multiplier of each band's interval."""
+    they differ); ``interval_scale``: the calibration multiplier of each band's interval;
+    ``carry``: the share of a known closed day's calls its week keeps (learned from the
+    history's closed days, the prior without one)."""
 
     frame: pd.DataFrame
     days: pd.DataFrame
@@ -82,6 +84,7 @@ class LongRangeForecast:
     event_share: float
     band_methods: tuple[str, ...] = ()
     interval_scale: tuple[float, ...] = ()
+    carry: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,6 +278,7 @@ def forecast_from_weeks(
         weekly.event_share,
         tuple(m.name for m in choice.methods),
         scale,
+        weekly.carry,
     )
 
 

@@ -16,6 +16,7 @@ from api.schemas import CapacityPlanCreate
 from api.tables import CapacityPlan
 from forecasting.errors import InsufficientHistoryError, InvalidInput, Problem
 from forecasting.longrange_fit import monthly_totals
+from forecasting.longrange_interval import BANDS
 from scenarios import capacity, capacity_hr, capacity_milp
 
 
@@ -45,6 +46,9 @@ def _hr_extras(hr: capacity_hr.HrPlan) -> dict[str, Any]:
             "method": fc.method, "coverage": fc.coverage, "history_weeks": fc.history_weeks,
             "yearly": fc.yearly, "event_share": fc.event_share, "basis": hr.basis,
             "selection": [dataclasses.asdict(s) for s in fc.selection],
+            "bands": [{"weeks": list(b), "method": m, "interval_scale": float(x)}
+                      for b, m, x in zip(BANDS, fc.band_methods, fc.interval_scale, strict=False)],
+            "carry": fc.carry,
         },
         "shortfall": {
             "weeks": list(hr.shortfall.weeks), "fte_weeks": hr.shortfall.fte_weeks,

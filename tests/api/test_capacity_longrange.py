@@ -72,6 +72,12 @@ def test_plan_from_a_queue_in_one_call(client: TestClient, year_queue: int) -> N
     assert all(lo <= p <= hi for lo, p, hi in zip(need["need_hours_lo"], need["need_hours"],
                                                    need["need_hours_hi"], strict=True))  # fmt: skip
     assert plan["forecast"]["history_weeks"] >= 50 and plan["forecast"]["basis"] == "p50"
+    # what the forecaster learned is stored with the plan: per band its method and interval
+    # multiplier, and the carry of closed days (the prior 0.5 while the history has none)
+    bands = plan["forecast"]["bands"]
+    assert [b["weeks"] for b in bands] == [[1, 4], [5, 8], [9, 13], [14, 26]]
+    assert all(b["method"] and b["interval_scale"] > 0 for b in bands)
+    assert 0.0 <= plan["forecast"]["carry"] <= 1.0
     assert sum(plan["monthly"]["calls"]) == pytest.approx(sum(need["calls"]))
     assert need["heads_FT"] == pytest.approx([h / 40 for h in need["paid_hours"]])  # one contract
     # monthly attrition, converted exactly: week 0 loses 30 x 0.70 % of the starting staff
