@@ -212,46 +212,6 @@ def _frozen_counts(
     return frozen, known
 
 
-def changed_days(m: AggregateModel, solver: cp_model.CpSolver, frozen: dict[int, int]) -> list[int]:
-    """The days on which a ``frozen`` count differs from ``solver``'s value."""
-    by_index = {var.index: m.types[k].day for var, k in m.count_vars()}
-    values = {var.index: int(solver.value(var)) for var, _ in m.count_vars()}
-    return sorted({by_index[i] for i, v in frozen.items() if values.get(i, v) != v})
-
-
-def activity_indices(m: AggregateModel) -> set[int]:
-    """Indices of the break and lunch count variables."""
-    return {var.index for av in m.acts.values() for g in av.groups() for var in g.values()}
-
-
-def _repair(
-    m: AggregateModel,
-    solver: cp_model.CpSolver,
-    run: _Run,
-    lns: DayNeighbourhoods,
-    frozen: dict[int, int],
-    limits: tuple[float, int],
-) -> cp_model.CpSolver | None:
-    """The incumbent with the ``frozen`` class counts: first with only the break and lunch
-    counts of the changed days free (every other class keeps its counts: the classes share
-    nothing but coverage and activities, so this has a solution and is small), then, if that
-    finds none, every count of every day (the repair before 2026-12-06); ``limits``: seconds
-    and the worst objective accepted.
-
-    Why: freeing every day (radius 8) made the repair a model as large as the whole aggregate;
-    on M-2 and M-3 (150 agents, load 5-6) it ended UNKNOWN after 10-12 s, and freeing every
-    count of the one changed day still took 9-12 s, a sixth of the aggregate time.
-    """
-    limit, worst = limits
-    until = time.monotonic() + limit
-    days = changed_days(m, solver, frozen)
-    fast = lns.repair(solver, run, frozen, days, limit, worst, free=activity_indices(m))
-    if fast is not None:
-        return fast
-    every = [d for d, o in enumerate(m.problem.opening_hours) if o is not None]
-    return lns.repair(solver, run, frozen, every, max(1.0, until - time.monotonic()), worst)
-
-
 def _checkpoint(
     problem: RosterProblem,
     m: AggregateModel,
@@ -282,9 +242,10 @@ def _checkpoint(
     if not bad:
         return solver, Checkpoint({}, named)
     frozen, known = _frozen_counts(m, shifts, bad)
+    days = [d for d, o in enumerate(problem.opening_hours) if o is not None]
     limit = max(2 * each, min(4 * each, deadline - time.monotonic()))  # a repair needs time
     worst = round(objective_cost(problem, named, options.objective) * SCALE)
-    repaired = _repair(m, solver, run, lns, frozen, (max(1.0, limit), worst))
+    repaired = lns.repair(solver, run, frozen, days, max(1.0, limit), worst)
     if repaired is None:
         return solver, Checkpoint({}, named)
     return repaired, Checkpoint(known, named)

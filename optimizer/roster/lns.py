@@ -126,18 +126,15 @@ class DayNeighbourhoods:
         days: list[int],
         limit_s: float,
         worst: int | None = None,
-        free: set[int] | None = None,
     ) -> cp_model.CpSolver | None:
         """A solution with ``frozen`` variables at their values (added to :attr:`frozen`),
-        the counts of ``days`` (only those in ``free``, when given) within :attr:`max_radius`
-        of ``best``, every other count at ``best``'s value; ``None`` when none is found in
-        ``limit_s`` or the best found has an objective above ``worst`` (the frozen set is then
-        left unchanged)."""
+        every other count within :attr:`max_radius` of ``best`` on every day; ``None`` when
+        none is found in ``limit_s`` or the best found has an objective above ``worst`` (the
+        frozen set is then left unchanged)."""
         before = dict(self.frozen)
         self.frozen.update(frozen)
         incumbent = {var.index: int(best.value(var)) for var, _ in self.variables}
-        freed = self._free(tuple(days))
-        self._set_domains(incumbent, freed if free is None else freed & free, self.max_radius)
+        self._set_domains(incumbent, self._free(tuple(days)), self.max_radius)
         self._hint(best)
         solver = make_solver(limit_s)
         if cpsat.found(solver) and (worst is None or solver.objective_value <= worst):

@@ -12,13 +12,11 @@ import time
 from ortools.sat.python import cp_model
 
 from optimizer.roster import cpsat
-from optimizer.roster.aggregate_search import ProgressRelay, _repair, _Run, changed_days
 from optimizer.roster.backend import CpBackend
 from optimizer.roster.build import AggregateModel, build_aggregate
 from optimizer.roster.io import load_instance
 from optimizer.roster.lns import DayNeighbourhoods, restricted_days
 from optimizer.roster.shifts import agent_classes, enumerate_shift_types
-from optimizer.roster.solve_options import SolveOptions
 from tests.roster_support import agent, requirement, tiny_instance
 
 ONE_SHIFT = {"min_weekly_paid_minutes": 240, "max_weekly_paid_minutes": 240}
@@ -107,26 +105,3 @@ def test_the_search_stops_at_a_lower_bound_without_a_round() -> None:
     assert same is first and rounds == []
     lns.run(first, make, [0, 1, 2], deadline, 2.0, floor=first.objective_value - 1)
     assert rounds  # above the floor it searches
-
-
-def test_the_checkpoint_repair_moves_the_frozen_class_only() -> None:
-    """A deviating class frozen at what its agents really got (P1 on Tuesday instead of
-    Monday): the repair re-places breaks and lunches of the changed day and keeps every other
-    class's counts, P2 staying on Monday although Wednesday would be cheaper (the repair that
-    freed every count of every day moved it and, on M-2 and M-3, ran 10-12 s for nothing)."""
-    late = {**ONE_SHIFT, "availability": [[600, 1260]] * 3}  # another class than P1's
-    m = _model([agent("P1", **ONE_SHIFT), agent("P2", **late)], _wednesday_only())
-    assert isinstance(m.backend, CpBackend) and len(m.classes) == 2
-    first = _monday_incumbent(m)
-    p1 = next(c.index for c in m.classes if c.agents[0].id == "P1")
-    tuesday = next(k for (c, k) in m.x if c == p1 and m.types[k].day == 1)
-    frozen = {var.index: int(k == tuesday) for (c, k), var in m.x.items() if c == p1}
-    relay = ProgressRelay(time.monotonic(), None, None)
-    run = _Run(m.backend, SolveOptions(workers=1), relay, None)
-    lns = DayNeighbourhoods(m.backend, restricted_days(m), radius=1)
-    assert changed_days(m, first, frozen) == [0, 1]
-    repaired = _repair(m, first, run, lns, frozen, (5.0, 10**9))
-    assert repaired is not None
-    for (c, _), var in m.x.items():
-        expected = frozen[var.index] if c == p1 else first.value(var)
-        assert repaired.value(var) == expected
