@@ -30,8 +30,9 @@ def grid_problems(
     contracts = [rp.Contract(r.code, tuple(r.shift_paid_minutes), 0, 0, 0) for r in rows]
     problems: dict[str, Problem] = {}
     own_sets = body.break_rule_sets is not None
+    rules = core_rules(body)
     for grid in sorted(set(intervals)):
-        for c in grid_conflicts(grid, core_rules(body), contracts):
+        for c in grid_conflicts(grid, rules, contracts):
             if c.field.startswith("rules."):
                 field = prefix + api_field(c.field, own_sets)
                 message = f"queue interval {grid} min: {c.message}"

@@ -111,16 +111,23 @@ def signed_in_page(chromium: Any, api: FakeApi) -> tuple[Any, list[str]]:
     return page, errors
 
 
-def test_report_and_intraday_views(chromium: Any) -> None:
-    api = fake_api(JobScript())
+def report_page(chromium: Any, api: FakeApi) -> tuple[Any, list[str], ServiceReportRead, list[Any]]:
+    """The planner signed in with ``TOKEN``, the report routed (requests recorded in the
+    returned list) and the page ready."""
     api.token = TOKEN
-    api.on("GET", "/v1/queues/3/intraday", intraday_body())
     report = report_body()
     seen: list[Any] = []
     page, errors = signed_in_page(chromium, api)
     route_report(page, report, seen)
     page.goto(ORIGIN + "/planner")
     page.wait_for_selector("body[data-ready=true]")
+    return page, errors, report, seen
+
+
+def test_report_and_intraday_views(chromium: Any) -> None:
+    api = fake_api(JobScript())
+    api.on("GET", "/v1/queues/3/intraday", intraday_body())
+    page, errors, report, seen = report_page(chromium, api)
     assert page.eval_on_selector(
         "#report-queues", "s => [...s.selectedOptions].map(o => o.value)"
     ) == ["3"]
@@ -212,14 +219,7 @@ def test_report_and_intraday_views(chromium: Any) -> None:
 def test_an_expired_token_on_the_csv_button_asks_to_sign_in_then_downloads(chromium: Any) -> None:
     """The report's file buttons fetched outside the page's client: a 401 (token revoked after
     the page loaded) left "HTTP 401" in the view instead of the sign-in the JSON calls get."""
-    api = fake_api(JobScript())
-    api.token = TOKEN
-    report = report_body()
-    seen: list[Any] = []
-    page, errors = signed_in_page(chromium, api)
-    route_report(page, report, seen)
-    page.goto(ORIGIN + "/planner")
-    page.wait_for_selector("body[data-ready=true]")
+    page, errors, report, seen = report_page(chromium, fake_api(JobScript()))
     page.fill("#report-start", DAYS[0].isoformat())
     page.fill("#report-end", DAYS[-1].isoformat())
     page.evaluate("sessionStorage.setItem('staffwise.token', 'revoked')")
