@@ -94,9 +94,15 @@ def _agent_contracts(session: Session, rows: Sequence[Agent]) -> dict[int, rp.Co
 
 
 def _agents(
-    session: Session, rows: Sequence[Agent], contracts: dict[int, rp.Contract], week_start: dt.date
+    session: Session,
+    rows: Sequence[Agent],
+    contracts: dict[int, rp.Contract],
+    week_start: dt.date,
+    overnight: bool = False,
 ) -> list[rp.Agent]:
-    """The agents of ``rows`` with their week in day order from ``week_start``."""
+    """The agents of ``rows`` with their week in day order from ``week_start``; with
+    ``overnight`` shifts a day available until 24:00 runs on into the next day's window when
+    that one starts at 00:00 (:func:`~optimizer.roster.problem.through_midnight`)."""
     start_day = week_start.weekday()
     off = week_absences(session, rows, week_start)  # whole days or hours (api.convert.absences)
     credits = leave_credits(session, rows)
@@ -106,6 +112,11 @@ def _agents(
         contract = contracts[row.contract_id]
         week = rotate_week(row.availability, start_day)
         availability = tuple(_window(p) for p in week)
+        if overnight:
+            availability = tuple(
+                None if w is None else rp.through_midnight(availability, d)
+                for d, w in enumerate(availability)
+            )
         agent = rp.Agent(
             id=row.code,
             contract=contract.id,
@@ -221,6 +232,7 @@ def _week(session: Session, requirement: Requirement, week_start: dt.date) -> _W
         contracts=tuple(sorted(contracts.values(), key=lambda c: c.id)),
         agents=(),
         weights=core_weights(body),
+        overnight_shifts=body.overnight_shifts,
         demand=rp.DemandData(
             calls=tuple(tuple(float(v) for v in day) for day in calls),
             aht_s=queue.aht_s,
@@ -237,7 +249,7 @@ def build_problem(session: Session, requirement: Requirement, week_start: dt.dat
     site, queue, header = week.site, week.queue, week.header
     need = _week_grid(requirement, "scheduled", site, queue, week_start)
     need = need * open_mask(list(header.opening_hours), queue.interval_min)
-    agents = _agents(session, week.agents, week.contracts, week_start)
+    agents = _agents(session, week.agents, week.contracts, week_start, header.overnight_shifts)
     problem = dataclasses.replace(
         header, requirement=tuple(tuple(int(v) for v in day) for day in need), agents=tuple(agents)
     )
@@ -273,7 +285,7 @@ def staffed_header(
     :func:`build_problem` reads them) and the site: what the up-front checks of a hiring
     scenario read, without the need and AHT grids."""
     week = _week(session, requirement, week_start)
-    agents = _agents(session, week.agents, week.contracts, week_start)
+    agents = _agents(session, week.agents, week.contracts, week_start, week.header.overnight_shifts)
     return dataclasses.replace(week.header, agents=tuple(agents)), week.site
 
 

@@ -55,6 +55,10 @@ GridStart = Annotated[str, AfterValidator(_grid_start)]  # 00:00 ... 23:45
 
 
 def minute_to_hhmm(minute: int) -> str:
+    """``HH:MM`` of a minute of the day; 1440 is ``24:00`` (a closing time); a time past
+    midnight of an overnight shift (up to 2880) is the next day's, ``HH:MM+1``."""
+    if minute > 1440:
+        return f"{minute_to_hhmm(minute - 1440)}+1"
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 

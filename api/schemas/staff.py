@@ -272,6 +272,13 @@ class ShiftRulesBody(Strict):
         "the start), an unpaid 30-60 min lunch (180-300 min after the start) and a second 15-min "
         "break (ending 60-150 min before the end); null: break_rule and lunch_rule only",
     )
+    overnight_shifts: bool = Field(
+        default=False,
+        description="shifts may cross midnight (24/7 sites, night shifts): a shift belongs to "
+        "the day it starts and may run into the next day when that day opens at 00:00; an "
+        "agent available until 24:00 and from 00:00 the next day may work through the night. "
+        "Rosters of one queue only: site rosters (several queues) refuse it",
+    )
     break_rule_sets: list[BreakRuleSetBody] | None = Field(
         default=None,
         max_length=8,

@@ -9,7 +9,8 @@ const $ = (id) => document.getElementById(id);
 const POLL_MS = 500;
 const view = { roster: null, version: null, siteId: null };
 
-const hhmm = (m) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
+const hhmm = (m) =>
+  m > 1440 ? `${hhmm(m - 1440)}+1` : `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
 const minutes = (text) => {
   const [h, m] = text.split(":").map(Number);
   return h * 60 + m;

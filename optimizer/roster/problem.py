@@ -265,14 +265,9 @@ class RosterProblem:
         window = self.opening_hours[day]
         if window is None:
             return 0
-        close = window[1]
-        if not self.overnight_shifts or close != 1440:
-            return close
-        following = day + 1 if day + 1 < self.days else (0 if self.days == 7 else None)
-        nxt = None if following is None else self.opening_hours[following]
-        if nxt is None or nxt[0] > 0:
-            return close
-        return 1440 + min(nxt[1], 1440)
+        if not self.overnight_shifts:
+            return window[1]
+        return through_midnight(self.opening_hours, day, cyclic=self.days == 7)[1]
 
     @property
     def intervals_per_day(self) -> int:
@@ -283,6 +278,25 @@ class RosterProblem:
             if contract.id == contract_id:
                 return contract
         raise KeyError(contract_id)
+
+
+def through_midnight(
+    windows: tuple[Window | None, ...], day: int, *, cyclic: bool = True
+) -> Window:
+    """``windows[day]`` (open) continued into the next day when it ends at midnight and the
+    next day's window starts at 00:00: its end becomes 1440 + the next window's end (at most
+    2880). ``cyclic``: the day after the last is day 0 (a 7-day week whose pattern repeats);
+    otherwise the last day is not continued. Opening hours and an agent's availability alike
+    (an overnight shift starts on one day and may end within the next day's window)."""
+    window = windows[day]
+    if window is None:
+        raise ValueError(f"day {day} has no window")
+    start, end = window
+    following = day + 1 if day + 1 < len(windows) else (0 if cyclic else None)
+    nxt = None if following is None else windows[following]
+    if end != 1440 or nxt is None or nxt[0] > 0:
+        return window
+    return (start, 1440 + min(nxt[1], 1440))
 
 
 @dataclass(frozen=True, slots=True)

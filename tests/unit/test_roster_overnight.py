@@ -15,7 +15,14 @@ from optimizer.roster.constraints.rest import next_week_history
 from optimizer.roster.evaluate import staffed_matrix
 from optimizer.roster.generate_night import generate_247
 from optimizer.roster.io import load_instance, load_roster, roster_to_json
-from optimizer.roster.problem import Activity, History, Roster, RosterProblem, Shift
+from optimizer.roster.problem import (
+    Activity,
+    History,
+    Roster,
+    RosterProblem,
+    Shift,
+    through_midnight,
+)
 from optimizer.roster.shifts import enumerate_shift_types
 from optimizer.roster.solve import SolveOptions, solve_roster
 from tests.roster_support import agent, tiny_instance
@@ -131,3 +138,18 @@ def test_a_night_only_site_open_past_midnight() -> None:
     late = {v.rule for v in check_roster(problem, Roster((_night(0),)))}  # ends 06:30
     early = {v.rule for v in check_roster(problem, Roster((_night(0, 1260),)))}  # ends 05:30
     assert "opening_hours" in late and "opening_hours" not in early
+
+
+def test_a_window_to_midnight_runs_into_the_next_day_opening_at_midnight() -> None:
+    """``through_midnight``: opening hours and (in the API) an agent's availability alike."""
+    week = ((1200, 1440), (0, 240), (1200, 1440), (480, 1440), None, (0, 1440), (0, 1440))
+    assert through_midnight(week, 0) == (1200, 1680)  # Tue opens 00:00: on to 04:00
+    assert through_midnight(week, 2) == (1200, 1440)  # Thu opens 08:00: stops at midnight
+    assert through_midnight(week, 3) == (480, 1440)  # Fri closed
+    assert through_midnight(week, 5) == (0, 2880)  # a 24-hour Sun follows
+    assert through_midnight(week, 6) == (0, 1440)  # next week's Mon (= this Mon) opens 20:00
+    two = ((0, 1440), (0, 1440))
+    assert through_midnight(two, 1) == (0, 2880)
+    assert through_midnight(two, 1, cyclic=False) == (0, 1440)  # no day after the last
+    with pytest.raises(ValueError, match="no window"):
+        through_midnight(week, 4)

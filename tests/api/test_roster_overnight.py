@@ -1,0 +1,113 @@
+"""Overnight shifts through the API (issue 25): the shift rules' ``overnight_shifts`` reaches
+the roster job, an agent available until 24:00 and from 00:00 the next day works through the
+night, coverage counts the hours after midnight on the next day, the published times read
+``HH:MM+1``, and site rosters refuse the flag naming it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from api.schemas import minute_to_hhmm
+from forecasting.calendar import local_instant
+from tests.api.support import assert_problem, create_queue, store_requirement, wait_job
+
+ZONE = "Europe/Berlin"
+WEEK = dt.date(2026, 11, 2)  # a Monday
+ALL_DAY: list[Any] = [{"start": "00:00", "end": "24:00"}] * 7
+# Evenings on Mon, Wed, Fri and the following mornings: the only 8-hour shifts that fit are
+# 20:00-04:00 starting Mon, Wed and Fri (with overnight shifts; none without).
+NIGHTS: list[Any] = [
+    {"start": "20:00", "end": "24:00"}, {"start": "00:00", "end": "04:00"},
+    {"start": "20:00", "end": "24:00"}, {"start": "00:00", "end": "04:00"},
+    {"start": "20:00", "end": "24:00"}, {"start": "00:00", "end": "04:00"}, None,
+]  # fmt: skip
+
+
+def _night_site(client: TestClient, overnight: bool) -> tuple[int, int]:
+    """A 24/7 site with two night agents (three 8-hour shifts a week) and a requirement of 2
+    agents every evening and night hour; returns (site id, requirement id)."""
+    site = client.post("/v1/sites", json={"name": "Nights", "zone": ZONE, "opening_hours": ALL_DAY})
+    assert site.status_code == 201, site.text
+    site_id = int(site.json()["id"])
+    queue_id = create_queue(client, site_id, interval_min=30)
+    rules = client.get(f"/v1/sites/{site_id}/shift-rules").json()
+    rules.pop("site_id"), rules.pop("updated_at")
+    rules.update(break_rule=None, lunch_rule=None, shift_start_granularity_minutes=60,
+                 overnight_shifts=overnight)  # fmt: skip
+    assert client.put(f"/v1/sites/{site_id}/shift-rules", json=rules).status_code == 200
+    contract = {"code": "NIGHT", "shift_paid_minutes": [480], "min_weekly_paid_minutes": 1440,
+                "max_weekly_paid_minutes": 1440, "max_days": 3}  # fmt: skip
+    contract_id = client.post(f"/v1/sites/{site_id}/contracts", json=contract).json()["id"]
+    for i in range(2):
+        body = {"code": f"N{i}", "contract_id": contract_id, "availability": NIGHTS,
+                "queue_ids": [queue_id]}  # fmt: skip
+        assert client.post(f"/v1/sites/{site_id}/agents", json=body).status_code == 201
+    starts = [
+        local_instant(WEEK + dt.timedelta(days=d), m, ZONE).isoformat()
+        for d in range(7)
+        for m in [*range(0, 240, 30), *range(1200, 1440, 30)]
+    ]
+    return site_id, store_requirement(client, queue_id, starts)[1]
+
+
+def _roster(client: TestClient, requirement_id: int) -> dict[str, Any]:
+    body = {"requirement_id": requirement_id, "week_start": WEEK.isoformat(), "time_limit_s": 10}
+    posted = client.post("/v1/roster-jobs", json=body)
+    assert posted.status_code == 202, posted.text
+    return wait_job(client, posted.json()["id"])
+
+
+def test_overnight_shifts_run_through_the_night(client: TestClient) -> None:
+    site_id, requirement_id = _night_site(client, overnight=True)
+    assert client.get(f"/v1/sites/{site_id}/shift-rules").json()["overnight_shifts"] is True
+    job = _roster(client, requirement_id)
+    assert job["status"] == "succeeded", (job["error"], job["errors"])
+    roster = client.get(job["result_url"]).json()
+    assert roster["report"]["violations"] == []
+    shifts = sorted(
+        (agent["agent"], s["day"], s["start"], s["end"])
+        for agent in roster["schedule"]
+        for s in agent["shifts"]
+    )
+    assert shifts == [(f"N{i}", day, 1200, 1680) for i in range(2) for day in (0, 2, 4)], (
+        "every shift 20:00 to 04:00 the next morning"
+    )
+    staffed = dict(zip(roster["coverage"]["interval_start"], roster["coverage"]["staffed"],
+                       strict=True))  # fmt: skip
+    for day in (0, 2, 4):  # the evening on the shift's day, the night on the next day
+        for minute in (1200, 1410, 1440, 1650):
+            instant = local_instant(WEEK + dt.timedelta(days=day), minute, ZONE)
+            assert staffed[instant.isoformat()] == 2, (day, minute)
+    assert sum(roster["coverage"]["staffed"]) == 6 * 16  # every 30-min interval of 6 shifts
+
+
+def test_without_the_flag_the_night_agents_have_no_valid_week(client: TestClient) -> None:
+    """The same site with overnight shifts off: no 8-hour shift fits a 4-hour evening, so the
+    roster is empty and says why, agent by agent (it does not invent a night shift)."""
+    _, requirement_id = _night_site(client, overnight=False)
+    job = _roster(client, requirement_id)
+    assert job["status"] == "succeeded", (job["error"], job["errors"])
+    roster = client.get(job["result_url"]).json()
+    assert roster["schedule"] == []
+    assert roster["report"]["status"] == "INVALID"
+    assert [(e["agent"], e["rules"]) for e in roster["explanations"]] == [
+        (f"N{i}", ["availability", "weekly_minutes"]) for i in range(2)
+    ]
+
+
+def test_site_rosters_refuse_overnight_shifts_naming_the_field(client: TestClient) -> None:
+    site_id, _ = _night_site(client, overnight=True)
+    body = {"site_id": site_id, "week_start": WEEK.isoformat(), "time_limit_s": 5}
+    problem = assert_problem(client.post("/v1/site-roster-jobs", json=body), 422)
+    assert [(e["field"], e["code"]) for e in problem["errors"]] == [
+        ("overnight_shifts", "unsupported")
+    ]
+
+
+def test_times_past_midnight_read_as_the_next_day() -> None:
+    assert minute_to_hhmm(1440) == "24:00"  # a closing time stays as it was
+    assert minute_to_hhmm(1200) == "20:00"
+    assert minute_to_hhmm(1680) == "04:00+1"
