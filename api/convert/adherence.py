@@ -17,7 +17,7 @@ from api.convert.proposals import day_roster
 from api.convert.schedule_source import schedule
 from api.errors import invalid
 from api.tables import Queue, Site
-from optimizer.roster.io import ROSTER_SCHEMA, roster_from_json
+from optimizer.roster.io import stored_roster
 from optimizer.roster.problem import Shift
 
 
@@ -59,7 +59,7 @@ def adherence_view(session: Session, queue: Queue, day: date) -> dict[str, Any]:
         raise invalid("day", "no_plan", f"no roster of this queue covers {day}")
     row, _requirement = found
     shifts = schedule(session, row).shifts  # the published version, else the solved roster
-    roster = roster_from_json({"schema": ROSTER_SCHEMA, "shifts": shifts})
+    roster = stored_roster(shifts)
     index = (day - row.week_start).days
     scheduled = scheduled_spans([s for s in roster.shifts if s.day == index], row.week_start,
                                 site.zone)  # fmt: skip

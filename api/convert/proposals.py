@@ -18,7 +18,7 @@ from api.convert.schedule_source import publication_of, schedule
 from api.tables import Agent, Queue, Requirement, Roster
 from forecasting.errors import InvalidInput
 from optimizer.requirements import ServiceGoal, StaffingModel
-from optimizer.roster.io import ROSTER_SCHEMA, roster_from_json
+from optimizer.roster.io import stored_roster
 from optimizer.roster.problem import Roster as CoreRoster
 from optimizer.roster.problem import RosterProblem
 
@@ -68,7 +68,7 @@ def _day_plan(
     except InvalidInput:
         return None
     shifts = schedule(session, row).shifts  # the version agents were given
-    roster = roster_from_json({"schema": ROSTER_SCHEMA, "shifts": shifts})
+    roster = stored_roster(shifts)
     return problem, roster, row.week_start
 
 

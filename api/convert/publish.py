@@ -14,21 +14,11 @@ from sqlmodel import Session, col, select
 from api import ics
 from api.auth import token_hash
 from api.convert import roster_edits as ce
+from api.convert.last_week import newest
 from api.errors import not_found
 from api.schemas import minute_to_hhmm
 from api.tables import Agent, AgentScheduleLink, Roster, SchedulePublication, Site
 from forecasting.calendar import local_instant
-
-
-def newest(
-    session: Session, site_id: int, week_start: dt.date | None
-) -> SchedulePublication | None:
-    """The newest publication of ``site_id``'s week ``week_start`` (None: its newest week)."""
-    query = select(SchedulePublication).where(col(SchedulePublication.site_id) == site_id)
-    if week_start is not None:
-        query = query.where(col(SchedulePublication.week_start) == week_start)
-    order = (col(SchedulePublication.week_start).desc(), col(SchedulePublication.id).desc())
-    return session.exec(query.order_by(*order)).first()
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ import pandas as pd
 from sqlmodel import Session, col, select
 
 from api.convert.absences import absent_agent, leave_credits, week_absences
+from api.convert.last_week import carry_last_week
 from api.convert.rules import core_rules, core_weights, rules_body
 from api.convert.weeks import week_start_problem
 from api.schemas import RosterJobCreate
@@ -253,6 +254,8 @@ def build_problem(session: Session, requirement: Requirement, week_start: dt.dat
     problem = dataclasses.replace(
         header, requirement=tuple(tuple(int(v) for v in day) for day in need), agents=tuple(agents)
     )
+    assert site.id is not None
+    problem = carry_last_week(session, site.id, week_start, problem)
     aht = _week_grid(requirement, "aht_s", site, queue, week_start)
     return RosterInput(problem, site, queue, week.calls, np.where(aht > 0, aht, queue.aht_s))
 
@@ -286,7 +289,9 @@ def staffed_header(
     scenario read, without the need and AHT grids."""
     week = _week(session, requirement, week_start)
     agents = _agents(session, week.agents, week.contracts, week_start, week.header.overnight_shifts)
-    return dataclasses.replace(week.header, agents=tuple(agents)), week.site
+    problem = dataclasses.replace(week.header, agents=tuple(agents))
+    assert week.site.id is not None
+    return carry_last_week(session, week.site.id, week_start, problem), week.site
 
 
 def check_objective(problem: rp.RosterProblem, objective: str) -> None:

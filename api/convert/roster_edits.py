@@ -23,7 +23,7 @@ from optimizer.errors import InputError
 from optimizer.roster import problem as rp
 from optimizer.roster.check import check_roster
 from optimizer.roster.evaluate import evaluate_roster, evaluate_service_level, staffed_matrix
-from optimizer.roster.io import ROSTER_SCHEMA, roster_from_json, roster_to_json
+from optimizer.roster.io import roster_to_json, stored_roster
 
 ShiftKey = tuple[str, int]
 
@@ -36,7 +36,7 @@ def roster_input(session: Session, row: Roster) -> RosterInput:
 
 
 def core_roster(shifts: list[Any]) -> rp.Roster:
-    return roster_from_json({"schema": ROSTER_SCHEMA, "shifts": shifts})
+    return stored_roster(shifts)
 
 
 def shifts_json(problem: rp.RosterProblem, roster: rp.Roster) -> list[Any]:

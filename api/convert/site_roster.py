@@ -28,6 +28,7 @@ import pandas as pd
 from sqlmodel import Session, SQLModel, col, select
 
 from api.convert.actuals import is_deferred
+from api.convert.last_week import carry_last_week
 from api.convert.roster import _agent_contracts, _agents, _window, local_week_grid, rotate_week
 from api.convert.rules import check_grid, core_rules, core_weights, rules_body
 from api.convert.weeks import week_start_problem
@@ -203,7 +204,8 @@ def _core(session: Session, site: Site, grid: int, agents: list[Agent],
         weights=core_weights(rules),
     )  # fmt: skip
     check_grid(problem)
-    return problem
+    assert site.id is not None
+    return carry_last_week(session, site.id, body.week_start, problem)
 
 
 def load_site_input(session: Session, body: SiteRosterJobCreate) -> SiteInput:

@@ -31,7 +31,7 @@ from api.schemas import (
 )
 from api.simulated import SimulationParams, simulated_read
 from api.tables import Agent, Contract, Requirement, Roster
-from optimizer.roster.io import ROSTER_SCHEMA
+from optimizer.roster.io import roster_schema
 
 router = APIRouter(tags=["rosters"])
 RosterSource = Literal["roster_job", "hiring_scenario", "all"]
@@ -196,7 +196,8 @@ INVALID_409: dict[int | str, dict[str, Any]] = {
 def export_roster_json(
     roster_id: int, session: ReadSession, allow_invalid: AllowInvalid = False
 ) -> JSONResponse:
-    """The ``staffwise-roster/1`` document (times in minutes after local midnight); an
+    """The ``staffwise-roster/1`` document (``/2`` with overnight shifts; times in minutes
+    after local midnight of the shift's day); an
     INVALID roster is a 409 unless ``allow_invalid=true`` (the document then says
     ``"status": "INVALID"`` and lists the violations)."""
     row = get_or_404(session, Roster, roster_id, "roster")
@@ -204,7 +205,7 @@ def export_roster_json(
     marks = {"status": "INVALID", "violations": row.report.get("violations") or []}
     doc = {
         **(marks if is_invalid(row.report) else {}),
-        "schema": ROSTER_SCHEMA,
+        "schema": roster_schema(row.shifts),
         "instance": row.report.get("instance"),
         "week_start": row.week_start.isoformat(),
         "solver": {"name": "staffwise-cp-sat", "seconds": row.report.get("seconds")},

@@ -14,7 +14,7 @@ Both formats are documented in ``docs/roster.md``. Malformed input raises
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,14 @@ ROSTER_SCHEMA = "staffwise-roster/1"
 ROSTER_SCHEMA_2 = "staffwise-roster/2"
 NEVER = ActivityRule(15, True, 10**6, 0, 1440, 0)  # no such activity (rule sets replace it)
 
-__all__ = ["load_instance", "load_roster", "roster_from_json", "roster_to_json"]
+__all__ = [
+    "load_instance",
+    "load_roster",
+    "roster_from_json",
+    "roster_schema",
+    "roster_to_json",
+    "stored_roster",
+]
 
 
 def _read(source: Path | str | Mapping[str, Any]) -> Mapping[str, Any]:
@@ -409,9 +416,8 @@ def roster_to_json(
         }
         for s in sorted(roster.shifts, key=lambda s: (s.agent, s.day, s.start_min))
     ]
-    overnight = any(s.end_min > 1440 for s in roster.shifts)
     return {
-        "schema": ROSTER_SCHEMA_2 if overnight else ROSTER_SCHEMA,
+        "schema": roster_schema(shifts),
         "instance": problem.name,
         "solver": dict(solver or {"name": "staffwise"}),
         "shifts": shifts,
@@ -443,6 +449,18 @@ def _shift(r: _Reader, raw: Any, path: str) -> Shift | None:
         if a_start is not None and a_end is not None:
             acts.append(Activity(kind, a_start, a_end))
     return Shift(agent, day, start, end, tuple(acts))
+
+
+def roster_schema(shifts: Sequence[Mapping[str, Any]]) -> str:
+    """The roster document's schema for ``shifts`` (stored shape, times in minutes):
+    ``/2`` when a shift ends after midnight (an overnight shift), else ``/1``."""
+    overnight = any(isinstance(s.get("end"), int) and s["end"] > 1440 for s in shifts)
+    return ROSTER_SCHEMA_2 if overnight else ROSTER_SCHEMA
+
+
+def stored_roster(shifts: Sequence[Mapping[str, Any]]) -> Roster:
+    """A roster from shifts in the stored shape (:func:`roster_to_json`'s ``shifts``)."""
+    return roster_from_json({"schema": roster_schema(shifts), "shifts": list(shifts)})
 
 
 def roster_from_json(data: Mapping[str, Any]) -> Roster:

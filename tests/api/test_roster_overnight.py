@@ -9,9 +9,13 @@ import datetime as dt
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
+from api.convert.roster import build_problem
 from api.schemas import minute_to_hhmm
+from api.tables import Requirement
 from forecasting.calendar import local_instant
+from optimizer.roster.problem import History
 from tests.api.support import assert_problem, create_queue, store_requirement, wait_job
 
 ZONE = "Europe/Berlin"
@@ -111,3 +115,66 @@ def test_times_past_midnight_read_as_the_next_day() -> None:
     assert minute_to_hhmm(1440) == "24:00"  # a closing time stays as it was
     assert minute_to_hhmm(1200) == "20:00"
     assert minute_to_hhmm(1680) == "04:00+1"
+
+
+def _sunday_night_published(client: TestClient) -> int:
+    """A 24/7 site with one agent whose published week ends with a Sunday-night shift
+    22:00-06:00 (a hand edit of the solved roster), and a requirement of 2 agents on that
+    Sunday evening and on the next Monday 08:00-16:00; returns the requirement's id."""
+    site = client.post("/v1/sites", json={"name": "Nights", "zone": ZONE, "opening_hours": ALL_DAY})
+    site_id = int(site.json()["id"])
+    queue_id = create_queue(client, site_id, interval_min=30)
+    rules = client.get(f"/v1/sites/{site_id}/shift-rules").json()
+    rules.pop("site_id"), rules.pop("updated_at")
+    rules.update(break_rule=None, lunch_rule=None, shift_start_granularity_minutes=60,
+                 overnight_shifts=True)  # fmt: skip
+    assert client.put(f"/v1/sites/{site_id}/shift-rules", json=rules).status_code == 200
+    contract = {"code": "FLEX", "shift_paid_minutes": [480], "min_weekly_paid_minutes": 480,
+                "max_weekly_paid_minutes": 480, "max_days": 1}  # fmt: skip
+    contract_id = client.post(f"/v1/sites/{site_id}/contracts", json=contract).json()["id"]
+    body = {"code": "N0", "contract_id": contract_id, "availability": ALL_DAY,
+            "queue_ids": [queue_id]}  # fmt: skip
+    assert client.post(f"/v1/sites/{site_id}/agents", json=body).status_code == 201
+    sunday, monday = WEEK + dt.timedelta(days=6), WEEK + dt.timedelta(days=7)
+    starts = [local_instant(sunday, m, ZONE).isoformat() for m in range(1320, 1440, 30)]
+    starts += [local_instant(monday, m, ZONE).isoformat() for m in range(480, 960, 30)]
+    requirement_id = store_requirement(client, queue_id, starts)[1]
+    job = _roster(client, requirement_id)
+    assert job["status"] == "succeeded", (job["error"], job["errors"])
+    roster_id = client.get(job["result_url"]).json()["id"]
+    version = 1
+    for s in [s for a in client.get(job["result_url"]).json()["schedule"] for s in a["shifts"]]:
+        edit = {"op": "delete", "agent": "N0", "day": s["day"]}
+        deleted = client.post(f"/v1/rosters/{roster_id}/edits",
+                              json={"version": version, "edit": edit})  # fmt: skip
+        assert deleted.status_code == 201, deleted.text
+        version += 1
+    edit = {"op": "add", "agent": "N0", "day": 6, "start": 1320, "end": 1800}
+    added = client.post(f"/v1/rosters/{roster_id}/edits", json={"version": version, "edit": edit})
+    assert added.status_code == 201 and added.json()["valid"], added.text
+    published = client.post(f"/v1/rosters/{roster_id}/publications", json={})
+    assert published.status_code == 201, published.text
+    return requirement_id
+
+
+def test_last_weeks_sunday_night_shift_rests_into_this_monday(client: TestClient) -> None:
+    """The published week before is this week's history: a Sunday-night shift ending 06:00
+    on Monday allows no Monday start before 17:00 (11 h rest), though Monday's requirement
+    is 08:00-16:00; without that week the agent would take Monday 08:00-16:00."""
+    requirement_id = _sunday_night_published(client)
+    next_week = (WEEK + dt.timedelta(days=7)).isoformat()
+    body = {"requirement_id": requirement_id, "week_start": next_week, "time_limit_s": 10}
+    posted = client.post("/v1/roster-jobs", json=body)
+    assert posted.status_code == 202, posted.text
+    job = wait_job(client, posted.json()["id"])
+    assert job["status"] == "succeeded", (job["error"], job["errors"])
+    roster = client.get(job["result_url"]).json()
+    assert roster["report"]["violations"] == []
+    (shift,) = [s for a in roster["schedule"] for s in a["shifts"]]
+    assert shift["day"] > 0 or shift["start"] >= 1020, shift  # 06:00 + 11 h
+    app: Any = client.app
+    with Session(app.state.engine) as session:
+        requirement = session.get(Requirement, requirement_id)
+        assert requirement is not None
+        problem = build_problem(session, requirement, WEEK + dt.timedelta(days=7)).problem
+    assert problem.agents[0].history == History(1, 360)  # worked Sunday; ended 06:00 Monday

@@ -1,0 +1,73 @@
+"""Last week's published schedule as this week's history (rest and consecutive days across
+the week boundary).
+
+A week's roster needs each agent's history: the days worked in a row up to last Sunday and
+when the last shift ended (after midnight of this Monday for last Sunday's night shift). The
+agent row holds both as fields a planner can set; when the site has published the week
+before, its shifts are the facts and replace those fields for every agent who worked in it
+(:func:`optimizer.roster.constraints.rest.next_week_history`: the same rule the core uses
+for the interchange format). Agents without a shift in it keep their fields (they may have
+worked in another queue's roster, which that publication does not hold).
+
+Kept apart from :mod:`api.convert.publish` (which needs :mod:`api.convert.roster` through
+the roster edits), so :mod:`api.convert.roster` can use it without an import cycle.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from api.tables import Roster, RosterVersion, SchedulePublication
+from optimizer.roster import problem as rp
+from optimizer.roster.constraints.rest import next_week_history
+
+__all__ = ["carry_last_week", "newest", "published_shifts"]
+
+
+def newest(
+    session: Session, site_id: int, week_start: dt.date | None
+) -> SchedulePublication | None:
+    """The newest publication of ``site_id``'s week ``week_start`` (None: its newest week)."""
+    query = select(SchedulePublication).where(col(SchedulePublication.site_id) == site_id)
+    if week_start is not None:
+        query = query.where(col(SchedulePublication.week_start) == week_start)
+    order = (col(SchedulePublication.week_start).desc(), col(SchedulePublication.id).desc())
+    return session.exec(query.order_by(*order)).first()
+
+
+def published_shifts(session: Session, publication: SchedulePublication) -> list[Any]:
+    """The shifts of the version ``publication`` froze (version 1: the solved roster)."""
+    if publication.version == 1:
+        row = session.get(Roster, publication.roster_id)
+        return [] if row is None else list(row.shifts)
+    query = select(RosterVersion).where(
+        col(RosterVersion.roster_id) == publication.roster_id,
+        col(RosterVersion.number) == publication.version,
+    )
+    found = session.exec(query).first()
+    return [] if found is None else list(found.shifts)
+
+
+def carry_last_week(
+    session: Session, site_id: int, week_start: dt.date, problem: rp.RosterProblem
+) -> rp.RosterProblem:
+    """``problem`` with the history of every agent who worked in the site's published
+    schedule of the week before ``week_start`` taken from it (module docstring)."""
+    previous = newest(session, site_id, week_start - dt.timedelta(days=7))
+    if previous is None or problem.days != 7:
+        return problem
+    worked: dict[str, list[rp.Shift]] = defaultdict(list)
+    for s in published_shifts(session, previous):
+        worked[s["agent"]].append(rp.Shift(s["agent"], s["day"], s["start"], s["end"]))
+    agents = tuple(
+        dataclasses.replace(a, history=next_week_history(problem, a, worked[a.id]))
+        if a.id in worked
+        else a
+        for a in problem.agents
+    )
+    return dataclasses.replace(problem, agents=agents)
