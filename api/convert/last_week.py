@@ -6,8 +6,9 @@ when the last shift ended (after midnight of this Monday for last Sunday's night
 agent row holds both as fields a planner can set; when the site has published the week
 before, its shifts are the facts and replace those fields for every agent who worked in it
 (:func:`optimizer.roster.constraints.rest.next_week_history`: the same rule the core uses
-for the interchange format). Agents without a shift in it keep their fields (they may have
-worked in another queue's roster, which that publication does not hold).
+for the interchange format). The site's schedule of a week is its newest publication (as
+agents see it, docs/schedule.md); agents without a shift in it keep their fields (they may
+have worked in another queue's roster, which that publication does not hold).
 
 Kept apart from :mod:`api.convert.publish` (which needs :mod:`api.convert.roster` through
 the roster edits), so :mod:`api.convert.roster` can use it without an import cycle.
