@@ -187,21 +187,14 @@ def _core(session: Session, site: Site, grid: int, agents: list[Agent],
     """The site's core problem with the need at zero (set by :func:`load_site_input`)."""
     contracts = _agent_contracts(session, agents)
     rules = rules_body(session.get(ShiftRules, site.id))
-    if rules.overnight_shifts:
-        raise _fail(
-            "overnight_shifts", "unsupported",
-            f"site {site.id}'s shift rules allow overnight shifts, which site rosters (several "
-            "queues) do not take yet: roster each queue with POST /v1/roster-jobs, or set "
-            "overnight_shifts to false",
-        )  # fmt: skip
     opening = rotate_week(site.opening_hours, site.week_start_day)
     problem = rp.RosterProblem(
         name=f"site{site.id}-{body.week_start}", interval_min=grid,
         opening_hours=tuple(_window(p) for p in opening),
         requirement=((0,) * (1440 // grid),) * 7, rules=core_rules(rules),
         contracts=tuple(sorted(contracts.values(), key=lambda c: c.id)),
-        agents=tuple(_agents(session, agents, contracts, body.week_start)),
-        weights=core_weights(rules),
+        agents=tuple(_agents(session, agents, contracts, body.week_start, rules.overnight_shifts)),
+        weights=core_weights(rules), overnight_shifts=rules.overnight_shifts,
     )  # fmt: skip
     check_grid(problem)
     assert site.id is not None

@@ -16,7 +16,7 @@ from api.schemas import minute_to_hhmm
 from api.tables import Requirement
 from forecasting.calendar import local_instant
 from optimizer.roster.problem import History
-from tests.api.support import assert_problem, create_queue, store_requirement, wait_job
+from tests.api.support import create_queue, store_requirement, wait_job
 
 ZONE = "Europe/Berlin"
 WEEK = dt.date(2026, 11, 2)  # a Monday
@@ -102,13 +102,22 @@ def test_without_the_flag_the_night_agents_have_no_valid_week(client: TestClient
     ]
 
 
-def test_site_rosters_refuse_overnight_shifts_naming_the_field(client: TestClient) -> None:
+def test_a_site_roster_job_takes_overnight_shifts(client: TestClient) -> None:
+    """The site roster job reads the flag and the agents' nights as the roster job does."""
     site_id, _ = _night_site(client, overnight=True)
-    body = {"site_id": site_id, "week_start": WEEK.isoformat(), "time_limit_s": 5}
-    problem = assert_problem(client.post("/v1/site-roster-jobs", json=body), 422)
-    assert [(e["field"], e["code"]) for e in problem["errors"]] == [
-        ("overnight_shifts", "unsupported")
-    ]
+    body = {"site_id": site_id, "week_start": WEEK.isoformat(), "time_limit_s": 10}
+    posted = client.post("/v1/site-roster-jobs", json=body)
+    assert posted.status_code == 202, posted.text
+    job = wait_job(client, posted.json()["id"])
+    assert job["status"] == "succeeded", (job["error"], job["errors"])
+    roster = client.get(job["result_url"]).json()
+    assert roster["report"]["violations"] == []
+    shifts = sorted(
+        (item["agent"], s["day"], s["start"], s["end"])
+        for item in roster["schedule"]
+        for s in item["shifts"]
+    )
+    assert shifts == [(f"N{i}", day, 1200, 1680) for i in range(2) for day in (0, 2, 4)]
 
 
 def test_times_past_midnight_read_as_the_next_day() -> None:

@@ -72,8 +72,6 @@ DOCUMENTED_REJECTIONS: dict[str, str] = {
     # the roster's week (stored data)
     "no_shift": r"day",
     "outside_week": r"roster_id",
-    # site rosters (several queues) do not take a site's overnight shifts (stored shift rules)
-    "unsupported": r"overnight_shifts",
 }
 
 

@@ -54,8 +54,12 @@ class SiteCost:
 
 
 def on_phone(site: SiteProblem, roster: SiteRoster) -> Counter[Key]:
-    """Agents on the phone per (effective skill set, day, interval)."""
+    """Agents on the phone per (effective skill set, day, interval). The part of an overnight
+    shift after midnight counts on the next day's intervals; on the last day's night it is
+    next week's and not counted (the single-queue cost's choice,
+    :func:`optimizer.roster.evaluate.staffed_matrix`)."""
     grid = site.core.interval_min
+    per_day, days = site.core.intervals_per_day, site.core.days
     out: Counter[Key] = Counter()
     for s in roster.roster.shifts:
         skills = site.skill_set(s.agent)
@@ -68,7 +72,9 @@ def on_phone(site: SiteProblem, roster: SiteRoster) -> Counter[Key]:
             for b in blocks:
                 if b.start_min <= t * grid < b.end_min:
                     g = block_skills(site, skills, b.queue)
-            out[g, s.day, t] += 1
+            day, slot = s.day + t // per_day, t % per_day
+            if day < days:
+                out[g, day, slot] += 1
     return out
 
 

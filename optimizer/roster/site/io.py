@@ -135,15 +135,17 @@ def _core_document(data: Mapping[str, Any], queues: list[Queue]) -> dict[str, An
     doc = {k: v for k, v in data.items() if k not in ("queues", "demand_provenance")}
     rules = data.get("rules")
     own_sets = isinstance(rules, Mapping) and "break_rule_sets" in rules
-    schema = INSTANCE_SCHEMA_3 if own_sets else INSTANCE_SCHEMA  # /3 reads the rule sets
+    overnight = data.get("overnight_shifts") is True
+    # /3 reads the rule sets and overnight shifts
+    schema = INSTANCE_SCHEMA_3 if own_sets or overnight else INSTANCE_SCHEMA
     return {**doc, "schema": schema, "requirement": total}
 
 
 def load_site_instance(source: Path | str | Mapping[str, Any]) -> SiteProblem:
-    """Read a ``/2`` document (or a ``/1`` one, as one voice queue) from a path, JSON text
-    or parsed dict."""
+    """Read a ``/2`` document (or a ``/1`` or ``/3`` one, as one voice queue) from a path,
+    JSON text or parsed dict; ``overnight_shifts: true`` as in ``/3``."""
     data = _read(source)
-    if data.get("schema") == INSTANCE_SCHEMA:
+    if data.get("schema") in (INSTANCE_SCHEMA, INSTANCE_SCHEMA_3):
         return one_queue_site(load_instance(data))
     if data.get("schema") != SITE_SCHEMA:
         raise InputError([Problem(None, "schema", "schema", f"expected {SITE_SCHEMA!r}")])
@@ -151,9 +153,6 @@ def load_site_instance(source: Path | str | Mapping[str, Any]) -> SiteProblem:
     if not isinstance(grid, int) or not isinstance(days, int) or grid <= 0 or 1440 % grid:
         raise InputError([Problem(None, "interval_minutes", "range", "must divide 1440")])
     problems: list[Problem] = []
-    if data.get("overnight_shifts") is True:
-        message = "site rosters do not take overnight shifts yet (single-queue /3 instances do)"
-        problems.append(Problem(None, "overnight_shifts", "unsupported", message))
     raw_queues = data.get("queues")
     if not isinstance(raw_queues, list) or not raw_queues:
         raise InputError([Problem(None, "queues", "missing", "expected a list of queues")])
