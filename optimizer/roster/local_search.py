@@ -272,14 +272,19 @@ def local_search(
     deadline: float,
     options: LocalSearchOptions = LocalSearchOptions(),
     should_stop: Callable[[], bool] | None = None,
+    table: NDArray[np.float64] | None = None,
 ) -> tuple[Roster, LocalSearchStats]:
     """Anneal ``roster`` (valid, shifts of the enumerated ``types``, ``agents`` only) until
     ``anneal_share`` of the time to ``deadline`` (``time.monotonic()``), then descend until
-    no single agent can improve or the deadline passes. Never returns a costlier roster."""
+    no single agent can improve or the deadline passes. Never returns a costlier roster.
+    ``table[d, t, k]``: the gain of the ``k+1``-th agent on the phone, instead of the
+    problem's requirement and weights (the site polish's trade rounds)."""
     start = time.monotonic()
     if not agents:
         return roster, LocalSearchStats(0.0, 0, 0, 0.0)
     state = State(problem, types, agents, roster, options.objective)
+    if table is not None:
+        state.table = table
     search = _Search(state, DayRules(problem, types), agents, options.seed)
     until = start + options.anneal_share * max(0.0, deadline - start)
     change, steps = _anneal(search, agents, until, options, should_stop)

@@ -22,7 +22,14 @@ from optimizer.roster.evaluate import preference_cost
 from optimizer.roster.site.linear import CostTerms, LinTerms, LpSink, Sink
 from optimizer.roster.site.problem import SiteProblem, SiteRoster
 
-__all__ = ["SiteCost", "add_site_families", "allocation_values", "on_phone", "site_cost"]
+__all__ = [
+    "SiteCost",
+    "add_site_families",
+    "allocation_values",
+    "on_phone",
+    "site_cost",
+    "solved_cost_lp",
+]
 
 Key = tuple[frozenset[str], int, int]
 
@@ -114,9 +121,12 @@ def _solve(solver: pywraplp.Solver, terms: CostTerms) -> str:
     return {solver.OPTIMAL: "OPTIMAL", solver.FEASIBLE: "FEASIBLE"}.get(status, "NOT_SOLVED")
 
 
-def _solved(
+def solved_cost_lp(
     site: SiteProblem, roster: SiteRoster
 ) -> tuple[pywraplp.Solver, AllocationVars, dict[str, BacklogVars], float, str]:
+    """The exact cost LP of ``roster`` solved: the solver (values, duals), the allocation and
+    backlog variables, the backlog's constant and the status (a ``RuntimeError`` when GLOP
+    does not solve it)."""
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:  # pragma: no cover - GLOP ships with OR-Tools
         raise RuntimeError("GLOP is not available")
@@ -132,7 +142,7 @@ def _solved(
 
 def site_cost(site: SiteProblem, roster: SiteRoster) -> SiteCost:
     """The exact cost of ``roster`` (see the module docstring)."""
-    solver, av, backlogs, constant, status = _solved(site, roster)
+    solver, av, backlogs, constant, status = solved_cost_lp(site, roster)
     w = site.core.weights
     paid = sum(s.paid_min(site.core.rules) for s in roster.roster.shifts) // site.core.interval_min
     prefs = preference_cost(site.core, roster.roster)[0]
@@ -143,7 +153,7 @@ def site_cost(site: SiteProblem, roster: SiteRoster) -> SiteCost:
 def allocation_values(site: SiteProblem, roster: SiteRoster) -> dict[str, float]:
     """The cost LP's optimal allocation and backlog values by variable name (the same names
     as in the site model: a hint for it; backlog work in agent-intervals)."""
-    solver = _solved(site, roster)[0]
+    solver = solved_cost_lp(site, roster)[0]
     return {v.name(): v.solution_value() for v in solver.variables()}
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.roster.site.cost import _solved
+from optimizer.roster.site.cost import solved_cost_lp
 from optimizer.roster.site.problem import SiteProblem, SiteRoster
 
 __all__ = ["Marginals", "marginals"]
@@ -40,7 +40,7 @@ class Marginals:
 
 def marginals(site: SiteProblem, roster: SiteRoster) -> Marginals:
     """The exact cost LP of ``roster`` with its cover duals (module docstring)."""
-    solver, av = _solved(site, roster)[:2]
+    solver, av = solved_cost_lp(site, roster)[:2]
     core = site.core
     shape = (core.days, core.intervals_per_day)
     gain = {q.id: np.zeros(shape) for q in site.live}

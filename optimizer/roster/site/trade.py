@@ -9,7 +9,7 @@ waiting (0.05 per 15 work-minutes carried over). The per-set polish
 cover. The cover duals of the roster's LP (:mod:`optimizer.roster.site.marginal`) say where
 one more agent on one of a set's live queues is worth something; here each set without
 deferred work gets a gain table of three levels per interval (its agent-level search is
-today's, :mod:`local_search`, on that table):
+today's, :func:`~optimizer.roster.local_search.local_search`, on that table):
 
 * up to its live cover in the roster's LP: the under-coverage weight (keep what it covers);
 * then, where one of its live queues' duals is at least :data:`MIN_GAIN` (a cover worth
@@ -35,8 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.roster import local_search as ls
-from optimizer.roster.local_state import DayRules, State
+from optimizer.roster.local_search import local_search
 from optimizer.roster.problem import Agent, Roster, RosterProblem
 from optimizer.roster.shifts import ShiftType
 from optimizer.roster.site.marginal import Marginals, marginals
@@ -77,33 +76,6 @@ def _table(problem: RosterProblem, need: Rows, extra: Rows, most: int) -> Rows:
     table = np.full((problem.days, problem.intervals_per_day, most + 1), -w.over_per_agent_interval)
     table = np.where(k < high, TAKEOVER_VALUE, table)
     return np.where(k < low, w.under_per_agent_interval, table)
-
-
-def search_on_table(
-    problem: RosterProblem,
-    types: list[ShiftType],
-    members: tuple[Agent, ...],
-    roster: Roster,
-    table: Rows,
-    deadline: float,
-    should_stop: Callable[[], bool] | None = None,
-) -> Roster:
-    """Today's agent-level search (:func:`local_search`: annealing, then descent; its moves
-    and state, used as they are) on a given gain table instead of the problem's requirement;
-    never a costlier roster on that table."""
-    options = ls.LocalSearchOptions()
-    state = State(problem, types, members, roster, options.objective)
-    state.table = table
-    search = ls._Search(state, DayRules(problem, types), members, options.seed)
-    start = time.monotonic()
-    ls._anneal(search, members, start + options.anneal_share * (deadline - start), options,
-               should_stop)  # fmt: skip
-    order = list(members)
-    while time.monotonic() < deadline and not (should_stop is not None and should_stop()):
-        search.rng.shuffle(order)
-        if sum(search.descend(a) for a in order if time.monotonic() < deadline) > -1e-9:
-            break
-    return state.roster()
 
 
 def _takeover(m: Marginals, skills: frozenset[str]) -> Rows:
@@ -161,6 +133,7 @@ def trade_round(site: SiteProblem, roster: Roster, run: RoundRun) -> Roster:
         end = time.monotonic() + max(0.2, (deadline - time.monotonic()) / (len(tables) - i))
         table = _table(problem, need, extra, len(members))
         with contextlib.suppress(ValueError):  # a shift that is not a type: the set keeps it
-            own = search_on_table(problem, types, capped, own, table, end, should_stop)
+            own, _ = local_search(problem, types, capped, own, end, should_stop=should_stop,
+                                  table=table)  # fmt: skip
         shifts += own.shifts
     return Roster(tuple(shifts))
