@@ -30,9 +30,12 @@ NIGHTS: list[Any] = [
 ]  # fmt: skip
 
 
-def _night_site(client: TestClient, overnight: bool) -> tuple[int, int]:
-    """A 24/7 site with two night agents (three 8-hour shifts a week) and a requirement of 2
-    agents every evening and night hour; returns (site id, requirement id)."""
+def _site_24_7(
+    client: TestClient, overnight: bool, days: int, agents: dict[str, list[Any]]
+) -> tuple[int, int]:
+    """A site open 24/7 with a 30-min queue, no breaks, starts on the hour, overnight shifts
+    as asked, and ``agents`` (code -> availability) on a contract of 8-hour shifts, ``days``
+    of them a week exactly; returns (site id, queue id)."""
     site = client.post("/v1/sites", json={"name": "Nights", "zone": ZONE, "opening_hours": ALL_DAY})
     assert site.status_code == 201, site.text
     site_id = int(site.json()["id"])
@@ -42,13 +45,20 @@ def _night_site(client: TestClient, overnight: bool) -> tuple[int, int]:
     rules.update(break_rule=None, lunch_rule=None, shift_start_granularity_minutes=60,
                  overnight_shifts=overnight)  # fmt: skip
     assert client.put(f"/v1/sites/{site_id}/shift-rules", json=rules).status_code == 200
-    contract = {"code": "NIGHT", "shift_paid_minutes": [480], "min_weekly_paid_minutes": 1440,
-                "max_weekly_paid_minutes": 1440, "max_days": 3}  # fmt: skip
+    contract = {"code": "EIGHT", "shift_paid_minutes": [480], "min_weekly_paid_minutes": 480 * days,
+                "max_weekly_paid_minutes": 480 * days, "max_days": days}  # fmt: skip
     contract_id = client.post(f"/v1/sites/{site_id}/contracts", json=contract).json()["id"]
-    for i in range(2):
-        body = {"code": f"N{i}", "contract_id": contract_id, "availability": NIGHTS,
+    for code, availability in agents.items():
+        body = {"code": code, "contract_id": contract_id, "availability": availability,
                 "queue_ids": [queue_id]}  # fmt: skip
         assert client.post(f"/v1/sites/{site_id}/agents", json=body).status_code == 201
+    return site_id, queue_id
+
+
+def _night_site(client: TestClient, overnight: bool) -> tuple[int, int]:
+    """A 24/7 site with two night agents (three 8-hour shifts a week) and a requirement of 2
+    agents every evening and night hour; returns (site id, requirement id)."""
+    site_id, queue_id = _site_24_7(client, overnight, 3, {"N0": NIGHTS, "N1": NIGHTS})
     starts = [
         local_instant(WEEK + dt.timedelta(days=d), m, ZONE).isoformat()
         for d in range(7)
@@ -130,20 +140,7 @@ def _sunday_night_published(client: TestClient) -> int:
     """A 24/7 site with one agent whose published week ends with a Sunday-night shift
     22:00-06:00 (a hand edit of the solved roster), and a requirement of 2 agents on that
     Sunday evening and on the next Monday 08:00-16:00; returns the requirement's id."""
-    site = client.post("/v1/sites", json={"name": "Nights", "zone": ZONE, "opening_hours": ALL_DAY})
-    site_id = int(site.json()["id"])
-    queue_id = create_queue(client, site_id, interval_min=30)
-    rules = client.get(f"/v1/sites/{site_id}/shift-rules").json()
-    rules.pop("site_id"), rules.pop("updated_at")
-    rules.update(break_rule=None, lunch_rule=None, shift_start_granularity_minutes=60,
-                 overnight_shifts=True)  # fmt: skip
-    assert client.put(f"/v1/sites/{site_id}/shift-rules", json=rules).status_code == 200
-    contract = {"code": "FLEX", "shift_paid_minutes": [480], "min_weekly_paid_minutes": 480,
-                "max_weekly_paid_minutes": 480, "max_days": 1}  # fmt: skip
-    contract_id = client.post(f"/v1/sites/{site_id}/contracts", json=contract).json()["id"]
-    body = {"code": "N0", "contract_id": contract_id, "availability": ALL_DAY,
-            "queue_ids": [queue_id]}  # fmt: skip
-    assert client.post(f"/v1/sites/{site_id}/agents", json=body).status_code == 201
+    _, queue_id = _site_24_7(client, True, 1, {"N0": ALL_DAY})
     sunday, monday = WEEK + dt.timedelta(days=6), WEEK + dt.timedelta(days=7)
     starts = [local_instant(sunday, m, ZONE).isoformat() for m in range(1320, 1440, 30)]
     starts += [local_instant(monday, m, ZONE).isoformat() for m in range(480, 960, 30)]
