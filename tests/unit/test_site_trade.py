@@ -78,7 +78,7 @@ def test_a_trade_round_lowers_the_cost_where_the_per_set_polish_cannot() -> None
     types = enumerate_shift_types(site.core)
     agents = site.core.agents
     need = polish.live_needs(site, roster, agents)
-    same = polish._round(site, roster, types, agents, time.monotonic() + 1.0, None, need)
+    same = polish._round(site, roster, RoundRun(types, agents, time.monotonic() + 1.0), need)
     assert site_cost(site, SiteRoster(same)).cost >= before.cost - 1e-9
     traded = trade_round(site, roster, RoundRun(types, agents, time.monotonic() + 1.0))
     after = site_cost(site, SiteRoster(traded))

@@ -21,18 +21,18 @@ roster stays valid.
 from __future__ import annotations
 
 import dataclasses
-import math
 import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from optimizer.roster.local_search import LocalSearchOptions, local_search
+import numpy as np
+
 from optimizer.roster.problem import Agent, Roster, RosterProblem
 from optimizer.roster.shifts import ShiftType
 from optimizer.roster.site.cost import allocation_values, site_cost
 from optimizer.roster.site.model import skill_groups
 from optimizer.roster.site.problem import SiteProblem, SiteRoster
-from optimizer.roster.site.trade import RoundRun, trade_round
+from optimizer.roster.site.trade import RoundRun, Rows, live_cover, search_sets, trade_round
 
 __all__ = ["polish_site"]
 
@@ -45,21 +45,9 @@ Need = dict[frozenset[str], tuple[tuple[int, ...], ...]]
 
 def _live_need(site: SiteProblem, skills: frozenset[str], values: dict[str, float]) -> Need:
     """Per day and interval: the set's live cover in the LP plus the uncovered requirement of
-    its live queues, rounded."""
-    core = site.core
-    label = str(sorted(skills))
-    rows = []
-    for d in range(core.days):
-        row = []
-        for t in range(core.intervals_per_day):
-            need = 0.0
-            for q in site.live:
-                if q.id in skills and q.requirement[d][t] > 0:
-                    need += values.get(f"a[{label},{q.id},{d},{t}]", 0.0)
-                    need += values.get(f"under[{q.id},{d},{t}]", 0.0)
-            row.append(math.floor(need + 0.5))
-        rows.append(tuple(row))
-    return {skills: tuple(rows)}
+    its live queues (:func:`~optimizer.roster.site.trade.live_cover`), rounded."""
+    rows = np.floor(live_cover(site, skills, values) + 0.5).astype(int)
+    return {skills: tuple(tuple(int(v) for v in row) for row in rows)}
 
 
 def live_needs(site: SiteProblem, roster: Roster, agents: tuple[Agent, ...]) -> Need:
@@ -84,31 +72,14 @@ def _group_problem(
     return dataclasses.replace(core, agents=members, requirement=requirement, weights=weights)
 
 
-def _round(
-    site: SiteProblem,
-    roster: Roster,
-    types: list[ShiftType],
-    agents: tuple[Agent, ...],
-    deadline: float,
-    should_stop: Callable[[], bool] | None,
-    need: Need,
-) -> Roster:
+def _round(site: SiteProblem, roster: Roster, run: RoundRun, need: Need) -> Roster:
     """Every skill set's agents searched against its ``need``; the joined roster."""
-    groups = skill_groups(site, agents)
-    ids = {a.id for a in agents}
-    shifts = [s for s in roster.shifts if s.agent not in ids]
-    for i, (skills, members) in enumerate(groups):
-        mine = {a.id for a in members}
-        own = Roster(tuple(s for s in roster.shifts if s.agent in mine))
-        problem = _group_problem(site, skills, members, need)
-        end = time.monotonic() + max(0.2, (deadline - time.monotonic()) / (len(groups) - i))
-        try:
-            better, _ = local_search(problem, types, members, own, end, LocalSearchOptions(),
-                                     should_stop)  # fmt: skip
-        except ValueError:  # a shift that is not an enumerated type: the set keeps its shifts
-            better = own
-        shifts += better.shifts
-    return Roster(tuple(shifts))
+    ids = {a.id for a in run.agents}
+    sets: list[tuple[RosterProblem, Rows | None]] = [
+        (_group_problem(site, skills, members, need), None)
+        for skills, members in skill_groups(site, run.agents)
+    ]
+    return search_sets(roster, [s for s in roster.shifts if s.agent not in ids], sets, run)
 
 
 def _next(site: SiteProblem, best: Roster, kind: str, run: RoundRun) -> Roster:
@@ -117,7 +88,7 @@ def _next(site: SiteProblem, best: Roster, kind: str, run: RoundRun) -> Roster:
     if kind == "trade":
         return trade_round(site, best, run)
     need = live_needs(site, best, run.agents)
-    return _round(site, best, run.types, run.agents, run.deadline, run.should_stop, need)
+    return _round(site, best, run, need)
 
 
 def polish_site(

@@ -36,13 +36,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.roster.local_search import local_search
-from optimizer.roster.problem import Agent, Roster, RosterProblem
+from optimizer.roster.problem import Agent, Roster, RosterProblem, Shift
 from optimizer.roster.shifts import ShiftType
 from optimizer.roster.site.marginal import Marginals, marginals
 from optimizer.roster.site.model import skill_groups
 from optimizer.roster.site.problem import SiteProblem, SiteRoster
 
-__all__ = ["TAKEOVER_VALUE", "RoundRun", "live_cover", "trade_round"]
+__all__ = ["TAKEOVER_VALUE", "RoundRun", "live_cover", "search_sets", "trade_round"]
 
 TAKEOVER_VALUE = 0.05  # per agent-interval of live cover taken over (carry-over price)
 MIN_GAIN = 0.01  # a queue's cover dual from which taking its cover over is worth something
@@ -109,31 +109,40 @@ class RoundRun:
     should_stop: Callable[[], bool] | None = None
 
 
+def search_sets(
+    roster: Roster, kept: list[Shift], sets: list[tuple[RosterProblem, Rows | None]], run: RoundRun
+) -> Roster:
+    """``kept`` plus, per set, its agents' (``problem.agents``) shifts of ``roster`` after
+    today's agent-level search (:func:`local_search`) against the set's problem, or its gain
+    table when given; each set gets an equal share of the time left to ``run.deadline``. A
+    set with a shift that is not an enumerated type keeps its shifts."""
+    shifts = list(kept)
+    for i, (problem, table) in enumerate(sets):
+        mine = {a.id for a in problem.agents}
+        own = Roster(tuple(s for s in roster.shifts if s.agent in mine))
+        end = time.monotonic() + max(0.2, (run.deadline - time.monotonic()) / (len(sets) - i))
+        with contextlib.suppress(ValueError):
+            own, _ = local_search(problem, run.types, problem.agents, own, end,
+                                  should_stop=run.should_stop, table=table)  # fmt: skip
+        shifts += own.shifts
+    return Roster(tuple(shifts))
+
+
 def trade_round(site: SiteProblem, roster: Roster, run: RoundRun) -> Roster:
     """Every set without deferred work that can take cover over searched on its three-level
     table (weekly paid time capped at the roster's); the joined roster."""
-    types, agents, deadline, should_stop = run.types, run.agents, run.deadline, run.should_stop
     m = marginals(site, SiteRoster(roster))
     deferred = frozenset(e.id for e in site.deferred)
-    tables = []
-    for skills, members in skill_groups(site, agents):
+    sets: list[tuple[RosterProblem, Rows | None]] = []
+    for skills, members in skill_groups(site, run.agents):
         if skills & deferred:
             continue
         need = live_cover(site, skills, m.values)
         extra = _takeover(m, skills)
         if extra.any():  # only sets that can take cover over
-            tables.append((members, need, extra))
-    ids = {a.id for members, _, _ in tables for a in members}
-    shifts = [s for s in roster.shifts if s.agent not in ids]
-    for i, (members, need, extra) in enumerate(tables):
-        mine = {a.id for a in members}
-        own = Roster(tuple(s for s in roster.shifts if s.agent in mine))
-        capped = _capped(site, members, own)
-        problem = dataclasses.replace(site.core, agents=capped)
-        end = time.monotonic() + max(0.2, (deadline - time.monotonic()) / (len(tables) - i))
-        table = _table(problem, need, extra, len(members))
-        with contextlib.suppress(ValueError):  # a shift that is not a type: the set keeps it
-            own, _ = local_search(problem, types, capped, own, end, should_stop=should_stop,
-                                  table=table)  # fmt: skip
-        shifts += own.shifts
-    return Roster(tuple(shifts))
+            mine = {a.id for a in members}
+            own = Roster(tuple(s for s in roster.shifts if s.agent in mine))
+            problem = dataclasses.replace(site.core, agents=_capped(site, members, own))
+            sets.append((problem, _table(problem, need, extra, len(members))))
+    ids = {a.id for problem, _ in sets for a in problem.agents}
+    return search_sets(roster, [s for s in roster.shifts if s.agent not in ids], sets, run)
