@@ -67,6 +67,19 @@ def _night_site(client: TestClient, overnight: bool) -> tuple[int, int]:
     return site_id, store_requirement(client, queue_id, starts)[1]
 
 
+# Mon, Wed and Fri 20:00-04:00 for both night agents: (agent, day, start, end)
+NIGHT_SHIFTS = [(f"N{i}", day, 1200, 1680) for i in range(2) for day in (0, 2, 4)]
+
+
+def _shifts(roster: dict[str, Any]) -> list[tuple[str, int, int, int]]:
+    """(agent, day, start, end) of every shift of a roster or site roster, sorted."""
+    return sorted(
+        (item["agent"], s["day"], s["start"], s["end"])
+        for item in roster["schedule"]
+        for s in item["shifts"]
+    )
+
+
 def _roster(client: TestClient, requirement_id: int) -> dict[str, Any]:
     body = {"requirement_id": requirement_id, "week_start": WEEK.isoformat(), "time_limit_s": 10}
     posted = client.post("/v1/roster-jobs", json=body)
@@ -81,14 +94,7 @@ def test_overnight_shifts_run_through_the_night(client: TestClient) -> None:
     assert job["status"] == "succeeded", (job["error"], job["errors"])
     roster = client.get(job["result_url"]).json()
     assert roster["report"]["violations"] == []
-    shifts = sorted(
-        (agent["agent"], s["day"], s["start"], s["end"])
-        for agent in roster["schedule"]
-        for s in agent["shifts"]
-    )
-    assert shifts == [(f"N{i}", day, 1200, 1680) for i in range(2) for day in (0, 2, 4)], (
-        "every shift 20:00 to 04:00 the next morning"
-    )
+    assert _shifts(roster) == NIGHT_SHIFTS, "every shift 20:00 to 04:00 the next morning"
     staffed = dict(zip(roster["coverage"]["interval_start"], roster["coverage"]["staffed"],
                        strict=True))  # fmt: skip
     for day in (0, 2, 4):  # the evening on the shift's day, the night on the next day
@@ -122,12 +128,7 @@ def test_a_site_roster_job_takes_overnight_shifts(client: TestClient) -> None:
     assert job["status"] == "succeeded", (job["error"], job["errors"])
     roster = client.get(job["result_url"]).json()
     assert roster["report"]["violations"] == []
-    shifts = sorted(
-        (item["agent"], s["day"], s["start"], s["end"])
-        for item in roster["schedule"]
-        for s in item["shifts"]
-    )
-    assert shifts == [(f"N{i}", day, 1200, 1680) for i in range(2) for day in (0, 2, 4)]
+    assert _shifts(roster) == NIGHT_SHIFTS
 
 
 def test_times_past_midnight_read_as_the_next_day() -> None:
