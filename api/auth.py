@@ -86,6 +86,7 @@ ROUTE_GROUPS: dict[str, str] = {
     "/v1/agents/{agent_id}/time-off-requests/{request_id}/cover": "staff",
     "/v1/agents/{agent_id}/time-off-requests/{request_id}/decision": "staff",
     "/v1/rosters/{roster_id}/publications": "schedules",
+    "/v1/site-rosters/{site_roster_id}/publications": "schedules",
     "/v1/published-schedules/{site_id}/export.csv": "schedules",
     "/v1/published-schedules/{site_id}/print.html": "schedules",
     "/v1/published-schedules/{site_id}/agents/{agent_code}": "schedules",

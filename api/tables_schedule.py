@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import (
-    UniqueConstraint,
-)
+from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from api.table_columns import created_field, fk_field, json_field, ts_field
+
+# a publication freezes a roster's version or a site roster, never both or neither
+PUBLICATION_SOURCE = "(roster_id IS NULL) <> (site_roster_id IS NULL)"
 
 
 class RosterVersion(SQLModel, table=True):
@@ -36,13 +37,16 @@ class RosterVersion(SQLModel, table=True):
 
 
 class SchedulePublication(SQLModel, table=True):
-    """A roster version published as its site's schedule for the week (migration 0010); the
-    newest publication of a site and week is the schedule agents see. ``changes``: what moved
-    since the previous publication of that week (null for the first)."""
+    """A roster version (``roster_id``) or a site roster (``site_roster_id``, migration 0015)
+    published as its site's schedule for the week (migration 0010); exactly one of the two is
+    set. The newest publication of a site and week is the schedule agents see. ``changes``:
+    what moved since the previous publication of that week (null for the first)."""
 
     __tablename__ = "schedule_publication"
+    __table_args__ = (CheckConstraint(PUBLICATION_SOURCE, name="ck_publication_source"),)
     id: int | None = Field(default=None, primary_key=True)
-    roster_id: int = fk_field("roster.id")
+    roster_id: int | None = fk_field("roster.id", nullable=True)
+    site_roster_id: int | None = fk_field("site_roster.id", nullable=True)
     site_id: int = fk_field("site.id")
     week_start: date = Field(index=True)
     version: int

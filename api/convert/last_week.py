@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from api.tables import Roster, RosterVersion, SchedulePublication
+from api.tables import Roster, RosterVersion, SchedulePublication, SiteRosterRow
 from optimizer.roster import problem as rp
 from optimizer.roster.constraints.rest import next_week_history
 
@@ -42,7 +42,11 @@ def newest(
 
 
 def published_shifts(session: Session, publication: SchedulePublication) -> list[Any]:
-    """The shifts of the version ``publication`` froze (version 1: the solved roster)."""
+    """The shifts ``publication`` froze: a site roster's, or a roster's version (version 1:
+    the solved roster)."""
+    if publication.site_roster_id is not None:
+        site_roster = session.get(SiteRosterRow, publication.site_roster_id)
+        return [] if site_roster is None else list(site_roster.shifts)
     if publication.version == 1:
         row = session.get(Roster, publication.roster_id)
         return [] if row is None else list(row.shifts)

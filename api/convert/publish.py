@@ -13,11 +13,10 @@ from sqlmodel import Session, col, select
 
 from api import ics
 from api.auth import token_hash
-from api.convert import roster_edits as ce
-from api.convert.last_week import newest
+from api.convert.last_week import newest, published_shifts
 from api.errors import not_found
 from api.schemas import minute_to_hhmm
-from api.tables import Agent, AgentScheduleLink, Roster, SchedulePublication, Site
+from api.tables import Agent, AgentScheduleLink, SchedulePublication, Site
 from forecasting.calendar import local_instant
 
 
@@ -46,10 +45,7 @@ def published(
     if found is None:
         week = "" if week_start is None else f" for the week of {week_start}"
         raise not_found(f"published schedule of site {site_id}{week}", "")
-    roster = session.get(Roster, found.roster_id)
-    assert roster is not None  # foreign key
-    shifts = ce.version_of(session, roster, found.version).shifts
-    return Published(found, site, shifts)
+    return Published(found, site, published_shifts(session, found))
 
 
 def local(week_start: dt.date, day: int, minute: int, zone: str) -> dt.datetime:

@@ -156,8 +156,13 @@ def assess(data: RosterInput, roster: rp.Roster, week_start: dt.date) -> Assessm
     return Assessment(violations, _kpis(problem, roster), coverage(data, roster, week_start))
 
 
+SEEN = ("agent", "day", "start", "end", "activities")  # what an agent's schedule shows
+
+
 def _by_key(shifts: list[Any]) -> dict[ShiftKey, dict[str, Any]]:
-    return {(s["agent"], int(s["day"])): s for s in shifts}
+    """Shifts by agent and day, as agents see them (a site roster's shifts also carry their
+    paid minutes and queue allocation, which a change list does not compare)."""
+    return {(s["agent"], int(s["day"])): {k: s[k] for k in SEEN if k in s} for s in shifts}
 
 
 def shift_changes(before: list[Any], after: list[Any]) -> list[dict[str, Any]]:

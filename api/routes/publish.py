@@ -19,6 +19,7 @@ from sqlmodel import col, select
 from api.auth import CurrentAccess, token_hash
 from api.convert import publish as cp
 from api.convert import roster_edits as ce
+from api.convert.last_week import published_shifts
 from api.convert.schedule_print import agent_teams, team_schedule_html
 from api.deps import ReadSession, WriteSession, commit, get_or_404
 from api.errors import ID_MAX, ID_MIN, ApiError, not_found
@@ -29,7 +30,14 @@ from api.schemas.roster_edits import (
     ScheduleLinkCreated,
     ScheduleLinkRead,
 )
-from api.tables import Agent, AgentScheduleLink, Roster, SchedulePublication, utcnow
+from api.tables import (
+    Agent,
+    AgentScheduleLink,
+    Roster,
+    SchedulePublication,
+    SiteRosterRow,
+    utcnow,
+)
 from forecasting.errors import Problem
 
 router = APIRouter(tags=["published schedules"])
@@ -41,29 +49,42 @@ WeekStart = Annotated[
 def _read(row: SchedulePublication) -> PublicationRead:
     assert row.id is not None
     return PublicationRead(
-        id=row.id, roster_id=row.roster_id, site_id=row.site_id, week_start=row.week_start,
-        version=row.version, author=row.author, published_at=row.published_at,
-        changes=row.changes,
+        id=row.id, roster_id=row.roster_id, site_roster_id=row.site_roster_id,
+        site_id=row.site_id, week_start=row.week_start, version=row.version, author=row.author,
+        published_at=row.published_at, changes=row.changes,
     )  # fmt: skip
 
 
-def _refuse_invalid(roster_id: int, version: ce.Version) -> None:
-    if not version.violations:
+def _refuse_invalid(what: str, violations: list[Any]) -> None:
+    if not violations:
         return
     problems = [Problem(None, "violations", str(v.get("rule")),
                         f"{v.get('agent')} day {v.get('day')}: {v.get('message')}")
-                for v in version.violations[:50]]  # fmt: skip
-    raise ApiError(409, "roster-invalid", f"version {version.number} of roster {roster_id} "
-                   f"breaks {len(version.violations)} rules: fix them before publishing",
-                   errors=problems)  # fmt: skip
+                for v in violations[:50]]  # fmt: skip
+    raise ApiError(409, "roster-invalid", f"{what} breaks {len(violations)} rules: fix them "
+                   "before publishing", errors=problems)  # fmt: skip
 
 
-def _changes(session: Any, row: Roster, shifts: list[Any]) -> list[Any] | None:
-    previous = cp.newest(session, row.site_id, row.week_start)
-    if previous is None:
-        return None
-    before = get_or_404(session, Roster, previous.roster_id, "roster")
-    return ce.shift_changes(ce.version_of(session, before, previous.version).shifts, shifts)
+def _publication(
+    session: Any, who: Any, site_id: int, week_start: dt.date, shifts: list[Any], **source: Any
+) -> SchedulePublication:
+    """The publication of ``shifts`` as ``site_id``'s week, with the changes since the week's
+    previous publication (whichever roster or site roster that froze)."""
+    previous = cp.newest(session, site_id, week_start)
+    changes = None
+    if previous is not None:
+        changes = ce.shift_changes(published_shifts(session, previous), shifts)
+    return SchedulePublication(
+        site_id=site_id, week_start=week_start, author_token_id=who.principal.token_id,
+        author=who.principal.name, changes=changes, **source,
+    )  # fmt: skip
+
+
+def _created(session: Any, publication: SchedulePublication, response: Response) -> PublicationRead:
+    session.add(publication)
+    commit(session)
+    response.headers["Location"] = f"/v1/published-schedules/{publication.site_id}"
+    return _read(publication)
 
 
 @router.post("/v1/rosters/{roster_id}/publications", status_code=201,
@@ -79,16 +100,10 @@ def publish(
     assert row.id is not None
     number = body.version if body.version is not None else ce.current_number(session, row.id)
     version = ce.version_of(session, row, number)
-    _refuse_invalid(roster_id, version)
-    publication = SchedulePublication(
-        roster_id=row.id, site_id=row.site_id, week_start=row.week_start, version=number,
-        author_token_id=who.principal.token_id, author=who.principal.name,
-        changes=_changes(session, row, version.shifts),
-    )  # fmt: skip
-    session.add(publication)
-    commit(session)
-    response.headers["Location"] = f"/v1/published-schedules/{row.site_id}"
-    return _read(publication)
+    _refuse_invalid(f"version {number} of roster {roster_id}", version.violations)
+    publication = _publication(session, who, row.site_id, row.week_start, version.shifts,
+                               roster_id=row.id, version=number)  # fmt: skip
+    return _created(session, publication, response)
 
 
 @router.get("/v1/rosters/{roster_id}/publications", operation_id="listRosterPublications")
@@ -96,6 +111,41 @@ def list_publications(roster_id: int, session: ReadSession) -> list[PublicationR
     """The roster's publications, oldest first, with their change lists."""
     get_or_404(session, Roster, roster_id, "roster")
     query = select(SchedulePublication).where(col(SchedulePublication.roster_id) == roster_id)
+    return [_read(r) for r in session.exec(query.order_by(col(SchedulePublication.id))).all()]
+
+
+@router.post("/v1/site-rosters/{site_roster_id}/publications", status_code=201,
+             operation_id="publishSiteRosterWeek")  # fmt: skip
+def publish_site_roster(
+    site_roster_id: int, session: WriteSession, who: CurrentAccess, response: Response
+) -> PublicationRead:
+    """Publish a site roster (every queue of the site planned together) as the site's
+    schedule for its week: it replaces the week's earlier publication (a roster's or a site
+    roster's; ``changes`` lists what moved). A site roster breaking rules is a 409 naming them;
+    a cross-training what-if (skills the agents do not have yet) is a 409 ``not-publishable``.
+    Site rosters have no versions: the publication's ``version`` is 1."""
+    row = get_or_404(session, SiteRosterRow, site_roster_id, "site roster")
+    assert row.id is not None
+    if row.what_if is not None:
+        raise ApiError(409, "not-publishable", f"site roster {site_roster_id} is a "
+                       "cross-training what-if: it gives agents skills they do not have yet; "
+                       "publish a site roster solved without cross_training")  # fmt: skip
+    _refuse_invalid(f"site roster {site_roster_id}", list(row.report.get("violations") or []))
+    publication = _publication(session, who, row.site_id, row.week_start, list(row.shifts),
+                               site_roster_id=row.id, version=1)  # fmt: skip
+    return _created(session, publication, response)
+
+
+@router.get("/v1/site-rosters/{site_roster_id}/publications",
+            operation_id="listSiteRosterPublications")  # fmt: skip
+def list_site_roster_publications(
+    site_roster_id: int, session: ReadSession
+) -> list[PublicationRead]:
+    """The site roster's publications, oldest first, with their change lists."""
+    get_or_404(session, SiteRosterRow, site_roster_id, "site roster")
+    query = select(SchedulePublication).where(
+        col(SchedulePublication.site_roster_id) == site_roster_id
+    )
     return [_read(r) for r in session.exec(query.order_by(col(SchedulePublication.id))).all()]
 
 

@@ -148,7 +148,8 @@ class VersionComparison(BaseModel):
 
 class PublicationRead(BaseModel):
     id: int
-    roster_id: int
+    roster_id: int | None = Field(description="the roster whose version is published")
+    site_roster_id: int | None = Field(description="or the site roster published")
     site_id: int
     week_start: date
     version: int

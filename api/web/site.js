@@ -2,7 +2,8 @@
 // Per live queue: agents covering it vs its requirement per open interval; per deferred queue
 // (e-mail): work processed and the backlog curve (work-minutes waiting); the agents with their
 // skills on a Gantt whose blocks are coloured by the queue each interval is allocated to.
-// "Start site roster" posts a site roster job (POST /v1/site-roster-jobs) and shows its result.
+// "Start site roster" posts a site roster job (POST /v1/site-roster-jobs) and shows its result;
+// "Publish as the site's schedule" publishes the shown one (POST /v1/site-rosters/{id}/publications).
 
 import { callApi } from "./client.js";
 import { addDays, clear, fmt, html, linear, niceTicks, pct, svg, tip, weekday } from "./svg.js";
@@ -204,6 +205,23 @@ function whatIfForm(roster, run) {
   return form;
 }
 
+/** Publish the shown site roster as the site's schedule for its week (a what-if, or a roster
+ *  breaking rules, is not offered: the API refuses both with a 409). */
+function publishButton(roster, say) {
+  const button = html("button", { type: "button", id: "site-publish-button" }, ["Publish as the site's schedule"]);
+  button.addEventListener("click", async () => {
+    try {
+      const made = await call("POST", `/v1/site-rosters/${roster.id}/publications`);
+      const moved = made.changes === null ? "first publication of the week"
+        : `${made.changes.length} shift changes since the previous publication`;
+      say(`Site roster #${roster.id} published for the week of ${made.week_start} (${moved}).`);
+    } catch (error) {
+      say(error.message);
+    }
+  });
+  return button;
+}
+
 /**
  * Wire the site panel (read on demand, so that the queue view loads nothing more):
  * `current()` gives {site, week, limit} of the planner's selection.
@@ -214,7 +232,11 @@ export function installSite(current) {
   const show = (roster) => {
     renderSiteRoster(view, roster);
     meta.textContent = roster ? "" : "no site roster for this week yet: “Start site roster” plans every queue of the site";
-    if (roster) view.append(whatIfForm(roster, solve));
+    if (!roster) return;
+    view.append(whatIfForm(roster, solve));
+    if (!roster.what_if && !(roster.report.violations ?? []).length) {
+      view.append(publishButton(roster, (text) => { meta.textContent = text; }));
+    }
   };
   const solve = async (extra = {}) => {
     const { site, week, limit } = current();

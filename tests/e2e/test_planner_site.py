@@ -125,3 +125,40 @@ def test_the_site_panel_shows_the_newest_site_roster(chromium: Any) -> None:
     assert (sent["site_id"], sent["week_start"]) == (1, "2026-11-02")
     page.close()
     assert errors == []
+
+
+def test_the_site_panel_publishes_the_shown_site_roster(chromium: Any) -> None:
+    """A site roster without what-if nor violations offers "Publish"; the POST answer's
+    change count is shown. A what-if roster offers no such button."""
+    api = fake_api(JobScript())
+    body = site_roster_body() | {"what_if": None}
+    fields = ("id", "job_id", "site_id", "week_start", "queues", "requirement_ids", "report",
+              "what_if", "created_at")  # fmt: skip
+    api.on("GET", "/v1/site-rosters", paged([{k: body[k] for k in fields}]))
+    api.on("GET", "/v1/site-rosters/12", body)
+    made = {"id": 5, "roster_id": None, "site_roster_id": 12, "site_id": 1,
+            "week_start": "2026-11-02", "version": 1, "author": "admin",
+            "published_at": "2026-11-01T10:00:00Z",
+            "changes": [{"agent": "A1", "day": 1, "change": "added", "before": None,
+                         "after": {}}]}  # fmt: skip
+    api.on("POST", "/v1/site-rosters/12/publications", (201, made))
+    page, errors = open_page(chromium, api)
+    page.evaluate("document.getElementById('week-input').value = '2026-11-02'")
+    page.click("#site-latest-button")
+    page.wait_for_selector("#site-publish-button")
+    page.click("#site-publish-button")
+    page.wait_for_function(
+        "document.getElementById('site-meta').textContent.includes('published')"
+    )
+    meta = page.text_content("#site-meta") or ""
+    assert "Site roster #12 published for the week of 2026-11-02" in meta
+    assert "1 shift changes since the previous publication" in meta
+    assert any(s.method == "POST" and s.path == "/v1/site-rosters/12/publications"
+               for s in api.sent)  # fmt: skip
+    # a what-if roster: no publish button
+    api.on("GET", "/v1/site-rosters/12", site_roster_body())
+    page.click("#site-latest-button")
+    page.wait_for_selector("#site-whatif")
+    assert page.locator("#site-publish-button").count() == 0
+    page.close()
+    assert errors == []
