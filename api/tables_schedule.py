@@ -39,8 +39,10 @@ class RosterVersion(SQLModel, table=True):
 class SchedulePublication(SQLModel, table=True):
     """A roster version (``roster_id``) or a site roster (``site_roster_id``, migration 0015)
     published as its site's schedule for the week (migration 0010); exactly one of the two is
-    set. The newest publication of a site and week is the schedule agents see. ``changes``:
-    what moved since the previous publication of that week (null for the first)."""
+    set. The site's schedule of a week is its publications laid over each other, oldest
+    first, each replacing the weeks of its ``agents`` (:func:`api.convert.last_week.
+    week_schedule`). ``changes``: what moved since the previous publication of that week (null
+    for the first)."""
 
     __tablename__ = "schedule_publication"
     __table_args__ = (CheckConstraint(PUBLICATION_SOURCE, name="ck_publication_source"),)
@@ -53,6 +55,9 @@ class SchedulePublication(SQLModel, table=True):
     author_token_id: int | None = None
     author: str = Field(default="", max_length=200)
     changes: list[Any] | None = json_field(nullable=True)
+    # the agents whose weeks it publishes (migration 0015): their shifts in earlier
+    # publications of the week are replaced; null (older rows): every agent's
+    agents: list[Any] | None = json_field(nullable=True)
     published_at: datetime = created_field()
 
 

@@ -6,9 +6,9 @@ when the last shift ended (after midnight of this Monday for last Sunday's night
 agent row holds both as fields a planner can set; when the site has published the week
 before, its shifts are the facts and replace those fields for every agent who worked in it
 (:func:`optimizer.roster.constraints.rest.next_week_history`: the same rule the core uses
-for the interchange format). The site's schedule of a week is its newest publication (as
-agents see it, docs/schedule.md); agents without a shift in it keep their fields (they may
-have worked in another queue's roster, which that publication does not hold).
+for the interchange format). The site's schedule of a week is its publications laid over each
+other (:func:`week_schedule`, as agents see it, docs/schedule.md); agents without a shift in it
+keep their fields.
 
 Kept apart from :mod:`api.convert.publish` (which needs :mod:`api.convert.roster` through
 the roster edits), so :mod:`api.convert.roster` can use it without an import cycle.
@@ -19,6 +19,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -27,7 +29,7 @@ from api.tables import Roster, RosterVersion, SchedulePublication, SiteRosterRow
 from optimizer.roster import problem as rp
 from optimizer.roster.constraints.rest import next_week_history
 
-__all__ = ["carry_last_week", "newest", "published_shifts"]
+__all__ = ["WeekSchedule", "carry_last_week", "newest", "published_shifts", "week_schedule"]
 
 
 def newest(
@@ -58,16 +60,55 @@ def published_shifts(session: Session, publication: SchedulePublication) -> list
     return [] if found is None else list(found.shifts)
 
 
+@dataclass(frozen=True)
+class WeekSchedule:
+    """A site's published week: its newest publication and the shifts agents see."""
+
+    publication: SchedulePublication
+    shifts: list[Any]
+
+
+def overlay(layers: Iterable[tuple[list[Any] | None, list[Any]]]) -> list[Any]:
+    """Publications laid over each other, oldest first: each ``(agents, shifts)`` replaces
+    the shifts of its ``agents`` (``None``: every agent's) by its own ``shifts``."""
+    out: list[Any] = []
+    for agents, shifts in layers:
+        speaks = None if agents is None else set(agents) | {s["agent"] for s in shifts}
+        out = [] if speaks is None else [s for s in out if s["agent"] not in speaks]
+        out += shifts
+    return sorted(out, key=lambda s: (s["agent"], s["day"], s["start"]))
+
+
+def week_schedule(
+    session: Session, site_id: int, week_start: dt.date | None, *, extra: Any = None
+) -> WeekSchedule | None:
+    """The site's schedule of week ``week_start`` (None: its newest published week): every
+    publication of the week laid over the ones before it (:func:`overlay`), so a publication
+    of one queue's roster replaces its agents' weeks and keeps the other queues' agents'.
+    ``extra``: a publication not stored yet, laid on top (a re-publication's change list)."""
+    found = newest(session, site_id, week_start)
+    if found is None and extra is None:
+        return None
+    week = found.week_start if found is not None else extra.week_start
+    query = select(SchedulePublication).where(
+        col(SchedulePublication.site_id) == site_id, col(SchedulePublication.week_start) == week
+    )
+    rows = list(session.exec(query.order_by(col(SchedulePublication.id))).all())
+    rows += [] if extra is None else [extra]
+    shifts = overlay((r.agents, published_shifts(session, r)) for r in rows)
+    return WeekSchedule(rows[-1], shifts)
+
+
 def carry_last_week(
     session: Session, site_id: int, week_start: dt.date, problem: rp.RosterProblem
 ) -> rp.RosterProblem:
     """``problem`` with the history of every agent who worked in the site's published
     schedule of the week before ``week_start`` taken from it (module docstring)."""
-    previous = newest(session, site_id, week_start - dt.timedelta(days=7))
+    previous = week_schedule(session, site_id, week_start - dt.timedelta(days=7))
     if previous is None or problem.days != 7:
         return problem
     worked: dict[str, list[rp.Shift]] = defaultdict(list)
-    for s in published_shifts(session, previous):
+    for s in previous.shifts:
         worked[s["agent"]].append(rp.Shift(s["agent"], s["day"], s["start"], s["end"]))
     agents = tuple(
         dataclasses.replace(a, history=next_week_history(problem, a, worked[a.id]))

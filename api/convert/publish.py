@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from api import ics
 from api.auth import token_hash
-from api.convert.last_week import newest, published_shifts
+from api.convert.last_week import week_schedule
 from api.errors import not_found
 from api.schemas import minute_to_hhmm
 from api.tables import Agent, AgentScheduleLink, SchedulePublication, Site
@@ -41,11 +41,11 @@ def published(
         query = select(Agent.id).where(col(Agent.site_id) == site_id, col(Agent.code) == agent)
         if session.exec(query).first() is None:
             raise not_found(f"agent of site {site_id}", repr(agent))
-    found = newest(session, site_id, week_start)
+    found = week_schedule(session, site_id, week_start)
     if found is None:
         week = "" if week_start is None else f" for the week of {week_start}"
         raise not_found(f"published schedule of site {site_id}{week}", "")
-    return Published(found, site, published_shifts(session, found))
+    return Published(found.publication, site, found.shifts)
 
 
 def local(week_start: dt.date, day: int, minute: int, zone: str) -> dt.datetime:

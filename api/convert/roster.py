@@ -82,7 +82,7 @@ def core_preferences(raw: dict[str, Any] | None, week_start_day: int = 0) -> rp.
     )
 
 
-def _queue_agents(session: Session, site_id: int, queue_id: int) -> list[Agent]:
+def queue_agents(session: Session, site_id: int, queue_id: int) -> list[Agent]:
     """Active agents of the site who serve the queue, by code."""
     query = select(Agent).where(col(Agent.site_id) == site_id, col(Agent.active))
     rows = session.exec(query.order_by(col(Agent.code))).all()
@@ -214,7 +214,7 @@ def _week(session: Session, requirement: Requirement, week_start: dt.date) -> _W
     site = session.get(Site, queue.site_id)
     assert site is not None and site.id is not None and queue.id is not None
     _check_week(requirement, site, week_start)
-    rows = _queue_agents(session, site.id, queue.id)
+    rows = queue_agents(session, site.id, queue.id)
     if not rows:
         raise InvalidInput(
             [Problem(None, "agents", "no_agents", f"no active agent of site {site.id} serves "

@@ -19,7 +19,8 @@ from sqlmodel import col, select
 from api.auth import CurrentAccess, token_hash
 from api.convert import publish as cp
 from api.convert import roster_edits as ce
-from api.convert.last_week import published_shifts
+from api.convert.last_week import published_shifts, week_schedule
+from api.convert.roster import queue_agents
 from api.convert.schedule_print import agent_teams, team_schedule_html
 from api.deps import ReadSession, WriteSession, commit, get_or_404
 from api.errors import ID_MAX, ID_MIN, ApiError, not_found
@@ -33,6 +34,7 @@ from api.schemas.roster_edits import (
 from api.tables import (
     Agent,
     AgentScheduleLink,
+    Requirement,
     Roster,
     SchedulePublication,
     SiteRosterRow,
@@ -51,7 +53,7 @@ def _read(row: SchedulePublication) -> PublicationRead:
     return PublicationRead(
         id=row.id, roster_id=row.roster_id, site_roster_id=row.site_roster_id,
         site_id=row.site_id, week_start=row.week_start, version=row.version, author=row.author,
-        published_at=row.published_at, changes=row.changes,
+        published_at=row.published_at, changes=row.changes, agents=row.agents,
     )  # fmt: skip
 
 
@@ -66,18 +68,23 @@ def _refuse_invalid(what: str, violations: list[Any]) -> None:
 
 
 def _publication(
-    session: Any, who: Any, site_id: int, week_start: dt.date, shifts: list[Any], **source: Any
+    session: Any, who: Any, site_id: int, week_start: dt.date, agents: set[str], **source: Any
 ) -> SchedulePublication:
-    """The publication of ``shifts`` as ``site_id``'s week, with the changes since the week's
-    previous publication (whichever roster or site roster that froze)."""
-    previous = cp.newest(session, site_id, week_start)
-    changes = None
-    if previous is not None:
-        changes = ce.shift_changes(published_shifts(session, previous), shifts)
-    return SchedulePublication(
+    """The publication (of ``source``: a roster's version or a site roster) of ``agents``'
+    weeks, with what moves in the site's schedule of the week (null: the week's first)."""
+    publication = SchedulePublication(
         site_id=site_id, week_start=week_start, author_token_id=who.principal.token_id,
-        author=who.principal.name, changes=changes, **source,
+        author=who.principal.name, **source,
     )  # fmt: skip
+    publication.agents = sorted(
+        agents | {s["agent"] for s in published_shifts(session, publication)}
+    )
+    before = week_schedule(session, site_id, week_start)
+    if before is not None:
+        after = week_schedule(session, site_id, week_start, extra=publication)
+        assert after is not None
+        publication.changes = ce.shift_changes(before.shifts, after.shifts)
+    return publication
 
 
 def _created(session: Any, publication: SchedulePublication, response: Response) -> PublicationRead:
@@ -101,7 +108,9 @@ def publish(
     number = body.version if body.version is not None else ce.current_number(session, row.id)
     version = ce.version_of(session, row, number)
     _refuse_invalid(f"version {number} of roster {roster_id}", version.violations)
-    publication = _publication(session, who, row.site_id, row.week_start, version.shifts,
+    requirement = get_or_404(session, Requirement, row.requirement_id, "requirement")
+    agents = {a.code for a in queue_agents(session, row.site_id, requirement.queue_id)}
+    publication = _publication(session, who, row.site_id, row.week_start, agents,
                                roster_id=row.id, version=number)  # fmt: skip
     return _created(session, publication, response)
 
@@ -131,7 +140,7 @@ def publish_site_roster(
                        "cross-training what-if: it gives agents skills they do not have yet; "
                        "publish a site roster solved without cross_training")  # fmt: skip
     _refuse_invalid(f"site roster {site_roster_id}", list(row.report.get("violations") or []))
-    publication = _publication(session, who, row.site_id, row.week_start, list(row.shifts),
+    publication = _publication(session, who, row.site_id, row.week_start, set(row.skills),
                                site_roster_id=row.id, version=1)  # fmt: skip
     return _created(session, publication, response)
 

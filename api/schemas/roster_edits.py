@@ -156,6 +156,11 @@ class PublicationRead(BaseModel):
     author: str
     published_at: datetime
     changes: list[dict[str, Any]] | None
+    agents: list[str] | None = Field(
+        default=None,
+        description="the agents whose weeks it publishes (their shifts in the week's earlier "
+        "publications are replaced); null: every agent's",
+    )
 
 
 class AgentShift(BaseModel):

@@ -19,9 +19,14 @@ from api.convert.site_roster import load_site_input
 from api.schemas.site_rosters import SiteRosterJobCreate
 from api.tables import SiteRosterRow
 from tests.api.support import assert_problem, wait_job
-from tests.api.test_site_rosters import WEEK, _solve, site  # noqa: F401  (fixture)
+from tests.api.test_site_rosters import WEEK, _solve, two_queue_site
 
 SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # solves
+
+
+@pytest.fixture
+def site(client: TestClient) -> dict[str, Any]:
+    return two_queue_site(client)
 
 
 def _publish(client: TestClient, site_roster_id: int) -> Any:
@@ -50,17 +55,9 @@ def test_a_site_roster_becomes_the_published_schedule(
     assert [p["id"] for p in listed] == [publication["id"]]
 
     # the export holds every shift of every queue's agents, at the site roster's times
-    text = client.get(f"/v1/published-schedules/{site_id}/export.csv").text
-    rows = list(csv.DictReader(io.StringIO(text)))
-    expected = sorted((s["agent"], s["day"], s["start"], s["end"]) for s in shifts)
+    assert _published(client, site_id) == _keys(shifts, {s["agent"] for s in shifts})
+    assert publication["agents"] == sorted(A_AGENTS | B_AGENTS)
     week = dt.date.fromisoformat(WEEK)
-
-    def minutes(hhmm: str) -> int:
-        return int(hhmm[:2]) * 60 + int(hhmm[3:5])
-
-    got = sorted((r["agent"], (dt.date.fromisoformat(r["date"]) - week).days,
-                  minutes(r["start"]), minutes(r["end"])) for r in rows)  # fmt: skip
-    assert got == expected
     # the agent skilled on both queues reads their own shifts in the site's local time
     mine = [s for s in shifts if s["agent"] == "AB"]
     view = client.get(f"/v1/published-schedules/{site_id}/agents/AB").json()
@@ -76,32 +73,78 @@ def test_a_site_roster_becomes_the_published_schedule(
     assert again["changes"] == []
 
 
-@SQLITE
-def test_a_roster_published_after_a_site_roster_lists_the_changes(
-    client: TestClient, site: dict[str, Any]
-) -> None:
-    """A one-queue roster of queue B published after the site roster: its change list is
-    against the site roster's shifts (the A agents' shifts are removed, B's may move)."""
-    site_id = site["site_id"]
-    site_roster = _solve(client, site_id)
-    assert _publish(client, site_roster["id"]).status_code == 201
-    body = {"requirement_id": site["requirements"]["B"], "week_start": WEEK, "time_limit_s": 4}
+def _roster(client: TestClient, site: dict[str, Any], queue: str) -> dict[str, Any]:
+    """A one-queue roster of ``queue``'s requirement (its agents only), solved."""
+    body = {"requirement_id": site["requirements"][queue], "week_start": WEEK, "time_limit_s": 4}
     job = wait_job(client, client.post("/v1/roster-jobs", json=body).json()["id"], timeout_s=60)
     assert job["status"] == "succeeded", job
-    roster = client.get(job["result_url"]).json()
-    made = client.post(f"/v1/rosters/{roster['id']}/publications", json={})
-    assert made.status_code == 201, made.text
-    changes = made.json()["changes"]
-    removed = {(c["agent"], c["day"]) for c in changes if c["change"] == "removed"}
-    a_only = {(s["agent"], s["day"]) for s in _shifts(site_roster) if s["agent"] in ("A1", "A2")}
-    assert a_only and a_only <= removed
-    # the schedule is now the newest publication: queue B's roster
+    roster: dict[str, Any] = client.get(job["result_url"]).json()
+    return roster
+
+
+def _published(client: TestClient, site_id: int) -> list[tuple[str, int, int, int]]:
+    """The site's published week as (agent, day, start, end), from its CSV export."""
+    text = client.get(f"/v1/published-schedules/{site_id}/export.csv").text
+    week = dt.date.fromisoformat(WEEK)
+
+    def minutes(hhmm: str) -> int:
+        return int(hhmm[:2]) * 60 + int(hhmm[3:5])
+
+    return sorted((r["agent"], (dt.date.fromisoformat(r["date"]) - week).days,
+                   minutes(r["start"]), minutes(r["end"]))
+                  for r in csv.DictReader(io.StringIO(text)))  # fmt: skip
+
+
+def _keys(shifts: list[dict[str, Any]], agents: set[str]) -> list[tuple[str, int, int, int]]:
+    return sorted((s["agent"], s["day"], s["start"], s["end"]) for s in shifts
+                  if s["agent"] in agents)  # fmt: skip
+
+
+A_AGENTS, B_AGENTS = {"A1", "A2", "AB"}, {"B1", "B2", "B3", "AB"}
+
+
+@SQLITE
+def test_each_publication_replaces_only_its_own_agents_weeks(
+    client: TestClient, site: dict[str, Any]
+) -> None:
+    """Queue A's roster published, then queue B's: the site's schedule holds both (AB, on
+    both queues, from the newer); a site roster published after them replaces every agent's
+    week, and queue B's roster published again replaces only B's agents' weeks in it."""
+    site_id = site["site_id"]
+    roster_a, roster_b = _roster(client, site, "A"), _roster(client, site, "B")
+    first = client.post(f"/v1/rosters/{roster_a['id']}/publications", json={}).json()
+    assert first["agents"] == sorted(A_AGENTS) and first["changes"] is None
+    second = client.post(f"/v1/rosters/{roster_b['id']}/publications", json={}).json()
+    assert second["agents"] == sorted(B_AGENTS)
+    a_only = _keys(_shifts(roster_a), {"A1", "A2"})
+    assert a_only, _shifts(roster_a)
+    assert _published(client, site_id) == sorted(a_only + _keys(_shifts(roster_b), B_AGENTS))
+    # the change list of the second publication touches queue B's agents only
+    assert {c["agent"] for c in second["changes"]} <= B_AGENTS
+    # the A agents' weeks are next week's history too
+    app: Any = client.app
+    body = SiteRosterJobCreate(site_id=site_id, week_start=dt.date.fromisoformat(WEEK))
+    with Session(app.state.engine) as session:
+        problem = load_site_input(session, body).problem.core
+        next_week = dt.date.fromisoformat(WEEK) + dt.timedelta(days=7)
+        carried = {a.id: a for a in carry_last_week(session, site_id, next_week, problem).agents}
+    last_a1 = max((s for s in _shifts(roster_a) if s["agent"] == "A1"), key=lambda s: s["day"])
+    assert (
+        carried["A1"].history.last_shift_end_min
+        == last_a1["day"] * 1440 + last_a1["end"] - 7 * 1440
+    )
+
+    site_roster = _solve(client, site_id)
+    whole = _publish(client, site_roster["id"]).json()
+    assert whole["agents"] == sorted(A_AGENTS | B_AGENTS)
+    assert _published(client, site_id) == _keys(_shifts(site_roster), A_AGENTS | B_AGENTS)
+    again = client.post(f"/v1/rosters/{roster_b['id']}/publications", json={}).json()
+    assert {c["agent"] for c in again["changes"]} <= B_AGENTS
+    expected = _keys(_shifts(site_roster), {"A1", "A2"}) + _keys(_shifts(roster_b), B_AGENTS)
+    assert _published(client, site_id) == sorted(expected)
     view = client.get(f"/v1/published-schedules/{site_id}/agents/A1").json()
-    assert view["shifts"] == [] and view["publication_id"] == made.json()["id"]
-    # and the site roster published again replaces it, with the reverse changes
-    back = _publish(client, site_roster["id"]).json()
-    added = {(c["agent"], c["day"]) for c in back["changes"] if c["change"] == "added"}
-    assert a_only <= added
+    assert view["publication_id"] == again["id"]  # the week's newest publication
+    assert len(view["shifts"]) == len(_keys(_shifts(site_roster), {"A1"}))
 
 
 @SQLITE

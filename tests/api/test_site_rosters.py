@@ -64,6 +64,10 @@ def _store(client: TestClient, queue_id: int, need: int) -> int:
 
 @pytest.fixture
 def site(client: TestClient) -> dict[str, Any]:
+    return two_queue_site(client)
+
+
+def two_queue_site(client: TestClient) -> dict[str, Any]:
     """A site open Mon-Fri 09:00-13:00, queues A (4 agents an hour) and B (1), six agents:
     two on A, three on B, one on both."""
     body = {"name": "Two queues", "zone": ZONE, "opening_hours": HOURS}
