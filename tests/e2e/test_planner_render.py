@@ -376,3 +376,42 @@ def test_gantt_of_many_agents_shows_and_prints_whole(page: Any) -> None:
         assert client_h >= svg_h - 1 and scroll_h <= client_h + 1, (media, box)
         assert svg_h > 60 * 15  # every row drawn at a readable height
     page.emulate_media(media="screen")
+
+
+def test_gantt_draws_a_night_shift_in_the_column_of_the_day_it_starts(page: Any) -> None:
+    """A 22:00-06:00 shift (issue 25's overnight shifts) belongs to the day it starts: drawn
+    in that day's column on a span running past midnight, its 01:00 break inside it at 3/8 of
+    its length. On the night clocks go forward (Sat 28 -> Sun 29 March) the same wall-clock
+    shift is drawn 22:00-06:00 but is 7 paid hours."""
+
+    def at(day: int, hour: float) -> int:  # wall-clock arithmetic, as agents_model's
+        local = datetime(2026, 3, 23 + day, tzinfo=BERLIN) + timedelta(hours=hour)
+        return ms(local.astimezone(UTC))
+
+    def night(day: int) -> dict[str, Any]:
+        brk = {"kind": "break", "start": at(day, 25), "end": at(day, 25.25)}
+        return {"start": at(day, 22), "end": at(day, 30), "activities": [brk]}
+
+    model = {"zone": "Europe/Berlin",
+             "agents": [{"id": "n1", "name": "Night", "shifts": [night(0), night(5)]}]}  # fmt: skip
+    render(page, "gantt.js", "ganttChart", model, ["2026-03-23"])
+    (sx, sw), (bx, bw) = page.eval_on_selector_all(
+        "rect.shift-bar, rect.activity",
+        "rs => rs.map(r => [r.x.baseVal.value, r.width.baseVal.value])",
+    )
+    assert sw / bw == pytest.approx(8 / 0.25, rel=1e-6)
+    assert (bx - sx) / sw == pytest.approx(3 / 8, rel=1e-6)
+    labels = page.eval_on_selector_all("g.axis text", "ts => ts.map(t => t.textContent)")
+    assert labels[0] == "22:00" and labels[-1] == "05:00"  # the span runs past midnight
+    assert page.text_content("text.agent-hours") == "8.0 h"
+    render(page, "gantt.js", "ganttChart", model, ["2026-03-28"])
+    (sx2, sw2), _ = page.eval_on_selector_all(
+        "rect.shift-bar, rect.activity",
+        "rs => rs.map(r => [r.x.baseVal.value, r.width.baseVal.value])",
+    )
+    assert (sx2, sw2) == pytest.approx((sx, sw))  # the same wall-clock bar
+    assert page.text_content("text.agent-hours") == "7.0 h"  # one hour fewer that night
+    # in the week view the shift sits in Monday's and Saturday's columns only
+    render(page, "gantt.js", "ganttChart", model, [d.isoformat() for d in WEEK])
+    days = page.eval_on_selector_all("g.shift", "gs => gs.map(g => g.dataset.shift)")
+    assert days == ["2026-03-23", "2026-03-28"]

@@ -9,11 +9,15 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlmodel import Session, select
 
+from api.main import create_app
+from api.tables import Forecast
 from tests.api.conftest import make_settings
-from tests.api.support import ADMIN_TOKEN
+from tests.api.support import ADMIN_TOKEN, AdminClient
 from tests.api.test_edge import live_server
 from tests.api.test_roster_edits import solved_roster
+from tests.api.test_roster_overnight import _night_site, _roster
 from tests.e2e.browser_support import VIEWPORT, console_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -75,4 +79,41 @@ def test_edit_lock_reoptimise_publish_and_the_agents_view(chromium: Any, tmp_pat
             )
             page.close()
     # the first call, before signing in, is the service's 401 (that is what asks for a token)
+    assert [e for e in errors if "status of 401" not in e] == []
+
+
+def test_night_shifts_read_past_midnight_in_the_schedule_panel(
+    chromium: Any, tmp_path: Path
+) -> None:
+    """A 24/7 site's night roster (Mon, Wed, Fri 20:00-04:00, issue 25) in the schedule panel:
+    each shift in the column of the day it starts, its end read as the next day's 04:00."""
+    settings = make_settings(f"sqlite:///{tmp_path / 'night.db'}", workers=1)
+    with AdminClient(create_app(settings)) as client:  # the rows, then the page on them
+        _, requirement_id = _night_site(client, overnight=True)
+        job = _roster(client, requirement_id)
+        assert job["status"] == "succeeded", (job["error"], job["errors"])
+        rid = int(job["result_id"])
+        with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
+            for row in session.exec(select(Forecast)).all():  # the page reads the forecast
+                calls = row.intervals["calls"]  # stored without a band by the API test
+                row.intervals = {**row.intervals, "calls_lo": calls, "calls_hi": calls}
+                session.add(row)
+            session.commit()
+    with live_server(settings) as base:
+        page = chromium.new_page(viewport=VIEWPORT)
+        errors = console_errors(page)
+        page.goto(base + "/planner")
+        page.wait_for_selector("#signin:not([hidden])")
+        page.fill("#signin-token", ADMIN_TOKEN)
+        page.click("#signin-submit")
+        page.fill("#schedule-roster", str(rid))
+        page.click("#schedule-load")
+        page.wait_for_selector("#schedule-shifts")
+        for agent in ("N0", "N1"):
+            cells = page.eval_on_selector_all(
+                f'#schedule-shifts tr[data-agent="{agent}"] td', "ts => ts.map(t => t.textContent)"
+            )
+            night = "20:00-04:00+1"
+            assert cells == [night, "–", night, "–", night, "–", "–"], (agent, cells)
+        page.close()
     assert [e for e in errors if "status of 401" not in e] == []

@@ -147,9 +147,7 @@ def test_the_site_panel_publishes_the_shown_site_roster(chromium: Any) -> None:
     page.click("#site-latest-button")
     page.wait_for_selector("#site-publish-button")
     page.click("#site-publish-button")
-    page.wait_for_function(
-        "document.getElementById('site-meta').textContent.includes('published')"
-    )
+    page.wait_for_function("document.getElementById('site-meta').textContent.includes('published')")
     meta = page.text_content("#site-meta") or ""
     assert "Site roster #12 published for the week of 2026-11-02" in meta
     assert "1 shift changes since the previous publication" in meta
