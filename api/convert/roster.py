@@ -133,6 +133,22 @@ def _agents(
     return agents
 
 
+def with_agents(
+    session: Session,
+    site_id: int,
+    problem: rp.RosterProblem,
+    rows: Sequence[Agent],
+    contracts: dict[int, rp.Contract],
+    week_start: dt.date,
+) -> rp.RosterProblem:
+    """``problem`` with ``rows`` as its agents: their week (availability through the night
+    with the problem's overnight shifts, time off, preferences) and the history the site's
+    published schedule of the week before gives them (:func:`carry_last_week`)."""
+    agents = _agents(session, rows, contracts, week_start, problem.overnight_shifts)
+    problem = dataclasses.replace(problem, agents=tuple(agents))
+    return carry_last_week(session, site_id, week_start, problem)
+
+
 def _contract(session: Session, contract_id: int) -> rp.Contract:
     row = session.get(Contract, contract_id)
     assert row is not None  # foreign key
@@ -250,12 +266,11 @@ def build_problem(session: Session, requirement: Requirement, week_start: dt.dat
     site, queue, header = week.site, week.queue, week.header
     need = _week_grid(requirement, "scheduled", site, queue, week_start)
     need = need * open_mask(list(header.opening_hours), queue.interval_min)
-    agents = _agents(session, week.agents, week.contracts, week_start, header.overnight_shifts)
     problem = dataclasses.replace(
-        header, requirement=tuple(tuple(int(v) for v in day) for day in need), agents=tuple(agents)
+        header, requirement=tuple(tuple(int(v) for v in day) for day in need)
     )
     assert site.id is not None
-    problem = carry_last_week(session, site.id, week_start, problem)
+    problem = with_agents(session, site.id, problem, week.agents, week.contracts, week_start)
     aht = _week_grid(requirement, "aht_s", site, queue, week_start)
     return RosterInput(problem, site, queue, week.calls, np.where(aht > 0, aht, queue.aht_s))
 
@@ -288,10 +303,10 @@ def staffed_header(
     :func:`build_problem` reads them) and the site: what the up-front checks of a hiring
     scenario read, without the need and AHT grids."""
     week = _week(session, requirement, week_start)
-    agents = _agents(session, week.agents, week.contracts, week_start, week.header.overnight_shifts)
-    problem = dataclasses.replace(week.header, agents=tuple(agents))
     assert week.site.id is not None
-    return carry_last_week(session, week.site.id, week_start, problem), week.site
+    problem = with_agents(session, week.site.id, week.header, week.agents, week.contracts,
+                          week_start)  # fmt: skip
+    return problem, week.site
 
 
 def check_objective(problem: rp.RosterProblem, objective: str) -> None:

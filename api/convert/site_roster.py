@@ -28,8 +28,7 @@ import pandas as pd
 from sqlmodel import Session, SQLModel, col, select
 
 from api.convert.actuals import is_deferred
-from api.convert.last_week import carry_last_week
-from api.convert.roster import _agent_contracts, _agents, _window, local_week_grid, rotate_week
+from api.convert.roster import _agent_contracts, _window, local_week_grid, rotate_week, with_agents
 from api.convert.rules import check_grid, core_rules, core_weights, rules_body
 from api.convert.weeks import week_start_problem
 from api.errors import ID_MAX, ID_MIN
@@ -192,13 +191,12 @@ def _core(session: Session, site: Site, grid: int, agents: list[Agent],
         name=f"site{site.id}-{body.week_start}", interval_min=grid,
         opening_hours=tuple(_window(p) for p in opening),
         requirement=((0,) * (1440 // grid),) * 7, rules=core_rules(rules),
-        contracts=tuple(sorted(contracts.values(), key=lambda c: c.id)),
-        agents=tuple(_agents(session, agents, contracts, body.week_start, rules.overnight_shifts)),
+        contracts=tuple(sorted(contracts.values(), key=lambda c: c.id)), agents=(),
         weights=core_weights(rules), overnight_shifts=rules.overnight_shifts,
     )  # fmt: skip
     check_grid(problem)
     assert site.id is not None
-    return carry_last_week(session, site.id, body.week_start, problem)
+    return with_agents(session, site.id, problem, agents, contracts, body.week_start)
 
 
 def load_site_input(session: Session, body: SiteRosterJobCreate) -> SiteInput:
