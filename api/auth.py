@@ -16,9 +16,11 @@ requirement, a list over every site that cannot be filtered) for a site-bound to
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any
@@ -26,13 +28,16 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.engine import Engine
+from sqlalchemy import update
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from api import access
 from api.errors import ID_MAX, ID_MIN, ApiError
 from api.tables import AccessToken, Site, utcnow
 
+log = logging.getLogger(__name__)
 ROLES = ("admin", "planner", "hr", "viewer")
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -294,6 +299,54 @@ def remembered(engine_url: str, secret: str) -> Principal | None:
     return _cached((engine_url, token_hash(secret)))
 
 
+# A token's last use is written at most once a minute (and only when its check is not
+# remembered), in its own short transaction: a busy database skips the note, not the request.
+USED_EVERY_S = 60.0
+NOTE_WAIT_MS = 200
+
+
+def note_use(session: Session, row: AccessToken) -> None:
+    """Set ``row``'s ``last_used_at`` to now when it is older than :data:`USED_EVERY_S`."""
+    now = utcnow()
+    if row.last_used_at is not None and (now - row.last_used_at).total_seconds() < USED_EVERY_S:
+        return
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    stale = now - timedelta(seconds=USED_EVERY_S)
+    table = AccessToken.__table__  # type: ignore[attr-defined]
+    statement = (
+        update(table)
+        .where(table.c.id == row.id)
+        .where(table.c.last_used_at.is_(None) | (table.c.last_used_at < stale))
+        .values(last_used_at=now)
+    )
+    try:
+        with engine.begin() as connection, _short_lock_wait(connection):
+            connection.execute(statement)
+    except OperationalError as exc:  # the database busy writing: a later check notes it
+        log.info("token %s: last use not noted (%s)", row.id, exc.__class__.__name__)
+
+
+@contextmanager
+def _short_lock_wait(connection: Connection) -> Iterator[None]:
+    """Wait at most :data:`NOTE_WAIT_MS` for a lock (a long write elsewhere must not hold a
+    request's authentication up): SQLite's busy timeout for this connection (restored after),
+    PostgreSQL's ``lock_timeout`` for this transaction."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{NOTE_WAIT_MS}ms'")
+        yield
+        return
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    before = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+    connection.exec_driver_sql(f"PRAGMA busy_timeout = {NOTE_WAIT_MS}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(before or 0)}")
+
+
 def authenticate(session: Session, secret: str | None) -> Principal:
     """The principal of a bearer secret, or 401."""
     if not secret:
@@ -314,6 +367,7 @@ def authenticate(session: Session, secret: str | None) -> Principal:
     assert row.id is not None
     sites = None if row.role == "admin" or row.sites is None else frozenset(row.sites)
     principal = Principal(token_id=row.id, name=row.name, role=row.role, sites=sites)
+    note_use(session, row)
     if len(_cache) >= _CACHE_MAX:
         _cache.clear()
     _cache[key] = (time.monotonic() + CACHE_S, row.expires_at, principal)

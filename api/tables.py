@@ -343,6 +343,8 @@ class AccessToken(SQLModel, table=True):
     created_at: datetime = created_field()
     expires_at: datetime | None = ts_field(nullable=True)
     revoked_at: datetime | None = ts_field(nullable=True)
+    # when a request last authenticated with it (migration 0016; to within api.auth.USED_EVERY_S)
+    last_used_at: datetime | None = ts_field(nullable=True)
 
 
 class AuditEvent(SQLModel, table=True):

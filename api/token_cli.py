@@ -82,7 +82,12 @@ def _line(row: Any) -> str:
     sites = "all sites" if row.sites is None else "sites " + ",".join(map(str, row.sites))
     expires = "never expires" if row.expires_at is None else f"expires {row.expires_at:%Y-%m-%d}"
     state = "revoked" if row.revoked_at is not None else expires
-    return f"token {row.id} {row.name!r} role={row.role} {sites} {state} ({row.hint}...)"
+    used = (
+        "never used"
+        if row.last_used_at is None
+        else f"last used {row.last_used_at:%Y-%m-%d %H:%M}Z"
+    )
+    return f"token {row.id} {row.name!r} role={row.role} {sites} {state}, {used} ({row.hint}...)"
 
 
 def list_tokens(args: argparse.Namespace) -> int:

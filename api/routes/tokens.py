@@ -20,7 +20,7 @@ def token_read(row: AccessToken) -> TokenRead:
     return TokenRead(
         id=row.id, name=row.name, role=row.role, sites=row.sites, hint=row.hint,  # type: ignore[arg-type]
         created_at=row.created_at, expires_at=row.expires_at, revoked_at=row.revoked_at,
-        active=is_active(row),
+        last_used_at=row.last_used_at, active=is_active(row),
     )  # fmt: skip
 
 

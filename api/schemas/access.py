@@ -36,6 +36,9 @@ class TokenRead(BaseModel):
     created_at: datetime
     expires_at: datetime | None
     revoked_at: datetime | None
+    last_used_at: datetime | None = Field(
+        default=None, description="when a request last authenticated with it (to the minute)"
+    )
     active: bool
 
 

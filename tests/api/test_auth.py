@@ -133,6 +133,7 @@ def test_cli_creates_lists_and_revokes_tokens(
     code, lines = _cli(capsys, "token", "list", *url)
     listed = [line for line in lines if "night shift" in line]
     assert code == 0 and len(listed) == 1 and f"sites {site_id}" in listed[0]
+    assert "last used 20" in listed[0]  # the request above
     assert secret not in "\n".join(lines)
     token_id = listed[0].split()[1]
     assert _cli(capsys, "token", "revoke", token_id, *url)[0] == 0
@@ -196,3 +197,73 @@ def test_a_remembered_token_still_expires_on_time(
     later = utcnow() + dt.timedelta(days=1, seconds=1)
     monkeypatch.setattr(auth, "utcnow", lambda: later)
     assert "expired" in assert_problem(viewer.get("/v1/sites"), 401)["detail"]
+
+
+def _last_used(client: TestClient, token_id: int) -> dt.datetime | None:
+    value = client.get(f"/v1/tokens/{token_id}").json()["last_used_at"]
+    return None if value is None else dt.datetime.fromisoformat(value)
+
+
+def test_a_tokens_last_use_is_noted_once_a_minute(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``last_used_at`` (GET /v1/tokens, ``staffwise token list``) tells stale tokens apart:
+    set by the first request, not written again within api.auth.USED_EVERY_S, then moved."""
+    from api import auth
+
+    made = client.post("/v1/tokens", json={"role": "viewer", "name": "wall"}).json()
+    assert made["last_used_at"] is None
+    viewer = client_with(client, made["token"])
+    before = utcnow()
+    assert viewer.get("/v1/sites").status_code == 200
+    first = _last_used(client, made["id"])
+    assert first is not None and before - dt.timedelta(seconds=1) <= first <= utcnow()
+    auth.forget_tokens()  # looked up again, within the minute: not rewritten
+    assert viewer.get("/v1/sites").status_code == 200
+    assert _last_used(client, made["id"]) == first
+    later = utcnow() + dt.timedelta(minutes=2)
+    monkeypatch.setattr(auth, "utcnow", lambda: later)
+    auth.forget_tokens()
+    assert viewer.get("/v1/sites").status_code == 200
+    assert _last_used(client, made["id"]) == later
+
+
+def test_a_busy_database_delays_no_request_for_the_note(
+    client: TestClient, database_url: str
+) -> None:
+    """Another connection holding the write lock (SQLite) or the token's row (PostgreSQL): the
+    request is answered at once and the note is skipped (a later request makes it)."""
+    import sqlite3
+    import time
+
+    from sqlalchemy import text
+
+    from api import auth
+
+    made = client.post("/v1/tokens", json={"role": "viewer", "name": "busy"}).json()
+    viewer = client_with(client, made["token"])
+
+    def answered_at_once() -> None:
+        started = time.monotonic()
+        assert viewer.get("/v1/sites").status_code == 200
+        assert time.monotonic() - started < 3.0  # the note waits NOTE_WAIT_MS, not the timeout
+
+    if database_url.startswith("sqlite"):
+        other = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # the database's write lock
+        answered_at_once()
+        other.execute("ROLLBACK")
+        other.close()
+    else:
+        engine = make_engine(database_url)
+        with engine.connect() as connection:  # the token's row locked
+            connection.execute(
+                text(f"SELECT 1 FROM access_token WHERE id = {made['id']} FOR UPDATE")
+            )
+            answered_at_once()
+            connection.rollback()
+        engine.dispose()
+    assert _last_used(client, made["id"]) is None
+    auth.forget_tokens()
+    assert viewer.get("/v1/sites").status_code == 200
+    assert _last_used(client, made["id"]) is not None
