@@ -7,6 +7,11 @@ as an upload), three contracts (FT40, PT30, PT20) and 36 agents with S-1-like av
 A full-time shift (8 h paid + a 30-minute lunch) does not fit the 8-hour Saturday, so Saturday
 is covered by the part-timers: 18 FT40 / 10 PT30 / 8 PT20 leaves no day short (20 / 10 / 4
 left Saturday 16 % short while every weekday was over).
+A second queue, "E-mail" (deferred work: each e-mail needs about 6 minutes and must be
+answered within one open day, 720 open minutes), has its own ten weeks of history; every
+fourth agent answers e-mail as well as calls, so a site roster (``POST /v1/site-roster-jobs``)
+plans both queues with shared agents. The voice queue keeps all 36 agents (its one-queue
+rosters are unchanged).
 Loading is idempotent: a second start finds the site by name and changes nothing.
 """
 
@@ -115,7 +120,28 @@ def demo_history_csv(weeks: int = DEMO_HISTORY_WEEKS, skip: int = 0) -> str:
     return to_acd_csv(history[keep].reset_index(drop=True), DEMO_ZONE)
 
 
-def _agents(site_id: int, contracts: dict[str, int], queue_id: int) -> list[Agent]:
+EMAIL_MEAN_DAILY = 300.0  # e-mails on a Wednesday
+EMAIL_WORK_S = 360.0  # work per e-mail
+EMAIL_DEADLINE_MIN = 720  # open minutes: one weekday
+EMAIL_EVERY = 4  # every fourth agent also answers e-mail
+
+
+def demo_email_csv(weeks: int = DEMO_HISTORY_WEEKS) -> str:
+    """The demo e-mail queue's history (another seed; e-mails arrive while the site is open)."""
+    history = synthetic_history(
+        start=DEMO_HISTORY_START, weeks=weeks, interval_min=15, zone=DEMO_ZONE,
+        seed=DEMO_SEED + 1, open_minute=480, close_minute=1200,
+        mean_daily_calls=EMAIL_MEAN_DAILY, mean_aht_s=EMAIL_WORK_S, queue="email",
+    )  # fmt: skip
+    local = local_frame(history["interval_start"], DEMO_ZONE)
+    hours = pd.Series([OPENING_HOURS[d] for d in local["weekday"]], index=history.index)
+    keep = [h is not None and h[0] <= m < h[1] for h, m in zip(hours, local["minute"], strict=True)]
+    return to_acd_csv(history[keep].reset_index(drop=True), DEMO_ZONE)
+
+
+def _agents(
+    site_id: int, contracts: dict[str, int], queue_id: int, email_id: int | None = None
+) -> list[Agent]:
     rng = np.random.default_rng(DEMO_SEED)
     names, weights = list(TEMPLATE_WEIGHTS), np.array(list(TEMPLATE_WEIGHTS.values()))
     agents: list[Agent] = []
@@ -134,6 +160,9 @@ def _agents(site_id: int, contracts: dict[str, int], queue_id: int) -> list[Agen
                     queue_ids=[queue_id],
                 )
             )
+    if email_id is not None:
+        for agent in agents[::EMAIL_EVERY]:
+            agent.queue_ids = [queue_id, email_id]
     return agents
 
 
@@ -148,7 +177,14 @@ def _create(session: Session) -> DemoIds:
         answer_within_s=20.0, max_asa_s=None, max_abandon_rate=None, max_occupancy=0.88,
         shrinkage=0.0,
     )  # fmt: skip
-    session.add(queue)
+    email = Queue(
+        site_id=site.id, name="E-mail", channel="email", interval_min=15,
+        aht_s=EMAIL_WORK_S, patience_s=120.0, model="erlang_c", service_level=0.8,
+        answer_within_s=20.0, max_asa_s=None, max_abandon_rate=None, max_occupancy=0.88,
+        shrinkage=0.0, deadline_minutes=EMAIL_DEADLINE_MIN,
+    )  # fmt: skip
+    session.add_all([queue, email])
+    session.flush()  # voice first: queue 1 of a new database
     contracts = {}
     for code, label, lengths, low, high, days, _count, cost in CONTRACTS:
         row = Contract(
@@ -160,12 +196,14 @@ def _create(session: Session) -> DemoIds:
         session.flush()
         assert row.id is not None
         contracts[code] = row.id
-    assert queue.id is not None
-    session.add_all(_agents(site.id, contracts, queue.id))
+    assert queue.id is not None and email.id is not None
+    session.add_all(_agents(site.id, contracts, queue.id, email.id))
     rules, objective = split_rules(ShiftRulesBody())
     session.add(ShiftRules(site_id=site.id, rules=rules, objective=objective))
     parsed = parse_upload(demo_history_csv().encode(), queue, DEMO_ZONE, None)
     store_import(session, queue, parsed, "demo-history.csv")
+    parsed = parse_upload(demo_email_csv().encode(), email, DEMO_ZONE, None)
+    store_import(session, email, parsed, "demo-email-history.csv")
     return DemoIds(site.id, queue.id, created=True)
 
 
@@ -174,7 +212,8 @@ def load_demo(engine: Engine) -> DemoIds:
     with write_session(engine) as session:
         site = session.exec(select(Site).where(Site.name == DEMO_SITE)).first()
         if site is not None and site.id is not None:
-            queue = session.exec(select(Queue).where(Queue.site_id == site.id)).first()
+            query = select(Queue).where(Queue.site_id == site.id).order_by(col(Queue.id))
+            queue = session.exec(query).first()  # the voice queue
             queue_id = queue.id if queue is not None and queue.id is not None else 0
             where = col(Agent.site_id) == site.id
             agents = session.exec(select(func.count()).select_from(Agent).where(where)).one()

@@ -20,6 +20,15 @@ def test_demo_loads_once(client: TestClient) -> None:
     assert client.get("/v1/sites").json()["total"] == 1
     agents = client.get(f"/v1/sites/{first.site_id}/agents").json()
     assert agents["total"] == 36
+    queues = client.get(f"/v1/sites/{first.site_id}/queues").json()["items"]
+    assert [(q["name"], q["channel"]) for q in queues] == [
+        ("Customer service", "voice"),
+        ("E-mail", "email"),
+    ]
+    assert queues[0]["id"] == first.queue_id and queues[1]["deadline_minutes"] == 720
+    skills = [a["queue_ids"] for a in agents["items"]]
+    assert all(first.queue_id in q for q in skills)  # every agent takes calls
+    assert sum(queues[1]["id"] in q for q in skills) == 9  # every fourth also e-mail
     history = client.get(f"/v1/queues/{first.queue_id}/history").json()
     assert len(history["offered"]) == 10 * (5 * 48 + 32)  # Mon-Fri 08-20, Sat 09-17
     imports = client.get(f"/v1/queues/{first.queue_id}/history-imports").json()
@@ -65,3 +74,33 @@ def test_demo_roster_covers_every_open_day(client: TestClient) -> None:
     assert sorted(required) == [0, 1, 2, 3, 4, 5]
     for day, hours in required.items():
         assert short[day] <= 0.05 * hours, (day, short[day], hours)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # a solve: once is enough
+def test_demo_site_roster_plans_calls_and_email_together(client: TestClient) -> None:
+    """The demo's two queues in one site roster: calls by their requirement, e-mail as
+    deferred work answered within its deadline by the agents who have both skills."""
+    app: Any = client.app
+    ids = load_demo(app.state.engine)
+    queues = client.get(f"/v1/sites/{ids.site_id}/queues").json()["items"]
+    email = queues[1]["id"]
+    voice = wait_job(
+        client, client.post(f"/v1/queues/{ids.queue_id}/forecasts", json={}).json()["id"]
+    )
+    assert voice["status"] == "succeeded", voice
+    made = client.post("/v1/requirements", json={"forecast_id": voice["result_id"]})
+    assert made.status_code in (200, 201, 202), made.text
+    mail = wait_job(client, client.post(f"/v1/queues/{email}/forecasts", json={}).json()["id"])
+    assert mail["status"] == "succeeded", mail
+    body = {"site_id": ids.site_id, "week_start": "2026-11-09", "time_limit_s": 20}
+    job = wait_job(client, client.post("/v1/site-roster-jobs", json=body).json()["id"], 180)
+    assert job["status"] == "succeeded", (job["error"], job["message"])
+    roster = client.get(job["result_url"]).json()
+    assert roster["report"]["violations"] == []
+    assert {q["channel"] for q in roster["queues"]} == {"voice", "deferred"}
+    assert roster["cost"]["within_deadline_share"] >= 0.95  # weekdays have idle time to spare
+    emailers = {a for a, s in roster["skills"].items() if str(email) in s}
+    assert len(emailers) == 9
+    worked = {b["queue"] for item in roster["schedule"] if item["agent"] in emailers
+              for s in item["shifts"] for b in s["allocation"]}  # fmt: skip
+    assert str(email) in worked  # the e-mail is answered by the agents with both skills
