@@ -92,7 +92,7 @@ def test_demo_site_roster_plans_calls_and_email_together(client: TestClient) -> 
     assert made.status_code in (200, 201, 202), made.text
     mail = wait_job(client, client.post(f"/v1/queues/{email}/forecasts", json={}).json()["id"])
     assert mail["status"] == "succeeded", mail
-    body = {"site_id": ids.site_id, "week_start": "2026-11-09", "time_limit_s": 20}
+    body = {"site_id": ids.site_id, "week_start": "2026-11-09", "time_limit_s": 8}
     job = wait_job(client, client.post("/v1/site-roster-jobs", json=body).json()["id"], 180)
     assert job["status"] == "succeeded", (job["error"], job["message"])
     roster = client.get(job["result_url"]).json()
