@@ -1,5 +1,5 @@
-"""Published schedules: the newest publication of a site's week, its shifts in the site's
-local time (an agent's view, CSV and iCalendar exports) and a re-publication's change list."""
+"""Published schedules: a site's week (its publications laid over each other, newest on top),
+its shifts in the site's local time (an agent's view, CSV and iCalendar exports)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,9 @@
 ``POST /v1/rosters/{roster_id}/publications`` freezes a valid version as its site's schedule
 for the roster's week; versions never change, so later edits make new drafts and the schedule
 stays until the week is published again, with the change list since the previous
-publication. The newest publication of a site and week is what agents see, as JSON (local
+publication. ``POST /v1/site-rosters/{site_roster_id}/publications`` does the same for a site
+roster. A site's week is its publications laid over each other, each replacing its own agents'
+weeks (:func:`api.convert.last_week.week_schedule`): that is what agents see, as JSON (local
 times of the site's zone), CSV or an iCalendar file per agent."""
 
 from __future__ import annotations
@@ -129,8 +131,8 @@ def publish_site_roster(
     site_roster_id: int, session: WriteSession, who: CurrentAccess, response: Response
 ) -> PublicationRead:
     """Publish a site roster (every queue of the site planned together) as the site's
-    schedule for its week: it replaces the week's earlier publication (a roster's or a site
-    roster's; ``changes`` lists what moved). A site roster breaking rules is a 409 naming them;
+    schedule for its week: it replaces the weeks of every agent in it in the week's earlier
+    publications (``changes`` lists what moved). A site roster breaking rules is a 409 naming them;
     a cross-training what-if (skills the agents do not have yet) is a 409 ``not-publishable``.
     Site rosters have no versions: the publication's ``version`` is 1."""
     row = get_or_404(session, SiteRosterRow, site_roster_id, "site roster")
