@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query, Response, status
 from api.convert.goals import core_goal, queue_goal
 from api.crud import add_children_list, add_get, created
 from api.deps import ReadSession, WriteSession, get_or_404
+from api.errors import invalid
 from api.schemas import (
     RequirementCreate,
     RequirementIntervals,
@@ -102,8 +103,23 @@ def requirement_read(row: Requirement) -> RequirementRead:
 def create_requirement(
     body: RequirementCreate, session: WriteSession, response: Response
 ) -> RequirementRead:
+    """Agents per interval of the forecast's queue for its goal (Erlang C or A). An e-mail
+    queue's work is due within its deadline, not answered in seconds: it has no per-interval
+    requirement (422, field ``forecast_id``); a site roster plans it with the site's other
+    queues and keeps its backlog within the deadline."""
     forecast = get_or_404(session, Forecast, body.forecast_id, "forecast")
     queue = get_or_404(session, Queue, forecast.queue_id, "queue")
+    if queue.channel == "email":
+        due = (
+            ""
+            if queue.deadline_minutes is None
+            else f" within {queue.deadline_minutes} open minutes"
+        )
+        raise invalid("forecast_id", "deferred_queue", (
+            f"queue {queue.id} ({queue.name}) is an e-mail queue: its work is due{due}, not "
+            "answered in seconds, so it has no per-interval Erlang requirement; plan it with "
+            "the site's other queues in a site roster (POST /v1/site-roster-jobs), which keeps "
+            "its backlog within the deadline"))  # fmt: skip
     row = compute(forecast, queue, body)
     return requirement_read(created(session, row, response, "/v1/requirements"))
 

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.demo import DEMO_AGENTS, demo_state, load_demo
-from tests.api.support import wait_job
+from tests.api.support import assert_problem, wait_job
 
 
 def test_demo_loads_once(client: TestClient) -> None:
@@ -92,6 +92,11 @@ def test_demo_site_roster_plans_calls_and_email_together(client: TestClient) -> 
     assert made.status_code in (200, 201, 202), made.text
     mail = wait_job(client, client.post(f"/v1/queues/{email}/forecasts", json={}).json()["id"])
     assert mail["status"] == "succeeded", mail
+    # no Erlang requirement for e-mail: a 422 that points to the site roster
+    refused = client.post("/v1/requirements", json={"forecast_id": mail["result_id"]})
+    problem = assert_problem(refused, 422)["errors"][0]
+    assert (problem["field"], problem["code"]) == ("forecast_id", "deferred_queue")
+    assert "within 720 open minutes" in problem["message"] and "site roster" in problem["message"]
     body = {"site_id": ids.site_id, "week_start": "2026-11-09", "time_limit_s": 8}
     job = wait_job(client, client.post("/v1/site-roster-jobs", json=body).json()["id"], 180)
     assert job["status"] == "succeeded", (job["error"], job["message"])
