@@ -50,6 +50,7 @@ class NeedSpec:
     shrinkage: float = 0.0
     fte_hours: float = 40.0
     mix: tuple[ContractShare, ...] = ()
+    deferred_occupancy: float | None = None  # e-mail queues: workload need (scenarios.need)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,7 @@ def need_from_history(
     need = weekly_need(
         forecast, profile, goal=spec.goal, model=spec.model, shrinkage=spec.shrinkage,
         fte_hours=spec.fte_hours, aht_s=spec.aht_s, mix=spec.mix,
+        deferred_occupancy=spec.deferred_occupancy,
     )  # fmt: skip
     return forecast, need
 

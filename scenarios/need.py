@@ -5,7 +5,10 @@ get none) and over each day's intervals by the queue's *interval profile* (each 
 share of the day's calls per local interval over the last ``PROFILE_WEEKS`` weeks of history:
 intervals without history rows are closed). The Erlang requirement of every interval
 (:func:`optimizer.requirements.required_agents`, the queue's goal and model, integer agents
-as planners staff) times the interval length gives the week's productive hours. The band runs
+as planners staff) times the interval length gives the week's productive hours; deferred work
+(e-mail, tickets: due within a deadline of hours or days, not answered in seconds) needs its
+workload instead, the week's items x handle time / the occupancy agents can sustain
+(``deferred_occupancy``), whatever the hour they arrive. The band runs
 the same on the forecast's lower and upper bounds; ``p80`` on the 80th percentile of the week's
 volume (log-normal between the point forecast and the upper bound), for plans that must
 cover the P80 need. Every day uses its weekday's local slots, so on a DST day a queue open
@@ -165,6 +168,12 @@ def _check(
         raise InputError(problems)
 
 
+def _workload_hours(week_calls: FloatArray, aht_s: FloatArray, occupancy: float) -> FloatArray:
+    """Deferred work: the week's items x handle time, at the sustainable occupancy."""
+    hours: FloatArray = week_calls * aht_s / 3600.0 / occupancy
+    return hours
+
+
 def weekly_need(
     forecast: LongRangeForecast,
     profile: IntervalProfile,
@@ -175,20 +184,28 @@ def weekly_need(
     fte_hours: float = 40.0,
     aht_s: float | None = None,
     mix: Sequence[ContractShare] = (),
+    deferred_occupancy: float | None = None,
 ) -> WeeklyNeed:
-    """The weekly need of ``forecast`` (``aht_s`` fills weeks whose forecast has no AHT)."""
+    """The weekly need of ``forecast`` (``aht_s`` fills weeks whose forecast has no AHT);
+    with ``deferred_occupancy`` (0..1] the queue's work is deferred: its workload hours."""
     fc = forecast.frame
     aht = fc["aht_s"].to_numpy(dtype=np.float64)
     if aht_s is not None:
         aht = np.where(np.isfinite(aht), aht, aht_s)
     _check(shrinkage, fte_hours, mix, aht)
+    if deferred_occupancy is not None and not 0.0 < deferred_occupancy <= 1.0:
+        message = "deferred_occupancy must be in (0, 1]"
+        raise InputError([Problem(None, "deferred_occupancy", "out_of_range", message)])
     model = model or StaffingModel()
     out = fc[["week_start", "calls", "calls_lo", "calls_hi"]].copy()
     out["calls_p80"] = _p80(fc["calls"].to_numpy(), fc["calls_hi"].to_numpy(), forecast.coverage)
     out["aht_s"] = aht
     for band in BANDS:
         calls = out[f"calls{band}"].to_numpy(dtype=np.float64)
-        hours = _need_hours(forecast, profile, calls, aht, goal, model)
+        if deferred_occupancy is None:
+            hours = _need_hours(forecast, profile, calls, aht, goal, model)
+        else:
+            hours = _workload_hours(calls, aht, deferred_occupancy)
         out[f"need_hours{band}"] = hours
         out[f"productive_fte{band}"] = hours / fte_hours
     out["paid_fte"] = out["productive_fte"] / (1.0 - shrinkage)

@@ -164,5 +164,6 @@ def need_spec(session: Session, body: CapacityPlanCreate) -> tuple[pd.DataFrame,
         known=KnownDays(frozenset(body.closed_days), frozenset(body.event_days)),
         shrinkage=shrink if isinstance(shrink, float) else float(np.mean(shrink)),
         fte_hours=body.fte_hours, mix=contract_mix(body),
+        deferred_occupancy=(queue.max_occupancy or 1.0) if queue.channel == "email" else None,
     )  # fmt: skip
     return history, spec

@@ -150,3 +150,27 @@ def test_contract_mix_follows_todays_paid_hours() -> None:
     assert shares == pytest.approx({"FT": 1200 / 1400, "PT": 200 / 1400})
     nobody = CapacityPlanCreate.model_validate(_body(1, contracts=contracts, cohorts=[]))
     assert {c.name: c.share for c in contract_mix(nobody)} == {"FT": 0.5, "PT": 0.5}
+
+
+def test_an_email_queues_plan_needs_its_workload(client: TestClient) -> None:
+    """An e-mail queue (work due within a day) needs its workload, not an Erlang requirement
+    answered in seconds: every week's need is its forecast items x handle time / the queue's
+    occupancy cap (0.9), in each band."""
+    site_id = create_site(client, name="Mail", zone=ZONE)
+    queue_id = create_queue(client, site_id, name="mail", channel="email", interval_min=30,
+                            deadline_minutes=720)  # fmt: skip
+    history = synthetic_history(
+        start=dt.date(2025, 10, 6), weeks=52, interval_min=30, zone=ZONE, seed=12,
+        open_minute=480, close_minute=1200, mean_daily_calls=300.0, mean_aht_s=360.0,
+    )  # fmt: skip
+    files = {"file": ("m.csv", to_acd_csv(history, ZONE).encode(), "text/csv")}
+    assert client.post(f"/v1/queues/{queue_id}/history-imports", files=files).status_code == 201
+    response = client.post("/v1/capacity-plans", json=_body(queue_id, horizon_weeks=8))
+    assert response.status_code == 202, response.text
+    job = wait_job(client, response.json()["id"], timeout_s=120)
+    assert job["status"] == "succeeded", job
+    need = client.get(job["result_url"]).json()["need"]
+    for band in ("", "_lo", "_hi"):
+        expected = [c * a / 3600 / 0.9 for c, a in zip(need[f"calls{band}"], need["aht_s"],
+                                                          strict=True)]  # fmt: skip
+        assert need[f"need_hours{band}"] == pytest.approx(expected), band

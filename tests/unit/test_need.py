@@ -58,3 +58,23 @@ def test_need_without_aht_asks_for_the_planned_one() -> None:
         weekly_need(fc, profile, goal=GOAL)
     assert err.value.problems[0].field == "aht_s"
     assert weekly_need(fc, profile, goal=GOAL, aht_s=240.0).frame["need_hours"].iloc[0] > 0
+
+
+def test_deferred_work_needs_its_workload_not_an_erlang_requirement() -> None:
+    """E-mail due within a deadline: 2,000 items of 240 s a week are 133.3 h of work, 166.7 h
+    at 80 % occupancy, in every band (by hand), whatever the seconds goal; far below the Erlang
+    need of the same volume answered in 20 s."""
+    hist = history(12)
+    fc = forecast_weekly(hist, 2, zone="UTC")
+    profile = interval_profile(hist, zone="UTC", interval_min=60)
+    need = weekly_need(fc, profile, goal=GOAL, fte_hours=40.0, deferred_occupancy=0.8).frame
+    assert need["need_hours"].iloc[0] == pytest.approx(2000.0 * 240.0 / 3600.0 / 0.8)
+    for band in ("_lo", "_hi", "_p80"):
+        row = need.iloc[0]
+        assert row[f"need_hours{band}"] == pytest.approx(row[f"calls{band}"] * 240.0 / 3600 / 0.8)
+    assert need["productive_fte"].iloc[0] == pytest.approx(2000.0 * 240.0 / 3600.0 / 0.8 / 40.0)
+    erlang = weekly_need(fc, profile, goal=GOAL).frame["need_hours"].iloc[0]
+    assert need["need_hours"].iloc[0] < erlang
+    with pytest.raises(InputError) as err:
+        weekly_need(fc, profile, goal=GOAL, deferred_occupancy=0.0)
+    assert err.value.problems[0].field == "deferred_occupancy"
