@@ -23,6 +23,22 @@ class GoalFields(Protocol):
     max_occupancy: float | None
 
 
+def refuse_deferred(queue: Queue, field: str) -> None:
+    """A 422 naming ``field`` when ``queue`` is an e-mail queue: its work is due within a
+    deadline, not answered in seconds, so the Erlang engine has nothing to say about it (no
+    per-interval requirement, no service level); site rosters plan it."""
+    if queue.channel != "email":
+        return
+    due = "" if queue.deadline_minutes is None else f" within {queue.deadline_minutes} open minutes"
+    message = (
+        f"queue {queue.id} ({queue.name}) is an e-mail queue: its work is due{due}, not answered "
+        "in seconds, so it has no per-interval Erlang requirement; plan it with the site's other "
+        "queues in a site roster (POST /v1/site-roster-jobs), which keeps its backlog within the "
+        "deadline"
+    )
+    raise InvalidInput([Problem(None, field, "deferred_queue", message)])
+
+
 def queue_goal(queue: Queue) -> ServiceGoal:
     """The queue's goal as the API shows it."""
     return ServiceGoal.model_validate({name: getattr(queue, name) for name in GOAL_FIELDS})

@@ -12,10 +12,9 @@ from typing import Annotated, Any
 import numpy as np
 from fastapi import APIRouter, Query, Response, status
 
-from api.convert.goals import core_goal, queue_goal
+from api.convert.goals import core_goal, queue_goal, refuse_deferred
 from api.crud import add_children_list, add_get, created
 from api.deps import ReadSession, WriteSession, get_or_404
-from api.errors import invalid
 from api.schemas import (
     RequirementCreate,
     RequirementIntervals,
@@ -109,17 +108,7 @@ def create_requirement(
     queues and keeps its backlog within the deadline."""
     forecast = get_or_404(session, Forecast, body.forecast_id, "forecast")
     queue = get_or_404(session, Queue, forecast.queue_id, "queue")
-    if queue.channel == "email":
-        due = (
-            ""
-            if queue.deadline_minutes is None
-            else f" within {queue.deadline_minutes} open minutes"
-        )
-        raise invalid("forecast_id", "deferred_queue", (
-            f"queue {queue.id} ({queue.name}) is an e-mail queue: its work is due{due}, not "
-            "answered in seconds, so it has no per-interval Erlang requirement; plan it with "
-            "the site's other queues in a site roster (POST /v1/site-roster-jobs), which keeps "
-            "its backlog within the deadline"))  # fmt: skip
+    refuse_deferred(queue, "forecast_id")
     row = compute(forecast, queue, body)
     return requirement_read(created(session, row, response, "/v1/requirements"))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 from sqlmodel import col, func, select
 
+from api.convert.goals import refuse_deferred
 from api.convert.scenarios import base_plan, load_scenarios, scenario_core
 from api.crud import add_children_list, add_get, created
 from api.deps import ReadSession, WriteSession, get_or_404
@@ -49,8 +50,10 @@ add_children_list(router, "/v1/queues/{queue_id}/scenarios", "listScenarios",
 
 @router.post("/v1/comparisons", status_code=202, operation_id="createComparison")
 def create_comparison(body: ComparisonCreate, session: ReadSession, start: StartJob) -> JobRead:
-    """Start a comparison job: the base plan and each scenario, side by side in one table."""
+    """Start a comparison job: the base plan and each scenario, side by side in one table (an
+    e-mail queue's forecast: 422, it has no Erlang plan)."""
     forecast = get_or_404(session, Forecast, body.forecast_id, "forecast")
+    refuse_deferred(get_or_404(session, Queue, forecast.queue_id, "queue"), "forecast_id")
     base_plan(session, body)
     load_scenarios(session, body.scenario_ids, forecast.queue_id)
     params = body.model_dump(mode="json")

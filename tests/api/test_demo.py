@@ -97,6 +97,12 @@ def test_demo_site_roster_plans_calls_and_email_together(client: TestClient) -> 
     problem = assert_problem(refused, 422)["errors"][0]
     assert (problem["field"], problem["code"]) == ("forecast_id", "deferred_queue")
     assert "within 720 open minutes" in problem["message"] and "site roster" in problem["message"]
+    scenario = client.post(f"/v1/queues/{email}/scenarios",
+                           json={"name": "more mail", "changes": {"shrinkage": 0.1}})  # fmt: skip
+    assert scenario.status_code == 201, scenario.text
+    body = {"forecast_id": mail["result_id"], "scenario_ids": [scenario.json()["id"]]}
+    compared = client.post("/v1/comparisons", json=body)
+    assert assert_problem(compared, 422)["errors"][0]["code"] == "deferred_queue"
     body = {"site_id": ids.site_id, "week_start": "2026-11-09", "time_limit_s": 8}
     job = wait_job(client, client.post("/v1/site-roster-jobs", json=body).json()["id"], 180)
     assert job["status"] == "succeeded", (job["error"], job["message"])
