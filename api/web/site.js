@@ -2,10 +2,12 @@
 // Per live queue: agents covering it vs its requirement per open interval; per deferred queue
 // (e-mail): work processed and the backlog curve (work-minutes waiting); the agents with their
 // skills on a Gantt whose blocks are coloured by the queue each interval is allocated to.
-// "Start site roster" posts a site roster job (POST /v1/site-roster-jobs) and shows its result;
+// "Start site roster" forecasts the week of any queue without a forecast and computes the live
+// queues' requirements (as "Start roster" does for one queue), posts a site roster job
+// (POST /v1/site-roster-jobs) and shows its result;
 // "Publish as the site's schedule" publishes the shown one (POST /v1/site-rosters/{id}/publications).
 
-import { callApi } from "./client.js";
+import { callApi, findForecast, requirementFor, startForecastJob } from "./client.js";
 import { addDays, clear, fmt, html, linear, niceTicks, pct, svg, tip, weekday } from "./svg.js";
 
 const PALETTE = ["#2b6cb0", "#dd6b20", "#38a169", "#805ad5", "#d53f8c", "#319795", "#b7791f", "#718096"];
@@ -174,16 +176,43 @@ export async function latestSiteRoster(site, week) {
   return item ? call("GET", `/v1/site-rosters/${item.id}`) : null;
 }
 
-/** Post a site roster job (`extra`: e.g. `cross_training`), wait for it, return the roster. */
-export async function runSiteRoster(site, week, timeLimitS, onProgress = () => {}, extra = {}) {
-  const body = { site_id: site.id, week_start: week, time_limit_s: timeLimitS, ...extra };
-  let job = await call("POST", "/v1/site-roster-jobs", body);
+/** Poll a job until it ends; its last state, or an error when it did not succeed. */
+async function finished(job, onProgress = () => {}) {
   while (job.status === "queued" || job.status === "running") {
     onProgress(job);
     await new Promise((resolve) => { setTimeout(resolve, POLL_MS); });
     job = await call("GET", `/v1/jobs/${job.id}`);
   }
-  if (job.status !== "succeeded") throw new Error(`site roster job ${job.id} ${job.status}: ${job.error ?? job.message}`);
+  if (job.status !== "succeeded") throw new Error(`job ${job.id} ${job.status}: ${job.error ?? job.message}`);
+  return job;
+}
+
+/**
+ * What a site roster of `week` reads from each queue of the site, made first when missing (as
+ * “Start roster” does for one queue): the week's forecast (a forecast job) and, for a live
+ * queue, its requirement (an e-mail queue is planned from its forecast). Returns the names of
+ * the queues forecast here.
+ */
+export async function prepareQueues(site, week, say = () => {}) {
+  const queues = (await call("GET", `/v1/sites/${site.id}/queues?limit=1000`)).items;
+  const made = [];
+  for (const queue of queues) {
+    let { forecast } = await findForecast(queue, site, week);
+    if (!forecast) {
+      say(`No forecast of ${queue.name} for the week of ${week} yet: forecasting it first…`);
+      const job = await finished(await startForecastJob(queue, week));
+      forecast = await call("GET", job.result_url);
+      made.push(queue.name);
+    }
+    if (queue.channel !== "email") await requirementFor(queue, forecast.id);
+  }
+  return made;
+}
+
+/** Post a site roster job (`extra`: e.g. `cross_training`), wait for it, return the roster. */
+export async function runSiteRoster(site, week, timeLimitS, onProgress = () => {}, extra = {}) {
+  const body = { site_id: site.id, week_start: week, time_limit_s: timeLimitS, ...extra };
+  const job = await finished(await call("POST", "/v1/site-roster-jobs", body), onProgress);
   return call("GET", job.result_url);
 }
 
@@ -241,9 +270,12 @@ export function installSite(current) {
   const solve = async (extra = {}) => {
     const { site, week, limit } = current();
     if (!site || !week) return;
-    meta.textContent = "site roster job running…";
     try {
-      show(await runSiteRoster(site, week, limit, (job) => { meta.textContent = job.message; }, extra));
+      const made = await prepareQueues(site, week, (text) => { meta.textContent = text; });
+      meta.textContent = "site roster job running…";
+      const roster = await runSiteRoster(site, week, limit, (job) => { meta.textContent = job.message; }, extra);
+      show(roster);
+      if (made.length) meta.textContent = `Forecast first for the week (none existed): ${made.join(", ")}.`;
     } catch (error) {
       meta.textContent = error.message;
     }

@@ -4,6 +4,7 @@ like ``GET /v1/site-rosters/{id}``, and the site panel's button that reads it.""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -15,6 +16,7 @@ from tests.e2e.test_planner_client import JobScript, fake_api
 
 pytestmark = pytest.mark.browser
 OPEN = [[540, 660], [540, 660]] + [None] * 5  # two days 09:00-11:00, 60-minute grid
+WEEK = fx.WEEK_START.isoformat()  # the week of the fake API's forecast and requirement
 
 
 def _grid(values: dict[tuple[int, int], float]) -> list[list[float]]:
@@ -31,7 +33,7 @@ def site_roster_body() -> dict[str, Any]:
              "paid_minutes": 120,
              "allocation": [{"queue": "1", "start": 540, "end": 660, "share": 1.0}]}  # fmt: skip
     return {
-        "id": 12, "job_id": 4, "site_id": 1, "week_start": "2026-11-02",
+        "id": 12, "job_id": 4, "site_id": 1, "week_start": WEEK,
         "created_at": "2026-11-01T00:00:00Z", "requirement_ids": {"1": 8, "2": 9, "3": 10},
         "queues": [
             {"id": "1", "name": "Billing", "channel": "voice", "weight": 1.0},
@@ -100,7 +102,7 @@ def test_the_site_panel_shows_the_newest_site_roster(chromium: Any) -> None:
     api.on("GET", "/v1/site-rosters", paged([summary]))
     api.on("GET", "/v1/site-rosters/12", body)
     page, errors = open_page(chromium, api)
-    page.evaluate("document.getElementById('week-input').value = '2026-11-02'")
+    page.evaluate(f"document.getElementById('week-input').value = '{WEEK}'")
     page.click("#site-latest-button")
     page.wait_for_selector("#site-gantt-svg")
     assert page.get_attribute("#site-view", "data-site-roster") == "12"
@@ -122,7 +124,7 @@ def test_the_site_panel_shows_the_newest_site_roster(chromium: Any) -> None:
     posted = next(s for s in api.sent if s.path == "/v1/site-roster-jobs")
     sent = json.loads(posted.body or b"{}")
     assert sent["cross_training"] == [{"queue_id": 1, "agents": 2}]
-    assert (sent["site_id"], sent["week_start"]) == (1, "2026-11-02")
+    assert (sent["site_id"], sent["week_start"]) == (1, WEEK)
     page.close()
     assert errors == []
 
@@ -137,19 +139,19 @@ def test_the_site_panel_publishes_the_shown_site_roster(chromium: Any) -> None:
     api.on("GET", "/v1/site-rosters", paged([{k: body[k] for k in fields}]))
     api.on("GET", "/v1/site-rosters/12", body)
     made = {"id": 5, "roster_id": None, "site_roster_id": 12, "site_id": 1,
-            "week_start": "2026-11-02", "version": 1, "author": "admin",
+            "week_start": WEEK, "version": 1, "author": "admin",
             "published_at": "2026-11-01T10:00:00Z",
             "changes": [{"agent": "A1", "day": 1, "change": "added", "before": None,
                          "after": {}}]}  # fmt: skip
     api.on("POST", "/v1/site-rosters/12/publications", (201, made))
     page, errors = open_page(chromium, api)
-    page.evaluate("document.getElementById('week-input').value = '2026-11-02'")
+    page.evaluate(f"document.getElementById('week-input').value = '{WEEK}'")
     page.click("#site-latest-button")
     page.wait_for_selector("#site-publish-button")
     page.click("#site-publish-button")
     page.wait_for_function("document.getElementById('site-meta').textContent.includes('published')")
     meta = page.text_content("#site-meta") or ""
-    assert "Site roster #12 published for the week of 2026-11-02" in meta
+    assert f"Site roster #12 published for the week of {WEEK}" in meta
     assert "1 shift changes since the previous publication" in meta
     assert any(s.method == "POST" and s.path == "/v1/site-rosters/12/publications"
                for s in api.sent)  # fmt: skip
@@ -158,5 +160,44 @@ def test_the_site_panel_publishes_the_shown_site_roster(chromium: Any) -> None:
     page.click("#site-latest-button")
     page.wait_for_selector("#site-whatif")
     assert page.locator("#site-publish-button").count() == 0
+    page.close()
+    assert errors == []
+
+
+def test_start_site_roster_forecasts_a_queue_without_a_forecast_first(chromium: Any) -> None:
+    """The week after the fake forecast's: "Start site roster" runs the queue's forecast job
+    for that week and computes its requirement before posting the site roster job, and says
+    so (as "Start roster" does for one queue)."""
+    api = fake_api(JobScript())
+    later = fx.WEEK_START + dt.timedelta(days=7)
+    made = fx.job("succeeded", progress=1.0) | {
+        "id": 30, "kind": "forecast", "result_kind": "forecast", "result_id": 6,
+        "result_url": "/v1/forecasts/6",
+    }  # fmt: skip
+    api.on("POST", "/v1/queues/3/forecasts", (202, made | {"_location": "/v1/jobs/30"}))
+    api.on("GET", "/v1/forecasts/6", fx.forecast(id=6, week=later))
+    requirement = fx.requirement(id=9, forecast_id=6, week=later)
+    api.on("POST", "/v1/requirements", (201, requirement))
+    done = fx.job("succeeded", progress=1.0) | {
+        "id": 31, "kind": "site_roster", "result_kind": "site_roster", "result_id": 12,
+        "result_url": "/v1/site-rosters/12",
+    }  # fmt: skip
+    api.on("POST", "/v1/site-roster-jobs", (202, done | {"_location": "/v1/jobs/31"}))
+    api.on("GET", "/v1/site-rosters/12", site_roster_body() | {"what_if": None})
+    page, errors = open_page(chromium, api)
+    page.evaluate(f"document.getElementById('week-input').value = '{later.isoformat()}'")
+    page.click("#site-roster-button")
+    page.wait_for_selector("#site-view[data-site-roster='12']")
+    page.wait_for_function(
+        "document.getElementById('site-meta').textContent.includes('Forecast first')"
+    )
+    assert "Billing" in (page.text_content("#site-meta") or "")
+    posted = [s for s in api.sent if s.method == "POST"]
+    assert [s.path for s in posted] == [
+        "/v1/queues/3/forecasts", "/v1/requirements", "/v1/site-roster-jobs"
+    ]  # fmt: skip
+    assert json.loads(posted[0].body or b"{}")["week_start"] == later.isoformat()
+    assert json.loads(posted[1].body or b"{}") == {"forecast_id": 6}
+    assert json.loads(posted[2].body or b"{}")["week_start"] == later.isoformat()
     page.close()
     assert errors == []
