@@ -4,6 +4,7 @@ from it (history, forecasts, rosters). ``api.db.migrate`` runs with them off and
 
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -11,6 +12,7 @@ from sqlalchemy import text
 from api.db import make_engine, migrate
 from api.settings import Settings
 from tests.api.support import wait_job
+from tests.api.test_roster_edits import solved_roster
 
 TABLES = ("site", "queue", "history_interval", "contract", "agent", "job", "forecast")
 
@@ -45,3 +47,28 @@ def test_downgrade_to_0005_and_back_keeps_every_row(
     migrate(engine, command.upgrade, "head")
     engine.dispose()
     assert _counts(settings.database_url) == before
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # a solve
+def test_downgrade_below_0015_keeps_roster_publications(
+    client: TestClient, settings: Settings
+) -> None:
+    """0015 rebuilt ``schedule_publication`` (nullable ``roster_id``, ``site_roster_id``, a CHECK,
+    ``agents``): a roster's publication survives 0015 down and up again, with its week and
+    version; the agents' view still reads it."""
+    site_id, rid = solved_roster(client)
+    made = client.post(f"/v1/rosters/{rid}/publications", json={})
+    assert made.status_code == 201, made.text
+    view = client.get(f"/v1/published-schedules/{site_id}/export.csv").text
+    engine = make_engine(settings.database_url)
+    migrate(engine, command.downgrade, "0014")
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT roster_id, version FROM schedule_publication"))
+        assert [tuple(r) for r in rows] == [(rid, 1)]
+    migrate(engine, command.upgrade, "head")
+    engine.dispose()
+    assert client.get(f"/v1/published-schedules/{site_id}/export.csv").text == view
+    listed = client.get(f"/v1/rosters/{rid}/publications").json()
+    assert [(p["id"], p["site_roster_id"], p["agents"]) for p in listed] == [
+        (made.json()["id"], None, None)  # the agents column was dropped: every agent's week
+    ]
