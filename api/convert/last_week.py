@@ -29,7 +29,14 @@ from api.tables import Roster, RosterVersion, SchedulePublication, SiteRosterRow
 from optimizer.roster import problem as rp
 from optimizer.roster.constraints.rest import next_week_history
 
-__all__ = ["WeekSchedule", "carry_last_week", "newest", "published_shifts", "week_schedule"]
+__all__ = [
+    "WeekSchedule",
+    "carry_last_week",
+    "newest",
+    "overlay",
+    "published_shifts",
+    "week_schedule",
+]
 
 
 def newest(
@@ -80,23 +87,20 @@ def overlay(layers: Iterable[tuple[list[Any] | None, list[Any]]]) -> list[Any]:
 
 
 def week_schedule(
-    session: Session, site_id: int, week_start: dt.date | None, *, extra: Any = None
+    session: Session, site_id: int, week_start: dt.date | None
 ) -> WeekSchedule | None:
     """The site's schedule of week ``week_start`` (None: its newest published week): every
     publication of the week laid over the ones before it (:func:`overlay`), so a publication
-    of one queue's roster replaces its agents' weeks and keeps the other queues' agents'.
-    ``extra``: a publication not stored yet, laid on top (a re-publication's change list)."""
+    of one queue's roster replaces its agents' weeks and keeps the other queues' agents'."""
     found = newest(session, site_id, week_start)
-    if found is None and extra is None:
+    if found is None:
         return None
-    week = found.week_start if found is not None else extra.week_start
     query = select(SchedulePublication).where(
-        col(SchedulePublication.site_id) == site_id, col(SchedulePublication.week_start) == week
+        col(SchedulePublication.site_id) == site_id,
+        col(SchedulePublication.week_start) == found.week_start,
     )
-    rows = list(session.exec(query.order_by(col(SchedulePublication.id))).all())
-    rows += [] if extra is None else [extra]
-    shifts = overlay((r.agents, published_shifts(session, r)) for r in rows)
-    return WeekSchedule(rows[-1], shifts)
+    rows = session.exec(query.order_by(col(SchedulePublication.id))).all()
+    return WeekSchedule(found, overlay((r.agents, published_shifts(session, r)) for r in rows))
 
 
 def carry_last_week(

@@ -21,7 +21,7 @@ from sqlmodel import col, select
 from api.auth import CurrentAccess, token_hash
 from api.convert import publish as cp
 from api.convert import roster_edits as ce
-from api.convert.last_week import published_shifts, week_schedule
+from api.convert.last_week import overlay, week_schedule
 from api.convert.roster import queue_agents
 from api.convert.schedule_print import agent_teams, team_schedule_html
 from api.deps import ReadSession, WriteSession, commit, get_or_404
@@ -70,23 +70,22 @@ def _refuse_invalid(what: str, violations: list[Any]) -> None:
 
 
 def _publication(
-    session: Any, who: Any, site_id: int, week_start: dt.date, agents: set[str], **source: Any
-) -> SchedulePublication:
-    """The publication (of ``source``: a roster's version or a site roster) of ``agents``'
-    weeks, with what moves in the site's schedule of the week (null: the week's first)."""
-    publication = SchedulePublication(
-        site_id=site_id, week_start=week_start, author_token_id=who.principal.token_id,
-        author=who.principal.name, **source,
-    )  # fmt: skip
-    publication.agents = sorted(
-        agents | {s["agent"] for s in published_shifts(session, publication)}
-    )
+    session: Any, who: Any, site_id: int, week_start: dt.date, agents: set[str],
+    shifts: list[Any], **source: Any,
+) -> SchedulePublication:  # fmt: skip
+    """The publication (of ``source``: a roster's version or a site roster, whose ``shifts``
+    these are) of ``agents``' weeks, with what moves in the site's schedule of the week (null:
+    the week's first): the week before it, and that week with it laid on top."""
+    speaks = sorted(agents | {s["agent"] for s in shifts})
     before = week_schedule(session, site_id, week_start)
+    changes = None
     if before is not None:
-        after = week_schedule(session, site_id, week_start, extra=publication)
-        assert after is not None
-        publication.changes = ce.shift_changes(before.shifts, after.shifts)
-    return publication
+        after = overlay([(None, before.shifts), (speaks, shifts)])
+        changes = ce.shift_changes(before.shifts, after)
+    return SchedulePublication(
+        site_id=site_id, week_start=week_start, author_token_id=who.principal.token_id,
+        author=who.principal.name, agents=speaks, changes=changes, **source,
+    )  # fmt: skip
 
 
 def _created(session: Any, publication: SchedulePublication, response: Response) -> PublicationRead:
@@ -113,7 +112,7 @@ def publish(
     requirement = get_or_404(session, Requirement, row.requirement_id, "requirement")
     agents = {a.code for a in queue_agents(session, row.site_id, requirement.queue_id)}
     publication = _publication(session, who, row.site_id, row.week_start, agents,
-                               roster_id=row.id, version=number)  # fmt: skip
+                               version.shifts, roster_id=row.id, version=number)  # fmt: skip
     return _created(session, publication, response)
 
 
@@ -143,7 +142,7 @@ def publish_site_roster(
                        "publish a site roster solved without cross_training")  # fmt: skip
     _refuse_invalid(f"site roster {site_roster_id}", list(row.report.get("violations") or []))
     publication = _publication(session, who, row.site_id, row.week_start, set(row.skills),
-                               site_roster_id=row.id, version=1)  # fmt: skip
+                               list(row.shifts), site_roster_id=row.id, version=1)  # fmt: skip
     return _created(session, publication, response)
 
 
