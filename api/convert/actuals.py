@@ -19,6 +19,7 @@ from actuals.attribution import QueueModel
 from actuals.calls import staffed_per_interval
 from actuals.report import PLAN_COLUMNS, Goal, Grain, QueueActuals, ServiceReport, queues_report
 from actuals.types import ACTUAL_COLUMNS, DEFERRED_COLUMNS, SlBasis
+from api.convert.goals import is_deferred
 from api.convert.schedule_source import publication_of, scheduled_coverage
 from api.errors import invalid
 from api.history import UpsertCounts, upsert_rows
@@ -35,21 +36,12 @@ from api.tables import (
 )
 
 INTERVAL_FIELDS = (*ACTUAL_COLUMNS[1:], *DEFERRED_COLUMNS)
-DEFERRED_CHANNELS = frozenset(
-    {"email"}
-)  # also site rosters' deferred work (api.convert.site_roster)
 
 
 RESOLUTION_BASIS = (
     "deferred queues: items resolved within their queue's deadline / items resolved in the "
     "period (counted by the source system); no SL, ASA or abandonment for them"
 )
-
-
-def is_deferred(queue: Queue) -> bool:
-    """A deferred queue (e-mail, tickets): items due within a deadline, not calls answered
-    within seconds; its actuals carry resolution counts."""
-    return queue.channel in DEFERRED_CHANNELS
 
 
 def _value(value: Any) -> Any:

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from sqlmodel import Session
 
-from api.convert.goals import core_goal
+from api.convert.goals import core_goal, is_deferred
 from api.history import load_history
 from api.schemas import CapacityPlanCreate
 from api.schemas.capacity import AttritionBandBody
@@ -164,6 +164,6 @@ def need_spec(session: Session, body: CapacityPlanCreate) -> tuple[pd.DataFrame,
         known=KnownDays(frozenset(body.closed_days), frozenset(body.event_days)),
         shrinkage=shrink if isinstance(shrink, float) else float(np.mean(shrink)),
         fte_hours=body.fte_hours, mix=contract_mix(body),
-        deferred_occupancy=(queue.max_occupancy or 1.0) if queue.channel == "email" else None,
+        deferred_occupancy=(queue.max_occupancy or 1.0) if is_deferred(queue) else None,
     )  # fmt: skip
     return history, spec

@@ -23,11 +23,21 @@ class GoalFields(Protocol):
     max_occupancy: float | None
 
 
+# deferred work: the actuals' resolution counts, site rosters' backlog, HR's workload need
+DEFERRED_CHANNELS = frozenset({"email"})
+
+
+def is_deferred(queue: Queue) -> bool:
+    """A deferred queue (e-mail, tickets): items due within a deadline, not calls answered
+    within seconds; its actuals carry resolution counts."""
+    return queue.channel in DEFERRED_CHANNELS
+
+
 def refuse_deferred(queue: Queue, field: str) -> None:
     """A 422 naming ``field`` when ``queue`` is an e-mail queue: its work is due within a
     deadline, not answered in seconds, so the Erlang engine has nothing to say about it (no
     per-interval requirement, no service level); site rosters plan it."""
-    if queue.channel != "email":
+    if not is_deferred(queue):
         return
     due = "" if queue.deadline_minutes is None else f" within {queue.deadline_minutes} open minutes"
     message = (

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from sqlmodel import Session, SQLModel, col, select
 
-from api.convert.actuals import is_deferred
+from api.convert.goals import is_deferred
 from api.convert.roster import _agent_contracts, _window, local_week_grid, rotate_week, with_agents
 from api.convert.rules import check_grid, core_rules, core_weights, rules_body
 from api.convert.weeks import week_start_problem

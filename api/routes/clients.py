@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from fastapi import APIRouter, Response, status
 from sqlmodel import Session, col, delete, select
 
-from api.convert.actuals import is_deferred
 from api.convert.clients import client_queue_ids
+from api.convert.goals import is_deferred
 from api.crud import deleted
 from api.deps import Limit, Offset, ReadSession, WriteSession, commit, get_or_404, page
 from api.errors import ID_MAX, ID_MIN, ApiError, invalid
