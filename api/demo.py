@@ -94,6 +94,19 @@ def demo_state(ids: DemoIds) -> str:
     return state
 
 
+def _open_hours_csv(history: pd.DataFrame, skip: int = 0) -> str:
+    """``history`` as an ACD export (local time) of the weeks after the first ``skip``,
+    restricted to the demo site's opening hours."""
+    local = local_frame(history["interval_start"], DEMO_ZONE)
+    first = DEMO_HISTORY_START + dt.timedelta(weeks=skip)
+    hours = pd.Series([OPENING_HOURS[d] for d in local["weekday"]], index=history.index)
+    keep = [
+        h is not None and h[0] <= m < h[1] and day >= first
+        for h, m, day in zip(hours, local["minute"], local["local_date"], strict=True)
+    ]
+    return to_acd_csv(history[keep].reset_index(drop=True), DEMO_ZONE)
+
+
 def demo_history_csv(weeks: int = DEMO_HISTORY_WEEKS, skip: int = 0) -> str:
     """The demo queue's series over ``weeks`` weeks from the demo's start (the stored history by
     default) as an ACD export (local time) of the weeks after the first ``skip``, restricted to
@@ -110,14 +123,7 @@ def demo_history_csv(weeks: int = DEMO_HISTORY_WEEKS, skip: int = 0) -> str:
         mean_aht_s=300.0,
         queue="voice",
     )
-    local = local_frame(history["interval_start"], DEMO_ZONE)
-    first = DEMO_HISTORY_START + dt.timedelta(weeks=skip)
-    hours = pd.Series([OPENING_HOURS[d] for d in local["weekday"]], index=history.index)
-    keep = [
-        h is not None and h[0] <= m < h[1] and day >= first
-        for h, m, day in zip(hours, local["minute"], local["local_date"], strict=True)
-    ]
-    return to_acd_csv(history[keep].reset_index(drop=True), DEMO_ZONE)
+    return _open_hours_csv(history, skip)
 
 
 EMAIL_MEAN_DAILY = 300.0  # e-mails on a Wednesday
@@ -133,10 +139,7 @@ def demo_email_csv(weeks: int = DEMO_HISTORY_WEEKS) -> str:
         seed=DEMO_SEED + 1, open_minute=480, close_minute=1200,
         mean_daily_calls=EMAIL_MEAN_DAILY, mean_aht_s=EMAIL_WORK_S, queue="email",
     )  # fmt: skip
-    local = local_frame(history["interval_start"], DEMO_ZONE)
-    hours = pd.Series([OPENING_HOURS[d] for d in local["weekday"]], index=history.index)
-    keep = [h is not None and h[0] <= m < h[1] for h, m in zip(hours, local["minute"], strict=True)]
-    return to_acd_csv(history[keep].reset_index(drop=True), DEMO_ZONE)
+    return _open_hours_csv(history)
 
 
 def _agents(
