@@ -27,6 +27,21 @@ def _versions(api: httpx.Client, rid: int, number: int) -> dict[str, Any]:
     return dict(api.get(f"/v1/rosters/{rid}/versions/{number}").json())
 
 
+def _open_roster(chromium: Any, base: str, rid: int) -> tuple[Any, list[str]]:
+    """The planner page signed in with the admin token, roster ``rid`` loaded in the schedule
+    panel; the page and its console errors."""
+    page = chromium.new_page(viewport=VIEWPORT)
+    errors = console_errors(page)
+    page.goto(base + "/planner")
+    page.wait_for_selector("#signin:not([hidden])")
+    page.fill("#signin-token", ADMIN_TOKEN)
+    page.click("#signin-submit")
+    page.fill("#schedule-roster", str(rid))
+    page.click("#schedule-load")
+    page.wait_for_selector("#schedule-shifts")
+    return page, errors
+
+
 def test_edit_lock_reoptimise_publish_and_the_agents_view(chromium: Any, tmp_path: Path) -> None:
     settings = make_settings(f"sqlite:///{tmp_path / 'page.db'}", workers=1)
     with live_server(settings) as base:
@@ -36,15 +51,7 @@ def test_edit_lock_reoptimise_publish_and_the_agents_view(chromium: Any, tmp_pat
             v1 = _versions(api, rid, 1)
             x = v1["shifts"][0]["agent"]
             y = next(s for s in v1["shifts"] if s["agent"] != x)
-            page = chromium.new_page(viewport=VIEWPORT)
-            errors = console_errors(page)
-            page.goto(base + "/planner")
-            page.wait_for_selector("#signin:not([hidden])")
-            page.fill("#signin-token", ADMIN_TOKEN)
-            page.click("#signin-submit")
-            page.fill("#schedule-roster", str(rid))
-            page.click("#schedule-load")
-            page.wait_for_selector("#schedule-shifts")
+            page, errors = _open_roster(chromium, base, rid)
             assert "version 1 (solved)" in (page.text_content("#schedule-meta") or "")
             # y's shift cut to one hour: no contract length, saved as an invalid draft
             page.fill("#schedule-agent", y["agent"])
@@ -100,15 +107,7 @@ def test_night_shifts_read_past_midnight_in_the_schedule_panel(
                 session.add(row)
             session.commit()
     with live_server(settings) as base:
-        page = chromium.new_page(viewport=VIEWPORT)
-        errors = console_errors(page)
-        page.goto(base + "/planner")
-        page.wait_for_selector("#signin:not([hidden])")
-        page.fill("#signin-token", ADMIN_TOKEN)
-        page.click("#signin-submit")
-        page.fill("#schedule-roster", str(rid))
-        page.click("#schedule-load")
-        page.wait_for_selector("#schedule-shifts")
+        page, errors = _open_roster(chromium, base, rid)
         for agent in ("N0", "N1"):
             cells = page.eval_on_selector_all(
                 f'#schedule-shifts tr[data-agent="{agent}"] td', "ts => ts.map(t => t.textContent)"
