@@ -305,13 +305,11 @@ USED_EVERY_S = 60.0
 NOTE_WAIT_MS = 200
 
 
-def note_use(session: Session, row: AccessToken) -> None:
+def note_use(engine: Engine, row: AccessToken) -> None:
     """Set ``row``'s ``last_used_at`` to now when it is older than :data:`USED_EVERY_S`."""
     now = utcnow()
     if row.last_used_at is not None and (now - row.last_used_at).total_seconds() < USED_EVERY_S:
         return
-    bind = session.get_bind()
-    engine = bind if isinstance(bind, Engine) else bind.engine
     stale = now - timedelta(seconds=USED_EVERY_S)
     table = AccessToken.__table__  # type: ignore[attr-defined]
     statement = (
@@ -353,7 +351,8 @@ def authenticate(session: Session, secret: str | None) -> Principal:
         raise unauthorized("this endpoint needs 'Authorization: Bearer <token>'")
     digest = token_hash(secret)
     bind = session.get_bind()
-    key = (str(bind.url if isinstance(bind, Engine) else bind.engine.url), digest)
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    key = (str(engine.url), digest)
     principal = _cached(key)
     if principal is not None:
         return principal
@@ -367,7 +366,7 @@ def authenticate(session: Session, secret: str | None) -> Principal:
     assert row.id is not None
     sites = None if row.role == "admin" or row.sites is None else frozenset(row.sites)
     principal = Principal(token_id=row.id, name=row.name, role=row.role, sites=sites)
-    note_use(session, row)
+    note_use(engine, row)
     if len(_cache) >= _CACHE_MAX:
         _cache.clear()
     _cache[key] = (time.monotonic() + CACHE_S, row.expires_at, principal)
