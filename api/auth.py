@@ -305,11 +305,23 @@ USED_EVERY_S = 60.0
 NOTE_WAIT_MS = 200
 
 
+_noted: dict[tuple[str, int], datetime] = {}  # (database, token id) -> last note written here
+
+
+def _recent(at: datetime | None, now: datetime) -> bool:
+    return at is not None and (now - at).total_seconds() < USED_EVERY_S
+
+
 def note_use(engine: Engine, row: AccessToken) -> None:
-    """Set ``row``'s ``last_used_at`` to now when it is older than :data:`USED_EVERY_S`."""
+    """Set ``row``'s ``last_used_at`` to now when it is older than :data:`USED_EVERY_S`. A
+    burst of requests that all miss the remembered tokens at once writes it once (this
+    process's own notes are remembered too), not once per request."""
     now = utcnow()
-    if row.last_used_at is not None and (now - row.last_used_at).total_seconds() < USED_EVERY_S:
+    assert row.id is not None
+    key = (str(engine.url), row.id)
+    if _recent(row.last_used_at, now) or _recent(_noted.get(key), now):
         return
+    _noted[key] = now
     stale = now - timedelta(seconds=USED_EVERY_S)
     table = AccessToken.__table__  # type: ignore[attr-defined]
     statement = (
@@ -322,6 +334,7 @@ def note_use(engine: Engine, row: AccessToken) -> None:
         with engine.begin() as connection, _short_lock_wait(connection):
             connection.execute(statement)
     except OperationalError as exc:  # the database busy writing: a later check notes it
+        _noted.pop(key, None)
         log.info("token %s: last use not noted (%s)", row.id, exc.__class__.__name__)
 
 
