@@ -13,7 +13,6 @@ import { installSite } from "./site.js";
 import { clear, dayLabel, fmt, html, localDay, pct, weekday, weekdayName, weekStartOf } from "./svg.js";
 import { errorsTable, scenarioTable, totalsTable, warningsList } from "./tables.js";
 
-const POLL_MS = 500;
 const $ = (id) => document.getElementById(id);
 const state = {
   queues: [],       // [{queue, site}]
@@ -340,12 +339,7 @@ function showJob(job) {
 }
 
 async function pollJob(job) {
-  showJob(job);
-  while (job.status === "queued" || job.status === "running") {
-    await new Promise((resolve) => { setTimeout(resolve, POLL_MS); });
-    job = await client.getJob(job.id);
-    showJob(job);
-  }
+  job = await client.jobEnd(job, showJob);
   const stoppedWithResult = job.status === "cancelled" && job.result_url;
   if (job.status !== "succeeded" && !stoppedWithResult) {
     const problems = job.errors ?? [];

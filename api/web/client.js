@@ -198,6 +198,25 @@ function importResult(report) {
 
 export const getJob = (id) => get(`/v1/jobs/${id}`);
 
+/** Job states after which a job never changes again (the service's `FINISHED`). */
+export const JOB_ENDS = Object.freeze(["succeeded", "failed", "cancelled", "interrupted"]);
+export const JOB_POLL_MS = 500;
+
+/**
+ * Poll `job` every `pollMs` until it reaches one of `JOB_ENDS` and return that last state
+ * (the caller decides what a failed, cancelled or interrupted job means to it); `onProgress`
+ * sees every state read, the first and the last included.
+ */
+export async function jobEnd(job, onProgress = () => {}, pollMs = JOB_POLL_MS) {
+  onProgress(job);
+  while (!JOB_ENDS.includes(job.status)) {
+    await new Promise((resolve) => { setTimeout(resolve, pollMs); });
+    job = await getJob(job.id);
+    onProgress(job);
+  }
+  return job;
+}
+
 export async function cancelJob(id) {
   return (await request("DELETE", `/v1/jobs/${id}`)).body;
 }

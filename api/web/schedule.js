@@ -6,7 +6,6 @@ import * as client from "./client.js";
 import { clear, html } from "./svg.js";
 
 const $ = (id) => document.getElementById(id);
-const POLL_MS = 500;
 const view = { roster: null, version: null, siteId: null };
 
 const hhmm = (m) =>
@@ -84,11 +83,7 @@ async function lockAgent() {
 async function reoptimise() {
   say("Re-optimising the rest…");
   const body = { version: view.version.number, time_limit_s: Number($("schedule-limit").value) };
-  let job = await client.callApi("POST", `/v1/rosters/${view.roster}/reoptimise`, body);
-  while (!["succeeded", "failed", "cancelled"].includes(job.status)) {
-    await new Promise((resolve) => { setTimeout(resolve, POLL_MS); });
-    job = await client.getJob(job.id);
-  }
+  const job = await client.jobEnd(await client.callApi("POST", `/v1/rosters/${view.roster}/reoptimise`, body));
   if (job.status !== "succeeded") throw new Error(`re-optimisation ${job.status}: ${job.error ?? job.message}`);
   await load();
   say(`Re-optimised: ${job.message}`);

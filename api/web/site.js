@@ -7,7 +7,7 @@
 // (POST /v1/site-roster-jobs) and shows its result;
 // "Publish as the site's schedule" publishes the shown one (POST /v1/site-rosters/{id}/publications).
 
-import { callApi, findForecast, requirementFor, startForecastJob } from "./client.js";
+import { callApi, findForecast, jobEnd, requirementFor, startForecastJob } from "./client.js";
 import { addDays, clear, fmt, html, linear, niceTicks, pct, svg, tip, weekday } from "./svg.js";
 
 const PALETTE = ["#2b6cb0", "#dd6b20", "#38a169", "#805ad5", "#d53f8c", "#319795", "#b7791f", "#718096"];
@@ -178,11 +178,7 @@ export async function latestSiteRoster(site, week) {
 
 /** Poll a job until it ends; its last state, or an error when it did not succeed. */
 async function finished(job, onProgress = () => {}) {
-  while (job.status === "queued" || job.status === "running") {
-    onProgress(job);
-    await new Promise((resolve) => { setTimeout(resolve, POLL_MS); });
-    job = await call("GET", `/v1/jobs/${job.id}`);
-  }
+  job = await jobEnd(job, onProgress, POLL_MS);
   if (job.status !== "succeeded") throw new Error(`job ${job.id} ${job.status}: ${job.error ?? job.message}`);
   return job;
 }
