@@ -22,6 +22,7 @@ from sqlmodel import col, select
 from actuals.io import parse_attendance, parse_interval_actuals
 from api.convert.actuals import as_utc, is_deferred, load_actuals, store_actuals
 from api.convert.adherence import adherence_view
+from api.convert.goals import refuse_deferred
 from api.convert.intraday import intraday_view
 from api.deps import ReadSession, SettingsDep, WriteSession, get_or_404
 from api.errors import ApiError
@@ -193,8 +194,10 @@ def get_intraday(
     ] = None,
 ) -> IntradayRead:
     """The rest of ``day``: actuals so far, the reforecast (``actuals.intraday``), the
-    requirement with it, the rostered agents and the SL they are predicted to give."""
+    requirement with it, the rostered agents and the SL they are predicted to give (an e-mail
+    queue: 422 ``deferred_queue``, it has no Erlang requirement to update)."""
     queue = get_or_404(session, Queue, queue_id, "queue")
+    refuse_deferred(queue, "queue_id")  # no interval requirement or SL to reforecast
     view = intraday_view(session, queue, day, as_utc(now) if now is not None else None)
     return IntradayRead.model_validate(view)
 

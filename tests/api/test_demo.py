@@ -103,6 +103,9 @@ def test_demo_site_roster_plans_calls_and_email_together(client: TestClient) -> 
     body = {"forecast_id": mail["result_id"], "scenario_ids": [scenario.json()["id"]]}
     compared = client.post("/v1/comparisons", json=body)
     assert assert_problem(compared, 422)["errors"][0]["code"] == "deferred_queue"
+    intraday = client.get(f"/v1/queues/{email}/intraday", params={"day": "2026-11-11"})
+    problem = assert_problem(intraday, 422)["errors"][0]
+    assert (problem["field"], problem["code"]) == ("queue_id", "deferred_queue")
     body = {"site_id": ids.site_id, "week_start": "2026-11-09", "time_limit_s": 8}
     job = wait_job(client, client.post("/v1/site-roster-jobs", json=body).json()["id"], 180)
     assert job["status"] == "succeeded", (job["error"], job["message"])
