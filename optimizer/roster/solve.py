@@ -29,6 +29,7 @@ reported ``INVALID``. Days no roster can cover are named in ``RosterResult.warni
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -58,6 +59,14 @@ from optimizer.roster.local_search import LocalSearchOptions, local_search
 from optimizer.roster.model import SCALE
 from optimizer.roster.named import BestNamed
 from optimizer.roster.polish import PolishOptions, polish_roster
+from optimizer.roster.price_branch import (
+    PRICE_AGENTS,
+    Columns,
+    IntegerMaster,
+    add_weeks,
+    price_columns,
+    roster_weeks,
+)
 from optimizer.roster.problem import Agent, Roster, RosterProblem
 from optimizer.roster.shifts import AgentClass, ShiftType, agent_classes, enumerate_shift_types
 from optimizer.roster.solve_options import SolveOptions, SolverProgress
@@ -74,6 +83,8 @@ AGGREGATE_SHARE = 0.92  # of the time limit; the rest: assignment (and polish if
 LOCAL_SHARE = 0.2  # of the time limit, last: agent-level local search on the named roster
 LOCAL_MAX_S = 30.0  # at most (L-1, 600 s: the aggregate needs the time more)
 SPLIT_AGENTS = 60  # sites up to this size: classes that need not decompose are split
+PRICE_SHARE = 0.25  # of the time before the local search, at most: column generation
+AGGREGATE_WITH_PRICE = 0.5  # of the time left after it: aggregate search and assignment
 SPLIT_MIN_SIZE = 2  # ... when they have at least this many members (one member: exact anyway)
 DEFAULT_OPTIONS = SolveOptions()
 
@@ -190,14 +201,20 @@ def solve_roster(
         problem, lambda r: objective_cost(problem, r, options.objective), progress.named_roster
     )
     progress.named = named  # the checkpoint's named roster is offered when it is built
-    share = max(1.0, AGGREGATE_SHARE * (core - time.monotonic()))
+    columns = _columns(problem, types, agents, options, start + PRICE_SHARE * (core - start))
+    # with columns the aggregate search and its assignment end halfway to ``core``: the
+    # integer master (hinted with their roster) gets the rest
+    assigned_by = core if columns is None else (
+        time.monotonic() + AGGREGATE_WITH_PRICE * (core - time.monotonic())
+    )  # fmt: skip
+    share = max(1.0, AGGREGATE_SHARE * (assigned_by - time.monotonic()))
     classes = search_classes(problem, agents)
     search = search_aggregate(problem, classes, types, options, share, progress, should_stop)
     plain = agent_classes(problem, agents)
     if not cpsat.found(search.solver) and len(plain) < len(classes):
         # the split model found nothing in time (its LP rounding is often infeasible and a
         # first solution elsewhere is slow under load): the plain classes instead
-        share = max(0.25 * share, AGGREGATE_SHARE * (core - time.monotonic()))
+        share = max(0.25 * share, AGGREGATE_SHARE * (assigned_by - time.monotonic()))
         search = search_aggregate(problem, plain, types, options, share, progress, should_stop)
     if not cpsat.found(search.solver) and not (should_stop is not None and should_stop()):
         # starved (seen under load 7 on 2 cores: M-3 at 120 s, the 24/7 test at 15 s): the
@@ -206,7 +223,12 @@ def solve_roster(
         search = search_aggregate(problem, plain, types, options, rest, progress, should_stop)
     if not cpsat.found(search.solver):
         raise RuntimeError(f"aggregate roster model returned {cpsat.status(search.solver)}")
-    deviation = _assign(problem, types, agents, search, named, options, core, should_stop)
+    if columns is not None and columns.bound.bound > search.lp_bound:
+        search = dataclasses.replace(search, lp_bound=columns.bound.bound)
+        progress.lp_bound = search.lp_bound
+    deviation = _assign(problem, types, agents, search, named, options, assigned_by, should_stop)
+    if columns is not None and not at_bound(named.cost, search.lp_bound):
+        _branch(problem, types, columns, named, options, core, progress, should_stop)
     roster = named.roster
     assert roster is not None
     gain = 0.0
@@ -218,6 +240,45 @@ def solve_roster(
     result = _result(problem, roster, search, (deviation, stopped, gain), start, options)
     warnings = structural_shortfalls(problem, types, agents, result.unmet)
     return dataclasses.replace(result, warnings=tuple(warnings), explanations=tuple(explanations))
+
+
+def _columns(
+    problem: RosterProblem,
+    types: list[ShiftType],
+    agents: tuple[Agent, ...],
+    options: SolveOptions,
+    deadline: float,
+) -> Columns | None:
+    """The valid weeks priced by column generation until ``deadline`` on a site of at most
+    :data:`PRICE_AGENTS` agents (``None`` on larger ones, or when no master was solved)."""
+    if not agents or len(agents) > PRICE_AGENTS:
+        return None
+    columns = price_columns(problem, agents, types, options.objective, deadline)
+    return columns if math.isfinite(columns.bound.master) else None
+
+
+def _branch(
+    problem: RosterProblem,
+    types: list[ShiftType],
+    columns: Columns,
+    named: BestNamed,
+    options: SolveOptions,
+    deadline: float,
+    progress: ProgressRelay,
+    should_stop: Callable[[], bool] | None,
+) -> None:
+    """The integer master over the priced weeks and the weeks of the best named roster so far
+    (its hint) until ``deadline``; its roster is offered to ``named``."""
+    if should_stop is not None and should_stop():
+        return
+    weeks = roster_weeks(problem, types, named.roster) if named.roster is not None else {}
+    add_weeks(columns.groups, weeks)
+    master = IntegerMaster(problem, types, columns.groups, options.objective)
+    if named.roster is not None and named.valid:
+        master.below(named.cost)
+    limit = deadline - time.monotonic()
+    if limit > 1.0:
+        named.offer(master.solve(limit, options.workers, options.seed, progress, should_stop))
 
 
 def search_classes(problem: RosterProblem, agents: tuple[Agent, ...]) -> list[AgentClass]:
