@@ -8,9 +8,10 @@ model at 43.05. Here the master of :mod:`colgen` (every agent works one of the v
 priced so far) is solved first as an LP to convergence, which gives a lower bound at least as
 tight as the LP (demo week: 35.68), then as an integer program by CP-SAT (each group of alike
 agents picks as many weeks as it has members; the aggregate model's break/lunch counts and
-coverage are unchanged), hinted with the best named roster at hand. Every week it can pick is
-valid for its agent, so its solutions are named rosters with exact costs: the demo week's
-integer master reached 35.89 in 30 s alone.
+coverage are unchanged), cut off at the cost of the best named roster at hand (a hint of that
+roster instead kept CP-SAT near it: nothing better in 11 s on the demo week, against 38.2
+without). Every week it can pick is valid for its agent, so its solutions are named rosters
+with exact costs: alone, the demo week's integer master reached 35.89 in 30 s (bound 35.68).
 
 Only for sites of at most :data:`PRICE_AGENTS` agents: on M-1 (150 agents) the master needs
 33 rounds and ~110 s to converge and its integer program (6,000 columns) found nothing below
@@ -29,10 +30,9 @@ from optimizer.roster.backend import CpBackend
 from optimizer.roster.build import build_aggregate
 from optimizer.roster.colgen import ColumnBound, MasterLp, WeekGroup, generate, week_groups
 from optimizer.roster.compose import Incumbent, Shifts
-from optimizer.roster.evaluate import staffed_matrix
 from optimizer.roster.model import SCALE, AggregateModel, Objective
 from optimizer.roster.named_roster import activity_counts
-from optimizer.roster.problem import Agent, Roster, RosterProblem, Shift
+from optimizer.roster.problem import Agent, Roster, RosterProblem
 from optimizer.roster.shifts import ShiftType
 
 __all__ = [
@@ -128,50 +128,6 @@ class IntegerMaster:
             if k in self.model.X:
                 self.backend.add_linear([(self.model.X[k], 1), *terms], 0, 0, f"link[{k}]")
 
-    def hint(self, roster: Roster | None, weeks: dict[str, Week]) -> None:
-        """Hint a known roster whole (its weeks added as columns beforehand: :func:`add_weeks`):
-        the weeks, the shift-type totals, the break and lunch counts and the deviations, so
-        CP-SAT starts from its cost instead of completing a partial hint."""
-        model = self.backend.model
-        model.clear_hints()
-        if roster is None:
-            return
-        for g, chosen in zip(self.groups, self.lam, strict=True):
-            counts: dict[Week, int] = {}
-            for a in g.agents:
-                week = weeks.get(a.id)
-                if week is not None:
-                    counts[week] = counts.get(week, 0) + 1
-            for week, var in chosen.items():
-                model.add_hint(var, counts.get(week, 0))
-        totals: dict[int, int] = {}
-        for week in weeks.values():
-            for k in week:
-                totals[k] = totals.get(k, 0) + 1
-        for k, var in self.model.X.items():
-            model.add_hint(var, totals.get(k, 0))
-        placed: dict[int, int] = {}  # activity count variable index -> shifts
-        by_key = {(st.day, st.start_min, st.span_min): st for st in self.model.types}
-        for shift in roster.shifts:
-            st = by_key.get((shift.day, shift.start_min, shift.end_min - shift.start_min))
-            where = None if st is None or st.index not in self.model.acts else _placement(st, shift)
-            if st is not None and where is not None:
-                o, offsets = where
-                groups = self.model.acts[st.index].by_order[o]
-                for i, offset in enumerate(offsets):
-                    var = groups[i].get(offset)
-                    if var is not None:
-                        placed[var.index] = placed.get(var.index, 0) + 1
-        for av in self.model.acts.values():
-            for group in av.groups():
-                for var in group.values():
-                    model.add_hint(var, placed.get(var.index, 0))
-        staffed = staffed_matrix(self.problem, roster)
-        for (d, t), var in self.model.under.items():
-            model.add_hint(var, max(0, self.problem.requirement[d][t] - int(staffed[d][t])))
-        for (d, t), var in self.model.over.items():
-            model.add_hint(var, max(0, int(staffed[d][t]) - self.problem.requirement[d][t]))
-
     def below(self, cost: float) -> None:
         """Accept only solutions cheaper than ``cost`` (cost units): an objective cutoff that
         prunes the search without steering it as a hint does."""
@@ -220,22 +176,6 @@ def add_weeks(groups: list[WeekGroup], weeks: dict[str, Week]) -> int:
                 g.weeks.add(week)
                 added += 1
     return added
-
-
-def _placement(st: ShiftType, shift: Shift) -> tuple[int, tuple[int, ...]] | None:
-    """The order (index in ``st.orders``) and per-slot offsets of ``shift``'s activities."""
-    acts = sorted(shift.activities, key=lambda a: a.start_min)
-    for o, order in enumerate(st.orders or ((),)):
-        if len(order) != len(acts):
-            continue
-        slots = [st.slots[i] for i in order]
-        if all(sl.kind == a.kind and sl.duration_min == a.end_min - a.start_min
-               for sl, a in zip(slots, acts, strict=True)):  # fmt: skip
-            offsets = [0] * len(order)
-            for i, a in zip(order, acts, strict=True):
-                offsets[i] = a.start_min - shift.start_min
-            return o, tuple(offsets)
-    return None
 
 
 def _week_cost(g: WeekGroup, week: Week) -> int:

@@ -267,8 +267,8 @@ def _branch(
     progress: ProgressRelay,
     should_stop: Callable[[], bool] | None,
 ) -> None:
-    """The integer master over the priced weeks and the weeks of the best named roster so far
-    (its hint) until ``deadline``; its roster is offered to ``named``."""
+    """The integer master over the priced weeks and the weeks of the best named roster so far,
+    cut off at that roster's cost, until ``deadline``; its roster is offered to ``named``."""
     if should_stop is not None and should_stop():
         return
     weeks = roster_weeks(problem, types, named.roster) if named.roster is not None else {}
