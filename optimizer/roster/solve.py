@@ -13,6 +13,11 @@
 5. If an assignment had to deviate from the counts, breaks and lunches are re-placed for the
    final shifts and the agent-level polish repairs coverage; if the checkpoint's exactly
    assigned roster is still cheaper, it is returned instead.
+   On a site of at most :data:`PRICE_AGENTS` agents, column generation over the agents'
+   valid weeks runs first (at most :data:`PRICE_SHARE` of the time; its bound replaces the
+   LP's when higher), steps 2-5 end halfway to the local search, and the integer master over
+   the priced weeks (:mod:`price_branch`) has the rest, keeping only rosters cheaper than the
+   best named one.
 6. The last :data:`LOCAL_SHARE` of the time limit anneals the named roster one agent at a time
    (:mod:`local_search`: exact per-agent rules, heat-bath moves, then descent), unless the
    roster's cost already equals the LP bound. The roster is
@@ -203,26 +208,12 @@ def solve_roster(
     progress.named = named  # the checkpoint's named roster is offered when it is built
     columns = _columns(problem, types, agents, options, start + PRICE_SHARE * (core - start))
     # with columns the aggregate search and its assignment end halfway to ``core``: the
-    # integer master (hinted with their roster) gets the rest
+    # integer master (cut off below their roster's cost) gets the rest
     assigned_by = core if columns is None else (
         time.monotonic() + AGGREGATE_WITH_PRICE * (core - time.monotonic())
     )  # fmt: skip
-    share = max(1.0, AGGREGATE_SHARE * (assigned_by - time.monotonic()))
-    classes = search_classes(problem, agents)
-    search = search_aggregate(problem, classes, types, options, share, progress, should_stop)
-    plain = agent_classes(problem, agents)
-    if not cpsat.found(search.solver) and len(plain) < len(classes):
-        # the split model found nothing in time (its LP rounding is often infeasible and a
-        # first solution elsewhere is slow under load): the plain classes instead
-        share = max(0.25 * share, AGGREGATE_SHARE * (assigned_by - time.monotonic()))
-        search = search_aggregate(problem, plain, types, options, share, progress, should_stop)
-    if not cpsat.found(search.solver) and not (should_stop is not None and should_stop()):
-        # starved (seen under load 7 on 2 cores: M-3 at 120 s, the 24/7 test at 15 s): the
-        # plain classes once more, with the local search's time, rather than no roster
-        rest = max(1.0, deadline - time.monotonic())
-        search = search_aggregate(problem, plain, types, options, rest, progress, should_stop)
-    if not cpsat.found(search.solver):
-        raise RuntimeError(f"aggregate roster model returned {cpsat.status(search.solver)}")
+    search = _aggregate(problem, types, agents, options, (assigned_by, deadline), progress,
+                        should_stop)  # fmt: skip
     if columns is not None and columns.bound.bound > search.lp_bound:
         search = dataclasses.replace(search, lp_bound=columns.bound.bound)
         progress.lp_bound = search.lp_bound
@@ -240,6 +231,38 @@ def solve_roster(
     result = _result(problem, roster, search, (deviation, stopped, gain), start, options)
     warnings = structural_shortfalls(problem, types, agents, result.unmet)
     return dataclasses.replace(result, warnings=tuple(warnings), explanations=tuple(explanations))
+
+
+def _aggregate(
+    problem: RosterProblem,
+    types: list[ShiftType],
+    agents: tuple[Agent, ...],
+    options: SolveOptions,
+    until: tuple[float, float],
+    progress: ProgressRelay,
+    should_stop: Callable[[], bool] | None,
+) -> AggregateSearch:
+    """The aggregate search on the split classes, then on the plain ones if it found nothing,
+    until ``until[0]`` (the assignment's deadline; a starved search may take the time up to
+    ``until[1]``, the solve's); a ``RuntimeError`` when nothing is found at all."""
+    assigned_by, deadline = until
+    share = max(1.0, AGGREGATE_SHARE * (assigned_by - time.monotonic()))
+    classes = search_classes(problem, agents)
+    search = search_aggregate(problem, classes, types, options, share, progress, should_stop)
+    plain = agent_classes(problem, agents)
+    if not cpsat.found(search.solver) and len(plain) < len(classes):
+        # the split model found nothing in time (its LP rounding is often infeasible and a
+        # first solution elsewhere is slow under load): the plain classes instead
+        share = max(0.25 * share, AGGREGATE_SHARE * (assigned_by - time.monotonic()))
+        search = search_aggregate(problem, plain, types, options, share, progress, should_stop)
+    if not cpsat.found(search.solver) and not (should_stop is not None and should_stop()):
+        # starved (seen under load 7 on 2 cores: M-3 at 120 s, the 24/7 test at 15 s): the
+        # plain classes once more, with the local search's time, rather than no roster
+        rest = max(1.0, deadline - time.monotonic())
+        search = search_aggregate(problem, plain, types, options, rest, progress, should_stop)
+    if not cpsat.found(search.solver):
+        raise RuntimeError(f"aggregate roster model returned {cpsat.status(search.solver)}")
+    return search
 
 
 def _columns(
