@@ -1,6 +1,8 @@
 """Seeded contact-center roster instances like the shared S/M/L ones (interchange format).
 
-Follows ``shared/data/rosters/contact_center/README.md``: M = 150 agents and L = 600 agents,
+Follows ``shared/data/rosters/contact_center/README.md``: S = 30 agents, business hours
+(Mon-Fri 08-20, Sat 09-17, Sun closed), 30-minute starts, availability templates clipped to
+the opening hours (no last-Sunday tail); M = 150 agents and L = 600 agents,
 extended hours (Mon-Fri 07-22, Sat 08-20, Sun 09-18), 15-minute starts; contracts FT40 / PT30 /
 PT20 (about 68 / 17 / 15 %), availability templates (any, no_weekend, morning, evening, early,
 weekday_daytime, student) per contract in the shared L-1's proportions, one absent day for about one
@@ -33,8 +35,11 @@ from optimizer.roster.io import load_instance
 from optimizer.roster.pricing import WeekPricer
 from optimizer.roster.shifts import enumerate_shift_types
 
-SIZES = {"M": 150, "L": 600}
-OPENING = [[420, 1320]] * 5 + [[480, 1200], [540, 1080]]
+SIZES = {"S": 30, "M": 150, "L": 600}
+EXTENDED = [[420, 1320]] * 5 + [[480, 1200], [540, 1080]]
+BUSINESS = [[480, 1200]] * 5 + [[540, 1020], None]
+OPENING = {"S": BUSINESS, "M": EXTENDED, "L": EXTENDED}
+GRANULARITY = {"S": 30, "M": 15, "L": 15}  # minutes between shift starts
 DAY_FACTOR = [1.12, 1.05, 1.0, 1.0, 0.98, 0.6, 0.45]
 TEMPLATES = {  # template: (weekday window, Saturday, Sunday)
     "any": ((420, 1320), (480, 1200), (540, 1080)),
@@ -74,13 +79,22 @@ def _activity(duration: int, paid: bool, at_least: int, lo: int, hi: int) -> dic
     }  # fmt: skip
 
 
-def _agent(rng: np.random.Generator, number: int) -> dict[str, Any]:
+def _within(window: tuple[int, int] | None, opening: list[int] | None) -> list[int] | None:
+    """A template's window clipped to the day's opening hours (``None``: closed or empty)."""
+    if window is None or opening is None:
+        return None
+    lo, hi = max(window[0], opening[0]), min(window[1], opening[1])
+    return [lo, hi] if hi > lo else None
+
+
+def _agent(rng: np.random.Generator, number: int, opening: list[Any]) -> dict[str, Any]:
     contract = str(rng.choice(list(SHARES), p=list(SHARES.values())))
     shares = TEMPLATE_SHARES[contract]
     template = str(rng.choice(list(shares), p=list(shares.values())))
     weekday, saturday, sunday = TEMPLATES[template]
-    availability: list[Any] = [list(weekday)] * 5 + [saturday and list(saturday)]
-    availability.append(sunday and list(sunday))
+    windows = [weekday] * 5 + [saturday, sunday]
+    availability = [_within(w, o) for w, o in zip(windows, opening, strict=True)]
+    sunday = sunday if availability[6] is not None else None
     spec = next(c for c in CONTRACTS if c["id"] == contract)
     low, high, days = (
         spec["min_weekly_paid_minutes"],
@@ -107,14 +121,17 @@ def _agent(rng: np.random.Generator, number: int) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _curve(rng: np.random.Generator) -> np.ndarray:
+def _curve(rng: np.random.Generator, opening: list[Any]) -> np.ndarray:
     """Relative call volume per day x 15-minute interval (0 outside the opening hours)."""
     t = np.arange(96) / 4.0 + 0.125
     weekday = 1.0 * np.exp(-(((t - 10.5) / 2.4) ** 2)) + 0.8 * np.exp(-(((t - 14.5) / 2.8) ** 2))
     weekday += 0.35 * np.exp(-(((t - 19.0) / 3.0) ** 2))
     weekend = np.exp(-(((t - 13.0) / 3.0) ** 2)) + 0.1
     out = np.zeros((7, 96))
-    for d, (lo, hi) in enumerate(OPENING):
+    for d, hours in enumerate(opening):
+        if hours is None:
+            continue
+        lo, hi = hours
         shape = weekday if d < 5 else weekend
         noise = rng.normal(1.0, 0.06, 96)
         inside = (t * 60 >= lo) & (t * 60 < hi)
@@ -140,9 +157,10 @@ def _scaled(curve: np.ndarray, aht: float, target: float) -> tuple[float, np.nda
 
 
 def generate(size: str, seed: int) -> dict[str, Any]:
-    """A seeded instance of ``size`` (``M`` or ``L``) named ``{size}-{seed}``."""
+    """A seeded instance of ``size`` (``S``, ``M`` or ``L``) named ``{size}-{seed}``."""
     rng = np.random.default_rng(1000 * seed + SIZES[size])
-    agents = [_agent(rng, i + 1) for i in range(SIZES[size])]
+    opening = OPENING[size]
+    agents = [_agent(rng, i + 1, opening) for i in range(SIZES[size])]
     lunch = int(rng.choice([30, 60]))
     capacity = sum(
         (a["min_weekly_paid_minutes"] + a["max_weekly_paid_minutes"]) / 2 / 15 * (1 - 15 / 420)
@@ -150,15 +168,15 @@ def generate(size: str, seed: int) -> dict[str, Any]:
     )
     u = float(rng.uniform(0.95, 1.05))
     aht = float(rng.uniform(280.0, 420.0))
-    curve = _curve(rng)
+    curve = _curve(rng, opening)
     scale, need = _scaled(curve, aht, u * capacity)
     calls = np.round(curve * scale, 2)
     data = {
         "schema": "staffwise-roster-instance/1", "name": f"{size}-{seed}", "size": size,
         "seed": seed, "generator": "bench/generate_roster.py", "interval_minutes": 15, "days": 7,
-        "day_names": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], "opening_hours": OPENING,
+        "day_names": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], "opening_hours": opening,
         "rules": {
-            "shift_start_granularity_minutes": 15, "min_rest_between_shifts_minutes": 660,
+            "shift_start_granularity_minutes": GRANULARITY[size], "min_rest_between_shifts_minutes": 660,
             "max_consecutive_working_days": int(rng.choice([5, 6])), "min_days_off_per_week": 2,
             "min_work_between_activities_minutes": 60,
             "break": _activity(15, True, 240, 60, 1440),

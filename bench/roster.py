@@ -1,8 +1,8 @@
 """Roster benchmark: min / median / max over seeds of cost, bound, gap and seconds.
 
 Instances: the shared S-1 (30 s), M-1 (120 s), L-1 (300 s); the demo week (30 s, exported by
-``bench.demo_instance``); generated M-2, M-3 (120 s) and L-2, L-3 (300 s,
-``bench.generate_roster``), to check nothing is tuned to M-1 and L-1. Each instance is
+``bench.demo_instance``); generated S-2, S-3 (30 s), M-2, M-3 (120 s) and L-2, L-3 (300 s,
+``bench.generate_roster``), to check nothing is tuned to S-1, M-1 and L-1. Each instance is
 solved once per seed (``--seeds``, default 5: seeds 0..4); bound = the larger of the published
 LP bound (shared instances) and the solve's own ``best_bound``; gap = (cost - bound) / cost; a
 roster is valid when ``check_roster`` finds nothing. The goal (issue 25): median gap <= 2 %
@@ -163,12 +163,12 @@ def _peer_shift(agent: str, day: int, shape: dict[str, Any]) -> Shift:
 
 def _instances(folder: Path) -> dict[str, tuple[Path, float]]:
     """Name -> (instance file, time limit): the shared S-1, M-1, L-1, the demo week
-    (``bench.demo_instance``) and the generated M-2, M-3, L-2, L-3
+    (``bench.demo_instance``) and the generated S-2, S-3, M-2, M-3, L-2, L-3
     (``bench.generate_roster``)."""
     ours = REPO / "bench" / "instances"
     out = {name: (folder / f"{name}.json", limit) for name, limit in LIMITS.items()}
     out["demo-week"] = (ours / "demo-week.json", 30.0)
-    for name in ("M-2", "M-3", "L-2", "L-3"):
+    for name in ("S-2", "S-3", "M-2", "M-3", "L-2", "L-3"):
         out[name] = (ours / f"{name}.json", LIMITS[f"{name[0]}-1"])
     return out
 

@@ -89,7 +89,7 @@ LOCAL_SHARE = 0.2  # of the time limit, last: agent-level local search on the na
 LOCAL_MAX_S = 30.0  # at most (L-1, 600 s: the aggregate needs the time more)
 SPLIT_AGENTS = 60  # sites up to this size: classes that need not decompose are split
 PRICE_SHARE = 0.25  # of the time before the local search, at most: column generation
-AGGREGATE_WITH_PRICE = 0.5  # of the time left after it: aggregate search and assignment
+AGGREGATE_WITH_PRICE = 0.3  # of the time left after it: aggregate search and assignment
 SPLIT_MIN_SIZE = 2  # ... when they have at least this many members (one member: exact anyway)
 DEFAULT_OPTIONS = SolveOptions()
 
