@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.linear_solver import pywraplp
@@ -164,10 +165,11 @@ def generate(
     deadline: float,
     max_iterations: int = 200,
     start: float | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> ColumnBound:
     """Seed every group with its cheapest week, then price columns in until ``deadline`` (at
-    least :data:`MIN_ITERATIONS` rounds) or convergence; the columns stay in ``groups`` (each
-    group's ``weeks``) for an integer master."""
+    least :data:`MIN_ITERATIONS` rounds), convergence or a stop request; the columns stay in
+    ``groups`` (each group's ``weeks``) for an integer master."""
     start = time.monotonic() if start is None else start
     for g in groups:  # a first week each: the fewest paid minutes
         _, week = g.pricer.cheapest({k: 1.0 + p for k, p in g.penalty.items()})
@@ -176,6 +178,8 @@ def generate(
     while iterations < max_iterations and (
         iterations < MIN_ITERATIONS or time.monotonic() < deadline
     ):
+        if should_stop is not None and should_stop():
+            break
         iterations += 1
         value = master.solve()
         if not math.isfinite(value):

@@ -63,11 +63,12 @@ def price_columns(
     types: list[ShiftType],
     objective: Objective,
     deadline: float,
+    should_stop: Callable[[], bool] | None = None,
 ) -> Columns:
-    """Column generation until convergence or ``deadline``."""
+    """Column generation until convergence, ``deadline`` or a stop request."""
     groups = week_groups(problem, agents, types)
     master = MasterLp(problem, types, groups, objective)
-    return Columns(groups, generate(master, groups, deadline))
+    return Columns(groups, generate(master, groups, deadline, should_stop=should_stop))
 
 
 def roster_weeks(problem: RosterProblem, types: list[ShiftType], roster: Roster) -> dict[str, Week]:

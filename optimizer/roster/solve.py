@@ -88,8 +88,8 @@ AGGREGATE_SHARE = 0.92  # of the time limit; the rest: assignment (and polish if
 LOCAL_SHARE = 0.2  # of the time limit, last: agent-level local search on the named roster
 LOCAL_MAX_S = 30.0  # at most (L-1, 600 s: the aggregate needs the time more)
 SPLIT_AGENTS = 60  # sites up to this size: classes that need not decompose are split
-PRICE_SHARE = 0.25  # of the time before the local search, at most: column generation
-AGGREGATE_WITH_PRICE = 0.3  # of the time left after it: aggregate search and assignment
+PRICE_SHARE = 0.4  # of the time before the local search, at most: column generation
+AGGREGATE_WITH_PRICE = 0.2  # of the time left after it: aggregate search and assignment
 SPLIT_MIN_SIZE = 2  # ... when they have at least this many members (one member: exact anyway)
 DEFAULT_OPTIONS = SolveOptions()
 
@@ -206,7 +206,8 @@ def solve_roster(
         problem, lambda r: objective_cost(problem, r, options.objective), progress.named_roster
     )
     progress.named = named  # the checkpoint's named roster is offered when it is built
-    columns = _columns(problem, types, agents, options, start + PRICE_SHARE * (core - start))
+    columns = _columns(problem, types, agents, options,
+                       (start + PRICE_SHARE * (core - start), should_stop))  # fmt: skip
     # with columns the aggregate search and its assignment end halfway to ``core``: the
     # integer master (cut off below their roster's cost) gets the rest
     assigned_by = core if columns is None else (
@@ -270,13 +271,14 @@ def _columns(
     types: list[ShiftType],
     agents: tuple[Agent, ...],
     options: SolveOptions,
-    deadline: float,
+    until: tuple[float, Callable[[], bool] | None],
 ) -> Columns | None:
-    """The valid weeks priced by column generation until ``deadline`` on a site of at most
-    :data:`PRICE_AGENTS` agents (``None`` on larger ones, or when no master was solved)."""
+    """The valid weeks priced by column generation until ``until`` (a deadline, a stop
+    request) on a site of at most :data:`PRICE_AGENTS` agents (``None`` on larger ones, or
+    when no master was solved)."""
     if not agents or len(agents) > PRICE_AGENTS:
         return None
-    columns = price_columns(problem, agents, types, options.objective, deadline)
+    columns = price_columns(problem, agents, types, options.objective, *until)
     return columns if math.isfinite(columns.bound.master) else None
 
 
