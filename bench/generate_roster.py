@@ -176,7 +176,8 @@ def generate(size: str, seed: int) -> dict[str, Any]:
         "seed": seed, "generator": "bench/generate_roster.py", "interval_minutes": 15, "days": 7,
         "day_names": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], "opening_hours": opening,
         "rules": {
-            "shift_start_granularity_minutes": GRANULARITY[size], "min_rest_between_shifts_minutes": 660,
+            "shift_start_granularity_minutes": GRANULARITY[size],
+            "min_rest_between_shifts_minutes": 660,
             "max_consecutive_working_days": int(rng.choice([5, 6])), "min_days_off_per_week": 2,
             "min_work_between_activities_minutes": 60,
             "break": _activity(15, True, 240, 60, 1440),
