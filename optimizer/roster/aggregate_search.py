@@ -62,7 +62,7 @@ class ProgressRelay(cp_model.CpSolverSolutionCallback):
         self._start = start
         self._on_progress = on_progress
         self._should_stop = should_stop
-        self.lp_bound = 0.0
+        self.lp_bound = -math.inf  # until the LP (or the column bound) is known
         self.named: BestNamed | None = None  # named rosters seen (set by solve_roster)
 
     def named_roster(self, cost: float) -> None:
@@ -168,7 +168,7 @@ def search_aggregate(
     domains = cpsat.save_domains(backend.model, backend.variables)
     restricted = {var.index for var, _ in m.count_vars()}
     cpsat.hint_near(backend.model, backend.variables, lp_values, restricted, RADIUS)
-    progress.lp_bound = lp_bound
+    progress.lp_bound = max(progress.lp_bound, lp_bound)  # a tighter bound known stays
     run = _Run(backend, options, progress, should_stop)
     first = max(FIRST_MIN_S, FIRST_SHARE * (deadline - time.monotonic()))
     solver = run(first)

@@ -208,6 +208,8 @@ def solve_roster(
     progress.named = named  # the checkpoint's named roster is offered when it is built
     columns = _columns(problem, types, agents, options,
                        (start + PRICE_SHARE * (core - start), should_stop))  # fmt: skip
+    if columns is not None:
+        progress.lp_bound = max(progress.lp_bound, columns.bound.bound)  # events' gaps use it
     # with columns the aggregate search and its assignment end halfway to ``core``: the
     # integer master (cut off below their roster's cost) gets the rest
     assigned_by = core if columns is None else (
@@ -217,7 +219,6 @@ def solve_roster(
                         should_stop)  # fmt: skip
     if columns is not None and columns.bound.bound > search.lp_bound:
         search = dataclasses.replace(search, lp_bound=columns.bound.bound)
-        progress.lp_bound = search.lp_bound
     deviation = _assign(problem, types, agents, search, named, options, assigned_by, should_stop)
     if columns is not None and not at_bound(named.cost, search.lp_bound):
         _branch(problem, types, columns, named, options, core, progress, should_stop)

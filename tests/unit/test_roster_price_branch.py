@@ -26,7 +26,7 @@ from optimizer.roster.price_branch import (
 )
 from optimizer.roster.problem import RosterProblem
 from optimizer.roster.shifts import AgentClass, enumerate_shift_types
-from optimizer.roster.solve import SolveOptions, solve_roster
+from optimizer.roster.solve import SolveOptions, SolverProgress, solve_roster
 from tests.roster_support import agent, requirement, tiny_instance
 
 DEMO = Path(__file__).resolve().parents[2] / "bench" / "instances" / "demo-week.json"
@@ -109,12 +109,18 @@ def test_a_known_rosters_weeks_become_columns() -> None:
 
 def test_solve_reports_the_column_bound_when_it_is_tighter() -> None:
     problem = _site()
-    result = solve_roster(problem, SolveOptions(time_limit_s=6, workers=2, seed=0))
+    events: list[SolverProgress] = []
+    result = solve_roster(
+        problem, SolveOptions(time_limit_s=6, workers=2, seed=0), on_progress=events.append
+    )
     lp = lp_lower_bound(problem)
     optimum = _exact_optimum(problem)
     assert result.violations == ()
     assert lp * (1 - 1e-5) <= result.report.best_bound <= optimum + 1e-6
     assert result.report.objective >= optimum - 1e-6
+    # every event's bound is a finite lower bound, never above the final one
+    assert events and all(-1e9 < e.bound <= result.report.best_bound + 1e-9 for e in events)
+    assert events[-1].bound == pytest.approx(result.report.best_bound)
 
 
 @pytest.mark.skipif(not DEMO.exists(), reason="bench/instances/demo-week.json not exported")
