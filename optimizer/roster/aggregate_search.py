@@ -157,12 +157,16 @@ def search_aggregate(
     time_limit_s: float,
     progress: ProgressRelay,
     should_stop: Callable[[], bool] | None,
+    lp: tuple[float, dict[str, float]] | None = None,
 ) -> AggregateSearch:
     """Search the aggregate model for ``time_limit_s`` from the call, the LP and the model's
-    construction included (see the module docstring)."""
+    construction included (see the module docstring); ``lp``: the LP of these ``classes``
+    (bound, values by name) when the caller solved it already."""
     deadline = time.monotonic() + time_limit_s
     agents = tuple(a for c in classes for a in c.agents)
-    lp_bound, lp_values, _ = lp_solution(problem, agents, options.objective, classes)
+    if lp is None:
+        lp = lp_solution(problem, agents, options.objective, classes)[:2]
+    lp_bound, lp_values = lp
     backend = CpBackend()
     m = build_aggregate(problem, backend, types, classes, objective=options.objective)
     domains = cpsat.save_domains(backend.model, backend.variables)

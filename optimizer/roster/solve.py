@@ -14,10 +14,11 @@
    final shifts and the agent-level polish repairs coverage; if the checkpoint's exactly
    assigned roster is still cheaper, it is returned instead.
    On a site of at most :data:`PRICE_AGENTS` agents, column generation over the agents'
-   valid weeks runs first (at most :data:`PRICE_SHARE` of the time; its bound replaces the
-   LP's when higher), steps 2-5 end halfway to the local search, and the integer master over
-   the priced weeks (:mod:`price_branch`) has the rest, keeping only rosters cheaper than the
-   best named one.
+   valid weeks runs first (at most :data:`PRICE_SHARE` of the time). When its bound is above
+   the LP's (the agents' weeks bind, :func:`_weeks_bind`), it replaces the LP's, steps 2-5
+   get :data:`AGGREGATE_WITH_PRICE` of the time left before the local search, and the
+   integer master over the priced weeks (:mod:`price_branch`) has the rest, keeping only
+   rosters cheaper than the best named one.
 6. The last :data:`LOCAL_SHARE` of the time limit anneals the named roster one agent at a time
    (:mod:`local_search`: exact per-agent rules, heat-bath moves, then descent), unless the
    roster's cost already equals the LP bound. The roster is
@@ -48,6 +49,7 @@ from optimizer.roster.aggregate_search import (
     round_s,
     search_aggregate,
 )
+from optimizer.roster.bound import lp_solution
 from optimizer.roster.check import Violation, check_roster
 from optimizer.roster.constraints.service_level import require_demand
 from optimizer.roster.diagnose import ShortfallWarning, structural_shortfalls
@@ -90,6 +92,7 @@ LOCAL_MAX_S = 30.0  # at most (L-1, 600 s: the aggregate needs the time more)
 SPLIT_AGENTS = 60  # sites up to this size: classes that need not decompose are split
 PRICE_SHARE = 0.4  # of the time before the local search, at most: column generation
 AGGREGATE_WITH_PRICE = 0.2  # of the time left after it: aggregate search and assignment
+WEEKS_BIND = 1e-3  # column bound above the LP by more than this (relative): price and branch
 SPLIT_MIN_SIZE = 2  # ... when they have at least this many members (one member: exact anyway)
 DEFAULT_OPTIONS = SolveOptions()
 
@@ -208,6 +211,10 @@ def solve_roster(
     progress.named = named  # the checkpoint's named roster is offered when it is built
     columns = _columns(problem, types, agents, options,
                        (start + PRICE_SHARE * (core - start), should_stop))  # fmt: skip
+    classes = search_classes(problem, agents)
+    lp = lp_solution(problem, agents, options.objective, classes)[:2] if columns else None
+    if columns is not None and lp is not None and not _weeks_bind(columns, lp[0]):
+        columns = None  # the aggregate search is the better engine and keeps its time
     if columns is not None:
         progress.lp_bound = max(progress.lp_bound, columns.bound.bound)  # events' gaps use it
     # with columns the aggregate search and its assignment end halfway to ``core``: the
@@ -215,7 +222,7 @@ def solve_roster(
     assigned_by = core if columns is None else (
         time.monotonic() + AGGREGATE_WITH_PRICE * (core - time.monotonic())
     )  # fmt: skip
-    search = _aggregate(problem, types, agents, options, (assigned_by, deadline), progress,
+    search = _aggregate(problem, types, (classes, lp), options, (assigned_by, deadline), progress,
                         should_stop)  # fmt: skip
     if columns is not None and columns.bound.bound > search.lp_bound:
         search = dataclasses.replace(search, lp_bound=columns.bound.bound)
@@ -235,22 +242,32 @@ def solve_roster(
     return dataclasses.replace(result, warnings=tuple(warnings), explanations=tuple(explanations))
 
 
+def _weeks_bind(columns: Columns, lp_bound: float) -> bool:
+    """True when the column bound is above the LP bound by more than :data:`WEEKS_BIND`: the
+    agents' individual weeks bind, which class totals do not see (demo week: 35.684 against
+    34.934), so the integer master over the weeks gets the time; where they do not (S-1, S-2,
+    S-3: equal), the aggregate model is as tight and its search was the better engine."""
+    return columns.bound.bound > lp_bound + WEEKS_BIND * max(1.0, abs(lp_bound))
+
+
 def _aggregate(
     problem: RosterProblem,
     types: list[ShiftType],
-    agents: tuple[Agent, ...],
+    split: tuple[list[AgentClass], tuple[float, dict[str, float]] | None],
     options: SolveOptions,
     until: tuple[float, float],
     progress: ProgressRelay,
     should_stop: Callable[[], bool] | None,
 ) -> AggregateSearch:
-    """The aggregate search on the split classes, then on the plain ones if it found nothing,
-    until ``until[0]`` (the assignment's deadline; a starved search may take the time up to
-    ``until[1]``, the solve's); a ``RuntimeError`` when nothing is found at all."""
+    """The aggregate search on the split classes (``split``: them and their LP when solved
+    already), then on the plain ones if it found nothing, until ``until[0]`` (the
+    assignment's deadline; a starved search may take the time up to ``until[1]``, the
+    solve's); a ``RuntimeError`` when nothing is found at all."""
     assigned_by, deadline = until
     share = max(1.0, AGGREGATE_SHARE * (assigned_by - time.monotonic()))
-    classes = search_classes(problem, agents)
-    search = search_aggregate(problem, classes, types, options, share, progress, should_stop)
+    classes, lp = split
+    agents = tuple(a for c in classes for a in c.agents)
+    search = search_aggregate(problem, classes, types, options, share, progress, should_stop, lp)
     plain = agent_classes(problem, agents)
     if not cpsat.found(search.solver) and len(plain) < len(classes):
         # the split model found nothing in time (its LP rounding is often infeasible and a

@@ -131,3 +131,25 @@ def test_demo_week_bound_rises_above_the_lp() -> None:
     columns = price_columns(problem, problem.agents, types, "deviation", time.monotonic() + 60)
     assert columns.bound.converged
     assert columns.bound.bound > lp_lower_bound(problem) + 0.5
+
+
+@pytest.mark.skipif(not DEMO.exists(), reason="bench/instances/demo-week.json not exported")
+def test_demo_week_solve_takes_the_integer_master_and_reports_the_column_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where the weeks bind, the solve runs the integer master and certifies its roster
+    against the column bound (the demo week's optimum, 35.684, is at that bound)."""
+    problem = load_instance(DEMO)
+    calls: list[float] = []
+    solve = IntegerMaster.solve
+
+    def counted(self: IntegerMaster, limit_s: float, *args: object, **kwargs: object) -> object:
+        calls.append(limit_s)
+        return solve(self, limit_s, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(IntegerMaster, "solve", counted)
+    result = solve_roster(problem, SolveOptions(time_limit_s=40, workers=1, seed=0))
+    assert result.violations == ()
+    assert len(calls) == 1 and calls[0] > 1.0
+    assert result.report.best_bound == pytest.approx(35.684, abs=1e-3)
+    assert result.report.objective >= result.report.best_bound
