@@ -35,7 +35,15 @@ from optimizer.roster.pricing import WeekPricer
 from optimizer.roster.problem import Agent, RosterProblem
 from optimizer.roster.shifts import ShiftType, enumerate_shift_types
 
-__all__ = ["ColumnBound", "MasterLp", "WeekGroup", "column_bound", "generate", "week_groups"]
+__all__ = [
+    "ColumnBound",
+    "MasterLp",
+    "WeekGroup",
+    "column_bound",
+    "generate",
+    "type_domains",
+    "week_groups",
+]
 
 COLUMNS_PER_GROUP = 4  # weeks added per group and iteration (cheapest per weekly total)
 MIN_ITERATIONS = 2  # even past the time limit (the master's construction may take it all)
@@ -71,6 +79,18 @@ class WeekGroup:
     def size(self) -> int:
         return len(self.agents)
 
+    def cost(self, week: tuple[int, ...]) -> float:
+        """Preference and fixed cost of a week (shift-type indices; scaled objective units):
+        a column's coefficient in the master LP and in the integer master."""
+        fixed = SCALE * self.agents[0].fixed_cost if week else 0.0
+        return sum(self.penalty.get(k, 0.0) for k in week) + fixed
+
+
+def type_domains(problem: RosterProblem, groups: list[WeekGroup]) -> dict[int, tuple[int, int]]:
+    """Bounds of the shift-type totals of a master: every type some group may work, 0..agents."""
+    used = {k for g in groups for k in g.penalty}
+    return {k: (0, len(problem.agents)) for k in sorted(used)}
+
 
 def week_groups(
     problem: RosterProblem, agents: tuple[Agent, ...], types: list[ShiftType]
@@ -99,11 +119,10 @@ class MasterLp:
         # week: 1.7 s at 600 columns, no convergence in 60 s); without it GLOP re-solves in
         # 0.1-0.2 s and the demo week converges in 16 rounds (4.5 s)
         self.backend.solver.SetSolverSpecificParametersAsString("use_preprocessing: false")
-        used = {k for g in groups for k in g.penalty}
-        domains = {k: (0, len(problem.agents)) for k in sorted(used)}
         self.model = build_aggregate(
-            problem, self.backend, types, [], type_domains=domains, objective=objective
-        )
+            problem, self.backend, types, [], type_domains=type_domains(problem, groups),
+            objective=objective,
+        )  # fmt: skip
         solver = self.backend.solver
         self.link: dict[int, pywraplp.Constraint] = {}
         for k, var in self.model.X.items():
@@ -114,15 +133,14 @@ class MasterLp:
             g.row = solver.Constraint(g.size, g.size, f"convex[{i}]")
         self.columns = 0
 
-    def add(self, g: WeekGroup, week: list[ShiftType], fixed_cost: float) -> bool:
+    def add(self, g: WeekGroup, week: list[ShiftType]) -> bool:
         key = tuple(sorted(st.index for st in week))
         if key in g.weeks:
             return False
         g.weeks.add(key)
         solver = self.backend.solver
         var = solver.NumVar(0, solver.infinity(), f"lam[{self.columns}]")
-        cost = sum(g.penalty.get(k, 0.0) for k in key) + (SCALE * fixed_cost if key else 0.0)
-        solver.Objective().SetCoefficient(var, cost)
+        solver.Objective().SetCoefficient(var, g.cost(key))
         assert g.row is not None
         g.row.SetCoefficient(var, 1)
         for k in key:
@@ -173,7 +191,7 @@ def generate(
     start = time.monotonic() if start is None else start
     for g in groups:  # a first week each: the fewest paid minutes
         _, week = g.pricer.cheapest({k: 1.0 + p for k, p in g.penalty.items()})
-        master.add(g, week, g.agents[0].fixed_cost)
+        master.add(g, week)
     best, value, iterations, converged = -math.inf, math.inf, 0, False
     while iterations < max_iterations and (
         iterations < MIN_ITERATIONS or time.monotonic() < deadline
@@ -194,7 +212,7 @@ def generate(
             lagrange += g.size * min(0.0, weeks[0][0] - mu)
             for price, week in weeks:
                 if price - mu < -TOLERANCE * max(1.0, abs(value)) / max(1, len(groups)):
-                    added += master.add(g, week, g.agents[0].fixed_cost)
+                    added += master.add(g, week)
         best = max(best, lagrange)
         if added == 0 or value - best <= CLOSE * abs(value):
             converged = True  # the bound meets the master's value (within CLOSE)

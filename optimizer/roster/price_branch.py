@@ -13,9 +13,9 @@ roster instead kept CP-SAT near it: nothing better in 11 s on the demo week, aga
 without). Every week it can pick is valid for its agent, so its solutions are named rosters
 with exact costs: alone, the demo week's integer master reached 35.89 in 30 s (bound 35.68).
 
-Only for sites of at most :data:`PRICE_AGENTS` agents: on M-1 (150 agents) the master needs
-33 rounds and ~110 s to converge and its integer program (6,000 columns) found nothing below
-1,577 in 60 s.
+``solve_roster`` uses it only on small sites (``solve.SPLIT_AGENTS``, 60 agents): on M-1 (150
+agents) the master needs 33 rounds and ~110 s to converge and its integer program (6,000
+columns) found nothing below 1,577 in 60 s.
 """
 
 from __future__ import annotations
@@ -28,7 +28,14 @@ from ortools.sat.python import cp_model
 from optimizer.roster import cpsat
 from optimizer.roster.backend import CpBackend
 from optimizer.roster.build import build_aggregate
-from optimizer.roster.colgen import ColumnBound, MasterLp, WeekGroup, generate, week_groups
+from optimizer.roster.colgen import (
+    ColumnBound,
+    MasterLp,
+    WeekGroup,
+    generate,
+    type_domains,
+    week_groups,
+)
 from optimizer.roster.compose import Incumbent, Shifts
 from optimizer.roster.model import SCALE, AggregateModel, Objective
 from optimizer.roster.named_roster import activity_counts
@@ -36,15 +43,12 @@ from optimizer.roster.problem import Agent, Roster, RosterProblem
 from optimizer.roster.shifts import ShiftType
 
 __all__ = [
-    "PRICE_AGENTS",
     "Columns",
     "IntegerMaster",
     "add_weeks",
     "price_columns",
     "roster_weeks",
 ]
-
-PRICE_AGENTS = 60  # sites up to this many agents (the split classes' limit, solve.SPLIT_AGENTS)
 
 Week = tuple[int, ...]  # sorted shift-type indices of one agent's week
 
@@ -102,8 +106,7 @@ class IntegerMaster:
         self.problem = problem
         self.groups = groups
         self.backend = CpBackend()
-        used = {k for g in groups for k in g.penalty}
-        domains = {k: (0, len(problem.agents)) for k in sorted(used)}
+        domains = type_domains(problem, groups)
         extra: list[tuple[cp_model.IntVar, int]] = []
         self.lam: list[dict[Week, cp_model.IntVar]] = []
         link: dict[int, list[tuple[cp_model.IntVar, int]]] = {k: [] for k in domains}
@@ -112,7 +115,7 @@ class IntegerMaster:
             for wi, week in enumerate(sorted(g.weeks)):
                 var = self.backend.model.new_int_var(0, g.size, f"lam[{gi},{wi}]")
                 chosen[week] = var
-                cost = _week_cost(g, week)
+                cost = round(g.cost(week))
                 if cost:
                     extra.append((var, cost))
                 for k in week:
@@ -177,9 +180,3 @@ def add_weeks(groups: list[WeekGroup], weeks: dict[str, Week]) -> int:
                 g.weeks.add(week)
                 added += 1
     return added
-
-
-def _week_cost(g: WeekGroup, week: Week) -> int:
-    """Preference and fixed cost of a week (scaled, as in the master LP)."""
-    fixed = SCALE * g.agents[0].fixed_cost if week else 0.0
-    return round(sum(g.penalty.get(k, 0.0) for k in week) + fixed)

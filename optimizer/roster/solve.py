@@ -13,7 +13,7 @@
 5. If an assignment had to deviate from the counts, breaks and lunches are re-placed for the
    final shifts and the agent-level polish repairs coverage; if the checkpoint's exactly
    assigned roster is still cheaper, it is returned instead.
-   On a site of at most :data:`PRICE_AGENTS` agents, column generation over the agents'
+   On a site of at most :data:`SPLIT_AGENTS` agents, column generation over the agents'
    valid weeks runs first (at most :data:`PRICE_SHARE` of the time). When its bound is above
    the LP's (the agents' weeks bind, :func:`_weeks_bind`), it replaces the LP's, steps 2-5
    get :data:`AGGREGATE_WITH_PRICE` of the time left before the local search, and the
@@ -67,7 +67,6 @@ from optimizer.roster.model import SCALE
 from optimizer.roster.named import BestNamed
 from optimizer.roster.polish import PolishOptions, polish_roster
 from optimizer.roster.price_branch import (
-    PRICE_AGENTS,
     Columns,
     IntegerMaster,
     add_weeks,
@@ -89,7 +88,7 @@ __all__ = [
 AGGREGATE_SHARE = 0.92  # of the time limit; the rest: assignment (and polish if it deviated)
 LOCAL_SHARE = 0.2  # of the time limit, last: agent-level local search on the named roster
 LOCAL_MAX_S = 30.0  # at most (L-1, 600 s: the aggregate needs the time more)
-SPLIT_AGENTS = 60  # sites up to this size: classes that need not decompose are split
+SPLIT_AGENTS = 60  # sites up to this size: split classes, and price and branch where it binds
 PRICE_SHARE = 0.4  # of the time before the local search, at most: column generation
 AGGREGATE_WITH_PRICE = 0.2  # of the time left after it: aggregate search and assignment
 WEEKS_BIND = 1e-3  # column bound above the LP by more than this (relative): price and branch
@@ -212,9 +211,11 @@ def solve_roster(
     columns = _columns(problem, types, agents, options,
                        (start + PRICE_SHARE * (core - start), should_stop))  # fmt: skip
     classes = search_classes(problem, agents)
-    lp = lp_solution(problem, agents, options.objective, classes)[:2] if columns else None
-    if columns is not None and lp is not None and not _weeks_bind(columns, lp[0]):
-        columns = None  # the aggregate search is the better engine and keeps its time
+    lp = None
+    if columns is not None:
+        lp = lp_solution(problem, agents, options.objective, classes)[:2]
+        if not _weeks_bind(columns, lp[0]):
+            columns = None  # the aggregate search is the better engine and keeps its time
     if columns is not None:
         progress.lp_bound = max(progress.lp_bound, columns.bound.bound)  # events' gaps use it
     # with columns the aggregate search and its assignment end halfway to ``core``: the
@@ -292,9 +293,9 @@ def _columns(
     until: tuple[float, Callable[[], bool] | None],
 ) -> Columns | None:
     """The valid weeks priced by column generation until ``until`` (a deadline, a stop
-    request) on a site of at most :data:`PRICE_AGENTS` agents (``None`` on larger ones, or
+    request) on a site of at most :data:`SPLIT_AGENTS` agents (``None`` on larger ones, or
     when no master was solved)."""
-    if not agents or len(agents) > PRICE_AGENTS:
+    if not agents or len(agents) > SPLIT_AGENTS:
         return None
     columns = price_columns(problem, agents, types, options.objective, *until)
     return columns if math.isfinite(columns.bound.master) else None
