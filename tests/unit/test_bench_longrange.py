@@ -9,9 +9,7 @@ from bench.longrange import coverage_interval
 
 
 def _band(inside_per_origin: list[list[bool]]) -> pd.DataFrame:
-    rows = [
-        {"origin": o, "inside": x} for o, weeks in enumerate(inside_per_origin) for x in weeks
-    ]
+    rows = [{"origin": o, "inside": x} for o, weeks in enumerate(inside_per_origin) for x in weeks]
     return pd.DataFrame(rows)
 
 
