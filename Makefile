@@ -44,7 +44,7 @@ typecheck: $(DEV_STAMP)
 # servers in their own processes). 2026-12-06 on the shared 2-core machine (load 4-5 from
 # other sessions): 21.7 min serial, 10.8 min with 2 workers (that run also had schemathesis)
 pytest: $(DEV_STAMP)
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --durations=25
 
 test: lint typecheck pytest
 
