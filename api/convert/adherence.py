@@ -1,7 +1,7 @@
 """Schedule adherence at the API edge: the day's scheduled on-phone spans (the roster of the
-queue covering the day, in the version agents were given: ``api.convert.schedule_source``; its
-shifts minus breaks and lunches, in the site's zone) and the stored attendance spans into
-``actuals.adherence``."""
+queue covering the day, as its agents were given it: ``api.convert.schedule_source``, a site
+roster published over it included; its shifts minus breaks and lunches, in the site's zone)
+and the stored attendance spans into ``actuals.adherence``."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlmodel import Session
 from actuals.adherence import adherence, totals
 from api.convert.actuals import load_attendance, report_window
 from api.convert.proposals import day_roster
-from api.convert.schedule_source import schedule
+from api.convert.schedule_source import given
 from api.errors import invalid
 from api.tables import Queue, Site
 from optimizer.roster.io import stored_roster
@@ -58,8 +58,8 @@ def adherence_view(session: Session, queue: Queue, day: date) -> dict[str, Any]:
     if found is None:
         raise invalid("day", "no_plan", f"no roster of this queue covers {day}")
     row, _requirement = found
-    shifts = schedule(session, row).shifts  # the published version, else the solved roster
-    roster = stored_roster(shifts)
+    week = given(session, row)  # the published version (or a later publication), else solved
+    roster = stored_roster(week.shifts)
     index = (day - row.week_start).days
     scheduled = scheduled_spans([s for s in roster.shifts if s.day == index], row.week_start,
                                 site.zone)  # fmt: skip
@@ -69,5 +69,5 @@ def adherence_view(session: Session, queue: Queue, day: date) -> dict[str, Any]:
     records = frame.astype(object).where(frame.notna(), None).to_dict("records")
     summary = {k: (None if v != v else v) for k, v in totals(frame).items()}
     return {"queue_id": queue.id, "day": day.isoformat(), "roster_id": row.id,
-            "version": schedule(session, row).number,
+            "version": week.version.number, "overlaid": week.overlaid,
             "agents": records, "totals": summary}  # fmt: skip

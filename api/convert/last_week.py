@@ -20,7 +20,7 @@ import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -69,10 +69,19 @@ def published_shifts(session: Session, publication: SchedulePublication) -> list
 
 @dataclass(frozen=True)
 class WeekSchedule:
-    """A site's published week: its newest publication and the shifts agents see."""
+    """A site's published week: its newest publication, the shifts agents see and, per agent,
+    the publication their week comes from (``speakers``; ``everyone``: the newest publication
+    of every agent's week, an older row without ``agents``, for the agents not in
+    ``speakers``)."""
 
     publication: SchedulePublication
     shifts: list[Any]
+    speakers: dict[str, SchedulePublication] = field(default_factory=dict)
+    everyone: SchedulePublication | None = None
+
+    def speaker(self, agent: str) -> SchedulePublication | None:
+        """The publication ``agent``'s week comes from (None: no publication speaks for it)."""
+        return self.speakers.get(agent, self.everyone)
 
 
 def overlay(layers: Iterable[tuple[list[Any] | None, list[Any]]]) -> list[Any]:
@@ -100,7 +109,15 @@ def week_schedule(
         col(SchedulePublication.week_start) == found.week_start,
     )
     rows = session.exec(query.order_by(col(SchedulePublication.id))).all()
-    return WeekSchedule(found, overlay((r.agents, published_shifts(session, r)) for r in rows))
+    layers = [(r.agents, published_shifts(session, r)) for r in rows]
+    speakers: dict[str, SchedulePublication] = {}
+    everyone = None
+    for row, (agents, shifts) in zip(rows, layers, strict=True):  # as overlay() lays them
+        if agents is None:
+            speakers, everyone = {}, row
+        else:
+            speakers.update(dict.fromkeys(set(agents) | {s["agent"] for s in shifts}, row))
+    return WeekSchedule(found, overlay(layers), speakers, everyone)
 
 
 def carry_last_week(

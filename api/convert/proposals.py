@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from actuals.cross_moves import Lender, cross_moves
 from actuals.proposals import DayService, propose
 from api.convert.roster import build_problem
-from api.convert.schedule_source import publication_of, schedule
+from api.convert.schedule_source import given, publication_of
 from api.tables import Agent, Queue, Requirement, Roster
 from forecasting.errors import InvalidInput
 from optimizer.requirements import ServiceGoal, StaffingModel
@@ -67,8 +67,7 @@ def _day_plan(
         problem = build_problem(session, requirement, row.week_start).problem
     except InvalidInput:
         return None
-    shifts = schedule(session, row).shifts  # the version agents were given
-    roster = stored_roster(shifts)
+    roster = stored_roster(given(session, row).shifts)  # what the agents were given
     return problem, roster, row.week_start
 
 

@@ -249,5 +249,10 @@ class AdherenceRead(BaseModel):
     day: str
     roster_id: int = Field(description="the roster job whose shifts are the schedule")
     version: int = Field(description="its version agents were given (newest published, else 1)")
+    overlaid: dict[str, int] = Field(
+        default_factory=dict,
+        description="agents whose week comes from a later publication of the site's week (e.g. "
+        "a site roster published over this roster) -> that publication's id",
+    )
     agents: list[AgentAdherence]
     totals: AdherenceTotals

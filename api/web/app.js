@@ -351,12 +351,11 @@ async function pollJob(job) {
 
 /** The forecast of the chosen week; when there is none, a forecast job runs first and says so. */
 async function ensureForecast(queue, site, week) {
-  const { forecast } = await client.findForecast(queue, site, week);
-  if (forecast) return forecast;
   const which = week ? `the week of ${dayLabel(week)}` : "the week after the history";
-  setNotice(`No forecast for ${which} yet: forecasting it first, then rostering…`, [], "forecasting");
-  const job = await pollJob(await client.startForecastJob(queue, week));
-  const made = await client.getForecast(job.result_url);
+  const found = await client.weekForecast(queue, site, week, pollJob, () => setNotice(
+    `No forecast for ${which} yet: forecasting it first, then rostering…`, [], "forecasting"));
+  if (!found.made) return found.forecast;
+  const made = found.forecast;
   const warnings = made.warnings ?? [];
   setNotice(`“Start roster” made forecast #${made.id} (${made.method}) first, because none existed for ${which}`
     + `${warnings.length ? `. Check its ${warnings.length} warning(s) before using the roster:` : "."}`,

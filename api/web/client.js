@@ -302,6 +302,19 @@ export async function startForecastJob(queue, week, coverage = 0.8) {
 
 export const getForecast = (url) => get(url);
 
+/**
+ * The forecast of `queue` for `week` (the site-local week start; null: the newest), made first
+ * when there is none: `onMissing()` is told, a forecast job runs and `wait(job)` waits for it
+ * (it returns the job's last state or throws). Returns `{ forecast, made }`.
+ */
+export async function weekForecast(queue, site, week, wait, onMissing = () => {}) {
+  const { forecast } = await findForecast(queue, site, week);
+  if (forecast) return { forecast, made: false };
+  onMissing();
+  const job = await wait(await startForecastJob(queue, week));
+  return { forecast: await getForecast(job.result_url), made: true };
+}
+
 /** The requirement computed from a forecast (newest), creating it when there is none. */
 export async function requirementFor(queue, forecastId) {
   const items = await listAll(`/v1/queues/${queue.id}/requirements`);

@@ -7,12 +7,11 @@
 // (POST /v1/site-roster-jobs) and shows its result;
 // "Publish as the site's schedule" publishes the shown one (POST /v1/site-rosters/{id}/publications).
 
-import { callApi, findForecast, jobEnd, requirementFor, startForecastJob } from "./client.js";
+import { callApi, jobEnd, requirementFor, weekForecast } from "./client.js";
 import { addDays, clear, fmt, html, linear, niceTicks, pct, svg, tip, weekday } from "./svg.js";
 
 const PALETTE = ["#2b6cb0", "#dd6b20", "#38a169", "#805ad5", "#d53f8c", "#319795", "#b7791f", "#718096"];
 const IDLE = "#cbd5e0";
-const POLL_MS = 400;
 
 /** View model of a site roster body: open slots of the week in order, queues, agents. */
 export function siteRosterModel(roster) {
@@ -178,7 +177,7 @@ export async function latestSiteRoster(site, week) {
 
 /** Poll a job until it ends; its last state, or an error when it did not succeed. */
 async function finished(job, onProgress = () => {}) {
-  job = await jobEnd(job, onProgress, POLL_MS);
+  job = await jobEnd(job, onProgress);
   if (job.status !== "succeeded") throw new Error(`job ${job.id} ${job.status}: ${job.error ?? job.message}`);
   return job;
 }
@@ -193,13 +192,9 @@ export async function prepareQueues(site, week, say = () => {}) {
   const queues = (await call("GET", `/v1/sites/${site.id}/queues?limit=1000`)).items;
   const made = [];
   for (const queue of queues) {
-    let { forecast } = await findForecast(queue, site, week);
-    if (!forecast) {
-      say(`No forecast of ${queue.name} for the week of ${week} yet: forecasting it first…`);
-      const job = await finished(await startForecastJob(queue, week));
-      forecast = await call("GET", job.result_url);
-      made.push(queue.name);
-    }
+    const { forecast, made: forecastHere } = await weekForecast(queue, site, week, finished,
+      () => say(`No forecast of ${queue.name} for the week of ${week} yet: forecasting it first…`));
+    if (forecastHere) made.push(queue.name);
     if (queue.channel !== "email") await requirementFor(queue, forecast.id);
   }
   return made;

@@ -76,14 +76,20 @@ class ServiceLevelKpis:
 def staffed_matrix(problem: RosterProblem, roster: Roster) -> NDArray[np.int64]:
     """Agents on the phone per day and interval (days x intervals per day); the part of an
     overnight shift past midnight counts on the next day (past the last day: not counted)."""
-    grid, per_day = problem.interval_min, problem.intervals_per_day
-    flat = np.zeros((problem.days + 1) * per_day, dtype=np.int64)
+    return staffed_grid(roster, problem.days, problem.interval_min)
+
+
+def staffed_grid(roster: Roster, days: int, interval_min: int) -> NDArray[np.int64]:
+    """:func:`staffed_matrix` on a grid of ``days`` days of ``interval_min``-minute intervals
+    (no problem needed: e.g. a published week whose shifts come from several rosters)."""
+    per_day = 1440 // interval_min  # as RosterProblem.intervals_per_day
+    flat = np.zeros((days + 1) * per_day, dtype=np.int64)
     for s in roster.shifts:
         at = s.day * per_day
-        flat[at + s.start_min // grid : at + s.end_min // grid] += 1
+        flat[at + s.start_min // interval_min : at + s.end_min // interval_min] += 1
         for a in s.activities:
-            flat[at + a.start_min // grid : at + a.end_min // grid] -= 1
-    staffed: NDArray[np.int64] = flat[: problem.days * per_day].reshape(problem.days, per_day)
+            flat[at + a.start_min // interval_min : at + a.end_min // interval_min] -= 1
+    staffed: NDArray[np.int64] = flat[: days * per_day].reshape(days, per_day)
     return staffed
 
 
