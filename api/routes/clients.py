@@ -105,13 +105,14 @@ def get_client(client_id: int, session: ReadSession) -> ClientRead:
 @router.patch("/{client_id}", operation_id="updateClient")
 def update_client(client_id: int, body: ClientUpdate, session: WriteSession) -> ClientRead:
     client = get_or_404(session, Client, client_id, "client")
-    client.name = body.name or client.name  # a name is never empty
     if body.targets is not None:
         _set_targets(client, body.targets)
     given = body.queue_ids if body.queue_ids is not None else client_queue_ids(session, client_id)
     queue_ids = _check_queues(session, given, client)  # new targets: the queues still fit
     if body.queue_ids is not None:
         _link(session, client, queue_ids)
+    # renamed last: a query above would flush a taken name outside the commit's 409
+    client.name = body.name or client.name  # a name is never empty
     session.add(client)
     commit(session, _conflict(body.name))
     return client_read(session, client)

@@ -50,6 +50,15 @@ def test_client_rules(client: TestClient, report_queue: tuple[int, int]) -> None
     taken = client.post("/v1/clients", json={"name": "Other", "targets": TARGETS,
                                              "queue_ids": [queue_id]})  # fmt: skip
     assert_problem(taken, 409)
+    # renaming to another client's name, with queues checked on the way: a 409, not a 500,
+    # and neither client changed
+    other = client.post("/v1/clients", json={"name": "Other", "targets": TARGETS})
+    assert other.status_code == 201, other.text
+    renamed = client.patch(f"/v1/clients/{other.json()['id']}",
+                           json={"name": "Acme", "queue_ids": []})  # fmt: skip
+    assert_problem(renamed, 409)
+    names = sorted(c["name"] for c in client.get("/v1/clients").json()["items"])
+    assert names == ["Acme", "Other"]
     lax = create_queue(client, site_id, name="lax", goal={"service_level": 0.8,
                        "answer_within_s": 60})  # fmt: skip
     for ids, code in (([lax], "threshold_mismatch"), ([999_999], "unknown_queue")):

@@ -54,6 +54,7 @@ DOCUMENTED_REJECTIONS: dict[str, str] = {
     "invalid": r"cursor",  # a history cursor is opaque: only one the service issued
     "invalid_token_request": r"sites|role",  # token sites must exist; admin tokens take none
     "bad_date_format": r"date_format",  # a strftime format that reads day, month and year
+    "before_start": r"end",  # a report's end date not before its start
     # model validators across fields: window end after start (also a vacancy's), contract
     # weekly minimum at most the maximum and reachable, capacity plans with need_hours,
     # requirement_id or queue_id, attrition as bands or one rate, costs per FTE-week or per
