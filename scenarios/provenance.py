@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -79,6 +80,8 @@ def input_hash(base: Base, scenario: Scenario) -> str:
         payload["roster"] = roster_stage_to_dict(base.roster)
     if base.week_start_day:  # weeks other than Monday's (Monday runs keep their old hashes)
         payload["week_start_day"] = base.week_start_day
+    if base.deferred is not None:
+        payload["deferred"] = to_plain(dataclasses.asdict(base.deferred))
     return _sha256(canonical_json(payload))
 
 

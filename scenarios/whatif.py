@@ -33,6 +33,7 @@ from optimizer.requirements import required_agents
 from scenarios.errors import InputError, Problem
 from scenarios.provenance import Provenance, input_hash, library_versions, requirement_key
 from scenarios.whatif_base import Base
+from scenarios.whatif_deferred import DeferredOutcome, fifo_flow, open_rows, required_level
 from scenarios.whatif_model import (
     AhtChange,
     PlanSettings,
@@ -100,6 +101,7 @@ class ScenarioResult:
     provenance: Provenance
     intervals: pd.DataFrame | None = None
     roster: RosterOutcome | None = None
+    deferred: DeferredOutcome | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -341,6 +343,8 @@ def run_scenario(base: Base, scenario: Scenario, *, keep_intervals: bool = False
     """Run one scenario against ``base`` (use ``Scenario(BASE_NAME)`` for the base itself)."""
     _validate_base(base)
     validate_scenario(scenario)
+    if base.deferred is not None:
+        return _run_deferred(base, scenario, keep_intervals)
     settings = apply_scenario(base.settings, scenario)
     frame = interval_frame(base, scenario)
     interval_h = base.interval_min / 60.0
@@ -376,6 +380,107 @@ def run_scenario(base: Base, scenario: Scenario, *, keep_intervals: bool = False
     )
 
 
+# --------------------------------------------------------------------------------------------
+# deferred queues (e-mail): a level of agents keeping the backlog within its deadline
+
+
+def _deferred_level(base: Base, scenario: Scenario, local: pd.DatetimeIndex) -> tuple[
+    np.ndarray, np.ndarray, np.ndarray, int, float
+]:  # fmt: skip
+    """Items and work minutes per interval, open intervals, deadline and the level of agents
+    on the work the scenario's target needs (:mod:`scenarios.whatif_deferred`)."""
+    assert base.deferred is not None
+    settings = apply_scenario(base.settings, scenario)
+    items, aht = adjusted_forecast(base, scenario, local)
+    work = items * aht / 60.0
+    is_open = open_rows(local, base.interval_min, base.deferred.opening_hours)
+    deadline = scenario.deadline_minutes or base.deferred.deadline_min
+    target = settings.goal.service_level
+    if target is None:
+        msg = "a deferred queue's goal needs service_level: the share finished within deadline"
+        raise InputError([Problem(None, "goal.service_level", "required", msg)])
+    level = required_level(work, is_open, base.interval_min, deadline, target)
+    return items, work, is_open, deadline, level
+
+
+def _run_deferred(base: Base, scenario: Scenario, keep_intervals: bool) -> ScenarioResult:
+    """A deferred base's scenario: the level its target needs, staffed as a live what-if is
+    (its own need, or its workforce after shrinkage), the backlog at that level, and the share
+    the base plan's scheduled agents would reach (:class:`DeferredOutcome`)."""
+    settings = apply_scenario(base.settings, scenario)
+    validate_settings(settings)
+    starts = interval_starts(base)
+    local = starts.tz_convert(base.zone)
+    items, work, is_open, deadline, required = _deferred_level(base, scenario, local)
+    base_level = _deferred_level(base, Scenario(BASE_NAME), local)[4]
+    keep = 1.0 - settings.total_shrinkage
+    planned = base_level / (1.0 - base.settings.total_shrinkage) * keep  # base agents, on work
+    interval_h = base.interval_min / 60.0
+    open_h = float(is_open.sum()) * interval_h
+    days = pd.Series(local.normalize().tz_localize(None))
+    span_weeks = ((days.max() - days.min()).days + 1) / 7.0
+    if settings.workforce:
+        paid_total = sum(c.headcount * c.weekly_hours for c in settings.workforce) * span_weeks
+        staffed = paid_total * keep / open_h if open_h else 0.0
+    else:
+        staffed = required
+        paid_total = required / keep * open_h
+    flow = fifo_flow(work, is_open, base.interval_min, deadline, staffed)
+    at_plan = fifo_flow(work, is_open, base.interval_min, deadline, planned)
+    into_week = (local.day_of_week - base.week_start_day) % 7
+    frame = pd.DataFrame({
+        "interval_start": starts, "local_date": days,
+        "week_start": days - pd.to_timedelta(into_week, unit="D"),
+        "calls": items, "work_hours": work / 60.0, "done_hours": flow.done / 60.0,
+        "backlog_hours": flow.backlog / 60.0,
+        "required_agent_hours": np.where(is_open, required * interval_h, 0.0),
+        "scheduled_agent_hours": np.where(is_open, staffed / keep * interval_h, 0.0),
+    })  # fmt: skip
+    cost_per_hour = _cost_per_hour(settings)
+    frame["paid_hours"] = frame["scheduled_agent_hours"] * (paid_total / max(
+        float(frame["scheduled_agent_hours"].sum()), 1e-12))  # fmt: skip
+    frame["cost"] = frame["paid_hours"] * cost_per_hour
+
+    def grouped(key: str) -> pd.DataFrame:
+        sums = ["calls", "work_hours", "done_hours", "required_agent_hours",
+                "scheduled_agent_hours", "paid_hours", "cost"]  # fmt: skip
+        out = frame.groupby(key, sort=True)[sums].sum()
+        out["backlog_hours"] = frame.groupby(key, sort=True)["backlog_hours"].last()
+        return out.reset_index()
+
+    daily, weekly = grouped("local_date"), grouped("week_start")
+    weekly["fte_scheduled"] = weekly["scheduled_agent_hours"] / settings.fte_hours
+    weekly["fte_paid"] = weekly["paid_hours"] / settings.fte_hours
+    gap = (staffed - required) * open_h
+    kpis = ScenarioKpis(
+        calls=float(frame["calls"].sum()), required_agent_hours=required * open_h,
+        required_agent_hours_fractional=required * open_h,
+        scheduled_agent_hours=staffed / keep * open_h, paid_hours=paid_total,
+        fte_scheduled=staffed / keep * open_h / span_weeks / settings.fte_hours,
+        fte_paid=paid_total / span_weeks / settings.fte_hours, cost=paid_total * cost_per_hour,
+        service_level=flow.within_deadline_share, asa_s=float("nan"),
+        abandon_rate=float("nan"), under_staffed_hours=max(-gap, 0.0),
+        over_staffed_hours=max(gap, 0.0),
+    )  # fmt: skip
+    outcome = DeferredOutcome(
+        deadline_minutes=deadline, work_hours=float(work.sum()) / 60.0, open_hours=open_h,
+        required_agents=required, staffed_agents=staffed,
+        within_deadline_share=flow.within_deadline_share,
+        late_work_hours=flow.late_work / 60.0,
+        max_backlog_hours=float(flow.backlog.max(initial=0.0)) / 60.0,
+        end_backlog_hours=float(flow.backlog[-1]) / 60.0 if flow.backlog.size else 0.0,
+        base_plan_agents=planned, share_at_base_plan=at_plan.within_deadline_share,
+    )  # fmt: skip
+    provenance = Provenance(
+        input_hash=input_hash(base, scenario), requirement_key=requirement_key(base, scenario),
+        versions=library_versions(), stages=("deferred_backlog",),
+    )  # fmt: skip
+    return ScenarioResult(
+        name=scenario.name, version=scenario.version, kpis=kpis, daily=daily, weekly=weekly,
+        provenance=provenance, intervals=frame if keep_intervals else None, deferred=outcome,
+    )  # fmt: skip
+
+
 def kpi_names() -> tuple[str, ...]:
     return tuple(f.name for f in fields(ScenarioKpis))
 
@@ -397,6 +502,11 @@ def compare(results: list[ScenarioResult] | tuple[ScenarioResult, ...]) -> pd.Da
         for name in (f.name for f in fields(RosterOutcome)):
             table[f"roster_{name}"] = [
                 getattr(r.roster, name) if r.roster is not None else None for r in results
+            ]
+    if any(r.deferred is not None for r in results):
+        for name in (f.name for f in fields(DeferredOutcome)):
+            table[f"deferred_{name}"] = [
+                getattr(r.deferred, name) if r.deferred is not None else None for r in results
             ]
     for name in kpi_names():
         table[f"{name}_vs_base"] = table[name] - table[name].iloc[0]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from scenarios.whatif_deferred import DeferredStage
 from scenarios.whatif_model import PlanSettings
 from scenarios.whatif_roster import RosterStage
 
@@ -17,8 +18,10 @@ __all__ = ["Base"]
 class Base:
     """The base plan: a forecast frame (``interval_start`` UTC, ``calls``, ``aht_s``), the
     queue's IANA ``zone``, the interval length, the planning settings, optionally a roster
-    stage (:mod:`scenarios.whatif_roster`) and the first day of the site's week
-    (``week_start_day``: 0 = Monday .. 6 = Sunday; weekly figures group by such weeks)."""
+    stage (:mod:`scenarios.whatif_roster`), the first day of the site's week
+    (``week_start_day``: 0 = Monday .. 6 = Sunday; weekly figures group by such weeks) and,
+    for a deferred queue (e-mail), its deadline and opening hours (``deferred``: the forecast's
+    calls are then items and ``aht_s`` the work per item; :mod:`scenarios.whatif_deferred`)."""
 
     forecast: pd.DataFrame
     zone: str
@@ -26,3 +29,4 @@ class Base:
     settings: PlanSettings
     roster: RosterStage | None = None
     week_start_day: int = 0
+    deferred: DeferredStage | None = None

@@ -106,6 +106,9 @@ class Scenario:
     """A named, versioned set of changes to a base; ``None`` fields keep the base value.
 
     ``max_occupancy`` overrides only the goal's occupancy cap (after ``goal``, if both are set).
+    ``deadline_minutes`` (open minutes) applies only to a deferred base
+    (:mod:`scenarios.whatif_deferred`), where ``goal.service_level`` is the share of work to
+    finish within it.
     ``roster_rules`` ((key, value) pairs of the roster instance's ``rules``) and
     ``roster_remove_agents`` apply only when the base has a roster stage.
     """
@@ -123,6 +126,7 @@ class Scenario:
     cost_per_paid_hour: float | None = None
     roster_rules: tuple[tuple[str, Any], ...] | None = None
     roster_remove_agents: tuple[str, ...] = ()
+    deadline_minutes: int | None = None
 
 
 def apply_scenario(base: PlanSettings, scenario: Scenario) -> PlanSettings:
@@ -229,6 +233,10 @@ def validate_scenario(scenario: Scenario) -> None:
         value = getattr(scenario, name)
         if value is not None:
             _rate(problems, value, name)
+    deadline = scenario.deadline_minutes
+    if deadline is not None and not deadline > 0:
+        msg = f"deadline_minutes must be > 0, got {deadline!r}"
+        problems.append(Problem(None, "deadline_minutes", "out_of_range", msg))
     occ = scenario.max_occupancy
     if occ is not None and not (math.isfinite(occ) and 0.0 < occ <= 1.0):
         msg = "max_occupancy must be in (0, 1]"
@@ -242,7 +250,10 @@ def validate_scenario(scenario: Scenario) -> None:
 
 
 def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
-    return to_plain(dataclasses.asdict(scenario))
+    plain: dict[str, Any] = to_plain(dataclasses.asdict(scenario))
+    if plain.get("deadline_minutes") is None:  # a live scenario's dict (and hash) as before
+        plain.pop("deadline_minutes", None)
+    return plain
 
 
 def settings_to_dict(settings: PlanSettings) -> dict[str, Any]:

@@ -8,12 +8,13 @@ from typing import Any
 import pandas as pd
 from sqlmodel import Session
 
-from api.convert.goals import core_goal
+from api.convert.goals import core_goal, is_deferred
 from api.schemas import ComparisonCreate
 from api.tables import Forecast, Queue, Scenario, Site
 from forecasting.errors import InvalidInput, Problem
 from optimizer import requirements as req
 from scenarios import whatif, whatif_model
+from scenarios.whatif_deferred import DeferredStage
 from scenarios.whatif_model import scenario_from_dict
 
 
@@ -46,7 +47,21 @@ def base_plan(session: Session, body: ComparisonCreate) -> whatif.Base:
         }
     )
     return whatif.Base(forecast=frame, zone=site.zone, interval_min=queue.interval_min,
-                       settings=settings, week_start_day=site.week_start_day)  # fmt: skip
+                       settings=settings, week_start_day=site.week_start_day,
+                       deferred=deferred_stage(queue, site))  # fmt: skip
+
+
+def deferred_stage(queue: Queue, site: Site) -> DeferredStage | None:
+    """An e-mail queue's deadline and its site's opening hours (None for a live queue); a 422
+    naming ``deadline_minutes`` when the queue has none."""
+    if not is_deferred(queue):
+        return None
+    if queue.deadline_minutes is None:
+        message = (f"e-mail queue {queue.id} ({queue.name}) needs deadline_minutes for a what-if "
+                   f"(PATCH /v1/queues/{queue.id})")  # fmt: skip
+        raise InvalidInput([Problem(None, "deadline_minutes", "missing", message)])
+    hours = tuple(None if w is None else (int(w[0]), int(w[1])) for w in site.opening_hours)
+    return DeferredStage(deadline_min=queue.deadline_minutes, opening_hours=hours)
 
 
 def vars_of(goal: req.ServiceGoal) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 from sqlmodel import col, func, select
 
-from api.convert.goals import refuse_deferred
+from api.convert.goals import is_deferred
 from api.convert.scenarios import base_plan, load_scenarios, scenario_core
 from api.crud import add_children_list, add_get, created
 from api.deps import ReadSession, WriteSession, get_or_404
@@ -19,6 +19,7 @@ from api.schemas import (
     ScenarioRead,
 )
 from api.tables import Comparison, Forecast, Queue, Scenario
+from forecasting.errors import InvalidInput, Problem
 
 router = APIRouter(tags=["scenarios"])
 
@@ -33,7 +34,10 @@ def create_scenario(
     queue_id: int, body: ScenarioCreate, session: WriteSession, response: Response
 ) -> ScenarioRead:
     """Store a scenario; a name used before gets the next version (older versions are kept)."""
-    get_or_404(session, Queue, queue_id, "queue")
+    queue = get_or_404(session, Queue, queue_id, "queue")
+    if body.changes.deadline_minutes is not None and not is_deferred(queue):
+        message = f"queue {queue_id} answers live contacts: deadline_minutes is for e-mail queues"
+        raise InvalidInput([Problem(None, "changes.deadline_minutes", "live_queue", message)])
     where = (col(Scenario.queue_id) == queue_id, col(Scenario.name) == body.name)
     latest = session.exec(select(func.max(Scenario.version)).where(*where)).one()
     changes = body.changes.model_dump(mode="json", exclude_none=True)
@@ -51,9 +55,9 @@ add_children_list(router, "/v1/queues/{queue_id}/scenarios", "listScenarios",
 @router.post("/v1/comparisons", status_code=202, operation_id="createComparison")
 def create_comparison(body: ComparisonCreate, session: ReadSession, start: StartJob) -> JobRead:
     """Start a comparison job: the base plan and each scenario, side by side in one table (an
-    e-mail queue's forecast: 422, it has no Erlang plan)."""
+    e-mail queue's: the level of agents keeping its backlog within the deadline, and the
+    backlog; docs/scenarios.md)."""
     forecast = get_or_404(session, Forecast, body.forecast_id, "forecast")
-    refuse_deferred(get_or_404(session, Queue, forecast.queue_id, "queue"), "forecast_id")
     base_plan(session, body)
     load_scenarios(session, body.scenario_ids, forecast.queue_id)
     params = body.model_dump(mode="json")

@@ -57,6 +57,11 @@ class ScenarioChanges(Strict):
     max_occupancy: float | None = Field(default=None, gt=0.0, le=1.0)
     workforce: list[WorkforceContractBody] | None = None
     cost_per_paid_hour: float | None = Field(default=None, ge=0.0)
+    deadline_minutes: int | None = Field(
+        default=None, gt=0, le=1_000_000,
+        description="e-mail queues only: the deadline in open minutes (goal.service_level is "
+        "the share to finish within it)",
+    )  # fmt: skip
 
 
 class ScenarioCreate(Strict):

@@ -527,15 +527,32 @@ const COMPARISON_COLUMNS = [
   { key: "under_staffed_hours", label: "Under h", format: "dec1", better: "lower" },
 ];
 
-/** Comparison view model: the API's table (one row per plan, base first). */
+/** An e-mail (deferred) queue's comparison: work, the agents its deadline target needs and the
+ *  share within deadline, at that staffing and at the base plan's. */
+const DEFERRED_COLUMNS = [
+  { key: "calls", label: "Items", format: "int", better: null },
+  { key: "deferred_work_hours", label: "Work h", format: "dec1", better: null },
+  { key: "deferred_deadline_minutes", label: "Deadline (open min)", format: "int", better: null },
+  { key: "deferred_required_agents", label: "Agents on work", format: "dec1", better: null },
+  { key: "fte_paid", label: "Paid FTE", format: "dec1", better: null },
+  { key: "fte_paid_vs_base", label: "Δ FTE", format: "signed1", better: null },
+  { key: "cost", label: "Cost", format: "int", better: null },
+  { key: "service_level", label: "In deadline", format: "pct", better: "higher" },
+  { key: "deferred_share_at_base_plan", label: "In deadline, base staffing", format: "pct", better: "higher" },
+  { key: "deferred_max_backlog_hours", label: "Max backlog h", format: "dec1", better: "lower" },
+];
+
+/** Comparison view model: the API's table (one row per plan, base first); an e-mail queue's
+ *  table (deferred columns) gets its own columns. */
 export function comparisonModel(comparison) {
   const t = comparison.table;
+  const columns = t.deferred_required_agents ? DEFERRED_COLUMNS : COMPARISON_COLUMNS;
   const rows = t.scenario.map((name, i) => ({
     id: String(i), name: i === 0 ? name : `${name} v${t.version[i]}`,
-    values: Object.fromEntries(COMPARISON_COLUMNS.map((c) => [c.key, t[c.key]?.[i] ?? null])),
+    values: Object.fromEntries(columns.map((c) => [c.key, t[c.key]?.[i] ?? null])),
   }));
   return { id: comparison.id, label: `comparison ${comparison.id} · forecast ${comparison.forecast_id}`,
-    columns: COMPARISON_COLUMNS, rows };
+    columns, rows };
 }
 
 export async function getComparison(url) {

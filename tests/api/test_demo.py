@@ -97,12 +97,26 @@ def test_demo_site_roster_plans_calls_and_email_together(client: TestClient) -> 
     problem = assert_problem(refused, 422)["errors"][0]
     assert (problem["field"], problem["code"]) == ("forecast_id", "deferred_queue")
     assert "within 720 open minutes" in problem["message"] and "site roster" in problem["message"]
+    # an e-mail what-if: 30 % more mail and a deadline half as long need more agents on it;
+    # the base plan's agents would finish less of it in time
+    changes = {"volume": [{"multiplier": 1.3}], "deadline_minutes": 360}
     scenario = client.post(f"/v1/queues/{email}/scenarios",
-                           json={"name": "more mail", "changes": {"shrinkage": 0.1}})  # fmt: skip
+                           json={"name": "more mail", "changes": changes})  # fmt: skip
     assert scenario.status_code == 201, scenario.text
     body = {"forecast_id": mail["result_id"], "scenario_ids": [scenario.json()["id"]]}
-    compared = client.post("/v1/comparisons", json=body)
-    assert assert_problem(compared, 422)["errors"][0]["code"] == "deferred_queue"
+    compared = wait_job(client, client.post("/v1/comparisons", json=body).json()["id"])
+    assert compared["status"] == "succeeded", compared
+    table = client.get(compared["result_url"]).json()["table"]
+    assert table["scenario"] == ["base", "more mail"]
+    assert table["deferred_deadline_minutes"] == [720, 360]
+    base_need, more_need = table["deferred_required_agents"]
+    assert more_need > base_need > 0 and table["fte_paid_vs_base"][1] > 0
+    assert table["deferred_within_deadline_share"][0] >= 0.8  # the queue's target
+    assert table["deferred_share_at_base_plan"][1] < 0.8 <= table["service_level"][1]
+    sooner = {"name": "x", "changes": {"deadline_minutes": 60}}
+    voice_deadline = client.post(f"/v1/queues/{ids.queue_id}/scenarios", json=sooner)
+    problem = assert_problem(voice_deadline, 422)["errors"][0]
+    assert (problem["field"], problem["code"]) == ("changes.deadline_minutes", "live_queue")
     intraday = client.get(f"/v1/queues/{email}/intraday", params={"day": "2026-11-11"})
     problem = assert_problem(intraday, 422)["errors"][0]
     assert (problem["field"], problem["code"]) == ("queue_id", "deferred_queue")

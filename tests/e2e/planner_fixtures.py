@@ -300,8 +300,9 @@ def job(status: str, **fields: Any) -> dict[str, Any]:
     return dump(JobRead.model_validate(base | fields))
 
 
-def comparison(id: int, forecast_id: int, scenario: str) -> dict[str, Any]:
-    """A comparison of the base plan and one scenario of a forecast."""
+def comparison(id: int, forecast_id: int, scenario: str, deferred: bool = False) -> dict[str, Any]:
+    """A comparison of the base plan and one scenario of a forecast (``deferred``: of an e-mail
+    queue, with the deferred columns)."""
     table: dict[str, list[Any]] = {
         "scenario": ["base", scenario],
         "version": [0, 1],
@@ -315,6 +316,14 @@ def comparison(id: int, forecast_id: int, scenario: str) -> dict[str, Any]:
         "abandon_rate": [0.02, 0.03],
         "under_staffed_hours": [1.0, 2.0],
     }
+    if deferred:
+        table.update({
+            "asa_s": [None, None], "abandon_rate": [None, None],
+            "deferred_work_hours": [172.5, 224.2], "deferred_deadline_minutes": [720, 360],
+            "deferred_required_agents": [2.15, 3.14],
+            "deferred_share_at_base_plan": [0.81, 0.12],
+            "deferred_max_backlog_hours": [33.5, 24.4],
+        })  # fmt: skip
     return dump(
         ComparisonRead(
             id=id,

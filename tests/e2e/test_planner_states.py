@@ -384,3 +384,23 @@ def test_a_429_waits_for_retry_after_and_sends_again(chromium: Any) -> None:
     assert not page.locator("#message.error").count()
     page.close()
     assert [e for e in errors if "status of 429" not in e] == []
+
+
+def test_an_email_queues_what_if_shows_deadline_columns(chromium: Any) -> None:
+    """Queue 4's comparison is an e-mail queue's: agents on the work, share within deadline
+    (at its staffing and at the base plan's), backlog; no ASA or abandonment columns."""
+    api = two_queue_api()
+    api.on("GET", "/v1/comparisons/41", fx.comparison(41, 6, "More mail", deferred=True))
+    page, errors = open_page(chromium, api)
+    page.select_option("#queue-select", "1")  # Sunday site · Support
+    page.wait_for_function(
+        "document.querySelector('#scenario-table thead')?.textContent.includes('In deadline')"
+    )
+    texts = "cells => cells.map(t => t.textContent)"
+    heads = page.eval_on_selector_all("#scenario-table thead th", texts)
+    assert "Agents on work" in heads and "In deadline, base staffing" in heads
+    assert "ASA s" not in heads and "Abandon" not in heads
+    row = " ".join(page.eval_on_selector_all("#scenario-table tbody tr:nth-child(2) td", texts))
+    assert "12" in row and "3.1" in row  # share at base staffing 12 %, 3.14 agents
+    page.close()
+    assert errors == []
