@@ -226,6 +226,10 @@ function renderKpis() {
 }
 
 function renderAll() {
+  // an e-mail queue's what-if can change its deadline ("SL target": the share within it)
+  const email = state.current?.queue?.channel === "email";
+  $("whatif-deadline-label").hidden = !email;
+  $("whatif-sl").previousSibling.textContent = email ? "Share in deadline " : "SL target ";
   renderDayChips();
   renderRosterReport(state.roster);
   renderKpis();
@@ -389,6 +393,7 @@ async function runWhatIf(event) {
   const change = {
     name: $("whatif-name").value || "what-if", volume_factor: number("whatif-volume"),
     aht_factor: number("whatif-aht"), shrinkage: number("whatif-shrinkage"), service_level: number("whatif-sl"),
+    deadline_minutes: state.current.queue.channel === "email" ? number("whatif-deadline") : null,
   };
   $("whatif-form").hidden = true;
   $("whatif-button").setAttribute("aria-expanded", "false");

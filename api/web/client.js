@@ -577,6 +577,7 @@ export function scenarioChanges(change, queue) {
   if (change.aht_factor !== null && change.aht_factor !== 1) changes.aht = [{ change_pct: (change.aht_factor - 1) * 100 }];
   if (change.shrinkage !== null) changes.shrinkage = change.shrinkage;
   if (change.service_level !== null) changes.goal = { ...queue.goal, service_level: change.service_level };
+  if (change.deadline_minutes) changes.deadline_minutes = change.deadline_minutes;
   return changes;
 }
 

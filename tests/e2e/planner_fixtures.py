@@ -61,10 +61,16 @@ def site(id: int = 1, name: str = "Fixture site", week_start_day: int | None = N
     return body if week_start_day is None else body | {"week_start_day": week_start_day}
 
 
-def queue(id: int = 3, site_id: int = 1, name: str = "Billing") -> dict[str, Any]:
+def queue(
+    id: int = 3, site_id: int = 1, name: str = "Billing", email: bool = False
+) -> dict[str, Any]:
+    """A voice queue (``email``: an e-mail queue with a 720-minute deadline)."""
     goal = ServiceGoal(service_level=0.8, answer_within_s=20, max_abandon_rate=0.05)
+    mail: dict[str, Any] = {"channel": "email", "deadline_minutes": 720} if email else {}
     return dump(
-        QueueRead(id=id, site_id=site_id, name=name, aht_s=240, goal=goal, created_at=CREATED)
+        QueueRead(
+            id=id, site_id=site_id, name=name, aht_s=240, goal=goal, created_at=CREATED, **mail
+        )
     )
 
 

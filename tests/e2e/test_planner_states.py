@@ -390,12 +390,27 @@ def test_an_email_queues_what_if_shows_deadline_columns(chromium: Any) -> None:
     """Queue 4's comparison is an e-mail queue's: agents on the work, share within deadline
     (at its staffing and at the base plan's), backlog; no ASA or abandonment columns."""
     api = two_queue_api()
+    api.on("GET", "/v1/sites/2/queues", paged([fx.queue(4, 2, "Support", email=True)]))
     api.on("GET", "/v1/comparisons/41", fx.comparison(41, 6, "More mail", deferred=True))
+    scenario = {"id": 7, "queue_id": 4, "name": "More mail", "version": 1, "changes": {},
+                "created_at": "2026-11-01T00:00:00Z"}  # fmt: skip
+    api.on("POST", "/v1/queues/4/scenarios", (201, scenario))
+    api.on("GET", "/v1/queues/4/scenarios", paged([scenario]))
+    api.on("POST", "/v1/comparisons", (202, job_row(31, "comparison", "/v1/comparisons/41")))
     page, errors = open_page(chromium, api)
-    page.select_option("#queue-select", "1")  # Sunday site · Support
+    assert page.is_hidden("#whatif-deadline-label")  # a voice queue: no deadline to change
+    page.select_option("#queue-select", "1")  # Sunday site · Support (e-mail)
     page.wait_for_function(
         "document.querySelector('#scenario-table thead')?.textContent.includes('In deadline')"
     )
+    page.click("#whatif-button")
+    assert page.is_visible("#whatif-deadline-label")
+    page.fill("#whatif-name", "More mail")
+    page.fill("#whatif-deadline", "360")
+    page.click("#whatif-form button[type=submit]")
+    page.wait_for_function("document.getElementById('message').textContent.includes('done')")
+    posted = [s for s in api.sent if (s.method, s.path) == ("POST", "/v1/queues/4/scenarios")]
+    assert json.loads(posted[-1].body or b"{}")["changes"]["deadline_minutes"] == 360
     texts = "cells => cells.map(t => t.textContent)"
     heads = page.eval_on_selector_all("#scenario-table thead th", texts)
     assert "Agents on work" in heads and "In deadline, base staffing" in heads
