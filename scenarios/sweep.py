@@ -32,6 +32,7 @@ from scenarios.whatif import (
     interval_starts,
     run_scenario,
 )
+from scenarios.whatif_deferred import DeferredOutcome, DeferredStage
 from scenarios.whatif_model import (
     Scenario,
     VolumeChange,
@@ -91,6 +92,7 @@ def base_to_payload(base: Base) -> dict[str, Any]:
         "settings": settings_to_dict(base.settings),
         "roster": None if base.roster is None else roster_stage_to_dict(base.roster),
         "week_start_day": base.week_start_day,
+        "deferred": None if base.deferred is None else asdict(base.deferred),
     }
 
 
@@ -111,7 +113,15 @@ def base_from_payload(payload: Mapping[str, Any]) -> Base:
         settings=settings_from_dict(payload["settings"]),
         roster=None if payload.get("roster") is None else RosterStage(**payload["roster"]),
         week_start_day=int(payload.get("week_start_day", 0)),
+        deferred=_deferred_stage(payload.get("deferred")),
     )
+
+
+def _deferred_stage(data: Mapping[str, Any] | None) -> DeferredStage | None:
+    if data is None:
+        return None
+    hours = tuple(None if w is None else (int(w[0]), int(w[1])) for w in data["opening_hours"])
+    return DeferredStage(deadline_min=int(data["deadline_min"]), opening_hours=hours)
 
 
 def _frame_to_plain(frame: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -153,6 +163,7 @@ def _result_to_plain(result: ScenarioResult) -> dict[str, Any]:
             "solver_seeds": [list(s) for s in prov.solver_seeds],
         },
         "roster": None if result.roster is None else asdict(result.roster),
+        "deferred": None if result.deferred is None else asdict(result.deferred),
     }
 
 
@@ -172,6 +183,7 @@ def _result_from_plain(data: Mapping[str, Any]) -> ScenarioResult:
             solver_seeds=tuple((str(a), int(b)) for a, b in prov["solver_seeds"]),
         ),
         roster=None if data.get("roster") is None else RosterOutcome(**data["roster"]),
+        deferred=None if data.get("deferred") is None else DeferredOutcome(**data["deferred"]),
     )
 
 

@@ -22,8 +22,7 @@ else the scheduled hours), ``cost``, ``service_level`` (call-weighted), ``asa_s`
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import fields
 
 import numpy as np
 import pandas as pd
@@ -33,13 +32,21 @@ from optimizer.requirements import required_agents
 from scenarios.errors import InputError, Problem
 from scenarios.provenance import Provenance, input_hash, library_versions, requirement_key
 from scenarios.whatif_base import Base
-from scenarios.whatif_deferred import DeferredOutcome, fifo_flow, open_rows, required_level
+from scenarios.whatif_common import (
+    BASE_NAME,
+    ScenarioKpis,
+    ScenarioResult,
+    adjusted_forecast,
+    cost_per_hour,
+    interval_starts,
+)
+from scenarios.whatif_deferred import DeferredOutcome
+from scenarios.whatif_deferred_run import run_deferred
 from scenarios.whatif_model import (
     AhtChange,
     PlanSettings,
     Scenario,
     VolumeChange,
-    Window,
     apply_scenario,
     validate_scenario,
     validate_settings,
@@ -56,7 +63,6 @@ __all__ = [
     "run_scenario",
 ]
 
-BASE_NAME = "base"
 _SUM_COLUMNS = (
     "calls",
     "required_agent_hours",
@@ -67,41 +73,6 @@ _SUM_COLUMNS = (
     "under_staffed_hours",
     "over_staffed_hours",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class ScenarioKpis:
-    """Totals over the horizon; rates call-weighted; ``fte_*`` are average weekly FTE."""
-
-    calls: float
-    required_agent_hours: float
-    required_agent_hours_fractional: float
-    scheduled_agent_hours: float
-    paid_hours: float
-    fte_scheduled: float
-    fte_paid: float
-    cost: float
-    service_level: float
-    asa_s: float
-    abandon_rate: float
-    under_staffed_hours: float
-    over_staffed_hours: float
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class ScenarioResult:
-    """KPIs of one scenario, per day/week frames (module docstring), optional per-interval
-    frame, and provenance (input hash, library versions, stages run)."""
-
-    name: str
-    version: int
-    kpis: ScenarioKpis
-    daily: pd.DataFrame
-    weekly: pd.DataFrame
-    provenance: Provenance
-    intervals: pd.DataFrame | None = None
-    roster: RosterOutcome | None = None
-    deferred: DeferredOutcome | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -135,51 +106,6 @@ def _validate_base(base: Base) -> None:
     validate_settings(base.settings)
 
 
-def interval_starts(base: Base) -> pd.DatetimeIndex:
-    """Interval starts as a tz-aware UTC index (never an object array of Timestamps)."""
-    return pd.DatetimeIndex(pd.to_datetime(base.forecast["interval_start"], utc=True))
-
-
-def _window_mask(local: pd.DatetimeIndex, window: Window) -> np.ndarray:
-    mask = np.ones(len(local), dtype=bool)
-    days = local.normalize().tz_localize(None)
-    if window.start_date is not None:
-        mask &= days >= pd.Timestamp(window.start_date)
-    if window.end_date is not None:
-        mask &= days < pd.Timestamp(window.end_date)
-    if window.weekdays is not None:
-        mask &= np.isin(local.day_of_week, window.weekdays)
-    minutes = local.hour * 60 + local.minute
-    if window.from_time is not None:
-        t = dt.time.fromisoformat(window.from_time)
-        mask &= minutes >= t.hour * 60 + t.minute
-    if window.to_time is not None:
-        t = dt.time.fromisoformat(window.to_time)
-        mask &= minutes < t.hour * 60 + t.minute
-    return mask
-
-
-def adjusted_forecast(
-    base: Base, scenario: Scenario, local: pd.DatetimeIndex | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Calls and AHT per interval after the scenario's volume and AHT changes (``local``: the
-    interval starts in the base's zone, when the caller has them already)."""
-    if local is None:
-        local = interval_starts(base).tz_convert(base.zone)
-    calls = base.forecast["calls"].to_numpy(dtype=np.float64).copy()
-    aht = base.forecast["aht_s"].to_numpy(dtype=np.float64).copy()
-    for vol in scenario.volume:
-        calls[_window_mask(local, vol.window)] *= vol.multiplier
-    for change in scenario.aht:
-        mask = _window_mask(local, change.window)
-        aht[mask] = aht[mask] * (1.0 + change.change_pct / 100.0) + change.delta_s
-    bad = np.flatnonzero(~(aht > 0))
-    if bad.size:
-        msg = "the AHT change leaves a handle time <= 0 s"
-        raise InputError([Problem(int(i), "aht", "out_of_range", msg) for i in bad[:20]])
-    return calls, aht
-
-
 # --------------------------------------------------------------------------------------------
 # staffing and queue prediction
 
@@ -190,14 +116,6 @@ def _week_days_in_span(local_dates: pd.Series, week_start: pd.Series) -> np.ndar
     lo = np.maximum(week_start, first)
     hi = np.minimum(week_start + pd.Timedelta(days=6), last)
     return ((hi - lo).dt.days + 1).to_numpy(dtype=np.float64)
-
-
-def _cost_per_hour(settings: PlanSettings) -> float:
-    hours = sum(c.headcount * c.weekly_hours for c in settings.workforce)
-    if not settings.workforce or hours <= 0:
-        return settings.cost_per_paid_hour
-    cost = sum(c.headcount * c.weekly_hours * c.cost_per_hour for c in settings.workforce)
-    return cost / hours
 
 
 def _staffing(
@@ -344,11 +262,11 @@ def run_scenario(base: Base, scenario: Scenario, *, keep_intervals: bool = False
     _validate_base(base)
     validate_scenario(scenario)
     if base.deferred is not None:
-        return _run_deferred(base, scenario, keep_intervals)
+        return run_deferred(base, scenario, keep_intervals)
     settings = apply_scenario(base.settings, scenario)
     frame = interval_frame(base, scenario)
     interval_h = base.interval_min / 60.0
-    cost = _cost_per_hour(settings)
+    cost = cost_per_hour(settings)
     daily = _aggregate(frame, "local_date", interval_h, cost)
     weekly = _aggregate(frame, "week_start", interval_h, cost)
     weekly["fte_scheduled"] = weekly["scheduled_agent_hours"] / settings.fte_hours
@@ -378,107 +296,6 @@ def run_scenario(base: Base, scenario: Scenario, *, keep_intervals: bool = False
         intervals=frame if keep_intervals else None,
         roster=roster,
     )
-
-
-# --------------------------------------------------------------------------------------------
-# deferred queues (e-mail): a level of agents keeping the backlog within its deadline
-
-
-def _deferred_level(base: Base, scenario: Scenario, local: pd.DatetimeIndex) -> tuple[
-    np.ndarray, np.ndarray, np.ndarray, int, float
-]:  # fmt: skip
-    """Items and work minutes per interval, open intervals, deadline and the level of agents
-    on the work the scenario's target needs (:mod:`scenarios.whatif_deferred`)."""
-    assert base.deferred is not None
-    settings = apply_scenario(base.settings, scenario)
-    items, aht = adjusted_forecast(base, scenario, local)
-    work = items * aht / 60.0
-    is_open = open_rows(local, base.interval_min, base.deferred.opening_hours)
-    deadline = scenario.deadline_minutes or base.deferred.deadline_min
-    target = settings.goal.service_level
-    if target is None:
-        msg = "a deferred queue's goal needs service_level: the share finished within deadline"
-        raise InputError([Problem(None, "goal.service_level", "required", msg)])
-    level = required_level(work, is_open, base.interval_min, deadline, target)
-    return items, work, is_open, deadline, level
-
-
-def _run_deferred(base: Base, scenario: Scenario, keep_intervals: bool) -> ScenarioResult:
-    """A deferred base's scenario: the level its target needs, staffed as a live what-if is
-    (its own need, or its workforce after shrinkage), the backlog at that level, and the share
-    the base plan's scheduled agents would reach (:class:`DeferredOutcome`)."""
-    settings = apply_scenario(base.settings, scenario)
-    validate_settings(settings)
-    starts = interval_starts(base)
-    local = starts.tz_convert(base.zone)
-    items, work, is_open, deadline, required = _deferred_level(base, scenario, local)
-    base_level = _deferred_level(base, Scenario(BASE_NAME), local)[4]
-    keep = 1.0 - settings.total_shrinkage
-    planned = base_level / (1.0 - base.settings.total_shrinkage) * keep  # base agents, on work
-    interval_h = base.interval_min / 60.0
-    open_h = float(is_open.sum()) * interval_h
-    days = pd.Series(local.normalize().tz_localize(None))
-    span_weeks = ((days.max() - days.min()).days + 1) / 7.0
-    if settings.workforce:
-        paid_total = sum(c.headcount * c.weekly_hours for c in settings.workforce) * span_weeks
-        staffed = paid_total * keep / open_h if open_h else 0.0
-    else:
-        staffed = required
-        paid_total = required / keep * open_h
-    flow = fifo_flow(work, is_open, base.interval_min, deadline, staffed)
-    at_plan = fifo_flow(work, is_open, base.interval_min, deadline, planned)
-    into_week = (local.day_of_week - base.week_start_day) % 7
-    frame = pd.DataFrame({
-        "interval_start": starts, "local_date": days,
-        "week_start": days - pd.to_timedelta(into_week, unit="D"),
-        "calls": items, "work_hours": work / 60.0, "done_hours": flow.done / 60.0,
-        "backlog_hours": flow.backlog / 60.0,
-        "required_agent_hours": np.where(is_open, required * interval_h, 0.0),
-        "scheduled_agent_hours": np.where(is_open, staffed / keep * interval_h, 0.0),
-    })  # fmt: skip
-    cost_per_hour = _cost_per_hour(settings)
-    frame["paid_hours"] = frame["scheduled_agent_hours"] * (paid_total / max(
-        float(frame["scheduled_agent_hours"].sum()), 1e-12))  # fmt: skip
-    frame["cost"] = frame["paid_hours"] * cost_per_hour
-
-    def grouped(key: str) -> pd.DataFrame:
-        sums = ["calls", "work_hours", "done_hours", "required_agent_hours",
-                "scheduled_agent_hours", "paid_hours", "cost"]  # fmt: skip
-        out = frame.groupby(key, sort=True)[sums].sum()
-        out["backlog_hours"] = frame.groupby(key, sort=True)["backlog_hours"].last()
-        return out.reset_index()
-
-    daily, weekly = grouped("local_date"), grouped("week_start")
-    weekly["fte_scheduled"] = weekly["scheduled_agent_hours"] / settings.fte_hours
-    weekly["fte_paid"] = weekly["paid_hours"] / settings.fte_hours
-    gap = (staffed - required) * open_h
-    kpis = ScenarioKpis(
-        calls=float(frame["calls"].sum()), required_agent_hours=required * open_h,
-        required_agent_hours_fractional=required * open_h,
-        scheduled_agent_hours=staffed / keep * open_h, paid_hours=paid_total,
-        fte_scheduled=staffed / keep * open_h / span_weeks / settings.fte_hours,
-        fte_paid=paid_total / span_weeks / settings.fte_hours, cost=paid_total * cost_per_hour,
-        service_level=flow.within_deadline_share, asa_s=float("nan"),
-        abandon_rate=float("nan"), under_staffed_hours=max(-gap, 0.0),
-        over_staffed_hours=max(gap, 0.0),
-    )  # fmt: skip
-    outcome = DeferredOutcome(
-        deadline_minutes=deadline, work_hours=float(work.sum()) / 60.0, open_hours=open_h,
-        required_agents=required, staffed_agents=staffed,
-        within_deadline_share=flow.within_deadline_share,
-        late_work_hours=flow.late_work / 60.0,
-        max_backlog_hours=float(flow.backlog.max(initial=0.0)) / 60.0,
-        end_backlog_hours=float(flow.backlog[-1]) / 60.0 if flow.backlog.size else 0.0,
-        base_plan_agents=planned, share_at_base_plan=at_plan.within_deadline_share,
-    )  # fmt: skip
-    provenance = Provenance(
-        input_hash=input_hash(base, scenario), requirement_key=requirement_key(base, scenario),
-        versions=library_versions(), stages=("deferred_backlog",),
-    )  # fmt: skip
-    return ScenarioResult(
-        name=scenario.name, version=scenario.version, kpis=kpis, daily=daily, weekly=weekly,
-        provenance=provenance, intervals=frame if keep_intervals else None, deferred=outcome,
-    )  # fmt: skip
 
 
 def kpi_names() -> tuple[str, ...]:

@@ -55,6 +55,7 @@ DOCUMENTED_REJECTIONS: dict[str, str] = {
     "invalid_token_request": r"sites|role",  # token sites must exist; admin tokens take none
     "bad_date_format": r"date_format",  # a strftime format that reads day, month and year
     "before_start": r"end",  # a report's end date not before its start
+    "live_queue": r"changes\.deadline_minutes",  # a deadline is for e-mail queues' scenarios
     # model validators across fields: window end after start (also a vacancy's), contract
     # weekly minimum at most the maximum and reachable, capacity plans with need_hours,
     # requirement_id or queue_id, attrition as bands or one rate, costs per FTE-week or per

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from optimizer.requirements import ServiceGoal
+from scenarios.sweep import run_sweep
 from scenarios.whatif import Base, compare, run_scenario
 from scenarios.whatif_deferred import DeferredStage, fifo_flow, open_rows, required_level
 from scenarios.whatif_model import (
@@ -166,3 +167,13 @@ def test_deadline_minutes_round_trips_and_live_scenarios_keep_their_dict() -> No
     assert back.deadline_minutes == 90
     with pytest.raises(Exception, match="deadline_minutes"):
         scenario_from_dict({"name": "x", "deadline_minutes": 0})
+
+
+def test_a_deferred_sweep_gives_the_direct_runs_results() -> None:
+    """The sweep's plain payloads (executor processes) carry the deferred stage and outcome."""
+    base = _email_base()
+    scenario = Scenario("faster", deadline_minutes=120)
+    swept = run_sweep(base, [scenario]).results
+    direct = [run_scenario(base, Scenario("base")), run_scenario(base, scenario)]
+    assert [r.deferred for r in swept] == [r.deferred for r in direct]
+    assert swept[1].deferred is not None and swept[1].deferred.deadline_minutes == 120
