@@ -22,6 +22,7 @@ from scenarios.capacity_milp import SolverReport, optimise_plan
 from scenarios.errors import InputError, Problem
 from scenarios.sweep import run_sweep
 from scenarios.whatif import Base
+from scenarios.whatif_deferred import DeferredStage
 from scenarios.whatif_model import scenario_from_dict, settings_from_dict
 
 __all__ = ["register"]
@@ -40,7 +41,8 @@ def register(subparsers: Any) -> None:
     register_from_history(commands, _from_history)
     whatif = subparsers.add_parser("whatif", help="run what-if scenarios against a forecast")
     whatif.add_argument("forecast", type=Path, help="CSV: interval_start (UTC), calls, aht_s")
-    whatif.add_argument("scenarios", type=Path, help='JSON: {"base": {...}, "scenarios": [...]}')
+    whatif.add_argument("scenarios", type=Path, help='JSON: {"base": {...}, "scenarios": [...], '
+                        '"deferred": {...} for an e-mail queue}')  # fmt: skip
     whatif.add_argument("--zone", required=True, help="IANA zone of the queue")
     whatif.add_argument("--interval-min", type=int, default=15)
     whatif.add_argument("--week-start-day", type=int, default=0,
@@ -125,6 +127,27 @@ def _read_forecast(path: Path) -> pd.DataFrame:
     return frame
 
 
+DEFERRED_COLUMNS = ("deadline_minutes", "required_agents", "share_at_base_plan",
+                    "late_work_hours", "max_backlog_hours")  # fmt: skip
+
+
+def _deferred(data: Any) -> DeferredStage | None:
+    """The spec's ``deferred``: ``{"deadline_min": N, "opening_hours": [7 x [open, close] or
+    null]}`` (local minutes, Monday first), or None for a live queue."""
+    if data is None:
+        return None
+    try:
+        hours = tuple(None if w is None else (int(w[0]), int(w[1])) for w in data["opening_hours"])
+        stage = DeferredStage(deadline_min=int(data["deadline_min"]), opening_hours=hours)
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        message = f"expected deadline_min and 7 opening_hours ([open, close] or null): {exc}"
+        raise InputError([Problem(None, "deferred", "invalid", message)]) from exc
+    if len(hours) != 7 or stage.deadline_min <= 0:
+        message = "deadline_min must be > 0 and opening_hours hold 7 days (Monday first)"
+        raise InputError([Problem(None, "deferred", "invalid", message)])
+    return stage
+
+
 def _whatif(args: argparse.Namespace) -> int:
     try:
         spec = _read_json(args.scenarios)
@@ -136,6 +159,7 @@ def _whatif(args: argparse.Namespace) -> int:
             interval_min=args.interval_min,
             settings=settings_from_dict(spec.get("base", {})),
             week_start_day=args.week_start_day,
+            deferred=_deferred(spec.get("deferred")),
         )
         scenarios = [scenario_from_dict(s) for s in spec.get("scenarios", [])]
         executor: Executor | None = None
@@ -158,6 +182,8 @@ def _whatif(args: argparse.Namespace) -> int:
         "abandon_rate",
         "under_staffed_hours",
     ]
+    if base.deferred is not None:  # an e-mail queue: deadline figures instead of Erlang ones
+        columns = [*columns[:5], *(f"deferred_{name}" for name in DEFERRED_COLUMNS)]
     print(sweep.table[columns].round(3).to_string())
     if args.out is not None:
         sweep.table.to_csv(args.out)

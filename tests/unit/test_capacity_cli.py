@@ -106,3 +106,27 @@ def test_whatif_command_takes_the_sites_week_start_day(tmp_path: Path) -> None:
     args = ["whatif", str(forecast), str(scenarios), "--zone", "Europe/Paris"]
     assert main([*args, "--week-start-day", "6"]) == 0
     assert main([*args, "--week-start-day", "7"]) == 2  # out of range: named, not a traceback
+
+
+def test_whatif_command_of_an_email_queue(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A spec with ``deferred`` (deadline and opening hours): the table's deadline figures."""
+    forecast = tmp_path / "forecast.csv"
+    synthetic_forecast(days=2).to_csv(forecast, index=False)
+    spec = {
+        "base": {"goal": {"service_level": 0.8, "answer_within_s": 20}},
+        "deferred": {"deadline_min": 240, "opening_hours": [[480, 1080]] * 5 + [None, None]},
+        "scenarios": [{"name": "sooner", "deadline_minutes": 60}],
+    }
+    scenarios = tmp_path / "scenarios.json"
+    scenarios.write_text(json.dumps(spec))
+    out = tmp_path / "table.csv"
+    args = ["whatif", str(forecast), str(scenarios), "--zone", "Europe/Paris", "--out", str(out)]
+    assert main(args) == 0
+    assert "deferred_share_at_base_plan" in capsys.readouterr().out
+    table = pd.read_csv(out, index_col="scenario")
+    need = table["deferred_required_agents"]
+    assert need["sooner"] > need["base"] > 0
+    scenarios.write_text(json.dumps({**spec, "deferred": {"deadline_min": 240}}))
+    assert main(args) == 2  # no opening hours: named, not a traceback
