@@ -21,6 +21,7 @@ from actuals.report import PLAN_COLUMNS, Goal, Grain, QueueActuals, ServiceRepor
 from actuals.types import ACTUAL_COLUMNS, DEFERRED_COLUMNS, SlBasis
 from api.convert.goals import is_deferred
 from api.convert.schedule_source import publication_of, scheduled_coverage
+from api.convert.site_plan import site_plan_frame, site_plans
 from api.errors import invalid
 from api.history import UpsertCounts, upsert_rows
 from api.schemas.actuals import MissedInterval, ServicePeriod, ServiceReportRead
@@ -146,31 +147,50 @@ def load_plan(
     session: Session, queue: Queue, start: datetime, end: datetime
 ) -> tuple[pd.DataFrame, float]:
     """Plan frame (``actuals.report.PLAN_COLUMNS``) of the window and the shrinkage used: per
-    interval the newest published roster job covering it, else the newest roster job, with
-    the staffing of the version agents were given (``api.convert.schedule_source``)."""
+    interval the plan agents were given: the newest published roster job or site roster
+    covering it (:mod:`api.convert.site_plan`), else the newest of either, with the staffing
+    of the version agents were given (``api.convert.schedule_source``)."""
     query = (
         select(Roster, Requirement)
         .where(col(Roster.requirement_id) == Requirement.id)
         .where(col(Requirement.queue_id) == queue.id, col(Roster.source) == "roster_job")
         .order_by(col(Roster.id))
     )
-    frames, shrinkage = [], queue.shrinkage
-    rows = session.exec(query).all()  # published rosters last: they win where they overlap
-    ordered = sorted(rows, key=lambda r: (publication_of(session, r[0]) is not None, r[0].id))
-    for roster, requirement in ordered:
+    plans: list[tuple[tuple[int, int, float], pd.DataFrame, float]] = []
+    for roster, requirement in session.exec(query).all():
         cover = scheduled_coverage(session, roster)  # the published version's staffing
         starts = pd.to_datetime(cover["interval_start"], utc=True)
-        frames.append(pd.DataFrame({
+        frame = pd.DataFrame({
             "interval_start": starts, "calls": cover["calls"], "aht_s": cover["aht_s"],
             "required": cover["required"], "rostered": cover["staffed"],
             **forecast_bounds(session.get(Forecast, requirement.forecast_id), starts),
-        }))  # fmt: skip
-        shrinkage = float(requirement.summary.get("shrinkage", shrinkage))
-    if not frames:
-        return pd.DataFrame(columns=list(PLAN_COLUMNS)), shrinkage
-    plan = pd.concat(frames).drop_duplicates("interval_start", keep="last")  # newest roster
+        })  # fmt: skip
+        published = publication_of(session, roster)
+        rank = _rank(None if published is None else published.id, roster.created_at)
+        plans.append((rank, frame, float(requirement.summary.get("shrinkage", queue.shrinkage))))
+    for site_roster, publication_id in site_plans(session, queue):
+        site_frame = site_plan_frame(session, queue, site_roster)
+        source = session.get(Requirement, site_roster.requirement_ids.get(str(queue.id), -1))
+        if site_frame is None or source is None:
+            continue
+        bounds = forecast_bounds(session.get(Forecast, source.forecast_id),
+                                 pd.DatetimeIndex(site_frame["interval_start"]))  # fmt: skip
+        plans.append((_rank(publication_id, site_roster.created_at), site_frame.assign(**bounds),
+                      float(source.summary.get("shrinkage", queue.shrinkage))))  # fmt: skip
+    if not plans:
+        return pd.DataFrame(columns=list(PLAN_COLUMNS)), queue.shrinkage
+    plans.sort(key=lambda p: p[0])  # the plan agents were given last: it wins where they overlap
+    plan = pd.concat([p[1] for p in plans]).drop_duplicates("interval_start", keep="last")
     window = (plan["interval_start"] >= start) & (plan["interval_start"] < end)
-    return plan[window].sort_values("interval_start").reset_index(drop=True), shrinkage
+    return plan[window].sort_values("interval_start").reset_index(drop=True), plans[-1][2]
+
+
+def _rank(publication_id: int | None, created_at: datetime) -> tuple[int, int, float]:
+    """Order of plans: unpublished before published; published by their newest publication,
+    unpublished by when they were made."""
+    if publication_id is not None:
+        return (1, publication_id, 0.0)
+    return (0, 0, created_at.timestamp())
 
 
 def forecast_bounds(forecast: Forecast | None, starts: pd.DatetimeIndex) -> dict[str, Any]:

@@ -247,7 +247,12 @@ class AdherenceRead(BaseModel):
 
     queue_id: int
     day: str
-    roster_id: int = Field(description="the roster job whose shifts are the schedule")
+    roster_id: int | None = Field(description="the roster job whose shifts are the schedule")
+    site_roster_id: int | None = Field(
+        default=None,
+        description="without a roster job of the queue: the site roster whose week is the "
+        "schedule (the site's published week where it speaks for the queue's agents)",
+    )
     version: int = Field(description="its version agents were given (newest published, else 1)")
     overlaid: dict[str, int] = Field(
         default_factory=dict,

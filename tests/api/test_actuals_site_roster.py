@@ -1,0 +1,59 @@
+"""Actuals of a site planned by site rosters only (no roster job of a single queue): adherence
+reads the site roster's week (its publication where one speaks for the agents), and the
+report's plan takes the queue's requirement and the agents the site roster gives the queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from api.convert.actuals import load_plan
+from api.tables import Queue, SiteRosterRow
+from tests.api.support import assert_problem
+from tests.api.test_site_rosters import WEEK, ZONE, _solve, two_queue_site
+
+SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # solves
+
+
+def _on_phone_minutes(shift: dict[str, Any]) -> int:
+    breaks = sum(a["end"] - a["start"] for a in shift["activities"])
+    return int(shift["end"] - shift["start"] - breaks)
+
+
+@SQLITE
+def test_a_site_roster_is_the_plan_of_its_queues(client: TestClient) -> None:
+    site = two_queue_site(client)
+    queue_a = site["queues"]["A"]
+    monday = dt.date.fromisoformat(WEEK)
+    before = client.get(f"/v1/queues/{queue_a}/adherence", params={"day": WEEK})
+    assert assert_problem(before, 422)["errors"][0]["code"] == "no_plan"
+
+    roster = _solve(client, site["site_id"])
+    shifts = [s for item in roster["schedule"] for s in item["shifts"]]
+    monday_a = [s for s in shifts if s["day"] == 0 and s["agent"] in ("A1", "A2", "AB")]
+    assert monday_a, shifts
+    body = client.get(f"/v1/queues/{queue_a}/adherence", params={"day": WEEK}).json()
+    assert body["roster_id"] is None and body["site_roster_id"] == roster["id"]
+    scheduled = {a["agent"]: a["scheduled_min"] for a in body["agents"]}
+    for shift in monday_a:
+        assert scheduled[shift["agent"]] == _on_phone_minutes(shift)
+    assert not {"B1", "B2", "B3"} & set(scheduled)  # queue B's agents are not queue A's
+
+    # the report's plan: queue A's requirement (4 agents an open hour) and its site coverage
+    app: Any = client.app
+    with Session(app.state.engine) as session:
+        queue = session.get(Queue, queue_a)
+        stored = session.get(SiteRosterRow, roster["id"])
+        assert queue is not None and stored is not None
+        start = pd.Timestamp(monday, tz=ZONE).tz_convert("UTC").to_pydatetime()
+        plan, _shrinkage = load_plan(session, queue, start, start + dt.timedelta(days=7))
+        coverage = stored.cost["coverage"][str(queue_a)]
+    assert len(plan) == 20 and set(plan["required"]) == {4}  # Mon-Fri 09-13, hourly
+    local = pd.DatetimeIndex(plan["interval_start"]).tz_convert(ZONE)
+    expected = [coverage[t.day_of_week][t.hour] for t in local]
+    assert plan["rostered"].tolist() == pytest.approx(expected)
