@@ -184,10 +184,13 @@ def generate(
     max_iterations: int = 200,
     start: float | None = None,
     should_stop: Callable[[], bool] | None = None,
+    floor: float | None = None,
 ) -> ColumnBound:
     """Seed every group with its cheapest week, then price columns in until ``deadline`` (at
-    least :data:`MIN_ITERATIONS` rounds), convergence or a stop request; the columns stay in
-    ``groups`` (each group's ``weeks``) for an integer master."""
+    least :data:`MIN_ITERATIONS` rounds), convergence, a stop request or a master value at or
+    below ``floor`` (cost units: the bound can no longer rise above it, e.g. a caller that
+    only wants a bound above the LP's); the columns stay in ``groups`` (each group's
+    ``weeks``) for an integer master."""
     start = time.monotonic() if start is None else start
     for g in groups:  # a first week each: the fewest paid minutes
         _, week = g.pricer.cheapest({k: 1.0 + p for k, p in g.penalty.items()})
@@ -200,7 +203,7 @@ def generate(
             break
         iterations += 1
         value = master.solve()
-        if not math.isfinite(value):
+        if not math.isfinite(value) or (floor is not None and value / SCALE <= floor):
             break
         lagrange, added = value, 0
         link, convex = master.duals(groups)

@@ -68,11 +68,14 @@ def price_columns(
     objective: Objective,
     deadline: float,
     should_stop: Callable[[], bool] | None = None,
+    floor: float | None = None,
 ) -> Columns:
-    """Column generation until convergence, ``deadline`` or a stop request."""
+    """Column generation until convergence, ``deadline``, a stop request or a master value at
+    or below ``floor`` (:func:`colgen.generate`)."""
     groups = week_groups(problem, agents, types)
     master = MasterLp(problem, types, groups, objective)
-    return Columns(groups, generate(master, groups, deadline, should_stop=should_stop))
+    bound = generate(master, groups, deadline, should_stop=should_stop, floor=floor)
+    return Columns(groups, bound)
 
 
 def roster_weeks(problem: RosterProblem, types: list[ShiftType], roster: Roster) -> dict[str, Week]:

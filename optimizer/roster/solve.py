@@ -208,14 +208,14 @@ def solve_roster(
         problem, lambda r: objective_cost(problem, r, options.objective), progress.named_roster
     )
     progress.named = named  # the checkpoint's named roster is offered when it is built
-    columns = _columns(problem, types, agents, options,
-                       (start + PRICE_SHARE * (core - start), should_stop))  # fmt: skip
     classes = search_classes(problem, agents)
     lp = None
-    if columns is not None:
+    if 0 < len(agents) <= SPLIT_AGENTS:  # the column generation needs the LP's bound
         lp = lp_solution(problem, agents, options.objective, classes)[:2]
-        if not _weeks_bind(columns, lp[0]):
-            columns = None  # the aggregate search is the better engine and keeps its time
+    columns = _columns(problem, types, agents, options,
+                       (start + PRICE_SHARE * (core - start), should_stop), lp)  # fmt: skip
+    if columns is not None and lp is not None and not _weeks_bind(columns, lp[0]):
+        columns = None  # the aggregate search is the better engine and keeps its time
     if columns is not None:
         progress.lp_bound = max(progress.lp_bound, columns.bound.bound)  # events' gaps use it
     # with columns the aggregate search and its assignment end halfway to ``core``: the
@@ -243,12 +243,18 @@ def solve_roster(
     return dataclasses.replace(result, warnings=tuple(warnings), explanations=tuple(explanations))
 
 
+def _binding_floor(lp_bound: float) -> float:
+    """The column bound above which the agents' weeks bind: the LP bound plus
+    :data:`WEEKS_BIND` of it."""
+    return lp_bound + WEEKS_BIND * max(1.0, abs(lp_bound))
+
+
 def _weeks_bind(columns: Columns, lp_bound: float) -> bool:
     """True when the column bound is above the LP bound by more than :data:`WEEKS_BIND`: the
     agents' individual weeks bind, which class totals do not see (demo week: 35.684 against
     34.934), so the integer master over the weeks gets the time; where they do not (S-1, S-2,
     S-3: equal), the aggregate model is as tight and its search was the better engine."""
-    return columns.bound.bound > lp_bound + WEEKS_BIND * max(1.0, abs(lp_bound))
+    return columns.bound.bound > _binding_floor(lp_bound)
 
 
 def _aggregate(
@@ -291,13 +297,16 @@ def _columns(
     agents: tuple[Agent, ...],
     options: SolveOptions,
     until: tuple[float, Callable[[], bool] | None],
+    lp: tuple[float, dict[str, float]] | None,
 ) -> Columns | None:
     """The valid weeks priced by column generation until ``until`` (a deadline, a stop
     request) on a site of at most :data:`SPLIT_AGENTS` agents (``None`` on larger ones, or
-    when no master was solved)."""
+    when no master was solved); it stops as soon as its master falls to the LP bound plus
+    :data:`WEEKS_BIND` (``lp``), since its bound cannot bind then (S-3 spent 3-4 s on it)."""
     if not agents or len(agents) > SPLIT_AGENTS:
         return None
-    columns = price_columns(problem, agents, types, options.objective, *until)
+    floor = None if lp is None else _binding_floor(lp[0])
+    columns = price_columns(problem, agents, types, options.objective, *until, floor=floor)
     return columns if math.isfinite(columns.bound.master) else None
 
 

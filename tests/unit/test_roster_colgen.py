@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import random
+import time
 
 import pytest
 from ortools.sat.python import cp_model
 
 from optimizer.roster.assign import add_agent_rules
 from optimizer.roster.bound import lp_lower_bound
-from optimizer.roster.colgen import column_bound
+from optimizer.roster.colgen import MasterLp, column_bound, generate, week_groups
 from optimizer.roster.constraints.availability import agent_shift_types
 from optimizer.roster.io import load_instance
 from optimizer.roster.pricing import WeekPricer
@@ -109,3 +110,19 @@ def test_large_sites_keep_their_classes() -> None:
     many = [agent(f"P{i}", days=days) for i in range(SPLIT_AGENTS + 1)]
     big = load_instance(tiny_instance(many, days=days))
     assert [c.size for c in search_classes(big, big.agents)] == [SPLIT_AGENTS + 1]
+
+
+def test_column_generation_stops_once_its_master_is_at_the_floor() -> None:
+    """A master at or below ``floor`` ends the generation: the bound cannot rise above the
+    master, so a caller that only wants a bound above the floor (the LP plus 0.1 %) learns
+    all it needs; without a floor the same instance runs on."""
+    problem = _week_instance()
+    types = enumerate_shift_types(problem)
+    groups = week_groups(problem, problem.agents, types)
+    full = generate(MasterLp(problem, types, groups, "deviation"), groups, time.monotonic() + 3)
+    assert full.iterations >= 2
+    groups = week_groups(problem, problem.agents, types)
+    floored = generate(MasterLp(problem, types, groups, "deviation"), groups,
+                       time.monotonic() + 3, floor=full.master + 1e6)  # fmt: skip
+    assert floored.iterations == 1 and not floored.converged
+    assert floored.bound <= floored.master  # whatever was proved is still a bound
