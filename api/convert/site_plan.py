@@ -62,7 +62,7 @@ def site_week_shifts(session: Session, queue: Queue, row: SiteRosterRow) -> list
     published week where a publication speaks for them, else ``row``'s."""
     assert queue.id is not None
     agents = {a.code for a in queue_agents(session, queue.site_id, queue.id)}
-    agents |= {a for a, skills in row.skills.items() if queue.id in skills}
+    agents |= {a for a, skills in row.skills.items() if str(queue.id) in map(str, skills)}
     week = week_schedule(session, row.site_id, row.week_start)
     given = [] if week is None else [s for s in week.shifts if s["agent"] in agents]
     spoken = set() if week is None else {a for a in agents if week.speaker(a) is not None}

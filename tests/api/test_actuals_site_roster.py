@@ -44,6 +44,14 @@ def test_a_site_roster_is_the_plan_of_its_queues(client: TestClient) -> None:
         assert scheduled[shift["agent"]] == _on_phone_minutes(shift)
     assert not {"B1", "B2", "B3"} & set(scheduled)  # queue B's agents are not queue A's
 
+    # an agent taken off queue A since keeps its week: the site roster's skills name it
+    a1 = next(a for a in client.get(f"/v1/sites/{site['site_id']}/agents").json()["items"]
+              if a["code"] == "A1")  # fmt: skip
+    moved = client.patch(f"/v1/agents/{a1['id']}", json={"queue_ids": [site["queues"]["B"]]})
+    assert moved.status_code == 200, moved.text
+    again = client.get(f"/v1/queues/{queue_a}/adherence", params={"day": WEEK}).json()
+    assert {a["agent"]: a["scheduled_min"] for a in again["agents"]} == scheduled
+
     # the report's plan: queue A's requirement (4 agents an open hour) and its site coverage
     app: Any = client.app
     with Session(app.state.engine) as session:
