@@ -15,6 +15,7 @@ from actuals.cross_moves import Lender, cross_moves
 from actuals.proposals import DayService, propose
 from api.convert.roster import build_problem
 from api.convert.schedule_source import given, publication_of
+from api.convert.site_plan import plan_site_roster, site_week_shifts
 from api.tables import Agent, Queue, Requirement, Roster
 from forecasting.errors import InvalidInput
 from optimizer.requirements import ServiceGoal, StaffingModel
@@ -56,19 +57,31 @@ Forecast = tuple[pd.Series, np.ndarray, np.ndarray]  # interval starts, calls, A
 def _day_plan(
     session: Session, queue: Queue, day: date
 ) -> tuple[RosterProblem, CoreRoster, date] | None:
-    """The weekly problem and roster of the day's newest roster job, and its week start; None
-    without one or when its problem cannot be built from today's rows (agents or contracts
-    removed since)."""
+    """The weekly problem and roster of the day's newest roster job (else of the site roster
+    planning the queue: its requirement, the queue's agents' shifts in it), and its week
+    start; None without either or when its problem cannot be built from today's rows (agents
+    or contracts removed since)."""
     found = day_roster(session, queue, day)
-    if found is None:
-        return None
-    row, requirement = found
+    if found is not None:
+        row, requirement = found
+        week_start, shifts = row.week_start, given(session, row).shifts  # what agents were given
+    else:
+        site_row = plan_site_roster(session, queue, day)
+        if site_row is None:
+            return None
+        source = session.get(Requirement, site_row.requirement_ids.get(str(queue.id), -1))
+        if source is None or source.queue_id != queue.id:
+            return None
+        requirement, week_start = source, site_row.week_start
+        shifts = site_week_shifts(session, queue, site_row)
     try:
-        problem = build_problem(session, requirement, row.week_start).problem
+        problem = build_problem(session, requirement, week_start).problem
     except InvalidInput:
         return None
-    roster = stored_roster(given(session, row).shifts)  # what the agents were given
-    return problem, roster, row.week_start
+    if found is None:  # a site roster's agents may have left the queue since
+        ids = {a.id for a in problem.agents}
+        shifts = [s for s in shifts if s["agent"] in ids]
+    return problem, stored_roster(shifts), week_start
 
 
 def _service(
@@ -118,7 +131,8 @@ def day_proposals(
 ) -> list[dict[str, Any]]:
     """The best 4 checked proposals of each kind for the rest of ``day`` (``forecast``:
     interval starts, reforecast calls, AHT; ``lenders``: the site's other queues, with their
-    week starts); none when the day has no roster job or its problem cannot be built."""
+    week starts); none when neither a roster job nor a site roster plans the day, or its
+    problem cannot be built."""
     plan = _day_plan(session, queue, day)
     if plan is None:
         return []

@@ -65,3 +65,30 @@ def test_a_site_roster_is_the_plan_of_its_queues(client: TestClient) -> None:
     local = pd.DatetimeIndex(plan["interval_start"]).tz_convert(ZONE)
     expected = [coverage[t.day_of_week][t.hour] for t in local]
     assert plan["rostered"].tolist() == pytest.approx(expected)
+
+
+@SQLITE
+def test_the_intraday_view_of_a_site_roster_queue(client: TestClient) -> None:
+    """A busy Monday morning on queue A, planned by a site roster only: the rest of the day is
+    reforecast against the agents the site roster gives A, and its proposals name A's agents."""
+    site = two_queue_site(client)
+    queue_a = site["queues"]["A"]
+    roster = _solve(client, site["site_id"])
+    monday = pd.Timestamp(dt.date.fromisoformat(WEEK), tz=ZONE)
+    starts = [monday + pd.Timedelta(hours=h) for h in (9, 10)]
+    rows = [{"interval_start": t.tz_convert("UTC").isoformat(), "offered": 40.0, "answered": 30.0,
+             "abandoned": 10.0, "answered_within": 12.0} for t in starts]  # fmt: skip
+    posted = client.post(f"/v1/queues/{queue_a}/actual-imports", json={"rows": rows})
+    assert posted.status_code == 201, posted.text
+    now = (monday + pd.Timedelta(hours=11)).tz_convert("UTC").isoformat()
+    view = client.get(f"/v1/queues/{queue_a}/intraday", params={"day": WEEK, "now": now})
+    assert view.status_code == 200, view.text
+    body = view.json()
+    app: Any = client.app
+    with Session(app.state.engine) as session:
+        stored = session.get(SiteRosterRow, roster["id"])
+        assert stored is not None
+        monday_cover = stored.cost["coverage"][str(queue_a)][0][9:13]
+    assert body["intervals"]["rostered"] == pytest.approx(monday_cover)
+    assert body["proposals"]  # was none: proposals needed a roster job of the queue
+    assert {p["agent"] for p in body["proposals"]} <= {"A1", "A2", "AB"}
