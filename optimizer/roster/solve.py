@@ -15,7 +15,7 @@
    assigned roster is still cheaper, it is returned instead.
    On a site of at most :data:`SPLIT_AGENTS` agents, column generation over the agents'
    valid weeks runs first (at most :data:`PRICE_SHARE` of the time). When its bound is above
-   the LP's (the agents' weeks bind, :func:`_weeks_bind`), it replaces the LP's, steps 2-5
+   the LP's (the agents' weeks bind, :func:`_columns`), it replaces the LP's, steps 2-5
    get :data:`AGGREGATE_WITH_PRICE` of the time left before the local search, and the
    integer master over the priced weeks (:mod:`price_branch`) has the rest, keeping only
    rosters cheaper than the best named one.
@@ -209,13 +209,11 @@ def solve_roster(
     )
     progress.named = named  # the checkpoint's named roster is offered when it is built
     classes = search_classes(problem, agents)
-    lp = None
-    if 0 < len(agents) <= SPLIT_AGENTS:  # the column generation needs the LP's bound
+    lp, columns = None, None
+    if 0 < len(agents) <= SPLIT_AGENTS:  # small site: the LP, then price where weeks bind
         lp = lp_solution(problem, agents, options.objective, classes)[:2]
-    columns = _columns(problem, types, agents, options,
-                       (start + PRICE_SHARE * (core - start), should_stop), lp)  # fmt: skip
-    if columns is not None and lp is not None and not _weeks_bind(columns, lp[0]):
-        columns = None  # the aggregate search is the better engine and keeps its time
+        columns = _columns(problem, types, agents, options,
+                           (start + PRICE_SHARE * (core - start), should_stop), lp[0])  # fmt: skip
     if columns is not None:
         progress.lp_bound = max(progress.lp_bound, columns.bound.bound)  # events' gaps use it
     # with columns the aggregate search and its assignment end halfway to ``core``: the
@@ -245,16 +243,8 @@ def solve_roster(
 
 def _binding_floor(lp_bound: float) -> float:
     """The column bound above which the agents' weeks bind: the LP bound plus
-    :data:`WEEKS_BIND` of it."""
+    :data:`WEEKS_BIND` of it (demo week: 35.684 against 34.934; S-1, S-2, S-3: equal)."""
     return lp_bound + WEEKS_BIND * max(1.0, abs(lp_bound))
-
-
-def _weeks_bind(columns: Columns, lp_bound: float) -> bool:
-    """True when the column bound is above the LP bound by more than :data:`WEEKS_BIND`: the
-    agents' individual weeks bind, which class totals do not see (demo week: 35.684 against
-    34.934), so the integer master over the weeks gets the time; where they do not (S-1, S-2,
-    S-3: equal), the aggregate model is as tight and its search was the better engine."""
-    return columns.bound.bound > _binding_floor(lp_bound)
 
 
 def _aggregate(
@@ -297,17 +287,18 @@ def _columns(
     agents: tuple[Agent, ...],
     options: SolveOptions,
     until: tuple[float, Callable[[], bool] | None],
-    lp: tuple[float, dict[str, float]] | None,
+    lp_bound: float,
 ) -> Columns | None:
     """The valid weeks priced by column generation until ``until`` (a deadline, a stop
-    request) on a site of at most :data:`SPLIT_AGENTS` agents (``None`` on larger ones, or
-    when no master was solved); it stops as soon as its master falls to the LP bound plus
-    :data:`WEEKS_BIND` (``lp``), since its bound cannot bind then (S-3 spent 3-4 s on it)."""
-    if not agents or len(agents) > SPLIT_AGENTS:
-        return None
-    floor = None if lp is None else _binding_floor(lp[0])
+    request), when their bound binds: above :func:`_binding_floor` of the split classes' LP
+    bound, i.e. the agents' individual weeks bind, which class totals do not see, so the
+    integer master over the weeks gets the time. ``None`` otherwise (the aggregate model is as
+    tight there and its search was the better engine) or when no master was solved. The
+    generation stops as soon as its master falls to that floor: its bound cannot bind then."""
+    floor = _binding_floor(lp_bound)
     columns = price_columns(problem, agents, types, options.objective, *until, floor=floor)
-    return columns if math.isfinite(columns.bound.master) else None
+    binds = math.isfinite(columns.bound.master) and columns.bound.bound > floor
+    return columns if binds else None
 
 
 def _branch(
