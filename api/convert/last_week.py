@@ -84,12 +84,18 @@ class WeekSchedule:
         return self.speakers.get(agent, self.everyone)
 
 
+def speaks_for(agents: list[Any] | None, shifts: list[Any]) -> set[str] | None:
+    """The agents whose weeks a publication of ``agents`` and ``shifts`` replaces: its
+    ``agents`` and those of its shifts (``None``: every agent's)."""
+    return None if agents is None else set(agents) | {s["agent"] for s in shifts}
+
+
 def overlay(layers: Iterable[tuple[list[Any] | None, list[Any]]]) -> list[Any]:
     """Publications laid over each other, oldest first: each ``(agents, shifts)`` replaces
-    the shifts of its ``agents`` (``None``: every agent's) by its own ``shifts``."""
+    the shifts of the agents it speaks for (:func:`speaks_for`) by its own ``shifts``."""
     out: list[Any] = []
     for agents, shifts in layers:
-        speaks = None if agents is None else set(agents) | {s["agent"] for s in shifts}
+        speaks = speaks_for(agents, shifts)
         out = [] if speaks is None else [s for s in out if s["agent"] not in speaks]
         out += shifts
     return sorted(out, key=lambda s: (s["agent"], s["day"], s["start"]))
@@ -112,11 +118,12 @@ def week_schedule(
     layers = [(r.agents, published_shifts(session, r)) for r in rows]
     speakers: dict[str, SchedulePublication] = {}
     everyone = None
-    for row, (agents, shifts) in zip(rows, layers, strict=True):  # as overlay() lays them
-        if agents is None:
+    for row, layer in zip(rows, layers, strict=True):  # as overlay() lays them
+        speaks = speaks_for(*layer)
+        if speaks is None:
             speakers, everyone = {}, row
         else:
-            speakers.update(dict.fromkeys(set(agents) | {s["agent"] for s in shifts}, row))
+            speakers.update(dict.fromkeys(speaks, row))
     return WeekSchedule(found, overlay(layers), speakers, everyone)
 
 
