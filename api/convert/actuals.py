@@ -21,7 +21,7 @@ from actuals.report import PLAN_COLUMNS, Goal, Grain, QueueActuals, ServiceRepor
 from actuals.types import ACTUAL_COLUMNS, DEFERRED_COLUMNS, SlBasis
 from api.convert.goals import is_deferred
 from api.convert.schedule_source import publication_of, scheduled_coverage
-from api.convert.site_plan import site_plan_frame, site_plans
+from api.convert.site_plan import site_plan_frame, site_plans, site_requirement
 from api.errors import invalid
 from api.history import UpsertCounts, upsert_rows
 from api.schemas.actuals import MissedInterval, ServicePeriod, ServiceReportRead
@@ -169,8 +169,10 @@ def load_plan(
         rank = _rank(None if published is None else published.id, roster.created_at)
         plans.append((rank, frame, float(requirement.summary.get("shrinkage", queue.shrinkage))))
     for site_roster, publication_id in site_plans(session, queue):
-        site_frame = site_plan_frame(session, queue, site_roster)
-        source = session.get(Requirement, site_roster.requirement_ids.get(str(queue.id), -1))
+        source = site_requirement(session, queue, site_roster)
+        site_frame = (
+            None if source is None else site_plan_frame(session, queue, site_roster, source)
+        )
         if site_frame is None or source is None:
             continue
         bounds = forecast_bounds(session.get(Forecast, source.forecast_id),

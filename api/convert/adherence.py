@@ -13,9 +13,7 @@ from sqlmodel import Session
 
 from actuals.adherence import adherence, totals
 from api.convert.actuals import load_attendance, report_window
-from api.convert.proposals import day_roster
-from api.convert.schedule_source import given
-from api.convert.site_plan import plan_site_roster, site_week_shifts
+from api.convert.proposals import day_schedule
 from api.errors import invalid
 from api.tables import Queue, Site
 from optimizer.roster.io import stored_roster
@@ -50,41 +48,23 @@ def scheduled_spans(shifts: list[Shift], first: date, zone: str) -> pd.DataFrame
     return pd.DataFrame(rows, columns=["agent", "start", "end"])
 
 
-def _day_schedule(
-    session: Session, queue: Queue, day: date
-) -> tuple[list[Any], date, dict[str, Any]]:
-    """The shifts of the week holding ``day`` as the queue's agents were given them, the
-    week's start and where they come from: the queue's roster (``api.convert.schedule_source``),
-    else a site roster planning the queue (:mod:`api.convert.site_plan`); 422 ``no_plan``
-    without either."""
-    found = day_roster(session, queue, day)
-    if found is not None:
-        row = found[0]
-        week = given(session, row)  # the published version (or a later publication), else solved
-        source = {"roster_id": row.id, "site_roster_id": None, "version": week.version.number,
-                  "overlaid": week.overlaid}  # fmt: skip
-        return week.shifts, row.week_start, source
-    site_row = plan_site_roster(session, queue, day)
-    if site_row is None:
-        raise invalid("day", "no_plan", f"no roster or site roster of this queue covers {day}")
-    source = {"roster_id": None, "site_roster_id": site_row.id, "version": 1, "overlaid": {}}
-    return site_week_shifts(session, queue, site_row), site_row.week_start, source
-
-
 def adherence_view(session: Session, queue: Queue, day: date) -> dict[str, Any]:
     """Per agent scheduled, actual and adherent minutes of ``day``, with the team's totals;
     422 ``no_plan`` when no roster job or site roster of the queue covers the day."""
     site = session.get(Site, queue.site_id)
     assert site is not None
-    shifts, week_start, source = _day_schedule(session, queue, day)
-    roster = stored_roster(shifts)
-    index = (day - week_start).days
-    scheduled = scheduled_spans([s for s in roster.shifts if s.day == index], week_start,
+    week = day_schedule(session, queue, day)
+    if week is None:
+        raise invalid("day", "no_plan", f"no roster or site roster of this queue covers {day}")
+    roster = stored_roster(week.shifts)
+    index = (day - week.week_start).days
+    scheduled = scheduled_spans([s for s in roster.shifts if s.day == index], week.week_start,
                                 site.zone)  # fmt: skip
     window = report_window(site.zone, day, day)
     actual = load_attendance(session, queue, *window)
     frame = adherence(scheduled, actual, (pd.Timestamp(window[0]), pd.Timestamp(window[1])))
     records = frame.astype(object).where(frame.notna(), None).to_dict("records")
     summary = {k: (None if v != v else v) for k, v in totals(frame).items()}
-    return {"queue_id": queue.id, "day": day.isoformat(), **source, "agents": records,
-            "totals": summary}  # fmt: skip
+    return {"queue_id": queue.id, "day": day.isoformat(), "roster_id": week.roster_id,
+            "site_roster_id": week.site_roster_id, "version": week.version,
+            "overlaid": week.overlaid, "agents": records, "totals": summary}  # fmt: skip

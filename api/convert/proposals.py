@@ -4,6 +4,7 @@ queues of the site (their rosters and reforecasts) into ``actuals.cross_moves``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -15,7 +16,7 @@ from actuals.cross_moves import Lender, cross_moves
 from actuals.proposals import DayService, propose
 from api.convert.roster import build_problem
 from api.convert.schedule_source import given, publication_of
-from api.convert.site_plan import plan_site_roster, site_week_shifts
+from api.convert.site_plan import plan_site_roster, site_requirement, site_week_shifts
 from api.tables import Agent, Queue, Requirement, Roster
 from forecasting.errors import InvalidInput
 from optimizer.requirements import ServiceGoal, StaffingModel
@@ -54,34 +55,58 @@ def _day_grid(
 Forecast = tuple[pd.Series, np.ndarray, np.ndarray]  # interval starts, calls, AHT
 
 
-def _day_plan(
-    session: Session, queue: Queue, day: date
-) -> tuple[RosterProblem, CoreRoster, date] | None:
-    """The weekly problem and roster of the day's newest roster job (else of the site roster
-    planning the queue: its requirement, the queue's agents' shifts in it), and its week
-    start; None without either or when its problem cannot be built from today's rows (agents
-    or contracts removed since)."""
+@dataclass(frozen=True)
+class DaySchedule:
+    """What the queue's agents were given for the week holding a day: the shifts, the week's
+    start, the live requirement behind them (None: e-mail, or gone) and where they come from
+    (``roster_id`` and its ``version`` with the agents a later publication ``overlaid``, or
+    ``site_roster_id``)."""
+
+    shifts: list[Any]
+    week_start: date
+    requirement: Requirement | None
+    roster_id: int | None
+    site_roster_id: int | None
+    version: int
+    overlaid: dict[str, int]
+
+
+def day_schedule(session: Session, queue: Queue, day: date) -> DaySchedule | None:
+    """The day's newest roster job as its agents were given it
+    (``api.convert.schedule_source``), else the site roster planning the queue
+    (:mod:`api.convert.site_plan`); None without either."""
     found = day_roster(session, queue, day)
     if found is not None:
         row, requirement = found
-        week_start, shifts = row.week_start, given(session, row).shifts  # what agents were given
-    else:
-        site_row = plan_site_roster(session, queue, day)
-        if site_row is None:
-            return None
-        source = session.get(Requirement, site_row.requirement_ids.get(str(queue.id), -1))
-        if source is None or source.queue_id != queue.id:
-            return None
-        requirement, week_start = source, site_row.week_start
-        shifts = site_week_shifts(session, queue, site_row)
+        week = given(session, row)
+        return DaySchedule(week.shifts, row.week_start, requirement, row.id, None,
+                           week.version.number, week.overlaid)  # fmt: skip
+    site_row = plan_site_roster(session, queue, day)
+    if site_row is None:
+        return None
+    shifts = site_week_shifts(session, queue, site_row)
+    source = site_requirement(session, queue, site_row)
+    return DaySchedule(shifts, site_row.week_start, source, None, site_row.id, 1, {})
+
+
+def _day_plan(
+    session: Session, queue: Queue, day: date
+) -> tuple[RosterProblem, CoreRoster, date] | None:
+    """The weekly problem and roster of :func:`day_schedule`, and its week start; None without
+    one, without a live requirement or when its problem cannot be built from today's rows
+    (agents or contracts removed since)."""
+    week = day_schedule(session, queue, day)
+    if week is None or week.requirement is None:
+        return None
     try:
-        problem = build_problem(session, requirement, week_start).problem
+        problem = build_problem(session, week.requirement, week.week_start).problem
     except InvalidInput:
         return None
-    if found is None:  # a site roster's agents may have left the queue since
+    shifts = week.shifts
+    if week.site_roster_id is not None:  # a site roster's agents may have left the queue since
         ids = {a.id for a in problem.agents}
         shifts = [s for s in shifts if s["agent"] in ids]
-    return problem, stored_roster(shifts), week_start
+    return problem, stored_roster(shifts), week.week_start
 
 
 def _service(

@@ -27,7 +27,13 @@ from api.convert.last_week import week_schedule
 from api.convert.roster import queue_agents
 from api.tables import Queue, Requirement, SchedulePublication, Site, SiteRosterRow
 
-__all__ = ["plan_site_roster", "site_plan_frame", "site_plans", "site_week_shifts"]
+__all__ = [
+    "plan_site_roster",
+    "site_plan_frame",
+    "site_plans",
+    "site_requirement",
+    "site_week_shifts",
+]
 
 
 def _publication_id(session: Session, row: SiteRosterRow) -> int | None:
@@ -70,18 +76,25 @@ def site_week_shifts(session: Session, queue: Queue, row: SiteRosterRow) -> list
     return sorted(given + own, key=lambda s: (s["agent"], s["day"], s["start"]))
 
 
-def site_plan_frame(session: Session, queue: Queue, row: SiteRosterRow) -> pd.DataFrame | None:
-    """Plan rows (``actuals.report.PLAN_COLUMNS``) of a live ``queue`` from the site roster
-    ``row``: the requirement's intervals inside the roster's week, ``rostered`` the agents the
-    site roster gives the queue there (None for a deferred queue or a missing requirement)."""
-    if is_deferred(queue):  # its requirement_ids entry names a forecast, not a requirement
+def site_requirement(session: Session, queue: Queue, row: SiteRosterRow) -> Requirement | None:
+    """The requirement of the live ``queue`` the site roster ``row`` was built from (None for
+    a deferred queue, whose entry names a forecast, or when it is gone)."""
+    if is_deferred(queue):
         return None
-    key = str(queue.id)
-    coverage = (row.cost or {}).get("coverage", {}).get(key)
-    requirement_id = row.requirement_ids.get(key)
-    requirement = None if requirement_id is None else session.get(Requirement, requirement_id)
+    found = session.get(Requirement, row.requirement_ids.get(str(queue.id), -1))
+    return found if found is not None and found.queue_id == queue.id else None
+
+
+def site_plan_frame(
+    session: Session, queue: Queue, row: SiteRosterRow, requirement: Requirement
+) -> pd.DataFrame | None:
+    """Plan rows (``actuals.report.PLAN_COLUMNS``) of a live ``queue`` from the site roster
+    ``row`` and its ``requirement`` (:func:`site_requirement`): the requirement's intervals
+    inside the roster's week, ``rostered`` the agents the site roster gives the queue there
+    (None without the queue's coverage)."""
+    coverage = (row.cost or {}).get("coverage", {}).get(str(queue.id))
     site = session.get(Site, row.site_id)
-    if coverage is None or requirement is None or site is None or requirement.queue_id != queue.id:
+    if coverage is None or site is None:
         return None
     intervals = requirement.intervals
     starts = pd.DatetimeIndex(pd.to_datetime(intervals["interval_start"], utc=True))
