@@ -21,7 +21,7 @@ from actuals.report import PLAN_COLUMNS, Goal, Grain, QueueActuals, ServiceRepor
 from actuals.types import ACTUAL_COLUMNS, DEFERRED_COLUMNS, SlBasis
 from api.convert.goals import is_deferred
 from api.convert.schedule_source import publication_of, scheduled_coverage
-from api.convert.site_plan import site_plan_frame, site_plans, site_requirement
+from api.convert.site_plan import plan_rank, site_plan_frame, site_plans, site_requirement
 from api.errors import invalid
 from api.history import UpsertCounts, upsert_rows
 from api.schemas.actuals import MissedInterval, ServicePeriod, ServiceReportRead
@@ -166,7 +166,7 @@ def load_plan(
             **forecast_bounds(session.get(Forecast, requirement.forecast_id), starts),
         })  # fmt: skip
         published = publication_of(session, roster)
-        rank = _rank(None if published is None else published.id, roster.created_at)
+        rank = plan_rank(None if published is None else published.id, roster.created_at)
         plans.append((rank, frame, float(requirement.summary.get("shrinkage", queue.shrinkage))))
     for site_roster, publication_id in site_plans(session, queue):
         source = site_requirement(session, queue, site_roster)
@@ -177,22 +177,15 @@ def load_plan(
             continue
         bounds = forecast_bounds(session.get(Forecast, source.forecast_id),
                                  pd.DatetimeIndex(site_frame["interval_start"]))  # fmt: skip
-        plans.append((_rank(publication_id, site_roster.created_at), site_frame.assign(**bounds),
-                      float(source.summary.get("shrinkage", queue.shrinkage))))  # fmt: skip
+        rank = plan_rank(publication_id, site_roster.created_at)
+        shrinkage = float(source.summary.get("shrinkage", queue.shrinkage))
+        plans.append((rank, site_frame.assign(**bounds), shrinkage))
     if not plans:
         return pd.DataFrame(columns=list(PLAN_COLUMNS)), queue.shrinkage
     plans.sort(key=lambda p: p[0])  # the plan agents were given last: it wins where they overlap
     plan = pd.concat([p[1] for p in plans]).drop_duplicates("interval_start", keep="last")
     window = (plan["interval_start"] >= start) & (plan["interval_start"] < end)
     return plan[window].sort_values("interval_start").reset_index(drop=True), plans[-1][2]
-
-
-def _rank(publication_id: int | None, created_at: datetime) -> tuple[int, int, float]:
-    """Order of plans: unpublished before published; published by their newest publication,
-    unpublished by when they were made."""
-    if publication_id is not None:
-        return (1, publication_id, 0.0)
-    return (0, 0, created_at.timestamp())
 
 
 def forecast_bounds(forecast: Forecast | None, starts: pd.DatetimeIndex) -> dict[str, Any]:

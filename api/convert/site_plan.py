@@ -28,6 +28,7 @@ from api.convert.roster import queue_agents
 from api.tables import Queue, Requirement, SchedulePublication, Site, SiteRosterRow
 
 __all__ = [
+    "plan_rank",
     "plan_site_roster",
     "site_plan_frame",
     "site_plans",
@@ -55,11 +56,20 @@ def _queue_ids(row: SiteRosterRow) -> set[str]:
     return {str(q["id"]) for q in row.queues}
 
 
+def plan_rank(publication_id: int | None, created_at: dt.datetime) -> tuple[int, int, float]:
+    """Order of plans (roster jobs and site rosters alike), the one agents were given last:
+    unpublished before published; published by their newest publication, unpublished by when
+    they were made."""
+    if publication_id is not None:
+        return (1, publication_id, 0.0)
+    return (0, 0, created_at.timestamp())
+
+
 def plan_site_roster(session: Session, queue: Queue, day: dt.date) -> SiteRosterRow | None:
-    """The site roster whose week holds ``day`` and plans ``queue``: published before
-    unpublished, the newest first."""
+    """The site roster whose week holds ``day`` and plans ``queue``, the last by
+    :func:`plan_rank`."""
     holding = [(r, p) for r, p in site_plans(session, queue) if 0 <= (day - r.week_start).days < 7]
-    ranked = sorted(holding, key=lambda rp: (rp[1] is not None, rp[1] or 0, rp[0].id or 0))
+    ranked = sorted(holding, key=lambda rp: plan_rank(rp[1], rp[0].created_at))
     return ranked[-1][0] if ranked else None
 
 
