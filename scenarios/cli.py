@@ -22,7 +22,7 @@ from scenarios.capacity_milp import SolverReport, optimise_plan
 from scenarios.errors import InputError, Problem
 from scenarios.sweep import run_sweep
 from scenarios.whatif import Base
-from scenarios.whatif_deferred import DeferredStage
+from scenarios.whatif_deferred import DeferredStage, deferred_stage
 from scenarios.whatif_model import scenario_from_dict, settings_from_dict
 
 __all__ = ["register"]
@@ -137,12 +137,11 @@ def _deferred(data: Any) -> DeferredStage | None:
     if data is None:
         return None
     try:
-        hours = tuple(None if w is None else (int(w[0]), int(w[1])) for w in data["opening_hours"])
-        stage = DeferredStage(deadline_min=int(data["deadline_min"]), opening_hours=hours)
+        stage = deferred_stage(data["deadline_min"], data["opening_hours"])
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         message = f"expected deadline_min and 7 opening_hours ([open, close] or null): {exc}"
         raise InputError([Problem(None, "deferred", "invalid", message)]) from exc
-    if len(hours) != 7 or stage.deadline_min <= 0:
+    if len(stage.opening_hours) != 7 or stage.deadline_min <= 0:
         message = "deadline_min must be > 0 and opening_hours hold 7 days (Monday first)"
         raise InputError([Problem(None, "deferred", "invalid", message)])
     return stage

@@ -32,7 +32,7 @@ from scenarios.whatif import (
     interval_starts,
     run_scenario,
 )
-from scenarios.whatif_deferred import DeferredOutcome, DeferredStage
+from scenarios.whatif_deferred import DeferredOutcome, DeferredStage, deferred_stage
 from scenarios.whatif_model import (
     Scenario,
     VolumeChange,
@@ -118,10 +118,7 @@ def base_from_payload(payload: Mapping[str, Any]) -> Base:
 
 
 def _deferred_stage(data: Mapping[str, Any] | None) -> DeferredStage | None:
-    if data is None:
-        return None
-    hours = tuple(None if w is None else (int(w[0]), int(w[1])) for w in data["opening_hours"])
-    return DeferredStage(deadline_min=int(data["deadline_min"]), opening_hours=hours)
+    return None if data is None else deferred_stage(data["deadline_min"], data["opening_hours"])
 
 
 def _frame_to_plain(frame: pd.DataFrame) -> dict[str, np.ndarray]:

@@ -20,13 +20,23 @@ share never falls when agents are added, so bisection finds it to ``tol`` agents
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-__all__ = ["DeferredOutcome", "DeferredStage", "Flow", "fifo_flow", "open_rows", "required_level"]
+__all__ = [
+    "DeferredOutcome",
+    "DeferredStage",
+    "Flow",
+    "deferred_stage",
+    "fifo_flow",
+    "open_rows",
+    "required_level",
+]
 
 FloatArray = NDArray[np.float64]
 
@@ -39,6 +49,13 @@ class DeferredStage:
 
     deadline_min: int
     opening_hours: tuple[tuple[int, int] | None, ...]
+
+
+def deferred_stage(deadline_min: Any, opening_hours: Iterable[Any]) -> DeferredStage:
+    """A :class:`DeferredStage` from plain values (JSON: ``[open, close]`` lists or ``None``
+    per day), as a stored site, a sweep payload or a scenarios file gives them."""
+    hours = tuple(None if w is None else (int(w[0]), int(w[1])) for w in opening_hours)
+    return DeferredStage(deadline_min=int(deadline_min), opening_hours=hours)
 
 
 @dataclass(frozen=True, slots=True)

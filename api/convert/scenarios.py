@@ -13,7 +13,7 @@ from api.schemas import ComparisonCreate
 from api.tables import Forecast, Queue, Scenario, Site
 from forecasting.errors import InvalidInput, Problem
 from optimizer import requirements as req
-from scenarios import whatif, whatif_model
+from scenarios import whatif, whatif_deferred, whatif_model
 from scenarios.whatif_deferred import DeferredStage
 from scenarios.whatif_model import scenario_from_dict
 
@@ -60,8 +60,7 @@ def deferred_stage(queue: Queue, site: Site) -> DeferredStage | None:
         message = (f"e-mail queue {queue.id} ({queue.name}) needs deadline_minutes for a what-if "
                    f"(PATCH /v1/queues/{queue.id})")  # fmt: skip
         raise InvalidInput([Problem(None, "deadline_minutes", "missing", message)])
-    hours = tuple(None if w is None else (int(w[0]), int(w[1])) for w in site.opening_hours)
-    return DeferredStage(deadline_min=queue.deadline_minutes, opening_hours=hours)
+    return whatif_deferred.deferred_stage(queue.deadline_minutes, site.opening_hours)
 
 
 def vars_of(goal: req.ServiceGoal) -> dict[str, Any]:
