@@ -39,6 +39,7 @@ from scenarios.whatif_common import (
     adjusted_forecast,
     cost_per_hour,
     interval_starts,
+    local_days,
 )
 from scenarios.whatif_deferred import DeferredOutcome
 from scenarios.whatif_deferred_run import run_deferred
@@ -164,13 +165,12 @@ def interval_frame(base: Base, scenario: Scenario) -> pd.DataFrame:
     local = starts.tz_convert(base.zone)
     calls, aht = adjusted_forecast(base, scenario, local)
     agents, fractional, scheduled = _required(calls, aht, base.interval_min, settings)
-    days = pd.Series(local.normalize().tz_localize(None))
-    into_week = (local.day_of_week - base.week_start_day) % 7  # days since the week start
+    days, week_start = local_days(local, base.week_start_day)
     frame = pd.DataFrame(
         {
             "interval_start": starts,
             "local_date": days,
-            "week_start": days - pd.to_timedelta(into_week, unit="D"),
+            "week_start": week_start,
             "calls": calls,
             "aht_s": aht,
             "agents_required": agents,

@@ -25,6 +25,7 @@ __all__ = [
     "adjusted_forecast",
     "cost_per_hour",
     "interval_starts",
+    "local_days",
     "window_mask",
 ]
 
@@ -69,6 +70,14 @@ class ScenarioResult:
 def interval_starts(base: Base) -> pd.DatetimeIndex:
     """Interval starts as a tz-aware UTC index (never an object array of Timestamps)."""
     return pd.DatetimeIndex(pd.to_datetime(base.forecast["interval_start"], utc=True))
+
+
+def local_days(local: pd.DatetimeIndex, week_start_day: int) -> tuple[pd.Series, pd.Series]:
+    """Each interval's local date and the first day of its week (``week_start_day``: 0 =
+    Monday), as naive dates: the keys of the daily and weekly frames."""
+    days = pd.Series(local.normalize().tz_localize(None))
+    into_week = (local.day_of_week - week_start_day) % 7  # days since the week start
+    return days, days - pd.to_timedelta(into_week, unit="D")
 
 
 def window_mask(local: pd.DatetimeIndex, window: Window) -> np.ndarray:

@@ -21,6 +21,7 @@ from scenarios.whatif_common import (
     adjusted_forecast,
     cost_per_hour,
     interval_starts,
+    local_days,
 )
 from scenarios.whatif_deferred import DeferredOutcome, Flow, fifo_flow, open_rows, required_level
 from scenarios.whatif_model import PlanSettings, Scenario, apply_scenario, validate_settings
@@ -75,12 +76,11 @@ def _frames(
     required, scheduled and paid hours, cost."""
     staffed, paid = staffing
     interval_h = base.interval_min / 60.0
-    days = pd.Series(local.normalize().tz_localize(None))
-    into_week = (local.day_of_week - base.week_start_day) % 7
+    days, week_start = local_days(local, base.week_start_day)
     scheduled = np.where(need.is_open, staffed / (1.0 - settings.total_shrinkage) * interval_h, 0)
     frame = pd.DataFrame({
         "interval_start": interval_starts(base), "local_date": days,
-        "week_start": days - pd.to_timedelta(into_week, unit="D"), "calls": need.items,
+        "week_start": week_start, "calls": need.items,
         "work_hours": need.work / 60.0, "done_hours": flow.done / 60.0,
         "backlog_hours": flow.backlog / 60.0,
         "required_agent_hours": np.where(need.is_open, need.level * interval_h, 0.0),
