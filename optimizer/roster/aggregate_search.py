@@ -3,7 +3,9 @@ checkpoint (steps 2-4 of :mod:`optimizer.roster.solve`).
 
 The LP relaxation (GLOP) gives the bound and a rounded hint; CP-SAT first searches the LP's
 neighbourhood (:data:`FIRST_SHARE` of the time; everywhere if it holds no solution), then the
-day LNS (:mod:`lns`) improves the incumbent. At :data:`CHECKPOINT_SHARE` of the LNS time the
+day LNS improves the incumbent: SCIP solves its rounds (:mod:`mip_days`, the same model by
+name) and CP-SAT takes the counts back (its model holds the incumbent for the assignment and
+the checkpoint's repair, :mod:`lns`). At :data:`CHECKPOINT_SHARE` of the LNS time the
 incumbent is assigned to named agents; classes whose assignment deviated are frozen at the
 counts they really got and the aggregate is repaired around them. An incumbent at the LP bound
 is optimal: the search stops there.
@@ -25,6 +27,7 @@ from optimizer.roster.build import build_aggregate
 from optimizer.roster.compose import Shifts
 from optimizer.roster.evaluate import objective_cost
 from optimizer.roster.lns import DayNeighbourhoods, restricted_days
+from optimizer.roster.mip_days import MipDays, build_mip
 from optimizer.roster.model import SCALE, AggregateModel
 from optimizer.roster.named import BestNamed
 from optimizer.roster.problem import Roster, RosterProblem
@@ -46,6 +49,7 @@ FIRST_SHARE = 0.25  # of the aggregate share: the LP rounding neighbourhood
 FIRST_MIN_S = 1.0  # at least (the LP and the model's construction count in the share)
 LNS_RADIUS = 4  # counts of a freed day move within 4 of the incumbent (M-1: 4 beat 2 and 7)
 CHECKPOINT_SHARE = 0.7  # of the LNS time: assign to agents, freeze classes that deviate
+MATERIALISE_S = 30.0  # at most, for CP-SAT to take SCIP's counts (presolve: well under 1 s)
 
 
 class ProgressRelay(cp_model.CpSolverSolutionCallback):
@@ -73,12 +77,16 @@ class ProgressRelay(cp_model.CpSolverSolutionCallback):
             seconds = time.monotonic() - self._start
             self._on_progress(SolverProgress(cost, bound, gap, seconds, estimate=False))
 
-    def on_solution_callback(self) -> None:
+    def estimate(self, scaled_objective: float) -> None:
+        """Report an improving aggregate solution of ``scaled_objective`` (an estimate)."""
         if self._on_progress is not None:
-            obj = self.objective_value / SCALE
+            obj = scaled_objective / SCALE
             bound = self.lp_bound
             gap = (obj - bound) / obj if obj > 0 else 0.0
             self._on_progress(SolverProgress(obj, bound, gap, time.monotonic() - self._start))
+
+    def on_solution_callback(self) -> None:
+        self.estimate(self.objective_value)
         if self._should_stop is not None and self._should_stop():
             self.stop_search()
 
@@ -183,17 +191,63 @@ def search_aggregate(
     if not cpsat.found(solver) or run.stopped() or solver.objective_value <= floor:
         return AggregateSearch(m, solver, lp_bound, NO_CHECKPOINT)  # nothing left to search
     lns = DayNeighbourhoods(backend, restricted_days(m), radius=LNS_RADIUS)
+    rounds = _DayRounds(run, lns, MipDays(build_mip(problem, types, classes, options.objective),
+                                          radius=LNS_RADIUS), floor)  # fmt: skip
     days = [d for d, o in enumerate(problem.opening_hours) if o is not None]
-    each = round_s(options.time_limit_s)
     checkpoint_at = time.monotonic() + CHECKPOINT_SHARE * (deadline - time.monotonic())
-    solver = lns.run(solver, run, days, checkpoint_at, each, should_stop, floor=floor)
+    solver = rounds.improve(solver, days, checkpoint_at)
     if solver.objective_value <= floor or run.stopped():
         return AggregateSearch(m, solver, lp_bound, NO_CHECKPOINT)
     solver, checkpoint = _checkpoint(problem, m, solver, run, lns, deadline)
     if progress.named is not None:
         progress.named.offer(checkpoint.named)
-    solver = lns.run(solver, run, days, deadline, each, should_stop, floor=floor)
+    solver = rounds.improve(solver, days, deadline)
     return AggregateSearch(m, solver, lp_bound, checkpoint)
+
+
+@dataclass
+class _DayRounds:
+    """The day LNS: SCIP solves the rounds (:mod:`mip_days`), the CP-SAT model holds the
+    incumbent for the rest of the solve (assignment, checkpoint repair); the counts the
+    checkpoint froze stay frozen in both."""
+
+    run: _Run
+    lns: DayNeighbourhoods
+    mip: MipDays
+    floor: float
+
+    def improve(
+        self, solver: cp_model.CpSolver, days: list[int], deadline: float
+    ) -> cp_model.CpSolver:
+        """The incumbent ``solver`` improved by rounds until ``deadline``."""
+        backend = self.run.backend
+        names = [v.name for v in backend.model.proto.variables]
+        self.mip.frozen = {names[i]: value for i, value in self.lns.frozen.items()}
+        start = {v.name: int(solver.value(v)) for v in backend.variables}
+        each = round_s(self.run.options.time_limit_s)
+        values, objective = self.mip.run(
+            start, round(solver.objective_value), days, deadline, each,
+            self.run.should_stop, self.floor, self.run.progress.estimate,
+        )  # fmt: skip
+        if objective >= round(solver.objective_value):
+            return solver
+        return self._materialise(values, solver)
+
+    def _materialise(
+        self, values: dict[str, int], fallback: cp_model.CpSolver
+    ) -> cp_model.CpSolver:
+        """A CP-SAT solution holding ``values`` (its counts fixed: presolve decides the rest);
+        ``fallback`` if CP-SAT does not confirm it."""
+        model = self.run.backend.model
+        for var, _ in self.lns.variables:
+            cpsat.set_domain(model, var, values[var.name], values[var.name])
+        model.clear_hints()
+        cpsat.hint(
+            model, ((v, values[v.name]) for v in self.run.backend.variables if v.name in values)
+        )
+        options = self.run.options
+        solver = cpsat.run(model, MATERIALISE_S, workers=options.workers, seed=options.seed)
+        return solver if cpsat.found(solver) else fallback
 
 
 def _frozen_counts(

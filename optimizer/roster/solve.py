@@ -4,7 +4,8 @@
 2. The LP relaxation of the aggregate model (GLOP) gives ``lp_bound`` and a rounded hint.
 3. CP-SAT solves the aggregate model (shift-type counts per agent class with exact break and
    lunch offsets) within most of the time limit; its best bound certifies the gap.
-   The LNS (:mod:`lns`) adapts its neighbourhood radius; at 70 % of its time a checkpoint
+   The day LNS (rounds solved by SCIP, :mod:`mip_days`; the CP-SAT model holds the incumbent)
+   adapts its neighbourhood radius; at 70 % of its time a checkpoint
    assigns the incumbent to named agents and freezes every class whose assignment deviated at
    the counts it really got (the aggregate is repaired around them). An incumbent at the LP
    bound is optimal: the search stops there. Steps 2-3: :mod:`aggregate_search`.
