@@ -80,6 +80,8 @@ class MipModel:
     proto: linear_solver_pb2.MPModelProto
     names: tuple[str, ...]
     counts: tuple[tuple[int, int], ...]
+    classes: frozenset[int]  # proto indices of the class shift counts (the rest: activities)
+    upper: dict[int, float]  # the counts' bounds as built
 
 
 def build_mip(
@@ -93,7 +95,9 @@ def build_mip(
     m = build_aggregate(problem, backend, types, classes, objective=objective)
     counts = tuple((var.index(), types[k].day) for var, k in m.count_vars())
     proto = backend.proto()
-    return MipModel(proto, tuple(v.name for v in proto.variable), counts)
+    class_counts = frozenset(var.index() for var in m.x.values())
+    upper = {i: proto.variable[i].upper_bound for i, _ in counts}
+    return MipModel(proto, tuple(v.name for v in proto.variable), counts, class_counts, upper)
 
 
 @dataclass
@@ -104,18 +108,24 @@ class MipDays:
     model: MipModel
     radius: int = 4
     max_radius: int = 8
+    patience: int = 1  # full cycles of plans without improvement before the search stops
     frozen: dict[str, int] = field(default_factory=dict)  # name -> fixed value
     _radii: dict[Plan, int] = field(default_factory=dict)  # kept across runs
     _next: int = 0
 
-    def _set_bounds(self, values: Mapping[str, int], plan: Plan, radius: int) -> None:
+    def _set_bounds(
+        self, values: Mapping[str, int], plan: Plan, radius: int, activities_free: bool = False
+    ) -> None:
         variables, names = self.model.proto.variable, self.model.names
+        classes = self.model.classes
         for index, day in self.model.counts:
             name = names[index]
             value = self.frozen.get(name, values[name])
-            lo, hi = value, value
+            lo, hi = float(value), float(value)
             if day in plan and name not in self.frozen:
                 lo, hi = max(0, value - radius), value + radius
+                if activities_free and index not in classes:
+                    lo, hi = 0, self.model.upper[index]
             variables[index].lower_bound, variables[index].upper_bound = lo, hi
 
     def _hint(self, values: Mapping[str, int]) -> None:
@@ -136,6 +146,42 @@ class MipDays:
         pywraplp.Solver.SolveWithProto(request, response)
         return response
 
+    def repair(
+        self, start: Values, frozen: Mapping[str, int], limit_s: float, worst: int | None = None
+    ) -> tuple[Values, int] | None:
+        """A solution with ``frozen`` counts at their values (added to :attr:`frozen`), every
+        other count free within :attr:`max_radius` of ``start`` on the days where a frozen
+        count changed (``start`` with them is no solution: their break and lunch counts must
+        follow), fixed elsewhere; ``None`` when none is found in ``limit_s`` or the best found
+        has a scaled objective above ``worst`` (the frozen set is then left unchanged)."""
+        names = self.model.names
+        changed = {name for name, value in frozen.items() if start[name] != value}
+        days = {d for i, d in self.model.counts if names[i] in changed}
+        before = dict(self.frozen)
+        self.frozen.update(frozen)
+        settled = self.settle({**start, **frozen}, days, limit_s, worst)
+        if settled is None:
+            self.frozen = before
+        return settled
+
+    def settle(
+        self, start: Values, days: set[int], limit_s: float, worst: int | None = None
+    ) -> tuple[Values, int] | None:
+        """The best solution SCIP finds in ``limit_s`` with every count outside ``days`` at its
+        ``start`` value and those of ``days`` within :attr:`max_radius` of it (break and lunch
+        counts free: ``start`` need not be a solution there); ``None`` when there is none of
+        scaled objective at most ``worst``."""
+        self._set_bounds(start, tuple(sorted(days)), self.max_radius, activities_free=True)
+        self._hint(start)
+        response = self._round(limit_s)
+        if response.status in _FOUND and (worst is None or response.objective_value <= worst):
+            return self._values(response), round(response.objective_value)
+        return None
+
+    def _values(self, response: linear_solver_pb2.MPSolutionResponse) -> Values:
+        names = self.model.names
+        return {names[i]: round(v) for i, v in enumerate(response.variable_value)}
+
     def run(
         self,
         start: Values,
@@ -148,15 +194,17 @@ class MipDays:
         on_better: Callable[[int], Any] | None = None,
     ) -> tuple[Values, int]:
         """Improve ``start`` (every variable by name, scaled ``objective``) until ``deadline``,
-        two full cycles without improvement, a stop request or ``floor`` (a lower bound);
-        returns the best values and their scaled objective; ``on_better`` is called with each
-        improving objective."""
+        :attr:`patience` full cycles without improvement, a stop request or ``floor`` (a
+        lower bound); returns the best values and their scaled objective; ``on_better`` is
+        called with each improving objective."""
         best, best_obj = dict(start), objective
-        plans: list[Plan] = [(d,) for d in days] + list(itertools.pairwise(days))
+        plans: list[Plan] = [(d,) for d in days] + list(itertools.combinations(days, 2))
         for plan in plans:
             self._radii.setdefault(plan, self.radius)
         since_best = 0
-        while plans and deadline - time.monotonic() > 1.0 and since_best < 2 * len(plans):
+        while (
+            plans and deadline - time.monotonic() > 1.0 and since_best < self.patience * len(plans)
+        ):
             if (floor is not None and best_obj <= floor) or (should_stop and should_stop()):
                 break
             plan = plans[self._next % len(plans)]
@@ -168,8 +216,7 @@ class MipDays:
             found = response.status in _FOUND
             value = round(response.objective_value) if found else best_obj
             if found and value < best_obj:
-                names = self.model.names
-                best = {names[i]: round(v) for i, v in enumerate(response.variable_value)}
+                best = self._values(response)
                 best_obj, since_best = value, 0
                 if on_better is not None:
                     on_better(value)

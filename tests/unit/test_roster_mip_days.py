@@ -14,7 +14,7 @@ import pytest
 from ortools.sat.python import cp_model
 
 from optimizer.roster import cpsat
-from optimizer.roster.aggregate_search import ProgressRelay, search_aggregate
+from optimizer.roster.aggregate_search import ProgressRelay, loose, search_aggregate
 from optimizer.roster.backend import CpBackend
 from optimizer.roster.build import AggregateModel, build_aggregate
 from optimizer.roster.io import load_instance
@@ -134,3 +134,18 @@ def test_the_aggregate_search_ends_with_cp_sat_holding_the_optimum() -> None:
     )
     assert cpsat.found(search.solver)
     assert round(search.solver.objective_value) == _optimum(problem)
+
+
+def test_loose_classes_are_the_small_ones_whose_counts_need_not_decompose() -> None:
+    """Split into one class per member before the rounds: 2-10 members with several shift
+    lengths or a weekly range (part-timers); not full-timers of one length and fixed hours,
+    not single agents, not large classes (their counts decompose well enough)."""
+    part = [agent(f"P{i}") for i in range(11)]
+    full = [agent(f"F{i}", "FT") for i in range(3)]
+    problem = _problem(part[:2] + full, requirement(3))
+    by_contract = {c.agents[0].contract: c for c in agent_classes(problem, problem.agents)}
+    assert loose(by_contract["PT"]) and not loose(by_contract["FT"])
+    one = _problem(part[:1], requirement(3))
+    assert not loose(agent_classes(one, one.agents)[0])
+    many = _problem(part, requirement(3))
+    assert not loose(agent_classes(many, many.agents)[0])

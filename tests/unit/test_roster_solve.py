@@ -16,7 +16,8 @@ from optimizer.roster import aggregate_search, named_roster
 from optimizer.roster.check import check_roster
 from optimizer.roster.evaluate import evaluate_roster
 from optimizer.roster.io import load_instance, load_roster, roster_to_json
-from optimizer.roster.lns import DayNeighbourhoods
+from optimizer.roster.mip_days import MipDays
+from optimizer.roster.problem import RosterProblem
 from optimizer.roster.solve import SolveOptions, SolverProgress, solve_roster
 from tests.roster_support import agent, cli_solve, requirement, tiny_instance
 
@@ -133,35 +134,61 @@ def test_cli_solve_writes_a_valid_roster(
 
 
 def _count_calls(monkeypatch: pytest.MonkeyPatch, bad_on_call: int) -> list[Any]:
-    """Wrap ``assign_all`` so that its ``bad_on_call``-th call reports class 0 as deviating
-    (its shifts unchanged); returns the recorded ``known`` arguments."""
+    """Wrap ``assign_all`` so that its ``bad_on_call``-th call reports the first class of
+    several members (else class 0) as deviating (its shifts unchanged); returns the recorded
+    (model, ``known``) arguments."""
 
     real = named_roster.assign_all
     seen: list[Any] = []
 
     def fake(*args: Any, **kwargs: Any) -> Any:
-        seen.append(args[6] if len(args) > 6 else kwargs.get("known"))
+        seen.append((args[1], args[6] if len(args) > 6 else kwargs.get("known")))
         shifts, bad = real(*args, **kwargs)
-        return (shifts, [0]) if len(seen) == bad_on_call else (shifts, bad)
+        if len(seen) != bad_on_call:
+            return shifts, bad
+        return shifts, [next((c.index for c in args[1].classes if c.size > 1), 0)]
 
     monkeypatch.setattr(named_roster, "assign_all", fake)
     return seen
 
 
-def test_checkpoint_freezes_a_deviating_class_and_keeps_its_assignment(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    doc = tiny_instance([agent("A1"), agent("A2"), agent("F1", "FT")],
-                        requirement=requirement(3, 2))  # fmt: skip
-    problem = load_instance(doc)
+def _checkpoint_instance(monkeypatch: pytest.MonkeyPatch) -> RosterProblem:
+    """Two part-timers (one class each on a small site) and two full-timers (one class of
+    two); the search does not stop at the LP bound, so the checkpoint runs."""
+    agents = [agent("A1"), agent("A2"), agent("F1", "FT"), agent("F2", "FT")]
+    doc = tiny_instance(agents, requirement=requirement(3, 3))
     # this instance reaches its LP bound at once, which skips the search and the checkpoint
     monkeypatch.setattr(aggregate_search, "scaled_floor", lambda lp_bound: -math.inf)
+    return load_instance(doc)
+
+
+def test_checkpoint_splits_a_deviating_class_into_its_members(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    problem = _checkpoint_instance(monkeypatch)
     seen = _count_calls(monkeypatch, bad_on_call=1)  # the checkpoint's assignment deviates
-    # the repair (every day free, radius 8) gets what is left of the aggregate time: at 5 s
-    # that was 1.2 s, too little for one worker on a loaded machine (UNKNOWN, repair refused)
     result = solve_roster(problem, SolveOptions(time_limit_s=15, workers=1))
-    assert len(seen) == 2 and seen[0] is None
-    assert seen[1] is not None and 0 in seen[1]  # class 0 frozen, its assignment reused
+    assert len(seen) == 2
+    assert sorted(c.size for c in seen[0][0].classes) == [1, 1, 2]
+    final = seen[1][0]  # the full-timers' class was split into its members
+    assert [c.size for c in final.classes] == [1, 1, 1, 1]
+    assert {c.agents[0].id for c in final.classes} == {"A1", "A2", "F1", "F2"}
+    assert result.violations == () and result.report.assignment_deviation == 0
+    assert result.kpis == evaluate_roster(problem, result.roster)
+
+
+def test_checkpoint_freezes_a_deviating_class_when_no_split_settles(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    problem = _checkpoint_instance(monkeypatch)
+    monkeypatch.setattr(aggregate_search, "_split", lambda *args: None)
+    seen = _count_calls(monkeypatch, bad_on_call=1)  # the checkpoint's assignment deviates
+    # the repair gets what is left of the aggregate time: at 5 s that was 1.2 s, too little
+    # for one worker on a loaded machine (UNKNOWN, repair refused)
+    result = solve_roster(problem, SolveOptions(time_limit_s=15, workers=1))
+    frozen = next(c.index for c in seen[0][0].classes if c.size > 1)
+    assert len(seen) == 2 and seen[0][1] is None
+    assert seen[1][1] is not None and frozen in seen[1][1]  # frozen, its assignment reused
     assert result.violations == () and result.report.assignment_deviation == 0
     assert result.kpis == evaluate_roster(problem, result.roster)
 
@@ -176,7 +203,7 @@ def test_a_roster_at_the_lp_bound_is_returned_without_further_search(
     def must_not_run(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("searched past a proven optimum")
 
-    monkeypatch.setattr(DayNeighbourhoods, "run", must_not_run)
+    monkeypatch.setattr(MipDays, "run", must_not_run)
     monkeypatch.setattr(solve_mod, "_local", must_not_run)
     doc = tiny_instance([agent("A1"), agent("A2"), agent("F1", "FT")],
                         requirement=requirement(3, 2))  # fmt: skip
