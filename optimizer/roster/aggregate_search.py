@@ -50,8 +50,7 @@ FIRST_SHARE = 0.12  # of the aggregate share: the LP rounding neighbourhood
 FIRST_MIN_S = 1.0  # at least (the LP and the model's construction count in the share)
 LNS_RADIUS = 4  # counts of a freed day move within 4 of the incumbent (M-1: 4 beat 2 and 7)
 CHECKPOINT_SHARE = 0.4  # of the LNS time: assign to agents, freeze classes that deviate
-LOOSE_MAX = 10  # members: loose classes up to this size are split into one class per agent
-LOOSE_SHARE = 0.1  # of the aggregate time left after the first phase: assigning them
+LOOSE_MAX = 10  # members: loose classes up to this size are split at the checkpoint
 MATERIALISE_S = 30.0  # at most, for CP-SAT to take SCIP's counts (presolve: well under 1 s)
 
 
@@ -194,9 +193,7 @@ def search_aggregate(
     if not cpsat.found(solver) or run.stopped() or solver.objective_value <= floor:
         return AggregateSearch(m, solver, lp_bound, NO_CHECKPOINT)  # nothing left to search
     mip = MipDays(build_mip(problem, types, classes, options.objective), radius=LNS_RADIUS)
-    state = _split_loose(
-        problem, _State(m, _DayRounds(run, restricted_days(m), mip, floor), solver), deadline
-    )
+    state = _State(m, _DayRounds(run, restricted_days(m), mip, floor), solver)
     days = [d for d, o in enumerate(problem.opening_hours) if o is not None]
     checkpoint_at = time.monotonic() + CHECKPOINT_SHARE * (deadline - time.monotonic())
     solver = state.rounds.improve(state.solver, days, checkpoint_at)
@@ -224,24 +221,6 @@ def loose(cls: AgentClass) -> bool:
     first = cls.agents[0]
     ranged = len(cls.lengths) > 1 or first.min_weekly_paid_min != first.max_weekly_paid_min
     return 2 <= cls.size <= LOOSE_MAX and ranged
-
-
-def _split_loose(problem: RosterProblem, state: _State, deadline: float) -> _State:
-    """``state`` with every :func:`loose` class split into one class per member (their
-    incumbent counts assigned to them first); unchanged when there is none or SCIP settles
-    nothing. Why: on M-2 the final assignment of such classes (part-timers with five shift
-    lengths and weekly ranges, 2-9 members) deviated from the aggregate counts in 1-3 classes,
-    a named roster 6-8 above the aggregate's 72-73."""
-    bad = [c.index for c in state.m.classes if loose(c)]
-    if not bad:
-        return state
-    options = state.rounds.run.options
-    share = time.monotonic() + LOOSE_SHARE * (deadline - time.monotonic())
-    shifts, _ = named_roster.assign_all(
-        problem, state.m, state.solver, options.workers, options.seed, share, only=set(bad)
-    )
-    limit = max(1.0, min(2 * round_s(options.time_limit_s), deadline - time.monotonic()))
-    return _split(problem, state, bad, shifts, limit) or state
 
 
 def _split(
@@ -366,11 +345,16 @@ def _frozen_counts(
 def _checkpoint(
     problem: RosterProblem, state: _State, deadline: float
 ) -> tuple[_State, Checkpoint]:
-    """Assign the incumbent to agents; split each class whose assignment deviated into one
-    class per member (:func:`_split`), so that the rest of the search accounts for what its
-    named agents can work (the aggregate is a relaxation); where SCIP cannot settle the split
-    model, freeze those classes at the counts they really got and repair the aggregate around
-    them.
+    """Assign the incumbent to agents; split each class whose assignment deviated, and each
+    :func:`loose` class, into one class per member (:func:`_split`), so that the rest of the
+    search accounts for what its named agents can work (the aggregate is a relaxation); where
+    SCIP cannot settle the split model, freeze the deviating classes at the counts they really
+    got and repair the aggregate around them.
+
+    Why loose classes too: their counts need not decompose into their members' weeks, and on
+    M-2 the final assignment deviated in 1-3 of them (a named roster 6-8 above the aggregate's
+    72-73). Split after the first phase instead (from its poorer incumbent), M-3 ended at
+    465.6 / 465.9 / 477.4 on seeds 0-2 (at the checkpoint: 465.9 / 465.0 / 469.2).
 
     A repair costlier than the checkpoint's named roster is refused (the classes stay free):
     on L-1 two part-time classes missing 3 shifts of their counts froze an aggregate of
@@ -388,12 +372,15 @@ def _checkpoint(
         problem, m, solver, shifts, bool(bad), options.settings, each
     )
     named = incumbent.roster(problem)
-    if not bad:
+    wide = sorted(set(bad) | {c.index for c in m.classes if loose(c)})
+    if not wide:
         return state, Checkpoint({}, named)
     limit = max(2 * each, min(4 * each, deadline - time.monotonic()))  # a repair needs time
-    split = _split(problem, state, bad, shifts, max(1.0, limit))
+    split = _split(problem, state, wide, shifts, max(1.0, limit))
     if split is not None:
         return split, Checkpoint({}, named)
+    if not bad:
+        return state, Checkpoint({}, named)
     frozen, known = _frozen_counts(m, shifts, bad)
     worst = round(objective_cost(problem, named, options.objective) * SCALE)
     repaired = rounds.repair(solver, frozen, max(1.0, limit), worst)

@@ -111,7 +111,7 @@ class MipDays:
     patience: int = 1  # full cycles of plans without improvement before the search stops
     frozen: dict[str, int] = field(default_factory=dict)  # name -> fixed value
     _radii: dict[Plan, int] = field(default_factory=dict)  # kept across runs
-    _next: int = 0
+    _next: dict[int, int] = field(default_factory=dict)  # tier -> rounds run
 
     def _set_bounds(
         self, values: Mapping[str, int], plan: Plan, radius: int, activities_free: bool = False
@@ -125,7 +125,7 @@ class MipDays:
             if day in plan and name not in self.frozen:
                 lo, hi = max(0, value - radius), value + radius
                 if activities_free and index not in classes:
-                    lo, hi = 0, self.model.upper[index]
+                    lo, hi = 0.0, self.model.upper[index]
             variables[index].lower_bound, variables[index].upper_bound = lo, hi
 
     def _hint(self, values: Mapping[str, int]) -> None:
@@ -149,11 +149,11 @@ class MipDays:
     def repair(
         self, start: Values, frozen: Mapping[str, int], limit_s: float, worst: int | None = None
     ) -> tuple[Values, int] | None:
-        """A solution with ``frozen`` counts at their values (added to :attr:`frozen`), every
-        other count free within :attr:`max_radius` of ``start`` on the days where a frozen
-        count changed (``start`` with them is no solution: their break and lunch counts must
-        follow), fixed elsewhere; ``None`` when none is found in ``limit_s`` or the best found
-        has a scaled objective above ``worst`` (the frozen set is then left unchanged)."""
+        """A solution with ``frozen`` counts at their values (added to :attr:`frozen`), the
+        other class counts kept and the break and lunch counts of the days where a frozen
+        count changed re-placed (:meth:`settle`; the rounds then adapt the rest); ``None`` when
+        none is found in ``limit_s`` or the best found has a scaled objective above ``worst``
+        (the frozen set is then left unchanged)."""
         names = self.model.names
         changed = {name for name, value in frozen.items() if start[name] != value}
         days = {d for i, d in self.model.counts if names[i] in changed}
@@ -167,11 +167,14 @@ class MipDays:
     def settle(
         self, start: Values, days: set[int], limit_s: float, worst: int | None = None
     ) -> tuple[Values, int] | None:
-        """The best solution SCIP finds in ``limit_s`` with every count outside ``days`` at its
-        ``start`` value and those of ``days`` within :attr:`max_radius` of it (break and lunch
-        counts free: ``start`` need not be a solution there); ``None`` when there is none of
-        scaled objective at most ``worst``."""
-        self._set_bounds(start, tuple(sorted(days)), self.max_radius, activities_free=True)
+        """The best solution SCIP finds in ``limit_s`` with every class count at its ``start``
+        value and the break and lunch counts of ``days`` free (``start`` need not be a solution
+        there: a break placement problem, which SCIP solves in seconds), those of other days
+        fixed; ``None`` when there is none of scaled objective at most ``worst``.
+
+        Why class counts fixed: with them free within :attr:`max_radius` as well, SCIP's best
+        in 10 s was once 1330.9 on M-3 (seed 2; 482.0-501.9 on seeds 0-1)."""
+        self._set_bounds(start, tuple(sorted(days)), 0, activities_free=True)
         self._hint(start)
         response = self._round(limit_s)
         if response.status in _FOUND and (worst is None or response.objective_value <= worst):
@@ -194,34 +197,57 @@ class MipDays:
         on_better: Callable[[int], Any] | None = None,
     ) -> tuple[Values, int]:
         """Improve ``start`` (every variable by name, scaled ``objective``) until ``deadline``,
-        :attr:`patience` full cycles without improvement, a stop request or ``floor`` (a
-        lower bound); returns the best values and their scaled objective; ``on_better`` is
-        called with each improving objective."""
+        a stop request or ``floor`` (a lower bound), or until :attr:`patience` full cycles of
+        every tier of plans bring no improvement; returns the best values and their scaled
+        objective; ``on_better`` is called with each improving objective.
+
+        Tiers: one day or any two days first; when a full cycle of them brings nothing, any
+        three days (larger rounds, often not proven optimal), back to the first tier after an
+        improvement."""
         best, best_obj = dict(start), objective
-        plans: list[Plan] = [(d,) for d in days] + list(itertools.combinations(days, 2))
-        for plan in plans:
-            self._radii.setdefault(plan, self.radius)
-        since_best = 0
-        while (
-            plans and deadline - time.monotonic() > 1.0 and since_best < self.patience * len(plans)
-        ):
+        tiers = [t for t in _tiers(days) if t]
+        level, since_best = 0, 0
+        while tiers and deadline - time.monotonic() > 1.0:
             if (floor is not None and best_obj <= floor) or (should_stop and should_stop()):
                 break
-            plan = plans[self._next % len(plans)]
-            self._next += 1
+            plans = tiers[level]
+            if since_best >= self.patience * len(plans):
+                if level + 1 == len(tiers):
+                    break
+                level, since_best = level + 1, 0
+                continue
+            plan = plans[self._next.get(level, 0) % len(plans)]
+            self._next[level] = self._next.get(level, 0) + 1
             since_best += 1
-            self._set_bounds(best, plan, self._radii[plan])
-            self._hint(best)
-            response = self._round(min(round_s, deadline - time.monotonic()))
-            found = response.status in _FOUND
-            value = round(response.objective_value) if found else best_obj
-            if found and value < best_obj:
-                best = self._values(response)
-                best_obj, since_best = value, 0
+            better = self._step(best, best_obj, plan, min(round_s, deadline - time.monotonic()))
+            if better is not None:
+                best, best_obj = better
+                level, since_best = 0, 0
                 if on_better is not None:
-                    on_better(value)
-            elif response.status == linear_solver_pb2.MPSOLVER_OPTIMAL:
-                self._radii[plan] = min(self.max_radius, self._radii[plan] + 1)
-            else:
-                self._radii[plan] = max(1, self._radii[plan] - 1)
+                    on_better(best_obj)
         return best, best_obj
+
+    def _step(
+        self, best: Values, best_obj: int, plan: Plan, limit_s: float
+    ) -> tuple[Values, int] | None:
+        """One round on ``plan`` from ``best``: the better solution, or ``None`` (the plan's
+        radius grows after a round proven optimal, shrinks after one that is not)."""
+        radius = self._radii.setdefault(plan, self.radius)
+        self._set_bounds(best, plan, radius)
+        self._hint(best)
+        response = self._round(limit_s)
+        if response.status in _FOUND and round(response.objective_value) < best_obj:
+            return self._values(response), round(response.objective_value)
+        if response.status == linear_solver_pb2.MPSOLVER_OPTIMAL:
+            self._radii[plan] = min(self.max_radius, radius + 1)
+        else:
+            self._radii[plan] = max(1, radius - 1)
+        return None
+
+
+def _tiers(days: list[int]) -> list[list[Plan]]:
+    """The plans of each tier: one day or any two days, then any three days."""
+    return [
+        [(d,) for d in days] + list(itertools.combinations(days, 2)),
+        list(itertools.combinations(days, 3)),
+    ]

@@ -11,7 +11,7 @@ again by a small aggregate model with the shifts fixed (:func:`replace_activitie
 from __future__ import annotations
 
 import time
-from collections.abc import Container, Mapping
+from collections.abc import Mapping
 
 from ortools.sat.python import cp_model
 
@@ -52,17 +52,15 @@ def assign_all(
     seed: int,
     deadline: float,
     known: Mapping[int, Shifts] | None = None,
-    only: Container[int] | None = None,
 ) -> tuple[Shifts, list[int]]:
-    """Assign every class (of ``only``, by index, when given); a class whose counts cannot be
-    assigned may use any of its types.
+    """Assign every class; a class whose counts cannot be assigned may use any of its types.
 
     ``known``: classes whose counts were frozen to an earlier assignment keep it. Returns the
     shifts and the classes whose assignment deviated from their counts.
     """
     shifts: Shifts = {}
     deviating = []
-    remaining = [c for c in m.classes if only is None or c.index in only]
+    remaining = list(m.classes)
     while remaining:
         cls = remaining.pop(0)
         if known is not None and cls.index in known:

@@ -137,7 +137,7 @@ def test_the_aggregate_search_ends_with_cp_sat_holding_the_optimum() -> None:
 
 
 def test_loose_classes_are_the_small_ones_whose_counts_need_not_decompose() -> None:
-    """Split into one class per member before the rounds: 2-10 members with several shift
+    """Split into one class per member at the checkpoint: 2-10 members with several shift
     lengths or a weekly range (part-timers); not full-timers of one length and fixed hours,
     not single agents, not large classes (their counts decompose well enough)."""
     part = [agent(f"P{i}") for i in range(11)]
