@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from ortools.linear_solver import pywraplp
+from ortools.linear_solver import linear_solver_pb2, pywraplp
 from ortools.sat.python import cp_model
 
 Terms = list[tuple[Any, int]]
@@ -45,17 +45,20 @@ class CpBackend:
 
 
 class LpBackend:
-    """GLOP: the continuous relaxation of the same model."""
+    """GLOP: the continuous relaxation of the same model; with ``integer=True`` a MIP in
+    ``pywraplp`` (SCIP: :mod:`optimizer.roster.mip_days` exports it with :meth:`proto`)."""
 
-    def __init__(self) -> None:
-        solver = pywraplp.Solver.CreateSolver("GLOP")
-        if solver is None:  # pragma: no cover - GLOP ships with OR-Tools
-            raise RuntimeError("GLOP is not available in this OR-Tools build")
+    def __init__(self, solver_id: str = "GLOP", integer: bool = False) -> None:
+        solver = pywraplp.Solver.CreateSolver(solver_id)
+        if solver is None:  # pragma: no cover - GLOP and SCIP ship with OR-Tools
+            raise RuntimeError(f"{solver_id} is not available in this OR-Tools build")
         self.solver = solver
+        self.integer = integer
 
     def int_var(self, lb: int, ub: int, name: str) -> pywraplp.Variable:
         inf = self.solver.infinity()
-        return self.solver.NumVar(lb if lb > -BIG else -inf, ub if ub < BIG else inf, name)
+        make = self.solver.IntVar if self.integer else self.solver.NumVar
+        return make(lb if lb > -BIG else -inf, ub if ub < BIG else inf, name)
 
     def add_linear(self, terms: Terms, lb: int, ub: int, name: str) -> None:
         inf = self.solver.infinity()
@@ -68,3 +71,9 @@ class LpBackend:
         for var, coef in terms:
             objective.SetCoefficient(var, objective.GetCoefficient(var) + coef)
         objective.SetMinimization()
+
+    def proto(self) -> linear_solver_pb2.MPModelProto:
+        """The model as an ``MPModelProto`` (to solve it again and again with other bounds)."""
+        out = linear_solver_pb2.MPModelProto()
+        self.solver.ExportModelToProto(out)
+        return out

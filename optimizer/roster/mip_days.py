@@ -27,49 +27,17 @@ from typing import Any
 
 from ortools.linear_solver import linear_solver_pb2, pywraplp
 
-from optimizer.roster.backend import BIG, Terms
+from optimizer.roster.backend import LpBackend
 from optimizer.roster.build import build_aggregate
 from optimizer.roster.model import Objective
 from optimizer.roster.problem import RosterProblem
 from optimizer.roster.shifts import AgentClass, ShiftType
 
-__all__ = ["MipBackend", "MipDays", "MipModel", "build_mip"]
+__all__ = ["MipDays", "MipModel", "build_mip"]
 
 Values = dict[str, int]  # variable name -> value
 Plan = tuple[int, ...]  # the days a neighbourhood frees
 _FOUND = (linear_solver_pb2.MPSOLVER_OPTIMAL, linear_solver_pb2.MPSOLVER_FEASIBLE)
-
-
-class MipBackend:
-    """``pywraplp`` integer variables (the solver object only collects the model; it is
-    exported with :meth:`proto` and solved with ``SolveWithProto``)."""
-
-    def __init__(self) -> None:
-        solver = pywraplp.Solver.CreateSolver("SCIP")
-        if solver is None:  # pragma: no cover - SCIP ships with OR-Tools
-            raise RuntimeError("SCIP is not available in this OR-Tools build")
-        self.solver = solver
-
-    def int_var(self, lb: int, ub: int, name: str) -> pywraplp.Variable:
-        inf = self.solver.infinity()
-        return self.solver.IntVar(lb if lb > -BIG else -inf, ub if ub < BIG else inf, name)
-
-    def add_linear(self, terms: Terms, lb: int, ub: int, name: str) -> None:
-        inf = self.solver.infinity()
-        ct = self.solver.Constraint(lb if lb > -BIG else -inf, ub if ub < BIG else inf, name)
-        for var, coef in terms:
-            ct.SetCoefficient(var, ct.GetCoefficient(var) + coef)
-
-    def minimize(self, terms: Terms) -> None:
-        objective = self.solver.Objective()
-        for var, coef in terms:
-            objective.SetCoefficient(var, objective.GetCoefficient(var) + coef)
-        objective.SetMinimization()
-
-    def proto(self) -> linear_solver_pb2.MPModelProto:
-        out = linear_solver_pb2.MPModelProto()
-        self.solver.ExportModelToProto(out)
-        return out
 
 
 @dataclass(frozen=True)
@@ -91,7 +59,7 @@ def build_mip(
     objective: Objective = "deviation",
 ) -> MipModel:
     """The aggregate model of ``classes`` over ``types`` for SCIP."""
-    backend = MipBackend()
+    backend = LpBackend("SCIP", integer=True)
     m = build_aggregate(problem, backend, types, classes, objective=objective)
     counts = tuple((var.index(), types[k].day) for var, k in m.count_vars())
     proto = backend.proto()
