@@ -48,7 +48,6 @@ class DayNeighbourhoods:
     variables: list[tuple[cp_model.IntVar, int]]
     radius: int = 2
     max_radius: int = 8
-    frozen: dict[int, int] = field(default_factory=dict)  # variable index -> fixed value
     _radii: dict[Plan, int] = field(default_factory=dict)  # kept across runs
     _next: int = 0
 
@@ -63,9 +62,7 @@ class DayNeighbourhoods:
         model = self.backend.model
         for var, _ in self.variables:
             value = incumbent[var.index]
-            if var.index in self.frozen:
-                cpsat.set_domain(model, var, self.frozen[var.index], self.frozen[var.index])
-            elif var.index in free:
+            if var.index in free:
                 cpsat.set_domain(model, var, max(0, value - r), value + r)
             else:
                 cpsat.set_domain(model, var, value, value)
@@ -117,29 +114,3 @@ class DayNeighbourhoods:
                 break
         self._set_domains(incumbent, set())
         return best
-
-    def repair(
-        self,
-        best: cp_model.CpSolver,
-        make_solver: Callable[[float], cp_model.CpSolver],
-        frozen: dict[int, int],
-        days: list[int],
-        limit_s: float,
-        worst: int | None = None,
-    ) -> cp_model.CpSolver | None:
-        """A solution with ``frozen`` variables at their values (added to :attr:`frozen`),
-        every other count within :attr:`max_radius` of ``best`` on every day; ``None`` when
-        none is found in ``limit_s`` or the best found has an objective above ``worst`` (the
-        frozen set is then left unchanged)."""
-        before = dict(self.frozen)
-        self.frozen.update(frozen)
-        incumbent = {var.index: int(best.value(var)) for var, _ in self.variables}
-        self._set_domains(incumbent, self._free(tuple(days)), self.max_radius)
-        self._hint(best)
-        solver = make_solver(limit_s)
-        if cpsat.found(solver) and (worst is None or solver.objective_value <= worst):
-            self._set_domains({v.index: int(solver.value(v)) for v, _ in self.variables}, set())
-            return solver
-        self.frozen = before
-        self._set_domains(incumbent, set())
-        return None

@@ -1,5 +1,5 @@
-"""The aggregate LNS: the variables a day neighbourhood frees, the checkpoint's repair and
-the stop at a lower bound.
+"""The aggregate LNS on CP-SAT (hiring and site searches): the variables a day neighbourhood
+frees and the stop at a lower bound (the checkpoint's repair: ``test_roster_mip_days``).
 
 A part-timer must work exactly one 4-hour shift; demand is on Wednesday only and the incumbent
 has the shift on Monday.
@@ -67,26 +67,6 @@ def test_a_day_neighbourhood_frees_the_counts_of_its_days_only() -> None:
     monday = lns._free((0,))
     assert monday == {var.index for var, day in lns.variables if day == 0}
     assert {var.index for (_, k), var in m.x.items() if m.types[k].day == 0} <= monday
-
-
-def test_a_repair_costlier_than_allowed_is_refused_and_leaves_nothing_frozen() -> None:
-    """The checkpoint refuses a repair whose objective is above the named roster in hand."""
-    m = _model([agent("P1", **ONE_SHIFT)], _wednesday_only())
-    assert isinstance(m.backend, CpBackend)
-    first = _monday_incumbent(m)
-    monday = {var.index: 1 for (_, k), var in m.x.items() if first.value(var) == 1}
-    assert len(monday) == 1
-
-    def make(limit: float) -> cp_model.CpSolver:
-        return cpsat.run(m.backend.model, limit, seed=0, linearization_level=2)
-
-    lns = DayNeighbourhoods(m.backend, restricted_days(m), radius=1)
-    cost = int(first.objective_value)
-    assert lns.repair(first, make, monday, [0, 1, 2], 5.0, worst=cost - 1) is None
-    assert lns.frozen == {}
-    kept = lns.repair(first, make, monday, [0, 1, 2], 5.0, worst=cost)
-    assert kept is not None and kept.objective_value == cost
-    assert lns.frozen == monday
 
 
 def test_the_search_stops_at_a_lower_bound_without_a_round() -> None:

@@ -149,3 +149,19 @@ def test_loose_classes_are_the_small_ones_whose_counts_need_not_decompose() -> N
     assert not loose(agent_classes(one, one.agents)[0])
     many = _problem(part, requirement(3))
     assert not loose(agent_classes(many, many.agents)[0])
+
+
+def test_a_repair_costlier_than_allowed_is_refused_and_leaves_nothing_frozen() -> None:
+    """The checkpoint refuses a repair whose objective is above the named roster in hand."""
+    problem = _problem([agent("P1", **ONE_SHIFT)], _tuesday_only())
+    cp, mip = _models(problem)
+    first = _monday_incumbent(cp)
+    start, cost = _values(cp, first), round(first.objective_value)
+    monday = {var.name: 1 for var in cp.x.values() if start[var.name] == 1}
+    assert len(monday) == 1
+    rounds = MipDays(mip, radius=1)
+    assert rounds.repair(start, monday, 5.0, worst=cost - 1) is None
+    assert rounds.frozen == {}
+    kept = rounds.repair(start, monday, 5.0, worst=cost)
+    assert kept is not None and kept[1] == cost
+    assert rounds.frozen == monday
