@@ -169,7 +169,13 @@ def test_report_and_intraday_views(chromium: Any) -> None:
     with page.expect_popup() as popup_info:
         page.click("#report-html")
     popup = popup_info.value
-    popup.wait_for_function("document.title.startsWith('Service report')")
+    # the popup's own CSP forbids eval, which a string predicate of wait_for_function needs
+    # whenever it has to poll (seen once in a fresh-clone run): poll the title from here
+    for _ in range(100):
+        if popup.title().startswith("Service report"):
+            break
+        popup.wait_for_timeout(100)
+    assert popup.title().startswith("Service report")
     legend = "getComputedStyle(document.querySelector('.legend i')).backgroundColor"
     assert popup.evaluate(legend) == "rgb(192, 57, 43)"  # the volume colour, a style attribute
     assert (
