@@ -4,11 +4,12 @@ checkpoint (steps 2-4 of :mod:`optimizer.roster.solve`).
 The LP relaxation (GLOP) gives the bound and a rounded hint; CP-SAT first searches the LP's
 neighbourhood (:data:`FIRST_SHARE` of the time; everywhere if it holds no solution), then the
 day LNS improves the incumbent: SCIP solves its rounds (:mod:`mip_days`, the same model by
-name) and CP-SAT takes the counts back (its model holds the incumbent for the assignment and
-the checkpoint's repair, :mod:`lns`). At :data:`CHECKPOINT_SHARE` of the LNS time the
-incumbent is assigned to named agents; classes whose assignment deviated are frozen at the
-counts they really got and the aggregate is repaired around them. An incumbent at the LP bound
-is optimal: the search stops there.
+name) and CP-SAT takes the counts back (its model holds the incumbent for the assignment).
+When the rounds stop improving, at the latest at :data:`CHECKPOINT_SHARE` of the LNS time, the
+incumbent is assigned to named agents; classes whose assignment deviated, and :func:`loose`
+classes, are split into one class per member (else the deviating ones are frozen at the
+counts they really got and the aggregate is repaired around them). An incumbent at the LP
+bound is optimal: the search stops there.
 """
 
 from __future__ import annotations
@@ -232,11 +233,10 @@ def _split(
     changed); ``None`` when SCIP settles nothing in ``limit_s``."""
     m, run = state.m, state.rounds.run
     kept = [c for c in m.classes if c.index not in bad]
-    members = [a for c in m.classes if c.index in bad for a in c.agents]
     classes = [AgentClass(i, c.agents, c.lengths, c.availability) for i, c in enumerate(kept)]
-    for agent in members:
-        cls = m.classes[next(c for c in bad if agent in m.classes[c].agents)]
-        classes.append(AgentClass(len(classes), (agent,), cls.lengths, cls.availability))
+    for cls in (m.classes[c] for c in sorted(bad)):
+        for agent in cls.agents:
+            classes.append(AgentClass(len(classes), (agent,), cls.lengths, cls.availability))
     options = run.options
     backend = CpBackend()
     split = build_aggregate(problem, backend, m.types, classes, objective=options.objective)
@@ -251,8 +251,9 @@ def _split(
             worked = shifts.get(classes[c].agents[0].id, {}).get(m.types[k].day)
             start[var.name] = int(worked is not None and worked.index == k)
     totals = {k: sum(start[v.name] for (_, t), v in split.x.items() if t == k) for k in split.X}
+    before = {k: old[var.name] for k, var in m.X.items()}
     days = {
-        m.types[k].day for k in set(totals) | set(m.X) if totals.get(k, 0) != old.get(f"X[{k}]", 0)
+        m.types[k].day for k in set(totals) | set(before) if totals.get(k, 0) != before.get(k, 0)
     }
     mip = MipDays(build_mip(problem, m.types, classes, options.objective), radius=LNS_RADIUS)
     settled = mip.settle({**old, **start}, days, limit_s)

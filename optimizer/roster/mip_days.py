@@ -70,8 +70,9 @@ def build_mip(
 
 @dataclass
 class MipDays:
-    """The LNS driver over one :class:`MipModel`: neighbourhoods of one day or two adjacent
-    days, every class and activity count of those days free within the plan's radius."""
+    """The LNS driver over one :class:`MipModel`: neighbourhoods of one, two or three days
+    (:meth:`run`), every class and activity count of those days free within the plan's
+    radius."""
 
     model: MipModel
     radius: int = 4

@@ -5,10 +5,12 @@
 3. CP-SAT solves the aggregate model (shift-type counts per agent class with exact break and
    lunch offsets) within most of the time limit; its best bound certifies the gap.
    The day LNS (rounds solved by SCIP, :mod:`mip_days`; the CP-SAT model holds the incumbent)
-   adapts its neighbourhood radius; at 70 % of its time a checkpoint
-   assigns the incumbent to named agents and freezes every class whose assignment deviated at
-   the counts it really got (the aggregate is repaired around them). An incumbent at the LP
-   bound is optimal: the search stops there. Steps 2-3: :mod:`aggregate_search`.
+   adapts its neighbourhood radius; when its rounds stop improving (at the latest 40 % into
+   its time) a checkpoint assigns the incumbent to named agents and splits every class whose
+   assignment deviated, and every small part-time class, into one class per member (else
+   freezes the deviating ones at the counts they really got and repairs the aggregate around
+   them). An incumbent at the LP bound is optimal: the search stops there. Steps 2-3:
+   :mod:`aggregate_search`.
 4. Each class's counts go to its named agents (:mod:`named_roster`: :mod:`greedy`, else
    :mod:`assign`), all per-agent rules exact.
 5. If an assignment had to deviate from the counts, breaks and lunches are re-placed for the
