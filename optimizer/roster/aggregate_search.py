@@ -193,18 +193,32 @@ def search_aggregate(
     floor = scaled_floor(lp_bound)
     if not cpsat.found(solver) or run.stopped() or solver.objective_value <= floor:
         return AggregateSearch(m, solver, lp_bound, NO_CHECKPOINT)  # nothing left to search
-    mip = MipDays(build_mip(problem, types, classes, options.objective), radius=LNS_RADIUS)
+    mip = _mip_days(problem, types, classes, options)
     state = _State(m, _DayRounds(run, restricted_days(m), mip, floor), solver)
-    days = [d for d, o in enumerate(problem.opening_hours) if o is not None]
-    checkpoint_at = time.monotonic() + CHECKPOINT_SHARE * (deadline - time.monotonic())
-    solver = state.rounds.improve(state.solver, days, checkpoint_at)
-    if solver.objective_value <= floor or run.stopped():
-        return AggregateSearch(state.m, solver, lp_bound, NO_CHECKPOINT)
-    state, checkpoint = _checkpoint(problem, dataclasses.replace(state, solver=solver), deadline)
-    if progress.named is not None:
-        progress.named.offer(checkpoint.named)
-    solver = state.rounds.improve(state.solver, days, deadline)
-    return AggregateSearch(state.m, solver, lp_bound, checkpoint)
+    try:
+        days = [d for d, o in enumerate(problem.opening_hours) if o is not None]
+        checkpoint_at = time.monotonic() + CHECKPOINT_SHARE * (deadline - time.monotonic())
+        solver = state.rounds.improve(state.solver, days, checkpoint_at)
+        if solver.objective_value <= floor or run.stopped():
+            return AggregateSearch(state.m, solver, lp_bound, NO_CHECKPOINT)
+        state, checkpoint = _checkpoint(
+            problem, dataclasses.replace(state, solver=solver), deadline
+        )
+        if progress.named is not None:
+            progress.named.offer(checkpoint.named)
+        solver = state.rounds.improve(state.solver, days, deadline)
+        return AggregateSearch(state.m, solver, lp_bound, checkpoint)
+    finally:
+        mip.close()
+        state.rounds.mip.close()
+
+
+def _mip_days(
+    problem: RosterProblem, types: list[ShiftType], classes: list[AgentClass], options: SolveOptions
+) -> MipDays:
+    """The SCIP day rounds of ``classes``, as many at a time as ``options.workers``."""
+    model = build_mip(problem, types, classes, options.objective)
+    return MipDays(model, radius=LNS_RADIUS, lanes=options.workers)
 
 
 @dataclass(frozen=True)
@@ -255,7 +269,8 @@ def _split(
     days = {
         m.types[k].day for k in set(totals) | set(before) if totals.get(k, 0) != before.get(k, 0)
     }
-    mip = MipDays(build_mip(problem, m.types, classes, options.objective), radius=LNS_RADIUS)
+    mip = _mip_days(problem, m.types, classes, options)
+    mip.carry(state.rounds.mip)  # the plans go on where the rounds before the split stopped
     settled = mip.settle({**old, **start}, days, limit_s)
     rounds = _DayRounds(
         _Run(backend, options, run.progress, run.should_stop),
@@ -264,7 +279,10 @@ def _split(
         state.rounds.floor,
     )
     held = None if settled is None else rounds.materialise(settled[0])
-    return None if held is None else _State(split, rounds, held)
+    if held is None:
+        mip.close()
+        return None
+    return _State(split, rounds, held)
 
 
 @dataclass

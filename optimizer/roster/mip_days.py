@@ -25,19 +25,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ortools.linear_solver import linear_solver_pb2, pywraplp
+import numpy as np
+from ortools.linear_solver import linear_solver_pb2
 
 from optimizer.roster.backend import LpBackend
 from optimizer.roster.build import build_aggregate
 from optimizer.roster.model import Objective
 from optimizer.roster.problem import RosterProblem
+from optimizer.roster.scip_pool import Answer, Round, ScipPool
 from optimizer.roster.shifts import AgentClass, ShiftType
 
 __all__ = ["MipDays", "MipModel", "build_mip"]
 
 Values = dict[str, int]  # variable name -> value
 Plan = tuple[int, ...]  # the days a neighbourhood frees
-_FOUND = (linear_solver_pb2.MPSOLVER_OPTIMAL, linear_solver_pb2.MPSOLVER_FEASIBLE)
 
 
 @dataclass(frozen=True)
@@ -72,48 +73,67 @@ def build_mip(
 class MipDays:
     """The LNS driver over one :class:`MipModel`: neighbourhoods of one, two or three days
     (:meth:`run`), every class and activity count of those days free within the plan's
-    radius."""
+    radius; ``lanes`` rounds at a time, each in its own SCIP process (:mod:`scip_pool`), so
+    that a stop request ends a round at once. Call :meth:`close` when done (it ends them)."""
 
     model: MipModel
     radius: int = 4
     max_radius: int = 8
     patience: int = 1  # full cycles of plans without improvement before the search stops
     frozen: dict[str, int] = field(default_factory=dict)  # name -> fixed value
+    lanes: int = 1
     _radii: dict[Plan, int] = field(default_factory=dict)  # kept across runs
     _next: dict[int, int] = field(default_factory=dict)  # tier -> rounds run
+    _pool: ScipPool | None = None
 
-    def _set_bounds(
-        self, values: Mapping[str, int], plan: Plan, radius: int, activities_free: bool = False
-    ) -> None:
-        variables, names = self.model.proto.variable, self.model.names
-        classes = self.model.classes
-        for index, day in self.model.counts:
-            name = names[index]
+    def carry(self, other: MipDays) -> None:
+        """Go on where ``other`` (the rounds of the same days on another model) left off: its
+        radii and its place in each tier's cycle of plans."""
+        self._radii.update(other._radii)
+        self._next.update(other._next)
+
+    def close(self) -> None:
+        """End the SCIP processes."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    def _lanes(self) -> ScipPool:
+        if self._pool is None:
+            self._pool = ScipPool(self.model.proto, self.lanes)
+        return self._pool
+
+    def _task(
+        self,
+        values: Mapping[str, int],
+        plan: Plan,
+        radius: int,
+        limit_s: float,
+        activities_free: bool = False,
+    ) -> Round:
+        """A round from ``values`` (the hint) with the counts of ``plan``'s days within
+        ``radius`` of them (or free: break and lunch counts with ``activities_free``), the other
+        counts and :attr:`frozen` fixed."""
+        names, classes = self.model.names, self.model.classes
+        count = len(self.model.counts)
+        index = np.empty(count, dtype=np.int32)
+        lower, upper = np.empty(count), np.empty(count)
+        for at, (i, day) in enumerate(self.model.counts):
+            name = names[i]
             value = self.frozen.get(name, values[name])
             lo, hi = float(value), float(value)
             if day in plan and name not in self.frozen:
                 lo, hi = max(0, value - radius), value + radius
-                if activities_free and index not in classes:
-                    lo, hi = 0.0, self.model.upper[index]
-            variables[index].lower_bound, variables[index].upper_bound = lo, hi
-
-    def _hint(self, values: Mapping[str, int]) -> None:
-        hint = self.model.proto.solution_hint
-        hint.Clear()
-        for index, name in enumerate(self.model.names):
-            if name in values:
-                hint.var_index.append(index)
-                hint.var_value.append(values[name])
-
-    def _round(self, limit_s: float) -> linear_solver_pb2.MPSolutionResponse:
-        request = linear_solver_pb2.MPModelRequest(
-            model=self.model.proto,
-            solver_type=linear_solver_pb2.MPModelRequest.SCIP_MIXED_INTEGER_PROGRAMMING,
-            solver_time_limit_seconds=max(0.5, limit_s),
-        )
-        response = linear_solver_pb2.MPSolutionResponse()
-        pywraplp.Solver.SolveWithProto(request, response)
-        return response
+                if activities_free and i not in classes:
+                    lo, hi = 0.0, self.model.upper[i]
+            index[at], lower[at], upper[at] = i, lo, hi
+        hinted = [(i, values[n]) for i, n in enumerate(names) if n in values]
+        return Round(
+            index, lower, upper,
+            np.array([i for i, _ in hinted], dtype=np.int32),
+            np.array([v for _, v in hinted], dtype=np.float64),
+            limit_s,
+        )  # fmt: skip
 
     def repair(
         self, start: Values, frozen: Mapping[str, int], limit_s: float, worst: int | None = None
@@ -143,16 +163,14 @@ class MipDays:
 
         Why class counts fixed: with them free within :attr:`max_radius` as well, SCIP's best
         in 10 s was once 1330.9 on M-3 (seed 2; 482.0-501.9 on seeds 0-1)."""
-        self._set_bounds(start, tuple(sorted(days)), 0, activities_free=True)
-        self._hint(start)
-        response = self._round(limit_s)
-        if response.status in _FOUND and (worst is None or response.objective_value <= worst):
-            return self._values(response), round(response.objective_value)
+        task = self._task(start, tuple(sorted(days)), 0, limit_s, activities_free=True)
+        answer = self._lanes().solve(task)
+        if answer.found and (worst is None or answer.objective <= worst):
+            return self._values(answer), round(answer.objective)
         return None
 
-    def _values(self, response: linear_solver_pb2.MPSolutionResponse) -> Values:
-        names = self.model.names
-        return {names[i]: round(v) for i, v in enumerate(response.variable_value)}
+    def _values(self, answer: Answer) -> Values:
+        return dict(zip(self.model.names, np.rint(answer.values).astype(int).tolist(), strict=True))
 
     def run(
         self,
@@ -172,46 +190,76 @@ class MipDays:
 
         Tiers: one day or any two days first; when a full cycle of them brings nothing, any
         three days (larger rounds, often not proven optimal), back to the first tier after an
-        improvement."""
+        improvement. Each lane starts its next round from the best solution known then; an
+        answer better than the best (every answer is a complete solution) replaces it."""
         best, best_obj = dict(start), objective
-        tiers = [t for t in _tiers(days) if t]
-        level, since_best = 0, 0
-        while tiers and deadline - time.monotonic() > 1.0:
-            if (floor is not None and best_obj <= floor) or (should_stop and should_stop()):
+        cycle = _Cycle([t for t in _tiers(days) if t], self.patience, self._next)
+        pool = self._lanes()
+        running: dict[int, tuple[Plan, int, int]] = {}  # lane -> plan, radius, objective
+        while not (should_stop is not None and should_stop()):
+            issuing = deadline - time.monotonic() > 1.0 and not (
+                floor is not None and best_obj <= floor
+            )
+            while issuing and len(running) < pool.size and (plan := cycle.plan()) is not None:
+                lane = min(set(range(pool.size)) - set(running))
+                radius = self._radii.setdefault(plan, self.radius)
+                limit = min(round_s, deadline - time.monotonic())
+                pool.submit(lane, self._task(best, plan, radius, limit))
+                running[lane] = plan, radius, best_obj
+            if not running:
                 break
-            plans = tiers[level]
-            if since_best >= self.patience * len(plans):
-                if level + 1 == len(tiers):
-                    break
-                level, since_best = level + 1, 0
+            got = pool.next(0.2)
+            if got is None:
                 continue
-            plan = plans[self._next.get(level, 0) % len(plans)]
-            self._next[level] = self._next.get(level, 0) + 1
-            since_best += 1
-            better = self._step(best, best_obj, plan, min(round_s, deadline - time.monotonic()))
-            if better is not None:
-                best, best_obj = better
-                level, since_best = 0, 0
+            plan, radius, began = running.pop(got[0])
+            answer = got[1]
+            if answer.found and round(answer.objective) < best_obj:
+                best, best_obj = self._values(answer), round(answer.objective)
+                cycle.improved()
                 if on_better is not None:
                     on_better(best_obj)
+            elif answer.found and round(answer.objective) < began:
+                cycle.again(plan)  # it improved a solution another lane has beaten since
+            elif answer.optimal:  # the radius grows after a round proven optimal
+                self._radii[plan] = min(self.max_radius, radius + 1)
+            else:  # and shrinks after one that is not
+                self._radii[plan] = max(1, radius - 1)
+        pool.stop()  # rounds still running (a stop request) are dropped
         return best, best_obj
 
-    def _step(
-        self, best: Values, best_obj: int, plan: Plan, limit_s: float
-    ) -> tuple[Values, int] | None:
-        """One round on ``plan`` from ``best``: the better solution, or ``None`` (the plan's
-        radius grows after a round proven optimal, shrinks after one that is not)."""
-        radius = self._radii.setdefault(plan, self.radius)
-        self._set_bounds(best, plan, radius)
-        self._hint(best)
-        response = self._round(limit_s)
-        if response.status in _FOUND and round(response.objective_value) < best_obj:
-            return self._values(response), round(response.objective_value)
-        if response.status == linear_solver_pb2.MPSOLVER_OPTIMAL:
-            self._radii[plan] = min(self.max_radius, radius + 1)
-        else:
-            self._radii[plan] = max(1, radius - 1)
+
+@dataclass
+class _Cycle:
+    """The plans in turn: the first tier's until :attr:`patience` full cycles of it bring no
+    improvement, then the next tier's; back to the first after an improvement; ``None`` when
+    the last tier is spent."""
+
+    tiers: list[list[Plan]]
+    patience: int
+    turns: dict[int, int]  # tier -> plans issued (kept across runs by the caller)
+    level: int = 0
+    since_best: int = 0
+    retry: list[Plan] = field(default_factory=list)
+
+    def again(self, plan: Plan) -> None:
+        """Issue ``plan`` next (from the new best: its gain may still be there)."""
+        self.retry.append(plan)
+
+    def plan(self) -> Plan | None:
+        if self.retry:
+            return self.retry.pop(0)
+        while self.level < len(self.tiers):
+            plans = self.tiers[self.level]
+            if self.since_best < self.patience * len(plans):
+                turn = self.turns.get(self.level, 0)
+                self.turns[self.level] = turn + 1
+                self.since_best += 1
+                return plans[turn % len(plans)]
+            self.level, self.since_best = self.level + 1, 0
         return None
+
+    def improved(self) -> None:
+        self.level, self.since_best = 0, 0
 
 
 def _tiers(days: list[int]) -> list[list[Plan]]:

@@ -76,15 +76,18 @@ def test_the_scip_model_is_the_cp_sat_model_by_name() -> None:
     assert len(mip.proto.constraint) == len(cp.backend.model.proto.constraints)
 
 
-def test_a_round_moves_the_shift_to_the_day_with_demand_at_the_optimum() -> None:
+@pytest.mark.parametrize("lanes", [1, 2])
+def test_a_round_moves_the_shift_to_the_day_with_demand_at_the_optimum(lanes: int) -> None:
     problem = _problem([agent("P1", **ONE_SHIFT)], _tuesday_only())
     cp, mip = _models(problem)
     first = _monday_incumbent(cp)
     start = round(first.objective_value)
     better: list[int] = []
-    values, objective = MipDays(mip, radius=1).run(
+    rounds = MipDays(mip, radius=1, lanes=lanes)
+    values, objective = rounds.run(
         _values(cp, first), start, [0, 1, 2], time.monotonic() + 30, 5.0, on_better=better.append
     )
+    rounds.close()
     assert objective < start and better[-1] == objective
     assert objective == _optimum(problem)
     worked = {cp.types[k].day for (_, k), var in cp.x.items() if values[var.name] > 0}
@@ -110,9 +113,11 @@ def test_no_round_runs_at_a_lower_bound(monkeypatch: pytest.MonkeyPatch) -> None
     cp, mip = _models(problem)
     first = _monday_incumbent(cp)
     rounds = MipDays(mip, radius=1)
-    calls: list[float] = []
-    original = rounds._round
-    monkeypatch.setattr(rounds, "_round", lambda limit: calls.append(limit) or original(limit))
+    calls: list[tuple[int, ...]] = []
+    original = rounds._task
+    monkeypatch.setattr(
+        rounds, "_task", lambda v, plan, *a: calls.append(plan) or original(v, plan, *a)
+    )
     start, objective = _values(cp, first), round(first.objective_value)
     deadline = time.monotonic() + 30
     assert rounds.run(start, objective, [0, 1, 2], deadline, 5.0, floor=objective)[1] == objective
