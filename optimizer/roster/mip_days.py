@@ -207,9 +207,9 @@ class MipDays:
         pool = self._lanes()
         running: dict[int, tuple[Plan, int, int]] = {}  # lane -> plan, radius, objective
         while not (should_stop is not None and should_stop()):
-            issuing = deadline - time.monotonic() > 1.0 and not (
-                floor is not None and best_obj <= floor
-            )
+            if floor is not None and best_obj <= floor:
+                break  # optimal: the running rounds cannot do better
+            issuing = deadline - time.monotonic() > 1.0
             while issuing and len(running) < pool.size and (plan := cycle.plan()) is not None:
                 lane = min(set(range(pool.size)) - set(running))
                 radius = self._radii.setdefault(plan, self.radius)

@@ -160,7 +160,9 @@ def worker_main() -> int:
 
 
 class _Lane:
-    """One child process and the thread reading its answers into the pool's queue."""
+    """One child process, the thread writing the model and the rounds to it (so that lanes
+    start side by side: a model of megabytes waits in the pipe until the child has imported
+    OR-Tools) and the thread reading its answers into the pool's queue."""
 
     def __init__(
         self, number: int, model: bytes, answers: queue.Queue[tuple[_Lane, Answer]]
@@ -178,10 +180,18 @@ class _Lane:
         self._stdin = self.process.stdin
         self.number = number
         self.busy_until: float | None = None
-        _write(self._stdin, model)
-        reader = threading.Thread(target=self._read, args=(self.process.stdout, answers),
-                                  daemon=True, name=f"scip-lane-{number}")  # fmt: skip
-        reader.start()
+        self._outbox: queue.Queue[bytes | None] = queue.Queue()
+        self._outbox.put(model)
+        for target, args in ((self._read, (self.process.stdout, answers)), (self._send, ())):
+            threading.Thread(target=target, args=args, daemon=True,
+                             name=f"scip-lane-{number}").start()  # fmt: skip
+
+    def _send(self) -> None:
+        while (payload := self._outbox.get()) is not None:
+            try:
+                _write(self._stdin, payload)
+            except OSError:  # the process died: its reader answers STOPPED
+                return
 
     def _read(self, stream: IO[bytes], answers: queue.Queue[tuple[_Lane, Answer]]) -> None:
         while (data := _read(stream)) is not None:
@@ -190,9 +200,10 @@ class _Lane:
 
     def submit(self, task: Round) -> None:
         self.busy_until = time.monotonic() + task.limit_s + GRACE_S
-        _write(self._stdin, task.encode())
+        self._outbox.put(task.encode())
 
     def kill(self) -> None:
+        self._outbox.put(None)
         self.process.kill()
         self.process.wait()
         with contextlib.suppress(OSError):  # the pipe broke with the process
@@ -213,12 +224,7 @@ class ScipPool:
         """Start ``task`` on ``lane`` (which must be idle)."""
         if lane not in self._lanes:
             self._lanes[lane] = _Lane(lane, self._model, self._answers)
-        try:
-            self._lanes[lane].submit(task)
-        except (BrokenPipeError, OSError):  # the process died: a fresh one takes the round
-            self._drop(lane)
-            self._lanes[lane] = _Lane(lane, self._model, self._answers)
-            self._lanes[lane].submit(task)
+        self._lanes[lane].submit(task)  # a process that died answers STOPPED
 
     def busy(self) -> set[int]:
         return {n for n, lane in self._lanes.items() if lane.busy_until is not None}
