@@ -270,7 +270,6 @@ def _split(
         m.types[k].day for k in set(totals) | set(before) if totals.get(k, 0) != before.get(k, 0)
     }
     mip = _mip_days(problem, m.types, classes, options)
-    mip.carry(state.rounds.mip)  # the plans go on where the rounds before the split stopped
     settled = mip.settle({**old, **start}, days, limit_s)
     rounds = _DayRounds(
         _Run(backend, options, run.progress, run.should_stop),

@@ -96,12 +96,6 @@ class MipDays:
     _next: dict[int, int] = field(default_factory=dict)  # tier -> rounds run
     _pool: ScipPool | None = None
 
-    def carry(self, other: MipDays) -> None:
-        """Go on where ``other`` (the rounds of the same days on another model) left off: its
-        radii and its place in each tier's cycle of plans."""
-        self._radii.update(other._radii)
-        self._next.update(other._next)
-
     def close(self) -> None:
         """End the SCIP processes."""
         if self._pool is not None:
