@@ -52,6 +52,7 @@ FIRST_MIN_S = 1.0  # at least (the LP and the model's construction count in the 
 LNS_RADIUS = 4  # counts of a freed day move within 4 of the incumbent (M-1: 4 beat 2 and 7)
 CHECKPOINT_SHARE = 0.4  # of the LNS time: assign to agents, freeze classes that deviate
 LOOSE_MAX = 10  # members: loose classes up to this size are split at the checkpoint
+LANES = 1  # SCIP rounds at a time: two lanes cost M-3 (3.52 / 4.46 / 2.02 % vs 1.45-2.33)
 MATERIALISE_S = 30.0  # at most, for CP-SAT to take SCIP's counts (presolve: well under 1 s)
 
 
@@ -216,9 +217,9 @@ def search_aggregate(
 def _mip_days(
     problem: RosterProblem, types: list[ShiftType], classes: list[AgentClass], options: SolveOptions
 ) -> MipDays:
-    """The SCIP day rounds of ``classes``, as many at a time as ``options.workers``."""
+    """The SCIP day rounds of ``classes``, :data:`LANES` at a time."""
     model = build_mip(problem, types, classes, options.objective)
-    return MipDays(model, radius=LNS_RADIUS, lanes=options.workers)
+    return MipDays(model, radius=LNS_RADIUS, lanes=LANES)
 
 
 @dataclass(frozen=True)
