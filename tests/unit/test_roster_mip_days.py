@@ -14,11 +14,17 @@ import pytest
 from ortools.sat.python import cp_model
 
 from optimizer.roster import cpsat
-from optimizer.roster.aggregate_search import ProgressRelay, loose, search_aggregate
+from optimizer.roster.aggregate_search import (
+    ProgressRelay,
+    _first_phases,
+    _Run,
+    loose,
+    search_aggregate,
+)
 from optimizer.roster.backend import CpBackend
 from optimizer.roster.build import AggregateModel, build_aggregate
 from optimizer.roster.io import load_instance
-from optimizer.roster.mip_days import MipDays, MipModel, build_mip
+from optimizer.roster.mip_days import MipDays, MipModel, build_mip, run_chains
 from optimizer.roster.problem import RosterProblem
 from optimizer.roster.shifts import agent_classes, enumerate_shift_types
 from optimizer.roster.solve_options import SolveOptions
@@ -170,3 +176,106 @@ def test_a_repair_costlier_than_allowed_is_refused_and_leaves_nothing_frozen() -
     kept = rounds.repair(start, monday, 5.0, worst=cost)
     assert kept is not None and kept[1] == cost
     assert rounds.frozen == monday
+
+
+def _optimal_values(problem: RosterProblem, cp: AggregateModel) -> tuple[dict[str, int], int]:
+    assert isinstance(cp.backend, CpBackend)
+    solver = cpsat.run(cp.backend.model, 10.0, seed=0)
+    assert solver.response_proto.status == cp_model.OPTIMAL
+    return _values(cp, solver), round(solver.objective_value)
+
+
+def test_chains_from_two_starts_keep_the_best_and_report_only_what_beats_every_chain() -> None:
+    problem = _problem([agent("P1", **ONE_SHIFT)], _tuesday_only())
+    cp, mip = _models(problem)
+    optimum = _optimal_values(problem, _models(problem)[0])
+    first = _monday_incumbent(cp)
+    monday = (_values(cp, first), round(first.objective_value))
+    assert monday[1] > optimum[1]
+    better: list[int] = []
+    main = MipDays(mip, radius=1)
+    deadline = time.monotonic() + 30
+    values, objective = run_chains(
+        main, [monday, optimum], [0, 1, 2], deadline, 5.0, on_better=better.append
+    )
+    main.close()
+    assert objective == optimum[1]
+    assert better == [optimum[1]]  # the second start beat the first at once; nothing after
+    worked = {cp.types[k].day for (_, k), var in cp.x.items() if values[var.name] > 0}
+    assert worked == {1}
+
+
+def test_a_chain_at_the_floor_ends_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second start is at the lower bound: the first chain is asked to stop and the
+    result is the second start, without waiting for the first chain's rounds."""
+    problem = _problem([agent("P1", **ONE_SHIFT)], _tuesday_only())
+    cp, mip = _models(problem)
+    optimum = _optimal_values(problem, _models(problem)[0])
+    first = _monday_incumbent(cp)
+    asked: list[bool] = []
+    original = MipDays.run
+
+    def slow_run(self: MipDays, start, objective, days, deadline, round_s, should_stop, *a):  # type: ignore[no-untyped-def]
+        if objective != optimum[1]:  # the first chain: wait for the stop request
+            end = time.monotonic() + 20
+            while time.monotonic() < end and not should_stop():
+                time.sleep(0.05)
+            asked.append(should_stop())
+            return start, objective
+        return original(self, start, objective, days, deadline, round_s, should_stop, *a)
+
+    monkeypatch.setattr(MipDays, "run", slow_run)
+    main = MipDays(mip, radius=1)
+    began = time.monotonic()
+    starts = [(_values(cp, first), round(first.objective_value)), optimum]
+    _, objective = run_chains(main, starts, [0, 1, 2], began + 60, 5.0, floor=optimum[1])
+    main.close()
+    assert objective == optimum[1] and asked == [True]
+    assert time.monotonic() - began < 10
+
+
+def test_an_error_in_a_chain_is_raised_in_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    problem = _problem([agent("P1", **ONE_SHIFT)], _tuesday_only())
+    cp, mip = _models(problem)
+    first = _monday_incumbent(cp)
+    start = (_values(cp, first), round(first.objective_value))
+
+    def broken(self: MipDays, *args: object, **kwargs: object) -> None:
+        raise ValueError("a chain failed")
+
+    monkeypatch.setattr(MipDays, "run", broken)
+    main = MipDays(mip, radius=1)
+    with pytest.raises(ValueError, match="a chain failed"):
+        run_chains(main, [start, start], [0, 1, 2], time.monotonic() + 30, 5.0)
+    main.close()
+
+
+def test_follow_takes_over_the_plan_position_and_radii() -> None:
+    problem = _problem([agent("P1", **ONE_SHIFT)], _tuesday_only())
+    cp, mip = _models(problem)
+    first = _monday_incumbent(cp)
+    ahead = MipDays(mip, radius=1)
+    ahead.run(_values(cp, first), round(first.objective_value), [0, 1, 2],
+              time.monotonic() + 30, 5.0)  # fmt: skip
+    ahead.close()
+    assert ahead._next and ahead._radii
+    behind = MipDays(mip, radius=1)
+    behind.follow(ahead)
+    assert behind._next == ahead._next and behind._radii == ahead._radii
+    behind._next[0] += 1  # a copy, not the same dictionary
+    assert behind._next != ahead._next
+
+
+def test_two_first_phases_at_once_each_find_a_solution_cheapest_first() -> None:
+    problem = _problem([agent("P1"), agent("P2"), agent("F1", "FT")], requirement(3))
+    types = enumerate_shift_types(problem)
+    classes = agent_classes(problem, problem.agents)
+    backend = CpBackend()
+    build_aggregate(problem, backend, types, classes)
+    options = SolveOptions(time_limit_s=10, workers=2, seed=0)
+    run = _Run(backend, options, ProgressRelay(0.0, None, None), None)
+    found = _first_phases(run, 2.0, 2)
+    assert len(found) == 2
+    objectives = [s.objective_value for s in found]
+    assert objectives == sorted(objectives)
+    assert len(_first_phases(run, 2.0, 1)) == 1
