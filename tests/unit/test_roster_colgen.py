@@ -9,6 +9,7 @@ import time
 import pytest
 from ortools.sat.python import cp_model
 
+from optimizer.roster.aggregate_search import LOOSE_MAX
 from optimizer.roster.assign import add_agent_rules
 from optimizer.roster.bound import lp_lower_bound
 from optimizer.roster.colgen import MasterLp, column_bound, generate, week_groups
@@ -110,6 +111,24 @@ def test_large_sites_keep_their_classes() -> None:
     many = [agent(f"P{i}", days=days) for i in range(SPLIT_AGENTS + 1)]
     big = load_instance(tiny_instance(many, days=days))
     assert [c.size for c in search_classes(big, big.agents)] == [SPLIT_AGENTS + 1]
+
+
+def test_large_sites_split_their_small_part_time_classes_from_the_start() -> None:
+    """Above SPLIT_AGENTS agents only the loose classes (2-10 part-timers with several lengths
+    or a weekly range) are split: at the checkpoint their counts did not decompose (M-3)."""
+    days = 3
+    team = [agent(f"F{i}", contract="FT", days=days) for i in range(SPLIT_AGENTS)]
+    team += [agent(f"P{i}", days=days) for i in range(LOOSE_MAX)]
+    big = load_instance(tiny_instance(team, days=days))
+    assert sorted(c.size for c in agent_classes(big, big.agents)) == [LOOSE_MAX, SPLIT_AGENTS]
+    split = search_classes(big, big.agents)
+    assert sorted(c.size for c in split) == [1] * LOOSE_MAX + [SPLIT_AGENTS]
+    assert [c.index for c in split] == list(range(len(split)))
+    more = load_instance(tiny_instance([*team, agent("P99", days=days)], days=days))
+    assert sorted(c.size for c in search_classes(more, more.agents)) == [
+        LOOSE_MAX + 1,
+        SPLIT_AGENTS,
+    ]
 
 
 def test_column_generation_stops_once_its_master_is_at_the_floor() -> None:
