@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from optimizer.roster.lns import restricted_days
 from optimizer.roster.mip_days import MipDays, build_mip, run_chains
 from optimizer.roster.model import SCALE, AggregateModel
 from optimizer.roster.named import BestNamed
+from optimizer.roster.parallel import side_by_side
 from optimizer.roster.problem import Roster, RosterProblem
 from optimizer.roster.shifts import AgentClass, ShiftType
 from optimizer.roster.solve_options import SolveOptions, SolverProgress
@@ -231,21 +231,16 @@ def _first_phases(run: _Run, limit_s: float, chains: int) -> list[cp_model.CpSol
     if chains <= 1:
         solvers = [run(limit_s)]
     else:
-        solvers = [cp_model.CpSolver()] * chains
         options = run.options
 
-        def solve(i: int) -> None:
-            solvers[i] = cpsat.run(
+        def phase(i: int) -> Callable[[], cp_model.CpSolver]:
+            return lambda: cpsat.run(
                 run.backend.model, limit_s, workers=1, seed=options.seed + i,
                 callback=run.progress if i == 0 else None, should_stop=run.should_stop,
                 linearization_level=2,
             )  # fmt: skip
 
-        threads = [threading.Thread(target=solve, args=(i,), daemon=True) for i in range(chains)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        solvers = side_by_side([phase(i) for i in range(chains)])
     return sorted((s for s in solvers if cpsat.found(s)), key=lambda s: s.objective_value)
 
 

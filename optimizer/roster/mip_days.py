@@ -45,6 +45,7 @@ from ortools.linear_solver import linear_solver_pb2
 from optimizer.roster.backend import LpBackend
 from optimizer.roster.build import build_aggregate
 from optimizer.roster.model import Objective
+from optimizer.roster.parallel import side_by_side
 from optimizer.roster.problem import RosterProblem
 from optimizer.roster.scip_pool import Answer, Round, ScipPool
 from optimizer.roster.shifts import AgentClass, ShiftType
@@ -283,38 +284,23 @@ def run_chains(
     def stop() -> bool:
         return reached.is_set() or (should_stop is not None and should_stop())
 
-    results: list[tuple[Values, int] | None] = [None] * len(chains)
-    errors: list[BaseException] = []
-
-    def chain(i: int) -> None:
-        values, objective = starts[i]
-        try:
+    def chain(i: int) -> Callable[[], tuple[Values, int]]:
+        def call() -> tuple[Values, int]:
+            values, objective = starts[i]
             better(objective)
-            results[i] = chains[i].run(
-                values, objective, days, deadline, round_s, stop, floor, better
-            )
-        except BaseException as error:  # raised again below, in the caller's thread
-            errors.append(error)
-            reached.set()
+            return chains[i].run(values, objective, days, deadline, round_s, stop, floor, better)
 
-    threads = [threading.Thread(target=chain, args=(i,), daemon=True) for i in range(len(chains))]
+        return call
+
     try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        results = side_by_side([chain(i) for i in range(len(chains))], on_error=reached.set)
     finally:
-        reached.set()
         for side in chains[1:]:
             side.close()
-    if errors:
-        raise errors[0]
-    _, winner = min((r[1], i) for i, r in enumerate(results) if r is not None)
+    winner = min(range(len(results)), key=lambda i: results[i][1])
     if winner != 0:
         main.follow(chains[winner])
-    result = results[winner]
-    assert result is not None
-    return result
+    return results[winner]
 
 
 @dataclass
