@@ -19,6 +19,7 @@ bound is optimal: the search stops there.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -152,13 +153,16 @@ class _Run:
     progress: ProgressRelay
     should_stop: Callable[[], bool] | None
 
-    def __call__(self, limit: float) -> cp_model.CpSolver:
+    def __call__(self, limit: float, chain: int | None = None) -> cp_model.CpSolver:
+        """A solve with every worker; with ``chain`` i, one worker, seed ``seed + i`` and
+        progress reported by chain 0 only (solves side by side)."""
+        lone = chain is not None
         return cpsat.run(
             self.backend.model,
             limit,
-            workers=self.options.workers,
-            seed=self.options.seed,
-            callback=self.progress,
+            workers=1 if lone else self.options.workers,
+            seed=self.options.seed + (chain or 0),
+            callback=self.progress if chain in (None, 0) else None,
             should_stop=self.should_stop,
             linearization_level=2,
         )
@@ -231,16 +235,7 @@ def _first_phases(run: _Run, limit_s: float, chains: int) -> list[cp_model.CpSol
     if chains <= 1:
         solvers = [run(limit_s)]
     else:
-        options = run.options
-
-        def phase(i: int) -> Callable[[], cp_model.CpSolver]:
-            return lambda: cpsat.run(
-                run.backend.model, limit_s, workers=1, seed=options.seed + i,
-                callback=run.progress if i == 0 else None, should_stop=run.should_stop,
-                linearization_level=2,
-            )  # fmt: skip
-
-        solvers = side_by_side([phase(i) for i in range(chains)])
+        solvers = side_by_side([functools.partial(run, limit_s, i) for i in range(chains)])
     return sorted((s for s in solvers if cpsat.found(s)), key=lambda s: s.objective_value)
 
 

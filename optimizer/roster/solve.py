@@ -332,7 +332,7 @@ def _branch(
 
 def search_classes(problem: RosterProblem, agents: tuple[Agent, ...]) -> list[AgentClass]:
     """The aggregate model's agent classes: :func:`agent_classes`, with each
-    :func:`loose` class split into one class per member on larger sites (:func:`_split_loose`);
+    :func:`loose` class split into one class per member on larger sites (:func:`_split_where`);
     on a site of at most :data:`SPLIT_AGENTS` agents every class of at least :data:`SPLIT_MIN_SIZE`
     members (with 4, a PT class of 2-3 still deviated once in five: 73.08 instead of 45.3)
     whose counts need not decompose into its members' weeks (several shift lengths,
@@ -347,32 +347,36 @@ def search_classes(problem: RosterProblem, agents: tuple[Agent, ...]) -> list[Ag
     """
     classes = agent_classes(problem, agents)
     if len(agents) > SPLIT_AGENTS:
-        return _split_loose(classes)
-    out: list[AgentClass] = []
-    for cls in classes:
-        first = cls.agents[0]
-        exact = cls.size < SPLIT_MIN_SIZE or (
-            len(cls.lengths) == 1
-            and first.min_weekly_paid_min == first.max_weekly_paid_min
-            and len({a.history for a in cls.agents}) == 1
-        )
-        for members in [cls.agents] if exact else [(a,) for a in cls.agents]:
-            out.append(AgentClass(len(out), members, cls.lengths, cls.availability))
-    return out
+        return _split_where(classes, loose)
+    return _split_where(classes, _inexact)
 
 
-def _split_loose(classes: list[AgentClass]) -> list[AgentClass]:
-    """``classes`` with each :func:`loose` class split into one class per member.
+def _inexact(cls: AgentClass) -> bool:
+    """True for a class of at least :data:`SPLIT_MIN_SIZE` members whose counts need not
+    decompose (several lengths, a weekly range, or members with different histories)."""
+    first = cls.agents[0]
+    return cls.size >= SPLIT_MIN_SIZE and not (
+        len(cls.lengths) == 1
+        and first.min_weekly_paid_min == first.max_weekly_paid_min
+        and len({a.history for a in cls.agents}) == 1
+    )
 
-    Why from the start on larger sites (these classes used to be split only at the
-    checkpoint, from their assigned weeks): the aggregate's best counts for them did not
+
+def _split_where(
+    classes: list[AgentClass], split: Callable[[AgentClass], bool]
+) -> list[AgentClass]:
+    """``classes`` with each class ``split`` selects turned into one class per member,
+    renumbered in order.
+
+    Why :func:`loose` classes from the start on larger sites (they used to be split only at
+    the checkpoint, from their assigned weeks): the aggregate's best counts for them did not
     decompose, the checkpoint's named roster came out far above the aggregate (M-3: 460.5 ->
     512.3) and the rounds after it had too little time to recover (M-3 seeds 0-2: 1.92 /
     2.06 / 5.18 %; split from the start 0.73 / 0.88 / 0.88 %; M-2's LP rises from 69.837
     to 70.127); M-1 1.13 / 1.13 / 1.81 % instead of 0.68 % on 5 seeds, both within the goal."""
     out: list[AgentClass] = []
     for cls in classes:
-        for members in [(a,) for a in cls.agents] if loose(cls) else [cls.agents]:
+        for members in [(a,) for a in cls.agents] if split(cls) else [cls.agents]:
             out.append(AgentClass(len(out), members, cls.lengths, cls.availability))
     return out
 
