@@ -167,14 +167,17 @@ def assign_class(
     workers: int,
     seed: int,
 ) -> Assignment:
-    """Assign the class's shift counts to its members, in chunks of :data:`CHUNK` agents.
+    """Assign the class's shift counts to its members, in chunks of :data:`CHUNK` to
+    ``2 * CHUNK - 1`` agents (a class of fewer than ``2 * CHUNK`` is one chunk).
 
     Each chunk takes its proportional share of every remaining count (never more than what
     remains); a chunk that cannot may use any of ``extra_types`` (deviations minimised).
     """
     remaining = dict(counts)
     agents = sorted(cls.agents, key=_history_key)
-    n_chunks = -(-len(agents) // CHUNK)
+    # whole chunks only: the 26 members of an L-3 class in chunks of 13 deviated from their
+    # counts by 3 shifts, in one chunk by none
+    n_chunks = max(1, len(agents) // CHUNK)
     chunks = [agents[i::n_chunks] for i in range(n_chunks)]  # each chunk mixes histories
     shifts: dict[str, dict[int, ShiftType]] = {}
     left = len(agents)

@@ -28,6 +28,7 @@ from optimizer.roster.constraints.coverage import add_coverage
 from optimizer.roster.constraints.preferences import add_preferences
 from optimizer.roster.constraints.rest import add_rest
 from optimizer.roster.constraints.service_level import add_service_level
+from optimizer.roster.constraints.shift_mix import add_shift_mix
 from optimizer.roster.constraints.weekly_minutes import add_weekly_minutes
 from optimizer.roster.constraints.working_days import add_working_days
 from optimizer.roster.model import SCALE, AggregateModel, Objective, scaled_weights
@@ -92,6 +93,7 @@ def build_aggregate(
     if fixed_type_counts is None and type_domains is None:
         add_working_days(m)
         add_weekly_minutes(m)
+        add_shift_mix(m)
         add_rest(m)
         add_consecutive_days(m)
     add_activities(m)
