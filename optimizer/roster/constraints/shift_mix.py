@@ -15,8 +15,10 @@ for every member, so summed over the members it holds for the class's counts. In
 the edge through ``(3, 3)`` and ``(4, 2)`` is ``n + k <= 6``: the class may work at most
 ``6 * 24 - 96 = 48`` long shifts.
 
-Exact, and so implied, for a one-member class's integer counts; the LP relaxation is
-tightened as well.
+Left off one-member classes: their integer counts are their weeks, so the edges are implied
+there and would only tighten the LP relaxation. They did (M-2: 70.127 -> 70.371), but the LP's
+rounding neighbourhood, where the search starts, became infeasible on M-2, and the search from
+anywhere ended at 136-147 on seeds 0-2 against 74.400 without them.
 """
 
 from __future__ import annotations
@@ -142,9 +144,9 @@ def _member_points(problem: RosterProblem, agent: Agent, lengths: Lengths) -> li
 
 
 def add_shift_mix(m: AggregateModel) -> None:
-    """Per class with several lengths and each length ``l`` but the shortest: the hull edges
-    of its members' ``(shifts, shifts of at least l)`` points, summed over the members."""
-    for cls in m.classes:
+    """Per class of several members and lengths, and each length ``l`` but the shortest: the
+    hull edges of its members' ``(shifts, shifts of at least l)`` points, summed over them."""
+    for cls in (c for c in m.classes if c.size > 1):
         lengths = sorted(set(cls.lengths))
         terms = [(var, m.types[k].paid_min) for (c, k), var in m.x.items() if c == cls.index]
         for threshold in lengths[1:]:
