@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
+from optimizer.roster.aggregate_search import mixed
 from optimizer.roster.backend import CpBackend
 from optimizer.roster.build import build_aggregate
 from optimizer.roster.constraints.shift_mix import Lengths, hull_edges, week_points
@@ -104,3 +105,17 @@ def test_the_aggregate_refuses_a_mix_no_member_week_can_hold() -> None:
     # three of 330 and a fourth shift: 1230 > 1200
     assert _two_members_forced(5) == "INFEASIBLE"
     assert _two_members_forced(4) in ("OPTIMAL", "FEASIBLE")  # 330 + 330 + 240 + 240 each
+
+
+def test_the_counts_freed_in_the_rounding_box_are_those_of_mixed_classes() -> None:
+    """``mixed``: the class counts of classes of several members and lengths (PT: 240 or 360,
+    two members), not those of a one-member class or of a one-length class (FT: 480)."""
+    agents = [agent("P1"), agent("P2"), agent("F1", "FT"), agent("F2", "FT"), agent("Q1")]
+    agents[4]["availability"] = [[420, 1260], None, [420, 1260]]  # a class of its own
+    problem = load_instance(tiny_instance(agents))
+    classes = agent_classes(problem, problem.agents)
+    m = build_aggregate(problem, CpBackend(), enumerate_shift_types(problem), classes)
+    several = {c.index for c in classes if c.size > 1 and len(c.lengths) > 1}
+    assert len(several) == 1 and len(classes) == 3
+    expected = {v.index for (c, _), v in m.x.items() if c in several}
+    assert expected and mixed(m) == expected
