@@ -35,7 +35,7 @@ from optimizer.roster.model import AggregateModel
 from optimizer.roster.problem import Agent, RosterProblem
 from optimizer.roster.shifts import AgentClass
 
-__all__ = ["Edge", "add_shift_mix", "hull_edges", "week_points"]
+__all__ = ["Edge", "Lengths", "add_shift_mix", "hull_edges", "week_points"]
 
 Point = tuple[int, int]  # (shifts in the week, long shifts among them)
 
