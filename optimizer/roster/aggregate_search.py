@@ -32,6 +32,7 @@ from optimizer.roster.backend import CpBackend
 from optimizer.roster.bound import lp_solution
 from optimizer.roster.build import build_aggregate
 from optimizer.roster.compose import Shifts
+from optimizer.roster.constraints.shift_mix import binds
 from optimizer.roster.evaluate import objective_cost
 from optimizer.roster.lns import restricted_days
 from optimizer.roster.mip_days import MipDays, build_mip, run_chains
@@ -193,16 +194,17 @@ def search_aggregate(
     m = build_aggregate(problem, backend, types, classes, objective=options.objective)
     domains = cpsat.save_domains(backend.model, backend.variables)
     restricted = {var.index for var, _ in m.count_vars()}
-    cpsat.hint_near(backend.model, backend.variables, lp_values, restricted, RADIUS)
     progress.lp_bound = max(progress.lp_bound, lp_bound)  # a tighter bound known stays
     run = _Run(backend, options, progress, should_stop)
     first = max(FIRST_MIN_S, FIRST_SHARE * (deadline - time.monotonic()))
-    found = _first_phases(run, first, min(CHAINS, options.workers))
-    if not found:  # no solution in the box: free the counts of the classes the mix binds
+    found: list[cp_model.CpSolver] = []
+    for box in (restricted, restricted - mixed(m)):  # then the classes the mix binds free
         cpsat.restore_domains(backend.model, backend.variables, domains)
         backend.model.clear_hints()
-        cpsat.hint_near(backend.model, backend.variables, lp_values, restricted - mixed(m), RADIUS)
+        cpsat.hint_near(backend.model, backend.variables, lp_values, box, RADIUS)
         found = _first_phases(run, first, min(CHAINS, options.workers))
+        if found:
+            break
     if not found:  # the LP neighbourhood holds no solution: search everywhere
         cpsat.restore_domains(backend.model, backend.variables, domains)
         found = [run(max(first, deadline - time.monotonic()))]  # until found: the share left
@@ -238,7 +240,7 @@ def mixed(m: AggregateModel) -> set[int]:
     between floor and ceil of its LP value) held no solution (proved at once), and the search
     from anywhere ended 1.3-1.6 % above the bound on 5 seeds (0.08-1.40 % before the edges).
     With those classes' counts free in the box, CP-SAT proved 1190.772 optimal there in 4 s."""
-    several = {c.index for c in m.classes if c.size > 1 and len(set(c.lengths)) > 1}
+    several = {c.index for c in m.classes if binds(c)}
     return {var.index for (c, _), var in m.x.items() if c in several}
 
 

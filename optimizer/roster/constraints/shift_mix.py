@@ -33,9 +33,9 @@ from optimizer.roster.constraints.weekly_minutes import weekly_minimum
 from optimizer.roster.constraints.working_days import day_limit
 from optimizer.roster.model import AggregateModel
 from optimizer.roster.problem import Agent, RosterProblem
-from optimizer.roster.shifts import AgentClass
+from optimizer.roster.shifts import AgentClass, ShiftType
 
-__all__ = ["Edge", "Lengths", "add_shift_mix", "hull_edges", "week_points"]
+__all__ = ["Edge", "Lengths", "add_shift_mix", "binds", "hull_edges", "week_points"]
 
 Point = tuple[int, int]  # (shifts in the week, long shifts among them)
 
@@ -110,11 +110,11 @@ def hull_edges(points: Iterable[Point]) -> list[Edge]:
     """The hull's edges as inequalities, those that bound the long shifts (``b != 0``) and
     are not ``k >= 0`` or ``k <= n``."""
     hull = _hull(points)
+    if len(hull) < 2:
+        return []
     edges = []
     for i, p in enumerate(hull):
         q = hull[(i + 1) % len(hull)]
-        if p == q or len(hull) < 2:
-            continue
         a, b = q[1] - p[1], p[0] - q[0]  # outward normal of a counter-clockwise edge
         g = math.gcd(a, b)
         a, b = a // g, b // g
@@ -124,8 +124,8 @@ def hull_edges(points: Iterable[Point]) -> list[Edge]:
     return edges
 
 
-def _lengths(m: AggregateModel, cls: AgentClass, threshold: int) -> Lengths:
-    types = class_shift_types(m.types, cls)
+def _lengths(types: list[ShiftType], threshold: int) -> Lengths:
+    """``types`` (a class's) split at ``threshold``."""
     short = tuple(sorted({st.paid_min for st in types if st.paid_min < threshold}))
     long = tuple(sorted({st.paid_min for st in types if st.paid_min >= threshold}))
     return Lengths(
@@ -143,14 +143,19 @@ def _member_points(problem: RosterProblem, agent: Agent, lengths: Lengths) -> li
     )
 
 
+def binds(cls: AgentClass) -> bool:
+    """Whether the family has edges for ``cls``: several members and several lengths."""
+    return cls.size > 1 and len(set(cls.lengths)) > 1
+
+
 def add_shift_mix(m: AggregateModel) -> None:
-    """Per class of several members and lengths, and each length ``l`` but the shortest: the
-    hull edges of its members' ``(shifts, shifts of at least l)`` points, summed over them."""
-    for cls in (c for c in m.classes if c.size > 1):
-        lengths = sorted(set(cls.lengths))
+    """Per class it :func:`binds`, and each length ``l`` but the shortest: the hull edges of
+    its members' ``(shifts, shifts of at least l)`` points, summed over them."""
+    for cls in filter(binds, m.classes):
+        types = class_shift_types(m.types, cls)
         terms = [(var, m.types[k].paid_min) for (c, k), var in m.x.items() if c == cls.index]
-        for threshold in lengths[1:]:
-            mix = _lengths(m, cls, threshold)
+        for threshold in sorted(set(cls.lengths))[1:]:
+            mix = _lengths(types, threshold)
             points = [_member_points(m.problem, a, mix) for a in cls.agents]
             if not all(points):
                 continue  # a member without a week: explained elsewhere, no cut here
