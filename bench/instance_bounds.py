@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import REPO
-from optimizer.roster.bound import lp_lower_bound
+from optimizer.roster.bound import lp_solution
 from optimizer.roster.colgen import column_bound
 from optimizer.roster.explain import explain_agents
 from optimizer.roster.io import load_instance
@@ -37,16 +37,19 @@ GENERATED = ("M-2", "M-3")  # L-2 / L-3: column generation does not converge in 
 METHOD = "column generation over the agents' valid weeks (optimizer.roster.colgen.column_bound)"
 
 
+def _entries(path: Path) -> dict[str, dict[str, Any]]:
+    """The file's entries by instance name (empty when the file is absent)."""
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
 def stored_bounds(path: Path = BOUNDS_FILE) -> dict[str, float]:
     """Instance name -> stored lower bound (empty when the file is absent)."""
-    if not path.exists():
-        return {}
-    data = json.loads(path.read_text())
-    return {name: float(entry["bound"]) for name, entry in data.items()}
+    return {name: float(entry["bound"]) for name, entry in _entries(path).items()}
 
 
-def compute(name: str, path: Path, time_limit_s: float) -> dict[str, Any]:
-    """The column bound of the instance at ``path`` and its LP bound, for the table and file."""
+def compute(path: Path, time_limit_s: float) -> dict[str, Any]:
+    """The column bound of the instance at ``path`` and the LP bound of the same agents (plain
+    classes), for the table and the file."""
     problem = load_instance(path)
     types = enumerate_shift_types(problem)
     excluded = {e.agent for e in explain_agents(problem, types)}
@@ -55,7 +58,7 @@ def compute(name: str, path: Path, time_limit_s: float) -> dict[str, Any]:
     result = column_bound(problem, agents, time_limit_s, max_iterations=1000)
     return {
         "bound": round(result.bound, 6),
-        "lp_bound": round(lp_lower_bound(problem), 6),
+        "lp_bound": round(lp_solution(problem, agents)[0], 6),
         "converged": result.converged,
         "iterations": result.iterations,
         "columns": result.columns,
@@ -69,11 +72,11 @@ def main() -> int:
     parser.add_argument("--only", action="append", help="instance name (repeatable)")
     parser.add_argument("--time-limit", type=float, default=300.0, help="seconds per instance")
     args = parser.parse_args()
-    stored = json.loads(BOUNDS_FILE.read_text()) if BOUNDS_FILE.exists() else {}
+    stored = _entries(BOUNDS_FILE)
     print(f"{'inst':5} {'LP bound':>10} {'column bound':>13} {'iterations':>10} "
           f"{'converged':>9} {'seconds':>8}")  # fmt: skip
     for name in args.only or GENERATED:
-        entry = compute(name, REPO / "bench" / "instances" / f"{name}.json", args.time_limit)
+        entry = compute(REPO / "bench" / "instances" / f"{name}.json", args.time_limit)
         stored[name] = entry
         print(f"{name:5} {entry['lp_bound']:10.3f} {entry['bound']:13.3f} "
               f"{entry['iterations']:10d} {entry['converged']!s:>9} {entry['seconds']:8.1f}",
