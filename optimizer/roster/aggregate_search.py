@@ -22,7 +22,7 @@ import dataclasses
 import functools
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -378,16 +378,17 @@ class _DayRounds:
         """Every variable of ``solver``'s solution by name."""
         return {v.name: int(solver.value(v)) for v in self.run.backend.variables}
 
-    def materialise(self, values: dict[str, int]) -> cp_model.CpSolver | None:
-        """A CP-SAT solution holding ``values`` (its counts fixed: presolve decides the rest),
-        ``None`` if CP-SAT does not confirm it."""
+    def materialise(self, values: Mapping[str, float]) -> cp_model.CpSolver | None:
+        """A CP-SAT solution holding ``values`` (integers: this model has no continuous
+        variable; its counts fixed: presolve decides the rest), ``None`` if CP-SAT does not
+        confirm it."""
         model = self.run.backend.model
         for var, _ in self.counts:
-            cpsat.set_domain(model, var, values[var.name], values[var.name])
+            value = round(values[var.name])
+            cpsat.set_domain(model, var, value, value)
         model.clear_hints()
-        cpsat.hint(
-            model, ((v, values[v.name]) for v in self.run.backend.variables if v.name in values)
-        )
+        known = (v for v in self.run.backend.variables if v.name in values)
+        cpsat.hint(model, ((v, round(values[v.name])) for v in known))
         options = self.run.options
         solver = cpsat.run(model, MATERIALISE_S, workers=options.workers, seed=options.seed)
         return solver if cpsat.found(solver) else None

@@ -35,7 +35,8 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,20 +53,30 @@ from optimizer.roster.shifts import AgentClass, ShiftType
 
 __all__ = ["MipDays", "MipModel", "build_mip", "run_chains"]
 
-Values = dict[str, int]  # variable name -> value
-Plan = tuple[int, ...]  # the days a neighbourhood frees
+Values = dict[str, float]  # variable name -> value (integers for counts; a site model's
+# allocation is continuous)
+Start = Mapping[str, float]
+Cell = Hashable  # what a plan frees a count by: its day (a site model: skill group and day)
+Plan = tuple[Cell, ...]  # the cells a neighbourhood frees
 
 
 @dataclass(frozen=True)
 class MipModel:
     """The aggregate model as an ``MPModelProto``: variable names in proto order, and the
-    (proto index, day) of every count variable (class shift counts, break and lunch counts)."""
+    (proto index, cell) of every count variable (class shift counts, break and lunch counts;
+    the cell is the count's day, or what else a plan names it by)."""
 
     proto: linear_solver_pb2.MPModelProto
     names: tuple[str, ...]
-    counts: tuple[tuple[int, int], ...]
+    counts: tuple[tuple[int, Cell], ...]
     classes: frozenset[int]  # proto indices of the class shift counts (the rest: activities)
     upper: dict[int, float]  # the counts' bounds as built
+
+    @property
+    def integer(self) -> np.ndarray:
+        """Which variables are integer (boolean, proto order); continuous ones (a site
+        model's allocation) keep their values unrounded."""
+        return np.array([v.is_integer for v in self.proto.variable], dtype=bool)
 
 
 def build_mip(
@@ -97,9 +108,11 @@ class MipDays:
     patience: int = 1  # full cycles of plans without improvement before the search stops
     frozen: dict[str, int] = field(default_factory=dict)  # name -> fixed value
     lanes: int = 1
+    tiers: list[list[Plan]] | None = None  # the plans of each tier (default: by days)
     _radii: dict[Plan, int] = field(default_factory=dict)  # kept across runs
     _next: dict[int, int] = field(default_factory=dict)  # tier -> rounds run
     _pool: ScipPool | None = None
+    _integer: np.ndarray | None = None
 
     def close(self) -> None:
         """End the SCIP processes."""
@@ -120,7 +133,7 @@ class MipDays:
 
     def _task(
         self,
-        values: Mapping[str, int],
+        values: Start,
         plan: Plan,
         radius: int,
         limit_s: float,
@@ -130,14 +143,15 @@ class MipDays:
         ``radius`` of them (or free: break and lunch counts with ``activities_free``), the other
         counts and :attr:`frozen` fixed."""
         names, classes = self.model.names, self.model.classes
+        chosen = set(plan)
         count = len(self.model.counts)
         index = np.empty(count, dtype=np.int32)
         lower, upper = np.empty(count), np.empty(count)
-        for at, (i, day) in enumerate(self.model.counts):
+        for at, (i, cell) in enumerate(self.model.counts):
             name = names[i]
             value = self.frozen.get(name, values[name])
             lo, hi = float(value), float(value)
-            if day in plan and name not in self.frozen:
+            if cell in chosen and name not in self.frozen:
                 lo, hi = max(0, value - radius), value + radius
                 if activities_free and i not in classes:
                     lo, hi = 0.0, self.model.upper[i]
@@ -151,7 +165,7 @@ class MipDays:
         )  # fmt: skip
 
     def repair(
-        self, start: Values, frozen: Mapping[str, int], limit_s: float, worst: int | None = None
+        self, start: Start, frozen: Mapping[str, int], limit_s: float, worst: int | None = None
     ) -> tuple[Values, int] | None:
         """A solution with ``frozen`` counts at their values (added to :attr:`frozen`), the
         other class counts kept and the break and lunch counts of the days where a frozen
@@ -160,7 +174,7 @@ class MipDays:
         (the frozen set is then left unchanged)."""
         names = self.model.names
         changed = {name for name, value in frozen.items() if start[name] != value}
-        days = {d for i, d in self.model.counts if names[i] in changed}
+        days = {cell for i, cell in self.model.counts if names[i] in changed}
         before = dict(self.frozen)
         self.frozen.update(frozen)
         settled = self.settle({**start, **frozen}, days, limit_s, worst)
@@ -169,7 +183,7 @@ class MipDays:
         return settled
 
     def settle(
-        self, start: Values, days: set[int], limit_s: float, worst: int | None = None
+        self, start: Start, days: AbstractSet[Cell], limit_s: float, worst: int | None = None
     ) -> tuple[Values, int] | None:
         """The best solution SCIP finds in ``limit_s`` with every class count at its ``start``
         value and the break and lunch counts of ``days`` free (``start`` need not be a solution
@@ -178,18 +192,28 @@ class MipDays:
 
         Why class counts fixed: with them free within :attr:`max_radius` as well, SCIP's best
         in 10 s was once 1330.9 on M-3 (seed 2; 482.0-501.9 on seeds 0-1)."""
-        task = self._task(start, tuple(sorted(days)), 0, limit_s, activities_free=True)
+        task = self._task(start, tuple(days), 0, limit_s, activities_free=True)
         answer = self._lanes().solve(task)
         if answer.found and (worst is None or answer.objective <= worst):
             return self._values(answer), round(answer.objective)
         return None
 
     def _values(self, answer: Answer) -> Values:
-        return dict(zip(self.model.names, np.rint(answer.values).astype(int).tolist(), strict=True))
+        """The answer by name: integer variables rounded, continuous ones as solved."""
+        values = answer.values
+        if self._integer is None:
+            self._integer = self.model.integer
+        if self._integer.all():
+            return dict(zip(self.model.names, np.rint(values).astype(int).tolist(), strict=True))
+        exact = np.where(self._integer, np.rint(values), values).tolist()
+        ints = self._integer.tolist()
+        return {
+            n: int(v) if i else v for n, v, i in zip(self.model.names, exact, ints, strict=True)
+        }
 
     def run(
         self,
-        start: Values,
+        start: Start,
         objective: int,
         days: list[int],
         deadline: float,
@@ -203,12 +227,14 @@ class MipDays:
         every tier of plans bring no improvement; returns the best values and their scaled
         objective; ``on_better`` is called with each improving objective.
 
-        Tiers: one day or any two days first; when a full cycle of them brings nothing, any
-        three days (larger rounds, often not proven optimal), back to the first tier after an
-        improvement. Each lane starts its next round from the best solution known then; an
-        answer better than the best (every answer is a complete solution) replaces it."""
+        Tiers (:attr:`tiers` when given, else by ``days``): one day or any two days first; when
+        a full cycle of them brings nothing, any three days (larger rounds, often not proven
+        optimal), back to the first tier after an improvement. Each lane starts its next round
+        from the best solution known then; an answer better than the best (every answer is a
+        complete solution) replaces it."""
         best, best_obj = dict(start), objective
-        cycle = _Cycle([t for t in _tiers(days) if t], self.patience, self._next)
+        tiers = self.tiers if self.tiers is not None else _tiers(days)
+        cycle = _Cycle([t for t in tiers if t], self.patience, self._next)
         pool = self._lanes()
         running: dict[int, tuple[Plan, int, int]] = {}  # lane -> plan, radius, objective
         while not (should_stop is not None and should_stop()):
@@ -245,7 +271,7 @@ class MipDays:
 
 def run_chains(
     main: MipDays,
-    starts: Sequence[tuple[Values, int]],
+    starts: Sequence[tuple[Start, int]],
     days: list[int],
     deadline: float,
     round_s: float,
@@ -266,7 +292,14 @@ def run_chains(
         ((values, objective),) = starts
         return main.run(values, objective, days, deadline, round_s, should_stop, floor, on_better)
     chains = [main] + [
-        MipDays(main.model, main.radius, main.max_radius, main.patience, dict(main.frozen))
+        MipDays(
+            main.model,
+            main.radius,
+            main.max_radius,
+            main.patience,
+            dict(main.frozen),
+            tiers=main.tiers,
+        )
         for _ in starts[1:]
     ]
     lock, reached = threading.Lock(), threading.Event()

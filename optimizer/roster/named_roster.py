@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-
-from ortools.sat.python import cp_model
+from typing import Any, Protocol
 
 from optimizer.roster import cpsat
 from optimizer.roster.assign import assign_class
@@ -26,28 +25,33 @@ from optimizer.roster.model import AggregateModel, Objective
 from optimizer.roster.problem import RosterProblem
 from optimizer.roster.shifts import AgentClass, ShiftType
 
-__all__ = ["activity_counts", "assign_all", "named_incumbent"]
+__all__ = ["Solution", "activity_counts", "assign_all", "named_incumbent"]
 
 
-def activity_counts(m: AggregateModel, solver: cp_model.CpSolver) -> dict[int, ActivityCounts]:
+class Solution(Protocol):
+    """What the assignment reads of an aggregate solution: a count's value (a CP-SAT solver,
+    or SCIP's values for the site model: :class:`optimizer.roster.site.mip_rounds.MipSolution`)."""
+
+    def value(self, var: Any, /) -> Any: ...
+
+
+def activity_counts(m: AggregateModel, solver: Solution) -> dict[int, ActivityCounts]:
     """Break and lunch counts per shift type and offset in ``solver``'s solution."""
 
-    def read(group: dict[int, cp_model.IntVar]) -> dict[int, int]:
+    def read(group: dict[int, Any]) -> dict[int, int]:
         return {o: int(solver.value(v)) for o, v in group.items()}
 
     return {k: tuple(read(group) for group in av.groups()) for k, av in m.acts.items()}
 
 
-def _class_counts(
-    m: AggregateModel, solver: cp_model.CpSolver, cls: AgentClass
-) -> dict[ShiftType, int]:
+def _class_counts(m: AggregateModel, solver: Solution, cls: AgentClass) -> dict[ShiftType, int]:
     return {m.types[k]: int(solver.value(v)) for (c, k), v in m.x.items() if c == cls.index}
 
 
 def assign_all(
     problem: RosterProblem,
     m: AggregateModel,
-    solver: cp_model.CpSolver,
+    solver: Solution,
     workers: int,
     seed: int,
     deadline: float,
@@ -90,7 +94,7 @@ def assign_all(
 def replace_activities(
     problem: RosterProblem,
     m: AggregateModel,
-    solver: cp_model.CpSolver,
+    solver: Solution,
     shifts: Shifts,
     settings: tuple[int, int, Objective],
     time_limit_s: float,
@@ -140,7 +144,7 @@ def replace_activities(
 def named_incumbent(
     problem: RosterProblem,
     m: AggregateModel,
-    solver: cp_model.CpSolver,
+    solver: Solution,
     shifts: Shifts,
     deviated: bool,
     settings: tuple[int, int, Objective],

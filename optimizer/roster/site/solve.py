@@ -38,21 +38,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
-from ortools.sat.python import cp_model
 
 from optimizer.roster import cpsat, named_roster
-from optimizer.roster.aggregate_search import round_s
-from optimizer.roster.backend import CpBackend, LpBackend
-from optimizer.roster.constraints.backlog import open_intervals
+from optimizer.roster.backend import LpBackend
 from optimizer.roster.explain import explain_agents
-from optimizer.roster.lns import DayNeighbourhoods, restricted_days
+from optimizer.roster.mip_days import MipDays
 from optimizer.roster.model import SCALE, Objective
+from optimizer.roster.named_roster import Solution
 from optimizer.roster.problem import Agent, Roster, Shift
 from optimizer.roster.shifts import ShiftType, enumerate_shift_types
 from optimizer.roster.site.baseline import summed_problem
 from optimizer.roster.site.check import check_site_roster
 from optimizer.roster.site.cost import SiteCost, allocation_values, site_cost
-from optimizer.roster.site.linear import CpSink, LpSink
+from optimizer.roster.site.linear import LpSink
+from optimizer.roster.site.mip_rounds import MipSolution, SiteMip, build_site_mip, site_tiers
 from optimizer.roster.site.model import SiteModel, build_site_model
 from optimizer.roster.site.neighbourhood import neighbour_types, type_copies
 from optimizer.roster.site.polish import polish_site
@@ -80,15 +79,19 @@ __all__ = [
 
 LP_SHARE = 0.45
 LP_MIN_S = 8.0  # small sites: up to half the time limit, so that a loaded machine still bounds
-BASELINE_SHARE = 0.5  # of the time left after the LP
+BASELINE_SHARE = 0.3  # of the time left after the LP
 ASSIGN_SHARE = 0.15
-POLISH_SHARE = 0.3  # of the time left after the LP: the LP-guided polish (:mod:`polish`)
-NEAR_LP_SHARE = 0.3  # of the CP-SAT time: counts within floor..ceil of the hint
-LNS_RADIUS = 4  # then days re-optimised, counts within 4 of the incumbent
+POLISH_SHARE = 0.2  # of the time left after the LP: the LP-guided polish (:mod:`polish`)
+LNS_RADIUS = 4  # SCIP rounds: a plan's counts within 4 of the incumbent (then adapted)
+SETTLE_SHARE = 0.2  # of the search time at most: the baseline's counts completed by SCIP
+SETTLE_MAX_S = 30.0  # (MS-L-9: 3.8 s; an LP over the week with every count fixed)
+ROUND_SHARE = 0.1  # of the search time: one SCIP round's limit, within these bounds
+ROUND_MIN_S = 2.0
+LANES = 2  # SCIP rounds at once (at most one per worker): skill groups seldom interact
+ROUND_MAX_S = 20.0  # MS-L-9: a 20-37-agent group's week is proved in 3-8 s or not in 20 s
 FULL_MODEL_COPIES = 4000  # shift-type copies: MS-S-9 1,017 (LP 8 s), MS-M-9 12,664 (>6 min)
 POOLED_MODEL_COPIES = 4000  # the pooled site's: MS-M-9, MS-L-9 1,366 (LP 40-47 s at load 7)
 NEIGHBOUR_STEPS = 1  # larger sites: start times within one step of the baseline's
-CP_UNIT = 50  # deferred work in CP-SAT: 1/50 agent-interval (whole cost coefficients)
 STOPPED_ASSIGN_S = 2.0  # after a stop request: naming the counts found so far
 
 
@@ -160,15 +163,15 @@ def _activity_names(st: ShiftType, shift: Shift) -> list[str]:
 
 
 def _baseline_hint(site: SiteProblem, sm: SiteModel, roster: Roster) -> dict[str, float]:
-    """Class, type and activity counts of the baseline roster, by the site model's variable
-    names (every other count of those families at zero)."""
+    """Class, type and activity counts of the baseline roster and the exact cost LP's
+    allocation, by the site model's variable names (every other count at zero)."""
     group_of = {a.id: gi for gi, g in enumerate(sm.groups) for a in g.problem.agents}
     out: dict[str, float] = {}
     for g in sm.groups:
         for var, _ in g.model.count_vars():
-            out[var.name] = 0.0
+            out[var.name()] = 0.0
         for var in g.model.X.values():
-            out[var.name] = 0.0
+            out[var.name()] = 0.0
     for s in roster.shifts:
         gi = group_of.get(s.agent)
         if gi is None:
@@ -189,58 +192,13 @@ def _baseline_hint(site: SiteProblem, sm: SiteModel, roster: Roster) -> dict[str
             key = f"g{gi}:{name}"
             if key in out:
                 out[key] += 1
-    for name, value in allocation_values(site, SiteRoster(roster)).items():
-        out[name] = value * CP_UNIT if name.startswith("b[") else value
-    return out
-
-
-def _allocation_days(sm: SiteModel) -> list[tuple[cp_model.IntVar, int]]:
-    """(allocation variable, day): an LNS round fixes the allocation of the days it does not
-    free (the backlog's flow variables stay free), so a round is a few days' problem."""
-    av = sm.allocation
-    out = [(v, key[2]) for key, v in av.live.items()]
-    out += [(v, key[1]) for key, v in av.idle.items()]
-    out += [(v, key[1]) for key, v in av.under.items()]
-    slots = open_intervals(sm.groups[0].problem) if sm.groups else []
-    for per_slot in av.deferred.values():
-        out += [(v, slots[tau][0]) for tau, terms in enumerate(per_slot) for v, _ in terms]
-    return out
-
-
-def _search(
-    backend: CpBackend,
-    sm: SiteModel,
-    hint: dict[str, float],
-    limit_s: float,
-    opts: SiteSolveOptions,
-    should_stop: Stop,
-) -> cp_model.CpSolver:
-    """CP-SAT near ``hint`` (LP values or baseline counts), then the day LNS of the
-    single-queue engine (:mod:`lns`) over every group's counts."""
-    model, variables = backend.model, backend.variables
-    deadline = time.monotonic() + limit_s
-    domains = cpsat.save_domains(model, variables)
-    restricted = {v.index for g in sm.groups for v, _ in g.model.count_vars()}
-    cpsat.hint_near(model, variables, hint, restricted, 0)
-
-    def make(limit: float) -> cp_model.CpSolver:
-        return cpsat.run(model, limit, workers=opts.workers, seed=opts.seed,
-                         should_stop=should_stop, linearization_level=2)  # fmt: skip
-
-    solver = make(NEAR_LP_SHARE * limit_s)
-    cpsat.restore_domains(model, variables, domains)
-    if not cpsat.found(solver) or should_stop():
-        return solver if should_stop() else make(deadline - time.monotonic())
-    counts = [pair for g in sm.groups for pair in restricted_days(g.model)]
-    lns = DayNeighbourhoods(backend, counts + _allocation_days(sm), radius=LNS_RADIUS)
-    days = [d for d, o in enumerate(sm.groups[0].problem.opening_hours) if o is not None]
-    return lns.run(solver, make, days, deadline, round_s(limit_s / 2), should_stop)
+    return out | allocation_values(site, SiteRoster(roster))
 
 
 def _named(
     site: SiteProblem,
     sm: SiteModel,
-    solver: cp_model.CpSolver,
+    solution: Solution,
     opts: SiteSolveOptions,
     deadline: float,
 ) -> tuple[Roster, int]:
@@ -252,11 +210,11 @@ def _named(
         share = max(1.0, (deadline - time.monotonic()) / (len(sm.groups) - i))
         end = time.monotonic() + share
         assigned, bad = named_roster.assign_all(
-            g.problem, g.model, solver, opts.workers, opts.seed, end
+            g.problem, g.model, solution, opts.workers, opts.seed, end
         )
         staffed = [[0] * g.problem.intervals_per_day for _ in range(g.problem.days)]
         for (d, t), var in g.model.over.items():
-            staffed[d][t] = int(solver.value(var))
+            staffed[d][t] = int(solution.value(var))
         target = dataclasses.replace(
             g.problem,
             requirement=tuple(tuple(r) for r in staffed),
@@ -265,47 +223,64 @@ def _named(
         settings: tuple[int, int, Objective] = (opts.workers, opts.seed, "deviation")
         left = max(1.0, end - time.monotonic())
         incumbent = named_roster.named_incumbent(
-            target,
-            g.model,
-            solver,
-            assigned,
-            bool(bad),
-            settings,
-            left,  # type: ignore[arg-type]
+            target, g.model, solution, assigned, bool(bad), settings, left
         )
         shifts += incumbent.roster(g.problem).shifts
         deviated += len(bad)
     return Roster(tuple(shifts)), deviated
 
 
+def _rounds(
+    site: SiteProblem,
+    smip: SiteMip,
+    baseline: Roster,
+    deadline: float,
+    lanes: int,
+    should_stop: Stop,
+) -> tuple[dict[str, float], int] | None:
+    """SCIP rounds (:mod:`mip_rounds`) from the baseline's counts and allocation until
+    ``deadline``: the best values by name and their scaled objective (``None`` when SCIP
+    could not complete the baseline's solution)."""
+    groups = len(smip.model.groups)
+    days = [d for d, o in enumerate(site.core.opening_hours) if o is not None]
+    mip = MipDays(smip.mip, radius=LNS_RADIUS, lanes=lanes, tiers=site_tiers(groups, days))
+    try:
+        hint = _baseline_hint(site, smip.model, baseline)
+        left = deadline - time.monotonic()
+        start = mip.settle(hint, set(), max(1.0, min(SETTLE_SHARE * left, SETTLE_MAX_S)))
+        if start is None or should_stop():
+            return start
+        limit = min(ROUND_MAX_S, max(ROUND_MIN_S, ROUND_SHARE * left))
+        return mip.run(*start, days, deadline, limit, should_stop)
+    finally:
+        mip.close()
+
+
 def _site_candidate(
     site: SiteProblem,
     types: list[ShiftType],
     agents: tuple[Agent, ...],
-    hint: dict[str, float] | Roster,
+    baseline: Roster,
     deadline: float,
     opts: SiteSolveOptions,
     should_stop: Stop = never,
 ) -> tuple[Roster | None, str, float | None, int]:
-    """The site model's roster (``None`` if CP-SAT found nothing), its aggregate status and
-    objective (cost units), and the classes whose assignment deviated. With a roster as the
-    hint the model is restricted to its neighbourhood (:mod:`neighbourhood`)."""
-    backend = CpBackend()
-    sink = CpSink(backend.model, backend.variables)
-    types_of = None
-    if isinstance(hint, Roster):
-        types_of = neighbour_types(site, types, agents, hint, NEIGHBOUR_STEPS)
-    sm = build_site_model(site, backend, sink, types, agents, CP_UNIT, types_of)
-    values = hint if isinstance(hint, dict) else _baseline_hint(site, sm, hint)
-    cp_time = (1 - ASSIGN_SHARE) * (deadline - time.monotonic())
-    solver = _search(backend, sm, values, max(1.0, cp_time), opts, should_stop)
-    if not cpsat.found(solver):
-        return None, cpsat.status(solver), None, 0
-    aggregate = solver.objective_value / SCALE + sm.constant
+    """The site model's roster near ``baseline`` (:mod:`neighbourhood`; ``None`` if SCIP found
+    nothing), its aggregate status and objective (cost units), and the classes whose
+    assignment deviated."""
+    types_of = neighbour_types(site, types, agents, baseline, NEIGHBOUR_STEPS)
+    smip = build_site_mip(site, types, agents, types_of)
+    search_end = deadline - ASSIGN_SHARE * (deadline - time.monotonic())
+    lanes = max(1, min(LANES, opts.workers))
+    found = _rounds(site, smip, baseline, search_end, lanes, should_stop)
+    if found is None:
+        return None, "NOT_FOUND", None, 0
+    values, objective = found
+    aggregate = objective / SCALE + smip.model.constant
     if should_stop():  # name the counts found so far, quickly
         deadline = min(deadline, time.monotonic() + STOPPED_ASSIGN_S)
-    roster, deviated = _named(site, sm, solver, opts, deadline)
-    return roster, cpsat.status(solver), aggregate, deviated
+    roster, deviated = _named(site, smip.model, MipSolution(values), opts, deadline)
+    return roster, "FEASIBLE", aggregate, deviated
 
 
 def _scored(site: SiteProblem, roster: Roster) -> tuple[SiteRoster, SiteCost, list[Violation]]:

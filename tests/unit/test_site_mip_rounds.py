@@ -1,0 +1,97 @@
+"""SCIP rounds on the site model (:mod:`optimizer.roster.site.mip_rounds`): the plans, the
+model's price of a roster against the exact cost LP, continuous values kept, rounds that never
+lose, and the named roster at the price of its counts."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from ortools.linear_solver import pywraplp
+
+from optimizer.roster.backend import LpBackend
+from optimizer.roster.explain import explain_agents
+from optimizer.roster.mip_days import MipDays, MipModel
+from optimizer.roster.model import SCALE
+from optimizer.roster.scip_pool import Answer
+from optimizer.roster.shifts import enumerate_shift_types
+from optimizer.roster.site import solve as site_solve
+from optimizer.roster.site.check import check_site_roster
+from optimizer.roster.site.cost import site_cost
+from optimizer.roster.site.io import load_site_instance
+from optimizer.roster.site.mip_rounds import MipSolution, build_site_mip, site_tiers
+from optimizer.roster.site.neighbourhood import neighbour_types
+from optimizer.roster.site.problem import SiteProblem, SiteRoster
+from optimizer.roster.site.solve import SiteSolveOptions
+from tests.unit.test_site_roster_data import tiny_site
+
+
+def test_tiers_free_each_groups_week_then_each_day_then_day_pairs() -> None:
+    first, pairs = site_tiers(2, [0, 2, 3])
+    assert first[:2] == [((0, 0), (0, 2), (0, 3)), ((1, 0), (1, 2), (1, 3))]
+    assert first[2:] == [((0, 0), (1, 0)), ((0, 2), (1, 2)), ((0, 3), (1, 3))]
+    assert len(pairs) == 3 and set(pairs[0]) == {(0, 0), (1, 0), (0, 2), (1, 2)}
+
+
+def test_continuous_values_are_not_rounded() -> None:
+    backend = LpBackend("SCIP", integer=True)
+    backend.int_var(0, 5, "x")
+    backend.solver.NumVar(0.0, 1.0, "y")
+    proto = backend.proto()
+    model = MipModel(proto, ("x", "y"), ((0, 0),), frozenset({0}), {0: 5.0})
+    values = MipDays(model)._values(Answer(0, 1.0, np.array([2.0000001, 0.25])))
+    assert values == {"x": 2, "y": 0.25} and isinstance(values["x"], int)
+
+
+def _site() -> tuple[SiteProblem, list, tuple]:
+    site = load_site_instance(tiny_site())
+    types = enumerate_shift_types(site.core)
+    left_out = {e.agent for e in explain_agents(site.core, types)}
+    return site, types, tuple(a for a in site.core.agents if a.id not in left_out)
+
+
+def test_the_model_prices_a_roster_at_its_exact_cost_and_rounds_never_lose() -> None:
+    site, types, agents = _site()
+    opts = SiteSolveOptions(time_limit_s=5.0, workers=1)
+    baseline = site_solve._baseline(site, 5.0, opts, site_solve.never)
+    assert baseline is not None
+    smip = build_site_mip(site, types, agents, neighbour_types(site, types, agents, baseline))
+    cells = {cell for _, cell in smip.mip.counts}
+    assert {g for g, _ in cells} == set(range(len(smip.model.groups)))
+    rounds = MipDays(smip.mip, tiers=site_tiers(len(smip.model.groups), [0, 1]))
+    try:
+        hint = site_solve._baseline_hint(site, smip.model, baseline)
+        settled = rounds.settle(hint, set(), 30.0)
+        assert settled is not None
+        exact = site_cost(site, SiteRoster(baseline)).cost
+        assert abs(settled[1] / SCALE + smip.model.constant - exact) < 1e-6
+        values, objective = rounds.run(*settled, [], time.monotonic() + 5.0, 2.0)
+    finally:
+        rounds.close()
+    assert objective <= settled[1]
+    counts = [smip.mip.names[i] for i, _ in smip.mip.counts]
+    assert all(isinstance(values[n], int) for n in counts)
+
+
+def test_the_named_roster_costs_what_its_counts_cost() -> None:
+    """No class deviated, so the roster named from SCIP's counts has the model's objective
+    as its exact cost (breaks and lunches from the aggregate's activity counts)."""
+    site, types, agents = _site()
+    opts = SiteSolveOptions(time_limit_s=10.0, workers=1)
+    baseline = site_solve._baseline(site, 5.0, opts, site_solve.never)
+    assert baseline is not None
+    deadline = time.monotonic() + 10.0
+    roster, status, aggregate, deviated = site_solve._site_candidate(
+        site, types, agents, baseline, deadline, opts
+    )
+    assert roster is not None and status == "FEASIBLE" and aggregate is not None
+    assert deviated == 0
+    assert check_site_roster(site, SiteRoster(roster)) == []
+    assert abs(site_cost(site, SiteRoster(roster)).cost - aggregate) < 1e-6
+    assert aggregate <= site_cost(site, SiteRoster(baseline)).cost + 1e-9
+
+
+def test_a_solution_reads_counts_by_variable_name() -> None:
+    solver = pywraplp.Solver.CreateSolver("SCIP")
+    x = solver.IntVar(0, 3, "g0:x[0,1]")
+    assert MipSolution({"g0:x[0,1]": 2.0000001}).value(x) == 2
