@@ -60,7 +60,7 @@ def test_the_model_prices_a_roster_at_its_exact_cost_and_rounds_never_lose() -> 
     assert {g for g, _ in cells} == set(range(len(smip.model.groups)))
     rounds = MipDays(smip.mip, tiers=site_tiers(len(smip.model.groups), [0, 1]))
     try:
-        hint = site_solve._baseline_hint(site, smip.model, baseline)
+        hint = site_solve._roster_hint(site, smip.model, baseline)
         settled = rounds.settle(hint, set(), 30.0)
         assert settled is not None
         exact = site_cost(site, SiteRoster(baseline)).cost
@@ -95,3 +95,27 @@ def test_a_solution_reads_counts_by_variable_name() -> None:
     solver = pywraplp.Solver.CreateSolver("SCIP")
     x = solver.IntVar(0, 3, "g0:x[0,1]")
     assert MipSolution({"g0:x[0,1]": 2.0000001}).value(x) == 2
+
+
+def test_the_second_pass_searches_near_the_first_pass_best(monkeypatch) -> None:
+    """Two passes when the second has room: each pass's rounds start from the best roster so
+    far (the first from the baseline), and the result is never dearer than the baseline."""
+    site, types, agents = _site()
+    opts = SiteSolveOptions(time_limit_s=10.0, workers=1)
+    baseline = site_solve._baseline(site, 5.0, opts, site_solve.never)
+    assert baseline is not None
+    starts = []
+    real = site_solve._site_candidate
+
+    def spy(site_, types_, agents_, roster, *rest):  # type: ignore[no-untyped-def]
+        starts.append(site_cost(site_, SiteRoster(roster)).cost)
+        return real(site_, types_, agents_, roster, *rest)
+
+    monkeypatch.setattr(site_solve, "_site_candidate", spy)
+    monkeypatch.setattr(site_solve, "PASS_MIN_S", 1.0)
+    deadline = time.monotonic() + 8.0
+    search = site_solve._passes(site, types, agents, baseline, deadline, opts, site_solve.never)
+    first_best = starts[0]
+    assert len(starts) == 2 and first_best == site_cost(site, SiteRoster(baseline)).cost
+    assert starts[1] <= first_best + 1e-9
+    assert search.best[2] == [] and search.best[1].cost <= starts[1] + 1e-9

@@ -1,4 +1,4 @@
-"""Solve a site roster: LP bound, aggregate CP-SAT by skill set, named assignment, exact cost.
+"""Solve a site roster: LP bound, SCIP rounds on the site model, named assignment, exact cost.
 
 0. One live queue and nothing else is today's problem: today's engine solves it
    (:mod:`single`), so the result is exactly the single-queue one.
@@ -9,23 +9,30 @@
    (every agent every skill, :func:`pooled_site`: one group, ``lp_status`` ``POOLED``). An LP
    skipped or stopped by its time limit bounds nothing: ``bound`` is then ``None``.
 3. The baseline (every queue summed into one ``/1`` problem, :mod:`baseline`) is solved by
-   today's engine for :data:`BASELINE_SHARE` of the time left before the polish
-   (:data:`POLISH_SHARE` of the time left after the LP): a valid roster of known cost
-   and the start of the search. (Starting from the LP's rounding instead gave MS-S-9 278-304
-   in 30 s; from the baseline 263.7.)
-4. CP-SAT searches the site model in the neighbourhood of the baseline's shift types
-   (:mod:`neighbourhood`) from the baseline's counts, activities and allocation, then the day
-   LNS of the single-queue engine improves its incumbent.
-5. Each group's class counts go to its named agents (:mod:`named_roster`; skills only decide
-   which group an agent is in); breaks and lunches are re-placed where the assignment deviated.
-6. The rosters are checked (:func:`check_site_roster`) and scored by the exact LP
-   (:func:`site_cost`); the cheaper valid one is polished (:mod:`polish`: today's agent-level
-   local search per skill set against the exact LP's live cover and uncovered requirement,
-   kept while the exact cost falls; MS-M-9 120 s: 79.49 -> 42.76) and returned.
+   today's engine for :data:`BASELINE_SHARE` of the time left after the LP: a valid roster
+   of known cost and the start of the search. (Starting from the LP's rounding instead gave
+   MS-S-9 278-304 in 30 s; from the baseline 263.7.)
+4. Then one or two passes (:func:`_passes`; a second when at least :data:`PASS_MIN_S` is left
+   for it) of:
+
+   a. SCIP rounds (:mod:`mip_rounds`) on the site model in the neighbourhood of the best
+      roster's shift types (:mod:`neighbourhood`), from its counts, activities and exact
+      allocation: each round frees one skill group's week or one day of every group, the
+      allocation and backlog free all week (:data:`LANES` rounds at once). Until the
+      fourteenth session CP-SAT's day LNS did this step; on MS-L-9 it often found nothing.
+   b. Each group's class counts go to its named agents (:mod:`named_roster`; skills only
+      decide which group an agent is in); breaks and lunches are re-placed where the
+      assignment deviated. The roster is checked (:func:`check_site_roster`) and scored by
+      the exact LP (:func:`site_cost`); it replaces the best when valid and cheaper.
+   c. The best is polished (:mod:`polish`: today's agent-level local search per skill set
+      against the exact LP's live cover and uncovered requirement, kept while the exact cost
+      falls; it moves starts and lengths beyond the rounds' neighbourhood), which centres
+      the next pass's neighbourhood.
 
 A ``should_stop`` callback (a cancel, a shutdown) interrupts the LP, the baseline's engine and
-CP-SAT; the counts found so far are named quickly (:data:`STOPPED_ASSIGN_S`, at least a second
-per skill group) and the cheaper valid roster so far is returned with ``report.stopped_early``.
+the SCIP rounds (their processes are killed); the counts found so far are named quickly
+(:data:`STOPPED_ASSIGN_S`, at least a second per skill group) and the best valid roster so far
+is returned with ``report.stopped_early``.
 """
 
 from __future__ import annotations
@@ -79,9 +86,12 @@ __all__ = [
 
 LP_SHARE = 0.45
 LP_MIN_S = 8.0  # small sites: up to half the time limit, so that a loaded machine still bounds
-BASELINE_SHARE = 0.3  # of the time left after the LP
-ASSIGN_SHARE = 0.15
-POLISH_SHARE = 0.2  # of the time left after the LP: the LP-guided polish (:mod:`polish`)
+BASELINE_SHARE = 0.15  # of the time left after the LP (MS-L-9: 660-677 in 68-200 s)
+BASELINE_MIN_S = 5.0
+FIRST_PASS_SHARE = 0.6  # of the time after the baseline: rounds, then the polish; the second
+PASS_MIN_S = 30.0  # pass (at least this long) searches near the first's polished roster
+ROUNDS_PART = 0.7  # of a pass: the SCIP rounds and the naming; the polish (:mod:`polish`) the rest
+ASSIGN_SHARE = 0.15  # of the rounds' part: the naming
 LNS_RADIUS = 4  # SCIP rounds: a plan's counts within 4 of the incumbent (then adapted)
 SETTLE_SHARE = 0.2  # of the search time at most: the baseline's counts completed by SCIP
 SETTLE_MAX_S = 30.0  # (MS-L-9: 3.8 s; an LP over the week with every count fixed)
@@ -162,7 +172,7 @@ def _activity_names(st: ShiftType, shift: Shift) -> list[str]:
     return names + ([] if lunch is None else [f"lun_{side}[{st.index},{lunch}]"])
 
 
-def _baseline_hint(site: SiteProblem, sm: SiteModel, roster: Roster) -> dict[str, float]:
+def _roster_hint(site: SiteProblem, sm: SiteModel, roster: Roster) -> dict[str, float]:
     """Class, type and activity counts of the baseline roster and the exact cost LP's
     allocation, by the site model's variable names (every other count at zero)."""
     group_of = {a.id: gi for gi, g in enumerate(sm.groups) for a in g.problem.agents}
@@ -245,7 +255,7 @@ def _rounds(
     days = [d for d, o in enumerate(site.core.opening_hours) if o is not None]
     mip = MipDays(smip.mip, radius=LNS_RADIUS, lanes=lanes, tiers=site_tiers(groups, days))
     try:
-        hint = _baseline_hint(site, smip.model, baseline)
+        hint = _roster_hint(site, smip.model, baseline)
         left = deadline - time.monotonic()
         start = mip.settle(hint, set(), max(1.0, min(SETTLE_SHARE * left, SETTLE_MAX_S)))
         if start is None or should_stop():
@@ -283,7 +293,10 @@ def _site_candidate(
     return roster, "FEASIBLE", aggregate, deviated
 
 
-def _scored(site: SiteProblem, roster: Roster) -> tuple[SiteRoster, SiteCost, list[Violation]]:
+Scored = tuple[SiteRoster, SiteCost, list[Violation]]
+
+
+def _scored(site: SiteProblem, roster: Roster) -> Scored:
     sr = SiteRoster(roster)
     return sr, site_cost(site, sr), check_site_roster(site, sr)
 
@@ -303,8 +316,11 @@ def _baseline(
 def _first_baseline(
     site: SiteProblem, opts: SiteSolveOptions, deadline: float, should_stop: Stop
 ) -> Roster:
-    """The baseline within its share of the time, else with most of what is left."""
-    roster = _baseline(site, BASELINE_SHARE * (deadline - time.monotonic()), opts, should_stop)
+    """The baseline within :data:`BASELINE_SHARE` of the time left (at least
+    :data:`BASELINE_MIN_S` or a third of it), else with most of what is left."""
+    left = deadline - time.monotonic()
+    limit = max(BASELINE_SHARE * left, min(BASELINE_MIN_S, left / 3))
+    roster = _baseline(site, limit, opts, should_stop)
     if roster is None and not should_stop():
         roster = _baseline(site, 0.7 * (deadline - time.monotonic()), opts, should_stop)
     if roster is None:
@@ -340,6 +356,76 @@ def _bound(
     return bound if bound.value is None else dataclasses.replace(bound, status="POOLED")
 
 
+@dataclass
+class _Search:
+    """The passes' state: the best roster so far (valid before invalid, then cheaper), the
+    candidate it came from, the last rounds' aggregate figures and the polish's total gain."""
+
+    best: Scored
+    source: str
+    aggregate_status: str = "NOT_RUN"
+    aggregate_objective: float | None = None
+    deviated: int = 0
+    polish_gain: float = 0.0
+
+    def offer(self, scored: Scored, source: str) -> None:
+        if (bool(scored[2]), scored[1].cost) < (bool(self.best[2]), self.best[1].cost):
+            self.best, self.source = scored, source
+
+
+def _pass(
+    site: SiteProblem,
+    types: list[ShiftType],
+    agents: tuple[Agent, ...],
+    search: _Search,
+    end: float,
+    opts: SiteSolveOptions,
+    stop: Stop,
+) -> None:
+    """SCIP rounds near the best roster (:data:`ROUNDS_PART` of the pass, naming included),
+    then the polish of the best until ``end``."""
+    rounds_end = time.monotonic() + ROUNDS_PART * (end - time.monotonic())
+    if not stop():
+        roster, status, objective, deviated = _site_candidate(
+            site, types, agents, search.best[0].roster, rounds_end, opts, stop
+        )
+        search.aggregate_status, search.aggregate_objective = status, objective
+        search.deviated += deviated
+        if roster is not None:
+            search.offer(_scored(site, roster), "site_model")
+    if search.best[2] or stop():
+        return
+    before = search.best[1].cost
+    polished, value = polish_site(site, search.best[0].roster, types, agents, end, stop)
+    if value < before - 1e-9:
+        search.polish_gain += before - value
+        search.best = _scored(site, polished)
+
+
+def _passes(
+    site: SiteProblem,
+    types: list[ShiftType],
+    agents: tuple[Agent, ...],
+    baseline: Roster,
+    deadline: float,
+    opts: SiteSolveOptions,
+    stop: Stop,
+) -> _Search:
+    """Passes of rounds and polish from the baseline until ``deadline``: the first takes
+    :data:`FIRST_PASS_SHARE` of the time when a second of at least :data:`PASS_MIN_S` fits
+    (each pass's rounds search the neighbourhood of the roster the last one polished)."""
+    search = _Search(_scored(site, baseline), "baseline")
+    left = deadline - time.monotonic()
+    ends = [deadline]
+    if (1 - FIRST_PASS_SHARE) * left >= PASS_MIN_S:
+        ends.insert(0, time.monotonic() + FIRST_PASS_SHARE * left)
+    for end in ends:
+        if stop():
+            break
+        _pass(site, types, agents, search, end, opts, stop)
+    return search
+
+
 def solve_site(
     site: SiteProblem,
     options: SiteSolveOptions | None = None,
@@ -362,31 +448,18 @@ def solve_site(
     agents = tuple(a for a in site.core.agents if a.id not in excluded)
     limit = opts.time_limit_s
     bound = _bound(site, types, agents, max(LP_SHARE * limit, min(0.5 * limit, LP_MIN_S)), stop)
-    search_end = deadline - POLISH_SHARE * (deadline - time.monotonic())  # then the polish
-    baseline = _first_baseline(site, opts, search_end, stop)  # the start (the LP only bounds)
-    found: tuple[Roster | None, str, float | None, int] = (None, "NOT_RUN", None, 0)
-    if not stop():
-        found = _site_candidate(site, types, agents, baseline, search_end, opts, stop)
-    roster, agg_status, agg_obj, deviated = found
-    candidates = []
-    if roster is not None:
-        candidates.append((_scored(site, roster), "site_model"))
-    candidates.append((_scored(site, baseline), "baseline"))
-    best, source = min(candidates, key=lambda c: (bool(c[0][2]), c[0][1].cost))
-    gain = 0.0
-    if not best[2] and not stop():
-        polished, value = polish_site(site, best[0].roster, types, agents, deadline, stop)
-        if value < best[1].cost - 1e-9:
-            gain = best[1].cost - value
-            best = _scored(site, polished)
-    sr, cost, violations = best
+    baseline = _first_baseline(site, opts, deadline, stop)  # the start (the LP only bounds)
+    search = _passes(site, types, agents, baseline, deadline, opts, stop)
+    sr, cost, violations = search.best
     gap = site_gap(cost.cost, bound.value)
     report = SiteReport(
         status=site_status(violations, gap), objective=cost.cost, bound=bound.value, gap=gap,
         seconds=time.monotonic() - start, lp_status=bound.status, lp_seconds=bound.seconds,
-        aggregate_status=agg_status, aggregate_objective=agg_obj, source=source,
-        baseline_cost=next((c[0][1].cost for c in candidates if c[1] == "baseline"), None),
-        skill_sets=len({site.skill_set(a.id) for a in agents}), assignment_deviation=deviated,
-        stopped_early=stop(), polish_gain=gain,
+        aggregate_status=search.aggregate_status,
+        aggregate_objective=search.aggregate_objective, source=search.source,
+        baseline_cost=site_cost(site, SiteRoster(baseline)).cost,
+        skill_sets=len({site.skill_set(a.id) for a in agents}),
+        assignment_deviation=search.deviated, stopped_early=stop(),
+        polish_gain=search.polish_gain,
     )  # fmt: skip
     return SiteResult(sr, cost, report, tuple(violations), tuple(explanations))
