@@ -120,6 +120,11 @@ class MipDays:
             self._pool.close()
             self._pool = None
 
+    def twin(self) -> MipDays:
+        """A driver of the same model, settings and frozen counts, one lane, its own state."""
+        return MipDays(self.model, self.radius, self.max_radius, self.patience,
+                       dict(self.frozen), tiers=self.tiers)  # fmt: skip
+
     def follow(self, other: MipDays) -> None:
         """Go on with ``other``'s plan position and radii (a model whose incumbent is
         ``other``'s, e.g. the checkpoint's split when it changed no count's value)."""
@@ -291,17 +296,7 @@ def run_chains(
     if len(starts) == 1:
         ((values, objective),) = starts
         return main.run(values, objective, days, deadline, round_s, should_stop, floor, on_better)
-    chains = [main] + [
-        MipDays(
-            main.model,
-            main.radius,
-            main.max_radius,
-            main.patience,
-            dict(main.frozen),
-            tiers=main.tiers,
-        )
-        for _ in starts[1:]
-    ]
+    chains = [main] + [main.twin() for _ in starts[1:]]
     lock, reached = threading.Lock(), threading.Event()
     best = [starts[0][1]]
 

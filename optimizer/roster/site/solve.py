@@ -101,7 +101,8 @@ LANES = 2  # SCIP rounds at once (at most one per worker): skill groups seldom i
 ROUND_MAX_S = 20.0  # MS-L-9: a 20-37-agent group's week is proved in 3-8 s or not in 20 s
 FULL_MODEL_COPIES = 4000  # shift-type copies: MS-S-9 1,017 (LP 8 s), MS-M-9 12,664 (>6 min)
 POOLED_MODEL_COPIES = 4000  # the pooled site's: MS-M-9, MS-L-9 1,366 (LP 40-47 s at load 7)
-NEIGHBOUR_STEPS = 1  # larger sites: start times within one step of the baseline's
+NEIGHBOUR_STEPS = 1  # larger sites: start times within one step of the best roster's
+FULL_ROUNDS_COPIES = 2000  # up to this many shift-type copies the rounds search them all
 STOPPED_ASSIGN_S = 2.0  # after a stop request: naming the counts found so far
 
 
@@ -275,10 +276,13 @@ def _site_candidate(
     opts: SiteSolveOptions,
     should_stop: Stop = never,
 ) -> tuple[Roster | None, str, float | None, int]:
-    """The site model's roster near ``baseline`` (:mod:`neighbourhood`; ``None`` if SCIP found
-    nothing), its aggregate status and objective (cost units), and the classes whose
-    assignment deviated."""
-    types_of = neighbour_types(site, types, agents, baseline, NEIGHBOUR_STEPS)
+    """The site model's roster near ``baseline`` (:mod:`neighbourhood`, unless the full model
+    has at most :data:`FULL_ROUNDS_COPIES` shift-type copies; ``None`` if SCIP found nothing),
+    its aggregate status and objective (cost units), and the classes whose assignment
+    deviated."""
+    types_of = None  # a small site's rounds search every shift type
+    if type_copies(site, types, agents) > FULL_ROUNDS_COPIES:
+        types_of = neighbour_types(site, types, agents, baseline, NEIGHBOUR_STEPS)
     smip = build_site_mip(site, types, agents, types_of)
     search_end = deadline - ASSIGN_SHARE * (deadline - time.monotonic())
     lanes = max(1, min(LANES, opts.workers))
