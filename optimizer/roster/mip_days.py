@@ -109,6 +109,7 @@ class MipDays:
     frozen: dict[str, int] = field(default_factory=dict)  # name -> fixed value
     lanes: int = 1
     tiers: list[list[Plan]] | None = None  # the plans of each tier (default: by days)
+    min_round_s: float = 1.0  # no round is issued with less time left (a small site: less)
     _radii: dict[Plan, int] = field(default_factory=dict)  # kept across runs
     _next: dict[int, int] = field(default_factory=dict)  # tier -> rounds run
     _pool: ScipPool | None = None
@@ -123,7 +124,8 @@ class MipDays:
     def twin(self) -> MipDays:
         """A driver of the same model, settings and frozen counts, one lane, its own state."""
         return MipDays(self.model, self.radius, self.max_radius, self.patience,
-                       dict(self.frozen), tiers=self.tiers)  # fmt: skip
+                       dict(self.frozen), tiers=self.tiers,
+                       min_round_s=self.min_round_s)  # fmt: skip
 
     def follow(self, other: MipDays) -> None:
         """Go on with ``other``'s plan position and radii (a model whose incumbent is
@@ -245,7 +247,7 @@ class MipDays:
         while not (should_stop is not None and should_stop()):
             if floor is not None and best_obj <= floor:
                 break  # optimal: the running rounds cannot do better
-            issuing = deadline - time.monotonic() > 1.0
+            issuing = deadline - time.monotonic() > self.min_round_s
             while issuing and len(running) < pool.size and (plan := cycle.plan()) is not None:
                 lane = min(set(range(pool.size)) - set(running))
                 radius = self._radii.setdefault(plan, self.radius)

@@ -27,9 +27,11 @@ from tests.unit.test_site_roster_data import tiny_site
 
 
 def test_tiers_free_each_groups_week_then_each_day_then_day_pairs() -> None:
-    first, pairs = site_tiers(2, [0, 2, 3])
+    first, second = site_tiers(2, [0, 2, 3])
     assert first[:2] == [((0, 0), (0, 2), (0, 3)), ((1, 0), (1, 2), (1, 3))]
     assert first[2:] == [((0, 0), (1, 0)), ((0, 2), (1, 2)), ((0, 3), (1, 3))]
+    whole, *pairs = second
+    assert set(whole) == {(g, d) for g in (0, 1) for d in (0, 2, 3)}
     assert len(pairs) == 3 and set(pairs[0]) == {(0, 0), (1, 0), (0, 2), (1, 2)}
 
 
@@ -82,7 +84,7 @@ def test_the_named_roster_costs_what_its_counts_cost() -> None:
     assert baseline is not None
     deadline = time.monotonic() + 10.0
     roster, status, aggregate, deviated = site_solve._site_candidate(
-        site, types, agents, baseline, deadline, opts
+        site, types, agents, baseline, (deadline, False), opts
     )
     assert roster is not None and status == "FEASIBLE" and aggregate is not None
     assert deviated == 0
