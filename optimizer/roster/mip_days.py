@@ -32,6 +32,7 @@ the solve runs one chain per first-phase incumbent, each in its own process, and
 
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
 import time
@@ -72,7 +73,7 @@ class MipModel:
     classes: frozenset[int]  # proto indices of the class shift counts (the rest: activities)
     upper: dict[int, float]  # the counts' bounds as built
 
-    @property
+    @functools.cached_property
     def integer(self) -> np.ndarray:
         """Which variables are integer (boolean, proto order); continuous ones (a site
         model's allocation) keep their values unrounded."""
@@ -113,7 +114,6 @@ class MipDays:
     _radii: dict[Plan, int] = field(default_factory=dict)  # kept across runs
     _next: dict[int, int] = field(default_factory=dict)  # tier -> rounds run
     _pool: ScipPool | None = None
-    _integer: np.ndarray | None = None
 
     def close(self) -> None:
         """End the SCIP processes."""
@@ -207,13 +207,11 @@ class MipDays:
 
     def _values(self, answer: Answer) -> Values:
         """The answer by name: integer variables rounded, continuous ones as solved."""
-        values = answer.values
-        if self._integer is None:
-            self._integer = self.model.integer
-        if self._integer.all():
+        values, integer = answer.values, self.model.integer
+        if integer.all():
             return dict(zip(self.model.names, np.rint(values).astype(int).tolist(), strict=True))
-        exact = np.where(self._integer, np.rint(values), values).tolist()
-        ints = self._integer.tolist()
+        exact = np.where(integer, np.rint(values), values).tolist()
+        ints = integer.tolist()
         return {
             n: int(v) if i else v for n, v, i in zip(self.model.names, exact, ints, strict=True)
         }

@@ -175,8 +175,8 @@ def _activity_names(st: ShiftType, shift: Shift) -> list[str]:
 
 
 def _roster_hint(site: SiteProblem, sm: SiteModel, roster: Roster) -> dict[str, float]:
-    """Class, type and activity counts of the baseline roster and the exact cost LP's
-    allocation, by the site model's variable names (every other count at zero)."""
+    """Class, type and activity counts of ``roster`` and the exact cost LP's allocation, by
+    the site model's variable names (every other count at zero)."""
     group_of = {a.id: gi for gi, g in enumerate(sm.groups) for a in g.problem.agents}
     out: dict[str, float] = {}
     for g in sm.groups:
@@ -245,20 +245,20 @@ def _named(
 def _rounds(
     site: SiteProblem,
     smip: SiteMip,
-    baseline: Roster,
+    roster: Roster,
     deadline: float,
     lanes: int,
     should_stop: Stop,
 ) -> tuple[dict[str, float], int] | None:
-    """SCIP rounds (:mod:`mip_rounds`) from the baseline's counts and allocation until
+    """SCIP rounds (:mod:`mip_rounds`) from ``roster``'s counts and allocation until
     ``deadline``: the best values by name and their scaled objective (``None`` when SCIP
-    could not complete the baseline's solution)."""
+    could not complete ``roster``'s solution)."""
     groups = len(smip.model.groups)
     days = [d for d, o in enumerate(site.core.opening_hours) if o is not None]
     mip = MipDays(smip.mip, radius=LNS_RADIUS, lanes=lanes, tiers=site_tiers(groups, days),
                   min_round_s=MIN_ROUND_S)  # fmt: skip
     try:
-        hint = _roster_hint(site, smip.model, baseline)
+        hint = _roster_hint(site, smip.model, roster)
         left = deadline - time.monotonic()
         start = mip.settle(hint, set(), max(1.0, min(SETTLE_SHARE * left, SETTLE_MAX_S)))
         if start is None or should_stop():
@@ -273,29 +273,29 @@ def _site_candidate(
     site: SiteProblem,
     types: list[ShiftType],
     agents: tuple[Agent, ...],
-    baseline: Roster,
+    roster: Roster,
     until: tuple[float, bool],
     opts: SiteSolveOptions,
     should_stop: Stop = never,
 ) -> tuple[Roster | None, str, float | None, int]:
-    """The site model's roster near ``baseline`` (:mod:`neighbourhood`; over every shift type
+    """The site model's roster near ``roster`` (:mod:`neighbourhood`; over every shift type
     with ``until``'s flag; ``until``'s time: the deadline; ``None`` if SCIP found nothing),
     its aggregate status and objective (cost units), and the classes whose assignment
     deviated."""
     deadline, wide = until
-    types_of = None if wide else neighbour_types(site, types, agents, baseline, NEIGHBOUR_STEPS)
+    types_of = None if wide else neighbour_types(site, types, agents, roster, NEIGHBOUR_STEPS)
     smip = build_site_mip(site, types, agents, types_of)
     search_end = deadline - ASSIGN_SHARE * (deadline - time.monotonic())
     lanes = max(1, min(LANES, opts.workers))
-    found = _rounds(site, smip, baseline, search_end, lanes, should_stop)
+    found = _rounds(site, smip, roster, search_end, lanes, should_stop)
     if found is None:
         return None, "NOT_FOUND", None, 0
     values, objective = found
     aggregate = objective / SCALE + smip.model.constant
     if should_stop():  # name the counts found so far, quickly
         deadline = min(deadline, time.monotonic() + STOPPED_ASSIGN_S)
-    roster, deviated = _named(site, smip.model, MipSolution(values), opts, deadline)
-    return roster, "FEASIBLE", aggregate, deviated
+    named, deviated = _named(site, smip.model, MipSolution(values), opts, deadline)
+    return named, "FEASIBLE", aggregate, deviated
 
 
 Scored = tuple[SiteRoster, SiteCost, list[Violation]]
@@ -368,6 +368,7 @@ class _Search:
 
     best: Scored
     source: str
+    baseline_cost: float
     aggregate_status: str = "NOT_RUN"
     aggregate_objective: float | None = None
     deviated: int = 0
@@ -424,17 +425,17 @@ def _passes(
     neighbourhood of the roster the last one polished; a small site's second pass searches
     every shift type (the API test's tiny e-mail site: 2.308 near the baseline's types, 0.21
     over all, bound 0.159; the 2-day test site: 80.192 near, nothing over all in 2 s rounds)."""
-    search = _Search(_scored(site, baseline), "baseline")
+    scored = _scored(site, baseline)
+    search = _Search(scored, "baseline", scored[1].cost)
     left = deadline - time.monotonic()
     small = type_copies(site, types, agents) <= FULL_ROUNDS_COPIES
     ends = [deadline]
     if small or (1 - FIRST_PASS_SHARE) * left >= PASS_MIN_S:
         ends.insert(0, time.monotonic() + FIRST_PASS_SHARE * left)
-    for end in ends:
+    for i, end in enumerate(ends):
         if stop():
             break
-        wide = small and end == deadline and len(ends) > 1
-        _pass(site, types, agents, search, (end, wide), opts, stop)
+        _pass(site, types, agents, search, (end, small and i == 1), opts, stop)
     return search
 
 
@@ -469,7 +470,7 @@ def solve_site(
         seconds=time.monotonic() - start, lp_status=bound.status, lp_seconds=bound.seconds,
         aggregate_status=search.aggregate_status,
         aggregate_objective=search.aggregate_objective, source=search.source,
-        baseline_cost=site_cost(site, SiteRoster(baseline)).cost,
+        baseline_cost=search.baseline_cost,
         skill_sets=len({site.skill_set(a.id) for a in agents}),
         assignment_deviation=search.deviated, stopped_early=stop(),
         polish_gain=search.polish_gain,
