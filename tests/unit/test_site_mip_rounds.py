@@ -19,7 +19,13 @@ from optimizer.roster.site import solve as site_solve
 from optimizer.roster.site.check import check_site_roster
 from optimizer.roster.site.cost import site_cost
 from optimizer.roster.site.io import load_site_instance
-from optimizer.roster.site.mip_rounds import MipSolution, build_site_mip, site_tiers
+from optimizer.roster.site.mip_rounds import (
+    MipSolution,
+    build_site_mip,
+    by_idle,
+    roster_hint,
+    site_tiers,
+)
 from optimizer.roster.site.neighbourhood import neighbour_types
 from optimizer.roster.site.problem import SiteProblem, SiteRoster
 from optimizer.roster.site.solve import SiteSolveOptions
@@ -27,7 +33,7 @@ from tests.unit.test_site_roster_data import tiny_site
 
 
 def test_tiers_free_each_groups_week_then_each_day_then_day_pairs() -> None:
-    first, second = site_tiers(2, [0, 2, 3])
+    first, second = site_tiers([0, 1], [0, 2, 3])
     assert first[:2] == [((0, 0), (0, 2), (0, 3)), ((1, 0), (1, 2), (1, 3))]
     assert first[2:] == [((0, 0), (1, 0)), ((0, 2), (1, 2)), ((0, 3), (1, 3))]
     whole, *pairs = second
@@ -60,9 +66,9 @@ def test_the_model_prices_a_roster_at_its_exact_cost_and_rounds_never_lose() -> 
     smip = build_site_mip(site, types, agents, neighbour_types(site, types, agents, baseline))
     cells = {cell for _, cell in smip.mip.counts}
     assert {g for g, _ in cells} == set(range(len(smip.model.groups)))
-    rounds = MipDays(smip.mip, tiers=site_tiers(len(smip.model.groups), [0, 1]))
+    rounds = MipDays(smip.mip, tiers=site_tiers(range(len(smip.model.groups)), [0, 1]))
     try:
-        hint = site_solve._roster_hint(site, smip.model, baseline)
+        hint = roster_hint(site, smip.model, baseline)
         settled = rounds.settle(hint, set(), 30.0)
         assert settled is not None
         exact = site_cost(site, SiteRoster(baseline)).cost
@@ -84,7 +90,7 @@ def test_the_named_roster_costs_what_its_counts_cost() -> None:
     assert baseline is not None
     deadline = time.monotonic() + 10.0
     roster, status, aggregate, deviated = site_solve._site_candidate(
-        site, types, agents, baseline, (deadline, False), opts
+        site, types, agents, baseline, site_solve._Pass(deadline), opts
     )
     assert roster is not None and status == "FEASIBLE" and aggregate is not None
     assert deviated == 0
@@ -121,3 +127,26 @@ def test_the_second_pass_searches_near_the_first_pass_best(monkeypatch) -> None:
     assert len(starts) == 2 and first_best == site_cost(site, SiteRoster(baseline)).cost
     assert starts[1] <= first_best + 1e-9
     assert search.best[2] == [] and search.best[1].cost <= starts[1] + 1e-9
+
+
+def test_groups_are_searched_most_idle_first() -> None:
+    """The groups' weeks are ordered by their idle agent-intervals in the start's allocation
+    (ties keep the group order); allocation names of other skill sets (a block's) are not
+    a group's."""
+    site, types, agents = _site()
+    smip = build_site_mip(site, types, agents)
+    groups = smip.model.groups
+    assert len(groups) >= 2
+    last = groups[-1].skills
+    values = {
+        f"idle[{sorted(last)},0,3]": 2.0,
+        f"idle[{sorted(last)},1,4]": 1.5,
+        f"idle[{sorted(groups[0].skills)},0,3]": 0.5,
+        "idle[['nobody'],0,3]": 9.0,
+        f"a[{sorted(last)},x,0,3]": 7.0,
+    }
+    order = by_idle(smip.model, values)
+    assert order[:2] == [len(groups) - 1, 0] and sorted(order) == list(range(len(groups)))
+    assert order[2:] == list(range(1, len(groups) - 1))
+    week, *_ = site_tiers(order, [0, 1])
+    assert week[0] == ((len(groups) - 1, 0), (len(groups) - 1, 1))

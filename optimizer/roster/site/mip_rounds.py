@@ -23,20 +23,21 @@ the LP-guided polish) ended at 427-442 in 600 s. MS-M-9 from its 40 s baseline (
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
 
 from optimizer.roster.backend import LpBackend
 from optimizer.roster.mip_days import MipModel, Plan
-from optimizer.roster.problem import Agent
+from optimizer.roster.problem import Agent, Roster, Shift
 from optimizer.roster.shifts import ShiftType
+from optimizer.roster.site.cost import allocation_values
 from optimizer.roster.site.linear import LpSink
 from optimizer.roster.site.model import SiteModel, build_site_model
-from optimizer.roster.site.problem import SiteProblem
+from optimizer.roster.site.problem import SiteProblem, SiteRoster
 
-__all__ = ["MipSolution", "SiteMip", "build_site_mip", "site_tiers"]
+__all__ = ["MipSolution", "SiteMip", "build_site_mip", "by_idle", "roster_hint", "site_tiers"]
 
 
 @dataclass(frozen=True)
@@ -69,20 +70,81 @@ def build_site_mip(
     return SiteMip(MipModel(proto, names, counts, classes, upper), sm)
 
 
-def site_tiers(groups: int, days: list[int]) -> list[list[Plan]]:
-    """The plans: each skill group's whole week and each day of every group (one tier); then
-    the whole model (every count: a small site's rounds are proved; on the API's tiny e-mail
-    site the single-group rounds stopped at 2.308 against its bound 0.159) and each pair of
-    days (every group)."""
-    week: list[Plan] = [tuple((g, d) for d in days) for g in range(groups)]
-    day: list[Plan] = [tuple((g, d) for g in range(groups)) for d in days]
+def site_tiers(order: Sequence[int], days: list[int]) -> list[list[Plan]]:
+    """The plans: each skill group's whole week (groups in ``order``) and each day of every
+    group (one tier); then the whole model (every count: a small site's rounds are proved; on
+    the API's tiny e-mail site the single-group rounds stopped at 2.308 against its bound
+    0.159) and each pair of days (every group)."""
+    groups = sorted(order)
+    week: list[Plan] = [tuple((g, d) for d in days) for g in order]
+    day: list[Plan] = [tuple((g, d) for g in groups) for d in days]
     pairs: list[Plan] = [
-        tuple((g, d) for g in range(groups) for d in (a, b))
+        tuple((g, d) for g in groups for d in (a, b))
         for i, a in enumerate(days)
         for b in days[i + 1 :]
     ]
-    whole: Plan = tuple((g, d) for g in range(groups) for d in days)
+    whole: Plan = tuple((g, d) for g in groups for d in days)
     return [week + day, [whole, *pairs]]
+
+
+def by_idle(model: SiteModel, values: Mapping[str, float]) -> list[int]:
+    """The skill groups, most idle agent-intervals first in ``values`` (an allocation by the
+    site model's names; ties in group order).
+
+    Why: a roster's idle time sits in a few sets without deferred work (MS-L-9 after 600 s:
+    1,093 of 1,288 idle agent-intervals in 4 of 22 sets, 522 in one set of 18 agents), and on
+    L a group's week needs 40-90 s of SCIP to find its gain (from one 341.258 roster, 45 s
+    rounds over the 6 most idle groups' weeks: 329.106 after 200 s)."""
+    idle = [0.0] * len(model.groups)
+    prefix = {f"idle[{sorted(g.skills)},": gi for gi, g in enumerate(model.groups)}
+    for name, value in values.items():
+        if name.startswith("idle["):
+            gi = prefix.get(name[: name.index("]") + 2])
+            if gi is not None:
+                idle[gi] += value
+    return sorted(range(len(idle)), key=lambda gi: -idle[gi])
+
+
+def _activity_names(st: ShiftType, shift: Shift) -> list[str]:
+    """The activity count variables a shift of type ``st`` adds one to (aggregate names)."""
+    offsets = {a.kind: a.start_min - shift.start_min for a in shift.activities}
+    brk, lunch = offsets.get("break"), offsets.get("lunch")
+    side = "a" if brk is not None and lunch is not None and brk > lunch else "b"
+    names = [] if brk is None else [f"brk_{side}[{st.index},{brk}]"]
+    return names + ([] if lunch is None else [f"lun_{side}[{st.index},{lunch}]"])
+
+
+def roster_hint(site: SiteProblem, sm: SiteModel, roster: Roster) -> dict[str, float]:
+    """Class, type and activity counts of ``roster`` and the exact cost LP's allocation, by
+    the site model's variable names (every other count at zero)."""
+    group_of = {a.id: gi for gi, g in enumerate(sm.groups) for a in g.problem.agents}
+    out: dict[str, float] = {}
+    for g in sm.groups:
+        for var, _ in g.model.count_vars():
+            out[var.name()] = 0.0
+        for var in g.model.X.values():
+            out[var.name()] = 0.0
+    for s in roster.shifts:
+        gi = group_of.get(s.agent)
+        if gi is None:
+            continue
+        m = sm.groups[gi].model
+        cls = next(c.index for c in m.classes if any(a.id == s.agent for a in c.agents))
+        st = next(
+            (
+                t
+                for t in m.types
+                if (t.day, t.start_min, t.end_min) == (s.day, s.start_min, s.end_min)
+            ),
+            None,
+        )
+        if st is None:
+            continue
+        for name in [f"x[{cls},{st.index}]", f"X[{st.index}]", *_activity_names(st, s)]:
+            key = f"g{gi}:{name}"
+            if key in out:
+                out[key] += 1
+    return out | allocation_values(site, SiteRoster(roster))
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,10 @@
       decide which group an agent is in); breaks and lunches are re-placed where the
       assignment deviated. The roster is checked (:func:`check_site_roster`) and scored by
       the exact LP (:func:`site_cost`); it replaces the best when valid and cheaper.
+   A large site's second pass is *focused* (:class:`_Pass`): its rounds take
+   :data:`FOCUS_ROUNDS_PART` of it, each up to :data:`FOCUS_ROUND_MAX_S`, skill groups' weeks
+   most idle first (:func:`by_idle`). From one MS-L-9 first pass (362.616), the unfocused
+   second pass ended at 333.714, the focused one at 323.862 / 324.366 (twice).
    c. The best is polished (:mod:`polish`: today's agent-level local search per skill set
       against the exact LP's live cover and uncovered requirement, kept while the exact cost
       falls; it moves starts and lengths beyond the rounds' neighbourhood), which centres
@@ -56,9 +60,16 @@ from optimizer.roster.problem import Agent, Roster, Shift
 from optimizer.roster.shifts import ShiftType, enumerate_shift_types
 from optimizer.roster.site.baseline import summed_problem
 from optimizer.roster.site.check import check_site_roster
-from optimizer.roster.site.cost import SiteCost, allocation_values, site_cost
+from optimizer.roster.site.cost import SiteCost, site_cost
 from optimizer.roster.site.linear import LpSink
-from optimizer.roster.site.mip_rounds import MipSolution, SiteMip, build_site_mip, site_tiers
+from optimizer.roster.site.mip_rounds import (
+    MipSolution,
+    SiteMip,
+    build_site_mip,
+    by_idle,
+    roster_hint,
+    site_tiers,
+)
 from optimizer.roster.site.model import SiteModel, build_site_model
 from optimizer.roster.site.neighbourhood import neighbour_types, type_copies
 from optimizer.roster.site.polish import polish_site
@@ -100,6 +111,9 @@ ROUND_MIN_S = 2.0
 MIN_ROUND_S = 0.2  # rounds are still issued with this much left (a tiny site's take ms)
 LANES = 2  # SCIP rounds at once (at most one per worker): skill groups seldom interact
 ROUND_MAX_S = 20.0  # MS-L-9: a 20-37-agent group's week is proved in 3-8 s or not in 20 s
+FOCUS_ROUNDS_PART = 0.9  # a large site's second pass: rounds (the second polish gained ~1 on L)
+FOCUS_ROUND_SHARE = 0.25  # its rounds' limit (of its search time), within ROUND_MIN_S and
+FOCUS_ROUND_MAX_S = 45.0  # this (MS-L-9: the most idle groups' weeks gain in 40-90 s rounds)
 FULL_MODEL_COPIES = 4000  # shift-type copies: MS-S-9 1,017 (LP 8 s), MS-M-9 12,664 (>6 min)
 POOLED_MODEL_COPIES = 4000  # the pooled site's: MS-M-9, MS-L-9 1,366 (LP 40-47 s at load 7)
 NEIGHBOUR_STEPS = 1  # larger sites: start times within one step of the best roster's
@@ -108,6 +122,16 @@ STOPPED_ASSIGN_S = 2.0  # after a stop request: naming the counts found so far
 
 
 Stop = Callable[[], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class _Pass:
+    """A pass's deadline; ``wide``: its rounds search every shift type (a small site's second
+    pass); ``focused``: long rounds and a short polish (a large site's second pass)."""
+
+    end: float
+    wide: bool = False
+    focused: bool = False
 
 
 def never() -> bool:
@@ -165,48 +189,6 @@ def site_lp_bound(
     return _Bound(value, "OPTIMAL", seconds, values)
 
 
-def _activity_names(st: ShiftType, shift: Shift) -> list[str]:
-    """The activity count variables a shift of type ``st`` adds one to (aggregate names)."""
-    offsets = {a.kind: a.start_min - shift.start_min for a in shift.activities}
-    brk, lunch = offsets.get("break"), offsets.get("lunch")
-    side = "a" if brk is not None and lunch is not None and brk > lunch else "b"
-    names = [] if brk is None else [f"brk_{side}[{st.index},{brk}]"]
-    return names + ([] if lunch is None else [f"lun_{side}[{st.index},{lunch}]"])
-
-
-def _roster_hint(site: SiteProblem, sm: SiteModel, roster: Roster) -> dict[str, float]:
-    """Class, type and activity counts of ``roster`` and the exact cost LP's allocation, by
-    the site model's variable names (every other count at zero)."""
-    group_of = {a.id: gi for gi, g in enumerate(sm.groups) for a in g.problem.agents}
-    out: dict[str, float] = {}
-    for g in sm.groups:
-        for var, _ in g.model.count_vars():
-            out[var.name()] = 0.0
-        for var in g.model.X.values():
-            out[var.name()] = 0.0
-    for s in roster.shifts:
-        gi = group_of.get(s.agent)
-        if gi is None:
-            continue
-        m = sm.groups[gi].model
-        cls = next(c.index for c in m.classes if any(a.id == s.agent for a in c.agents))
-        st = next(
-            (
-                t
-                for t in m.types
-                if (t.day, t.start_min, t.end_min) == (s.day, s.start_min, s.end_min)
-            ),
-            None,
-        )
-        if st is None:
-            continue
-        for name in [f"x[{cls},{st.index}]", f"X[{st.index}]", *_activity_names(st, s)]:
-            key = f"g{gi}:{name}"
-            if key in out:
-                out[key] += 1
-    return out | allocation_values(site, SiteRoster(roster))
-
-
 def _named(
     site: SiteProblem,
     sm: SiteModel,
@@ -246,25 +228,28 @@ def _rounds(
     site: SiteProblem,
     smip: SiteMip,
     roster: Roster,
-    deadline: float,
+    until: _Pass,
     lanes: int,
     should_stop: Stop,
 ) -> tuple[dict[str, float], int] | None:
     """SCIP rounds (:mod:`mip_rounds`) from ``roster``'s counts and allocation until
-    ``deadline``: the best values by name and their scaled objective (``None`` when SCIP
-    could not complete ``roster``'s solution)."""
-    groups = len(smip.model.groups)
+    ``until.end`` (a focused pass: skill groups' weeks most idle first, :func:`by_idle`):
+    the best values by name and their scaled objective (``None`` when SCIP could not
+    complete ``roster``'s solution)."""
     days = [d for d, o in enumerate(site.core.opening_hours) if o is not None]
-    mip = MipDays(smip.mip, radius=LNS_RADIUS, lanes=lanes, tiers=site_tiers(groups, days),
-                  min_round_s=MIN_ROUND_S)  # fmt: skip
+    hint = roster_hint(site, smip.model, roster)
+    groups = range(len(smip.model.groups))
+    tiers = site_tiers(by_idle(smip.model, hint) if until.focused else groups, days)
+    mip = MipDays(smip.mip, radius=LNS_RADIUS, lanes=lanes, tiers=tiers, min_round_s=MIN_ROUND_S)
     try:
-        hint = _roster_hint(site, smip.model, roster)
-        left = deadline - time.monotonic()
+        left = until.end - time.monotonic()
         start = mip.settle(hint, set(), max(1.0, min(SETTLE_SHARE * left, SETTLE_MAX_S)))
         if start is None or should_stop():
             return start
-        limit = min(ROUND_MAX_S, max(ROUND_MIN_S, ROUND_SHARE * left))
-        return mip.run(*start, days, deadline, limit, should_stop)
+        share, most = (FOCUS_ROUND_SHARE, FOCUS_ROUND_MAX_S) if until.focused else (
+            ROUND_SHARE, ROUND_MAX_S)  # fmt: skip
+        limit = min(most, max(ROUND_MIN_S, share * left))
+        return mip.run(*start, days, until.end, limit, should_stop)
     finally:
         mip.close()
 
@@ -274,20 +259,21 @@ def _site_candidate(
     types: list[ShiftType],
     agents: tuple[Agent, ...],
     roster: Roster,
-    until: tuple[float, bool],
+    until: _Pass,
     opts: SiteSolveOptions,
     should_stop: Stop = never,
 ) -> tuple[Roster | None, str, float | None, int]:
     """The site model's roster near ``roster`` (:mod:`neighbourhood`; over every shift type
-    with ``until``'s flag; ``until``'s time: the deadline; ``None`` if SCIP found nothing),
-    its aggregate status and objective (cost units), and the classes whose assignment
+    when ``until.wide``; named by ``until.end``; ``None`` if SCIP found nothing), its
+    aggregate status and objective (cost units), and the classes whose assignment
     deviated."""
-    deadline, wide = until
-    types_of = None if wide else neighbour_types(site, types, agents, roster, NEIGHBOUR_STEPS)
+    deadline = until.end
+    types_of = None if until.wide else neighbour_types(site, types, agents, roster, NEIGHBOUR_STEPS)
     smip = build_site_mip(site, types, agents, types_of)
     search_end = deadline - ASSIGN_SHARE * (deadline - time.monotonic())
     lanes = max(1, min(LANES, opts.workers))
-    found = _rounds(site, smip, roster, search_end, lanes, should_stop)
+    searched = dataclasses.replace(until, end=search_end)
+    found = _rounds(site, smip, roster, searched, lanes, should_stop)
     if found is None:
         return None, "NOT_FOUND", None, 0
     values, objective = found
@@ -384,19 +370,20 @@ def _pass(
     types: list[ShiftType],
     agents: tuple[Agent, ...],
     search: _Search,
-    until: tuple[float, bool],
+    until: _Pass,
     opts: SiteSolveOptions,
     stop: Stop,
 ) -> None:
-    """SCIP rounds near the best roster (:data:`ROUNDS_PART` of the pass, naming included),
-    then the polish of the best until ``end``; ``until``: ``end`` and whether the rounds search
-    every shift type instead of the best roster's neighbourhood."""
-    end, wide = until
-    rounds_end = time.monotonic() + ROUNDS_PART * (end - time.monotonic())
+    """SCIP rounds near the best roster (:data:`ROUNDS_PART` of the pass, or
+    :data:`FOCUS_ROUNDS_PART` when ``until.focused``; naming included), then the polish of the
+    best until ``until.end``."""
+    part = FOCUS_ROUNDS_PART if until.focused else ROUNDS_PART
+    rounds_end = time.monotonic() + part * (until.end - time.monotonic())
     if not stop():
         roster, status, objective, deviated = _site_candidate(
-            site, types, agents, search.best[0].roster, (rounds_end, wide), opts, stop
-        )
+            site, types, agents, search.best[0].roster,
+            dataclasses.replace(until, end=rounds_end), opts, stop,
+        )  # fmt: skip
         search.aggregate_status, search.aggregate_objective = status, objective
         search.deviated += deviated
         if roster is not None:
@@ -404,7 +391,7 @@ def _pass(
     if search.best[2] or stop():
         return
     before = search.best[1].cost
-    polished, value = polish_site(site, search.best[0].roster, types, agents, end, stop)
+    polished, value = polish_site(site, search.best[0].roster, types, agents, until.end, stop)
     if value < before - 1e-9:
         search.polish_gain += before - value
         search.best = _scored(site, polished)
@@ -424,18 +411,21 @@ def _passes(
     the site is small (:data:`FULL_ROUNDS_COPIES`). Each pass's rounds search the
     neighbourhood of the roster the last one polished; a small site's second pass searches
     every shift type (the API test's tiny e-mail site: 2.308 near the baseline's types, 0.21
-    over all, bound 0.159; the 2-day test site: 80.192 near, nothing over all in 2 s rounds)."""
+    over all, bound 0.159; the 2-day test site: 80.192 near, nothing over all in 2 s rounds);
+    a larger site's second pass is focused (long rounds on the most idle groups first, a
+    short polish: :class:`_Pass`)."""
     scored = _scored(site, baseline)
     search = _Search(scored, "baseline", scored[1].cost)
     left = deadline - time.monotonic()
     small = type_copies(site, types, agents) <= FULL_ROUNDS_COPIES
-    ends = [deadline]
+    passes = [_Pass(deadline)]
     if small or (1 - FIRST_PASS_SHARE) * left >= PASS_MIN_S:
-        ends.insert(0, time.monotonic() + FIRST_PASS_SHARE * left)
-    for i, end in enumerate(ends):
+        first = time.monotonic() + FIRST_PASS_SHARE * left
+        passes = [_Pass(first), _Pass(deadline, wide=small, focused=not small)]
+    for p in passes:
         if stop():
             break
-        _pass(site, types, agents, search, (end, small and i == 1), opts, stop)
+        _pass(site, types, agents, search, p, opts, stop)
     return search
 
 
