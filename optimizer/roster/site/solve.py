@@ -111,6 +111,7 @@ ROUND_MIN_S = 2.0
 MIN_ROUND_S = 0.2  # rounds are still issued with this much left (a tiny site's take ms)
 LANES = 2  # SCIP rounds at once (at most one per worker): skill groups seldom interact
 ROUND_MAX_S = 20.0  # MS-L-9: a 20-37-agent group's week is proved in 3-8 s or not in 20 s
+FOCUS_FIRST_PASS_SHARE = 0.5  # a large site's first pass (the focused second gets the rest)
 FOCUS_ROUNDS_PART = 0.9  # a large site's second pass: rounds (the second polish gained ~1 on L)
 FOCUS_ROUND_SHARE = 0.25  # its rounds' limit (of its search time), within ROUND_MIN_S and
 FOCUS_ROUND_MAX_S = 45.0  # this (MS-L-9: the most idle groups' weeks gain in 40-90 s rounds)
@@ -407,20 +408,22 @@ def _passes(
     stop: Stop,
 ) -> _Search:
     """Passes of rounds and polish from the baseline until ``deadline``: the first takes
-    :data:`FIRST_PASS_SHARE` of the time when a second of at least :data:`PASS_MIN_S` fits or
-    the site is small (:data:`FULL_ROUNDS_COPIES`). Each pass's rounds search the
-    neighbourhood of the roster the last one polished; a small site's second pass searches
-    every shift type (the API test's tiny e-mail site: 2.308 near the baseline's types, 0.21
-    over all, bound 0.159; the 2-day test site: 80.192 near, nothing over all in 2 s rounds);
-    a larger site's second pass is focused (long rounds on the most idle groups first, a
-    short polish: :class:`_Pass`)."""
+    :data:`FIRST_PASS_SHARE` (a large site: :data:`FOCUS_FIRST_PASS_SHARE`) of the time
+    when a second of at least :data:`PASS_MIN_S` fits or the site is small
+    (:data:`FULL_ROUNDS_COPIES`). Each pass's rounds search the neighbourhood of the roster
+    the last one polished; a small site's second pass searches every shift type (the API
+    test's tiny e-mail site: 2.308 near the baseline's types, 0.21 over all, bound 0.159; the
+    2-day test site: 80.192 near, nothing over all in 2 s rounds); a larger site's second
+    pass is focused (long rounds on the most idle groups first, a short polish:
+    :class:`_Pass`)."""
     scored = _scored(site, baseline)
     search = _Search(scored, "baseline", scored[1].cost)
     left = deadline - time.monotonic()
     small = type_copies(site, types, agents) <= FULL_ROUNDS_COPIES
     passes = [_Pass(deadline)]
-    if small or (1 - FIRST_PASS_SHARE) * left >= PASS_MIN_S:
-        first = time.monotonic() + FIRST_PASS_SHARE * left
+    share = FIRST_PASS_SHARE if small else FOCUS_FIRST_PASS_SHARE
+    if small or (1 - share) * left >= PASS_MIN_S:
+        first = time.monotonic() + share * left
         passes = [_Pass(first), _Pass(deadline, wide=small, focused=not small)]
     for p in passes:
         if stop():
