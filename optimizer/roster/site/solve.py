@@ -134,6 +134,17 @@ class _Pass:
     wide: bool = False
     focused: bool = False
 
+    @property
+    def rounds_part(self) -> float:
+        """The share of the pass its rounds (naming included) take; the polish the rest."""
+        return FOCUS_ROUNDS_PART if self.focused else ROUNDS_PART
+
+    def round_limit(self, left: float) -> float:
+        """One SCIP round's limit when ``left`` seconds of search remain."""
+        share, most = (FOCUS_ROUND_SHARE, FOCUS_ROUND_MAX_S) if self.focused else (
+            ROUND_SHARE, ROUND_MAX_S)  # fmt: skip
+        return min(most, max(ROUND_MIN_S, share * left))
+
 
 def never() -> bool:
     return False
@@ -247,10 +258,7 @@ def _rounds(
         start = mip.settle(hint, set(), max(1.0, min(SETTLE_SHARE * left, SETTLE_MAX_S)))
         if start is None or should_stop():
             return start
-        share, most = (FOCUS_ROUND_SHARE, FOCUS_ROUND_MAX_S) if until.focused else (
-            ROUND_SHARE, ROUND_MAX_S)  # fmt: skip
-        limit = min(most, max(ROUND_MIN_S, share * left))
-        return mip.run(*start, days, until.end, limit, should_stop)
+        return mip.run(*start, days, until.end, until.round_limit(left), should_stop)
     finally:
         mip.close()
 
@@ -375,11 +383,9 @@ def _pass(
     opts: SiteSolveOptions,
     stop: Stop,
 ) -> None:
-    """SCIP rounds near the best roster (:data:`ROUNDS_PART` of the pass, or
-    :data:`FOCUS_ROUNDS_PART` when ``until.focused``; naming included), then the polish of the
-    best until ``until.end``."""
-    part = FOCUS_ROUNDS_PART if until.focused else ROUNDS_PART
-    rounds_end = time.monotonic() + part * (until.end - time.monotonic())
+    """SCIP rounds near the best roster (``until.rounds_part`` of the pass, naming included),
+    then the polish of the best until ``until.end``."""
+    rounds_end = time.monotonic() + until.rounds_part * (until.end - time.monotonic())
     if not stop():
         roster, status, objective, deviated = _site_candidate(
             site, types, agents, search.best[0].roster,
