@@ -31,3 +31,14 @@ def test_a_site_too_large_for_the_full_lp_reports_the_pooled_bound(
     report = result.report
     assert report.lp_status == "POOLED" and report.bound is not None
     assert report.bound <= result.cost.cost + 1e-6 and report.gap is not None
+
+
+def test_the_pooled_lp_by_clp_equals_glop() -> None:
+    """The pooled LP is solved by CLP (faster there); both solvers give the same optimum."""
+    site = pooled_site(load_site_instance(tiny_site()))
+    types = enumerate_shift_types(site.core)
+    glop = site_lp_bound(site, types, site.core.agents, 30.0)
+    clp = site_lp_bound(site, types, site.core.agents, 30.0, solver_id="CLP")
+    assert glop.value is not None and clp.value is not None
+    assert clp.value == pytest.approx(glop.value, abs=1e-6)
+    assert site_solve.POOLED_LP_SOLVER == "CLP"
