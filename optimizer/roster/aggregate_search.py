@@ -315,7 +315,7 @@ def _split(
         m.types[k].day for k in set(totals) | set(before) if totals.get(k, 0) != before.get(k, 0)
     }
     mip = _mip_days(problem, m.types, classes, options)
-    settled = mip.settle({**old, **start}, days, limit_s)
+    settled = mip.settle({**old, **start}, days, limit_s, should_stop=run.should_stop)
     rounds = _DayRounds(
         _Run(backend, options, run.progress, run.should_stop),
         restricted_days(split),

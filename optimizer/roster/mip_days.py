@@ -190,17 +190,23 @@ class MipDays:
         return settled
 
     def settle(
-        self, start: Start, days: AbstractSet[Cell], limit_s: float, worst: int | None = None
+        self,
+        start: Start,
+        days: AbstractSet[Cell],
+        limit_s: float,
+        worst: int | None = None,
+        should_stop: Callable[[], bool] | None = None,
     ) -> tuple[Values, int] | None:
         """The best solution SCIP finds in ``limit_s`` with every class count at its ``start``
         value and the break and lunch counts of ``days`` free (``start`` need not be a solution
         there: a break placement problem, which SCIP solves in seconds), those of other days
-        fixed; ``None`` when there is none of scaled objective at most ``worst``.
+        fixed; ``None`` when there is none of scaled objective at most ``worst`` or a stop
+        request (``should_stop``) ended the round.
 
         Why class counts fixed: with them free within :attr:`max_radius` as well, SCIP's best
         in 10 s was once 1330.9 on M-3 (seed 2; 482.0-501.9 on seeds 0-1)."""
         task = self._task(start, tuple(days), 0, limit_s, activities_free=True)
-        answer = self._lanes().solve(task)
+        answer = self._lanes().solve(task, should_stop)
         if answer.found and (worst is None or answer.objective <= worst):
             return self._values(answer), round(answer.objective)
         return None

@@ -26,6 +26,7 @@ import sys
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -249,12 +250,15 @@ class ScipPool:
             self._drop(lane.number)
         return lane.number, answer
 
-    def solve(self, task: Round) -> Answer:
-        """``task`` on lane 0, waiting for its answer (no lane may be busy)."""
+    def solve(self, task: Round, should_stop: Callable[[], bool] | None = None) -> Answer:
+        """``task`` on lane 0, waiting for its answer (no lane may be busy); a stop request
+        (``should_stop``, polled every 0.2 s) kills the round: it answers :data:`STOPPED`."""
         assert not self.busy(), "solve() while rounds run would lose their answers"
         self.submit(0, task)
-        while (got := self.next(1.0)) is None:
-            pass
+        while (got := self.next(0.2)) is None:
+            if should_stop is not None and should_stop():
+                self.stop()
+                return STOPPED
         return got[1]
 
     def stop(self) -> None:

@@ -145,3 +145,25 @@ def test_a_stop_request_ends_the_day_rounds_mid_round() -> None:
     assert time.monotonic() - started < 5.0
     assert rounds._pool is not None and rounds._pool.busy() == set()  # its rounds were ended
     rounds.close()
+
+
+def test_a_stop_request_ends_a_settle_mid_round() -> None:
+    """``MipDays.settle`` (the start of every pass of rounds) ends at a stop request too: its
+    round is killed and it answers ``None``; the lane then serves again."""
+    hard = _market_split()
+    names = tuple(v.name for v in hard.variable)
+    binaries = tuple(i for i, v in enumerate(hard.variable) if v.is_integer)
+    model = MipModel(
+        hard, names, tuple((i, 0) for i in binaries), frozenset(), {i: 1.0 for i in binaries}
+    )  # no class counts: settle frees every binary
+    rounds = MipDays(model, lanes=1)
+    start = {name: 0 for name in names}
+    started = time.monotonic()
+    stop_at = started + 1.0
+    settled = rounds.settle(
+        start, {0}, 60.0, should_stop=lambda: time.monotonic() > stop_at
+    )  # every binary free: minutes of branch and bound
+    assert settled is None and time.monotonic() - started < 5.0
+    assert rounds._pool is not None and rounds._pool.busy() == set()
+    assert rounds._pool.solve(_task(hard, 30.0, {j: 0.0 for j in range(40)})).optimal
+    rounds.close()

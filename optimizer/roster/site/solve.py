@@ -267,7 +267,8 @@ def _rounds(
     mip = MipDays(smip.mip, radius=LNS_RADIUS, lanes=lanes, tiers=tiers, min_round_s=MIN_ROUND_S)
     try:
         left = until.end - time.monotonic()
-        start = mip.settle(hint, set(), max(1.0, min(SETTLE_SHARE * left, SETTLE_MAX_S)))
+        limit = max(1.0, min(SETTLE_SHARE * left, SETTLE_MAX_S))
+        start = mip.settle(hint, set(), limit, should_stop=should_stop)
         if start is None or should_stop():
             return start
         return mip.run(*start, days, until.end, until.round_limit(left), should_stop)
