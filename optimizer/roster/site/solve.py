@@ -411,7 +411,10 @@ def _pass(
     if search.best[2] or stop():
         return
     before = search.best[1].cost
-    polished, value = polish_site(site, search.best[0].roster, types, agents, until.end, stop)
+    lanes = max(1, min(LANES, opts.workers))
+    polished, value = polish_site(
+        site, search.best[0].roster, types, agents, until.end, stop, lanes
+    )
     if value < before - 1e-9:
         search.polish_gain += before - value
         search.best = _scored(site, polished)
