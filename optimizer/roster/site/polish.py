@@ -98,7 +98,6 @@ def polish_site(
     agents: tuple[Agent, ...],
     deadline: float,
     should_stop: Callable[[], bool] | None = None,
-    lanes: int = 1,
 ) -> tuple[Roster, float]:
     """The cheapest roster of the rounds (``roster`` itself when none is cheaper) and its
     exact cost. Rounds alternate ``live`` and, with deferred work, ``trade``
@@ -107,8 +106,7 @@ def polish_site(
     again often), and a round after which no other would fit gets all that is left. A kind
     that does not gain is skipped until the other gains; the polish stops when neither does.
     Rounds run while there is time for one (about six cost LPs) and leave the caller time for
-    one more cost LP before ``deadline``; with ``lanes`` two or more, a round searches the
-    skill sets on two cores (:mod:`set_lanes`)."""
+    one more cost LP before ``deadline``."""
     start = time.monotonic()
     best, cost = roster, site_cost(site, SiteRoster(roster)).cost
     lp_s = max(0.1, time.monotonic() - start)  # one exact cost LP on this machine now
@@ -122,7 +120,7 @@ def polish_site(
         room = deadline - 3.5 * lp_s - time.monotonic()  # its cost LP, the caller's scoring
         part = share * room if room - share * room > 6 * lp_s else room  # else: no next round
         search_end = time.monotonic() + part
-        candidate = _next(site, best, kind, RoundRun(types, agents, search_end, should_stop, lanes))
+        candidate = _next(site, best, kind, RoundRun(types, agents, search_end, should_stop))
         new = site_cost(site, SiteRoster(candidate)).cost
         share = ROUND_SHARE
         if new >= cost - 1e-9:

@@ -411,10 +411,7 @@ def _pass(
     if search.best[2] or stop():
         return
     before = search.best[1].cost
-    lanes = max(1, min(LANES, opts.workers))
-    polished, value = polish_site(
-        site, search.best[0].roster, types, agents, until.end, stop, lanes
-    )
+    polished, value = polish_site(site, search.best[0].roster, types, agents, until.end, stop)
     if value < before - 1e-9:
         search.polish_gain += before - value
         search.best = _scored(site, polished)

@@ -26,19 +26,21 @@ they were relieved. The caller keeps the round only if the exact cost falls.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
+from optimizer.roster.local_search import local_search
 from optimizer.roster.problem import Agent, Roster, RosterProblem, Shift
 from optimizer.roster.shifts import ShiftType
 from optimizer.roster.site.marginal import Marginals, marginals
 from optimizer.roster.site.model import skill_groups
 from optimizer.roster.site.problem import SiteProblem, SiteRoster
-from optimizer.roster.site.set_lanes import SetJob, search_lane, search_on_two_lanes
 
 __all__ = ["TAKEOVER_VALUE", "RoundRun", "live_cover", "search_sets", "trade_round"]
 
@@ -99,30 +101,31 @@ def _capped(site: SiteProblem, members: tuple[Agent, ...], own: Roster) -> tuple
 
 @dataclass(frozen=True, slots=True)
 class RoundRun:
-    """What a polish round searches with: shift types, agents, its deadline, a stop poll and
-    the cores its sets may use (:mod:`set_lanes`: two searches the sets on two)."""
+    """What a polish round searches with: shift types, agents, its deadline, a stop poll."""
 
     types: list[ShiftType]
     agents: tuple[Agent, ...]
     deadline: float
     should_stop: Callable[[], bool] | None = None
-    lanes: int = 1
 
 
 def search_sets(
     roster: Roster, kept: list[Shift], sets: list[tuple[RosterProblem, Rows | None]], run: RoundRun
 ) -> Roster:
     """``kept`` plus, per set, its agents' (``problem.agents``) shifts of ``roster`` after
-    today's agent-level search (:func:`~optimizer.roster.local_search.local_search`) against
-    the set's problem, or its gain table when given (:func:`set_lanes.search_lane`: each set
-    an equal share of its lane's time; two lanes with ``run.lanes`` two or more)."""
-    jobs: list[SetJob] = []
-    for problem, table in sets:
+    today's agent-level search (:func:`local_search`) against the set's problem, or its gain
+    table when given; each set gets an equal share of the time left to ``run.deadline``. A
+    set with a shift that is not an enumerated type keeps its shifts."""
+    shifts = list(kept)
+    for i, (problem, table) in enumerate(sets):
         mine = {a.id for a in problem.agents}
-        jobs.append((problem, Roster(tuple(s for s in roster.shifts if s.agent in mine)), table))
-    search = search_on_two_lanes if run.lanes >= 2 else search_lane
-    found = search(jobs, run.types, run.deadline, run.should_stop)
-    return Roster(tuple(kept) + tuple(s for own in found for s in own.shifts))
+        own = Roster(tuple(s for s in roster.shifts if s.agent in mine))
+        end = time.monotonic() + max(0.2, (run.deadline - time.monotonic()) / (len(sets) - i))
+        with contextlib.suppress(ValueError):
+            own, _ = local_search(problem, run.types, problem.agents, own, end,
+                                  should_stop=run.should_stop, table=table)  # fmt: skip
+        shifts += own.shifts
+    return Roster(tuple(shifts))
 
 
 def trade_round(site: SiteProblem, roster: Roster, run: RoundRun) -> Roster:
