@@ -25,7 +25,7 @@ from optimizer.roster.model import AgentDayVars
 from optimizer.roster.problem import Agent, RosterProblem
 from optimizer.roster.shifts import ShiftType
 
-__all__ = ["Explanation", "explain_agents"]
+__all__ = ["Explanation", "explain_agents", "rosterable"]
 
 FEASIBLE_S = 5.0  # per one-agent model
 BATCH = 50  # profiles per joint model
@@ -116,3 +116,13 @@ def explain_agents(problem: RosterProblem, types: list[ShiftType]) -> list[Expla
             )
             out.append(Explanation(agent.id, rules, message))
     return out
+
+
+def rosterable(
+    problem: RosterProblem, types: list[ShiftType]
+) -> tuple[tuple[Agent, ...], list[Explanation]]:
+    """The agents with an individually valid week (in ``problem.agents``' order) and one
+    explanation per agent left off (:func:`explain_agents`)."""
+    explanations = explain_agents(problem, types)
+    excluded = {e.agent for e in explanations}
+    return tuple(a for a in problem.agents if a.id not in excluded), explanations

@@ -66,7 +66,7 @@ from optimizer.roster.evaluate import (
     objective_cost,
     staffed_matrix,
 )
-from optimizer.roster.explain import Explanation, explain_agents
+from optimizer.roster.explain import Explanation, rosterable
 from optimizer.roster.local_search import LocalSearchOptions, local_search
 from optimizer.roster.model import SCALE
 from optimizer.roster.named import BestNamed
@@ -205,9 +205,7 @@ def solve_roster(
     deadline = start + options.time_limit_s
     core = deadline - min(LOCAL_MAX_S, LOCAL_SHARE * options.time_limit_s)  # then local search
     types = enumerate_shift_types(problem)
-    explanations = explain_agents(problem, types)
-    excluded = {e.agent for e in explanations}
-    agents = tuple(a for a in problem.agents if a.id not in excluded)
+    agents, explanations = rosterable(problem, types)
     progress = ProgressRelay(start, on_progress, should_stop)
     named = BestNamed(
         problem, lambda r: objective_cost(problem, r, options.objective), progress.named_roster

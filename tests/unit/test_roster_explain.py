@@ -46,3 +46,11 @@ def test_an_agent_without_a_valid_week_in_a_batch_is_still_explained(
     [why] = explain.explain_agents(problem, enumerate_shift_types(problem))
     assert why.agent == "A9" and "weekly_minutes" in why.rules
     assert len(calls) > 1  # the batch had no solution: agents one by one
+
+
+def test_rosterable_keeps_the_agents_with_a_valid_week_in_order() -> None:
+    short = agent("A9", availability=[[600, 780]] * 3)  # 3 h a day: no 4-h shift fits
+    problem = load_instance(tiny_instance([agent("A1"), short, agent("F1", "FT")]))
+    agents, explanations = explain.rosterable(problem, enumerate_shift_types(problem))
+    assert [a.id for a in agents] == ["A1", "F1"]
+    assert [e.agent for e in explanations] == ["A9"]

@@ -10,7 +10,7 @@ import numpy as np
 from ortools.linear_solver import pywraplp
 
 from optimizer.roster.backend import LpBackend
-from optimizer.roster.explain import explain_agents
+from optimizer.roster.explain import rosterable
 from optimizer.roster.mip_days import MipDays, MipModel
 from optimizer.roster.model import SCALE
 from optimizer.roster.scip_pool import Answer
@@ -54,8 +54,7 @@ def test_continuous_values_are_not_rounded() -> None:
 def _site() -> tuple[SiteProblem, list, tuple]:
     site = load_site_instance(tiny_site())
     types = enumerate_shift_types(site.core)
-    left_out = {e.agent for e in explain_agents(site.core, types)}
-    return site, types, tuple(a for a in site.core.agents if a.id not in left_out)
+    return site, types, rosterable(site.core, types)[0]
 
 
 def test_the_model_prices_a_roster_at_its_exact_cost_and_rounds_never_lose() -> None:

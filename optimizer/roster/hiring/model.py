@@ -23,7 +23,7 @@ from optimizer.roster.attrition import week_service_level
 from optimizer.roster.backend import BIG, Backend, CpBackend, LpBackend, Terms
 from optimizer.roster.build import build_aggregate
 from optimizer.roster.constraints.vacancies import add_vacancies
-from optimizer.roster.explain import explain_agents
+from optimizer.roster.explain import explain_agents, rosterable
 from optimizer.roster.hiring.types import (
     HeadcountTarget,
     HireSpec,
@@ -152,8 +152,7 @@ class HireModel:
 def hire_classes(
     problem: RosterProblem, vacancies: Sequence[Vacancy], types: list[ShiftType]
 ) -> tuple[list[AgentClass], dict[int, int]]:
-    excluded = {e.agent for e in explain_agents(problem, types)}
-    base = agent_classes(problem, tuple(a for a in problem.agents if a.id not in excluded))
+    base = agent_classes(problem, rosterable(problem, types)[0])
     position: dict[int, int] = {}
     for i, v in enumerate(vacancies):
         if v.max_hires > 0:

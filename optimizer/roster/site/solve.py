@@ -52,7 +52,7 @@ from ortools.linear_solver import pywraplp
 
 from optimizer.roster import cpsat, named_roster
 from optimizer.roster.backend import LpBackend
-from optimizer.roster.explain import explain_agents
+from optimizer.roster.explain import rosterable
 from optimizer.roster.mip_days import MipDays
 from optimizer.roster.model import SCALE, Objective
 from optimizer.roster.named_roster import Solution
@@ -468,9 +468,7 @@ def solve_site(
     start = time.monotonic()
     deadline = start + opts.time_limit_s
     types = enumerate_shift_types(site.core)
-    explanations = explain_agents(site.core, types)
-    excluded = {e.agent for e in explanations}
-    agents = tuple(a for a in site.core.agents if a.id not in excluded)
+    agents, explanations = rosterable(site.core, types)
     limit = opts.time_limit_s
     bound = _bound(site, types, agents, max(LP_SHARE * limit, min(0.5 * limit, LP_MIN_S)), stop)
     baseline = _first_baseline(site, opts, deadline, stop)  # the start (the LP only bounds)
