@@ -7,7 +7,9 @@ solved once per seed (``--seeds``, default 5: seeds 0..4); bound = the larger of
 LP bound (shared instances), the stored column bound (generated M instances:
 ``bench.instance_bounds``) and the solve's own ``best_bound``; gap = (cost - bound) / cost; a
 roster is valid when ``check_roster`` finds nothing. The goal (issue 25): median gap <= 2 %
-and max <= 4 %. The load average is printed: the figures depend on it.
+and max <= 4 %. The load average is printed: the figures depend on it. Where a best known
+roster is stored (``bench.best_known``: price and dive, offline, minutes), its cost ends the
+line: the optimum lies between the bound and it.
 
 With ``--peer``, pyworkforce (MinAbsDifference, then
 MinHoursRoster) runs in ``.venv-peers`` on the nearest problem it can express: shifts without
@@ -30,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import REPO, shared_dir
+from bench.best_known import stored_best
 from bench.instance_bounds import stored_bounds
 from bench.peers import run_peer
 from optimizer.roster.check import check_roster
@@ -219,6 +222,7 @@ def main() -> int:
     folder = instances_dir()
     published = json.loads((folder / "lp_bounds.json").read_text())
     generated = stored_bounds()  # column bounds of generated instances (bench.instance_bounds)
+    best = stored_best()  # best known rosters' costs (bench.best_known): the optimum is below
     print(f"load average at start: {os.getloadavg()[0]:.2f} (2 cores)")
     print(
         f"{'inst':9} {'limit':>5} {'cost min / med / max':>26} {'bound min / med / max':>26} "
@@ -238,7 +242,8 @@ def main() -> int:
             f"{_spread([r['bound'] for r in rows], '8.3f'):>26} {_spread(gaps, '6.2f'):>22} "
             f"{_spread([r['seconds'] for r in rows], '6.1f'):>22}  "
             f"{len(rows) - invalid}/{len(rows)} valid, median<=2 % max<=4 %: "
-            f"{'met' if met else 'MISSED'}; load {os.getloadavg()[0]:.2f}",
+            f"{'met' if met else 'MISSED'}; load {os.getloadavg()[0]:.2f}"
+            + (f"; best known roster {best[name]:.3f}" if name in best else ""),
             flush=True,
         )
         if args.peer and name in PEER_STEP_MIN:

@@ -132,6 +132,7 @@ class MasterLp:
         for i, g in enumerate(groups):
             g.row = solver.Constraint(g.size, g.size, f"convex[{i}]")
         self.columns = 0
+        self.lams: list[tuple[WeekGroup, tuple[int, ...], pywraplp.Variable]] = []  # in order
 
     def add(self, g: WeekGroup, week: list[ShiftType]) -> bool:
         key = tuple(sorted(st.index for st in week))
@@ -146,6 +147,7 @@ class MasterLp:
         for k in key:
             self.link[k].SetCoefficient(var, -1)
         self.columns += 1
+        self.lams.append((g, key, var))
         return True
 
     def solve(self) -> float:
