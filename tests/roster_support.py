@@ -95,6 +95,17 @@ def requirement(days: int, level: int = 1, open_min: int = 480, close_min: int =
     ]
 
 
+def peak_site(team: list[dict[str, Any]], peak: int) -> dict[str, Any]:
+    """Four days open 08:00-20:00 needing two agents, ``peak`` on day 1 from 10:00 to 14:00
+    and one agent on the quiet day 3 from 08:00 to 12:00: weeks that class totals do not
+    decide (the price-and-branch and dive tests)."""
+    days = 4
+    req = requirement(days, 2, 480, 1200)
+    req[1][40:56] = [peak] * 16
+    req[3] = [1 if 32 <= t < 48 else 0 for t in range(96)]
+    return tiny_instance(team, days=days, requirement=req)
+
+
 def tiny_instance(
     agents: list[dict[str, Any]] | None = None, days: int = 3, **overrides: Any
 ) -> dict[str, Any]:

@@ -19,22 +19,17 @@ from optimizer.roster.io import load_instance, load_roster
 from optimizer.roster.problem import RosterProblem
 from optimizer.roster.shifts import enumerate_shift_types
 from optimizer.roster.solve import SolveOptions, solve_roster
-from tests.roster_support import agent, requirement, tiny_instance
+from tests.roster_support import agent, peak_site
 
 INSTANCES = Path(__file__).resolve().parents[2] / "bench" / "instances"
 
 
 def _site() -> RosterProblem:
-    """Six part-timers over four days with a peak on day 1 and a quiet day 3; two of them
-    with their own hours."""
-    days = 4
-    req = requirement(days, 2, 480, 1200)
-    req[1][40:56] = [4] * 16
-    req[3] = [1 if 32 <= t < 48 else 0 for t in range(96)]
-    team = [agent(f"P{i}", days=days) for i in range(4)]
-    team.append(agent("Q", days=days, availability=[[480, 900]] * days))
-    team.append(agent("R", days=days, availability=[[720, 1260]] * days))
-    return load_instance(tiny_instance(team, days=days, requirement=req))
+    """Six part-timers over four days, two of them with their own hours (:func:`peak_site`)."""
+    team = [agent(f"P{i}", days=4) for i in range(4)]
+    team.append(agent("Q", days=4, availability=[[480, 900]] * 4))
+    team.append(agent("R", days=4, availability=[[720, 1260]] * 4))
+    return load_instance(peak_site(team, 4))
 
 
 def test_the_dive_pins_valid_weeks_and_stays_above_the_column_bound() -> None:

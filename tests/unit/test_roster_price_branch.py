@@ -27,7 +27,7 @@ from optimizer.roster.price_branch import (
 from optimizer.roster.problem import RosterProblem
 from optimizer.roster.shifts import AgentClass, enumerate_shift_types
 from optimizer.roster.solve import SolveOptions, SolverProgress, solve_roster
-from tests.roster_support import agent, requirement, tiny_instance
+from tests.roster_support import agent, peak_site
 
 DEMO = Path(__file__).resolve().parents[2] / "bench" / "instances" / "demo-week.json"
 
@@ -35,13 +35,9 @@ DEMO = Path(__file__).resolve().parents[2] / "bench" / "instances" / "demo-week.
 def _site() -> RosterProblem:
     """Four part-timers with weekly ranges and two lengths over four days, a peak on day 1
     and a quiet day 3: their weeks do not follow from class totals."""
-    days = 4
-    req = requirement(days, 2, 480, 1200)
-    req[1][40:56] = [3] * 16
-    req[3] = [1 if 32 <= t < 48 else 0 for t in range(96)]
-    team = [agent(f"P{i}", days=days) for i in range(3)]
-    team.append(agent("Q", days=days, availability=[[480, 900]] * days))
-    return load_instance(tiny_instance(team, days=days, requirement=req))
+    team = [agent(f"P{i}", days=4) for i in range(3)]
+    team.append(agent("Q", days=4, availability=[[480, 900]] * 4))
+    return load_instance(peak_site(team, 3))
 
 
 def _exact_optimum(problem: RosterProblem) -> float:
