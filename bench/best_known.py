@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import REPO
+from bench.instance_bounds import stored_entries
 from optimizer.roster.check import check_roster
 from optimizer.roster.dive import pin_weeks, price_and_dive
 from optimizer.roster.evaluate import objective_cost
@@ -45,13 +46,9 @@ METHOD = (
 )
 
 
-def _entries(path: Path) -> dict[str, dict[str, Any]]:
-    return json.loads(path.read_text()) if path.exists() else {}
-
-
 def stored_best(path: Path = BEST_FILE) -> dict[str, float]:
     """Instance name -> cost of its stored best known roster (empty when none is stored)."""
-    return {name: float(entry["cost"]) for name, entry in _entries(path).items()}
+    return {name: float(entry["cost"]) for name, entry in stored_entries(path).items()}
 
 
 def compute(
@@ -89,7 +86,7 @@ def main() -> int:
     parser.add_argument("--solve-limit", type=float, default=120.0, help="seconds: the rest")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    stored = _entries(BEST_FILE)
+    stored = stored_entries(BEST_FILE)
     print(f"{'inst':5} {'bound':>9} {'pinned':>7} {'pinned LP':>10} {'roster':>9} "
           f"{'stored':>9} {'seconds':>8}  kept")  # fmt: skip
     for name in args.only or GENERATED:

@@ -9,7 +9,7 @@ lower bound at every iteration, and equals the master LP's value once converged.
 runs it itself only on sites of at most 60 agents (``solve.SPLIT_AGENTS``: on M it needs
 about 100 s of a 120 s solve), so for M it is computed here once, offline, and stored in
 ``bench/instances/bounds.json``; ``bench.roster`` takes the larger of that bound and the
-solve's own. The agents no roster can use (:func:`optimizer.roster.explain.explain_agents`)
+solve's own. The agents no roster can use (:func:`optimizer.roster.explain.rosterable`)
 are left out, as in the solve.
 
 Usage: ``.venv/bin/python -m bench.instance_bounds [--only M-2] [--time-limit 300]``
@@ -28,7 +28,7 @@ from typing import Any
 from bench import REPO
 from optimizer.roster.bound import lp_solution
 from optimizer.roster.colgen import column_bound
-from optimizer.roster.explain import explain_agents
+from optimizer.roster.explain import rosterable
 from optimizer.roster.io import load_instance
 from optimizer.roster.shifts import enumerate_shift_types
 
@@ -37,14 +37,15 @@ GENERATED = ("M-2", "M-3")  # L-2 / L-3: column generation does not converge in 
 METHOD = "column generation over the agents' valid weeks (optimizer.roster.colgen.column_bound)"
 
 
-def _entries(path: Path) -> dict[str, dict[str, Any]]:
-    """The file's entries by instance name (empty when the file is absent)."""
+def stored_entries(path: Path) -> dict[str, dict[str, Any]]:
+    """A stored JSON file's entries by instance name (empty when the file is absent); also
+    ``bench.best_known``'s."""
     return json.loads(path.read_text()) if path.exists() else {}
 
 
 def stored_bounds(path: Path = BOUNDS_FILE) -> dict[str, float]:
     """Instance name -> stored lower bound (empty when the file is absent)."""
-    return {name: float(entry["bound"]) for name, entry in _entries(path).items()}
+    return {name: float(entry["bound"]) for name, entry in stored_entries(path).items()}
 
 
 def compute(path: Path, time_limit_s: float) -> dict[str, Any]:
@@ -52,8 +53,7 @@ def compute(path: Path, time_limit_s: float) -> dict[str, Any]:
     classes), for the table and the file."""
     problem = load_instance(path)
     types = enumerate_shift_types(problem)
-    excluded = {e.agent for e in explain_agents(problem, types)}
-    agents = tuple(a for a in problem.agents if a.id not in excluded)
+    agents, _ = rosterable(problem, types)
     start = time.monotonic()
     result = column_bound(problem, agents, time_limit_s, max_iterations=1000)
     return {
@@ -72,7 +72,7 @@ def main() -> int:
     parser.add_argument("--only", action="append", help="instance name (repeatable)")
     parser.add_argument("--time-limit", type=float, default=300.0, help="seconds per instance")
     args = parser.parse_args()
-    stored = _entries(BOUNDS_FILE)
+    stored = stored_entries(BOUNDS_FILE)
     print(f"{'inst':5} {'LP bound':>10} {'column bound':>13} {'iterations':>10} "
           f"{'converged':>9} {'seconds':>8}")  # fmt: skip
     for name in args.only or GENERATED:
